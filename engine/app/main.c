@@ -1,0 +1,7 @@
+#include "result.h"
+#include <stdio.h>
+int main(void)
+{
+	printf("scrub %s\n", SCRUB_VERSION);
+	return SCRUB_OK;
+}
