@@ -1,7 +1,167 @@
-#include "result.h"
-#include <stdio.h>
-int main(void)
+/* scrub: the command-line entry point. Owns main(); everything else returns errors. */
+#include "cli.h"
+#include "log.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char usage[] =
+	"usage: scrub <command> [options]\n"
+	"\n"
+	"Scrub runs medical training scenarios and scores the trainee against the scenario's checklist.\n"
+	"\n"
+	"commands:\n"
+	"  run       run a scenario (a window when a display exists, else headless with the scripted trainee)\n"
+	"  validate  check scenario files and execute their model runs\n"
+	"  list      list bundled scenarios, the actions a scenario can use, or the units\n"
+	"  report    rebuild the score report from a session record (session.jsonl)\n"
+	"  bench     measure performance (scenario, ...)\n"
+	"\n"
+	"Run 'scrub <command> --help' for a command's options.\n"
+	"Exit status: 0 done; 1 invalid input; 2 usage error; 3 runtime failure (missing device, runtime or file).\n"
+	"Logging: SCRUB_LOG=debug (or e.g. SCRUB_LOG=warn,scenario=debug).\n";
+
+int main(int argc, char **argv)
 {
-	printf("scrub %s\n", SCRUB_VERSION);
-	return SCRUB_OK;
+	if (argc < 2) {
+		fputs(usage, stderr);
+		return EXIT_USAGE;
+	}
+	const char *cmd = argv[1];
+	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+		fputs(usage, stdout);
+		return EXIT_DONE;
+	}
+	if (strcmp(cmd, "--version") == 0) {
+		printf("scrub %s\n", SCRUB_VERSION);
+		return EXIT_DONE;
+	}
+	static const struct {
+		const char *name;
+		int (*fn)(int, char **);
+	} cmds[] = {
+		{"run", scrub_cmd_run},
+		{"validate", scrub_cmd_validate},
+		{"list", scrub_cmd_list},
+		{"report", scrub_cmd_report},
+		{"bench", scrub_cmd_bench},
+	};
+	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+		if (strcmp(cmd, cmds[i].name) == 0)
+			return cmds[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "scrub: unknown command '%s'\n\n%s", cmd, usage);
+	return EXIT_USAGE;
+}
+
+bool cli_parse(int argc, char **argv, const cli_opt *opts, const char **pos, int max_pos, int *npos,
+               bool *help, const char *use)
+{
+	*npos = 0;
+	*help = false;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			*help = true;
+			continue;
+		}
+		if (strncmp(a, "--", 2) == 0 && a[2]) {
+			const char *name = a + 2;
+			const char *eq = strchr(name, '=');
+			size_t nl = eq ? (size_t)(eq - name) : strlen(name);
+			const cli_opt *o = NULL;
+			for (const cli_opt *p = opts; p && p->name; p++)
+				if (strlen(p->name) == nl && strncmp(p->name, name, nl) == 0)
+					o = p;
+			if (!o) {
+				fprintf(stderr, "scrub %s: unknown option '%s'\n\n%s", argv[0], a, use);
+				return false;
+			}
+			if (o->takes_value) {
+				if (eq) {
+					*o->value = eq + 1;
+				} else if (i + 1 < argc) {
+					*o->value = argv[++i];
+				} else {
+					fprintf(stderr, "scrub %s: option '--%s' needs a value\n\n%s", argv[0], o->name, use);
+					return false;
+				}
+			} else {
+				if (eq) {
+					fprintf(stderr, "scrub %s: option '--%s' takes no value\n", argv[0], o->name);
+					return false;
+				}
+				*o->flag = true;
+			}
+			continue;
+		}
+		if (*npos >= max_pos) {
+			fprintf(stderr, "scrub %s: unexpected argument '%s'\n\n%s", argv[0], a, use);
+			return false;
+		}
+		pos[(*npos)++] = a;
+	}
+	return true;
+}
+
+int cli_exit_for(scrub_result r)
+{
+	switch (r) {
+	case SCRUB_OK:
+	case SCRUB_DONE: return EXIT_DONE;
+	case SCRUB_ERR_INVALID:
+	case SCRUB_ERR_LIMIT: return EXIT_INVALID;
+	case SCRUB_ERR_USAGE: return EXIT_USAGE;
+	default: return EXIT_RUNTIME;
+	}
+}
+
+int cli_load_scenario(const char *path, bool quiet, scenario **out)
+{
+	scrub_diags d;
+	scrub_diags_init(&d, path, NULL, 0);
+	scrub_result r = scenario_load_file(path, NULL, &d, out);
+	if (r != SCRUB_OK || (!quiet && d.n)) {
+		/* warnings alone are printed but do not stop */
+		if (r != SCRUB_OK || !quiet)
+			scrub_diags_print(&d, stderr);
+	}
+	if (r != SCRUB_OK && d.errors)
+		fprintf(stderr, "%s: %d error%s, %d warning%s; the scenario was not loaded\n", path, d.errors,
+		        d.errors == 1 ? "" : "s", d.warnings, d.warnings == 1 ? "" : "s");
+	scrub_diags_fini(&d);
+	return cli_exit_for(r);
+}
+
+const char *cli_scenario_dir(void)
+{
+	static char dir[PATH_MAX + 64];
+	const char *env = getenv("SCRUB_SCENARIO_DIR");
+	if (env && *env)
+		return env;
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		char *slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			snprintf(dir, sizeof dir, "%s/../scenarios", exe);
+			if (access(dir, R_OK) == 0)
+				return dir;
+			snprintf(dir, sizeof dir, "%s/../share/scrub/scenarios", exe);
+			if (access(dir, R_OK) == 0)
+				return dir;
+		}
+	}
+	return "scenarios";
+}
+
+double cli_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }

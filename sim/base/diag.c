@@ -15,6 +15,15 @@ const char *scrub_diag_code_name(scrub_diag_code code)
 	return code < SCRUB_DIAG_COUNT_ ? code_names[code] : "?";
 }
 
+static char *xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *p = malloc(n);
+	if (p)
+		memcpy(p, s, n);
+	return p;
+}
+
 void scrub_diags_init(scrub_diags *d, const char *file, const char *src, size_t src_len)
 {
 	memset(d, 0, sizeof *d);
@@ -31,16 +40,27 @@ void scrub_diags_fini(scrub_diags *d)
 		free(d->v[i].file);
 	}
 	free(d->v);
+	free(d->owned_file);
+	free(d->owned_src);
 	memset(d, 0, sizeof *d);
 }
 
-static char *xstrdup(const char *s)
+void scrub_diags_own(scrub_diags *d, const char *file, const char *src, size_t src_len)
 {
-	size_t n = strlen(s) + 1;
-	char *p = malloc(n);
-	if (p)
-		memcpy(p, s, n);
-	return p;
+	free(d->owned_file);
+	free(d->owned_src);
+	d->owned_file = xstrdup(file);
+	d->owned_src = NULL;
+	if (src) {
+		d->owned_src = malloc(src_len + 1);
+		if (d->owned_src) {
+			memcpy(d->owned_src, src, src_len);
+			d->owned_src[src_len] = '\0';
+		}
+	}
+	d->file = d->owned_file ? d->owned_file : "?";
+	d->src = d->owned_src;
+	d->src_len = d->owned_src ? src_len : 0;
 }
 
 static void vadd(scrub_diags *d, const char *file, scrub_diag_severity sev, scrub_diag_code code,

@@ -65,10 +65,13 @@ typedef struct scrub_diags {
 	int errors, warnings;
 	size_t max;           /* stop collecting after this many (default 200) */
 	bool truncated;
+	char *owned_file, *owned_src; /* copies made by scrub_diags_own */
 } scrub_diags;
 
 void scrub_diags_init(scrub_diags *d, const char *file, const char *src, size_t src_len);
 void scrub_diags_fini(scrub_diags *d);
+/* Points the diagnostics at their own copies of the file name and text (kept until fini). */
+void scrub_diags_own(scrub_diags *d, const char *file, const char *src, size_t src_len);
 
 void scrub_diag_add(scrub_diags *d, scrub_diag_severity sev, scrub_diag_code code, int line,
                     int col, int span, const char *fmt, ...) __attribute__((format(printf, 7, 8)));

@@ -1,0 +1,53 @@
+/* The scrub command line: one file per subcommand, each `int scrub_cmd_X(int argc, char **argv)`
+ * returning the process exit status (argv[0] is the subcommand's name). */
+#ifndef SCRUB_CLI_H
+#define SCRUB_CLI_H
+
+#include "diag.h"
+#include "result.h"
+#include "scenario.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+
+enum {
+	EXIT_DONE = 0,
+	EXIT_INVALID = 1,    /* a scenario or action file with errors */
+	EXIT_USAGE = 2,      /* bad command line */
+	EXIT_RUNTIME = 3,    /* missing device, runtime or file */
+};
+
+int scrub_cmd_run(int argc, char **argv);
+int scrub_cmd_validate(int argc, char **argv);
+int scrub_cmd_list(int argc, char **argv);
+int scrub_cmd_report(int argc, char **argv);
+int scrub_cmd_bench(int argc, char **argv);
+int scrub_cmd_bench_scenario(int argc, char **argv);
+
+/* Options: a tiny getopt for "--name value" and "--flag" forms. */
+typedef struct cli_opt {
+	const char *name;     /* without the leading "--" */
+	bool takes_value;
+	const char **value;   /* takes_value: where the value goes */
+	bool *flag;           /* !takes_value */
+} cli_opt;
+
+/* Parses argv[1..]; positional arguments go to `pos` (at most max_pos). Prints a usage error
+ * and returns false on a bad option. `--help` sets *help. */
+bool cli_parse(int argc, char **argv, const cli_opt *opts, const char **pos, int max_pos, int *npos,
+               bool *help, const char *usage);
+
+/* Loads a scenario and prints its diagnostics (warnings too, unless quiet). Returns the exit
+ * status to use on failure, or EXIT_DONE with *out set. */
+int cli_load_scenario(const char *path, bool quiet, scenario **out);
+
+/* Exit status for a scrub_result. */
+int cli_exit_for(scrub_result r);
+
+/* The folder of bundled scenarios (SCRUB_SCENARIO_DIR, beside the build, or installed). */
+const char *cli_scenario_dir(void);
+
+/* Monotonic seconds. */
+double cli_now(void);
+
+#endif

@@ -1,0 +1,163 @@
+/* scrub bench: performance figures, each ending with one JSON line. */
+#include "cli.h"
+#include "json.h"
+#include "script.h"
+#include "session.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] =
+	"usage: scrub bench <what> [options]\n"
+	"\n"
+	"  scenario FILE   replay a scenario headless for its full duration and report realtime_factor\n"
+	"\n"
+	"Each bench prints one JSON line with its figures (medians of several runs).\n";
+
+static const char usage_scenario[] =
+	"usage: scrub bench scenario FILE [--runs N] [--actions FILE | --model-run NAME]\n"
+	"\n"
+	"Replays the scenario with the given actions (default: its first passing model run) for the\n"
+	"scenario's full duration - the simulation keeps stepping after an end state - N times (default 7),\n"
+	"and prints {\"realtime_factor\": simulated seconds per wall-clock second, median of the runs, ...}.\n";
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+int scrub_cmd_bench_scenario(int argc, char **argv)
+{
+	const char *runs_s = NULL, *actions_path = NULL, *model_run = NULL;
+	bool help = false;
+	cli_opt opts[] = {{"runs", true, &runs_s, NULL}, {"actions", true, &actions_path, NULL}, {"model-run", true, &model_run, NULL}, {0}};
+	const char *pos[1];
+	int npos;
+	if (!cli_parse(argc, argv, opts, pos, 1, &npos, &help, usage_scenario))
+		return EXIT_USAGE;
+	if (help) {
+		fputs(usage_scenario, stdout);
+		return EXIT_DONE;
+	}
+	if (npos != 1) {
+		fputs(usage_scenario, stderr);
+		return EXIT_USAGE;
+	}
+	int runs = runs_s ? atoi(runs_s) : 7;
+	if (runs < 1 || runs > 1000) {
+		fprintf(stderr, "scrub bench scenario: --runs is 1..1000\n");
+		return EXIT_USAGE;
+	}
+	scenario *scn = NULL;
+	int rc = cli_load_scenario(pos[0], true, &scn);
+	if (rc != EXIT_DONE)
+		return rc;
+	scrub_arena arena;
+	scrub_arena_init(&arena);
+	const sim_action *acts = NULL;
+	int nacts = 0;
+	const char *source = NULL;
+	if (actions_path) {
+		char *text;
+		size_t len;
+		if (scrub_read_file(actions_path, 16u << 20, &text, &len) != SCRUB_OK) {
+			fprintf(stderr, "scrub bench: cannot read %s: %s\n", actions_path, strerror(errno));
+			scenario_destroy(&scn);
+			return EXIT_RUNTIME;
+		}
+		scrub_diags d;
+		scrub_diags_init(&d, actions_path, text, len);
+		script_loc loc = {.line = 1, .col = 1};
+		sim_action *p;
+		if (script_parse(text, len, &loc, &arena, &d, &p, &nacts) != SCRUB_OK) {
+			scrub_diags_print(&d, stderr);
+			scrub_diags_fini(&d);
+			free(text);
+			scrub_arena_fini(&arena);
+			scenario_destroy(&scn);
+			return EXIT_INVALID;
+		}
+		scrub_diags_fini(&d);
+		free(text);
+		acts = p;
+		source = actions_path;
+	} else {
+		for (int i = 0; i < scn->nruns && !acts; i++) {
+			if (model_run ? strcmp(scn->runs[i].name, model_run) == 0 : scn->runs[i].expect_pass) {
+				acts = scn->runs[i].actions;
+				nacts = scn->runs[i].nactions;
+				source = scn->runs[i].name;
+			}
+		}
+		if (!acts) {
+			fprintf(stderr, "scrub bench: no model run to replay; give --actions FILE\n");
+			scrub_arena_fini(&arena);
+			scenario_destroy(&scn);
+			return EXIT_USAGE;
+		}
+	}
+	double *wall = calloc((size_t)runs, sizeof *wall);
+	double sim_s = 0;
+	uint64_t steps = 0;
+	sim_run_opts ro = {.past_end = true};
+	for (int i = 0; i < runs && wall; i++) {
+		sim_session *s = NULL;
+		double t0 = cli_now();
+		sim_run(scn, acts, nacts, &ro, &s);
+		wall[i] = cli_now() - t0;
+		sim_s = sim_session_time(s);
+		steps = sim_session_steps(s);
+		sim_session_destroy(&s);
+	}
+	if (!wall) {
+		scrub_arena_fini(&arena);
+		scenario_destroy(&scn);
+		return EXIT_RUNTIME;
+	}
+	qsort(wall, (size_t)runs, sizeof *wall, cmp_double);
+	double med = runs % 2 ? wall[runs / 2] : 0.5 * (wall[runs / 2 - 1] + wall[runs / 2]);
+	scrub_buf b;
+	scrub_buf_init(&b);
+	scrub_json j;
+	scrub_json_init(&j, &b, false);
+	scrub_json_object_begin(&j, NULL);
+	scrub_json_str(&j, "bench", "scenario");
+	scrub_json_str(&j, "scenario", scn->id);
+	scrub_json_str(&j, "actions", source);
+	scrub_json_int(&j, "runs", runs);
+	scrub_json_num(&j, "sim_s", sim_s, 2);
+	scrub_json_int(&j, "steps", (int64_t)steps);
+	scrub_json_num(&j, "wall_s_median", med, 6);
+	scrub_json_num(&j, "wall_s_min", wall[0], 6);
+	scrub_json_num(&j, "step_us_median", steps ? med / (double)steps * 1e6 : 0, 4);
+	scrub_json_num(&j, "realtime_factor", med > 0 ? sim_s / med : 0, 0);
+	scrub_json_object_end(&j);
+	printf("%s\n", b.data);
+	scrub_buf_fini(&b);
+	free(wall);
+	scrub_arena_fini(&arena);
+	scenario_destroy(&scn);
+	return EXIT_DONE;
+}
+
+int scrub_cmd_bench(int argc, char **argv)
+{
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		fputs(usage, argc < 2 ? stderr : stdout);
+		return argc < 2 ? EXIT_USAGE : EXIT_DONE;
+	}
+	static const struct {
+		const char *name;
+		int (*fn)(int, char **);
+	} benches[] = {
+		{"scenario", scrub_cmd_bench_scenario},
+	};
+	for (size_t i = 0; i < sizeof benches / sizeof benches[0]; i++)
+		if (strcmp(argv[1], benches[i].name) == 0)
+			return benches[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "scrub bench: unknown bench '%s'\n\n%s", argv[1], usage);
+	return EXIT_USAGE;
+}

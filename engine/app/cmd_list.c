@@ -1,0 +1,134 @@
+/* scrub list: bundled scenarios, the action vocabulary, units. */
+#include "actions.h"
+#include "cli.h"
+#include "units.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] =
+	"usage: scrub list [scenarios [DIR] | actions | units]\n"
+	"\n"
+	"  scenarios [DIR]  the scenario files in DIR (default: the bundled scenarios)\n"
+	"  actions          every action a scenario or action script can use, with its parameters\n"
+	"  units            the units Scrub understands\n";
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int list_scenarios(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d) {
+		fprintf(stderr, "scrub list: cannot open %s\n", dir);
+		return EXIT_RUNTIME;
+	}
+	char *names[512];
+	int n = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL && n < 512) {
+		size_t l = strlen(e->d_name);
+		if (l > 5 && strcmp(e->d_name + l - 5, ".yaml") == 0)
+			names[n++] = strdup(e->d_name);
+	}
+	closedir(d);
+	qsort(names, (size_t)n, sizeof *names, cmp_str);
+	printf("%-34s %-8s %-7s %s\n", "scenario", "duration", "items", "title");
+	for (int i = 0; i < n; i++) {
+		char path[4096];
+		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+		scrub_diags diags;
+		scrub_diags_init(&diags, path, NULL, 0);
+		scenario *scn = NULL;
+		scenario_load_opts o = {.no_model_runs = true};
+		if (scenario_load_file(path, &o, &diags, &scn) == SCRUB_OK) {
+			char tb[32];
+			printf("%-34s %-8s %-7d %s\n", path, scrub_format_time(scn->duration_s, tb, sizeof tb), scn->checklist.n, scn->title);
+		} else {
+			printf("%-34s INVALID (run: scrub validate %s)\n", path, path);
+		}
+		scenario_destroy(&scn);
+		scrub_diags_fini(&diags);
+		free(names[i]);
+	}
+	if (n == 0)
+		printf("(no .yaml files in %s)\n", dir);
+	return EXIT_DONE;
+}
+
+static int list_actions(void)
+{
+	int n = actions_count();
+	const char *cat = NULL;
+	{
+		for (int i = 0; i < n; i++) {
+			const act_def *a = actions_get((act_id)i);
+			if (!cat || strcmp(cat, a->category) != 0) {
+				printf("%s%s:\n", cat ? "\n" : "", a->category);
+				cat = a->category;
+			}
+			printf("  %-22s %s\n", a->name, a->help);
+			for (int k = 0; k < ACT_MAX_PARAMS && a->params[k].name; k++) {
+				const act_param_def *p = &a->params[k];
+				printf("      %-14s %s", p->name, p->required ? "(required) " : "");
+				switch (p->kind) {
+				case ACT_PARAM_QUANTITY:
+					printf("%s, in %s: %s\n", p->help, scrub_dim_units(p->dim), scrub_dim_name(p->dim));
+					break;
+				case ACT_PARAM_COUNT:
+					printf("%s: a whole number %g..%g\n", p->help, p->min, p->max);
+					break;
+				case ACT_PARAM_TEXT:
+					printf("%s: text\n", p->help);
+					break;
+				case ACT_PARAM_SYMBOL:
+					printf("%s: one of", p->help);
+					for (int s = 0; s < ACT_MAX_SYMBOLS && p->symbols[s]; s++)
+						printf("%s %s", s ? "," : "", p->symbols[s]);
+					printf("\n");
+					break;
+				}
+			}
+		}
+	}
+	return EXIT_DONE;
+}
+
+static int list_units(void)
+{
+	for (int d = 1; d < SCRUB_DIM_COUNT_; d++)
+		printf("  %-26s %s\n", scrub_dim_name((scrub_dim)d), scrub_dim_units((scrub_dim)d));
+	printf("  durations are written 30 s, 2 min, 1.5 h or m:ss (1:30)\n");
+	return EXIT_DONE;
+}
+
+int scrub_cmd_list(int argc, char **argv)
+{
+	bool help = false;
+	const char *pos[2];
+	int npos;
+	cli_opt opts[] = {{0}};
+	if (!cli_parse(argc, argv, opts, pos, 2, &npos, &help, usage))
+		return EXIT_USAGE;
+	if (help) {
+		fputs(usage, stdout);
+		return EXIT_DONE;
+	}
+	const char *what = npos ? pos[0] : "scenarios";
+	if (strcmp(what, "scenarios") == 0)
+		return list_scenarios(npos > 1 ? pos[1] : cli_scenario_dir());
+	if (npos > 1) {
+		fprintf(stderr, "scrub list: unexpected argument '%s'\n\n%s", pos[1], usage);
+		return EXIT_USAGE;
+	}
+	if (strcmp(what, "actions") == 0)
+		return list_actions();
+	if (strcmp(what, "units") == 0)
+		return list_units();
+	fprintf(stderr, "scrub list: unknown list '%s'\n\n%s", what, usage);
+	return EXIT_USAGE;
+}

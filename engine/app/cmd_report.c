@@ -1,0 +1,97 @@
+/* scrub report: rebuild the report from a session record, even one cut short by a crash. */
+#include "cli.h"
+#include "record.h"
+#include "report.h"
+#include "session.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int cli_write_report(const sim_session *s, const report_timeline *tl, const report_info *info,
+                     const char *report_path, bool quiet);
+
+static const char usage[] =
+	"usage: scrub report SESSION.jsonl [--out FILE] [--quiet]\n"
+	"\n"
+	"Re-scores a session from its record: the scenario (kept in the record) is replayed with the\n"
+	"recorded actions, giving the same report.json as the original run. A record cut short (a crash,\n"
+	"kill -9) is scored up to its last readable event and marked incomplete.\n"
+	"\n"
+	"options:\n"
+	"  --out FILE   where to write the report (default: report.json beside the record)\n"
+	"  --quiet      print only the score line\n";
+
+int scrub_cmd_report(int argc, char **argv)
+{
+	const char *out = NULL;
+	bool quiet = false, help = false;
+	cli_opt opts[] = {{"out", true, &out, NULL}, {"quiet", false, NULL, &quiet}, {0}};
+	const char *pos[1];
+	int npos;
+	if (!cli_parse(argc, argv, opts, pos, 1, &npos, &help, usage))
+		return EXIT_USAGE;
+	if (help) {
+		fputs(usage, stdout);
+		return EXIT_DONE;
+	}
+	if (npos != 1) {
+		fprintf(stderr, "scrub report: which session record? e.g. scrub report sessions/x/session.jsonl\n\n%s", usage);
+		return EXIT_USAGE;
+	}
+	scrub_diags d;
+	scrub_diags_init(&d, pos[0], NULL, 0);
+	record_data rec;
+	scrub_result r = record_read(pos[0], &rec, &d);
+	if (r != SCRUB_OK) {
+		scrub_diags_print(&d, stderr);
+		scrub_diags_fini(&d);
+		record_data_fini(&rec);
+		return cli_exit_for(r);
+	}
+	if (rec.torn && !quiet)
+		fprintf(stderr, "%s: note: the last line was cut off (the session stopped while writing it) and was ignored\n", pos[0]);
+	scenario *scn = NULL;
+	scenario_load_opts lo = {.no_model_runs = true, .base_dir = "."};
+	char display[4200];
+	snprintf(display, sizeof display, "%s (scenario %s kept in the record)", pos[0], rec.scenario_path);
+	lo.display_path = display;
+	r = scenario_load_text(rec.scenario_path, rec.source, rec.source_len, &lo, &d, &scn);
+	if (r != SCRUB_OK) {
+		scrub_diags_print(&d, stderr);
+		scrub_diags_fini(&d);
+		record_data_fini(&rec);
+		return EXIT_INVALID;
+	}
+	scrub_diags_fini(&d);
+	if (rec.sha256 && strcmp(rec.sha256, scn->sha256) != 0) {
+		fprintf(stderr, "%s: the scenario text in the record does not match its recorded sha256; the record is damaged\n", pos[0]);
+		scenario_destroy(&scn);
+		record_data_fini(&rec);
+		return EXIT_INVALID;
+	}
+	report_timeline tl;
+	report_timeline_init(&tl);
+	sim_run_opts ro = {.session = {.on_event = report_timeline_on_event, .user = &tl}};
+	if (!rec.complete)
+		ro.stop_at = rec.last_t > 0 ? rec.last_t : scn->dt;
+	sim_session *s = NULL;
+	int rc = EXIT_RUNTIME;
+	if (sim_run(scn, rec.actions, rec.nactions, &ro, &s) == SCRUB_OK && !tl.oom) {
+		char path[4200];
+		if (!out) {
+			const char *slash = strrchr(pos[0], '/');
+			if (slash)
+				snprintf(path, sizeof path, "%.*s/report.json", (int)(slash - pos[0]), pos[0]);
+			else
+				snprintf(path, sizeof path, "report.json");
+			out = path;
+		}
+		report_info info = {.trainee = rec.trainee, .input = rec.input, .complete = rec.complete};
+		rc = cli_write_report(s, &tl, &info, out, quiet);
+	}
+	sim_session_destroy(&s);
+	report_timeline_fini(&tl);
+	scenario_destroy(&scn);
+	record_data_fini(&rec);
+	return rc;
+}

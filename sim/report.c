@@ -1,0 +1,212 @@
+#include "report.h"
+#include "script.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void report_timeline_init(report_timeline *t)
+{
+	memset(t, 0, sizeof *t);
+}
+
+void report_timeline_fini(report_timeline *t)
+{
+	free(t->v);
+	memset(t, 0, sizeof *t);
+}
+
+void report_timeline_on_event(void *user, const sim_event *ev)
+{
+	report_timeline *t = user;
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 64;
+		report_entry *v = realloc(t->v, cap * sizeof *v);
+		if (!v) {
+			t->oom = true;
+			return;
+		}
+		t->v = v;
+		t->cap = cap;
+	}
+	report_entry *e = &t->v[t->n++];
+	memset(e, 0, sizeof *e);
+	e->ev = *ev;
+	if (ev->action) {
+		e->action = *ev->action;
+		e->ev.action = &e->action;
+	}
+	const char *txt = ev->kind == SIM_EV_STATE ? ev->cause : ev->kind == SIM_EV_ITEM ? ev->note : NULL;
+	if (txt) {
+		snprintf(e->text, sizeof e->text, "%s", txt);
+		if (ev->kind == SIM_EV_STATE)
+			e->ev.cause = e->text;
+		else
+			e->ev.note = e->text;
+	}
+}
+
+static void json_time(scrub_json *j, const char *key, double t)
+{
+	if (t < 0)
+		scrub_json_null(j, key);
+	else
+		scrub_json_num(j, key, t, 2);
+}
+
+void report_write_json(const sim_session *s, const report_timeline *tl, const report_info *info, scrub_buf *out)
+{
+	const scenario *scn = sim_session_scenario(s);
+	const sim_item_result *res = sim_session_items(s);
+	sim_score sc;
+	sim_session_score(s, &sc);
+	scrub_json j;
+	scrub_json_init(&j, out, true);
+	scrub_json_object_begin(&j, NULL);
+	scrub_json_int(&j, "report_format", 1);
+	scrub_json_object_begin(&j, "scenario");
+	scrub_json_str(&j, "id", scn->id);
+	scrub_json_str(&j, "title", scn->title);
+	scrub_json_str(&j, "version", scn->version);
+	scrub_json_str(&j, "sha256", scn->sha256);
+	scrub_json_object_end(&j);
+	scrub_json_str(&j, "trainee", info->trainee);
+	scrub_json_str(&j, "input", info->input);
+	scrub_json_int(&j, "seed", (int64_t)scn->seed);
+	scrub_json_num(&j, "dt", scn->dt, 6);
+	scrub_json_bool(&j, "complete", info->complete);
+	scrub_json_str(&j, "outcome", sim_session_outcome(s));
+	int st = sim_session_state(s);
+	scrub_json_str(&j, "end_state", st >= 0 ? scn->states[st].name : NULL);
+	scrub_json_num(&j, "ended_at_s", sim_session_end_time(s), 2);
+	scrub_json_num(&j, "score", sc.score, 1);
+	scrub_json_bool(&j, "passed", sc.passed);
+	scrub_json_object_begin(&j, "pass_rule");
+	scrub_json_num(&j, "score", scn->checklist.pass_score, 2);
+	scrub_json_bool(&j, "all_critical", scn->checklist.all_critical);
+	scrub_json_object_end(&j);
+	scrub_json_num(&j, "points_earned", sc.earned, 2);
+	scrub_json_num(&j, "points_possible", sc.possible, 2);
+	scrub_json_num(&j, "penalties", sc.penalties, 2);
+	scrub_json_array_begin(&j, "critical_failures");
+	for (int i = 0; i < scn->checklist.n; i++)
+		if (scn->checklist.items[i].critical && res[i].status != ITEM_DONE)
+			scrub_json_str(&j, NULL, scn->checklist.items[i].id);
+	scrub_json_array_end(&j);
+	scrub_json_array_begin(&j, "items");
+	for (int i = 0; i < scn->checklist.n; i++) {
+		const scn_item *it = &scn->checklist.items[i];
+		const sim_item_result *r = &res[i];
+		scrub_json_object_begin(&j, NULL);
+		scrub_json_str(&j, "id", it->id);
+		scrub_json_str(&j, "text", it->text);
+		scrub_json_str(&j, "kind", it->kind == SCN_ITEM_DO ? "do" : it->kind == SCN_ITEM_FORBID ? "forbid" : "reach");
+		scrub_json_bool(&j, "critical", it->critical);
+		scrub_json_str(&j, "status", item_status_name(r->status));
+		json_time(&j, "time_s", r->status == ITEM_DONE && it->kind == SCN_ITEM_FORBID ? -1 : r->time);
+		scrub_json_num(&j, "points", r->points, 2);
+		scrub_json_num(&j, "max_points", it->points, 2);
+		if (it->kind == SCN_ITEM_FORBID)
+			scrub_json_num(&j, "penalty", r->penalty, 2);
+		if (it->repeat)
+			scrub_json_int(&j, "repetitions", r->reps);
+		if (r->note[0])
+			scrub_json_str(&j, "note", r->note);
+		if (it->reference)
+			scrub_json_str(&j, "ref", it->reference);
+		scrub_json_object_end(&j);
+	}
+	scrub_json_array_end(&j);
+	scrub_json_array_begin(&j, "timeline");
+	for (size_t k = 0; tl && k < tl->n; k++) {
+		const sim_event *ev = &tl->v[k].ev;
+		scrub_json_object_begin(&j, NULL);
+		scrub_json_num(&j, "t", ev->t, 2);
+		switch (ev->kind) {
+		case SIM_EV_ACTION: {
+			scrub_json_str(&j, "type", "action");
+			scrub_json_str(&j, "action", actions_get(ev->action->type)->name);
+			scrub_buf p;
+			scrub_buf_init(&p);
+			script_format_params(ev->action, &p);
+			if (p.len)
+				scrub_json_strn(&j, "params", p.data, p.len);
+			scrub_buf_fini(&p);
+			if (ev->ignored)
+				scrub_json_bool(&j, "ignored", true);
+			break;
+		}
+		case SIM_EV_STATE:
+			scrub_json_str(&j, "type", "state");
+			scrub_json_str(&j, "from", ev->from >= 0 ? scn->states[ev->from].name : NULL);
+			scrub_json_str(&j, "to", scn->states[ev->to].name);
+			scrub_json_str(&j, "cause", ev->cause);
+			break;
+		case SIM_EV_ITEM:
+			scrub_json_str(&j, "type", "item");
+			scrub_json_str(&j, "id", scn->checklist.items[ev->item].id);
+			scrub_json_str(&j, "status", item_status_name(ev->status));
+			if (ev->note)
+				scrub_json_str(&j, "note", ev->note);
+			break;
+		case SIM_EV_END:
+			scrub_json_str(&j, "type", "end");
+			scrub_json_str(&j, "outcome", ev->outcome);
+			break;
+		}
+		scrub_json_object_end(&j);
+	}
+	scrub_json_array_end(&j);
+	scrub_json_object_end(&j);
+	scrub_buf_puts(out, "\n");
+}
+
+static const char *status_mark(item_status st)
+{
+	switch (st) {
+	case ITEM_DONE: return "ok  ";
+	case ITEM_LATE: return "LATE";
+	case ITEM_OUT_OF_ORDER: return "ORDR";
+	case ITEM_MISSED: return "MISS";
+	case ITEM_VIOLATED: return "VIOL";
+	default: return "    ";
+	}
+}
+
+void report_print_summary(const sim_session *s, const report_info *info, FILE *f)
+{
+	const scenario *scn = sim_session_scenario(s);
+	const sim_item_result *res = sim_session_items(s);
+	sim_score sc;
+	sim_session_score(s, &sc);
+	char tb[32];
+	fprintf(f, "%s (%s v%s)\n", scn->title, scn->id, scn->version);
+	fprintf(f, "Trainee: %s    Input: %s\n", info->trainee ? info->trainee : "-", info->input ? info->input : "-");
+	int st = sim_session_state(s);
+	fprintf(f, "Outcome: %s at %s (state %s)%s\n", sim_session_outcome(s) ? sim_session_outcome(s) : "-",
+	        scrub_format_time(sim_session_end_time(s), tb, sizeof tb), st >= 0 ? scn->states[st].name : "-",
+	        info->complete ? "" : "  [record cut short: scored up to its last event]");
+	fprintf(f, "\n  %-4s %-9s %-7s %s\n", "", "time", "points", "checklist item");
+	for (int i = 0; i < scn->checklist.n; i++) {
+		const scn_item *it = &scn->checklist.items[i];
+		const sim_item_result *r = &res[i];
+		char pts[32];
+		if (it->kind == SCN_ITEM_FORBID && r->status == ITEM_VIOLATED && r->penalty > 0)
+			snprintf(pts, sizeof pts, "-%g%%", r->penalty);
+		else
+			snprintf(pts, sizeof pts, "%g/%g", r->points, it->points);
+		bool show_time = r->time >= 0 && !(it->kind == SCN_ITEM_FORBID && r->status == ITEM_DONE);
+		fprintf(f, "  %s %-9s %-7s %s%s%s%s%s\n", status_mark(r->status),
+		        show_time ? scrub_format_time(r->time, tb, sizeof tb) : "-", pts, it->critical ? "[critical] " : "",
+		        it->text, r->note[0] ? " (" : "", r->note, r->note[0] ? ")" : "");
+	}
+	fprintf(f, "\nScore: %.1f / 100 (pass mark %g%s)  ->  %s\n", sc.score, scn->checklist.pass_score,
+	        scn->checklist.all_critical ? ", every critical item" : "", sc.passed ? "PASSED" : "NOT PASSED");
+	if (sc.ncritical_failures) {
+		fprintf(f, "Critical items not met:");
+		for (int i = 0; i < scn->checklist.n; i++)
+			if (scn->checklist.items[i].critical && res[i].status != ITEM_DONE)
+				fprintf(f, " %s", scn->checklist.items[i].id);
+		fprintf(f, "\n");
+	}
+}

@@ -1,0 +1,1719 @@
+#define SCRUB_LOG_MODULE "scenario"
+#include "scenario.h"
+#include "expr.h"
+#include "log.h"
+#include "script.h"
+#include "yaml.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <sha2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* Limits for untrusted files. */
+#define MAX_FILE_BYTES (1u << 20)
+#define MAX_VARS 256
+#define MAX_STATES 256
+#define MAX_TRANSITIONS 64
+#define MAX_EFFECTS 64
+#define MAX_ITEMS 512
+#define MAX_RUNS 64
+#define MAX_LIST 64
+#define MAX_DURATION_S (4 * 3600.0)
+
+typedef struct loader {
+	scenario *s;
+	scrub_arena *a;
+	scrub_diags *d;
+	const char *base_dir;
+	bool no_runs;
+} loader;
+
+/* ---- diagnostics helpers ---- */
+
+static int span_of(const yaml_node *n)
+{
+	if (!n || n->type != YAML_SCALAR || n->style == YAML_BLOCK)
+		return 1;
+	if (memchr(n->str, '\n', n->len))
+		return 1;
+	return (int)n->len + (n->style == YAML_QUOTED ? 2 : 0);
+}
+
+#define ERR_AT(L, node, code, ...) \
+	scrub_diag_add((L)->d, SCRUB_SEV_ERROR, code, (node) ? (node)->line : 0, (node) ? (node)->col : 0, span_of(node), __VA_ARGS__)
+#define WARN_AT(L, node, code, ...) \
+	scrub_diag_add((L)->d, SCRUB_SEV_WARNING, code, (node) ? (node)->line : 0, (node) ? (node)->col : 0, span_of(node), __VA_ARGS__)
+
+/* The key node for a value in a mapping (to point at "duration:" rather than its value). */
+static yaml_node *key_of(yaml_node *map, yaml_node *value)
+{
+	if (!map || map->type != YAML_MAP)
+		return NULL;
+	for (size_t i = 0; i < map->n; i++)
+		if (map->values[i] == value)
+			return map->items[i];
+	return NULL;
+}
+
+/* Reports keys of `map` that were never looked up. */
+static void check_fields(loader *L, yaml_node *map, const char *const *allowed, const char *what)
+{
+	if (!map || map->type != YAML_MAP)
+		return;
+	for (size_t i = 0; i < map->n; i++) {
+		yaml_node *k = map->items[i];
+		if (k->used || k->type != YAML_SCALAR)
+			continue;
+		size_t na = 0;
+		while (allowed[na])
+			na++;
+		char list[512] = "";
+		size_t l = 0;
+		for (size_t j = 0; j < na && l < sizeof list - 40; j++)
+			l += (size_t)snprintf(list + l, sizeof list - l, "%s%s", j ? ", " : "", allowed[j]);
+		const char *sug = scrub_suggest(k->str, allowed, na);
+		if (sug)
+			ERR_AT(L, k, SCRUB_DIAG_UNKNOWN_FIELD, "unknown field '%s' in %s (did you mean '%s'?)", k->str, what, sug);
+		else
+			ERR_AT(L, k, SCRUB_DIAG_UNKNOWN_FIELD, "unknown field '%s' in %s; expected one of: %s", k->str, what, list);
+	}
+}
+
+static bool expect_type(loader *L, yaml_node *n, yaml_type t, const char *what)
+{
+	if (n && n->type == t)
+		return true;
+	static const char *names[] = {"a single value", "a mapping (key: value lines)", "a list"};
+	ERR_AT(L, n, SCRUB_DIAG_TYPE, "%s should be %s, but is %s", what, names[t], yaml_type_name(n));
+	return false;
+}
+
+static const char *get_text(loader *L, yaml_node *map, const char *key, bool required, const char *what)
+{
+	yaml_node *v = yaml_get(map, key);
+	if (!v) {
+		if (required) {
+			yaml_node *at = map;
+			ERR_AT(L, at, SCRUB_DIAG_MISSING, "%s needs '%s:'", what, key);
+		}
+		return NULL;
+	}
+	char w[128];
+	snprintf(w, sizeof w, "'%s'", key);
+	if (!expect_type(L, v, YAML_SCALAR, w))
+		return NULL;
+	if (required && v->len == 0) {
+		ERR_AT(L, v, SCRUB_DIAG_MISSING, "'%s' is empty", key);
+		return NULL;
+	}
+	return v->str;
+}
+
+static bool is_name(const char *s)
+{
+	if (!s || !(isalpha((unsigned char)*s) || *s == '_'))
+		return false;
+	for (; *s; s++)
+		if (!(isalnum((unsigned char)*s) || *s == '_'))
+			return false;
+	return true;
+}
+
+static bool check_name(loader *L, yaml_node *n, const char *what)
+{
+	if (is_name(n->str) && n->len <= 64)
+		return true;
+	ERR_AT(L, n, SCRUB_DIAG_VALUE, "'%s' is not a valid %s: use letters, digits and '_' (start with a letter, at most 64)",
+	       n->str, what);
+	return false;
+}
+
+static bool parse_number(loader *L, yaml_node *n, double *out, const char *what)
+{
+	if (!expect_type(L, n, YAML_SCALAR, what))
+		return false;
+	char *end;
+	errno = 0;
+	double v = n->len ? strtod(n->str, &end) : 0;
+	if (!n->len || *end != '\0' || errno || !isfinite(v)) {
+		ERR_AT(L, n, SCRUB_DIAG_VALUE, "%s should be a number, found '%s'", what, n->str);
+		return false;
+	}
+	*out = v;
+	return true;
+}
+
+static bool parse_bool(loader *L, yaml_node *n, bool *out, const char *what)
+{
+	if (!expect_type(L, n, YAML_SCALAR, what))
+		return false;
+	if (strcmp(n->str, "true") == 0 || strcmp(n->str, "yes") == 0) {
+		*out = true;
+		return true;
+	}
+	if (strcmp(n->str, "false") == 0 || strcmp(n->str, "no") == 0) {
+		*out = false;
+		return true;
+	}
+	ERR_AT(L, n, SCRUB_DIAG_VALUE, "%s should be true or false, found '%s'", what, n->str);
+	return false;
+}
+
+static bool parse_duration(loader *L, yaml_node *n, double *out, const char *what)
+{
+	if (!expect_type(L, n, YAML_SCALAR, what))
+		return false;
+	const char *why;
+	if (!scrub_duration_parse(n->str, n->len, out, &why)) {
+		ERR_AT(L, n, SCRUB_DIAG_UNIT, "%s '%s': %s", what, n->str, why);
+		return false;
+	}
+	return true;
+}
+
+/* "3..5 min", "180..300 s", "2 min" (-> 0..2 min when `single_is_max`), "1:00..2:00" */
+static bool parse_time_range(loader *L, yaml_node *n, double *lo, double *hi, bool single_is_max, const char *what)
+{
+	if (!expect_type(L, n, YAML_SCALAR, what))
+		return false;
+	const char *dots = strstr(n->str, "..");
+	const char *why = NULL;
+	if (!dots) {
+		double v;
+		if (!scrub_duration_parse(n->str, n->len, &v, &why)) {
+			ERR_AT(L, n, SCRUB_DIAG_UNIT, "%s '%s': %s", what, n->str, why);
+			return false;
+		}
+		*lo = single_is_max ? 0 : v;
+		*hi = v;
+		return true;
+	}
+	size_t l1 = (size_t)(dots - n->str);
+	const char *r = dots + 2;
+	size_t l2 = n->len - l1 - 2;
+	/* "3..5 min": the unit after the second number applies to both */
+	double a, b;
+	if (!scrub_duration_parse(r, l2, &b, &why)) {
+		ERR_AT(L, n, SCRUB_DIAG_UNIT, "%s '%s': %s", what, n->str, why);
+		return false;
+	}
+	if (!scrub_duration_parse(n->str, l1, &a, &why)) {
+		/* bare first number: take the second's unit */
+		scrub_quantity q2, q1;
+		int bad;
+		size_t u2 = scrub_quantity_parse(r, l2, &q2, &bad);
+		size_t u1 = scrub_quantity_parse(n->str, l1, &q1, &bad);
+		if (u1 == 0 || q1.unit || u2 == 0 || !q2.unit) {
+			ERR_AT(L, n, SCRUB_DIAG_UNIT, "%s '%s': expected a range such as 3..5 min or 1:00..2:30", what, n->str);
+			return false;
+		}
+		a = q1.value * q2.unit->factor;
+	}
+	if (a > b) {
+		ERR_AT(L, n, SCRUB_DIAG_WINDOW, "%s '%s': the range starts after it ends", what, n->str);
+		return false;
+	}
+	*lo = a;
+	*hi = b;
+	return true;
+}
+
+static int col_in(const yaml_node *n, size_t off)
+{
+	return n->col + (n->style == YAML_QUOTED ? 1 : 0) + (int)off;
+}
+
+/* ---- variables ---- */
+
+static bool parse_var_value(loader *L, const scn_var *v, yaml_node *n, double *out, const char *what)
+{
+	if (!expect_type(L, n, YAML_SCALAR, what))
+		return false;
+	if (v->is_symbol) {
+		for (int i = 0; i < v->nsymbols; i++) {
+			if (strcmp(v->symbols[i], n->str) == 0) {
+				*out = i;
+				return true;
+			}
+		}
+		const char *sug = scrub_suggest(n->str, v->symbols, (size_t)v->nsymbols);
+		char list[512] = "";
+		size_t l = 0;
+		for (int i = 0; i < v->nsymbols && l < sizeof list - 40; i++)
+			l += (size_t)snprintf(list + l, sizeof list - l, "%s%s", i ? ", " : "", v->symbols[i]);
+		ERR_AT(L, n, SCRUB_DIAG_VALUE, "'%s' is not a value of '%s'%s%s%s; expected one of: %s", n->str, v->name,
+		       sug ? " (did you mean '" : "", sug ? sug : "", sug ? "'?)" : "", list);
+		return false;
+	}
+	scrub_quantity q;
+	int bad;
+	size_t used = scrub_quantity_parse(n->str, n->len, &q, &bad);
+	if (used == 0 || (used != n->len && bad < 0)) {
+		ERR_AT(L, n, SCRUB_DIAG_VALUE, "%s should be a number%s%s, found '%s'", what, v->unit ? " in " : "",
+		       v->unit ? v->unit->name : "", n->str);
+		return false;
+	}
+	if (bad >= 0) {
+		scrub_diag_add(L->d, SCRUB_SEV_ERROR, SCRUB_DIAG_UNIT, n->line, col_in(n, (size_t)bad), (int)(n->len - (size_t)bad),
+		               "unknown unit '%s'", n->str + bad);
+		return false;
+	}
+	double val = q.value;
+	if (q.unit) {
+		if (!v->unit || q.unit->dim != v->unit->dim) {
+			ERR_AT(L, n, SCRUB_DIAG_UNIT, "unit mismatch: '%s' is %s%s%s%s, but '%s' is %s", v->name,
+			       v->unit ? scrub_dim_name(v->unit->dim) : "a plain number", v->unit ? " (" : "",
+			       v->unit ? v->unit->name : "", v->unit ? ")" : "", q.unit->name, scrub_dim_name(q.unit->dim));
+			return false;
+		}
+		val = q.value * q.unit->factor / v->unit->factor;
+	}
+	if (val < v->min || val > v->max) {
+		ERR_AT(L, n, SCRUB_DIAG_VALUE, "%s: %s is outside %s's range %g..%g%s%s", what, n->str, v->name, v->min,
+		       v->max, v->unit ? " " : "", v->unit ? v->unit->name : "");
+		return false;
+	}
+	*out = val;
+	return true;
+}
+
+static void parse_variables(loader *L, yaml_node *vars)
+{
+	if (!vars)
+		return;
+	if (!expect_type(L, vars, YAML_MAP, "'variables'"))
+		return;
+	if (vars->n > MAX_VARS) {
+		ERR_AT(L, vars, SCRUB_DIAG_LIMIT, "%zu variables; a scenario may have at most %d", vars->n, MAX_VARS);
+		return;
+	}
+	scenario *s = L->s;
+	s->vars = SCRUB_ARENA_NEW(L->a, scn_var, vars->n + 1);
+	for (size_t i = 0; i < vars->n; i++) {
+		yaml_node *k = vars->items[i], *v = vars->values[i];
+		k->used = true;
+		scn_var *var = &s->vars[s->nvars];
+		var->name = k->str;
+		var->line = k->line;
+		var->col = k->col;
+		var->min = -INFINITY;
+		var->max = INFINITY;
+		if (!check_name(L, k, "variable name"))
+			continue;
+		static const char *reserved[] = {"time", "time_in_state", "state", "count", "since", "done", "true",
+		                                 "false", "and", "or", "not"};
+		bool bad = false;
+		for (size_t r = 0; r < sizeof reserved / sizeof *reserved; r++)
+			if (strcmp(k->str, reserved[r]) == 0)
+				bad = true;
+		if (bad) {
+			ERR_AT(L, k, SCRUB_DIAG_VALUE, "'%s' is a built-in name in conditions; choose another variable name", k->str);
+			continue;
+		}
+		yaml_node *value_node = v;
+		if (v->type == YAML_MAP) {
+			value_node = yaml_get(v, "value");
+			yaml_node *unit = yaml_get(v, "unit");
+			yaml_node *one_of = yaml_get(v, "one_of");
+			const char *label = get_text(L, v, "label", false, "variable");
+			var->label = label;
+			if (unit && expect_type(L, unit, YAML_SCALAR, "'unit'")) {
+				var->unit = scrub_unit_find(unit->str, unit->len);
+				if (!var->unit)
+					ERR_AT(L, unit, SCRUB_DIAG_UNIT, "unknown unit '%s'", unit->str);
+			}
+			if (one_of && expect_type(L, one_of, YAML_SEQ, "'one_of'")) {
+				if (unit)
+					ERR_AT(L, unit, SCRUB_DIAG_VALUE, "a variable with one_of takes words, not a unit");
+				if (one_of->n == 0 || one_of->n > MAX_LIST) {
+					ERR_AT(L, one_of, SCRUB_DIAG_LIMIT, "one_of needs 1 to %d words", MAX_LIST);
+				} else {
+					var->is_symbol = true;
+					var->symbols = SCRUB_ARENA_NEW(L->a, const char *, one_of->n);
+					for (size_t j = 0; j < one_of->n; j++) {
+						yaml_node *w = one_of->items[j];
+						if (!expect_type(L, w, YAML_SCALAR, "a one_of entry") || !check_name(L, w, "word"))
+							continue;
+						for (int q = 0; q < var->nsymbols; q++)
+							if (strcmp(var->symbols[q], w->str) == 0)
+								ERR_AT(L, w, SCRUB_DIAG_DUPLICATE, "'%s' is listed twice", w->str);
+						var->symbols[var->nsymbols++] = w->str;
+					}
+				}
+			}
+			yaml_node *mn = yaml_get(v, "min"), *mx = yaml_get(v, "max");
+			if (mn)
+				parse_number(L, mn, &var->min, "'min'");
+			if (mx)
+				parse_number(L, mx, &var->max, "'max'");
+			if (var->min > var->max)
+				ERR_AT(L, mn, SCRUB_DIAG_VALUE, "min is above max");
+			static const char *fields[] = {"value", "unit", "one_of", "label", "min", "max", NULL};
+			check_fields(L, v, fields, "a variable");
+			if (!value_node) {
+				ERR_AT(L, k, SCRUB_DIAG_MISSING, "variable '%s' needs 'value:' (its value at the start)", k->str);
+				s->nvars++;
+				continue;
+			}
+		} else if (v->type == YAML_SCALAR) {
+			/* short form: "hr: 120 /min" */
+			scrub_quantity q;
+			int badu;
+			size_t used = scrub_quantity_parse(v->str, v->len, &q, &badu);
+			if (used == v->len && badu < 0)
+				var->unit = q.unit;
+			else if (used == 0 && is_name(v->str)) {
+				ERR_AT(L, v, SCRUB_DIAG_TYPE, "'%s' looks like a word; a word variable needs its list of values: "
+				       "%s: {value: %s, one_of: [%s, ...]}", v->str, k->str, v->str, v->str);
+				s->nvars++;
+				continue;
+			}
+		} else {
+			expect_type(L, v, YAML_MAP, "a variable");
+			s->nvars++;
+			continue;
+		}
+		parse_var_value(L, var, value_node, &var->init, "the start value");
+		for (int q = 0; q < s->nvars; q++)
+			if (strcmp(s->vars[q].name, var->name) == 0)
+				ERR_AT(L, k, SCRUB_DIAG_DUPLICATE, "variable '%s' is declared twice", var->name);
+		s->nvars++;
+	}
+}
+
+/* ---- action matchers ---- */
+
+/* A numeric constraint: "1 mg", "1 mg ± 0.1 mg", "1 mg +- 0.1", "120..200 J", ">= 150 J", "< 6 cm". */
+static bool parse_num_constraint(loader *L, yaml_node *n, const act_param_def *p, scn_constraint *c)
+{
+	const char *s = n->str;
+	size_t len = n->len;
+	bool need_unit = p->kind == ACT_PARAM_QUANTITY;
+	const scrub_unit *base = need_unit ? scrub_unit_base(p->dim) : NULL;
+	size_t i = 0;
+	while (i < len && s[i] == ' ')
+		i++;
+	int cmp = 0; /* 1: >=, 2: >, 3: <=, 4: < */
+	if (i + 1 < len && s[i] == '>' && s[i + 1] == '=') { cmp = 1; i += 2; }
+	else if (i < len && s[i] == '>') { cmp = 2; i += 1; }
+	else if (i + 1 < len && s[i] == '<' && s[i + 1] == '=') { cmp = 3; i += 2; }
+	else if (i < len && s[i] == '<') { cmp = 4; i += 1; }
+
+	scrub_quantity q1, q2 = {0}, tol = {0};
+	int bad;
+	size_t u = scrub_quantity_parse(s + i, len - i, &q1, &bad);
+	if (u == 0) {
+		ERR_AT(L, n, SCRUB_DIAG_VALUE, "'%s' for %s: expected a number%s%s, a range (120..200%s%s), a tolerance (1%s ± 0.1%s) or a bound (>= 150%s)",
+		       s, p->name, need_unit ? " with its unit, e.g. 1 " : "", need_unit ? base->name : "",
+		       need_unit ? " " : "", need_unit ? base->name : "", need_unit ? base->name : "", need_unit ? base->name : "",
+		       need_unit ? base->name : "");
+		return false;
+	}
+	if (bad >= 0) {
+		scrub_diag_add(L->d, SCRUB_SEV_ERROR, SCRUB_DIAG_UNIT, n->line, col_in(n, i + (size_t)bad), 1,
+		               "unknown unit in '%s'; %s is %s (%s)", s, p->name, scrub_dim_name(p->dim), scrub_dim_units(p->dim));
+		return false;
+	}
+	i += u;
+	int kind = 0; /* 0 exact, 1 range, 2 tolerance */
+	if (!cmp && i + 1 < len && s[i] == '.' && s[i + 1] == '.') {
+		kind = 1;
+		i += 2;
+		size_t u2 = scrub_quantity_parse(s + i, len - i, &q2, &bad);
+		if (u2 == 0 || bad >= 0) {
+			ERR_AT(L, n, SCRUB_DIAG_VALUE, "'%s' for %s: expected a range such as 120..200%s%s", s, p->name,
+			       need_unit ? " " : "", need_unit ? base->name : "");
+			return false;
+		}
+		i += u2;
+	} else if (!cmp && i < len && (strncmp(s + i, "\xc2\xb1", 2) == 0 || strncmp(s + i, "+-", 2) == 0 || strncmp(s + i, "+/-", 3) == 0)) {
+		kind = 2;
+		i += strncmp(s + i, "+/-", 3) == 0 ? 3 : 2;
+		size_t u2 = scrub_quantity_parse(s + i, len - i, &tol, &bad);
+		if (u2 == 0 || bad >= 0 || tol.value < 0) {
+			ERR_AT(L, n, SCRUB_DIAG_VALUE, "'%s' for %s: expected a tolerance such as 1%s%s ± 0.1%s%s", s, p->name,
+			       need_unit ? " " : "", need_unit ? base->name : "", need_unit ? " " : "", need_unit ? base->name : "");
+			return false;
+		}
+		i += u2;
+	}
+	if (i != len) {
+		scrub_diag_add(L->d, SCRUB_SEV_ERROR, SCRUB_DIAG_VALUE, n->line, col_in(n, i), (int)(len - i),
+		               "unexpected '%s' in the value of %s", s + i, p->name);
+		return false;
+	}
+	/* units: the last written unit applies to numbers written without one */
+	const scrub_unit *unit = kind == 1 && q2.unit ? q2.unit : q1.unit;
+	if (kind == 1 && q1.unit && q2.unit && q1.unit->dim != q2.unit->dim) {
+		ERR_AT(L, n, SCRUB_DIAG_UNIT, "'%s': the two ends of the range have different kinds of unit", s);
+		return false;
+	}
+	if (kind == 2 && tol.unit && unit && tol.unit->dim != unit->dim) {
+		ERR_AT(L, n, SCRUB_DIAG_UNIT, "'%s': the tolerance's unit does not match the value's", s);
+		return false;
+	}
+	if (need_unit) {
+		if (!unit) {
+			ERR_AT(L, n, SCRUB_DIAG_UNIT, "write the unit of %s: '%s %s' (%s is %s: %s)", p->name, s, base->name,
+			       p->name, scrub_dim_name(p->dim), scrub_dim_units(p->dim));
+			return false;
+		}
+		if (unit->dim != p->dim) {
+			ERR_AT(L, n, SCRUB_DIAG_UNIT, "unit mismatch: %s is %s (%s), but '%s' is %s", p->name,
+			       scrub_dim_name(p->dim), scrub_dim_units(p->dim), unit->name, scrub_dim_name(unit->dim));
+			return false;
+		}
+	} else if (unit) {
+		ERR_AT(L, n, SCRUB_DIAG_UNIT, "%s is a plain count; remove the unit '%s'", p->name, unit->name);
+		return false;
+	}
+	double f = unit ? unit->factor : 1.0;
+	double a = q1.value * (q1.unit ? q1.unit->factor : f);
+	double eps = 1e-9 * (fabs(a) > 1 ? fabs(a) : 1);
+	switch (cmp) {
+	case 1: c->lo = a; c->hi = INFINITY; break;
+	case 2: c->lo = a + eps; c->hi = INFINITY; break;
+	case 3: c->lo = -INFINITY; c->hi = a; break;
+	case 4: c->lo = -INFINITY; c->hi = a - eps; break;
+	default:
+		if (kind == 1) {
+			c->lo = a;
+			c->hi = q2.value * f;
+			if (c->lo > c->hi) {
+				ERR_AT(L, n, SCRUB_DIAG_VALUE, "'%s': the range starts above where it ends", s);
+				return false;
+			}
+		} else if (kind == 2) {
+			double t = tol.value * (tol.unit ? tol.unit->factor : f);
+			c->lo = a - t;
+			c->hi = a + t;
+		} else {
+			c->lo = a - eps;
+			c->hi = a + eps;
+		}
+	}
+	if (c->hi < p->min || c->lo > p->max) {
+		ERR_AT(L, n, SCRUB_DIAG_VALUE, "'%s' can never match: %s accepts %g..%g%s%s", s, p->name, p->min, p->max,
+		       base ? " " : "", base ? base->name : "");
+		return false;
+	}
+	return true;
+}
+
+static bool parse_constraint(loader *L, const act_def *def, yaml_node *key, yaml_node *val, scn_match *m)
+{
+	int pi = act_param_find(def, key->str, key->len);
+	if (pi < 0) {
+		const char *cands[ACT_MAX_PARAMS];
+		size_t nc = 0;
+		char list[256] = "";
+		size_t l = 0;
+		for (int k = 0; k < ACT_MAX_PARAMS && def->params[k].name; k++) {
+			cands[nc++] = def->params[k].name;
+			l += (size_t)snprintf(list + l, sizeof list - l, "%s%s", k ? ", " : "", def->params[k].name);
+		}
+		const char *sug = scrub_suggest(key->str, cands, nc);
+		ERR_AT(L, key, SCRUB_DIAG_UNKNOWN_NAME, "%s has no parameter '%s'%s%s%s%s%s", def->name, key->str,
+		       sug ? " (did you mean '" : "", sug ? sug : "", sug ? "'?)" : "", nc ? "; it takes: " : " (it takes none)", list);
+		return false;
+	}
+	const act_param_def *p = &def->params[pi];
+	for (int k = 0; k < m->n; k++) {
+		if (m->c[k].param == pi) {
+			ERR_AT(L, key, SCRUB_DIAG_DUPLICATE, "%s is constrained twice", p->name);
+			return false;
+		}
+	}
+	scn_constraint c = {.param = pi};
+	switch (p->kind) {
+	case ACT_PARAM_TEXT:
+		ERR_AT(L, key, SCRUB_DIAG_VALUE, "%s is free text and cannot be matched on", p->name);
+		return false;
+	case ACT_PARAM_SYMBOL: {
+		c.is_symbol = true;
+		yaml_node *one = val;
+		size_t cnt = val->type == YAML_SEQ ? val->n : 1;
+		if (val->type == YAML_MAP) {
+			expect_type(L, val, YAML_SCALAR, p->name);
+			return false;
+		}
+		bool ok = true;
+		for (size_t j = 0; j < cnt; j++) {
+			one = val->type == YAML_SEQ ? val->items[j] : val;
+			if (!expect_type(L, one, YAML_SCALAR, p->name)) {
+				ok = false;
+				continue;
+			}
+			act_value av = {0};
+			char why[512];
+			const char *w = script_parse_value(p, one->str, one->len, L->a, &av, why, sizeof why);
+			if (w) {
+				ERR_AT(L, one, SCRUB_DIAG_VALUE, "%s", w);
+				ok = false;
+				continue;
+			}
+			c.symbols |= 1ull << av.sym;
+		}
+		if (!ok)
+			return false;
+		break;
+	}
+	case ACT_PARAM_QUANTITY:
+	case ACT_PARAM_COUNT:
+		if (!expect_type(L, val, YAML_SCALAR, p->name))
+			return false;
+		if (!parse_num_constraint(L, val, p, &c))
+			return false;
+		break;
+	}
+	m->c[m->n++] = c;
+	return true;
+}
+
+/* `on:` / `do:` / `forbid:` value: an action name or {action: name, param: constraint...};
+ * `with` (may be NULL) adds constraints. */
+static bool parse_match(loader *L, yaml_node *v, yaml_node *with, scn_match *m)
+{
+	yaml_node *name = v;
+	if (v->type == YAML_MAP) {
+		name = yaml_get(v, "action");
+		if (!name) {
+			ERR_AT(L, v->n ? v->items[0] : v, SCRUB_DIAG_MISSING, "an action written as a mapping needs 'action:' (its name)");
+			return false;
+		}
+	}
+	if (!expect_type(L, name, YAML_SCALAR, "an action name"))
+		return false;
+	m->line = name->line;
+	m->col = name->col;
+	m->action = actions_find(name->str, name->len);
+	if (m->action == ACT_NONE) {
+		const char *const *names = actions_names();
+		size_t nn = 0;
+		while (names[nn])
+			nn++;
+		const char *sug = scrub_suggest(name->str, names, nn);
+		ERR_AT(L, name, SCRUB_DIAG_UNKNOWN_NAME, "unknown action '%s'%s%s%s (run 'scrub list actions' for the full list)", name->str,
+		       sug ? "; did you mean '" : "", sug ? sug : "", sug ? "'?" : "");
+		return false;
+	}
+	const act_def *def = actions_get(m->action);
+	bool ok = true;
+	for (int pass = 0; pass < 2; pass++) {
+		yaml_node *map = pass == 0 ? (v->type == YAML_MAP ? v : NULL) : with;
+		if (!map)
+			continue;
+		if (!expect_type(L, map, YAML_MAP, "'with'")) {
+			ok = false;
+			continue;
+		}
+		for (size_t i = 0; i < map->n; i++) {
+			yaml_node *k = map->items[i];
+			if (pass == 0 && strcmp(k->str, "action") == 0)
+				continue;
+			k->used = true;
+			ok = parse_constraint(L, def, k, map->values[i], m) && ok;
+		}
+	}
+	return ok;
+}
+
+/* ---- effects ---- */
+
+static void parse_effects(loader *L, yaml_node *set, yaml_node *trend, scn_effects *fx)
+{
+	size_t total = (set && set->type == YAML_MAP ? set->n : 0) + (trend && trend->type == YAML_MAP ? trend->n : 0);
+	if (set && !expect_type(L, set, YAML_MAP, "'set'"))
+		set = NULL;
+	if (trend && !expect_type(L, trend, YAML_MAP, "'trend'"))
+		trend = NULL;
+	if (total == 0)
+		return;
+	if (total > MAX_EFFECTS) {
+		ERR_AT(L, set ? set : trend, SCRUB_DIAG_LIMIT, "more than %d effects in one place", MAX_EFFECTS);
+		return;
+	}
+	fx->v = SCRUB_ARENA_NEW(L->a, scn_effect, total);
+	for (int pass = 0; pass < 2; pass++) {
+		yaml_node *map = pass ? trend : set;
+		if (!map)
+			continue;
+		for (size_t i = 0; i < map->n; i++) {
+			yaml_node *k = map->items[i], *v = map->values[i];
+			k->used = true;
+			int vi = scenario_find_var(L->s, k->str, k->len);
+			if (vi < 0) {
+				const char *c[MAX_VARS];
+				for (int q = 0; q < L->s->nvars; q++)
+					c[q] = L->s->vars[q].name;
+				const char *sug = scrub_suggest(k->str, c, (size_t)L->s->nvars);
+				ERR_AT(L, k, SCRUB_DIAG_UNKNOWN_NAME, "unknown variable '%s'%s%s%s; declare it under variables:", k->str,
+				       sug ? " (did you mean '" : "", sug ? sug : "", sug ? "'?)" : "");
+				continue;
+			}
+			const scn_var *var = &L->s->vars[vi];
+			scn_effect e = {.kind = pass ? SCN_TREND : SCN_SET, .var = vi};
+			if (!pass) {
+				if (!parse_var_value(L, var, v, &e.value, "the value"))
+					continue;
+			} else {
+				if (var->is_symbol) {
+					ERR_AT(L, k, SCRUB_DIAG_VALUE, "'%s' takes words; a trend needs a number (use set:)", k->str);
+					continue;
+				}
+				yaml_node *to = NULL, *over = NULL;
+				if (v->type == YAML_MAP) {
+					to = yaml_get(v, "to");
+					over = yaml_get(v, "over");
+					static const char *f[] = {"to", "over", NULL};
+					check_fields(L, v, f, "a trend");
+					if (!to || !over) {
+						ERR_AT(L, k, SCRUB_DIAG_MISSING, "a trend needs 'to:' and 'over:', e.g. %s: {to: 60, over: 5 min}", k->str);
+						continue;
+					}
+					if (!parse_var_value(L, var, to, &e.value, "the trend's target") ||
+					    !parse_duration(L, over, &e.over_s, "'over'"))
+						continue;
+				} else if (v->type == YAML_SCALAR) {
+					/* "60 over 5 min" */
+					const char *o = strstr(v->str, " over ");
+					if (!o) {
+						ERR_AT(L, v, SCRUB_DIAG_VALUE, "a trend is written 'TARGET over DURATION', e.g. '60 over 5 min'");
+						continue;
+					}
+					yaml_node tn = *v, on = *v;
+					tn.len = (size_t)(o - v->str);
+					tn.str = scrub_arena_strndup(L->a, v->str, tn.len);
+					on.str = o + 6;
+					on.len = v->len - tn.len - 6;
+					on.col = col_in(v, tn.len + 6);
+					on.style = YAML_PLAIN;
+					if (!parse_var_value(L, var, &tn, &e.value, "the trend's target") ||
+					    !parse_duration(L, &on, &e.over_s, "the trend's duration"))
+						continue;
+				} else {
+					expect_type(L, v, YAML_MAP, "a trend");
+					continue;
+				}
+				if (e.over_s <= 0) {
+					ERR_AT(L, v, SCRUB_DIAG_VALUE, "a trend must last longer than 0 s (use set: for an instant change)");
+					continue;
+				}
+			}
+			fx->v[fx->n++] = e;
+		}
+	}
+}
+
+/* ---- states ---- */
+
+static int find_state_node(loader *L, yaml_node *n, const char *what)
+{
+	if (!expect_type(L, n, YAML_SCALAR, what))
+		return -1;
+	int s = scenario_find_state(L->s, n->str);
+	if (s < 0) {
+		const char *c[MAX_STATES];
+		for (int i = 0; i < L->s->nstates; i++)
+			c[i] = L->s->states[i].name;
+		const char *sug = scrub_suggest(n->str, c, (size_t)L->s->nstates);
+		ERR_AT(L, n, SCRUB_DIAG_UNKNOWN_NAME, "unknown state '%s'%s%s%s", n->str, sug ? " (did you mean '" : "",
+		       sug ? sug : "", sug ? "'?)" : "");
+	}
+	return s;
+}
+
+static expr_prog *compile(loader *L, yaml_node *n, const char *what)
+{
+	if (!expect_type(L, n, YAML_SCALAR, what))
+		return NULL;
+	return expr_compile(n->str, n->len, n->line, col_in(n, 0), L->s, L->a, L->d);
+}
+
+static void parse_transition(loader *L, scn_state *st, yaml_node *t, scn_transition *tr)
+{
+	tr->line = t->line;
+	tr->col = t->col;
+	tr->to = -1;
+	if (!expect_type(L, t, YAML_MAP, "a transition"))
+		return;
+	yaml_node *on = yaml_get(t, "on"), *when = yaml_get(t, "when"), *after = yaml_get(t, "after");
+	yaml_node *with = yaml_get(t, "with"), *iff = yaml_get(t, "if"), *to = yaml_get(t, "to");
+	yaml_node *set = yaml_get(t, "set"), *trend = yaml_get(t, "trend");
+	yaml_node *label = yaml_get(t, "note");
+	(void)label;
+	int triggers = (on != NULL) + (when != NULL) + (after != NULL);
+	if (triggers != 1) {
+		ERR_AT(L, t->n ? t->items[0] : t, SCRUB_DIAG_MISSING,
+		       triggers ? "a transition has exactly one of 'on:' (an action), 'when:' (a condition) or 'after:' (time in state); this one has %d"
+		                : "a transition needs one of 'on:' (an action), 'when:' (a condition) or 'after:' (time in state)%.0d",
+		       triggers);
+	}
+	if (on) {
+		tr->trigger = SCN_ON_ACTION;
+		parse_match(L, on, with, &tr->match);
+		if (iff)
+			tr->guard = compile(L, iff, "'if'");
+	} else {
+		if (with)
+			ERR_AT(L, key_of(t, with), SCRUB_DIAG_VALUE, "'with:' belongs to 'on:' (an action)");
+		if (iff)
+			ERR_AT(L, key_of(t, iff), SCRUB_DIAG_VALUE, "'if:' belongs to 'on:'; with 'when:' write one condition");
+	}
+	if (when) {
+		tr->trigger = SCN_WHEN;
+		tr->guard = compile(L, when, "'when'");
+	}
+	if (after) {
+		tr->trigger = SCN_AFTER;
+		parse_duration(L, after, &tr->after_s, "'after'");
+	}
+	if (to)
+		tr->to = find_state_node(L, to, "'to'");
+	parse_effects(L, set, trend, &tr->effects);
+	if (!to && !set && !trend)
+		ERR_AT(L, t->n ? t->items[0] : t, SCRUB_DIAG_MISSING, "a transition needs 'to:' (the next state) or effects (set:, trend:)");
+	if (to && tr->to >= 0 && &L->s->states[tr->to] == st && tr->trigger != SCN_ON_ACTION)
+		WARN_AT(L, to, SCRUB_DIAG_SUSPICIOUS, "this transition re-enters its own state; it will fire again and again");
+	static const char *fields[] = {"on", "with", "if", "when", "after", "to", "set", "trend", "note", NULL};
+	check_fields(L, t, fields, "a transition");
+}
+
+static void collect_states(loader *L, yaml_node *states)
+{
+	scenario *s = L->s;
+	if (!states || !expect_type(L, states, YAML_MAP, "'states'"))
+		return;
+	if (states->n > MAX_STATES) {
+		ERR_AT(L, states, SCRUB_DIAG_LIMIT, "%zu states; a scenario may have at most %d", states->n, MAX_STATES);
+		return;
+	}
+	s->states = SCRUB_ARENA_NEW(L->a, scn_state, states->n + 1);
+	for (size_t i = 0; i < states->n; i++) {
+		yaml_node *k = states->items[i];
+		k->used = true;
+		check_name(L, k, "state name");
+		scn_state *st = &s->states[s->nstates++];
+		st->name = k->str;
+		st->line = k->line;
+		st->col = k->col;
+	}
+}
+
+static void parse_states(loader *L, yaml_node *states)
+{
+	scenario *s = L->s;
+	if (!states || states->type != YAML_MAP || !s->states)
+		return;
+	for (size_t i = 0; i < states->n; i++) {
+		yaml_node *v = states->values[i];
+		scn_state *st = &s->states[i];
+		if (v->type == YAML_SCALAR && v->len == 0) {
+			ERR_AT(L, states->items[i], SCRUB_DIAG_MISSING, "state '%s' is empty; give it a description and transitions, or end: ...", st->name);
+			continue;
+		}
+		if (!expect_type(L, v, YAML_MAP, "a state"))
+			continue;
+		st->description = get_text(L, v, "description", false, "a state");
+		yaml_node *on_enter = yaml_get(v, "on_enter");
+		if (on_enter && expect_type(L, on_enter, YAML_MAP, "'on_enter'")) {
+			parse_effects(L, yaml_get(on_enter, "set"), yaml_get(on_enter, "trend"), &st->on_enter);
+			static const char *f[] = {"set", "trend", NULL};
+			check_fields(L, on_enter, f, "on_enter");
+		}
+		yaml_node *jt = yaml_get(v, "jump_target");
+		if (jt)
+			parse_bool(L, jt, &st->jump_target, "'jump_target'");
+		yaml_node *end = yaml_get(v, "end");
+		if (end) {
+			st->is_end = true;
+			if (end->type == YAML_MAP) {
+				st->outcome = get_text(L, end, "outcome", true, "'end'");
+				static const char *f[] = {"outcome", NULL};
+				check_fields(L, end, f, "'end'");
+			} else if (end->type == YAML_SCALAR && end->len) {
+				st->outcome = end->str;
+			} else {
+				ERR_AT(L, end, SCRUB_DIAG_TYPE, "'end' should name the outcome, e.g. end: rosc");
+			}
+			if (st->outcome && !is_name(st->outcome))
+				ERR_AT(L, end, SCRUB_DIAG_VALUE, "an outcome is one word (letters, digits, '_'), found '%s'", st->outcome);
+		}
+		yaml_node *trs = yaml_get(v, "transitions");
+		if (trs && expect_type(L, trs, YAML_SEQ, "'transitions'")) {
+			if (st->is_end && trs->n)
+				ERR_AT(L, trs, SCRUB_DIAG_VALUE, "an end state has no transitions: the scenario stops here");
+			else if (trs->n > MAX_TRANSITIONS)
+				ERR_AT(L, trs, SCRUB_DIAG_LIMIT, "more than %d transitions in one state", MAX_TRANSITIONS);
+			else {
+				st->transitions = SCRUB_ARENA_NEW(L->a, scn_transition, trs->n + 1);
+				for (size_t j = 0; j < trs->n; j++)
+					parse_transition(L, st, trs->items[j], &st->transitions[st->ntransitions++]);
+			}
+		}
+		static const char *fields[] = {"description", "on_enter", "transitions", "jump_target", "end", NULL};
+		check_fields(L, v, fields, "a state");
+	}
+}
+
+/* ---- checklist ---- */
+
+static void collect_items(loader *L, yaml_node *items)
+{
+	scn_checklist *c = &L->s->checklist;
+	if (items->n > MAX_ITEMS) {
+		ERR_AT(L, items, SCRUB_DIAG_LIMIT, "%zu checklist items; a scenario may have at most %d", items->n, MAX_ITEMS);
+		return;
+	}
+	c->items = SCRUB_ARENA_NEW(L->a, scn_item, items->n + 1);
+	for (size_t i = 0; i < items->n; i++) {
+		scn_item *it = &c->items[c->n++];
+		yaml_node *n = items->items[i];
+		it->line = n->line;
+		it->col = n->col;
+		it->id = "";
+		if (n->type != YAML_MAP)
+			continue;
+		yaml_node *id = yaml_get(n, "id");
+		if (!id) {
+			ERR_AT(L, n->n ? n->items[0] : n, SCRUB_DIAG_MISSING, "a checklist item needs 'id:' (a short name used in reports and in after:)");
+			continue;
+		}
+		if (!expect_type(L, id, YAML_SCALAR, "'id'") || !check_name(L, id, "item id"))
+			continue;
+		it->id = id->str;
+		it->line = id->line;
+		it->col = id->col;
+		for (int j = 0; j < c->n - 1; j++)
+			if (strcmp(c->items[j].id, it->id) == 0)
+				ERR_AT(L, id, SCRUB_DIAG_DUPLICATE, "checklist item '%s' is defined twice (first at line %d)", it->id, c->items[j].line);
+	}
+}
+
+static int find_item_node(loader *L, yaml_node *n, const char *what)
+{
+	if (!expect_type(L, n, YAML_SCALAR, what))
+		return -1;
+	int k = scenario_find_item(L->s, n->str);
+	if (k < 0) {
+		const char *c[MAX_ITEMS];
+		for (int i = 0; i < L->s->checklist.n; i++)
+			c[i] = L->s->checklist.items[i].id;
+		const char *sug = scrub_suggest(n->str, c, (size_t)L->s->checklist.n);
+		ERR_AT(L, n, SCRUB_DIAG_UNKNOWN_NAME, "unknown checklist item '%s'%s%s%s", n->str, sug ? " (did you mean '" : "",
+		       sug ? sug : "", sug ? "'?)" : "");
+	}
+	return k;
+}
+
+static void parse_item(loader *L, yaml_node *n, scn_item *it, double default_partial)
+{
+	it->points = 1;
+	it->partial = default_partial;
+	it->anchor = SCN_FROM_START;
+	it->while_state = -1;
+	it->reach_state = -1;
+	if (!expect_type(L, n, YAML_MAP, "a checklist item"))
+		return;
+	yaml_node *idn = yaml_get(n, "id");
+	(void)idn;
+	it->text = get_text(L, n, "text", true, "a checklist item");
+	yaml_node *do_ = yaml_get(n, "do"), *forbid = yaml_get(n, "forbid"), *reach = yaml_get(n, "reach");
+	yaml_node *with = yaml_get(n, "with");
+	int kinds = (do_ != NULL) + (forbid != NULL) + (reach != NULL);
+	if (kinds != 1)
+		ERR_AT(L, idn ? idn : n, SCRUB_DIAG_MISSING,
+		       "checklist item '%s' needs exactly one of 'do:' (an expected action), 'forbid:' (an action that must not happen) or 'reach:' (a state)",
+		       it->id);
+	if (do_ || forbid) {
+		it->kind = do_ ? SCN_ITEM_DO : SCN_ITEM_FORBID;
+		parse_match(L, do_ ? do_ : forbid, with, &it->match);
+	} else if (reach) {
+		it->kind = SCN_ITEM_REACH;
+		it->reach_state = find_state_node(L, reach, "'reach'");
+		if (with)
+			ERR_AT(L, key_of(n, with), SCRUB_DIAG_VALUE, "'with:' belongs to 'do:' or 'forbid:'");
+	}
+	yaml_node *iff = yaml_get(n, "if");
+	if (iff)
+		it->guard = compile(L, iff, "'if'");
+	yaml_node *after = yaml_get(n, "after");
+	if (after) {
+		size_t cnt = after->type == YAML_SEQ ? after->n : 1;
+		if (after->type == YAML_MAP) {
+			expect_type(L, after, YAML_SEQ, "'after'");
+			cnt = 0;
+		}
+		it->after = SCRUB_ARENA_NEW(L->a, int, cnt + 1);
+		for (size_t j = 0; j < cnt; j++) {
+			yaml_node *a = after->type == YAML_SEQ ? after->items[j] : after;
+			int k = find_item_node(L, a, "'after'");
+			if (k < 0)
+				continue;
+			if (strcmp(L->s->checklist.items[k].id, it->id) == 0) {
+				ERR_AT(L, a, SCRUB_DIAG_CYCLE, "item '%s' cannot come after itself", it->id);
+				continue;
+			}
+			it->after[it->nafter++] = k;
+		}
+	}
+	yaml_node *within = yaml_get(n, "within");
+	if (within) {
+		it->has_window = parse_time_range(L, within, &it->win_lo, &it->win_hi, true, "'within'");
+	}
+	yaml_node *from = yaml_get(n, "from");
+	if (from && expect_type(L, from, YAML_SCALAR, "'from'")) {
+		if (!within)
+			ERR_AT(L, key_of(n, from), SCRUB_DIAG_VALUE, "'from:' sets where 'within:' counts from; add within:");
+		if (strcmp(from->str, "start") == 0) {
+			it->anchor = SCN_FROM_START;
+		} else if (strncmp(from->str, "state ", 6) == 0 || strncmp(from->str, "item ", 5) == 0) {
+			bool st = from->str[0] == 's';
+			size_t off = st ? 6 : 5;
+			yaml_node sub = *from;
+			sub.str = from->str + off;
+			sub.len = from->len - off;
+			sub.col = col_in(from, off);
+			sub.style = YAML_PLAIN;
+			if (st) {
+				it->anchor = SCN_FROM_STATE;
+				it->anchor_ref = find_state_node(L, &sub, "'from'");
+			} else {
+				it->anchor = SCN_FROM_ITEM;
+				it->anchor_ref = find_item_node(L, &sub, "'from'");
+				if (it->anchor_ref >= 0 && strcmp(L->s->checklist.items[it->anchor_ref].id, it->id) == 0)
+					ERR_AT(L, from, SCRUB_DIAG_WINDOW, "an item cannot be timed from itself");
+			}
+			if (it->anchor_ref < 0)
+				it->has_window = false;
+		} else {
+			ERR_AT(L, from, SCRUB_DIAG_VALUE, "'from: %s': expected 'start', 'state NAME' or 'item ID'", from->str);
+		}
+	}
+	yaml_node *every = yaml_get(n, "every"), *while_in = yaml_get(n, "while_in");
+	if (every) {
+		if (it->kind != SCN_ITEM_DO)
+			ERR_AT(L, key_of(n, every), SCRUB_DIAG_VALUE, "'every:' is for repeated expected actions (do:)");
+		it->repeat = parse_time_range(L, every, &it->every_lo, &it->every_hi, false, "'every'");
+		if (it->repeat && it->every_hi <= 0) {
+			ERR_AT(L, every, SCRUB_DIAG_WINDOW, "'every' must be longer than 0 s");
+			it->repeat = false;
+		}
+	}
+	if (while_in) {
+		if (!every)
+			ERR_AT(L, key_of(n, while_in), SCRUB_DIAG_VALUE, "'while_in:' goes with 'every:' (a repeated action)");
+		it->while_state = find_state_node(L, while_in, "'while_in'");
+	}
+	yaml_node *pts = yaml_get(n, "points"), *pen = yaml_get(n, "penalty"), *crit = yaml_get(n, "critical");
+	yaml_node *part = yaml_get(n, "partial_credit");
+	if (pts && parse_number(L, pts, &it->points, "'points'") && (it->points < 0 || it->points > 1000))
+		ERR_AT(L, pts, SCRUB_DIAG_VALUE, "points must be between 0 and 1000");
+	if (pen && parse_number(L, pen, &it->penalty, "'penalty'") && (it->penalty < 0 || it->penalty > 100))
+		ERR_AT(L, pen, SCRUB_DIAG_VALUE, "a penalty is between 0 and 100 (percentage points of the score)");
+	if (pen && it->kind != SCN_ITEM_FORBID)
+		ERR_AT(L, key_of(n, pen), SCRUB_DIAG_VALUE, "a penalty applies to forbid: items (an action that must not happen)");
+	if (crit)
+		parse_bool(L, crit, &it->critical, "'critical'");
+	if (part && parse_number(L, part, &it->partial, "'partial_credit'") && (it->partial < 0 || it->partial > 1))
+		ERR_AT(L, part, SCRUB_DIAG_VALUE, "partial_credit is a share between 0 and 1");
+	yaml_node *ref = yaml_get(n, "ref");
+	if (ref && expect_type(L, ref, YAML_SCALAR, "'ref'")) {
+		it->reference = ref->str;
+		bool found = false;
+		const char *c[64];
+		size_t nc = 0;
+		for (int r = 0; r < L->s->nreferences; r++) {
+			if (strcmp(L->s->references[r].id, ref->str) == 0)
+				found = true;
+			if (nc < 64)
+				c[nc++] = L->s->references[r].id;
+		}
+		if (!found) {
+			const char *sug = scrub_suggest(ref->str, c, nc);
+			ERR_AT(L, ref, SCRUB_DIAG_UNKNOWN_NAME, "unknown reference '%s'%s%s%s; list it under references:", ref->str,
+			       sug ? " (did you mean '" : "", sug ? sug : "", sug ? "'?)" : "");
+		}
+	}
+	if (!it->critical && it->points == 0 && it->penalty == 0 && kinds == 1)
+		WARN_AT(L, idn ? idn : n, SCRUB_DIAG_SUSPICIOUS, "item '%s' has no points, no penalty and is not critical: it counts for nothing", it->id);
+	static const char *fields[] = {"id", "text", "do", "forbid", "reach", "with", "if", "after", "within", "from",
+	                               "every", "while_in", "points", "penalty", "critical", "partial_credit", "ref", NULL};
+	check_fields(L, n, fields, "a checklist item");
+}
+
+static void parse_checklist_head(loader *L, yaml_node *cl, double *partial)
+{
+	scn_checklist *c = &L->s->checklist;
+	*partial = 0.5;
+	c->all_critical = true;
+	c->feedback = "end";
+	yaml_node *pass = yaml_get(cl, "pass");
+	if (!pass) {
+		ERR_AT(L, cl->n ? cl->items[0] : cl, SCRUB_DIAG_MISSING, "the checklist needs a pass rule: pass: {score: 80, all_critical: true}");
+	} else if (expect_type(L, pass, YAML_MAP, "'pass'")) {
+		yaml_node *sc = yaml_get(pass, "score"), *ac = yaml_get(pass, "all_critical");
+		if (!sc)
+			ERR_AT(L, key_of(cl, pass), SCRUB_DIAG_MISSING, "the pass rule needs 'score:' (the pass mark, 0 to 100)");
+		else if (parse_number(L, sc, &c->pass_score, "'score'") && (c->pass_score < 0 || c->pass_score > 100))
+			ERR_AT(L, sc, SCRUB_DIAG_VALUE, "the pass mark is between 0 and 100");
+		if (ac)
+			parse_bool(L, ac, &c->all_critical, "'all_critical'");
+		static const char *f[] = {"score", "all_critical", NULL};
+		check_fields(L, pass, f, "the pass rule");
+	}
+	yaml_node *part = yaml_get(cl, "partial_credit");
+	if (part && parse_number(L, part, partial, "'partial_credit'") && (*partial < 0 || *partial > 1))
+		ERR_AT(L, part, SCRUB_DIAG_VALUE, "partial_credit is a share between 0 and 1");
+	yaml_node *fb = yaml_get(cl, "feedback");
+	if (fb && expect_type(L, fb, YAML_SCALAR, "'feedback'")) {
+		if (strcmp(fb->str, "live") && strcmp(fb->str, "end") && strcmp(fb->str, "none"))
+			ERR_AT(L, fb, SCRUB_DIAG_VALUE, "feedback is live, end or none, found '%s'", fb->str);
+		else
+			c->feedback = fb->str;
+	}
+}
+
+/* ---- model runs ---- */
+
+static bool path_inside(const char *base, const char *rel, char *out, size_t size)
+{
+	if (rel[0] == '/' || strstr(rel, ".."))
+		return false;
+	snprintf(out, size, "%s/%s", base, rel);
+	char rb[PATH_MAX], rp[PATH_MAX];
+	if (!realpath(base, rb) || !realpath(out, rp))
+		return true; /* missing file: reported by the reader */
+	size_t bl = strlen(rb);
+	return strncmp(rb, rp, bl) == 0 && (rp[bl] == '/' || rp[bl] == '\0');
+}
+
+static void parse_actions_node(loader *L, yaml_node *an, scn_model_run *r)
+{
+	scenario *s = L->s;
+	if (an->type == YAML_SEQ) {
+		r->actions = SCRUB_ARENA_NEW(L->a, sim_action, an->n + 1);
+		double last = 0;
+		for (size_t j = 0; j < an->n; j++) {
+			yaml_node *ln = an->items[j];
+			if (!expect_type(L, ln, YAML_SCALAR, "an action line"))
+				continue;
+			sim_action a = {0};
+			scrub_result res = script_parse_line(ln->str, ln->len, NULL, ln->line, col_in(ln, 0), L->a, L->d, &a);
+			if (res == SCRUB_OK) {
+				if (a.t < last)
+					ERR_AT(L, ln, SCRUB_DIAG_ACTIONS, "this action's time is before the previous one's; actions must be in time order");
+				last = a.t;
+				r->actions[r->nactions++] = a;
+			} else if (res == SCRUB_DONE) {
+				ERR_AT(L, ln, SCRUB_DIAG_ACTIONS, "empty action line");
+			}
+		}
+	} else if (an->type == YAML_SCALAR && an->style == YAML_BLOCK) {
+		/* A literal block: line i of the text is source line an->line + i; its column is
+		 * the indentation of that source line. */
+		size_t cap = 1;
+		for (size_t i = 0; i < an->len; i++)
+			cap += an->str[i] == '\n';
+		r->actions = SCRUB_ARENA_NEW(L->a, sim_action, cap);
+		size_t i = 0;
+		int line = an->line;
+		double last = 0;
+		while (i < an->len) {
+			const char *nl = memchr(an->str + i, '\n', an->len - i);
+			size_t e = nl ? (size_t)(nl - an->str) : an->len;
+			int col = 1;
+			/* find the source line's indentation */
+			const char *src = s->source;
+			int l = 1;
+			size_t k = 0;
+			while (k < s->source_len && l < line) {
+				if (src[k] == '\n')
+					l++;
+				k++;
+			}
+			while (k < s->source_len && src[k] == ' ') {
+				k++;
+				col++;
+			}
+			sim_action a = {0};
+			scrub_result res = script_parse_line(an->str + i, e - i, NULL, line, col, L->a, L->d, &a);
+			if (res == SCRUB_OK) {
+				if (a.t < last)
+					scrub_diag_add(L->d, SCRUB_SEV_ERROR, SCRUB_DIAG_ACTIONS, line, col, 1,
+					               "this action's time is before the previous one's; actions must be in time order");
+				last = a.t;
+				r->actions[r->nactions++] = a;
+			}
+			line++;
+			i = e + 1;
+		}
+	} else {
+		ERR_AT(L, an, SCRUB_DIAG_TYPE, "'actions' should be a list of lines such as \"0:05 check_responsiveness\", or a block after 'actions: |'");
+	}
+}
+
+static void parse_model_runs(loader *L, yaml_node *runs)
+{
+	scenario *s = L->s;
+	if (!expect_type(L, runs, YAML_SEQ, "'model_runs'"))
+		return;
+	if (runs->n > MAX_RUNS) {
+		ERR_AT(L, runs, SCRUB_DIAG_LIMIT, "more than %d model runs", MAX_RUNS);
+		return;
+	}
+	s->runs = SCRUB_ARENA_NEW(L->a, scn_model_run, runs->n + 1);
+	for (size_t i = 0; i < runs->n; i++) {
+		yaml_node *n = runs->items[i];
+		scn_model_run *r = &s->runs[s->nruns];
+		r->line = n->line;
+		r->col = n->col;
+		if (!expect_type(L, n, YAML_MAP, "a model run"))
+			continue;
+		s->nruns++;
+		r->name = get_text(L, n, "name", true, "a model run");
+		if (!r->name)
+			r->name = "?";
+		for (int j = 0; j < s->nruns - 1; j++)
+			if (strcmp(s->runs[j].name, r->name) == 0)
+				ERR_AT(L, yaml_get(n, "name"), SCRUB_DIAG_DUPLICATE, "model run '%s' is defined twice", r->name);
+		yaml_node *ex = yaml_get(n, "expect");
+		if (!ex) {
+			ERR_AT(L, n->n ? n->items[0] : n, SCRUB_DIAG_MISSING, "model run '%s' needs 'expect:' (pass, or fail: [item ids])", r->name);
+		} else {
+			r->expect_line = ex->line;
+			r->expect_col = ex->col;
+			if (ex->type == YAML_SCALAR && strcmp(ex->str, "pass") == 0) {
+				r->expect_pass = true;
+			} else if (ex->type == YAML_MAP && yaml_get(ex, "fail")) {
+				yaml_node *f = yaml_get(ex, "fail");
+				size_t cnt = f->type == YAML_SEQ ? f->n : 1;
+				if (f->type == YAML_MAP || cnt == 0) {
+					ERR_AT(L, f, SCRUB_DIAG_TYPE, "'fail' names the checklist items the run must fail on");
+					cnt = 0;
+				}
+				r->expect_items = SCRUB_ARENA_NEW(L->a, int, cnt + 1);
+				for (size_t j = 0; j < cnt; j++) {
+					int k = find_item_node(L, f->type == YAML_SEQ ? f->items[j] : f, "'fail'");
+					if (k >= 0)
+						r->expect_items[r->nexpect++] = k;
+				}
+				static const char *fl[] = {"fail", NULL};
+				check_fields(L, ex, fl, "'expect'");
+			} else {
+				ERR_AT(L, ex, SCRUB_DIAG_VALUE, "expect is 'pass' or {fail: [item ids]}");
+			}
+		}
+		yaml_node *an = yaml_get(n, "actions"), *af = yaml_get(n, "actions_file");
+		if ((an != NULL) == (af != NULL)) {
+			ERR_AT(L, n->n ? n->items[0] : n, SCRUB_DIAG_MISSING, "model run '%s' needs either 'actions:' or 'actions_file:'", r->name);
+		} else if (an) {
+			parse_actions_node(L, an, r);
+		} else if (expect_type(L, af, YAML_SCALAR, "'actions_file'")) {
+			char path[PATH_MAX];
+			r->actions_file = af->str;
+			if (!path_inside(L->base_dir, af->str, path, sizeof path)) {
+				ERR_AT(L, af, SCRUB_DIAG_FILE, "'%s' is outside the scenario's folder; action files must sit beside the scenario", af->str);
+			} else if (!L->no_runs) {
+				char *text = NULL;
+				size_t len = 0;
+				scrub_result rr = scrub_read_file(path, 4u << 20, &text, &len);
+				if (rr != SCRUB_OK) {
+					ERR_AT(L, af, SCRUB_DIAG_FILE, "cannot read '%s': %s", af->str,
+					       rr == SCRUB_ERR_LIMIT ? "larger than 4 MiB" : strerror(errno));
+				} else {
+					r->actions_file = scrub_arena_strdup(L->a, path);
+					script_loc loc = {.file = r->actions_file, .line = 1, .col = 1};
+					script_parse(text, len, &loc, L->a, L->d, &r->actions, &r->nactions);
+					free(text);
+				}
+			}
+		}
+		static const char *fields[] = {"name", "description", "trainee", "expect", "actions", "actions_file", NULL};
+		yaml_get(n, "description");
+		yaml_get(n, "trainee");
+		check_fields(L, n, fields, "a model run");
+	}
+}
+
+/* ---- whole-scenario checks ---- */
+
+static void check_graph(loader *L)
+{
+	scenario *s = L->s;
+	if (s->nstates == 0 || s->initial < 0)
+		return;
+	bool *seen = calloc((size_t)s->nstates, sizeof *seen);
+	int *queue = calloc((size_t)s->nstates, sizeof *queue);
+	if (!seen || !queue) {
+		free(seen);
+		free(queue);
+		return;
+	}
+	int qh = 0, qt = 0;
+	seen[s->initial] = true;
+	queue[qt++] = s->initial;
+	for (int i = 0; i < s->nstates; i++) {
+		if (s->states[i].jump_target && !seen[i]) {
+			seen[i] = true;
+			queue[qt++] = i;
+		}
+	}
+	while (qh < qt) {
+		const scn_state *st = &s->states[queue[qh++]];
+		for (int t = 0; t < st->ntransitions; t++) {
+			int to = st->transitions[t].to;
+			if (to >= 0 && !seen[to]) {
+				seen[to] = true;
+				queue[qt++] = to;
+			}
+		}
+	}
+	bool any_end = false;
+	for (int i = 0; i < s->nstates; i++) {
+		const scn_state *st = &s->states[i];
+		any_end |= st->is_end;
+		if (!seen[i])
+			scrub_diag_add(L->d, SCRUB_SEV_ERROR, SCRUB_DIAG_UNREACHABLE, st->line, st->col, (int)strlen(st->name),
+			               "state '%s' can never be entered: no transition leads to it from '%s' and it is not a jump_target",
+			               st->name, s->states[s->initial].name);
+		if (!st->is_end && st->ntransitions == 0)
+			scrub_diag_add(L->d, SCRUB_SEV_WARNING, SCRUB_DIAG_SUSPICIOUS, st->line, st->col, (int)strlen(st->name),
+			               "state '%s' has no transitions and is not an end state; the scenario stays there until its duration runs out",
+			               st->name);
+	}
+	if (!any_end)
+		scrub_diag_add(L->d, SCRUB_SEV_WARNING, SCRUB_DIAG_SUSPICIOUS, s->states[0].line, s->states[0].col, 1,
+		               "no state is an end state (end: OUTCOME); every run will last the full duration");
+	free(seen);
+	free(queue);
+}
+
+static void check_items(loader *L)
+{
+	scenario *s = L->s;
+	scn_checklist *c = &s->checklist;
+	int n = c->n;
+	/* cycles in after: (depth-first search, colours 0 white 1 grey 2 black) */
+	int *colour = calloc((size_t)n + 1, sizeof *colour);
+	int *stack = calloc((size_t)n + 1, sizeof *stack);
+	int *edge = calloc((size_t)n + 1, sizeof *edge);
+	bool *reported = calloc((size_t)n + 1, sizeof *reported);
+	if (colour && stack && edge && reported) {
+		for (int root = 0; root < n; root++) {
+			if (colour[root])
+				continue;
+			int sp = 0;
+			stack[sp] = root;
+			edge[sp] = 0;
+			colour[root] = 1;
+			while (sp >= 0) {
+				int u = stack[sp];
+				const scn_item *it = &c->items[u];
+				if (edge[sp] < it->nafter) {
+					int v = it->after[edge[sp]++];
+					if (colour[v] == 1) {
+						/* cycle: v ... u -> v */
+						if (!reported[v]) {
+							char path[512] = "";
+							size_t l = 0;
+							int from = 0;
+							for (int k = 0; k <= sp; k++)
+								if (stack[k] == v)
+									from = k;
+							for (int k = from; k <= sp && l < sizeof path - 80; k++) {
+								l += (size_t)snprintf(path + l, sizeof path - l, "'%s' after ", c->items[stack[k]].id);
+								reported[stack[k]] = true;
+							}
+							snprintf(path + l, sizeof path - l, "'%s'", c->items[v].id);
+							const scn_item *iv = &c->items[v];
+							scrub_diag_add(L->d, SCRUB_SEV_ERROR, SCRUB_DIAG_CYCLE, iv->line, iv->col, (int)strlen(iv->id),
+							               "checklist items are ordered after each other in a loop: %s; none of them can ever be in order", path);
+						}
+					} else if (colour[v] == 0) {
+						colour[v] = 1;
+						sp++;
+						stack[sp] = v;
+						edge[sp] = 0;
+					}
+				} else {
+					colour[u] = 2;
+					sp--;
+				}
+			}
+		}
+	}
+	free(colour);
+	free(stack);
+	free(edge);
+	free(reported);
+
+	for (int i = 0; i < n; i++) {
+		const scn_item *it = &c->items[i];
+		if (!it->id[0])
+			continue;
+		if (it->has_window && it->win_lo >= s->duration_s && s->duration_s > 0) {
+			char b1[32], b2[32];
+			scrub_diag_add(L->d, SCRUB_SEV_ERROR, SCRUB_DIAG_WINDOW, it->line, it->col, (int)strlen(it->id),
+			               "item '%s' can never be met: its window opens at %s but the scenario lasts %s", it->id,
+			               scrub_format_time(it->win_lo, b1, sizeof b1), scrub_format_time(s->duration_s, b2, sizeof b2));
+		}
+		if (it->has_window && it->win_hi > s->duration_s && it->anchor == SCN_FROM_START && s->duration_s > 0)
+			scrub_diag_add(L->d, SCRUB_SEV_WARNING, SCRUB_DIAG_WINDOW, it->line, it->col, (int)strlen(it->id),
+			               "item '%s': its window runs past the end of the scenario", it->id);
+		if (it->anchor == SCN_FROM_ITEM && it->anchor_ref >= 0 && c->items[it->anchor_ref].kind == SCN_ITEM_FORBID)
+			scrub_diag_add(L->d, SCRUB_SEV_ERROR, SCRUB_DIAG_WINDOW, it->line, it->col, (int)strlen(it->id),
+			               "item '%s' is timed from '%s', which is a forbidden action: when it goes right it never happens",
+			               it->id, c->items[it->anchor_ref].id);
+		for (int k = 0; k < it->nafter; k++)
+			if (c->items[it->after[k]].kind == SCN_ITEM_FORBID)
+				scrub_diag_add(L->d, SCRUB_SEV_ERROR, SCRUB_DIAG_CYCLE, it->line, it->col, (int)strlen(it->id),
+				               "item '%s' comes after '%s', which is a forbidden action: it could only be in order after a mistake",
+				               it->id, c->items[it->after[k]].id);
+		if (it->kind == SCN_ITEM_REACH && it->reach_state == s->initial && s->initial >= 0)
+			scrub_diag_add(L->d, SCRUB_SEV_WARNING, SCRUB_DIAG_SUSPICIOUS, it->line, it->col, (int)strlen(it->id),
+			               "item '%s' is reached at the start: the initial state is entered before anyone acts", it->id);
+	}
+}
+
+void scenario_check_actions(const scenario *scn, const sim_action *acts, int n, const char *file, scrub_diags *d)
+{
+	act_id jump = actions_find(ACT_JUMP_NAME, strlen(ACT_JUMP_NAME));
+	for (int i = 0; i < n; i++) {
+		if (acts[i].type != jump)
+			continue;
+		const char *to = acts[i].params[0].text;
+		int st = scenario_find_state(scn, to);
+		if (st < 0 || !scn->states[st].jump_target) {
+			if (file)
+				scrub_diag_add_in(d, file, SCRUB_SEV_ERROR, SCRUB_DIAG_ACTIONS, acts[i].line, acts[i].col, 1,
+				                  "instructor_jump to '%s': %s", to, st < 0 ? "no such state" : "that state is not marked jump_target: true");
+			else
+				scrub_diag_add(d, SCRUB_SEV_ERROR, SCRUB_DIAG_ACTIONS, acts[i].line, acts[i].col, 1,
+				               "instructor_jump to '%s': %s", to, st < 0 ? "no such state" : "that state is not marked jump_target: true");
+		}
+	}
+}
+
+/* ---- top level ---- */
+
+static void parse_string_list(loader *L, yaml_node *n, const char ***out, int *count, const char *what)
+{
+	if (!n)
+		return;
+	if (n->type == YAML_SCALAR) {
+		*out = SCRUB_ARENA_NEW(L->a, const char *, 1);
+		(*out)[0] = n->str;
+		*count = 1;
+		return;
+	}
+	if (!expect_type(L, n, YAML_SEQ, what))
+		return;
+	if (n->n > MAX_LIST) {
+		ERR_AT(L, n, SCRUB_DIAG_LIMIT, "%s: at most %d entries", what, MAX_LIST);
+		return;
+	}
+	*out = SCRUB_ARENA_NEW(L->a, const char *, n->n + 1);
+	for (size_t i = 0; i < n->n; i++)
+		if (expect_type(L, n->items[i], YAML_SCALAR, what))
+			(*out)[(*count)++] = n->items[i]->str;
+}
+
+static void parse_references(loader *L, yaml_node *n)
+{
+	scenario *s = L->s;
+	if (!n || !expect_type(L, n, YAML_SEQ, "'references'"))
+		return;
+	if (n->n > MAX_LIST) {
+		ERR_AT(L, n, SCRUB_DIAG_LIMIT, "'references': at most %d entries", MAX_LIST);
+		return;
+	}
+	s->references = SCRUB_ARENA_NEW(L->a, scn_reference, n->n + 1);
+	for (size_t i = 0; i < n->n; i++) {
+		yaml_node *r = n->items[i];
+		if (!expect_type(L, r, YAML_MAP, "a reference"))
+			continue;
+		scn_reference *ref = &s->references[s->nreferences++];
+		yaml_node *idn = yaml_get(r, "id");
+		ref->id = get_text(L, r, "id", true, "a reference");
+		if (!ref->id)
+			ref->id = "";
+		else if (strpbrk(ref->id, " \t"))
+			ERR_AT(L, idn, SCRUB_DIAG_VALUE, "a reference id is one word (no spaces), found '%s'", ref->id);
+		ref->text = get_text(L, r, "cite", true, "a reference");
+		ref->url = get_text(L, r, "url", false, "a reference");
+		static const char *f[] = {"id", "cite", "url", NULL};
+		check_fields(L, r, f, "a reference");
+	}
+}
+
+static void parse_patient(loader *L, yaml_node *p)
+{
+	scenario *s = L->s;
+	if (!p || !expect_type(L, p, YAML_MAP, "'patient'"))
+		return;
+	s->patient_description = get_text(L, p, "description", false, "the patient");
+	s->patient_sex = get_text(L, p, "sex", false, "the patient");
+	if (s->patient_sex && strcmp(s->patient_sex, "male") && strcmp(s->patient_sex, "female") && strcmp(s->patient_sex, "other"))
+		ERR_AT(L, yaml_get(p, "sex"), SCRUB_DIAG_VALUE, "sex is male, female or other, found '%s'", s->patient_sex);
+	yaml_node *age = yaml_get(p, "age"), *w = yaml_get(p, "weight");
+	if (age && parse_number(L, age, &s->patient_age, "'age' (years)") && (s->patient_age < 0 || s->patient_age > 120))
+		ERR_AT(L, age, SCRUB_DIAG_VALUE, "age is in years, 0 to 120");
+	if (w && expect_type(L, w, YAML_SCALAR, "'weight'")) {
+		scrub_quantity q;
+		int bad;
+		size_t used = scrub_quantity_parse(w->str, w->len, &q, &bad);
+		if (used != w->len || !q.unit || q.unit->dim != SCRUB_DIM_WEIGHT)
+			ERR_AT(L, w, SCRUB_DIAG_UNIT, "weight is written with its unit, e.g. 80 kg");
+		else if (q.value <= 0 || q.value > 400)
+			ERR_AT(L, w, SCRUB_DIAG_VALUE, "weight must be between 0 and 400 kg");
+		else
+			s->patient_weight = q.value;
+	}
+	static const char *f[] = {"description", "age", "sex", "weight", NULL};
+	check_fields(L, p, f, "the patient");
+}
+
+static void load(loader *L, yaml_node *root)
+{
+	scenario *s = L->s;
+	if (!expect_type(L, root, YAML_MAP, "a scenario file"))
+		return;
+	yaml_node *fmt = yaml_get(root, "scrub");
+	if (!fmt) {
+		ERR_AT(L, root->n ? root->items[0] : root, SCRUB_DIAG_MISSING, "a scenario file starts with 'scrub: 1' (the format version)");
+	} else if (!(fmt->type == YAML_SCALAR && strcmp(fmt->str, "1") == 0)) {
+		ERR_AT(L, fmt, SCRUB_DIAG_VALUE, "unsupported format version '%s'; this Scrub reads 'scrub: 1'", fmt->type == YAML_SCALAR ? fmt->str : "?");
+	}
+	yaml_node *idn = yaml_get(root, "id");
+	s->id = get_text(L, root, "id", true, "a scenario");
+	if (idn && idn->type == YAML_SCALAR && s->id) {
+		for (const char *c = s->id; *c; c++)
+			if (!(isalnum((unsigned char)*c) || *c == '_' || *c == '-' || *c == '.')) {
+				ERR_AT(L, idn, SCRUB_DIAG_VALUE, "an id uses letters, digits, '-', '_' and '.', found '%s'", s->id);
+				break;
+			}
+	}
+	s->title = get_text(L, root, "title", true, "a scenario");
+	s->version = get_text(L, root, "version", true, "a scenario");
+	s->summary = get_text(L, root, "summary", false, "a scenario");
+	s->setting = get_text(L, root, "setting", false, "a scenario");
+	parse_string_list(L, yaml_get(root, "authors"), &s->authors, &s->nauthors, "'authors'");
+	parse_string_list(L, yaml_get(root, "objectives"), &s->objectives, &s->nobjectives, "'objectives'");
+	parse_references(L, yaml_get(root, "references"));
+	yaml_node *dur = yaml_get(root, "duration");
+	if (!dur)
+		ERR_AT(L, root->n ? root->items[0] : root, SCRUB_DIAG_MISSING, "a scenario needs 'duration:' (how long it may run, e.g. 10 min)");
+	else if (parse_duration(L, dur, &s->duration_s, "'duration'") && (s->duration_s <= 0 || s->duration_s > MAX_DURATION_S))
+		ERR_AT(L, dur, SCRUB_DIAG_VALUE, "the duration must be longer than 0 and at most 4 h");
+	s->dt = 0.01;
+	yaml_node *dt = yaml_get(root, "dt");
+	if (dt && parse_duration(L, dt, &s->dt, "'dt'") && (s->dt < 0.001 || s->dt > 0.1))
+		ERR_AT(L, dt, SCRUB_DIAG_VALUE, "dt (the simulation step) must be between 1 ms and 100 ms");
+	s->seed = 1;
+	yaml_node *seed = yaml_get(root, "seed");
+	double sd;
+	if (seed && parse_number(L, seed, &sd, "'seed'")) {
+		if (sd < 0 || sd != floor(sd) || sd > 9007199254740991.0)
+			ERR_AT(L, seed, SCRUB_DIAG_VALUE, "the seed is a whole number from 0");
+		else
+			s->seed = (uint64_t)sd;
+	}
+	parse_patient(L, yaml_get(root, "patient"));
+	parse_variables(L, yaml_get(root, "variables"));
+
+	yaml_node *states = yaml_get(root, "states");
+	if (!states)
+		ERR_AT(L, root->n ? root->items[0] : root, SCRUB_DIAG_MISSING, "a scenario needs 'states:' (at least one)");
+	collect_states(L, states);
+	if (states && states->type == YAML_MAP && states->n == 0)
+		ERR_AT(L, states, SCRUB_DIAG_MISSING, "'states' is empty");
+	s->initial = -1;
+	yaml_node *init = yaml_get(root, "initial");
+	if (init)
+		s->initial = find_state_node(L, init, "'initial'");
+	else if (s->nstates)
+		s->initial = 0; /* documented: the first state listed */
+
+	yaml_node *cl = yaml_get(root, "checklist");
+	yaml_node *items = NULL;
+	double partial = 0.5;
+	if (!cl) {
+		ERR_AT(L, root->n ? root->items[0] : root, SCRUB_DIAG_MISSING, "a scenario needs 'checklist:' (what the trainee is scored on)");
+	} else if (expect_type(L, cl, YAML_MAP, "'checklist'")) {
+		items = yaml_get(cl, "items");
+		if (!items)
+			ERR_AT(L, key_of(root, cl), SCRUB_DIAG_MISSING, "the checklist needs 'items:'");
+		else if (expect_type(L, items, YAML_SEQ, "'items'"))
+			collect_items(L, items);
+		else
+			items = NULL;
+		parse_checklist_head(L, cl, &partial);
+		static const char *f[] = {"pass", "partial_credit", "feedback", "items", NULL};
+		check_fields(L, cl, f, "the checklist");
+	}
+	/* names are known: now the parts that refer to each other */
+	parse_states(L, states);
+	if (items)
+		for (size_t i = 0; i < items->n; i++)
+			parse_item(L, items->items[i], &s->checklist.items[i], partial);
+	if (s->checklist.n == 0 && items)
+		ERR_AT(L, items, SCRUB_DIAG_MISSING, "the checklist has no items");
+
+	yaml_node *runs = yaml_get(root, "model_runs");
+	if (runs && !L->no_runs)
+		parse_model_runs(L, runs);
+	if (!runs && !L->no_runs)
+		WARN_AT(L, root->n ? root->items[0] : root, SCRUB_DIAG_SUSPICIOUS,
+		        "no model_runs: nothing proves the checklist can be passed (add one that passes and some that fail)");
+	for (int i = 0; i < s->nruns; i++)
+		scenario_check_actions(s, s->runs[i].actions, s->runs[i].nactions, s->runs[i].actions_file ? s->runs[i].actions_file : NULL, L->d);
+
+	static const char *fields[] = {"scrub", "id", "title", "version", "summary", "authors", "objectives",
+	                               "references", "duration", "dt", "seed", "setting", "patient", "variables",
+	                               "initial", "states", "checklist", "model_runs", NULL};
+	check_fields(L, root, fields, "the scenario");
+	check_graph(L);
+	check_items(L);
+}
+
+scrub_result scrub_read_file(const char *path, size_t limit, char **out, size_t *out_len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return SCRUB_ERR_IO;
+	struct stat st;
+	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+		fclose(f);
+		errno = EISDIR;
+		return SCRUB_ERR_IO;
+	}
+	if ((size_t)st.st_size > limit) {
+		fclose(f);
+		return SCRUB_ERR_LIMIT;
+	}
+	char *buf = malloc((size_t)st.st_size + 1);
+	if (!buf) {
+		fclose(f);
+		return SCRUB_ERR_NOMEM;
+	}
+	size_t n = fread(buf, 1, (size_t)st.st_size, f);
+	int e = ferror(f);
+	fclose(f);
+	if (e) {
+		free(buf);
+		return SCRUB_ERR_IO;
+	}
+	buf[n] = '\0';
+	*out = buf;
+	*out_len = n;
+	return SCRUB_OK;
+}
+
+scrub_result scenario_load_text(const char *path, const char *text, size_t len,
+                                const scenario_load_opts *opts, scrub_diags *diags, scenario **out)
+{
+	*out = NULL;
+	scenario *s = calloc(1, sizeof *s);
+	if (!s)
+		return SCRUB_ERR_NOMEM;
+	scrub_arena_init(&s->arena);
+	s->path = scrub_arena_strdup(&s->arena, path);
+	char *src = scrub_arena_strndup(&s->arena, text, len);
+	s->source = src;
+	s->source_len = len;
+	if (!s->path || !src) {
+		scenario_destroy(&s);
+		return SCRUB_ERR_NOMEM;
+	}
+	SHA256Data((const uint8_t *)text, len, s->sha256);
+	/* the folder files may be read from */
+	const char *base = opts && opts->base_dir ? opts->base_dir : NULL;
+	if (!base) {
+		const char *slash = strrchr(path, '/');
+		base = slash ? scrub_arena_strndup(&s->arena, path, (size_t)(slash - path)) : ".";
+		if (slash == path)
+			base = "/";
+	}
+	s->dir = scrub_arena_strdup(&s->arena, base);
+
+	const char *display = opts && opts->display_path ? opts->display_path : path;
+	scrub_diags_fini(diags);
+	scrub_diags_init(diags, display, NULL, 0);
+	scrub_diags_own(diags, display, text, len);
+
+	loader L = {.s = s, .a = &s->arena, .d = diags, .base_dir = s->dir, .no_runs = opts && opts->no_model_runs};
+	yaml_node *root = yaml_parse(src, len, NULL, &s->arena, diags);
+	if (root)
+		load(&L, root);
+	if (diags->errors > 0) {
+		LOG_D("%s: %d errors, %d warnings", display, diags->errors, diags->warnings);
+		scenario_destroy(&s);
+		return SCRUB_ERR_INVALID;
+	}
+	*out = s;
+	return SCRUB_OK;
+}
+
+scrub_result scenario_load_file(const char *path, const scenario_load_opts *opts, scrub_diags *diags,
+                                scenario **out)
+{
+	*out = NULL;
+	char *text = NULL;
+	size_t len = 0;
+	scrub_result r = scrub_read_file(path, MAX_FILE_BYTES, &text, &len);
+	if (r != SCRUB_OK) {
+		scrub_diags_fini(diags);
+		scrub_diags_init(diags, NULL, NULL, 0);
+		scrub_diags_own(diags, opts && opts->display_path ? opts->display_path : path, NULL, 0);
+		if (r == SCRUB_ERR_LIMIT) {
+			scrub_diag_add(diags, SCRUB_SEV_ERROR, SCRUB_DIAG_LIMIT, 0, 0, 1,
+			               "the file is larger than %u bytes; scenario files are limited to 1 MiB", MAX_FILE_BYTES);
+			return SCRUB_ERR_INVALID;
+		}
+		scrub_diag_add(diags, SCRUB_SEV_ERROR, SCRUB_DIAG_FILE, 0, 0, 1, "cannot read the file: %s", strerror(errno));
+		return SCRUB_ERR_IO;
+	}
+	r = scenario_load_text(path, text, len, opts, diags, out);
+	free(text);
+	return r;
+}
+
+void scenario_destroy(scenario **sp)
+{
+	if (!sp || !*sp)
+		return;
+	scrub_arena_fini(&(*sp)->arena);
+	free(*sp);
+	*sp = NULL;
+}
+
+int scenario_find_state(const scenario *s, const char *name)
+{
+	for (int i = 0; i < s->nstates; i++)
+		if (strcmp(s->states[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+int scenario_find_item(const scenario *s, const char *id)
+{
+	for (int i = 0; i < s->checklist.n; i++)
+		if (s->checklist.items[i].id && strcmp(s->checklist.items[i].id, id) == 0)
+			return i;
+	return -1;
+}
+
+int scenario_find_var(const scenario *s, const char *name, size_t len)
+{
+	for (int i = 0; i < s->nvars; i++)
+		if (strlen(s->vars[i].name) == len && memcmp(s->vars[i].name, name, len) == 0)
+			return i;
+	return -1;
+}

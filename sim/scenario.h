@@ -1,0 +1,196 @@
+/* A loaded, validated scenario: metadata, the patient's named variables, a state machine and a
+ * checklist. Everything lives in the scenario's arena. A scenario that has any error is never
+ * returned: scenario_load() reports every problem and returns NULL. */
+#ifndef SCRUB_SCENARIO_H
+#define SCRUB_SCENARIO_H
+
+#include "actions.h"
+#include "arena.h"
+#include "diag.h"
+#include "result.h"
+#include "units.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef struct expr_prog expr_prog;
+
+typedef struct scn_var {
+	const char *name;
+	const char *label;
+	bool is_symbol;            /* takes one word from `symbols` */
+	const scrub_unit *unit;    /* numbers: the unit values are written in (NULL: plain number) */
+	double init;               /* in `unit`, or the symbol index */
+	double min, max;           /* in `unit` (-inf/inf when not given) */
+	const char **symbols;
+	int nsymbols;
+	int line, col;
+} scn_var;
+
+/* A constraint on one action parameter: one of some words, or a numeric range (base unit). */
+typedef struct scn_constraint {
+	int param;
+	bool is_symbol;
+	uint64_t symbols;          /* bit i: symbol i accepted */
+	double lo, hi;             /* inclusive */
+} scn_constraint;
+
+typedef struct scn_match {
+	act_id action;
+	int n;
+	scn_constraint c[ACT_MAX_PARAMS];
+	int line, col;
+} scn_match;
+
+typedef enum scn_effect_kind { SCN_SET, SCN_TREND } scn_effect_kind;
+
+typedef struct scn_effect {
+	scn_effect_kind kind;
+	int var;
+	double value;              /* in the variable's unit, or the symbol index */
+	double over_s;             /* SCN_TREND: duration */
+} scn_effect;
+
+typedef struct scn_effects {
+	scn_effect *v;
+	int n;
+} scn_effects;
+
+typedef enum scn_trigger { SCN_ON_ACTION, SCN_WHEN, SCN_AFTER } scn_trigger;
+
+typedef struct scn_transition {
+	scn_trigger trigger;
+	scn_match match;           /* SCN_ON_ACTION */
+	expr_prog *guard;          /* `if:` (SCN_ON_ACTION) or the condition (SCN_WHEN); may be NULL */
+	double after_s;            /* SCN_AFTER: time in state */
+	int to;                    /* target state, or -1 for a reaction that stays */
+	scn_effects effects;
+	int line, col;
+} scn_transition;
+
+typedef struct scn_state {
+	const char *name;
+	const char *description;
+	scn_effects on_enter;
+	scn_transition *transitions;
+	int ntransitions;
+	bool jump_target;          /* the instructor may jump here */
+	bool is_end;
+	const char *outcome;       /* end states: a word for the report (rosc, death, ...) */
+	int line, col;
+} scn_state;
+
+typedef enum scn_item_kind { SCN_ITEM_DO, SCN_ITEM_FORBID, SCN_ITEM_REACH } scn_item_kind;
+typedef enum scn_anchor { SCN_FROM_START, SCN_FROM_STATE, SCN_FROM_ITEM } scn_anchor;
+
+typedef struct scn_item {
+	const char *id;
+	const char *text;
+	const char *reference;     /* a reference id from the metadata, or free text */
+	scn_item_kind kind;
+	scn_match match;           /* DO / FORBID */
+	int reach_state;           /* REACH */
+	expr_prog *guard;          /* counts only while this holds */
+	int *after;                /* items that must come first */
+	int nafter;
+	scn_anchor anchor;
+	int anchor_ref;            /* state or item index */
+	bool has_window;
+	double win_lo, win_hi;     /* seconds after the anchor */
+	bool repeat;
+	double every_lo, every_hi; /* seconds between repetitions */
+	int while_state;           /* repetition required while in this state */
+	double points;
+	double penalty;            /* subtracted from the score (percentage points) when violated */
+	double partial;            /* share of points for late / out of order */
+	bool critical;
+	int line, col;
+} scn_item;
+
+typedef struct scn_checklist {
+	scn_item *items;
+	int n;
+	double pass_score;         /* 0..100 */
+	bool all_critical;
+	const char *feedback;      /* live | end | none */
+} scn_checklist;
+
+typedef struct scn_model_run {
+	const char *name;
+	bool expect_pass;
+	int *expect_items;         /* items named in `expect: {fail: [...]}` */
+	int nexpect;
+	sim_action *actions;
+	int nactions;
+	const char *actions_file;  /* when the script lives beside the scenario */
+	int line, col;
+	int expect_line, expect_col;
+} scn_model_run;
+
+typedef struct scn_reference {
+	const char *id;
+	const char *text;
+	const char *url;
+} scn_reference;
+
+typedef struct scenario {
+	scrub_arena arena;
+	const char *path;          /* as given */
+	const char *dir;           /* folder files may be read from */
+	const char *source;        /* the file's text */
+	size_t source_len;
+	char sha256[65];
+
+	const char *id, *title, *version, *summary, *setting;
+	const char **authors;
+	int nauthors;
+	const char **objectives;
+	int nobjectives;
+	scn_reference *references;
+	int nreferences;
+	double duration_s;
+	double dt;
+	uint64_t seed;
+
+	const char *patient_description;
+	double patient_age, patient_weight;
+	const char *patient_sex;
+
+	scn_var *vars;
+	int nvars;
+	scn_state *states;
+	int nstates;
+	int initial;
+	scn_checklist checklist;
+	scn_model_run *runs;
+	int nruns;
+} scenario;
+
+typedef struct scenario_load_opts {
+	const char *display_path;  /* name used in diagnostics (default: path) */
+	const char *base_dir;      /* folder referenced files must stay in (default: the file's) */
+	bool no_model_runs;        /* skip parsing model runs (record replay) */
+} scenario_load_opts;
+
+/* Loads and validates a scenario from a file. On any error, prints nothing, fills diags and
+ * returns SCRUB_ERR_INVALID (or SCRUB_ERR_IO when the file cannot be read). */
+scrub_result scenario_load_file(const char *path, const scenario_load_opts *opts, scrub_diags *diags,
+                                scenario **out);
+/* The same from text already in memory (`path` names it in messages). The text is copied. */
+scrub_result scenario_load_text(const char *path, const char *text, size_t len,
+                                const scenario_load_opts *opts, scrub_diags *diags, scenario **out);
+void scenario_destroy(scenario **s);
+
+/* Checks actions against the scenario (an instructor_jump must name a jump_target state);
+ * problems are located in `file` (NULL: the scenario file). */
+void scenario_check_actions(const scenario *scn, const sim_action *acts, int n, const char *file,
+                            scrub_diags *diags);
+
+int scenario_find_state(const scenario *s, const char *name);
+int scenario_find_item(const scenario *s, const char *id);
+int scenario_find_var(const scenario *s, const char *name, size_t len);
+
+/* Reads a whole file (limit in bytes); returns SCRUB_ERR_IO or SCRUB_ERR_LIMIT on failure. */
+scrub_result scrub_read_file(const char *path, size_t limit, char **out, size_t *out_len);
+
+#endif

@@ -1,0 +1,585 @@
+#define SCRUB_LOG_MODULE "session"
+#include "session.h"
+#include "expr.h"
+#include "log.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct trend_rt {
+	bool active;
+	double from, to, t0, dur;
+} trend_rt;
+
+struct sim_session {
+	const scenario *scn;
+	sim_session_opts opts;
+	uint64_t step;
+	double t;
+	int state;
+	double state_t;                 /* when the current state was entered */
+	bool ended;
+	double end_t;
+	const char *outcome;
+	double *vars;
+	trend_rt *trends;
+	uint32_t *action_count;
+	double *action_last;
+	uint8_t *item_done;
+	double *state_first;            /* first entry time per state, -1 before */
+	uint8_t *tr_prev;               /* per transition of the current state: last condition value / fired */
+	int ntr_prev;
+	sim_item_result *items;
+	bool finished;
+	int nactions;
+	char cause[160];                /* the last state change's cause (events point here) */
+};
+
+const char *item_status_name(item_status s)
+{
+	switch (s) {
+	case ITEM_PENDING: return "pending";
+	case ITEM_DONE: return "done";
+	case ITEM_LATE: return "late";
+	case ITEM_OUT_OF_ORDER: return "out_of_order";
+	case ITEM_MISSED: return "missed";
+	case ITEM_VIOLATED: return "violated";
+	}
+	return "?";
+}
+
+static void emit(sim_session *s, const sim_event *ev)
+{
+	if (s->opts.on_event)
+		s->opts.on_event(s->opts.user, ev);
+}
+
+static expr_env env_of(const sim_session *s)
+{
+	return (expr_env){
+		.vars = s->vars,
+		.time = s->t,
+		.time_in_state = s->t - s->state_t,
+		.state = s->state,
+		.action_count = s->action_count,
+		.action_last = s->action_last,
+		.item_done = s->item_done,
+	};
+}
+
+static void apply_effects(sim_session *s, const scn_effects *fx, double t)
+{
+	for (int i = 0; i < fx->n; i++) {
+		const scn_effect *e = &fx->v[i];
+		if (e->kind == SCN_SET) {
+			s->vars[e->var] = e->value;
+			s->trends[e->var].active = false;
+		} else {
+			s->trends[e->var] = (trend_rt){.active = true, .from = s->vars[e->var], .to = e->value, .t0 = t, .dur = e->over_s};
+		}
+	}
+}
+
+static void item_decide(sim_session *s, int i, item_status st, double t, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+static void item_decide(sim_session *s, int i, item_status st, double t, const char *fmt, ...)
+{
+	sim_item_result *r = &s->items[i];
+	const scn_item *it = &s->scn->checklist.items[i];
+	r->status = st;
+	if (t >= 0)
+		r->time = t;
+	r->note[0] = '\0';
+	if (fmt) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(r->note, sizeof r->note, fmt, ap);
+		va_end(ap);
+	}
+	switch (st) {
+	case ITEM_DONE: r->points = it->points; r->penalty = 0; break;
+	case ITEM_LATE:
+	case ITEM_OUT_OF_ORDER: r->points = it->points * it->partial; r->penalty = 0; break;
+	case ITEM_VIOLATED: r->points = 0; r->penalty = it->penalty; break;
+	default: r->points = 0; r->penalty = 0; break;
+	}
+	s->item_done[i] = st == ITEM_DONE || st == ITEM_LATE || st == ITEM_OUT_OF_ORDER;
+	sim_event ev = {.kind = SIM_EV_ITEM, .t = t >= 0 ? t : s->t, .item = i, .status = st, .note = r->note[0] ? r->note : NULL};
+	emit(s, &ev);
+}
+
+static const char *fmt_t(double t, char *buf, size_t n)
+{
+	return scrub_format_time(t, buf, n);
+}
+
+/* When the item's window starts counting, or -1 if its anchor has not happened yet. */
+static double anchor_time(const sim_session *s, const scn_item *it)
+{
+	switch (it->anchor) {
+	case SCN_FROM_START: return 0;
+	case SCN_FROM_STATE: return s->state_first[it->anchor_ref];
+	case SCN_FROM_ITEM: {
+		const sim_item_result *r = &s->items[it->anchor_ref];
+		return s->item_done[it->anchor_ref] ? r->time : -1;
+	}
+	}
+	return 0;
+}
+
+static const char *anchor_name(const sim_session *s, const scn_item *it, char *buf, size_t n)
+{
+	switch (it->anchor) {
+	case SCN_FROM_START: snprintf(buf, n, "the start"); break;
+	case SCN_FROM_STATE: snprintf(buf, n, "state %s", s->scn->states[it->anchor_ref].name); break;
+	case SCN_FROM_ITEM: snprintf(buf, n, "'%s'", s->scn->checklist.items[it->anchor_ref].id); break;
+	}
+	return buf;
+}
+
+/* An expected action or state happened at t: decide the item (first occurrence). */
+static void item_happened(sim_session *s, int i, double t)
+{
+	const scn_item *it = &s->scn->checklist.items[i];
+	sim_item_result *r = &s->items[i];
+	char b1[32], b2[32], an[96];
+	if (r->status != ITEM_PENDING) {
+		if (!it->repeat || r->status == ITEM_VIOLATED)
+			return;
+		if (it->while_state >= 0 && s->state != it->while_state)
+			return;
+		double gap = t - r->last_t;
+		r->reps++;
+		r->last_t = t;
+		if (gap < it->every_lo - 1e-9) {
+			item_decide(s, i, ITEM_VIOLATED, t, "repeated after %s, sooner than the minimum %s",
+			            fmt_t(gap, b1, sizeof b1), fmt_t(it->every_lo, b2, sizeof b2));
+			r->points = 0;
+		} else if (gap > it->every_hi + 1e-9 && r->status == ITEM_DONE) {
+			r->time = t;
+			item_decide(s, i, ITEM_LATE, t, "repeated after %s, later than the maximum %s",
+			            fmt_t(gap, b1, sizeof b1), fmt_t(it->every_hi, b2, sizeof b2));
+		}
+		return;
+	}
+	r->reps = 1;
+	r->last_t = t;
+	for (int k = 0; k < it->nafter; k++) {
+		int a = it->after[k];
+		if (!s->item_done[a]) {
+			item_decide(s, i, ITEM_OUT_OF_ORDER, t, "done before '%s'", s->scn->checklist.items[a].id);
+			return;
+		}
+	}
+	/* A window counts from its anchor: before the anchor an action does not count for this
+	 * item (ordering mistakes are what `after:` is for). */
+	double a0 = it->has_window ? anchor_time(s, it) : 0;
+	if (a0 < 0) {
+		r->reps = 0;
+		return;
+	}
+	if (it->has_window) {
+		if (t - a0 > it->win_hi + 1e-9) {
+			item_decide(s, i, ITEM_LATE, t, "%s after %s; expected within %s", fmt_t(t - a0, b1, sizeof b1),
+			            anchor_name(s, it, an, sizeof an), fmt_t(it->win_hi, b2, sizeof b2));
+			return;
+		}
+		if (t - a0 < it->win_lo - 1e-9) {
+			item_decide(s, i, ITEM_OUT_OF_ORDER, t, "%s after %s; expected no sooner than %s",
+			            fmt_t(t - a0, b1, sizeof b1), anchor_name(s, it, an, sizeof an), fmt_t(it->win_lo, b2, sizeof b2));
+			return;
+		}
+	}
+	item_decide(s, i, ITEM_DONE, t, NULL);
+}
+
+static bool match(const scn_match *m, const sim_action *a)
+{
+	if (m->action != a->type)
+		return false;
+	for (int k = 0; k < m->n; k++) {
+		const scn_constraint *c = &m->c[k];
+		const act_value *v = &a->params[c->param];
+		if (!v->set)
+			return false;
+		if (c->is_symbol) {
+			if (!(c->symbols & (1ull << v->sym)))
+				return false;
+		} else if (v->num < c->lo || v->num > c->hi) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Leaving a state (or finishing): repeated items required while in it must not be overdue. */
+static void check_repeat_gaps(sim_session *s, int leaving, double t)
+{
+	const scn_checklist *c = &s->scn->checklist;
+	for (int i = 0; i < c->n; i++) {
+		const scn_item *it = &c->items[i];
+		sim_item_result *r = &s->items[i];
+		if (!it->repeat || r->status != ITEM_DONE)
+			continue;
+		if (it->while_state >= 0 && it->while_state != leaving)
+			continue;
+		double gap = t - r->last_t;
+		if (gap > it->every_hi + 1e-9) {
+			char b1[32], b2[32], b3[32];
+			item_decide(s, i, ITEM_LATE, r->last_t + it->every_hi, "not repeated within %s of the dose at %s (next due at %s)",
+			            fmt_t(it->every_hi, b1, sizeof b1), fmt_t(r->last_t, b2, sizeof b2),
+			            fmt_t(r->last_t + it->every_hi, b3, sizeof b3));
+		}
+	}
+}
+
+static void end_session(sim_session *s, double t, const char *outcome)
+{
+	if (s->ended)
+		return;
+	s->ended = true;
+	s->end_t = t;
+	s->outcome = outcome;
+	sim_event ev = {.kind = SIM_EV_END, .t = t, .outcome = outcome};
+	emit(s, &ev);
+}
+
+static void enter_state(sim_session *s, int to, double t, const char *cause)
+{
+	int from = s->state;
+	if (from >= 0 && from != to)
+		check_repeat_gaps(s, from, t);
+	s->state = to;
+	s->state_t = t;
+	if (s->state_first[to] < 0)
+		s->state_first[to] = t;
+	const scn_state *st = &s->scn->states[to];
+	memset(s->tr_prev, 0, (size_t)s->ntr_prev);
+	sim_event ev = {.kind = SIM_EV_STATE, .t = t, .from = from, .to = to, .cause = cause};
+	emit(s, &ev);
+	apply_effects(s, &st->on_enter, t);
+	const scn_checklist *c = &s->scn->checklist;
+	for (int i = 0; i < c->n; i++)
+		if (c->items[i].kind == SCN_ITEM_REACH && c->items[i].reach_state == to)
+			item_happened(s, i, t);
+	if (st->is_end)
+		end_session(s, t, st->outcome);
+}
+
+scrub_result sim_session_create(const scenario *scn, const sim_session_opts *opts, sim_session **out)
+{
+	*out = NULL;
+	sim_session *s = calloc(1, sizeof *s);
+	if (!s)
+		return SCRUB_ERR_NOMEM;
+	s->scn = scn;
+	if (opts)
+		s->opts = *opts;
+	int na = actions_count();
+	int maxtr = 1;
+	for (int i = 0; i < scn->nstates; i++)
+		if (scn->states[i].ntransitions > maxtr)
+			maxtr = scn->states[i].ntransitions;
+	s->vars = calloc((size_t)scn->nvars + 1, sizeof *s->vars);
+	s->trends = calloc((size_t)scn->nvars + 1, sizeof *s->trends);
+	s->action_count = calloc((size_t)na, sizeof *s->action_count);
+	s->action_last = calloc((size_t)na, sizeof *s->action_last);
+	s->item_done = calloc((size_t)scn->checklist.n + 1, 1);
+	s->items = calloc((size_t)scn->checklist.n + 1, sizeof *s->items);
+	s->state_first = calloc((size_t)scn->nstates + 1, sizeof *s->state_first);
+	s->tr_prev = calloc((size_t)maxtr, 1);
+	s->ntr_prev = maxtr;
+	if (!s->vars || !s->trends || !s->action_count || !s->action_last || !s->item_done || !s->items ||
+	    !s->state_first || !s->tr_prev) {
+		sim_session_destroy(&s);
+		return SCRUB_ERR_NOMEM;
+	}
+	for (int i = 0; i < scn->nvars; i++)
+		s->vars[i] = scn->vars[i].init;
+	for (int i = 0; i < na; i++)
+		s->action_last[i] = -1;
+	for (int i = 0; i < scn->nstates; i++)
+		s->state_first[i] = -1;
+	for (int i = 0; i < scn->checklist.n; i++)
+		s->items[i].time = -1;
+	s->state = -1;
+	enter_state(s, scn->initial, 0, "start");
+	*out = s;
+	return SCRUB_OK;
+}
+
+void sim_session_destroy(sim_session **sp)
+{
+	if (!sp || !*sp)
+		return;
+	sim_session *s = *sp;
+	free(s->vars);
+	free(s->trends);
+	free(s->action_count);
+	free(s->action_last);
+	free(s->item_done);
+	free(s->items);
+	free(s->state_first);
+	free(s->tr_prev);
+	free(s);
+	*sp = NULL;
+}
+
+void sim_session_act(sim_session *s, const sim_action *a)
+{
+	sim_event ev = {.kind = SIM_EV_ACTION, .t = a->t, .action = a, .ignored = s->ended};
+	emit(s, &ev);
+	if (s->ended)
+		return;
+	s->nactions++;
+	const scenario *scn = s->scn;
+	/* The checklist sees the world as it was when the trainee acted. */
+	expr_env env = env_of(s);
+	env.time = a->t;
+	env.time_in_state = a->t - s->state_t;
+	const scn_checklist *c = &scn->checklist;
+	for (int i = 0; i < c->n; i++) {
+		const scn_item *it = &c->items[i];
+		if (it->kind == SCN_ITEM_REACH || !match(&it->match, a))
+			continue;
+		if (it->guard && !expr_eval(it->guard, &env))
+			continue;
+		if (it->kind == SCN_ITEM_FORBID) {
+			if (s->items[i].status != ITEM_PENDING)
+				continue;
+			if (it->has_window) {
+				double a0 = anchor_time(s, it);
+				if (a0 < 0 || a->t - a0 < it->win_lo || a->t - a0 > it->win_hi)
+					continue;
+			}
+			item_decide(s, i, ITEM_VIOLATED, a->t, NULL);
+			continue;
+		}
+		item_happened(s, i, a->t);
+	}
+	s->action_count[a->type]++;
+	s->action_last[a->type] = a->t;
+
+	act_id jump = actions_find(ACT_JUMP_NAME, sizeof ACT_JUMP_NAME - 1);
+	if (a->type == jump) {
+		int to = scenario_find_state(scn, a->params[0].text ? a->params[0].text : "");
+		if (to >= 0 && scn->states[to].jump_target) {
+			enter_state(s, to, a->t, "instructor");
+		} else {
+			LOG_W("instructor_jump to '%s' ignored: not a jump target", a->params[0].text ? a->params[0].text : "");
+		}
+		return;
+	}
+	/* First action transition of the current state that matches wins. */
+	env = env_of(s);
+	env.time = a->t;
+	env.time_in_state = a->t - s->state_t;
+	const scn_state *st = &scn->states[s->state];
+	for (int k = 0; k < st->ntransitions; k++) {
+		const scn_transition *tr = &st->transitions[k];
+		if (tr->trigger != SCN_ON_ACTION || !match(&tr->match, a))
+			continue;
+		if (tr->guard && !expr_eval(tr->guard, &env))
+			continue;
+		apply_effects(s, &tr->effects, a->t);
+		if (tr->to >= 0) {
+			snprintf(s->cause, sizeof s->cause, "action %s", actions_get(a->type)->name);
+			enter_state(s, tr->to, a->t, s->cause);
+		}
+		break;
+	}
+}
+
+void sim_session_step(sim_session *s)
+{
+	const scenario *scn = s->scn;
+	s->step++;
+	s->t = (double)s->step * scn->dt;
+	for (int i = 0; i < scn->nvars; i++) {
+		trend_rt *tr = &s->trends[i];
+		if (!tr->active)
+			continue;
+		double f = (s->t - tr->t0) / tr->dur;
+		if (f >= 1) {
+			f = 1;
+			tr->active = false;
+		}
+		s->vars[i] = tr->from + (tr->to - tr->from) * f;
+	}
+	if (s->ended)
+		return;
+	const scn_state *st = &scn->states[s->state];
+	expr_env env = env_of(s);
+	for (int k = 0; k < st->ntransitions; k++) {
+		const scn_transition *tr = &st->transitions[k];
+		bool fire;
+		if (tr->trigger == SCN_WHEN) {
+			bool v = expr_eval(tr->guard, &env);
+			/* A reaction that stays fires when its condition becomes true, not every step. */
+			fire = tr->to >= 0 ? v : (v && !s->tr_prev[k]);
+			s->tr_prev[k] = v;
+		} else if (tr->trigger == SCN_AFTER) {
+			fire = env.time_in_state >= tr->after_s - 1e-9 && !(tr->to < 0 && s->tr_prev[k]);
+			if (fire)
+				s->tr_prev[k] = 1;
+		} else {
+			continue;
+		}
+		if (!fire)
+			continue;
+		apply_effects(s, &tr->effects, s->t);
+		if (tr->to >= 0) {
+			if (tr->trigger == SCN_WHEN) {
+				snprintf(s->cause, sizeof s->cause, "condition %s", expr_source(tr->guard));
+			} else {
+				char b[32];
+				snprintf(s->cause, sizeof s->cause, "after %s", scrub_format_time(tr->after_s, b, sizeof b));
+			}
+			enter_state(s, tr->to, s->t, s->cause);
+			break;
+		}
+	}
+	if (!s->ended && s->t >= scn->duration_s - 1e-9)
+		end_session(s, scn->duration_s, "timeout");
+}
+
+void sim_session_finish(sim_session *s, const char *outcome)
+{
+	if (s->finished)
+		return;
+	if (!s->ended)
+		end_session(s, s->t, outcome ? outcome : "stopped");
+	s->finished = true;
+	double t = s->end_t;
+	check_repeat_gaps(s, s->state, t);
+	const scn_checklist *c = &s->scn->checklist;
+	for (int i = 0; i < c->n; i++) {
+		if (s->items[i].status != ITEM_PENDING)
+			continue;
+		if (c->items[i].kind == SCN_ITEM_FORBID)
+			item_decide(s, i, ITEM_DONE, -1, NULL);
+		else
+			item_decide(s, i, ITEM_MISSED, -1, NULL);
+	}
+}
+
+void sim_session_score(const sim_session *s, sim_score *out)
+{
+	const scn_checklist *c = &s->scn->checklist;
+	memset(out, 0, sizeof *out);
+	for (int i = 0; i < c->n; i++) {
+		const scn_item *it = &c->items[i];
+		const sim_item_result *r = &s->items[i];
+		out->possible += it->points;
+		out->earned += r->points;
+		out->penalties += r->penalty;
+		if (it->critical && r->status != ITEM_DONE)
+			out->ncritical_failures++;
+	}
+	double score = out->possible > 0 ? 100.0 * out->earned / out->possible : 100.0;
+	score -= out->penalties;
+	if (score < 0)
+		score = 0;
+	if (score > 100)
+		score = 100;
+	/* one decimal, so that the report and the pass decision agree exactly */
+	out->score = round(score * 10.0) / 10.0;
+	out->passed = out->score >= c->pass_score - 1e-9 && (!c->all_critical || out->ncritical_failures == 0);
+}
+
+bool sim_session_ended(const sim_session *s) { return s->ended; }
+double sim_session_time(const sim_session *s) { return s->t; }
+uint64_t sim_session_steps(const sim_session *s) { return s->step; }
+int sim_session_state(const sim_session *s) { return s->state; }
+const double *sim_session_vars(const sim_session *s) { return s->vars; }
+const sim_item_result *sim_session_items(const sim_session *s) { return s->items; }
+const char *sim_session_outcome(const sim_session *s) { return s->outcome; }
+double sim_session_end_time(const sim_session *s) { return s->end_t; }
+const scenario *sim_session_scenario(const sim_session *s) { return s->scn; }
+
+scrub_result sim_run(const scenario *scn, const sim_action *actions, int n, const sim_run_opts *opts,
+                     sim_session **out)
+{
+	sim_session *s;
+	scrub_result r = sim_session_create(scn, opts ? &opts->session : NULL, &s);
+	if (r != SCRUB_OK)
+		return r;
+	double stop = opts && opts->stop_at > 0 ? opts->stop_at : INFINITY;
+	bool past_end = opts && opts->past_end;
+	int i = 0;
+	const double dt = scn->dt;
+	for (;;) {
+		/* actions due before the end of this step take effect at its start */
+		double t_next = (double)(s->step + 1) * dt;
+		while (i < n && actions[i].t < t_next - 1e-9 && actions[i].t <= stop) {
+			sim_session_act(s, &actions[i]);
+			i++;
+		}
+		if (s->t >= stop - 1e-9)
+			break;
+		if (s->ended && !(past_end && s->t < scn->duration_s - 1e-9))
+			break;
+		sim_session_step(s);
+		if (opts && opts->on_step)
+			opts->on_step(opts->step_user, s);
+	}
+	sim_session_finish(s, isfinite(stop) && !s->ended ? "incomplete" : NULL);
+	*out = s;
+	return SCRUB_OK;
+}
+
+bool model_run_check(const scenario *scn, int index, scrub_diags *diags, model_run_result *out)
+{
+	const scn_model_run *run = &scn->runs[index];
+	memset(out, 0, sizeof *out);
+	sim_session *s = NULL;
+	if (sim_run(scn, run->actions, run->nactions, NULL, &s) != SCRUB_OK) {
+		scrub_diag_add(diags, SCRUB_SEV_ERROR, SCRUB_DIAG_MODEL_RUN, run->line, run->col, 1,
+		               "model run '%s' could not be run (out of memory)", run->name);
+		return false;
+	}
+	sim_score sc;
+	sim_session_score(s, &sc);
+	out->passed = sc.passed;
+	out->score = sc.score;
+	out->outcome = sim_session_outcome(s);
+	const sim_item_result *res = sim_session_items(s);
+	size_t l = 0;
+	for (int i = 0; i < scn->checklist.n; i++) {
+		if (res[i].status == ITEM_DONE)
+			continue;
+		l += (size_t)snprintf(out->failed_items + l, sizeof out->failed_items - l, "%s%s", l ? " " : "",
+		                      scn->checklist.items[i].id);
+		if (l >= sizeof out->failed_items)
+			break;
+	}
+	bool ok = true;
+	if (run->expect_pass && !sc.passed) {
+		scrub_diag_add(diags, SCRUB_SEV_ERROR, SCRUB_DIAG_MODEL_RUN, run->expect_line, run->expect_col, 4,
+		               "model run '%s' was expected to pass but did not: score %.1f (pass mark %g)%s%s; items not done: %s",
+		               run->name, sc.score, scn->checklist.pass_score,
+		               sc.ncritical_failures ? ", critical items not met" : "", "", out->failed_items[0] ? out->failed_items : "none");
+		ok = false;
+	} else if (!run->expect_pass) {
+		if (sc.passed) {
+			scrub_diag_add(diags, SCRUB_SEV_ERROR, SCRUB_DIAG_MODEL_RUN, run->expect_line, run->expect_col, 1,
+			               "model run '%s' was expected to fail but passed with score %.1f", run->name, sc.score);
+			ok = false;
+		}
+		for (int k = 0; k < run->nexpect; k++) {
+			int it = run->expect_items[k];
+			if (res[it].status == ITEM_DONE) {
+				scrub_diag_add(diags, SCRUB_SEV_ERROR, SCRUB_DIAG_MODEL_RUN, run->expect_line, run->expect_col, 1,
+				               "model run '%s' was expected to fail on '%s', but that item was done", run->name,
+				               scn->checklist.items[it].id);
+				ok = false;
+			}
+		}
+	}
+	sim_session_destroy(&s);
+	return ok;
+}

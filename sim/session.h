@@ -1,0 +1,120 @@
+/* A running scenario: the state machine, the variables, the checklist as it is being scored.
+ *
+ * The session advances in fixed steps of the scenario's dt and is driven only by the actions
+ * given to it, so the same scenario and the same actions always give the same result. It knows
+ * nothing of wall-clock time, files or displays: the caller feeds actions and steps. */
+#ifndef SCRUB_SESSION_H
+#define SCRUB_SESSION_H
+
+#include "scenario.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef enum item_status {
+	ITEM_PENDING,
+	ITEM_DONE,
+	ITEM_LATE,
+	ITEM_OUT_OF_ORDER,
+	ITEM_MISSED,
+	ITEM_VIOLATED,
+} item_status;
+
+const char *item_status_name(item_status s);
+
+typedef enum sim_event_kind {
+	SIM_EV_ACTION,   /* the trainee (or instructor) acted */
+	SIM_EV_STATE,    /* the scenario moved to another state */
+	SIM_EV_ITEM,     /* a checklist item was decided */
+	SIM_EV_END,      /* the scenario ended */
+} sim_event_kind;
+
+typedef struct sim_event {
+	sim_event_kind kind;
+	double t;
+	const sim_action *action;     /* ACTION */
+	bool ignored;                 /* ACTION: came after the end */
+	int from, to;                 /* STATE (from is -1 at the start) */
+	const char *cause;            /* STATE: "start", "action shock", "condition", "after 2:00.00", "instructor" */
+	int item;                     /* ITEM */
+	item_status status;
+	const char *note;             /* ITEM: why (late by..., before ...) */
+	const char *outcome;          /* END */
+} sim_event;
+
+typedef void (*sim_event_fn)(void *user, const sim_event *ev);
+
+typedef struct sim_item_result {
+	item_status status;
+	double time;                  /* when it was decided by an action or a state; -1 if never */
+	double points;                /* awarded */
+	double penalty;               /* subtracted from the score */
+	int reps;                     /* repeated items: how many times done */
+	double last_t;
+	char note[160];
+} sim_item_result;
+
+typedef struct sim_session_opts {
+	sim_event_fn on_event;        /* may be NULL */
+	void *user;
+} sim_session_opts;
+
+typedef struct sim_session sim_session;
+
+scrub_result sim_session_create(const scenario *scn, const sim_session_opts *opts, sim_session **out);
+void sim_session_destroy(sim_session **s);
+
+/* Applies an action now. Its `t` should lie within the current step; it is copied. */
+void sim_session_act(sim_session *s, const sim_action *a);
+/* Advances by one dt: trends, then conditions and timers (first to fire wins). */
+void sim_session_step(sim_session *s);
+/* Ends the session at the current time (if not ended) and decides every open item. */
+void sim_session_finish(sim_session *s, const char *outcome);
+
+bool sim_session_ended(const sim_session *s);
+double sim_session_time(const sim_session *s);
+uint64_t sim_session_steps(const sim_session *s);
+int sim_session_state(const sim_session *s);
+const double *sim_session_vars(const sim_session *s);
+const sim_item_result *sim_session_items(const sim_session *s);
+const char *sim_session_outcome(const sim_session *s);
+double sim_session_end_time(const sim_session *s);
+const scenario *sim_session_scenario(const sim_session *s);
+
+typedef struct sim_score {
+	double score;                 /* 0..100 */
+	double earned, possible, penalties;
+	bool passed;
+	int ncritical_failures;
+} sim_score;
+
+void sim_session_score(const sim_session *s, sim_score *out);
+
+/* Runs `actions` from the start until the scenario ends, its duration runs out or `stop_at`
+ * (seconds; <= 0: no limit) is reached, then finishes. With `past_end` the steps go on to the
+ * full duration after an end state (for benchmarks). */
+typedef struct sim_run_opts {
+	sim_session_opts session;
+	double stop_at;
+	bool past_end;
+	/* called after every step (pacing, snapshots); may be NULL */
+	void (*on_step)(void *user, const sim_session *s);
+	void *step_user;
+} sim_run_opts;
+
+scrub_result sim_run(const scenario *scn, const sim_action *actions, int n, const sim_run_opts *opts,
+                     sim_session **out);
+
+/* Runs model run `index` of the scenario and compares its outcome with what it expects.
+ * A mismatch is reported as an error located at the run's `expect:`. Returns true when the
+ * run gave its expected outcome. */
+typedef struct model_run_result {
+	bool passed;
+	double score;
+	const char *outcome;
+	char failed_items[256];    /* ids of the items not done, space separated */
+} model_run_result;
+
+bool model_run_check(const scenario *scn, int index, scrub_diags *diags, model_run_result *out);
+
+#endif
