@@ -150,6 +150,9 @@ bool scrub_tissue_state_ok(const scrub_tissue *t);
 int scrub_tissue_node_count(const scrub_tissue *t);
 void scrub_tissue_node_position(const scrub_tissue *t, int node, float out_pos[3]);
 void scrub_tissue_node_rest(const scrub_tissue *t, int node, float out_pos[3]);
+/* Overwrites a node's position (any value, NaN included: tests use it to corrupt the state; the
+ * next step's guard restores non-finite or runaway nodes and counts them). */
+scrub_result scrub_tissue_node_set_position(scrub_tissue *t, int node, const float pos[3]);
 
 /* ---- Render surface ---------------------------------------------------------------------- */
 

@@ -36,7 +36,7 @@ const float kForcepsTipRadius = 0.0015f;
 const float kForcepsShaft = 0.040f;
 const float kGraspRadius = 0.0025f;
 const float kCouplingMass = 0.05f;         /* kg, the instrument proxy */
-const float kCouplingOmega = 100.0f;       /* rad/s, critically damped */
+const float kCouplingOmega = 200.0f;       /* rad/s, critically damped: 2000 N/m on 50 g */
 const float kCouplingMaxForce = 20.0f;     /* N: the hardest pull a hand can exert */
 const float kMaxToolSpeed = 1.0f;          /* m/s */
 const float kMaxToolSpin = 20.0f;          /* rad/s */
@@ -64,10 +64,10 @@ struct Hand {
 	btVector3 prev_pos{0, 0, 0};
 	btQuaternion prev_rot{0, 0, 0, 1};
 	bool placed = false;          /* the proxy starts at the first target, then follows it */
-	btRigidBody *body = nullptr;  /* kinematic, anchors grasped nodes */
-	btDefaultMotionState *motion = nullptr;
 	bool grasping = false;
 	std::vector<int> grasped;
+	std::vector<btVector3> grasp_local;  /* grasped node in the instrument frame */
+	btVector3 force_fb{0, 0, 0};         /* low-pass tissue force fed back to the coupling */
 	std::vector<int> contact;
 	btVector3 force{0, 0, 0};
 	bool over_force = false;
@@ -104,7 +104,6 @@ struct scrub_tissue {
 	btSoftRigidDynamicsWorld *world = nullptr;
 	btSoftBody *sb = nullptr;
 	btSoftBody::Material *mat[SCRUB_LAYER_COUNT] = {};
-	btCollisionShape *tool_shape = nullptr;
 
 	float h = 0;                  /* grid cell edge */
 	float thickness = 0;          /* total */
@@ -518,22 +517,12 @@ scrub_result build(scrub_tissue *t)
 	sb->m_cfg.kDP = 0;
 	sb->m_cfg.collisions = 0;  /* instruments are handled here, not by Bullet's SDF contacts */
 	sb->setSolver(btSoftBody::eSolverPresets::Positions);
+	/* links only: no rigid contacts (instruments are handled here) and no anchors (grasp is a
+	 * hard attachment, see attach_pass) */
 	sb->m_cfg.m_psequence.clear();
-	sb->m_cfg.m_psequence.push_back(btSoftBody::ePSolver::Anchors);
 	sb->m_cfg.m_psequence.push_back(btSoftBody::ePSolver::Linear);
 	t->world->addSoftBody(sb, 1, 0);
 
-	t->tool_shape = new btSphereShape(0.001f);
-	for (int hnd = 0; hnd < SCRUB_TISSUE_HANDS; hnd++) {
-		Hand &hd = t->hands[hnd];
-		hd.motion = new btDefaultMotionState();
-		btRigidBody::btRigidBodyConstructionInfo ci(0, hd.motion, t->tool_shape);
-		hd.body = new btRigidBody(ci);
-		hd.body->setCollisionFlags(hd.body->getCollisionFlags() | btCollisionObject::CF_KINEMATIC_OBJECT |
-		                           btCollisionObject::CF_NO_CONTACT_RESPONSE);
-		hd.body->setActivationState(DISABLE_DEACTIVATION);
-		t->world->addRigidBody(hd.body, 2, 0);  /* no broadphase pairs: a pure anchor frame */
-	}
 
 	t->last_good.resize(nn);
 	for (int n = 0; n < nn; n++)
@@ -609,7 +598,7 @@ void couple(scrub_tissue *t, int hi)
 			fc *= kCouplingMaxForce / fc.length();
 			clamped = true;
 		}
-		btVector3 ft = hd.force;
+		btVector3 ft = hd.force_fb;
 		if (ft.length() > kCouplingMaxForce)
 			ft *= kCouplingMaxForce / ft.length();
 		hd.vel += (fc + ft) * (dt / kCouplingMass);
@@ -643,9 +632,6 @@ void couple(scrub_tissue *t, int hi)
 				      (unsigned long long)t->stats.clamped_instrument);
 		}
 	}
-	btTransform tr(hd.rot, hd.pos);
-	hd.body->setWorldTransform(tr);
-	hd.motion->setWorldTransform(tr);
 
 	/* metrics */
 	const float moved = (hd.pos - hd.prev_pos).length();
@@ -670,13 +656,9 @@ void couple(scrub_tissue *t, int hi)
 void release(scrub_tissue *t, int hi, scrub_tissue_event_kind why)
 {
 	Hand &hd = t->hands[hi];
-	btSoftBody *sb = t->sb;
-	for (int i = sb->m_anchors.size() - 1; i >= 0; i--)
-		if (sb->m_anchors[i].m_body == hd.body) {
-			sb->m_anchors[i].m_node->m_battach = 0;
-			sb->m_anchors.swap(i, sb->m_anchors.size() - 1);
-			sb->m_anchors.pop_back();
-		}
+	for (int n : hd.grasped)
+		t->sb->m_nodes[n].m_battach = 0;
+	hd.grasp_local.clear();
 	if (hd.grasping)
 		push_event(t, why, hi, SCRUB_LAYER_NONE, hd.pos, (float)hd.grasped.size());
 	hd.grasped.clear();
@@ -695,13 +677,28 @@ void grasp(scrub_tissue *t, int hi)
 			continue;
 		if (hd.grasped.size() >= 64)
 			break;
-		sb->appendAnchor(n, hd.body, false, 1);
+		sb->m_nodes[n].m_battach = -1; /* a signed one-bit field: -1 is "set" */
 		hd.grasped.push_back(n);
+		hd.grasp_local.push_back(quatRotate(hd.rot.inverse(), sb->m_nodes[n].m_x - hd.pos));
 		if (layer == SCRUB_LAYER_NONE || t->node_layer[n] < layer)
 			layer = t->node_layer[n];
 	}
 	if (!hd.grasped.empty())
 		push_event(t, SCRUB_TEV_GRASP, hi, layer, hd.pos, (float)hd.grasped.size());
+}
+
+/* Grasped nodes move rigidly with the jaws (a hard attachment after Bullet's solve; Bullet's own
+ * anchors add a velocity term that rings against the coupling). */
+void attach_pass(scrub_tissue *t)
+{
+	btSoftBody *sb = t->sb;
+	const float idt = 1.0f / t->desc.dt;
+	for (Hand &hd : t->hands)
+		for (size_t i = 0; i < hd.grasped.size(); i++) {
+			btSoftBody::Node &nd = sb->m_nodes[hd.grasped[i]];
+			nd.m_x = hd.pos + quatRotate(hd.rot, hd.grasp_local[i]);
+			nd.m_v = (nd.m_x - nd.m_q) * idt;
+		}
 }
 
 /* Pushes nodes out of a capsule a-b of radius r; marks them as contact nodes of the hand. */
@@ -744,7 +741,7 @@ void push_capsule(scrub_tissue *t, int hi, const btVector3 &a, const btVector3 &
 }
 
 /* The force the tissue exerts on the nodes a hand holds or pushes: the elastic force of the
- * links from those nodes to the rest of the tissue (k = E * rest length / 2). */
+ * links from those nodes to the rest of the tissue (k = E * rest length / 4). */
 btVector3 tissue_force(scrub_tissue *t, int hi, const std::vector<int> &held)
 {
 	btSoftBody *sb = t->sb;
@@ -761,7 +758,7 @@ btVector3 tissue_force(scrub_tissue *t, int hi, const std::vector<int> &held)
 			const float len = dv.length();
 			if (len < 1e-9f)
 				continue;
-			const float k = t->desc.material[t->link_layer[li]].youngs_pa * l.m_rl * 0.5f;
+			const float k = t->desc.material[t->link_layer[li]].youngs_pa * l.m_rl * 0.25f;
 			f += dv * (k * (len - l.m_rl) / len);
 		}
 	return f;
@@ -1128,10 +1125,10 @@ void volume_pass(scrub_tissue *t)
 	}
 }
 
-/* Damping per layer, and the guard: a non-finite node goes back to its last good position at
- * rest; a node faster than max_node_speed is slowed; a node far outside the block is pulled
- * back. Returns the number of nodes touched by the guard. */
-void guard_pass(scrub_tissue *t)
+/* The guard: a non-finite node, or one far outside the block, goes back to its last good
+ * position at rest; a node faster than max_node_speed is slowed. Runs before Bullet's step (so a
+ * corrupted node cannot spread through its links) and after it, with the per-layer damping. */
+void guard_pass(scrub_tissue *t, bool post)
 {
 	btSoftBody *sb = t->sb;
 	const float vmax = t->desc.max_node_speed, vmax2 = vmax * vmax;
@@ -1146,8 +1143,19 @@ void guard_pass(scrub_tissue *t)
 			nd.m_x = nd.m_q = t->last_good[n];
 			nd.m_v = btVector3(0, 0, 0);
 			repaired++;
+			if (nd.m_battach) /* the jaws dragged it away: they lose it */
+				for (Hand &hd : t->hands)
+					for (size_t g = 0; g < hd.grasped.size(); g++)
+						if (hd.grasped[g] == n) {
+							hd.grasped.erase(hd.grasped.begin() + (long)g);
+							hd.grasp_local.erase(hd.grasp_local.begin() + (long)g);
+							nd.m_battach = 0;
+							break;
+						}
 			continue;
 		}
+		if (!post)
+			continue;
 		nd.m_v *= 1.0f - t->node_damp[n];
 		const float v2 = nd.m_v.length2();
 		if (v2 > vmax2) {
@@ -1157,9 +1165,12 @@ void guard_pass(scrub_tissue *t)
 		t->last_good[n] = nd.m_x;
 	}
 	if (repaired) {
+		const uint64_t before = t->stats.repaired_nodes;
 		t->stats.repaired_nodes += repaired;
-		LOG_W("step %llu: restored %llu non-finite or runaway nodes", (unsigned long long)t->step_no,
-		      (unsigned long long)repaired);
+		if (before == 0 || before / 1000 != t->stats.repaired_nodes / 1000)
+			LOG_W("step %llu: restored %llu non-finite or runaway nodes to their last good position "
+			      "(%llu so far)", (unsigned long long)t->step_no, (unsigned long long)repaired,
+			      (unsigned long long)t->stats.repaired_nodes);
 		push_event(t, SCRUB_TEV_CLAMP, -1, SCRUB_LAYER_NONE, btVector3(0, 0, 0), (float)repaired);
 	}
 	if (clamped) {
@@ -1220,9 +1231,26 @@ void strain_pass(scrub_tissue *t)
 		const btSoftBody::Link &l = sb->m_links[tear[i]];
 		const btVector3 mid = (l.m_n[0]->m_x + l.m_n[1]->m_x) * 0.5f;
 		const int layer = t->link_layer[tear[i]];
+		const int ends[2] = {node_index(t, l.m_n[0]), node_index(t, l.m_n[1])};
 		remove_link(t, tear[i]);
 		t->stats.torn_links++;
 		push_event(t, SCRUB_TEV_TEAR, -1, layer, mid, 0);
+		/* a node left without links is a torn-off fragment: the jaws let go and it stays put */
+		for (int n : ends) {
+			if (!t->node_links[n].empty())
+				continue;
+			for (Hand &hd : t->hands)
+				for (size_t g = 0; g < hd.grasped.size(); g++)
+					if (hd.grasped[g] == n) {
+						hd.grasped.erase(hd.grasped.begin() + (long)g);
+						hd.grasp_local.erase(hd.grasp_local.begin() + (long)g);
+						break;
+					}
+			sb->m_nodes[n].m_battach = 0;
+			sb->m_nodes[n].m_im = 0;
+			sb->m_nodes[n].m_v = btVector3(0, 0, 0);
+			t->pinned[n] = 1;
+		}
 	}
 }
 
@@ -1304,18 +1332,11 @@ void refresh_surface(scrub_tissue *t)
 void destroy_all(scrub_tissue *t)
 {
 	if (t->world) {
-		for (Hand &hd : t->hands)
-			if (hd.body) {
-				t->world->removeRigidBody(hd.body);
-				delete hd.body;
-				delete hd.motion;
-			}
 		if (t->sb) {
 			t->world->removeSoftBody(t->sb);
 		}
 	}
 	delete t->sb;
-	delete t->tool_shape;
 	delete t->world;
 	delete t->solver;
 	delete t->broadphase;
@@ -1524,9 +1545,11 @@ scrub_result scrub_tissue_step(scrub_tissue *t)
 	}
 
 	try {
+		guard_pass(t, false);
 		t->world->stepSimulation(t->desc.dt, 0, t->desc.dt);
 		if (t->any_volume)
 			volume_pass(t);
+		attach_pass(t);
 
 		for (int hi = 0; hi < SCRUB_TISSUE_HANDS; hi++) {
 			Hand &hd = t->hands[hi];
@@ -1552,15 +1575,17 @@ scrub_result scrub_tissue_step(scrub_tissue *t)
 				hd.tip_layer = SCRUB_LAYER_NONE;
 			}
 		}
-		guard_pass(t);
+		guard_pass(t, true);
 
 		for (int hi = 0; hi < SCRUB_TISSUE_HANDS; hi++) {
 			Hand &hd = t->hands[hi];
 			btVector3 f = tissue_force(t, hi, hd.grasping ? hd.grasped : hd.contact);
 			if (!finite3(f))
 				f = btVector3(0, 0, 0);
-			/* smooth for haptics and for the coupling loop */
+			/* smoothed for haptics; fed back to the coupling through a slower filter (20 ms) so
+			 * the loop through the tissue cannot ring */
 			hd.force = hd.force * 0.5f + f * 0.5f;
+			hd.force_fb = hd.force_fb * 0.95f + f * 0.05f;
 			const float fm = hd.force.length();
 			if (hd.grasping && !hd.grasped.empty() && fm > kGraspMaxForce) {
 				release(t, hi, SCRUB_TEV_SLIP);
@@ -1640,6 +1665,14 @@ void scrub_tissue_node_rest(const scrub_tissue *t, int node, float out_pos[3])
 	out_pos[0] = t->rest[node].x();
 	out_pos[1] = t->rest[node].y();
 	out_pos[2] = t->rest[node].z();
+}
+
+scrub_result scrub_tissue_node_set_position(scrub_tissue *t, int node, const float pos[3])
+{
+	if (!t || !pos || node < 0 || node >= t->sb->m_nodes.size())
+		return SCRUB_ERR_INVALID;
+	t->sb->m_nodes[node].m_x = btVector3(pos[0], pos[1], pos[2]);
+	return SCRUB_OK;
 }
 
 scrub_result scrub_tissue_hand_state(const scrub_tissue *t, int hand, scrub_hand_state *out)
