@@ -13,6 +13,7 @@ static const char usage[] =
 	"usage: scrub bench <what> [options]\n"
 	"\n"
 	"  scenario FILE   replay a scenario headless for its full duration and report realtime_factor\n"
+	"  tissue          step a soft-tissue block with an incision in progress (--tets N)\n"
 	"\n"
 	"Each bench prints one JSON line with its figures (medians of several runs).\n";
 
@@ -154,6 +155,7 @@ int scrub_cmd_bench(int argc, char **argv)
 		int (*fn)(int, char **);
 	} benches[] = {
 		{"scenario", scrub_cmd_bench_scenario},
+		{"tissue", scrub_cmd_bench_tissue},
 	};
 	for (size_t i = 0; i < sizeof benches / sizeof benches[0]; i++)
 		if (strcmp(argv[1], benches[i].name) == 0)
