@@ -84,7 +84,7 @@ const char *script_parse_value(const act_param_def *p, const char *s, size_t n, 
 			char word[64];
 			snprintf(word, sizeof word, "%.*s", (int)(n < 63 ? n : 63), s);
 			const char *sug = scrub_suggest(word, p->symbols, (size_t)act_param_nsymbols(p));
-			snprintf(why, why_size, "'%s' is not a known %s%s%s%s; expected one of: %s", word, p->name,
+			snprintf(why, why_size, "%s '%s' is not accepted%s%s%s; expected one of: %s", p->name, word,
 			         sug ? " (did you mean '" : "", sug ? sug : "", sug ? "'?)" : "", list);
 			return why;
 		}

@@ -552,15 +552,15 @@ bool model_run_check(const scenario *scn, int index, scrub_diags *diags, model_r
 	for (int i = 0; i < scn->checklist.n; i++) {
 		if (res[i].status == ITEM_DONE)
 			continue;
-		l += (size_t)snprintf(out->failed_items + l, sizeof out->failed_items - l, "%s%s", l ? " " : "",
-		                      scn->checklist.items[i].id);
+		l += (size_t)snprintf(out->failed_items + l, sizeof out->failed_items - l, "%s%s (%s)", l ? ", " : "",
+		                      scn->checklist.items[i].id, item_status_name(res[i].status));
 		if (l >= sizeof out->failed_items)
 			break;
 	}
 	bool ok = true;
 	if (run->expect_pass && !sc.passed) {
 		scrub_diag_add(diags, SCRUB_SEV_ERROR, SCRUB_DIAG_MODEL_RUN, run->expect_line, run->expect_col, 4,
-		               "model run '%s' was expected to pass but did not: score %.1f (pass mark %g)%s%s; items not done: %s",
+		               "model run '%s' was expected to pass but did not: score %.1f (pass mark %g)%s%s; items not met: %s",
 		               run->name, sc.score, scn->checklist.pass_score,
 		               sc.ncritical_failures ? ", critical items not met" : "", "", out->failed_items[0] ? out->failed_items : "none");
 		ok = false;

@@ -112,7 +112,7 @@ typedef struct model_run_result {
 	bool passed;
 	double score;
 	const char *outcome;
-	char failed_items[256];    /* ids of the items not done, space separated */
+	char failed_items[512];    /* "id (status), ..." of the items not done */
 } model_run_result;
 
 bool model_run_check(const scenario *scn, int index, scrub_diags *diags, model_run_result *out);

@@ -62,7 +62,7 @@ int scrub_cmd_validate(int argc, char **argv)
 				scrub_diags_print(&d, stderr);
 			}
 		}
-		int status = d.errors ? EXIT_INVALID : cli_exit_for(r);
+		int status = r == SCRUB_ERR_IO ? EXIT_RUNTIME : d.errors ? EXIT_INVALID : cli_exit_for(r);
 		if (status == EXIT_DONE && !quiet) {
 			printf("%s: ok: %s (%d states, %d checklist items, %d model run%s)\n", pos[f], scn->title, scn->nstates,
 			       scn->checklist.n, scn->nruns, scn->nruns == 1 ? "" : "s");
@@ -73,7 +73,7 @@ int scrub_cmd_validate(int argc, char **argv)
 				if (run->expect_pass) {
 					printf(" (expected: pass)\n");
 				} else {
-					printf("; not done: %s (expected: fail on", mr[i].failed_items);
+					printf("; not met: %s (expected: fail on", mr[i].failed_items);
 					for (int k = 0; k < run->nexpect; k++)
 						printf("%s %s", k ? "," : "", scn->checklist.items[run->expect_items[k]].id);
 					printf(")\n");
