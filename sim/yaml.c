@@ -94,7 +94,8 @@ static bool close_frame(builder *b)
 		n->items = SCRUB_ARENA_NEW(b->arena, yaml_node *, n->n + 1);
 		if (!n->items)
 			return false;
-		memcpy(n->items, f->kids, f->n * sizeof *f->kids);
+		if (f->n)
+			memcpy(n->items, f->kids, f->n * sizeof *f->kids);
 	}
 	free(f->kids);
 	f->kids = NULL;

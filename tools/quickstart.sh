@@ -1,0 +1,62 @@
+#!/bin/sh
+# The README's two commands.
+#   tools/quickstart.sh run    install what is missing, build, run the bundled BLS scenario
+#                              (a window when a display exists, else headless with the scripted
+#                              trainee, printing the score)
+#   tools/quickstart.sh test   install what is missing, build with AddressSanitizer and
+#                              UndefinedBehaviorSanitizer, run the whole test suite and the fuzzer,
+#                              and print "N passed, N failed"
+set -eu
+cd "$(dirname "$0")/.."
+jobs=${SCRUB_JOBS:-$(nproc 2>/dev/null || echo 2)}
+
+case "${1:-}" in
+run)
+	sh tools/bootstrap.sh
+	[ -f build/build.ninja ] || meson setup build --buildtype=release
+	ninja -C build -j "$jobs" scrub
+	build/scrub run scenarios/bls_aed_adult.yaml
+	;;
+test)
+	sh tools/bootstrap.sh --test
+	werror=false
+	[ "${CI:-}" = true ] && werror=true
+	if [ ! -f build-test/build.ninja ]; then
+		meson setup build-test -Db_sanitize=address,undefined -Db_lundef=false -Dwerror=$werror
+	fi
+	ninja -C build-test -j "$jobs"
+	export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+	status=0
+	meson test -C build-test --print-errorlogs --num-processes "$jobs" || status=1
+	# The scenario loader under libFuzzer, for a bounded time (60 s in CI).
+	fuzz_s=${SCRUB_FUZZ_SECONDS:-20}
+	[ "${CI:-}" = true ] && fuzz_s=${SCRUB_FUZZ_SECONDS:-60}
+	fuzz_result=skipped
+	if [ "$fuzz_s" -gt 0 ]; then
+		if [ ! -f build-fuzz/build.ninja ]; then
+			CC=clang CXX=clang++ meson setup build-fuzz -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false \
+				-Dtests=true -Dwerror=$werror
+		fi
+		ninja -C build-fuzz -j "$jobs" tests/fuzz/fuzz_scenario
+		mkdir -p build-fuzz/corpus
+		if build-fuzz/tests/fuzz/fuzz_scenario -max_total_time="$fuzz_s" -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
+			-print_final_stats=1 -artifact_prefix=build-fuzz/ build-fuzz/corpus tests/fuzz/corpus scenarios \
+			> build-fuzz/fuzz.log 2>&1; then
+			fuzz_result=ok
+		else
+			fuzz_result=failed
+			status=1
+			tail -n 40 build-fuzz/fuzz.log
+		fi
+		grep -E 'stat::number_of_executed_units|stat::peak_rss_mb' build-fuzz/fuzz.log || true
+		echo "fuzz: $fuzz_result after ${fuzz_s}s (log: build-fuzz/fuzz.log)"
+	fi
+	python3 tools/test_summary.py build-test/meson-logs/testlog.json "$fuzz_result"
+	exit $status
+	;;
+*)
+	echo "usage: tools/quickstart.sh run|test" >&2
+	exit 2
+	;;
+esac
