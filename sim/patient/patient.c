@@ -221,6 +221,7 @@ static void init_state(patient *p, const patient_config *c)
 	p->cvp = p->par[PP_BASELINE_CVP];
 	p->svr = p->par[PP_SVR];
 	p->sv = p->par[PP_BASELINE_CO] * 1000.0 / p->par[PP_BASELINE_HR];
+	p->sbp_native = p->sbp;
 	p->brain = 1.0;
 	p->spont_rr = p->par[PP_BASELINE_RR];
 	p->airway_pressure = 15;
@@ -276,6 +277,7 @@ static void init_state(patient *p, const patient_config *c)
 		p->brain = 0;
 		p->spont_rr = 0;
 		p->sv = 0;
+		p->sbp_native = 0;
 		p->symp = 0;
 		p->hr = r == PATIENT_RHYTHM_PEA ? 40 : (r == PATIENT_RHYTHM_PVT ? 190 : 0);
 	}

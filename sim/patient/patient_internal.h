@@ -102,6 +102,7 @@ struct patient {
 	/* haemodynamics (lagged, displayed) */
 	double hr, map, sbp, dbp, co, cpp, cvp, svr, symp, brain, q;
 	double sv;              /* mL, for the pleth amplitude */
+	double sbp_native;      /* mmHg, lagged systolic pressure the heart itself generates (the palpable pulse) */
 	double airway_pressure;
 
 	patient_vitals v;

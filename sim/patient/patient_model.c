@@ -126,7 +126,7 @@ static void tick_conditions(patient *p)
 {
 	double e_epi = p->pk[PATIENT_DRUG_EPINEPHRINE].effect;
 	if (p->anaph_sev > 0) {
-		double block = patient_clamp(1.2 * e_epi * p->par[PP_ANAPH_EPI_EFFICACY], 0, 1);
+		double block = patient_clamp(2.0 * e_epi * p->par[PP_ANAPH_EPI_EFFICACY], 0, 1);
 		double a = p->anaph_a;
 		a += H * ((1.0 - a) * (1.0 - block) / p->par[PP_ANAPH_PROGRESSION_S] -
 		          a * block / p->par[PP_ANAPH_RECOVERY_S]);
@@ -357,6 +357,7 @@ void patient_model_tick(patient *p)
 	p->map = lag(p->map, map_t, 1.5);
 	p->sbp = lag(p->sbp, sbp_t, 1.5);
 	p->dbp = lag(p->dbp, dbp_t, 1.5);
+	p->sbp_native = lag(p->sbp_native, organised ? sbp_i : 0, 1.5);
 	p->cvp = cvp;
 	p->svr = svr;
 	p->sv = sv;
@@ -458,7 +459,7 @@ void patient_model_update_vitals(patient *p)
 	v->time_s = p->t;
 	v->rhythm = p->rhythm;
 	bool organised = rhythm_organised(p->rhythm);
-	v->pulse_present = organised && p->rhythm != PATIENT_RHYTHM_PEA && p->sbp >= p->par[PP_PULSE_PALPABLE_SBP];
+	v->pulse_present = organised && p->rhythm != PATIENT_RHYTHM_PEA && p->sbp_native >= p->par[PP_PULSE_PALPABLE_SBP];
 	v->rosc = p->was_arrest && v->pulse_present;
 	v->heart_rate = organised || p->rhythm == PATIENT_RHYTHM_PVT ? p->hr : 0;
 	v->sbp = p->sbp;

@@ -58,8 +58,8 @@
 	X(ETCO2_FULL_PERFUSION, "etco2_full_perfusion_co", "fraction", 0.75, 0.1, 1, "cardiac output fraction that perfuses all ventilated alveoli") \
 	X(BASELINE_TEMP, "baseline_temp", "C", 36.8, 30, 42, "body temperature") \
 	/* drugs */ \
-	X(EPI_HALF_LIFE_S, "epi_half_life_s", "s", 180, 30, 1800, "elimination half-life of epinephrine") \
-	X(EPI_EC50_MG, "epi_ec50_mg", "mg", 0.1, 0.005, 1, "central amount of epinephrine giving half its maximal effect") \
+	X(EPI_HALF_LIFE_S, "epi_half_life_s", "s", 120, 30, 1800, "elimination half-life of epinephrine") \
+	X(EPI_EC50_MG, "epi_ec50_mg", "mg", 0.2, 0.005, 1, "central amount of epinephrine giving half its maximal effect") \
 	X(EPI_SVR_GAIN, "epi_svr_gain", "fraction", 0.5, 0, 3, "SVR increase at full epinephrine effect (alpha-1)") \
 	X(EPI_HR_GAIN, "epi_hr_gain", "/min", 45, 0, 120, "heart rate increase at full epinephrine effect (beta-1)") \
 	X(EPI_INOTROPY, "epi_inotropy", "fraction", 0.4, 0, 2, "contractility increase at full epinephrine effect") \

@@ -278,13 +278,19 @@ static void test_anaphylaxis(void)
 	patient_destroy(&de);
 
 	/* the classic error: the IM dose as an IV bolus is flagged and overshoots */
-	patient *iv = mk(cfg);
+	patient *iv = mk(cfg), *imp = mk(cfg);
 	act(iv, ACCESS);
 	o = act(iv, drug(PATIENT_DRUG_EPINEPHRINE, 0.5, PATIENT_ROUTE_IV));
 	CHECK(o.applied && o.complication);
+	im.drug.site = PATIENT_IM_SITE_THIGH;
+	act(imp, im);
 	run_for(iv, 60, DT, 0);
-	CHECK(vit(iv)->drug_effect[PATIENT_DRUG_EPINEPHRINE] > 0.7);
+	run_for(imp, 60, DT, 0);
+	CHECK(vit(iv)->drug_effect[PATIENT_DRUG_EPINEPHRINE] > 0.6);
+	CHECK(vit(imp)->drug_effect[PATIENT_DRUG_EPINEPHRINE] < 0.1); /* IM: still in its onset lag */
+	CHECK(vit(iv)->map > vit(imp)->map + 25);
 	patient_destroy(&iv);
+	patient_destroy(&imp);
 }
 
 /* Tension pneumothorax: the wrong side does nothing; 5th ICS mid-axillary on the right side
