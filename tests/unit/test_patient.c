@@ -620,8 +620,31 @@ static void test_waveforms(void)
 	patient_destroy(&p);
 }
 
-int main(void)
+/* docs/physiology.md lists every parameter of the table (it is generated from patient_params.h). */
+static void test_doc_in_sync(const char *path)
 {
+	FILE *f = fopen(path, "rb");
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	static char doc[1 << 17];
+	size_t n = fread(doc, 1, sizeof doc - 1, f);
+	fclose(f);
+	doc[n] = 0;
+	for (size_t i = 0; i < patient_param_count(); i++) {
+		const patient_param_info *pi = patient_param_info_at(i);
+		char row[160];
+		snprintf(row, sizeof row, "| `%s` | %s | %g | %g | %g |", pi->name, pi->unit, pi->def, pi->min, pi->max);
+		if (!strstr(doc, row))
+			fprintf(stderr, "  docs/physiology.md lacks the row: %s\n", row);
+		CHECK(strstr(doc, row) != NULL);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1)
+		test_doc_in_sync(argv[1]);
 	test_healthy_baseline();
 	test_cpr_quality_drives_etco2();
 	test_cpr_samples();
