@@ -131,6 +131,8 @@ static scrub_result check_param(const char *name, double value, int *out_i)
 scrub_result patient_set_param(patient *p, const char *name, double value)
 {
 	int i;
+	if (!p)
+		return SCRUB_ERR_INVALID;
 	scrub_result r = check_param(name, value, &i);
 	if (r != SCRUB_OK)
 		return r;
@@ -144,7 +146,7 @@ scrub_result patient_set_param(patient *p, const char *name, double value)
 scrub_result patient_get_param(const patient *p, const char *name, double *out_value)
 {
 	int i = patient_param_find(name);
-	if (i < 0)
+	if (i < 0 || !p || !out_value)
 		return SCRUB_ERR_INVALID;
 	*out_value = p->par[i];
 	return SCRUB_OK;
