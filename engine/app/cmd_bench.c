@@ -101,7 +101,7 @@ int scrub_cmd_bench_scenario(int argc, char **argv)
 		}
 	}
 	double *wall = calloc((size_t)runs, sizeof *wall);
-	double sim_s = 0;
+	double sim_s = 0, active_s = 0;
 	uint64_t steps = 0;
 	sim_run_opts ro = {.past_end = true};
 	for (int i = 0; i < runs && wall; i++) {
@@ -110,6 +110,7 @@ int scrub_cmd_bench_scenario(int argc, char **argv)
 		sim_run(scn, acts, nacts, &ro, &s);
 		wall[i] = cli_now() - t0;
 		sim_s = sim_session_time(s);
+		active_s = sim_session_end_time(s);
 		steps = sim_session_steps(s);
 		sim_session_destroy(&s);
 	}
@@ -130,6 +131,7 @@ int scrub_cmd_bench_scenario(int argc, char **argv)
 	scrub_json_str(&j, "actions", source);
 	scrub_json_int(&j, "runs", runs);
 	scrub_json_num(&j, "sim_s", sim_s, 2);
+	scrub_json_num(&j, "scenario_ended_at_s", active_s, 2);
 	scrub_json_int(&j, "steps", (int64_t)steps);
 	scrub_json_num(&j, "wall_s_median", med, 6);
 	scrub_json_num(&j, "wall_s_min", wall[0], 6);

@@ -1,0 +1,656 @@
+/* The virtual patient: API, configuration, parameter table and interventions. */
+#define SCRUB_LOG_MODULE "patient"
+#include "patient_internal.h"
+
+#include "log.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- PRNG: xoshiro256** seeded through splitmix64 ---- */
+
+static uint64_t splitmix64(uint64_t *x)
+{
+	uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+void patient_rng_seed(patient_rng *r, uint64_t seed)
+{
+	uint64_t x = seed;
+	for (int i = 0; i < 4; i++)
+		r->s[i] = splitmix64(&x);
+}
+
+static uint64_t rotl(uint64_t x, int k)
+{
+	return (x << k) | (x >> (64 - k));
+}
+
+uint64_t patient_rng_next(patient_rng *r)
+{
+	uint64_t *s = r->s;
+	uint64_t result = rotl(s[1] * 5, 7) * 9;
+	uint64_t t = s[1] << 17;
+	s[2] ^= s[0];
+	s[3] ^= s[1];
+	s[1] ^= s[2];
+	s[0] ^= s[3];
+	s[2] ^= t;
+	s[3] = rotl(s[3], 45);
+	return result;
+}
+
+double patient_rng_uniform(patient_rng *r)
+{
+	return (double)(patient_rng_next(r) >> 11) * 0x1.0p-53;
+}
+
+/* ---- names ---- */
+
+#define NAME_FN(fn, type, count, ...)                                  \
+	const char *fn(type v)                                         \
+	{                                                              \
+		static const char *const names[] = {__VA_ARGS__};      \
+		_Static_assert(sizeof names / sizeof names[0] == count, #fn); \
+		return (unsigned)v < (unsigned)(count) ? names[v] : "?"; \
+	}
+
+NAME_FN(patient_rhythm_name, patient_rhythm, PATIENT_RHYTHM_COUNT_, "sinus", "sinus_tachy", "sinus_brady", "vf_coarse",
+        "vf_fine", "pvt", "vt_pulse", "asystole", "pea")
+NAME_FN(patient_avpu_name, patient_avpu, PATIENT_AVPU_COUNT_, "alert", "voice", "pain", "unresponsive")
+NAME_FN(patient_side_name, patient_side, 3, "none", "left", "right")
+NAME_FN(patient_line_name, patient_line, PATIENT_LINE_COUNT_, "parasternal", "midclavicular", "anterior_axillary",
+        "mid_axillary")
+NAME_FN(patient_drug_name, patient_drug, PATIENT_DRUG_COUNT_, "epinephrine", "amiodarone", "lidocaine", "atropine",
+        "adenosine")
+NAME_FN(patient_route_name, patient_route, PATIENT_ROUTE_COUNT_, "iv", "io", "im")
+NAME_FN(patient_im_site_name, patient_im_site, PATIENT_IM_SITE_COUNT_, "thigh", "deltoid", "gluteal")
+NAME_FN(patient_o2_device_name, patient_o2_device, PATIENT_O2_COUNT_, "none", "nasal", "mask", "nonrebreather", "bvm")
+NAME_FN(patient_action_kind_name, patient_action_kind, PATIENT_ACT_COUNT_, "airway_open", "cpr_start", "cpr_stop",
+        "compression", "bvm_breath", "intubate", "oxygen", "shock", "drug", "vascular_access", "fluid_bolus",
+        "needle_decompression", "chest_tube", "set_rhythm")
+
+bool patient_rhythm_shockable(patient_rhythm r)
+{
+	return r == PATIENT_RHYTHM_VF_COARSE || r == PATIENT_RHYTHM_VF_FINE || r == PATIENT_RHYTHM_PVT;
+}
+
+bool patient_rhythm_is_arrest(patient_rhythm r)
+{
+	return patient_rhythm_shockable(r) || r == PATIENT_RHYTHM_ASYSTOLE || r == PATIENT_RHYTHM_PEA;
+}
+
+/* ---- parameter table ---- */
+
+static const patient_param_info param_table[PP_COUNT_] = {
+#define X(id, name, unit, def, lo, hi, desc) {name, unit, def, lo, hi, desc},
+	PATIENT_PARAMS(X)
+#undef X
+};
+
+size_t patient_param_count(void)
+{
+	return PP_COUNT_;
+}
+
+const patient_param_info *patient_param_info_at(size_t i)
+{
+	return i < PP_COUNT_ ? &param_table[i] : NULL;
+}
+
+int patient_param_find(const char *name)
+{
+	if (!name)
+		return -1;
+	for (int i = 0; i < PP_COUNT_; i++)
+		if (strcmp(param_table[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+static scrub_result check_param(const char *name, double value, int *out_i)
+{
+	int i = patient_param_find(name);
+	if (i < 0) {
+		LOG_E("unknown patient parameter '%s'", name ? name : "(null)");
+		return SCRUB_ERR_INVALID;
+	}
+	const patient_param_info *pi = &param_table[i];
+	if (!(value >= pi->min && value <= pi->max)) { /* also rejects NaN */
+		LOG_E("patient parameter '%s' = %g %s is outside %g..%g", name, value, pi->unit, pi->min, pi->max);
+		return SCRUB_ERR_INVALID;
+	}
+	*out_i = i;
+	return SCRUB_OK;
+}
+
+scrub_result patient_set_param(patient *p, const char *name, double value)
+{
+	int i;
+	if (!p)
+		return SCRUB_ERR_INVALID;
+	scrub_result r = check_param(name, value, &i);
+	if (r != SCRUB_OK)
+		return r;
+	p->par[i] = value;
+	double vol_ratio = p->blood_vol / p->blood_vol0;
+	patient_model_refresh(p);
+	p->blood_vol = vol_ratio * p->blood_vol0;
+	return SCRUB_OK;
+}
+
+scrub_result patient_get_param(const patient *p, const char *name, double *out_value)
+{
+	int i = patient_param_find(name);
+	if (i < 0 || !p || !out_value)
+		return SCRUB_ERR_INVALID;
+	*out_value = p->par[i];
+	return SCRUB_OK;
+}
+
+/* ---- create / destroy ---- */
+
+static bool finite_in(double v, double lo, double hi)
+{
+	return v >= lo && v <= hi;
+}
+
+#define CFG_FAIL(...)                     \
+	do {                              \
+		LOG_E(__VA_ARGS__);       \
+		return SCRUB_ERR_INVALID; \
+	} while (0)
+
+static scrub_result validate_config(const patient_config *c)
+{
+	if (!finite_in(c->age_years, 0, 120))
+		CFG_FAIL("age_years %g is outside 0..120", c->age_years);
+	if (!finite_in(c->weight_kg, 0, 300) || (c->weight_kg > 0 && c->weight_kg < 2))
+		CFG_FAIL("weight_kg %g is outside 2..300", c->weight_kg);
+	if ((unsigned)c->sex > PATIENT_SEX_FEMALE)
+		CFG_FAIL("sex %d is not a patient_sex", (int)c->sex);
+	if (c->arrest.present) {
+		patient_rhythm r = c->arrest.rhythm;
+		if (r != PATIENT_RHYTHM_SINUS && !patient_rhythm_is_arrest(r))
+			CFG_FAIL("arrest.rhythm '%s' is not a rhythm of cardiac arrest", patient_rhythm_name(r));
+	}
+	if (!finite_in(c->anaphylaxis.severity, 0, 1))
+		CFG_FAIL("anaphylaxis.severity %g is outside 0..1", c->anaphylaxis.severity);
+	if (!finite_in(c->anaphylaxis.airway_oedema, 0, 1) || !finite_in(c->anaphylaxis.bronchospasm, 0, 1) ||
+	    !finite_in(c->anaphylaxis.vasodilation, 0, 1))
+		CFG_FAIL("anaphylaxis component weights must be within 0..1");
+	if ((unsigned)c->tension_ptx.side > PATIENT_SIDE_RIGHT)
+		CFG_FAIL("tension_ptx.side %d is not a patient_side", (int)c->tension_ptx.side);
+	if (!finite_in(c->tension_ptx.severity, 0, 1))
+		CFG_FAIL("tension_ptx.severity %g is outside 0..1", c->tension_ptx.severity);
+	if (!finite_in(c->hypovolaemia.blood_loss_ml, 0, 5000))
+		CFG_FAIL("hypovolaemia.blood_loss_ml %g is outside 0..5000", c->hypovolaemia.blood_loss_ml);
+	if (!finite_in(c->hypovolaemia.bleed_ml_per_min, 0, 1000))
+		CFG_FAIL("hypovolaemia.bleed_ml_per_min %g is outside 0..1000", c->hypovolaemia.bleed_ml_per_min);
+	if (c->override_count && !c->overrides)
+		CFG_FAIL("override_count %zu with no overrides", c->override_count);
+	for (size_t i = 0; i < c->override_count; i++) {
+		int idx;
+		if (check_param(c->overrides[i].name, c->overrides[i].value, &idx) != SCRUB_OK)
+			return SCRUB_ERR_INVALID;
+	}
+	return SCRUB_OK;
+}
+
+static void init_state(patient *p, const patient_config *c)
+{
+	patient_model_refresh(p);
+	p->blood_vol = p->blood_vol0;
+	p->reserve = 1.0;
+	p->rhythm = PATIENT_RHYTHM_SINUS;
+	p->pa_co2 = p->par[PP_BASELINE_PACO2];
+	p->pv_co2 = p->pa_co2 + 6.0;
+	p->etco2 = p->pa_co2 * 0.95;
+	p->pao2_eff = 0.21 * 713.0 - p->pa_co2 / 0.8;
+	p->sao2 = 0.97;
+	p->spo2 = 97;
+	p->hr = p->par[PP_BASELINE_HR];
+	p->q = 1.0;
+	p->co = p->par[PP_BASELINE_CO];
+	p->map = p->par[PP_MAP_SETPOINT];
+	p->sbp = p->map + 27;
+	p->dbp = p->map - 13;
+	p->cpp = p->dbp - p->par[PP_BASELINE_CVP];
+	p->cvp = p->par[PP_BASELINE_CVP];
+	p->svr = p->par[PP_SVR];
+	p->sv = p->par[PP_BASELINE_CO] * 1000.0 / p->par[PP_BASELINE_HR];
+	p->sbp_native = p->sbp;
+	p->brain = 1.0;
+	p->spont_rr = p->par[PP_BASELINE_RR];
+	p->airway_pressure = 15;
+	p->v.temperature_c = p->par[PP_BASELINE_TEMP];
+
+	if (c->hypovolaemia.blood_loss_ml > 0)
+		p->blood_vol = fmax(0.3 * p->blood_vol0, p->blood_vol0 - c->hypovolaemia.blood_loss_ml);
+	p->bleed_rate = c->hypovolaemia.bleed_ml_per_min;
+
+	if (c->anaphylaxis.severity > 0) {
+		p->anaph_sev = c->anaphylaxis.severity;
+		p->anaph_a = c->anaphylaxis.severity;
+		bool any = c->anaphylaxis.airway_oedema > 0 || c->anaphylaxis.bronchospasm > 0 ||
+		           c->anaphylaxis.vasodilation > 0;
+		p->w_oedema = any ? c->anaphylaxis.airway_oedema : 1.0;
+		p->w_bronch = any ? c->anaphylaxis.bronchospasm : 1.0;
+		p->w_vaso = any ? c->anaphylaxis.vasodilation : 1.0;
+		p->oedema_eff = p->w_oedema * p->anaph_a;
+		p->bronch_eff = p->w_bronch * p->anaph_a;
+		p->vaso_eff = p->w_vaso * p->anaph_a;
+	}
+	if (c->tension_ptx.side != PATIENT_SIDE_NONE) {
+		p->ptx_side = c->tension_ptx.side;
+		p->ptx_sev = c->tension_ptx.severity > 0 ? c->tension_ptx.severity : 0.8;
+		p->ptx_p = 0.8 * p->par[PP_PTX_MAX_PRESSURE] * p->ptx_sev;
+		p->ptx_collapse = p->ptx_sev;
+	}
+	if (c->arrest.present) {
+		patient_rhythm r = c->arrest.rhythm == PATIENT_RHYTHM_SINUS ? PATIENT_RHYTHM_VF_COARSE : c->arrest.rhythm;
+		switch (r) {
+		case PATIENT_RHYTHM_VF_FINE:
+			p->reserve = 0.15;
+			break;
+		case PATIENT_RHYTHM_ASYSTOLE:
+			p->reserve = 0.3;
+			break;
+		case PATIENT_RHYTHM_PEA:
+			p->reserve = 0.6;
+			p->primary_pea = true;
+			break;
+		default:
+			p->reserve = 1.0;
+			break;
+		}
+		p->vf_amp = p->par[PP_VF_AMP_MV] * p->reserve;
+		p->rhythm = r;
+		p->was_arrest = true;
+		p->q = 0;
+		p->co = 0;
+		p->map = p->sbp = p->dbp = p->cvp = p->par[PP_BASELINE_CVP];
+		p->cpp = 0;
+		p->etco2 = 0;
+		p->brain = 0;
+		p->spont_rr = 0;
+		p->sv = 0;
+		p->sbp_native = 0;
+		p->symp = 0;
+		p->hr = r == PATIENT_RHYTHM_PEA ? 40 : (r == PATIENT_RHYTHM_PVT ? 190 : 0);
+	}
+	p->v.rhythm = p->rhythm;
+	p->v.fio2 = 0.21;
+	p->v.resp_rate = p->spont_rr;
+	patient_model_update_vitals(p);
+}
+
+scrub_result patient_create(const patient_config *cfg, patient **out)
+{
+	if (!out)
+		return SCRUB_ERR_INVALID;
+	*out = NULL;
+	patient_config def = {0};
+	const patient_config *c = cfg ? cfg : &def;
+	scrub_result r = validate_config(c);
+	if (r != SCRUB_OK)
+		return r;
+	patient *p = calloc(1, sizeof *p);
+	if (!p) {
+		LOG_E("out of memory allocating the patient");
+		return SCRUB_ERR_NOMEM;
+	}
+	for (int i = 0; i < PP_COUNT_; i++)
+		p->par[i] = param_table[i].def;
+	for (size_t i = 0; i < c->override_count; i++)
+		p->par[patient_param_find(c->overrides[i].name)] = c->overrides[i].value;
+	p->age_years = c->age_years > 0 ? c->age_years : 40;
+	p->weight_kg = c->weight_kg > 0 ? c->weight_kg : 70;
+	p->sex = c->sex;
+	patient_rng_seed(&p->rng, c->seed);
+	patient_rng_seed(&p->wave_rng, c->seed ^ 0x5741564553ull); /* "WAVES": an independent stream */
+	init_state(p, c);
+	patient_wave_init(p);
+	*out = p;
+	return SCRUB_OK;
+}
+
+void patient_destroy(patient **p)
+{
+	if (!p || !*p)
+		return;
+	free(*p);
+	*p = NULL;
+}
+
+/* ---- time ---- */
+
+scrub_result patient_step(patient *p, double dt)
+{
+	if (!p || !(dt >= PATIENT_DT_MIN && dt <= PATIENT_DT_MAX))
+		return SCRUB_ERR_INVALID;
+	p->t += dt;
+	if (p->cpr_declared) {
+		double period = 60.0 / p->cpr_decl_rate;
+		while (p->decl_next_t <= p->t) {
+			p->comp_phase_t = p->t - p->decl_next_t;
+			p->last_comp_t = p->decl_next_t;
+			p->decl_next_t += period;
+		}
+	}
+	p->slow_acc += dt;
+	while (p->slow_acc >= PATIENT_SLOW_DT - 1e-9) {
+		p->slow_acc -= PATIENT_SLOW_DT;
+		patient_model_tick(p);
+	}
+	p->v.time_s = p->t;
+	patient_wave_generate(p);
+	return SCRUB_OK;
+}
+
+double patient_time(const patient *p)
+{
+	return p->t;
+}
+
+const patient_vitals *patient_vitals_get(const patient *p)
+{
+	return &p->v;
+}
+
+/* ---- interventions ---- */
+
+static scrub_result outcome(patient_outcome *o, scrub_result r, bool applied, bool effective, bool complication,
+                            const char *reason)
+{
+	o->applied = applied;
+	o->effective = effective;
+	o->complication = complication;
+	o->reason = reason;
+	return r;
+}
+
+#define INVALID(why) outcome(o, SCRUB_ERR_INVALID, false, false, false, why)
+
+static bool has_pulse(const patient *p)
+{
+	return !patient_rhythm_is_arrest(p->rhythm);
+}
+
+static double shock_probability(const patient *p, double energy)
+{
+	double base;
+	switch (p->rhythm) {
+	case PATIENT_RHYTHM_VF_COARSE:
+		base = p->par[PP_VF_SHOCK_SUCCESS];
+		break;
+	case PATIENT_RHYTHM_VF_FINE:
+		base = p->par[PP_VF_FINE_SHOCK_SUCCESS];
+		break;
+	case PATIENT_RHYTHM_PVT:
+		base = p->par[PP_PVT_SHOCK_SUCCESS];
+		break;
+	default:
+		return 0;
+	}
+	base = patient_clamp(base, 1e-6, 1 - 1e-6);
+	double odds = base / (1.0 - base);
+	odds *= pow(energy / 200.0, p->par[PP_SHOCK_ENERGY_EXPONENT]);
+	odds *= pow(fmax(p->reserve, 1e-6), p->par[PP_SHOCK_RESERVE_EXPONENT]);
+	odds *= pow(p->par[PP_EPI_SHOCK_OR], p->pk[PATIENT_DRUG_EPINEPHRINE].effect);
+	odds *= pow(p->par[PP_AMIO_SHOCK_OR], p->pk[PATIENT_DRUG_AMIODARONE].effect);
+	odds *= pow(p->par[PP_LIDO_SHOCK_OR], p->pk[PATIENT_DRUG_LIDOCAINE].effect);
+	return odds / (1.0 + odds);
+}
+
+static scrub_result apply_shock(patient *p, const patient_action *a, patient_outcome *o)
+{
+	double e = a->shock.energy_j;
+	if (!finite_in(e, 1, 400))
+		return INVALID("energy must be within 1..400 J");
+	patient_rhythm r = p->rhythm;
+	bool no_r_wave = r == PATIENT_RHYTHM_VF_COARSE || r == PATIENT_RHYTHM_VF_FINE || r == PATIENT_RHYTHM_ASYSTOLE;
+	if (a->shock.synchronised && no_r_wave)
+		return outcome(o, SCRUB_OK, false, false, false,
+		               "synchronised shock not delivered: no R wave to synchronise on");
+	p->shocks++;
+	double u = patient_rng_uniform(&p->rng); /* one draw per delivered shock, whatever the rhythm */
+	p->reserve *= 0.98;                       /* each shock injures the myocardium a little */
+	if (patient_rhythm_shockable(r)) {
+		double prob = shock_probability(p, e);
+		LOG_D("t=%.2f shock %.0f J in %s: p=%.3f u=%.3f", p->t, e, patient_rhythm_name(r), prob, u);
+		if (u < prob) {
+			patient_model_set_rhythm(p, PATIENT_RHYTHM_SINUS);
+			p->primary_pea = false;
+			return outcome(o, SCRUB_OK, true, true, false, "shock delivered: organised rhythm");
+		}
+		return outcome(o, SCRUB_OK, true, false, false, "shock delivered: rhythm persists");
+	}
+	if (r == PATIENT_RHYTHM_VT_PULSE) {
+		double prob = patient_clamp(p->par[PP_CARDIOVERSION_SUCCESS] * sqrt(e / 100.0), 0, 0.98);
+		if (!a->shock.synchronised && u < p->par[PP_UNSYNC_VF_RISK]) {
+			patient_model_set_rhythm(p, PATIENT_RHYTHM_VF_COARSE);
+			return outcome(o, SCRUB_OK, true, false, true, "unsynchronised shock on a pulse: VF induced");
+		}
+		if (u < prob) {
+			patient_model_set_rhythm(p, PATIENT_RHYTHM_SINUS_TACHY);
+			return outcome(o, SCRUB_OK, true, true, !a->shock.synchronised, "cardioverted to sinus rhythm");
+		}
+		return outcome(o, SCRUB_OK, true, false, !a->shock.synchronised, "shock delivered: VT persists");
+	}
+	if (r == PATIENT_RHYTHM_ASYSTOLE || r == PATIENT_RHYTHM_PEA)
+		return outcome(o, SCRUB_OK, true, false, true, "shock delivered: rhythm not shockable");
+	/* sinus rhythm with a pulse */
+	if (!a->shock.synchronised && u < p->par[PP_UNSYNC_VF_RISK]) {
+		patient_model_set_rhythm(p, PATIENT_RHYTHM_VF_COARSE);
+		return outcome(o, SCRUB_OK, true, false, true, "shock on a perfusing rhythm: VF induced");
+	}
+	return outcome(o, SCRUB_OK, true, false, true, "shock on a perfusing rhythm");
+}
+
+static scrub_result apply_drug(patient *p, const patient_action *a, patient_outcome *o)
+{
+	patient_drug d = a->drug.drug;
+	patient_route rt = a->drug.route;
+	double dose = a->drug.dose_mg;
+	if ((unsigned)d >= PATIENT_DRUG_COUNT_)
+		return INVALID("unknown drug");
+	if ((unsigned)rt >= PATIENT_ROUTE_COUNT_)
+		return INVALID("unknown route");
+	if (!(dose > 0 && dose <= 10000))
+		return INVALID("dose must be a positive number of mg (at most 10 g)");
+	if (rt == PATIENT_ROUTE_IM && (unsigned)a->drug.site >= PATIENT_IM_SITE_COUNT_)
+		return INVALID("unknown IM site");
+	patient_pk *k = &p->pk[d];
+	if (rt == PATIENT_ROUTE_IM) {
+		if (d != PATIENT_DRUG_EPINEPHRINE && d != PATIENT_DRUG_ATROPINE)
+			return outcome(o, SCRUB_OK, false, false, false, "this drug is not given IM");
+		double tau = a->drug.site == PATIENT_IM_SITE_THIGH ? p->par[PP_EPI_IM_THIGH_TAU_S]
+		                                                   : p->par[PP_EPI_IM_DELTOID_TAU_S];
+		if (p->npending < PATIENT_MAX_PENDING) {
+			p->pending[p->npending++] = (patient_pending_dose){
+				.release_t = p->t + p->par[PP_EPI_IM_ONSET_S], .dose_mg = dose, .tau_s = tau, .drug = d};
+		} else {
+			k->depot += dose;
+			k->depot_tau = tau;
+		}
+		return outcome(o, SCRUB_OK, true, true, false, "given IM");
+	}
+	if (!p->access)
+		return outcome(o, SCRUB_OK, false, false, false, "no IV/IO access");
+	k->line += dose;
+	if (d == PATIENT_DRUG_EPINEPHRINE && dose >= 0.1 && has_pulse(p))
+		return outcome(o, SCRUB_OK, true, true, true,
+		               "IV bolus of epinephrine with a pulse: risk of severe hypertension and arrhythmia");
+	return outcome(o, SCRUB_OK, true, true, false, rt == PATIENT_ROUTE_IO ? "given IO" : "given IV");
+}
+
+static bool needle_site_accepted(int ics, patient_line line)
+{
+	return (line == PATIENT_LINE_MID_AXILLARY && (ics == 4 || ics == 5)) ||
+	       (line == PATIENT_LINE_ANTERIOR_AXILLARY && ics == 5) || (line == PATIENT_LINE_MIDCLAVICULAR && ics == 2);
+}
+
+static scrub_result apply_needle(patient *p, const patient_action *a, patient_outcome *o)
+{
+	patient_side side = a->needle.side;
+	int ics = a->needle.ics;
+	patient_line line = a->needle.line;
+	if (side != PATIENT_SIDE_LEFT && side != PATIENT_SIDE_RIGHT)
+		return INVALID("side must be left or right");
+	if (ics < 2 || ics > 6)
+		return INVALID("intercostal space must be within 2..6");
+	if ((unsigned)line >= PATIENT_LINE_COUNT_)
+		return INVALID("unknown line");
+	if (line == PATIENT_LINE_PARASTERNAL)
+		return outcome(o, SCRUB_OK, true, false, true,
+		               "medial to the nipple line: risk to the heart and great vessels");
+	if (ics == 6)
+		return outcome(o, SCRUB_OK, true, false, true,
+		               "below the 5th intercostal space: risk to the diaphragm, liver or spleen");
+	if (p->ptx_side != side)
+		return outcome(o, SCRUB_OK, true, false, true,
+		               "no tension pneumothorax on this side: risk of an iatrogenic pneumothorax");
+	if (!needle_site_accepted(ics, line))
+		return outcome(o, SCRUB_OK, true, false, false, "site not accepted for needle decompression");
+	if (p->chest_tube)
+		return outcome(o, SCRUB_OK, true, false, false, "already drained by a chest tube");
+	p->needle_in = true;
+	p->needle_patency = 1.0;
+	return outcome(o, SCRUB_OK, true, true, false, "rush of air: tension relieved");
+}
+
+static scrub_result apply(patient *p, const patient_action *a, patient_outcome *o)
+{
+	switch (a->kind) {
+	case PATIENT_ACT_AIRWAY_OPEN:
+		if ((unsigned)a->airway.manoeuvre >= PATIENT_AIRWAY_COUNT_)
+			return INVALID("unknown airway manoeuvre");
+		p->airway_open = true;
+		return outcome(o, SCRUB_OK, true, true, false, "airway opened");
+	case PATIENT_ACT_CPR_START: {
+		double rate = a->cpr.rate_per_min, depth = a->cpr.depth_cm;
+		if (rate == 0)
+			rate = 110;
+		if (depth == 0)
+			depth = 5.5;
+		if (!finite_in(rate, 10, 300) || !finite_in(depth, 0.1, 15))
+			return INVALID("CPR rate must be within 10..300 /min and depth within 0.1..15 cm");
+		if (!p->cpr_declared)
+			p->decl_next_t = p->t;
+		p->cpr_declared = true;
+		p->cpr_decl_rate = rate;
+		p->cpr_decl_depth = depth;
+		return outcome(o, SCRUB_OK, true, true, false, "CPR started");
+	}
+	case PATIENT_ACT_CPR_STOP:
+		p->cpr_declared = false;
+		p->comp_count = 0;
+		return outcome(o, SCRUB_OK, true, true, false, "CPR stopped");
+	case PATIENT_ACT_COMPRESSION: {
+		double d = a->compression.depth_cm;
+		if (!finite_in(d, 0, 15))
+			return INVALID("compression depth must be within 0..15 cm");
+		double iv = p->t - p->last_comp_t;
+		if (p->comp_count > 0 && iv > 0.15 && iv < 3.0) {
+			p->comp_interval = iv;
+			double rate = 60.0 / iv;
+			p->comp_rate = p->comp_count > 1 ? p->comp_rate + (rate - p->comp_rate) * 0.3 : rate;
+		} else if (p->comp_count > 0 && iv >= 3.0) {
+			p->comp_count = 0; /* a pause: start measuring again */
+		}
+		p->comp_depth = p->comp_count > 0 ? p->comp_depth + (d - p->comp_depth) * 0.3 : d;
+		p->comp_count++;
+		p->last_comp_t = p->t;
+		p->comp_phase_t = 0;
+		if (d > p->par[PP_CPR_DEPTH_MAX] + 0.5)
+			return outcome(o, SCRUB_OK, true, true, true, "compression deeper than 6 cm: risk of injury");
+		return outcome(o, SCRUB_OK, true, d >= p->par[PP_CPR_DEPTH_MIN], false, "compression");
+	}
+	case PATIENT_ACT_BVM_BREATH: {
+		double v = a->breath.volume_ml;
+		if (v == 0)
+			v = 500;
+		if (!finite_in(v, 1, 2000))
+			return INVALID("breath volume must be within 1..2000 mL");
+		p->breaths_since_tick += 1;
+		p->last_breath_t = p->t;
+		p->breath_t = 0;
+		p->breath_event_mode = true;
+		bool sealed = p->intubated || p->airway_open;
+		return outcome(o, SCRUB_OK, true, sealed, false, sealed ? "breath given" : "breath given, airway not opened");
+	}
+	case PATIENT_ACT_INTUBATE:
+		if (p->oedema_eff * p->par[PP_ANAPH_OEDEMA_OBSTRUCTION] > 0.5)
+			return outcome(o, SCRUB_OK, false, false, false, "laryngeal oedema: the tube does not pass");
+		p->intubated = true;
+		p->airway_open = true;
+		return outcome(o, SCRUB_OK, true, true, false, "intubated");
+	case PATIENT_ACT_OXYGEN:
+		if ((unsigned)a->oxygen.device >= PATIENT_O2_COUNT_)
+			return INVALID("unknown oxygen device");
+		if (!finite_in(a->oxygen.flow_l_min, 0, 60))
+			return INVALID("oxygen flow must be within 0..60 L/min");
+		p->o2_device = a->oxygen.device;
+		p->o2_flow = a->oxygen.flow_l_min;
+		return outcome(o, SCRUB_OK, true, true, false, a->oxygen.device ? "oxygen on" : "oxygen off");
+	case PATIENT_ACT_SHOCK:
+		return apply_shock(p, a, o);
+	case PATIENT_ACT_DRUG:
+		return apply_drug(p, a, o);
+	case PATIENT_ACT_VASCULAR_ACCESS:
+		if (a->access.route != PATIENT_ROUTE_IV && a->access.route != PATIENT_ROUTE_IO)
+			return INVALID("access route must be IV or IO");
+		p->access = true;
+		return outcome(o, SCRUB_OK, true, true, false, "access established");
+	case PATIENT_ACT_FLUID_BOLUS:
+		if (!finite_in(a->fluid.volume_ml, 1, 5000))
+			return INVALID("fluid volume must be within 1..5000 mL");
+		if (!p->access)
+			return outcome(o, SCRUB_OK, false, false, false, "no IV/IO access");
+		p->fluid_pending += a->fluid.volume_ml;
+		return outcome(o, SCRUB_OK, true, true, false, "fluid running");
+	case PATIENT_ACT_NEEDLE_DECOMPRESSION:
+		return apply_needle(p, a, o);
+	case PATIENT_ACT_CHEST_TUBE:
+		if (a->chest_tube.side != PATIENT_SIDE_LEFT && a->chest_tube.side != PATIENT_SIDE_RIGHT)
+			return INVALID("side must be left or right");
+		if (p->ptx_side != a->chest_tube.side)
+			return outcome(o, SCRUB_OK, true, false, true, "no pneumothorax on this side");
+		p->chest_tube = true;
+		return outcome(o, SCRUB_OK, true, true, false, "chest drained");
+	case PATIENT_ACT_SET_RHYTHM: {
+		patient_rhythm r = a->set_rhythm.rhythm;
+		if ((unsigned)r >= PATIENT_RHYTHM_COUNT_)
+			return INVALID("unknown rhythm");
+		if (r == PATIENT_RHYTHM_VF_FINE)
+			p->reserve = fmin(p->reserve, 0.15);
+		if (r == PATIENT_RHYTHM_VF_COARSE)
+			p->reserve = fmax(p->reserve, 0.5);
+		p->primary_pea = r == PATIENT_RHYTHM_PEA;
+		patient_model_set_rhythm(p, r);
+		if (r == PATIENT_RHYTHM_VF_COARSE || r == PATIENT_RHYTHM_VF_FINE)
+			p->vf_amp = p->par[PP_VF_AMP_MV] * p->reserve;
+		return outcome(o, SCRUB_OK, true, true, false, "rhythm set");
+	}
+	case PATIENT_ACT_COUNT_:
+		break;
+	}
+	return INVALID("unknown action kind");
+}
+
+scrub_result patient_apply(patient *p, const patient_action *a, patient_outcome *out)
+{
+	patient_outcome dummy;
+	patient_outcome *o = out ? out : &dummy;
+	if (!p || !a)
+		return outcome(o, SCRUB_ERR_INVALID, false, false, false, "no patient or no action");
+	scrub_result r = apply(p, a, o);
+	if (r == SCRUB_OK && o->applied)
+		patient_model_update_vitals(p); /* a new rhythm or shock count shows at once */
+	return r;
+}

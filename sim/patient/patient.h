@@ -1,0 +1,291 @@
+/* The virtual patient: a lumped, deterministic physiology model for emergency scenarios.
+ *
+ *   patient *p;
+ *   patient_create(&(patient_config){ .seed = 7, .arrest = { .present = true,
+ *                                     .rhythm = PATIENT_RHYTHM_VF_COARSE } }, &p);
+ *   patient_apply(p, &(patient_action){ .kind = PATIENT_ACT_CPR_START }, &outcome);
+ *   for (...) patient_step(p, 0.01);
+ *   const patient_vitals *v = patient_vitals_get(p);
+ *   patient_destroy(&p);
+ *
+ * Headless and pure: the state advances only through patient_step() with the caller's fixed dt and
+ * through patient_apply(); every random draw comes from a PRNG seeded by the config, so one seed,
+ * one dt and one sequence of actions always give bitwise identical vitals and waveforms.
+ * The equations and their sources are in docs/physiology.md. No allocation after create. */
+#ifndef SCRUB_PATIENT_H
+#define SCRUB_PATIENT_H
+
+#include "result.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct patient patient;
+
+/* ---- Enumerations (each has a name function returning a stable lower-case identifier) ---- */
+
+typedef enum patient_rhythm {
+	PATIENT_RHYTHM_SINUS = 0,
+	PATIENT_RHYTHM_SINUS_TACHY,
+	PATIENT_RHYTHM_SINUS_BRADY,
+	PATIENT_RHYTHM_VF_COARSE,
+	PATIENT_RHYTHM_VF_FINE,
+	PATIENT_RHYTHM_PVT,      /* pulseless ventricular tachycardia */
+	PATIENT_RHYTHM_VT_PULSE, /* ventricular tachycardia with a pulse */
+	PATIENT_RHYTHM_ASYSTOLE,
+	PATIENT_RHYTHM_PEA,      /* pulseless electrical activity */
+	PATIENT_RHYTHM_COUNT_
+} patient_rhythm;
+
+typedef enum patient_avpu {
+	PATIENT_AVPU_ALERT = 0,
+	PATIENT_AVPU_VOICE,
+	PATIENT_AVPU_PAIN,
+	PATIENT_AVPU_UNRESPONSIVE,
+	PATIENT_AVPU_COUNT_
+} patient_avpu;
+
+typedef enum patient_sex { PATIENT_SEX_UNSPECIFIED = 0, PATIENT_SEX_MALE, PATIENT_SEX_FEMALE } patient_sex;
+
+typedef enum patient_side { PATIENT_SIDE_NONE = 0, PATIENT_SIDE_LEFT, PATIENT_SIDE_RIGHT } patient_side;
+
+/* Vertical lines of the chest wall, medial to lateral. PARASTERNAL stands for any site medial to the
+ * mid-clavicular (nipple) line. */
+typedef enum patient_line {
+	PATIENT_LINE_PARASTERNAL = 0,
+	PATIENT_LINE_MIDCLAVICULAR,
+	PATIENT_LINE_ANTERIOR_AXILLARY,
+	PATIENT_LINE_MID_AXILLARY,
+	PATIENT_LINE_COUNT_
+} patient_line;
+
+typedef enum patient_drug {
+	PATIENT_DRUG_EPINEPHRINE = 0, /* adrenaline */
+	PATIENT_DRUG_AMIODARONE,
+	PATIENT_DRUG_LIDOCAINE,
+	PATIENT_DRUG_ATROPINE,
+	PATIENT_DRUG_ADENOSINE,
+	PATIENT_DRUG_COUNT_
+} patient_drug;
+
+typedef enum patient_route { PATIENT_ROUTE_IV = 0, PATIENT_ROUTE_IO, PATIENT_ROUTE_IM, PATIENT_ROUTE_COUNT_ } patient_route;
+
+typedef enum patient_im_site {
+	PATIENT_IM_SITE_THIGH = 0, /* anterolateral thigh (vastus lateralis), the recommended site */
+	PATIENT_IM_SITE_DELTOID,
+	PATIENT_IM_SITE_GLUTEAL,
+	PATIENT_IM_SITE_COUNT_
+} patient_im_site;
+
+typedef enum patient_o2_device {
+	PATIENT_O2_NONE = 0,
+	PATIENT_O2_NASAL,          /* nasal cannula, 1-6 L/min */
+	PATIENT_O2_MASK,           /* simple face mask, 5-10 L/min */
+	PATIENT_O2_NONREBREATHER,  /* mask with reservoir, 10-15 L/min */
+	PATIENT_O2_BVM,            /* bag-valve-mask (or bag on a tube) with reservoir */
+	PATIENT_O2_COUNT_
+} patient_o2_device;
+
+typedef enum patient_airway_manoeuvre {
+	PATIENT_AIRWAY_HEAD_TILT = 0, /* head tilt, chin lift */
+	PATIENT_AIRWAY_JAW_THRUST,
+	PATIENT_AIRWAY_COUNT_
+} patient_airway_manoeuvre;
+
+const char *patient_rhythm_name(patient_rhythm r);
+const char *patient_avpu_name(patient_avpu a);
+const char *patient_side_name(patient_side s);
+const char *patient_line_name(patient_line l);
+const char *patient_drug_name(patient_drug d);
+const char *patient_route_name(patient_route r);
+const char *patient_im_site_name(patient_im_site s);
+const char *patient_o2_device_name(patient_o2_device d);
+/* True for VF (coarse or fine) and pulseless VT. */
+bool patient_rhythm_shockable(patient_rhythm r);
+/* True for the rhythms of cardiac arrest: VF, pVT, asystole, PEA. */
+bool patient_rhythm_is_arrest(patient_rhythm r);
+
+/* ---- Named tunable parameters ---- */
+
+typedef struct patient_param_info {
+	const char *name;        /* "baseline_hr" */
+	const char *unit;        /* "/min", "mmHg", "fraction", "s" ... ("1" when dimensionless) */
+	double def, min, max;    /* default and accepted range (inclusive) */
+	const char *description;
+} patient_param_info;
+
+size_t patient_param_count(void);
+/* NULL when i is out of range. */
+const patient_param_info *patient_param_info_at(size_t i);
+/* Index of a parameter, or -1 for an unknown name. */
+int patient_param_find(const char *name);
+
+typedef struct patient_param_override {
+	const char *name;
+	double value;
+} patient_param_override;
+
+/* ---- Configuration: zero means default everywhere ---- */
+
+typedef struct patient_config {
+	double age_years;  /* 0: 40 */
+	double weight_kg;  /* 0: 70 */
+	patient_sex sex;
+	uint64_t seed;     /* any value, 0 included, is a valid seed */
+
+	struct {
+		bool present;
+		/* VF_COARSE, VF_FINE, PVT, ASYSTOLE or PEA; SINUS (0) means VF_COARSE. */
+		patient_rhythm rhythm;
+	} arrest;
+
+	struct {
+		double severity;      /* 0 (absent) .. 1 */
+		/* Component weights 0..1; all three zero means 1, 1, 1 (a full reaction). */
+		double airway_oedema, bronchospasm, vasodilation;
+	} anaphylaxis;
+
+	struct {
+		patient_side side;    /* NONE: absent */
+		double severity;      /* 0..1; 0 means 0.8 */
+	} tension_ptx;
+
+	struct {
+		double blood_loss_ml;       /* lost before the start */
+		double bleed_ml_per_min;    /* ongoing loss, 0 for none */
+	} hypovolaemia;
+
+	const patient_param_override *overrides;
+	size_t override_count;
+} patient_config;
+
+/* Validates the config (unknown override names, values out of range, bad enums: SCRUB_ERR_INVALID
+ * with a LOG_E message naming the field) and allocates the patient. */
+scrub_result patient_create(const patient_config *cfg, patient **out);
+/* Accepts NULL and *p == NULL; clears the pointer. */
+void patient_destroy(patient **p);
+
+/* SCRUB_ERR_INVALID for an unknown name or a value out of range (nothing changes). */
+scrub_result patient_set_param(patient *p, const char *name, double value);
+scrub_result patient_get_param(const patient *p, const char *name, double *out_value);
+
+/* ---- Time ---- */
+
+#define PATIENT_DT_MIN 0.001
+#define PATIENT_DT_MAX 0.05
+/* Advances the model by dt seconds (PATIENT_DT_MIN..PATIENT_DT_MAX, else SCRUB_ERR_INVALID).
+ * The slow physiology runs on an internal fixed 0.1 s tick; waveforms at PATIENT_WAVE_HZ. */
+scrub_result patient_step(patient *p, double dt);
+double patient_time(const patient *p);
+
+/* ---- Interventions ---- */
+
+typedef enum patient_action_kind {
+	PATIENT_ACT_AIRWAY_OPEN = 0,  /* airway.manoeuvre */
+	PATIENT_ACT_CPR_START,        /* cpr: declared rate and depth (0: 110 /min, 5.5 cm) */
+	PATIENT_ACT_CPR_STOP,
+	PATIENT_ACT_COMPRESSION,      /* compression.depth_cm: one compression, now */
+	PATIENT_ACT_BVM_BREATH,       /* breath.volume_ml (0: 500): one breath, now */
+	PATIENT_ACT_INTUBATE,
+	PATIENT_ACT_OXYGEN,           /* oxygen.device, oxygen.flow_l_min; device NONE removes it */
+	PATIENT_ACT_SHOCK,            /* shock.energy_j, shock.synchronised */
+	PATIENT_ACT_DRUG,             /* drug.drug, dose_mg, route, site (IM only) */
+	PATIENT_ACT_VASCULAR_ACCESS,  /* access.route: IV or IO */
+	PATIENT_ACT_FLUID_BOLUS,      /* fluid.volume_ml of crystalloid */
+	PATIENT_ACT_NEEDLE_DECOMPRESSION, /* needle.side, needle.ics (2..6), needle.line */
+	PATIENT_ACT_CHEST_TUBE,       /* chest_tube.side */
+	PATIENT_ACT_SET_RHYTHM,       /* set_rhythm.rhythm: a transition the scenario imposes */
+	PATIENT_ACT_COUNT_
+} patient_action_kind;
+
+typedef struct patient_action {
+	patient_action_kind kind;
+	union {
+		struct { patient_airway_manoeuvre manoeuvre; } airway;
+		struct { double rate_per_min, depth_cm; } cpr;
+		struct { double depth_cm; } compression;
+		struct { double volume_ml; } breath;
+		struct { patient_o2_device device; double flow_l_min; } oxygen;
+		struct { double energy_j; bool synchronised; } shock;
+		struct { patient_drug drug; double dose_mg; patient_route route; patient_im_site site; } drug;
+		struct { patient_route route; } access;
+		struct { double volume_ml; } fluid;
+		struct { patient_side side; int ics; patient_line line; } needle;
+		struct { patient_side side; } chest_tube;
+		struct { patient_rhythm rhythm; } set_rhythm;
+	};
+} patient_action;
+
+typedef struct patient_outcome {
+	bool applied;       /* the action had its physical effect (a needle went in, a shock was delivered) */
+	bool effective;     /* ... and it did what it is for (tension relieved, VF terminated) */
+	bool complication;  /* a harmful or dangerous side effect to flag (medial needle, shock with a pulse) */
+	const char *reason; /* short static text; never NULL after patient_apply */
+} patient_outcome;
+
+/* SCRUB_ERR_INVALID for malformed parameters (negative energy, unknown drug, dose not a positive
+ * finite number, ICS outside 2..6, ...); SCRUB_OK otherwise, with out->applied telling whether the
+ * action took effect. out may be NULL. */
+scrub_result patient_apply(patient *p, const patient_action *a, patient_outcome *out);
+const char *patient_action_kind_name(patient_action_kind k);
+
+/* ---- Outputs ---- */
+
+typedef struct patient_vitals {
+	double time_s;
+	patient_rhythm rhythm;
+	bool pulse_present;      /* a palpable central pulse */
+	bool rosc;               /* a perfusing rhythm after cardiac arrest */
+	double heart_rate;       /* /min, rate of organised complexes (0 in VF and asystole) */
+	double sbp, dbp, map;    /* mmHg (arterial line; during CPR the compression-generated pressures) */
+	double spo2;             /* %, arterial saturation (a pulse oximeter reads it only with a pulse) */
+	double resp_rate;        /* /min, spontaneous plus assisted */
+	double etco2;            /* mmHg, 0 without exhaled gas */
+	double temperature_c;
+	patient_avpu avpu;
+	double cardiac_output;   /* L/min, native or generated by CPR */
+	double cpp;              /* mmHg, coronary perfusion pressure (aortic diastolic minus right atrial) */
+	/* Model internals useful to a debrief or a test. */
+	double cvp;              /* mmHg */
+	double svr;              /* mmHg min/L */
+	double fio2;             /* fraction */
+	double paco2, pao2;      /* mmHg, arterial */
+	double airway_pressure;  /* cmH2O, peak inspiratory pressure of a positive-pressure breath */
+	double intrathoracic_pressure; /* mmHg above normal, from a tension pneumothorax */
+	double blood_volume_ml;
+	double vf_amplitude_mv;
+	double myocardial_reserve; /* 0..1 */
+	bool cpr_active;
+	double cpr_rate, cpr_depth_cm; /* as measured from the compressions */
+	double cpr_fraction;       /* fraction of the last minute with compressions (EMA, tau 60 s) */
+	double drug_effect[PATIENT_DRUG_COUNT_]; /* 0..1 */
+	int shocks;
+} patient_vitals;
+
+const patient_vitals *patient_vitals_get(const patient *p);
+
+/* ---- Waveforms ---- */
+
+#define PATIENT_WAVE_HZ 250
+/* Samples produced by one step: dt * PATIENT_WAVE_HZ rounded up, at most this. */
+#define PATIENT_WAVE_MAX_PER_STEP 16
+
+/* A caller-owned ring, structure of arrays. capacity > 0; `written` counts every sample ever
+ * appended; sample number k (k < written) lives at index k % capacity. The model's own sample
+ * number n (see patient_waves_last_first_index) was taken at time n / PATIENT_WAVE_HZ; a ring filled
+ * from the first step holds sample n at k = n. */
+typedef struct patient_wave_ring {
+	float *ecg_mv;     /* ECG lead II, mV */
+	float *pleth;      /* plethysmogram, arbitrary units 0..~1.2 */
+	float *co2_mmhg;   /* capnogram, mmHg */
+	size_t capacity;
+	uint64_t written;
+} patient_wave_ring;
+
+/* Appends the samples produced by the last patient_step() and returns how many. */
+size_t patient_waves_append(const patient *p, patient_wave_ring *ring);
+/* Number n of the first sample produced by the last step (taken at n / PATIENT_WAVE_HZ s). */
+uint64_t patient_waves_last_first_index(const patient *p);
+
+#endif

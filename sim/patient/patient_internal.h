@@ -1,0 +1,139 @@
+/* Internal state of the patient model, shared by patient.c, patient_model.c and patient_wave.c. */
+#ifndef SCRUB_PATIENT_INTERNAL_H
+#define SCRUB_PATIENT_INTERNAL_H
+
+#include "patient.h"
+#include "patient_params.h"
+
+#define PATIENT_SLOW_DT 0.1          /* the physiology tick, s */
+#define PATIENT_MAX_PENDING 16       /* IM doses waiting for their onset lag */
+#define PATIENT_ECG_TPL_N 800        /* ECG beat template, 1 ms resolution, -0.25 .. +0.55 s around R */
+#define PATIENT_ECG_TPL_T0 (-0.25)
+#define PATIENT_SHAPE_N 256          /* pleth and VT shapes over one cycle */
+#define PATIENT_SINE_N 1024
+
+typedef struct patient_rng {
+	uint64_t s[4];
+} patient_rng;
+
+uint64_t patient_rng_next(patient_rng *r);
+double patient_rng_uniform(patient_rng *r); /* [0, 1) */
+void patient_rng_seed(patient_rng *r, uint64_t seed);
+
+typedef struct patient_pk {
+	double line;     /* mg given IV/IO, not yet in the central circulation */
+	double depot;    /* mg in an IM depot */
+	double depot_tau;/* s, absorption time constant of that depot */
+	double central;  /* mg, effective central amount */
+	double effect;   /* 0..1 */
+} patient_pk;
+
+typedef struct patient_pending_dose {
+	double release_t;
+	double dose_mg;
+	double tau_s;
+	patient_drug drug;
+} patient_pending_dose;
+
+struct patient {
+	double par[PP_COUNT_];
+	double weight_kg, age_years;
+	patient_sex sex;
+	patient_rng rng;       /* outcomes: shocks, hazards */
+	patient_rng wave_rng;  /* waveform noise only, so drawing never changes an outcome */
+
+	double t;
+	double slow_acc;
+
+	/* cached per-tick factors (depend on parameters) */
+	double decay[PATIENT_DRUG_COUNT_];
+
+	/* rhythm and heart */
+	patient_rhythm rhythm;
+	bool was_arrest;        /* an arrest happened: a later perfusing rhythm is ROSC */
+	bool primary_pea;       /* PEA of cardiac origin (ROSC only by the hazard) */
+	double reserve;         /* myocardial reserve 0..1 */
+	double stun;            /* 0..1 post-shock stunning, recovers */
+	double vf_amp;          /* mV */
+	double pvt_s;           /* time in pVT */
+	double below_s, above_s;/* time with the intrinsic SBP below / above the pulse threshold */
+	int shocks;
+
+	/* CPR */
+	bool cpr_declared;
+	double cpr_decl_rate, cpr_decl_depth;
+	double decl_next_t;     /* time of the next declared compression */
+	double last_comp_t;     /* time of the last compression (declared or sampled) */
+	double comp_interval;   /* s, last interval */
+	double comp_rate, comp_depth; /* EMA of the measured rate and depth */
+	int comp_count;
+	double cpr_flow;        /* lagged CPR output, fraction of baseline_co */
+	double cpr_fraction;
+
+	/* airway and breathing */
+	bool airway_open, intubated;
+	patient_o2_device o2_device;
+	double o2_flow;
+	int breaths_since_tick;
+	double bvm_rate;        /* EMA, /min */
+	double last_breath_t;
+	double spont_rr;
+
+	/* conditions */
+	double anaph_sev, anaph_a;
+	double w_oedema, w_bronch, w_vaso;
+	double oedema_eff, bronch_eff, vaso_eff;
+	patient_side ptx_side;
+	double ptx_sev, ptx_p, ptx_collapse, needle_patency;
+	bool needle_in, chest_tube;
+
+	/* volume */
+	double blood_vol0, blood_vol, bleed_rate, fluid_pending;
+	bool access;
+
+	/* drugs */
+	patient_pk pk[PATIENT_DRUG_COUNT_];
+	patient_pending_dose pending[PATIENT_MAX_PENDING];
+	int npending;
+
+	/* gases */
+	double pv_co2, pa_co2, pao2_eff, sao2, spo2, etco2;
+
+	/* haemodynamics (lagged, displayed) */
+	double hr, map, sbp, dbp, co, cpp, cvp, svr, symp, brain, q;
+	double sv;              /* mL, for the pleth amplitude */
+	double sbp_native;      /* mmHg, lagged systolic pressure the heart itself generates (the palpable pulse) */
+	double airway_pressure;
+
+	patient_vitals v;
+
+	/* waveform generator */
+	double beat_t, rr;      /* time since the last R wave, current R-R interval */
+	double vf_ph[3], vf_slow;
+	double breath_t, breath_period;
+	bool breath_event_mode; /* last breath came from a BVM event */
+	double comp_phase_t;    /* time since the last compression */
+	double wander_ph;
+	uint64_t sample_index;  /* samples generated since time 0 */
+	uint64_t last_first_index;
+	int wave_n;
+	float w_ecg[PATIENT_WAVE_MAX_PER_STEP], w_pleth[PATIENT_WAVE_MAX_PER_STEP],
+		w_co2[PATIENT_WAVE_MAX_PER_STEP];
+	float ecg_tpl[PATIENT_ECG_TPL_N];
+	float pleth_shape[PATIENT_SHAPE_N];
+	float sine[PATIENT_SINE_N];
+};
+
+void patient_model_tick(patient *p);      /* one PATIENT_SLOW_DT physiology step */
+void patient_model_refresh(patient *p);   /* recompute cached factors after a parameter change */
+void patient_model_update_vitals(patient *p);
+void patient_model_set_rhythm(patient *p, patient_rhythm r);
+void patient_wave_init(patient *p);
+void patient_wave_generate(patient *p);   /* samples up to p->t */
+
+static inline double patient_clamp(double x, double lo, double hi)
+{
+	return x < lo ? lo : (x > hi ? hi : x);
+}
+
+#endif

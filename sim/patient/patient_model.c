@@ -1,0 +1,493 @@
+/* The slow physiology tick (PATIENT_SLOW_DT): pharmacokinetics, conditions, CPR, breathing, gas
+ * exchange, haemodynamics, rhythm transitions and consciousness. Equations: docs/physiology.md. */
+#define SCRUB_LOG_MODULE "patient"
+#include "patient_internal.h"
+
+#include "log.h"
+
+#include <math.h>
+
+#define H PATIENT_SLOW_DT
+
+static double lag(double x, double target, double tau)
+{
+	double a = H / tau;
+	if (a > 1.0)
+		a = 1.0;
+	return x + (target - x) * a;
+}
+
+static double lag2(double x, double target, double tau_up, double tau_down)
+{
+	return lag(x, target, target > x ? tau_up : tau_down);
+}
+
+static bool rhythm_sinus(patient_rhythm r)
+{
+	return r == PATIENT_RHYTHM_SINUS || r == PATIENT_RHYTHM_SINUS_TACHY || r == PATIENT_RHYTHM_SINUS_BRADY;
+}
+
+/* Rhythms whose complexes can eject blood: sinus variants, VT with a pulse, PEA. */
+static bool rhythm_organised(patient_rhythm r)
+{
+	return rhythm_sinus(r) || r == PATIENT_RHYTHM_VT_PULSE || r == PATIENT_RHYTHM_PEA;
+}
+
+static patient_rhythm classify_sinus(double hr, patient_rhythm cur)
+{
+	/* 2 /min of hysteresis so a rate sitting on a boundary does not flicker */
+	double up = cur == PATIENT_RHYTHM_SINUS_TACHY ? 98 : 100;
+	double lo = cur == PATIENT_RHYTHM_SINUS_BRADY ? 62 : 60;
+	if (hr > up)
+		return PATIENT_RHYTHM_SINUS_TACHY;
+	if (hr < lo)
+		return PATIENT_RHYTHM_SINUS_BRADY;
+	return PATIENT_RHYTHM_SINUS;
+}
+
+void patient_model_refresh(patient *p)
+{
+	static const patient_param_id hl[PATIENT_DRUG_COUNT_] = {
+		PP_EPI_HALF_LIFE_S, PP_AMIO_HALF_LIFE_S, PP_LIDO_HALF_LIFE_S, PP_ATROPINE_HALF_LIFE_S,
+		PP_ADENOSINE_HALF_LIFE_S,
+	};
+	for (int d = 0; d < PATIENT_DRUG_COUNT_; d++)
+		p->decay[d] = exp(-log(2.0) * H / p->par[hl[d]]);
+	p->blood_vol0 = p->par[PP_BLOOD_VOLUME_PER_KG] * p->weight_kg;
+}
+
+void patient_model_set_rhythm(patient *p, patient_rhythm r)
+{
+	bool was = patient_rhythm_is_arrest(p->rhythm);
+	bool now = patient_rhythm_is_arrest(r);
+	if (now)
+		p->was_arrest = true;
+	if (was && !now)
+		p->stun = 1.0; /* post-arrest stunning */
+	if (r == PATIENT_RHYTHM_PVT && p->rhythm != PATIENT_RHYTHM_PVT)
+		p->pvt_s = 0;
+	if (r == PATIENT_RHYTHM_VF_COARSE || r == PATIENT_RHYTHM_VF_FINE) {
+		if (p->vf_amp < p->par[PP_ASYSTOLE_MV] * 2)
+			p->vf_amp = p->par[PP_VF_AMP_MV] * p->reserve;
+	}
+	if (r != p->rhythm) {
+		p->below_s = p->above_s = 0;
+		LOG_D("t=%.2f rhythm %s -> %s", p->t, patient_rhythm_name(p->rhythm), patient_rhythm_name(r));
+	}
+	p->rhythm = r;
+	p->v.rhythm = r;
+}
+
+static double hill(const patient *p, double po2)
+{
+	if (po2 <= 0)
+		return 0;
+	double x = pow(po2 / p->par[PP_P50], p->par[PP_HILL_N]);
+	return x / (1.0 + x);
+}
+
+static void tick_drugs(patient *p)
+{
+	static const patient_param_id ec50[PATIENT_DRUG_COUNT_] = {
+		PP_EPI_EC50_MG, PP_AMIO_EC50_MG, PP_LIDO_EC50_MG, PP_ATROPINE_EC50_MG, PP_ADENOSINE_EC50_MG,
+	};
+	for (int i = 0; i < p->npending;) {
+		patient_pending_dose *d = &p->pending[i];
+		if (p->t >= d->release_t) {
+			patient_pk *k = &p->pk[d->drug];
+			k->depot += d->dose_mg;
+			k->depot_tau = d->tau_s;
+			p->pending[i] = p->pending[--p->npending];
+		} else {
+			i++;
+		}
+	}
+	double q = patient_clamp(p->q, 0, 1.5);
+	double k_line = patient_clamp(q / p->par[PP_IV_CIRCULATION_S] * H, 0, 1);
+	/* IM absorption needs local perfusion; some continues by diffusion with no flow */
+	double k_im_flow = 0.15 + 0.85 * patient_clamp(p->q, 0, 1);
+	for (int d = 0; d < PATIENT_DRUG_COUNT_; d++) {
+		patient_pk *k = &p->pk[d];
+		k->central *= p->decay[d];
+		double m = k->line * k_line;
+		k->line -= m;
+		k->central += m;
+		if (k->depot > 0) {
+			double a = patient_clamp(k_im_flow / k->depot_tau * H, 0, 1);
+			m = k->depot * a;
+			k->depot -= m;
+			k->central += m;
+		}
+		k->effect = k->central / (k->central + p->par[ec50[d]]);
+	}
+}
+
+static void tick_conditions(patient *p)
+{
+	double e_epi = p->pk[PATIENT_DRUG_EPINEPHRINE].effect;
+	if (p->anaph_sev > 0) {
+		double block = patient_clamp(2.0 * e_epi * p->par[PP_ANAPH_EPI_EFFICACY], 0, 1);
+		double a = p->anaph_a;
+		a += H * ((1.0 - a) * (1.0 - block) / p->par[PP_ANAPH_PROGRESSION_S] -
+		          a * block / p->par[PP_ANAPH_RECOVERY_S]);
+		p->anaph_a = patient_clamp(a, 0, 1);
+		double m = p->anaph_a * (1.0 - block);
+		p->oedema_eff = p->w_oedema * m;
+		p->bronch_eff = p->w_bronch * m;
+		p->vaso_eff = p->w_vaso * m;
+	}
+	if (p->ptx_side != PATIENT_SIDE_NONE) {
+		double pmax = p->par[PP_PTX_MAX_PRESSURE] * p->ptx_sev;
+		double tau = p->par[PP_PTX_TAU_S];
+		if (p->bvm_rate > 2 || p->intubated)
+			tau *= 0.5; /* positive pressure ventilation pumps air into the pleura faster */
+		double target, ctarget;
+		if (p->chest_tube) {
+			target = 0;
+			ctarget = 0;
+		} else if (p->needle_in) {
+			p->needle_patency *= exp(-H / p->par[PP_NEEDLE_REACCUMULATION_S]);
+			target = pmax * (1.0 - p->needle_patency);
+			ctarget = p->ptx_sev * (0.5 + 0.5 * (pmax > 0 ? p->ptx_p / pmax : 0));
+		} else {
+			target = pmax;
+			ctarget = p->ptx_sev;
+		}
+		p->ptx_p = lag2(p->ptx_p, target, tau, 3.0);
+		p->ptx_collapse = lag2(p->ptx_collapse, ctarget, 30.0, 120.0);
+	}
+	double loss = (p->bleed_rate + p->par[PP_ANAPH_LEAK] * p->vaso_eff) * H / 60.0;
+	p->blood_vol -= loss;
+	if (p->fluid_pending > 0) {
+		double inf = p->par[PP_FLUID_RATE] * H / 60.0;
+		if (inf > p->fluid_pending)
+			inf = p->fluid_pending;
+		p->fluid_pending -= inf;
+		p->blood_vol += inf * p->par[PP_CRYSTALLOID_RETENTION];
+	}
+	p->blood_vol = patient_clamp(p->blood_vol, 0.3 * p->blood_vol0, 1.5 * p->blood_vol0);
+}
+
+static bool cpr_active(const patient *p)
+{
+	if (p->cpr_declared)
+		return true;
+	if (p->comp_count == 0)
+		return false;
+	double gap = 2.0 * p->comp_interval;
+	if (gap < 1.5)
+		gap = 1.5;
+	return p->t - p->last_comp_t < gap;
+}
+
+static void tick_cpr(patient *p, bool active)
+{
+	double target = 0;
+	if (active) {
+		double rate = p->cpr_declared ? p->cpr_decl_rate : p->comp_rate;
+		double depth = p->cpr_declared ? p->cpr_decl_depth : p->comp_depth;
+		double rmin = p->par[PP_CPR_RATE_MIN], rmax = p->par[PP_CPR_RATE_MAX];
+		double qr = 1.0;
+		if (rate < rmin)
+			qr = patient_clamp((rate - 40.0) / (rmin - 40.0), 0, 1);
+		else if (rate > rmax)
+			qr = patient_clamp(1.0 - (rate - rmax) / 100.0, 0.3, 1); /* too fast: poor filling */
+		double dmin = p->par[PP_CPR_DEPTH_MIN];
+		double qd = depth >= dmin ? 1.0 : pow(patient_clamp(depth / dmin, 0, 1), 1.5);
+		target = p->par[PP_CPR_MAX_CO_FRACTION] * qr * qd;
+	}
+	p->cpr_flow = lag2(p->cpr_flow, target, p->par[PP_CPR_BUILDUP_S], p->par[PP_CPR_DECAY_S]);
+	p->cpr_fraction = lag(p->cpr_fraction, active ? 1.0 : 0.0, 60.0);
+}
+
+static double fio2_of(const patient *p)
+{
+	double f = p->o2_flow;
+	switch (p->o2_device) {
+	case PATIENT_O2_NASAL:
+		return 0.21 + 0.04 * patient_clamp(f, 0, 6);
+	case PATIENT_O2_MASK:
+		return f < 5 ? 0.21 + 0.028 * f : 0.35 + 0.04 * (patient_clamp(f, 5, 10) - 5);
+	case PATIENT_O2_NONREBREATHER:
+		return f < 10 ? 0.21 + 0.04 * f : 0.61 + 0.05 * (patient_clamp(f, 10, 15) - 10);
+	case PATIENT_O2_BVM:
+		return 0.21 + 0.79 * patient_clamp(f, 0, 15) / 15.0;
+	case PATIENT_O2_NONE:
+	case PATIENT_O2_COUNT_:
+		break;
+	}
+	return 0.21;
+}
+
+void patient_model_tick(patient *p)
+{
+	tick_drugs(p);
+	tick_conditions(p);
+	bool active = cpr_active(p);
+	tick_cpr(p, active);
+
+	const double e_epi = p->pk[PATIENT_DRUG_EPINEPHRINE].effect;
+	const double e_amio = p->pk[PATIENT_DRUG_AMIODARONE].effect;
+	const double e_atro = p->pk[PATIENT_DRUG_ATROPINE].effect;
+	const double e_aden = p->pk[PATIENT_DRUG_ADENOSINE].effect;
+	patient_rhythm r = p->rhythm;
+	bool organised = rhythm_organised(r);
+
+	/* ---- breathing ---- */
+	p->bvm_rate = lag(p->bvm_rate, p->breaths_since_tick * 60.0 / H, 20.0);
+	p->breaths_since_tick = 0;
+	double obstruction = p->oedema_eff * p->par[PP_ANAPH_OEDEMA_OBSTRUCTION];
+	double patency;
+	if (p->intubated)
+		patency = 1.0;
+	else
+		patency = (1.0 - obstruction) * ((p->brain < 0.35 && !p->airway_open) ? 0.3 : 1.0);
+	double mech = (1.0 - 0.6 * p->bronch_eff) * (1.0 - 0.45 * p->ptx_collapse);
+	double mech_pp = (1.0 - 0.4 * p->bronch_eff) * (1.0 - 0.45 * p->ptx_collapse);
+	double rr0 = p->par[PP_BASELINE_RR];
+	if (organised && r != PATIENT_RHYTHM_PEA && p->brain > 0.25) {
+		double drive = 1.0 + 2.0 * fmax(0, 0.92 - p->sao2) / 0.3 + fmax(0, p->pa_co2 - 40) / 10.0 +
+		               0.6 * p->bronch_eff + 0.8 * p->ptx_collapse + (p->map < 65 ? 0.3 : 0);
+		double rr = rr0 * drive * (p->brain < 0.6 ? p->brain / 0.6 : 1.0);
+		p->spont_rr = lag(p->spont_rr, patient_clamp(rr, 4, 45), 10.0);
+	} else {
+		p->spont_rr = lag(p->spont_rr, 0, 3.0);
+	}
+	double va_spont = fmin(p->spont_rr / rr0, 2.5) * (p->spont_rr > 24 ? 0.8 : 1.0) * patency * mech;
+	double seal = p->intubated ? 1.0
+	                           : ((p->airway_open || p->brain > 0.6) ? 0.8 : 0.35) * (1.0 - obstruction);
+	double va_bvm = p->bvm_rate / 12.0 * seal * mech_pp;
+	double va = va_spont + va_bvm;
+	if (va > 3.0)
+		va = 3.0;
+	p->airway_pressure = 15.0 + 25.0 * p->bronch_eff + 0.5 * p->ptx_p;
+
+	/* ---- gas exchange ---- */
+	double q = p->q;
+	double fio2 = fio2_of(p);
+	double kq = p->par[PP_BASELINE_PACO2] / 6.0 * q;
+	double pa_target = va > 1e-3 ? p->pv_co2 * kq / (kq + va) : p->pv_co2;
+	p->pa_co2 = lag(p->pa_co2, pa_target, 10.0);
+	p->pv_co2 += p->par[PP_CO2_ACCUMULATION] / 60.0 * H * (1.0 - q * (p->pv_co2 - p->pa_co2) / 6.0);
+	p->pv_co2 = patient_clamp(p->pv_co2, 15, 150);
+	bool exhaling = va > 0.02 || active;
+	double pf = patient_clamp(q / p->par[PP_ETCO2_FULL_PERFUSION], 0, 1);
+	double et = exhaling ? p->pa_co2 * pf * (1.0 - 0.3 * p->bronch_eff) * 0.95 : 0;
+	p->etco2 = lag2(p->etco2, et, 2.0, 4.0);
+
+	double pA = fmax(0, fio2 * 713.0 - p->pa_co2 / 0.8);
+	/* alveolar O2 follows the alveolar gas equation at the rate ventilation renews it, and is
+	 * consumed by the pulmonary blood flow when ventilation falls short (apnoeic desaturation) */
+	double vv = fmin(va, 1.5);
+	p->pao2_eff += H * ((pA - p->pao2_eff) * vv / 8.0 - 1.0 * q * fmax(0, 1.0 - vv));
+	p->pao2_eff = patient_clamp(p->pao2_eff, 0, 713);
+	double sc = hill(p, p->pao2_eff);
+	double shunt = p->par[PP_BASELINE_SHUNT] + p->par[PP_ANAPH_SHUNT] * p->bronch_eff +
+	               p->par[PP_PTX_SHUNT] * p->ptx_collapse;
+	shunt = patient_clamp(shunt, 0, 0.8);
+	double svo2 = patient_clamp(p->sao2 - 0.25 / fmax(q, 0.2), 0.05, 1);
+	/* arterial blood changes only as fast as it flows */
+	p->sao2 = lag(p->sao2, patient_clamp((1.0 - shunt) * sc + shunt * svo2, 0, 1), 3.0 / fmax(q, 0.05));
+	p->spo2 = lag(p->spo2, p->sao2 * 100.0, 10.0);
+
+	/* ---- haemodynamics ---- */
+	double vol_ratio = p->blood_vol / p->blood_vol0;
+	double ptx_factor = patient_clamp(1.0 - p->ptx_p / p->par[PP_PTX_CRITICAL_PRESSURE], 0, 1);
+	double vol_preload = pow(patient_clamp(vol_ratio, 0.2, 1.5), p->par[PP_PRELOAD_EXPONENT]);
+	double preload = vol_preload * ptx_factor * (1.0 - p->par[PP_ANAPH_VENODILATION] * p->vaso_eff);
+	double hyp = patient_clamp((p->sao2 - 0.4) / 0.35, 0, 1);
+	double contract = p->reserve * (1.0 - 0.5 * p->stun) * hyp * (1.0 + p->par[PP_EPI_INOTROPY] * e_epi) *
+	                  (1.0 - 0.15 * e_amio);
+	if (r == PATIENT_RHYTHM_PEA && p->primary_pea)
+		contract *= 0.1;
+
+	double hr_t = 0;
+	if (rhythm_sinus(r) || r == PATIENT_RHYTHM_PEA) {
+		hr_t = p->par[PP_BASELINE_HR] + 40.0 * p->symp + p->par[PP_EPI_HR_GAIN] * e_epi +
+		       p->par[PP_ATROPINE_HR_GAIN] * e_atro - 10.0 * e_amio;
+		if (p->sao2 < 0.6)
+			hr_t *= patient_clamp((p->sao2 - 0.25) / 0.35, 0.3, 1);
+		hr_t *= 1.0 - 0.9 * e_aden;
+		hr_t = patient_clamp(hr_t, 20, p->par[PP_HR_MAX]);
+	} else if (r == PATIENT_RHYTHM_VT_PULSE) {
+		hr_t = 170;
+	} else if (r == PATIENT_RHYTHM_PVT) {
+		hr_t = 190;
+	}
+	p->hr = lag(p->hr, hr_t, 1.5);
+	double hr = p->hr;
+	double fill = r == PATIENT_RHYTHM_VT_PULSE ? 0.55 : (hr > 100 ? patient_clamp(1.0 - (hr - 100) / 200.0, 0.45, 1) : 1.0);
+	double sv0 = p->par[PP_BASELINE_CO] * 1000.0 / p->par[PP_BASELINE_HR];
+	double sv = organised ? sv0 * contract * preload * fill : 0;
+	double co_i = hr * sv / 1000.0;
+	double svr = p->par[PP_SVR] * (1.0 - p->par[PP_ANAPH_SVR_DROP] * p->vaso_eff) *
+	             (1.0 + p->par[PP_EPI_SVR_GAIN] * e_epi) * (1.0 + 0.4 * p->symp) * (1.0 - 0.1 * e_amio);
+	double cvp = p->par[PP_BASELINE_CVP] * patient_clamp(vol_ratio, 0.3, 1.5) *
+	                     (1.0 - p->par[PP_ANAPH_VENODILATION] * p->vaso_eff) +
+	             0.8 * p->ptx_p;
+	double map_i = co_i * svr + cvp;
+	double pp_i = sv * p->par[PP_PULSE_PRESSURE_PER_SV];
+	double sbp_i = map_i + pp_i * 2.0 / 3.0;
+	double dbp_i = map_i - pp_i / 3.0;
+
+	double co_cpr = p->cpr_flow * p->par[PP_BASELINE_CO] * ptx_factor * fmin(1.0, vol_preload);
+	bool perfusing = organised && r != PATIENT_RHYTHM_PEA;
+	double map_t, sbp_t, dbp_t, cpp, co;
+	if (perfusing) {
+		co = co_i;
+		map_t = map_i;
+		sbp_t = sbp_i;
+		dbp_t = dbp_i;
+		cpp = dbp_i - cvp;
+	} else {
+		co = co_i + co_cpr;
+		double svr_a = svr * p->par[PP_CPR_ARREST_SVR_FRACTION];
+		double mc = co_cpr * svr_a;
+		double mi = co_i * svr_a;
+		cpp = 0.9 * (mc + mi);
+		dbp_t = cvp + cpp;
+		map_t = cvp + 1.5 * mc + mi;
+		sbp_t = cvp + 2.8 * mc + mi + pp_i * 2.0 / 3.0;
+	}
+	if (cpp < 0)
+		cpp = 0;
+	p->q = co / p->par[PP_BASELINE_CO];
+	p->co = lag(p->co, co, 1.0);
+	p->cpp = lag(p->cpp, cpp, 1.0);
+	p->map = lag(p->map, map_t, 1.5);
+	p->sbp = lag(p->sbp, sbp_t, 1.5);
+	p->dbp = lag(p->dbp, dbp_t, 1.5);
+	p->sbp_native = lag(p->sbp_native, organised ? sbp_i : 0, 1.5);
+	p->cvp = cvp;
+	p->svr = svr;
+	p->sv = sv;
+
+	/* baroreflex: sympathetic tone from the MAP error, only with a beating heart */
+	double symp_t = organised ? patient_clamp(p->par[PP_BARO_GAIN] * (p->par[PP_MAP_SETPOINT] - map_i) / 30.0, -0.3, 1.5)
+	                          : 0;
+	p->symp = lag(p->symp, symp_t, 5.0);
+	p->stun = lag(p->stun, 0, p->par[PP_ROSC_STUN_S]);
+
+	/* ---- myocardial reserve and rhythm ---- */
+	double perf = patient_clamp(cpp / p->par[PP_CPP_NORMAL], 0, 1) * patient_clamp(p->sao2 / 0.9, 0, 1);
+	p->reserve += H * (-p->reserve * (1.0 - perf) / p->par[PP_ISCHEMIA_TAU_S] +
+	                   (1.0 - p->reserve) * perf / p->par[PP_REPERFUSION_TAU_S]);
+	p->reserve = patient_clamp(p->reserve, 0, 1);
+	p->vf_amp = lag(p->vf_amp, p->par[PP_VF_AMP_MV] * p->reserve * (1.0 + 0.3 * e_epi), 10.0);
+
+	switch (r) {
+	case PATIENT_RHYTHM_VF_COARSE:
+	case PATIENT_RHYTHM_VF_FINE: {
+		double fine = p->par[PP_VF_FINE_MV];
+		if (p->vf_amp < p->par[PP_ASYSTOLE_MV])
+			patient_model_set_rhythm(p, PATIENT_RHYTHM_ASYSTOLE);
+		else if (r == PATIENT_RHYTHM_VF_COARSE && p->vf_amp < fine * 0.95)
+			patient_model_set_rhythm(p, PATIENT_RHYTHM_VF_FINE);
+		else if (r == PATIENT_RHYTHM_VF_FINE && p->vf_amp > fine * 1.05)
+			patient_model_set_rhythm(p, PATIENT_RHYTHM_VF_COARSE);
+		break;
+	}
+	case PATIENT_RHYTHM_PVT:
+		p->pvt_s += H;
+		if (p->pvt_s >= p->par[PP_PVT_TO_VF_S])
+			patient_model_set_rhythm(p, p->vf_amp >= p->par[PP_VF_FINE_MV] ? PATIENT_RHYTHM_VF_COARSE
+			                                                               : PATIENT_RHYTHM_VF_FINE);
+		break;
+	case PATIENT_RHYTHM_ASYSTOLE:
+	case PATIENT_RHYTHM_PEA:
+		if (r == PATIENT_RHYTHM_ASYSTOLE || p->primary_pea) {
+			double base = r == PATIENT_RHYTHM_ASYSTOLE ? p->par[PP_ASYSTOLE_ROSC_HAZARD] : p->par[PP_PEA_ROSC_HAZARD];
+			double quality = patient_clamp(p->cpr_flow / p->par[PP_CPR_MAX_CO_FRACTION], 0, 1);
+			double hz = base / 60.0 * quality * e_epi;
+			if (hz > 0 && patient_rng_uniform(&p->rng) < hz * H) {
+				/* an organised rhythm that may (with the reserve) perfuse */
+				p->primary_pea = false;
+				if (r == PATIENT_RHYTHM_ASYSTOLE)
+					patient_model_set_rhythm(p, PATIENT_RHYTHM_PEA);
+			}
+		}
+		if (p->rhythm == PATIENT_RHYTHM_PEA) {
+			p->above_s = sbp_i >= p->par[PP_PULSE_PALPABLE_SBP] + 10 ? p->above_s + H : 0;
+			if (p->above_s >= 3.0) {
+				patient_model_set_rhythm(p, classify_sinus(hr, PATIENT_RHYTHM_SINUS));
+				p->stun = 0.3;
+			}
+		}
+		break;
+	case PATIENT_RHYTHM_SINUS:
+	case PATIENT_RHYTHM_SINUS_TACHY:
+	case PATIENT_RHYTHM_SINUS_BRADY:
+	case PATIENT_RHYTHM_VT_PULSE:
+		p->below_s = sbp_i < p->par[PP_PULSE_PALPABLE_SBP] ? p->below_s + H : 0;
+		if (p->below_s >= p->par[PP_PEA_ONSET_S]) {
+			p->primary_pea = false;
+			patient_model_set_rhythm(p, PATIENT_RHYTHM_PEA);
+		} else if (r == PATIENT_RHYTHM_VT_PULSE) {
+			/* VT driven by catecholamine excess settles when the drug wears off */
+			if (e_epi < 0.5 && patient_rng_uniform(&p->rng) < H / 60.0)
+				patient_model_set_rhythm(p, classify_sinus(hr, PATIENT_RHYTHM_SINUS));
+		} else {
+			if (e_epi > 0.9 && patient_rng_uniform(&p->rng) < p->par[PP_EPI_TOXIC_VT_HAZARD] / 60.0 * H)
+				patient_model_set_rhythm(p, PATIENT_RHYTHM_VT_PULSE);
+			else
+				patient_model_set_rhythm(p, classify_sinus(hr, r));
+		}
+		break;
+	case PATIENT_RHYTHM_COUNT_:
+		break;
+	}
+
+	/* ---- consciousness ---- */
+	double ox = patient_clamp((p->sao2 - 0.5) / 0.35, 0, 1);
+	double pb = patient_clamp((map_t - 25.0) / 40.0, 0, 1);
+	double narc = p->pa_co2 > 70 ? patient_clamp(1.0 - (p->pa_co2 - 70) / 50.0, 0.3, 1) : 1.0;
+	p->brain = lag2(p->brain, pb * ox * narc, 90.0, 6.0);
+
+	if (patient_rhythm_is_arrest(p->rhythm))
+		p->v.temperature_c -= 0.5 / 3600.0 * H;
+
+	/* ---- displayed respiratory rate ---- */
+	p->v.resp_rate = p->spont_rr + p->bvm_rate;
+	p->v.fio2 = fio2;
+	p->v.cpr_active = active;
+	patient_model_update_vitals(p);
+}
+
+void patient_model_update_vitals(patient *p)
+{
+	patient_vitals *v = &p->v;
+	v->time_s = p->t;
+	v->rhythm = p->rhythm;
+	bool organised = rhythm_organised(p->rhythm);
+	v->pulse_present = organised && p->rhythm != PATIENT_RHYTHM_PEA && p->sbp_native >= p->par[PP_PULSE_PALPABLE_SBP];
+	v->rosc = p->was_arrest && v->pulse_present;
+	v->heart_rate = organised || p->rhythm == PATIENT_RHYTHM_PVT ? p->hr : 0;
+	v->sbp = p->sbp;
+	v->dbp = p->dbp;
+	v->map = p->map;
+	v->spo2 = p->spo2;
+	v->etco2 = p->etco2;
+	double b = p->brain;
+	v->avpu = b >= 0.8 ? PATIENT_AVPU_ALERT
+	        : b >= 0.55 ? PATIENT_AVPU_VOICE
+	        : b >= 0.3 ? PATIENT_AVPU_PAIN
+	                   : PATIENT_AVPU_UNRESPONSIVE;
+	v->cardiac_output = p->co;
+	v->cpp = p->cpp;
+	v->cvp = p->cvp;
+	v->svr = p->svr;
+	v->paco2 = p->pa_co2;
+	double s = patient_clamp(p->sao2, 1e-4, 0.9999);
+	v->pao2 = p->par[PP_P50] * pow(s / (1.0 - s), 1.0 / p->par[PP_HILL_N]);
+	v->airway_pressure = p->airway_pressure;
+	v->intrathoracic_pressure = p->ptx_p;
+	v->blood_volume_ml = p->blood_vol;
+	v->vf_amplitude_mv = (p->rhythm == PATIENT_RHYTHM_VF_COARSE || p->rhythm == PATIENT_RHYTHM_VF_FINE) ? p->vf_amp : 0;
+	v->myocardial_reserve = p->reserve;
+	v->cpr_rate = p->cpr_declared ? p->cpr_decl_rate : (p->comp_count > 1 ? p->comp_rate : 0);
+	v->cpr_depth_cm = p->cpr_declared ? p->cpr_decl_depth : p->comp_depth;
+	v->cpr_fraction = p->cpr_fraction;
+	for (int d = 0; d < PATIENT_DRUG_COUNT_; d++)
+		v->drug_effect[d] = p->pk[d].effect;
+	v->shocks = p->shocks;
+}

@@ -1,0 +1,104 @@
+/* The table of named tunable parameters (internal). One X-macro row per parameter:
+ *   X(ID, "name", "unit", default, min, max, "description")
+ * Sources and the role of each parameter: docs/physiology.md. */
+#ifndef SCRUB_PATIENT_PARAMS_H
+#define SCRUB_PATIENT_PARAMS_H
+
+#define PATIENT_PARAMS(X) \
+	/* circulation */ \
+	X(BASELINE_HR, "baseline_hr", "/min", 75, 30, 150, "resting heart rate") \
+	X(HR_MAX, "hr_max", "/min", 180, 100, 240, "highest sinus rate the reflexes and drugs reach") \
+	X(BASELINE_CO, "baseline_co", "L/min", 5.0, 2, 10, "resting cardiac output") \
+	X(SVR, "svr", "mmHg*min/L", 17.6, 8, 40, "resting systemic vascular resistance") \
+	X(BASELINE_CVP, "baseline_cvp", "mmHg", 5, 0, 15, "resting central venous pressure") \
+	X(BLOOD_VOLUME_PER_KG, "blood_volume_per_kg", "mL/kg", 70, 50, 100, "circulating volume per kg") \
+	X(PRELOAD_EXPONENT, "preload_volume_exponent", "1", 2.0, 0.5, 4, "stroke volume ~ (volume ratio)^k") \
+	X(PULSE_PRESSURE_PER_SV, "pulse_pressure_per_sv", "mmHg/mL", 0.6, 0.2, 1.5, "pulse pressure per mL stroke volume") \
+	X(BARO_GAIN, "baroreflex_gain", "1", 1.0, 0, 3, "sympathetic response to a fall in MAP") \
+	X(MAP_SETPOINT, "map_setpoint", "mmHg", 93, 60, 110, "baroreflex set point") \
+	X(PULSE_PALPABLE_SBP, "pulse_palpable_sbp", "mmHg", 50, 30, 80, "systolic pressure below which no central pulse is felt") \
+	X(PEA_ONSET_S, "pea_onset_s", "s", 10, 1, 60, "time without a palpable pulse before an organised rhythm is called PEA") \
+	/* CPR */ \
+	X(CPR_MAX_CO_FRACTION, "cpr_max_co_fraction", "fraction", 0.30, 0.05, 0.6, "cardiac output of ideal CPR relative to baseline_co") \
+	X(CPR_RATE_MIN, "cpr_rate_min", "/min", 100, 60, 140, "lower bound of the ideal compression rate") \
+	X(CPR_RATE_MAX, "cpr_rate_max", "/min", 120, 80, 160, "upper bound of the ideal compression rate") \
+	X(CPR_DEPTH_MIN, "cpr_depth_min", "cm", 5.0, 2, 8, "lower bound of the ideal compression depth") \
+	X(CPR_DEPTH_MAX, "cpr_depth_max", "cm", 6.0, 3, 10, "upper bound of the ideal compression depth") \
+	X(CPR_BUILDUP_S, "cpr_buildup_s", "s", 8, 0.5, 60, "time constant of the rise of CPR flow after compressions (re)start") \
+	X(CPR_DECAY_S, "cpr_decay_s", "s", 1.5, 0.2, 20, "time constant of the fall of CPR flow in a pause") \
+	X(CPR_ARREST_SVR_FRACTION, "arrest_svr_fraction", "fraction", 0.8, 0.2, 1.5, "vascular tone in arrest relative to svr") \
+	/* arrest and defibrillation */ \
+	X(ISCHEMIA_TAU_S, "ischemia_tau_s", "s", 300, 30, 3600, "decay time constant of the myocardial reserve without flow") \
+	X(REPERFUSION_TAU_S, "reperfusion_tau_s", "s", 120, 10, 3600, "recovery time constant of the myocardial reserve with flow") \
+	X(CPP_NORMAL, "cpp_normal", "mmHg", 60, 20, 100, "coronary perfusion pressure that fully perfuses the myocardium") \
+	X(VF_AMP_MV, "vf_amplitude_mv", "mV", 1.0, 0.2, 3, "VF amplitude at full myocardial reserve") \
+	X(VF_FINE_MV, "vf_fine_threshold_mv", "mV", 0.2, 0.05, 1, "VF amplitude below which VF is fine") \
+	X(ASYSTOLE_MV, "asystole_threshold_mv", "mV", 0.05, 0.01, 0.2, "VF amplitude below which the rhythm is asystole") \
+	X(PVT_TO_VF_S, "pvt_to_vf_s", "s", 90, 5, 1800, "time for pulseless VT to degenerate into VF") \
+	X(VF_SHOCK_SUCCESS, "vf_shock_success_200j", "fraction", 0.60, 0, 1, "probability a 200 J shock gives ROSC in coarse VF, full reserve, no drugs") \
+	X(VF_FINE_SHOCK_SUCCESS, "vf_fine_shock_success_200j", "fraction", 0.50, 0, 1, "the same in fine VF (at full reserve; fine VF usually has a reserve near 0.15)") \
+	X(PVT_SHOCK_SUCCESS, "pvt_shock_success_200j", "fraction", 0.70, 0, 1, "the same in pulseless VT") \
+	X(SHOCK_ENERGY_EXPONENT, "shock_energy_exponent", "1", 0.6, 0, 3, "odds of success ~ (energy/200 J)^k") \
+	X(SHOCK_RESERVE_EXPONENT, "shock_reserve_exponent", "1", 1.0, 0, 4, "odds of success ~ reserve^k") \
+	X(EPI_SHOCK_OR, "epi_shock_odds_ratio", "1", 1.5, 0.2, 5, "odds ratio of shock success at full epinephrine effect") \
+	X(AMIO_SHOCK_OR, "amio_shock_odds_ratio", "1", 1.6, 0.2, 5, "odds ratio of shock success at full amiodarone effect") \
+	X(LIDO_SHOCK_OR, "lido_shock_odds_ratio", "1", 1.3, 0.2, 5, "odds ratio of shock success at full lidocaine effect") \
+	X(CARDIOVERSION_SUCCESS, "cardioversion_success_100j", "fraction", 0.8, 0, 1, "probability a synchronised 100 J shock converts VT with a pulse") \
+	X(UNSYNC_VF_RISK, "unsync_shock_vf_risk", "fraction", 0.3, 0, 1, "probability an unsynchronised shock with a pulse induces VF") \
+	X(PEA_ROSC_HAZARD, "pea_rosc_hazard_per_min", "/min", 0.2, 0, 5, "ROSC hazard in primary PEA with ideal CPR and full epinephrine effect") \
+	X(ASYSTOLE_ROSC_HAZARD, "asystole_rosc_hazard_per_min", "/min", 0.04, 0, 5, "the same in asystole") \
+	X(ROSC_STUN_S, "rosc_stun_s", "s", 20, 1, 300, "time constant of recovery from post-shock myocardial stunning") \
+	/* breathing and gas exchange */ \
+	X(BASELINE_RR, "baseline_rr", "/min", 14, 6, 30, "resting respiratory rate") \
+	X(BASELINE_SHUNT, "baseline_shunt", "fraction", 0.03, 0, 0.3, "resting intrapulmonary shunt") \
+	X(P50, "p50", "mmHg", 26.8, 15, 40, "PO2 at 50% haemoglobin saturation") \
+	X(HILL_N, "hill_n", "1", 2.7, 1.5, 4, "Hill coefficient of the dissociation curve") \
+	X(BASELINE_PACO2, "baseline_paco2", "mmHg", 40, 30, 50, "resting arterial PCO2 (defines the CO2 balance)") \
+	X(CO2_ACCUMULATION, "co2_accumulation", "mmHg/min", 3, 0.5, 20, "rise of body CO2 with no flow to the lungs") \
+	X(ETCO2_FULL_PERFUSION, "etco2_full_perfusion_co", "fraction", 0.75, 0.1, 1, "cardiac output fraction that perfuses all ventilated alveoli") \
+	X(BASELINE_TEMP, "baseline_temp", "C", 36.8, 30, 42, "body temperature") \
+	/* drugs */ \
+	X(EPI_HALF_LIFE_S, "epi_half_life_s", "s", 120, 30, 1800, "elimination half-life of epinephrine") \
+	X(EPI_EC50_MG, "epi_ec50_mg", "mg", 0.2, 0.005, 1, "central amount of epinephrine giving half its maximal effect") \
+	X(EPI_SVR_GAIN, "epi_svr_gain", "fraction", 0.5, 0, 3, "SVR increase at full epinephrine effect (alpha-1)") \
+	X(EPI_HR_GAIN, "epi_hr_gain", "/min", 45, 0, 120, "heart rate increase at full epinephrine effect (beta-1)") \
+	X(EPI_INOTROPY, "epi_inotropy", "fraction", 0.4, 0, 2, "contractility increase at full epinephrine effect") \
+	X(EPI_IM_ONSET_S, "epi_im_onset_s", "s", 60, 0, 600, "lag before an IM dose starts to be absorbed") \
+	X(EPI_IM_THIGH_TAU_S, "epi_im_thigh_tau_s", "s", 420, 30, 3600, "absorption time constant, IM anterolateral thigh") \
+	X(EPI_IM_DELTOID_TAU_S, "epi_im_deltoid_tau_s", "s", 1500, 30, 7200, "absorption time constant, IM deltoid or gluteal") \
+	X(EPI_TOXIC_VT_HAZARD, "epi_toxic_vt_hazard_per_min", "/min", 0.5, 0, 10, "VT hazard with a pulse at near-maximal epinephrine effect") \
+	X(IV_CIRCULATION_S, "iv_circulation_s", "s", 20, 2, 120, "time constant from an IV/IO bolus to the central circulation at normal flow") \
+	X(AMIO_HALF_LIFE_S, "amio_half_life_s", "s", 3600, 60, 86400, "effective half-life of an amiodarone bolus") \
+	X(AMIO_EC50_MG, "amio_ec50_mg", "mg", 150, 10, 1000, "amiodarone amount giving half its maximal effect") \
+	X(LIDO_HALF_LIFE_S, "lido_half_life_s", "s", 600, 60, 7200, "effective (redistribution) half-life of a lidocaine bolus") \
+	X(LIDO_EC50_MG, "lido_ec50_mg", "mg", 60, 5, 500, "lidocaine amount giving half its maximal effect") \
+	X(ATROPINE_HALF_LIFE_S, "atropine_half_life_s", "s", 2400, 60, 36000, "effective half-life of atropine") \
+	X(ATROPINE_EC50_MG, "atropine_ec50_mg", "mg", 0.4, 0.05, 5, "atropine amount giving half its maximal effect") \
+	X(ATROPINE_HR_GAIN, "atropine_hr_gain", "/min", 40, 0, 100, "heart rate increase at full atropine effect") \
+	X(ADENOSINE_HALF_LIFE_S, "adenosine_half_life_s", "s", 10, 1, 120, "half-life of adenosine") \
+	X(ADENOSINE_EC50_MG, "adenosine_ec50_mg", "mg", 3, 0.5, 24, "adenosine amount giving half its maximal effect") \
+	X(CRYSTALLOID_RETENTION, "crystalloid_retention", "fraction", 0.5, 0.1, 1, "fraction of a crystalloid bolus that stays intravascular") \
+	X(FLUID_RATE, "fluid_rate", "mL/min", 250, 10, 2000, "infusion rate of a fluid bolus (pressure bag)") \
+	/* conditions */ \
+	X(ANAPH_PROGRESSION_S, "anaph_progression_s", "s", 600, 30, 7200, "time constant of the worsening of untreated anaphylaxis") \
+	X(ANAPH_RECOVERY_S, "anaph_recovery_s", "s", 600, 30, 7200, "time constant of the resolution of anaphylaxis under epinephrine") \
+	X(ANAPH_EPI_EFFICACY, "anaph_epi_efficacy", "fraction", 1.0, 0, 1, "fraction of the mediator effects epinephrine can block") \
+	X(ANAPH_SVR_DROP, "anaph_svr_drop", "fraction", 0.6, 0, 0.9, "SVR reduction at full vasodilation") \
+	X(ANAPH_VENODILATION, "anaph_venodilation", "fraction", 0.35, 0, 0.9, "preload reduction at full vasodilation") \
+	X(ANAPH_LEAK, "anaph_leak", "mL/min", 80, 0, 500, "capillary leak at full vasodilation") \
+	X(ANAPH_SHUNT, "anaph_shunt", "fraction", 0.35, 0, 0.6, "shunt and V/Q mismatch at full bronchospasm") \
+	X(ANAPH_OEDEMA_OBSTRUCTION, "anaph_oedema_obstruction", "fraction", 0.7, 0, 1, "loss of airway patency at full airway oedema") \
+	X(PTX_MAX_PRESSURE, "ptx_max_pressure", "mmHg", 25, 5, 50, "intrathoracic pressure a severity-1 tension pneumothorax reaches") \
+	X(PTX_TAU_S, "ptx_tau_s", "s", 300, 10, 3600, "time constant of the rise of the tension") \
+	X(PTX_CRITICAL_PRESSURE, "ptx_critical_pressure", "mmHg", 25, 10, 60, "intrathoracic pressure that stops venous return") \
+	X(PTX_SHUNT, "ptx_shunt", "fraction", 0.35, 0, 0.6, "shunt of a fully collapsed lung") \
+	X(NEEDLE_REACCUMULATION_S, "needle_reaccumulation_s", "s", 1800, 60, 36000, "time constant of the failure (kinking, clotting) of a decompression needle")
+
+typedef enum patient_param_id {
+#define X(id, name, unit, def, lo, hi, desc) PP_##id,
+	PATIENT_PARAMS(X)
+#undef X
+	PP_COUNT_
+} patient_param_id;
+
+#endif
