@@ -16,6 +16,7 @@
 
 struct sim_record {
 	FILE *f;
+	uint64_t waves_done;   /* samples of the ring already written */
 	scrub_buf line;
 	double last_flush;     /* monotonic seconds */
 	const scenario *scn;
@@ -171,13 +172,46 @@ void record_vars(sim_record *r, double t, const scenario *scn, const double *var
 	scrub_json_object_begin(&j, "values");
 	for (int i = 0; i < scn->nvars; i++) {
 		const scn_var *v = &scn->vars[i];
+		double x = vars ? vars[i] : v->init;
+		if (v->model_field >= 0 && !vars)
+			continue; /* the model's values appear from the first step */
 		if (v->is_symbol)
-			scrub_json_str(&j, v->name, v->symbols[(int)vars[i]]);
+			scrub_json_str(&j, v->name, v->symbols[(int)x]);
 		else
-			scrub_json_num(&j, v->name, vars[i], 3);
+			scrub_json_num(&j, v->name, x, 3);
 	}
 	scrub_json_object_end(&j);
 	scrub_json_object_end(&j);
+	put_line(r);
+}
+
+void record_waves(sim_record *r, double t, const patient_wave_ring *ring, int decimate)
+{
+	if (!r || !ring || decimate < 1)
+		return;
+	uint64_t from = r->waves_done;
+	if (ring->written > ring->capacity && from < ring->written - ring->capacity)
+		from = ring->written - ring->capacity; /* older samples were overwritten */
+	from = (from + (uint64_t)decimate - 1) / (uint64_t)decimate * (uint64_t)decimate;
+	if (from >= ring->written)
+		return;
+	scrub_json j;
+	scrub_json_init(&j, &r->line, false);
+	scrub_json_object_begin(&j, NULL);
+	scrub_json_str(&j, "type", "waves");
+	put_time(&j, t);
+	scrub_json_num(&j, "hz", (double)PATIENT_WAVE_HZ / decimate, 3);
+	scrub_json_int(&j, "first", (int64_t)(from / (uint64_t)decimate));
+	const float *arrays[3] = {ring->ecg_mv, ring->pleth, ring->co2_mmhg};
+	static const char *names[3] = {"ecg_mv", "pleth", "co2_mmhg"};
+	for (int a = 0; a < 3; a++) {
+		scrub_json_array_begin(&j, names[a]);
+		for (uint64_t k = from; k < ring->written; k += (uint64_t)decimate)
+			scrub_json_num(&j, NULL, arrays[a][k % ring->capacity], 3);
+		scrub_json_array_end(&j);
+	}
+	scrub_json_object_end(&j);
+	r->waves_done = ring->written;
 	put_line(r);
 }
 

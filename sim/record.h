@@ -5,6 +5,7 @@
  *   {"type":"action","t":5,"action":"check_responsiveness","params":{}}
  *   {"type":"item","t":5,"id":"check_response","status":"done"}
  *   {"type":"vars","t":5,"values":{"hr":0,"spo2":84}}
+ *   {"type":"waves","t":6,"hz":25,"first":125,"ecg_mv":[...],"pleth":[...],"co2_mmhg":[...]}
  *   {"type":"end","t":372.5,"outcome":"rosc"}
  *
  * Lines are flushed at least every second of wall-clock time, so after a crash (even kill -9)
@@ -32,6 +33,8 @@ scrub_result record_create(const char *path, bool force, const record_header *h,
 void record_event(sim_record *r, const sim_event *ev);
 /* A snapshot of the scenario's variables (for the debrief). */
 void record_vars(sim_record *r, double t, const scenario *scn, const double *vars);
+/* The monitor waveforms since the last call, downsampled by `decimate` (the debrief's traces). */
+void record_waves(sim_record *r, double t, const patient_wave_ring *ring, int decimate);
 /* Flushes if a second of wall-clock time has passed since the last flush. */
 void record_maybe_flush(sim_record *r);
 /* Flushes, syncs to disk and closes. */

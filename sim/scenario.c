@@ -294,7 +294,7 @@ static void parse_variables(loader *L, yaml_node *vars)
 		return;
 	}
 	scenario *s = L->s;
-	s->vars = SCRUB_ARENA_NEW(L->a, scn_var, vars->n + 1);
+	s->vars = SCRUB_ARENA_NEW(L->a, scn_var, vars->n + SCN_MODEL_COUNT_ + 1);
 	for (size_t i = 0; i < vars->n; i++) {
 		yaml_node *k = vars->items[i], *v = vars->values[i];
 		k->used = true;
@@ -304,6 +304,7 @@ static void parse_variables(loader *L, yaml_node *vars)
 		var->col = k->col;
 		var->min = -INFINITY;
 		var->max = INFINITY;
+		var->model_field = -1;
 		if (!check_name(L, k, "variable name"))
 			continue;
 		static const char *reserved[] = {"time", "time_in_state", "state", "count", "since", "done", "true",
@@ -659,6 +660,11 @@ static void parse_effects(loader *L, yaml_node *set, yaml_node *trend, scn_effec
 			}
 			const scn_var *var = &L->s->vars[vi];
 			scn_effect e = {.kind = pass ? SCN_TREND : SCN_SET, .var = vi};
+			if (var->model_field >= 0 && !(var->model_field == SCN_MODEL_RHYTHM && !pass)) {
+				ERR_AT(L, k, SCRUB_DIAG_VALUE, "'%s' comes from the patient model and cannot be %s; the model answers "
+				       "interventions (and only its rhythm can be set by the scenario)", k->str, pass ? "trended" : "set");
+				continue;
+			}
 			if (!pass) {
 				if (!parse_var_value(L, var, v, &e.value, "the value"))
 					continue;
@@ -1401,6 +1407,241 @@ void scenario_check_actions(const scenario *scn, const sim_action *acts, int n, 
 	}
 }
 
+
+/* ---- the patient model ---- */
+
+static const struct {
+	const char *name;
+	const char *unit;
+	const char *label;
+} model_vars[SCN_MODEL_COUNT_] = {
+	[SCN_MODEL_HR] = {"hr", "/min", "Heart rate"},
+	[SCN_MODEL_SBP] = {"sbp", "mmHg", "Systolic pressure"},
+	[SCN_MODEL_DBP] = {"dbp", "mmHg", "Diastolic pressure"},
+	[SCN_MODEL_MAP] = {"map", "mmHg", "Mean arterial pressure"},
+	[SCN_MODEL_SPO2] = {"spo2", "%", "SpO2"},
+	[SCN_MODEL_RR] = {"rr", "/min", "Respiratory rate"},
+	[SCN_MODEL_ETCO2] = {"etco2", "mmHg", "End-tidal CO2"},
+	[SCN_MODEL_TEMP] = {"temp", "C", "Temperature"},
+	[SCN_MODEL_CO] = {"co", "L/min", "Cardiac output"},
+	[SCN_MODEL_CPP] = {"cpp", "mmHg", "Coronary perfusion pressure"},
+	[SCN_MODEL_RHYTHM] = {"rhythm", NULL, "Cardiac rhythm"},
+	[SCN_MODEL_PULSE] = {"pulse", NULL, "Central pulse"},
+	[SCN_MODEL_AVPU] = {"avpu", NULL, "Level of consciousness"},
+	[SCN_MODEL_ROSC] = {"rosc", NULL, "Return of spontaneous circulation"},
+	[SCN_MODEL_SHOCKS] = {"shocks", NULL, "Shocks delivered"},
+};
+
+static const char *no_yes[] = {"no", "yes"};
+static const char *pulse_words[] = {"absent", "present"};
+
+const char *scenario_model_var_name(int field)
+{
+	return field >= 0 && field < SCN_MODEL_COUNT_ ? model_vars[field].name : NULL;
+}
+
+static bool model_number(loader *L, yaml_node *n, const char *what, double lo, double hi, const char *unit, double *out)
+{
+	if (!expect_type(L, n, YAML_SCALAR, what))
+		return false;
+	scrub_quantity q;
+	int bad;
+	size_t used = scrub_quantity_parse(n->str, n->len, &q, &bad);
+	if (used != n->len || bad >= 0) {
+		ERR_AT(L, n, SCRUB_DIAG_VALUE, "%s should be a number%s%s, found '%s'", what, unit ? " in " : "", unit ? unit : "", n->str);
+		return false;
+	}
+	double v = q.value;
+	if (q.unit) {
+		const scrub_unit *want = unit ? scrub_unit_find(unit, strlen(unit)) : NULL;
+		if (!want || want->dim != q.unit->dim) {
+			ERR_AT(L, n, SCRUB_DIAG_UNIT, "unit mismatch: %s is %s%s%s, but '%s' is %s", what, unit ? "in " : "a plain number",
+			       unit ? unit : "", "", q.unit->name, scrub_dim_name(q.unit->dim));
+			return false;
+		}
+		v = q.value * q.unit->factor / want->factor;
+	}
+	if (!(v >= lo && v <= hi)) {
+		ERR_AT(L, n, SCRUB_DIAG_VALUE, "%s %s is outside %g..%g%s%s", what, n->str, lo, hi, unit ? " " : "", unit ? unit : "");
+		return false;
+	}
+	*out = v;
+	return true;
+}
+
+static int model_word(loader *L, yaml_node *n, const char *what, const char *const *words, int nwords)
+{
+	if (!expect_type(L, n, YAML_SCALAR, what))
+		return -1;
+	for (int i = 0; i < nwords; i++)
+		if (words[i] && strcmp(words[i], n->str) == 0)
+			return i;
+	char list[256] = "";
+	size_t l = 0;
+	for (int i = 0; i < nwords && l < sizeof list - 40; i++)
+		if (words[i])
+			l += (size_t)snprintf(list + l, sizeof list - l, "%s%s", l ? ", " : "", words[i]);
+	const char *sug = scrub_suggest(n->str, words, (size_t)nwords);
+	ERR_AT(L, n, SCRUB_DIAG_VALUE, "%s '%s' is not accepted%s%s%s; expected one of: %s", what, n->str,
+	       sug ? " (did you mean '" : "", sug ? sug : "", sug ? "'?)" : "", list);
+	return -1;
+}
+
+static void parse_model(loader *L, yaml_node *m)
+{
+	scenario *s = L->s;
+	scn_model *md = &s->model;
+	if (!expect_type(L, m, YAML_MAP, "'model'"))
+		return;
+	md->present = true;
+	patient_config *c = &md->cfg;
+	c->seed = s->seed;
+	c->age_years = s->patient_age;
+	c->weight_kg = s->patient_weight;
+	c->sex = s->patient_sex && strcmp(s->patient_sex, "male") == 0 ? PATIENT_SEX_MALE
+	       : s->patient_sex && strcmp(s->patient_sex, "female") == 0 ? PATIENT_SEX_FEMALE : PATIENT_SEX_UNSPECIFIED;
+	yaml_node *cond = yaml_get(m, "condition");
+	if (cond && expect_type(L, cond, YAML_MAP, "'condition'")) {
+		yaml_node *ca = yaml_get(cond, "cardiac_arrest");
+		if (ca && expect_type(L, ca, YAML_MAP, "'cardiac_arrest'")) {
+			c->arrest.present = true;
+			c->arrest.rhythm = PATIENT_RHYTHM_VF_COARSE;
+			yaml_node *r = yaml_get(ca, "rhythm");
+			if (r) {
+				static const char *arrest_rhythms[PATIENT_RHYTHM_COUNT_] = {
+					[PATIENT_RHYTHM_VF_COARSE] = "vf_coarse", [PATIENT_RHYTHM_VF_FINE] = "vf_fine",
+					[PATIENT_RHYTHM_PVT] = "pvt", [PATIENT_RHYTHM_ASYSTOLE] = "asystole", [PATIENT_RHYTHM_PEA] = "pea"};
+				int k = model_word(L, r, "the arrest rhythm", arrest_rhythms, PATIENT_RHYTHM_COUNT_);
+				if (k >= 0)
+					c->arrest.rhythm = (patient_rhythm)k;
+			}
+			static const char *f[] = {"rhythm", NULL};
+			check_fields(L, ca, f, "cardiac_arrest");
+		}
+		yaml_node *an = yaml_get(cond, "anaphylaxis");
+		if (an && expect_type(L, an, YAML_MAP, "'anaphylaxis'")) {
+			yaml_node *sv = yaml_get(an, "severity");
+			if (!sv)
+				ERR_AT(L, key_of(cond, an), SCRUB_DIAG_MISSING, "anaphylaxis needs 'severity:' (0 to 1)");
+			else
+				model_number(L, sv, "severity", 0.01, 1, NULL, &c->anaphylaxis.severity);
+			yaml_node *x;
+			if ((x = yaml_get(an, "airway_oedema")))
+				model_number(L, x, "airway_oedema", 0, 1, NULL, &c->anaphylaxis.airway_oedema);
+			if ((x = yaml_get(an, "bronchospasm")))
+				model_number(L, x, "bronchospasm", 0, 1, NULL, &c->anaphylaxis.bronchospasm);
+			if ((x = yaml_get(an, "vasodilation")))
+				model_number(L, x, "vasodilation", 0, 1, NULL, &c->anaphylaxis.vasodilation);
+			static const char *f[] = {"severity", "airway_oedema", "bronchospasm", "vasodilation", NULL};
+			check_fields(L, an, f, "anaphylaxis");
+		}
+		yaml_node *tp = yaml_get(cond, "tension_pneumothorax");
+		if (tp && expect_type(L, tp, YAML_MAP, "'tension_pneumothorax'")) {
+			yaml_node *side = yaml_get(tp, "side"), *sv = yaml_get(tp, "severity");
+			static const char *sides[] = {NULL, "left", "right"};
+			if (!side)
+				ERR_AT(L, key_of(cond, tp), SCRUB_DIAG_MISSING, "tension_pneumothorax needs 'side:' (left or right)");
+			else {
+				int k = model_word(L, side, "side", sides, 3);
+				if (k > 0)
+					c->tension_ptx.side = (patient_side)k;
+			}
+			if (sv)
+				model_number(L, sv, "severity", 0.01, 1, NULL, &c->tension_ptx.severity);
+			static const char *f[] = {"side", "severity", NULL};
+			check_fields(L, tp, f, "tension_pneumothorax");
+		}
+		yaml_node *hv = yaml_get(cond, "hypovolaemia");
+		if (hv && expect_type(L, hv, YAML_MAP, "'hypovolaemia'")) {
+			yaml_node *bl = yaml_get(hv, "blood_loss"), *bd = yaml_get(hv, "bleeding");
+			if (bl)
+				model_number(L, bl, "blood_loss", 0, 5000, "mL", &c->hypovolaemia.blood_loss_ml);
+			if (bd) {
+				double lpm = 0;
+				if (model_number(L, bd, "bleeding", 0, 1, "L/min", &lpm))
+					c->hypovolaemia.bleed_ml_per_min = lpm * 1000.0;
+			}
+			if (!bl && !bd)
+				ERR_AT(L, key_of(cond, hv), SCRUB_DIAG_MISSING, "hypovolaemia needs 'blood_loss:' (e.g. 1500 mL) and/or 'bleeding:' (e.g. 100 mL/min)");
+			static const char *f[] = {"blood_loss", "bleeding", NULL};
+			check_fields(L, hv, f, "hypovolaemia");
+		}
+		static const char *f[] = {"cardiac_arrest", "anaphylaxis", "tension_pneumothorax", "hypovolaemia", NULL};
+		check_fields(L, cond, f, "the patient's condition");
+	}
+	yaml_node *params = yaml_get(m, "params");
+	if (params && expect_type(L, params, YAML_MAP, "'params'")) {
+		patient_param_override *ov = SCRUB_ARENA_NEW(L->a, patient_param_override, params->n + 1);
+		size_t n = 0;
+		for (size_t i = 0; i < params->n; i++) {
+			yaml_node *k = params->items[i];
+			k->used = true;
+			int pi = patient_param_find(k->str);
+			if (pi < 0) {
+				const char *cands[256];
+				size_t nc = 0;
+				for (size_t q = 0; q < patient_param_count() && nc < 256; q++)
+					cands[nc++] = patient_param_info_at(q)->name;
+				const char *sug = scrub_suggest(k->str, cands, nc);
+				ERR_AT(L, k, SCRUB_DIAG_UNKNOWN_NAME, "unknown model parameter '%s'%s%s%s; the parameters are listed in docs/physiology.md",
+				       k->str, sug ? " (did you mean '" : "", sug ? sug : "", sug ? "'?)" : "");
+				continue;
+			}
+			const patient_param_info *info = patient_param_info_at((size_t)pi);
+			const char *unit = strcmp(info->unit, "1") && strcmp(info->unit, "fraction") ? info->unit : NULL;
+			char what[96];
+			snprintf(what, sizeof what, "model parameter '%s'", info->name);
+			double v;
+			if (model_number(L, params->values[i], what, info->min, info->max, unit, &v))
+				ov[n++] = (patient_param_override){.name = info->name, .value = v};
+		}
+		c->overrides = ov;
+		c->override_count = n;
+	}
+	static const char *f[] = {"condition", "params", NULL};
+	check_fields(L, m, f, "the patient model");
+
+	/* The model's vital signs become read-only variables. */
+	if (!s->vars)
+		s->vars = SCRUB_ARENA_NEW(L->a, scn_var, SCN_MODEL_COUNT_ + 1);
+	md->first_var = s->nvars;
+	static const char *avpu_words[] = {"alert", "voice", "pain", "unresponsive"};
+	static const char *rhythm_words[PATIENT_RHYTHM_COUNT_];
+	for (int r = 0; r < PATIENT_RHYTHM_COUNT_; r++)
+		rhythm_words[r] = patient_rhythm_name((patient_rhythm)r);
+	for (int fld = 0; fld < SCN_MODEL_COUNT_; fld++) {
+		int clash = scenario_find_var(s, model_vars[fld].name, strlen(model_vars[fld].name));
+		if (clash >= 0) {
+			scn_var *cv = &s->vars[clash];
+			scrub_diag_add(L->d, SCRUB_SEV_ERROR, SCRUB_DIAG_DUPLICATE, cv->line, cv->col, (int)strlen(cv->name),
+			               "'%s' is provided by the patient model (patient: model:); remove it from variables", cv->name);
+			continue;
+		}
+		scn_var *v = &s->vars[s->nvars++];
+		memset(v, 0, sizeof *v);
+		v->name = model_vars[fld].name;
+		v->label = model_vars[fld].label;
+		v->model_field = fld;
+		v->min = -INFINITY;
+		v->max = INFINITY;
+		v->line = m->line;
+		v->col = m->col;
+		if (model_vars[fld].unit)
+			v->unit = scrub_unit_find(model_vars[fld].unit, strlen(model_vars[fld].unit));
+		if (fld == SCN_MODEL_RHYTHM || fld == SCN_MODEL_PULSE || fld == SCN_MODEL_AVPU || fld == SCN_MODEL_ROSC) {
+			v->is_symbol = true;
+			v->symbols = fld == SCN_MODEL_RHYTHM ? rhythm_words : fld == SCN_MODEL_PULSE ? pulse_words
+			           : fld == SCN_MODEL_AVPU ? avpu_words : no_yes;
+			v->nsymbols = fld == SCN_MODEL_RHYTHM ? PATIENT_RHYTHM_COUNT_ : fld == SCN_MODEL_AVPU ? 4 : 2;
+		}
+	}
+	/* The model has the last word on its configuration. */
+	patient *probe = NULL;
+	if (L->d->errors == 0 && patient_create(c, &probe) != SCRUB_OK)
+		ERR_AT(L, key_of(NULL, m) ? key_of(NULL, m) : m, SCRUB_DIAG_VALUE, "the patient model refused this configuration (run with SCRUB_LOG=patient=error for its reason)");
+	patient_destroy(&probe);
+}
+
 /* ---- top level ---- */
 
 static void parse_string_list(loader *L, yaml_node *n, const char ***out, int *count, const char *what)
@@ -1476,7 +1717,10 @@ static void parse_patient(loader *L, yaml_node *p)
 		else
 			s->patient_weight = q.value;
 	}
-	static const char *f[] = {"description", "age", "sex", "weight", NULL};
+	yaml_node *model = yaml_get(p, "model");
+	if (model)
+		parse_model(L, model);
+	static const char *f[] = {"description", "age", "sex", "weight", "model", NULL};
 	check_fields(L, p, f, "the patient");
 }
 
@@ -1525,8 +1769,8 @@ static void load(loader *L, yaml_node *root)
 		else
 			s->seed = (uint64_t)sd;
 	}
-	parse_patient(L, yaml_get(root, "patient"));
 	parse_variables(L, yaml_get(root, "variables"));
+	parse_patient(L, yaml_get(root, "patient"));
 
 	yaml_node *states = yaml_get(root, "states");
 	if (!states)

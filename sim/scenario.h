@@ -9,6 +9,7 @@
 #include "diag.h"
 #include "result.h"
 #include "units.h"
+#include "patient/patient.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -24,8 +25,24 @@ typedef struct scn_var {
 	double min, max;           /* in `unit` (-inf/inf when not given) */
 	const char **symbols;
 	int nsymbols;
+	int model_field;           /* >= 0: a vital sign the patient model provides (read-only) */
 	int line, col;
 } scn_var;
+
+/* The vital signs a patient model provides as variables (see docs/physiology.md). */
+typedef enum scn_model_field {
+	SCN_MODEL_HR, SCN_MODEL_SBP, SCN_MODEL_DBP, SCN_MODEL_MAP, SCN_MODEL_SPO2, SCN_MODEL_RR,
+	SCN_MODEL_ETCO2, SCN_MODEL_TEMP, SCN_MODEL_CO, SCN_MODEL_CPP, SCN_MODEL_RHYTHM, SCN_MODEL_PULSE,
+	SCN_MODEL_AVPU, SCN_MODEL_ROSC, SCN_MODEL_SHOCKS,
+	SCN_MODEL_COUNT_
+} scn_model_field;
+
+/* `patient: model:` - the physiology model that drives the vital signs. */
+typedef struct scn_model {
+	bool present;
+	patient_config cfg;        /* overrides point into the scenario's arena */
+	int first_var;             /* index of the first model variable in vars[] */
+} scn_model;
 
 /* A constraint on one action parameter: one of some words, or a numeric range (base unit). */
 typedef struct scn_constraint {
@@ -155,6 +172,7 @@ typedef struct scenario {
 	const char *patient_description;
 	double patient_age, patient_weight;
 	const char *patient_sex;
+	scn_model model;
 
 	scn_var *vars;
 	int nvars;
@@ -185,6 +203,9 @@ void scenario_destroy(scenario **s);
  * problems are located in `file` (NULL: the scenario file). */
 void scenario_check_actions(const scenario *scn, const sim_action *acts, int n, const char *file,
                             scrub_diags *diags);
+
+/* The variable name of a model field ("hr", "rhythm"...). */
+const char *scenario_model_var_name(int field);
 
 int scenario_find_state(const scenario *s, const char *name);
 int scenario_find_item(const scenario *s, const char *id);

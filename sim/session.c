@@ -36,6 +36,9 @@ struct sim_session {
 	bool finished;
 	int nactions;
 	char cause[160];                /* the last state change's cause (events point here) */
+	patient *pt;                    /* the physiology model, when the scenario has one */
+	patient_wave_ring waves;
+	float wave_buf[3][SIM_WAVE_RING];
 };
 
 const char *item_status_name(item_status s)
@@ -70,10 +73,152 @@ static expr_env env_of(const sim_session *s)
 	};
 }
 
+
+/* ---- the patient model ---- */
+
+static void read_model(sim_session *s)
+{
+	if (!s->pt)
+		return;
+	const patient_vitals *v = patient_vitals_get(s->pt);
+	double *x = s->vars + s->scn->model.first_var;
+	x[SCN_MODEL_HR] = v->heart_rate;
+	x[SCN_MODEL_SBP] = v->sbp;
+	x[SCN_MODEL_DBP] = v->dbp;
+	x[SCN_MODEL_MAP] = v->map;
+	x[SCN_MODEL_SPO2] = v->spo2;
+	x[SCN_MODEL_RR] = v->resp_rate;
+	x[SCN_MODEL_ETCO2] = v->etco2;
+	x[SCN_MODEL_TEMP] = v->temperature_c;
+	x[SCN_MODEL_CO] = v->cardiac_output;
+	x[SCN_MODEL_CPP] = v->cpp;
+	x[SCN_MODEL_RHYTHM] = v->rhythm;
+	x[SCN_MODEL_PULSE] = v->pulse_present;
+	x[SCN_MODEL_AVPU] = v->avpu;
+	x[SCN_MODEL_ROSC] = v->rosc;
+	x[SCN_MODEL_SHOCKS] = v->shocks;
+}
+
+static int sym_of(const sim_action *a, const act_def *def, const char *param, const char **out_word)
+{
+	int pi = act_param_find(def, param, strlen(param));
+	if (pi < 0 || !a->params[pi].set)
+		return -1;
+	if (out_word)
+		*out_word = def->params[pi].symbols[a->params[pi].sym];
+	return a->params[pi].sym;
+}
+
+static double num_of(const sim_action *a, const act_def *def, const char *param, double fallback)
+{
+	int pi = act_param_find(def, param, strlen(param));
+	return pi >= 0 && a->params[pi].set ? a->params[pi].num : fallback;
+}
+
+/* Hands a trainee's action to the physiology model (the model ignores what it does not model). */
+static void apply_to_patient(sim_session *s, const sim_action *a)
+{
+	const act_def *def = actions_get(a->type);
+	const char *n = def->name;
+	const char *w = NULL;
+	patient_action pa;
+	memset(&pa, 0, sizeof pa);
+	int count = 1;
+	if (strcmp(n, "open_airway") == 0) {
+		pa.kind = PATIENT_ACT_AIRWAY_OPEN;
+		sym_of(a, def, "method", &w);
+		pa.airway.manoeuvre = w && strcmp(w, "jaw_thrust") == 0 ? PATIENT_AIRWAY_JAW_THRUST : PATIENT_AIRWAY_HEAD_TILT;
+	} else if (strcmp(n, "start_cpr") == 0) {
+		pa.kind = PATIENT_ACT_CPR_START;
+		pa.cpr.rate_per_min = num_of(a, def, "rate", 0);
+		pa.cpr.depth_cm = num_of(a, def, "depth", 0) / 10.0;
+	} else if (strcmp(n, "stop_cpr") == 0) {
+		pa.kind = PATIENT_ACT_CPR_STOP;
+	} else if (strcmp(n, "compression") == 0) {
+		pa.kind = PATIENT_ACT_COMPRESSION;
+		pa.compression.depth_cm = num_of(a, def, "depth", 0) / 10.0;
+	} else if (strcmp(n, "give_breaths") == 0 || strcmp(n, "bvm_ventilation") == 0) {
+		pa.kind = PATIENT_ACT_BVM_BREATH;
+		count = strcmp(n, "give_breaths") == 0 ? (int)num_of(a, def, "count", 2) : 1;
+	} else if (strcmp(n, "intubate") == 0) {
+		pa.kind = PATIENT_ACT_INTUBATE;
+	} else if (strcmp(n, "oxygen") == 0) {
+		pa.kind = PATIENT_ACT_OXYGEN;
+		sym_of(a, def, "device", &w);
+		pa.oxygen.device = !w ? PATIENT_O2_NONREBREATHER
+		                 : strcmp(w, "nasal_cannula") == 0 ? PATIENT_O2_NASAL
+		                 : strcmp(w, "face_mask") == 0 ? PATIENT_O2_MASK
+		                 : strcmp(w, "non_rebreather") == 0 ? PATIENT_O2_NONREBREATHER : PATIENT_O2_BVM;
+		pa.oxygen.flow_l_min = num_of(a, def, "flow", 15);
+	} else if (strcmp(n, "shock") == 0) {
+		pa.kind = PATIENT_ACT_SHOCK;
+		pa.shock.energy_j = num_of(a, def, "energy", 200);
+		sym_of(a, def, "synchronised", &w);
+		pa.shock.synchronised = w && strcmp(w, "yes") == 0;
+	} else if (strcmp(n, "give_drug") == 0) {
+		static const char *drugs[PATIENT_DRUG_COUNT_] = {"epinephrine", "amiodarone", "lidocaine", "atropine", "adenosine"};
+		const char *route = NULL, *site = NULL;
+		sym_of(a, def, "drug", &w);
+		sym_of(a, def, "route", &route);
+		sym_of(a, def, "site", &site);
+		int d = -1;
+		for (int i = 0; i < PATIENT_DRUG_COUNT_; i++)
+			if (w && strcmp(w, drugs[i]) == 0)
+				d = i;
+		if (d < 0 || !route || (strcmp(route, "IV") && strcmp(route, "IO") && strcmp(route, "IM")))
+			return; /* a drug or route the model does not simulate */
+		pa.kind = PATIENT_ACT_DRUG;
+		pa.drug.drug = (patient_drug)d;
+		pa.drug.dose_mg = num_of(a, def, "dose", 0);
+		pa.drug.route = strcmp(route, "IV") == 0 ? PATIENT_ROUTE_IV : strcmp(route, "IO") == 0 ? PATIENT_ROUTE_IO : PATIENT_ROUTE_IM;
+		pa.drug.site = site && strcmp(site, "deltoid") == 0 ? PATIENT_IM_SITE_DELTOID
+		             : site && strcmp(site, "gluteal") == 0 ? PATIENT_IM_SITE_GLUTEAL : PATIENT_IM_SITE_THIGH;
+	} else if (strcmp(n, "iv_access") == 0 || strcmp(n, "io_access") == 0) {
+		pa.kind = PATIENT_ACT_VASCULAR_ACCESS;
+		pa.access.route = n[0] == 'i' && n[1] == 'v' ? PATIENT_ROUTE_IV : PATIENT_ROUTE_IO;
+	} else if (strcmp(n, "fluid_bolus") == 0) {
+		pa.kind = PATIENT_ACT_FLUID_BOLUS;
+		pa.fluid.volume_ml = num_of(a, def, "volume", 0);
+	} else if (strcmp(n, "needle_decompression") == 0 || strcmp(n, "chest_tube") == 0) {
+		sym_of(a, def, "side", &w);
+		patient_side side = w && strcmp(w, "left") == 0 ? PATIENT_SIDE_LEFT : PATIENT_SIDE_RIGHT;
+		if (n[0] == 'c') {
+			pa.kind = PATIENT_ACT_CHEST_TUBE;
+			pa.chest_tube.side = side;
+		} else {
+			const char *line = NULL;
+			sym_of(a, def, "line", &line);
+			pa.kind = PATIENT_ACT_NEEDLE_DECOMPRESSION;
+			pa.needle.side = side;
+			pa.needle.ics = (int)num_of(a, def, "ics", 0);
+			pa.needle.line = !line || strcmp(line, "parasternal") == 0 ? PATIENT_LINE_PARASTERNAL
+			               : strcmp(line, "midclavicular") == 0 ? PATIENT_LINE_MIDCLAVICULAR
+			               : strcmp(line, "anterior_axillary") == 0 ? PATIENT_LINE_ANTERIOR_AXILLARY : PATIENT_LINE_MID_AXILLARY;
+		}
+	} else {
+		return;
+	}
+	for (int i = 0; i < count; i++) {
+		patient_outcome out;
+		if (patient_apply(s->pt, &pa, &out) != SCRUB_OK)
+			LOG_D("t=%.2f %s: the patient model refused it", a->t, n);
+		else
+			LOG_D("t=%.2f %s: %s", a->t, n, out.reason);
+	}
+	read_model(s);
+}
+
 static void apply_effects(sim_session *s, const scn_effects *fx, double t)
 {
 	for (int i = 0; i < fx->n; i++) {
 		const scn_effect *e = &fx->v[i];
+		if (s->scn->vars[e->var].model_field == SCN_MODEL_RHYTHM && s->pt) {
+			patient_action pa = {.kind = PATIENT_ACT_SET_RHYTHM};
+			pa.set_rhythm.rhythm = (patient_rhythm)(int)e->value;
+			patient_apply(s->pt, &pa, NULL);
+			read_model(s);
+			continue;
+		}
 		if (e->kind == SCN_SET) {
 			s->vars[e->var] = e->value;
 			s->trends[e->var].active = false;
@@ -300,6 +445,15 @@ scrub_result sim_session_create(const scenario *scn, const sim_session_opts *opt
 	}
 	for (int i = 0; i < scn->nvars; i++)
 		s->vars[i] = scn->vars[i].init;
+	if (scn->model.present) {
+		if (patient_create(&scn->model.cfg, &s->pt) != SCRUB_OK) {
+			sim_session_destroy(&s);
+			return SCRUB_ERR_RUNTIME;
+		}
+		s->waves = (patient_wave_ring){.ecg_mv = s->wave_buf[0], .pleth = s->wave_buf[1], .co2_mmhg = s->wave_buf[2],
+		                               .capacity = SIM_WAVE_RING};
+		read_model(s);
+	}
 	for (int i = 0; i < na; i++)
 		s->action_last[i] = -1;
 	for (int i = 0; i < scn->nstates; i++)
@@ -325,6 +479,7 @@ void sim_session_destroy(sim_session **sp)
 	free(s->items);
 	free(s->state_first);
 	free(s->tr_prev);
+	patient_destroy(&s->pt);
 	free(s);
 	*sp = NULL;
 }
@@ -363,6 +518,8 @@ void sim_session_act(sim_session *s, const sim_action *a)
 	}
 	s->action_count[a->type]++;
 	s->action_last[a->type] = a->t;
+	if (s->pt)
+		apply_to_patient(s, a);
 
 	act_id jump = actions_find(ACT_JUMP_NAME, sizeof ACT_JUMP_NAME - 1);
 	if (a->type == jump) {
@@ -399,6 +556,11 @@ void sim_session_step(sim_session *s)
 	const scenario *scn = s->scn;
 	s->step++;
 	s->t = (double)s->step * scn->dt;
+	if (s->pt) {
+		patient_step(s->pt, scn->dt);
+		patient_waves_append(s->pt, &s->waves);
+		read_model(s);
+	}
 	for (int i = 0; i < scn->nvars; i++) {
 		trend_rt *tr = &s->trends[i];
 		if (!tr->active)
@@ -582,4 +744,14 @@ bool model_run_check(const scenario *scn, int index, scrub_diags *diags, model_r
 	}
 	sim_session_destroy(&s);
 	return ok;
+}
+
+const patient_wave_ring *sim_session_waves(const sim_session *s)
+{
+	return s->pt ? &s->waves : NULL;
+}
+
+const patient_vitals *sim_session_vitals(const sim_session *s)
+{
+	return s->pt ? patient_vitals_get(s->pt) : NULL;
 }

@@ -61,6 +61,9 @@ typedef struct sim_session_opts {
 
 typedef struct sim_session sim_session;
 
+/* Monitor waveforms kept by a session with a patient model: 2 s at 250 Hz. */
+#define SIM_WAVE_RING 512
+
 scrub_result sim_session_create(const scenario *scn, const sim_session_opts *opts, sim_session **out);
 void sim_session_destroy(sim_session **s);
 
@@ -80,6 +83,9 @@ const sim_item_result *sim_session_items(const sim_session *s);
 const char *sim_session_outcome(const sim_session *s);
 double sim_session_end_time(const sim_session *s);
 const scenario *sim_session_scenario(const sim_session *s);
+/* The patient model's waveforms and vital signs (NULL without a model). */
+const patient_wave_ring *sim_session_waves(const sim_session *s);
+const patient_vitals *sim_session_vitals(const sim_session *s);
 
 typedef struct sim_score {
 	double score;                 /* 0..100 */

@@ -56,6 +56,7 @@ typedef struct run_ctx {
 	double speed;
 	double wall0;
 	double next_vars;
+	double next_waves;
 	const scenario *scn;
 } run_ctx;
 
@@ -73,6 +74,11 @@ static void on_step(void *user, const sim_session *s)
 	if (t >= c->next_vars - 1e-9) {
 		record_vars(c->record, t, c->scn, sim_session_vars(s));
 		c->next_vars += 5.0;
+	}
+	if (t >= c->next_waves - 1e-9) {
+		/* the monitor's traces at 25 Hz, one line a second, for the debrief */
+		record_waves(c->record, t, sim_session_waves(s), 10);
+		c->next_waves += 1.0;
 	}
 	if (c->speed > 0) {
 		double due = c->wall0 + t / c->speed;
@@ -262,7 +268,7 @@ int scrub_cmd_run(int argc, char **argv)
 	snprintf(rec_path, sizeof rec_path, "%s/session.jsonl", out_dir);
 	snprintf(rep_path, sizeof rep_path, "%s/report.json", out_dir);
 
-	run_ctx ctx = {.speed = speed, .scn = scn, .wall0 = cli_now()};
+	run_ctx ctx = {.speed = speed, .scn = scn, .wall0 = cli_now(), .next_vars = 5.0, .next_waves = 1.0};
 	report_timeline_init(&ctx.timeline);
 	record_header hdr = {.scn = scn, .trainee = who, .input = input};
 	if (record_create(rec_path, force, &hdr, &ctx.record) != SCRUB_OK) {
@@ -274,6 +280,7 @@ int scrub_cmd_run(int argc, char **argv)
 	}
 	sim_run_opts ro = {.session = {.on_event = on_event, .user = &ctx}, .on_step = on_step, .step_user = &ctx};
 	sim_session *s = NULL;
+	record_vars(ctx.record, 0, scn, NULL);
 	scrub_result r = sim_run(scn, acts, nacts, &ro, &s);
 	if (r == SCRUB_OK)
 		record_vars(ctx.record, sim_session_time(s), scn, sim_session_vars(s));
