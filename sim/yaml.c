@@ -111,6 +111,48 @@ static void unsupported(builder *b, const struct fy_mark *m, const char *what)
 	b->failed = true;
 }
 
+/* Checks what libfyaml is not asked to judge: valid UTF-8 text (an editor saving Latin-1 is a
+ * common mistake), and no directives (%YAML, %TAG), which scenario files never need and which
+ * made libfyaml 0.7.12 loop forever on some malformed input (found by fuzzing). */
+static bool precheck(const char *src, size_t len, scrub_diags *diags)
+{
+	int line = 1, col = 1;
+	size_t i = 0;
+	while (i < len) {
+		unsigned char c = (unsigned char)src[i];
+		if (col == 1 && c == '%') {
+			scrub_diag_add(diags, SCRUB_SEV_ERROR, SCRUB_DIAG_UNSUPPORTED, line, col, 1,
+			               "YAML directives (lines starting with '%%') are not supported in scenario files");
+			return false;
+		}
+		size_t n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+		bool ok = n > 0 && i + n <= len && !(n == 2 && c < 0xC2);
+		for (size_t k = 1; ok && k < n; k++)
+			ok = ((unsigned char)src[i + k] & 0xC0) == 0x80;
+		if (ok && n == 3) {
+			unsigned cp = ((c & 0x0Fu) << 12) | (((unsigned char)src[i + 1] & 0x3Fu) << 6);
+			ok = cp >= 0x800 && !(cp >= 0xD800 && cp <= 0xDFFF);
+		}
+		if (ok && n == 4) {
+			unsigned cp = ((c & 0x07u) << 18) | (((unsigned char)src[i + 1] & 0x3Fu) << 12);
+			ok = cp >= 0x10000 && cp <= 0x10FFFF;
+		}
+		if (!ok) {
+			scrub_diag_add(diags, SCRUB_SEV_ERROR, SCRUB_DIAG_YAML_SYNTAX, line, col, 1,
+			               "this is not UTF-8 text (byte 0x%02x); save the file as UTF-8", c);
+			return false;
+		}
+		if (c == '\n') {
+			line++;
+			col = 1;
+		} else {
+			col++;
+		}
+		i += n;
+	}
+	return true;
+}
+
 yaml_node *yaml_parse(const char *src, size_t len, const yaml_limits *limits, scrub_arena *arena,
                       scrub_diags *diags)
 {
@@ -136,6 +178,9 @@ yaml_node *yaml_parse(const char *src, size_t len, const yaml_limits *limits, sc
 		               "the file contains a NUL byte; expected a UTF-8 text file");
 		return NULL;
 	}
+
+	if (!precheck(src, len, diags))
+		return NULL;
 
 	struct fy_diag_cfg dcfg;
 	fy_diag_cfg_default(&dcfg);
