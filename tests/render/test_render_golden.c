@@ -1,0 +1,203 @@
+/* Golden-image tests: fixed snapshots rendered offscreen on lavapipe with validation on, compared with committed PNGs.
+ *
+ * usage: test_render_golden GOLDEN_DIR OUT_DIR
+ * A pixel differs when one channel differs by more than PIXEL_THRESHOLD; a case fails when more than
+ * MAX_DIFF_FRACTION of its pixels differ. On failure OUT_DIR/<case>.actual.png and <case>.diff.png are written.
+ * SCRUB_UPDATE_GOLDEN=1 writes the rendered images as the new goldens instead (see docs/rendering.md). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "scrub_render.h"
+#include "scrub_render_demo.h"
+
+#define W 320
+#define H 240
+#define PIXEL_THRESHOLD 40
+#define MAX_DIFF_FRACTION 0.01
+
+static const char *golden_dir, *out_dir;
+static bool update;
+
+/* Counts differing pixels; writes a diff image (differing pixels red over a dimmed copy) when diff != NULL. */
+static uint32_t compare(const uint8_t *a, const uint8_t *b, uint32_t n, uint8_t *diff)
+{
+	uint32_t bad = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		int worst = 0;
+		for (int c = 0; c < 3; c++) {
+			int d = abs((int)a[4 * i + c] - (int)b[4 * i + c]);
+			worst = d > worst ? d : worst;
+		}
+		bool differs = worst > PIXEL_THRESHOLD;
+		bad += differs;
+		if (diff) {
+			uint8_t g = (uint8_t)((a[4 * i] + a[4 * i + 1] + a[4 * i + 2]) / 12);
+			diff[4 * i] = differs ? 255 : g;
+			diff[4 * i + 1] = differs ? 0 : g;
+			diff[4 * i + 2] = differs ? 0 : g;
+			diff[4 * i + 3] = 255;
+		}
+	}
+	return bad;
+}
+
+/* Returns true when the image matches its golden (or the golden was updated). */
+static bool check_golden(const char *name, const uint8_t *rgba)
+{
+	char gpath[1024], apath[1024], dpath[1024];
+	snprintf(gpath, sizeof(gpath), "%s/%s.png", golden_dir, name);
+	snprintf(apath, sizeof(apath), "%s/%s.actual.png", out_dir, name);
+	snprintf(dpath, sizeof(dpath), "%s/%s.diff.png", out_dir, name);
+	if (update) {
+		bool ok = scrub_image_write_png(gpath, W, H, rgba) == SCRUB_OK;
+		fprintf(stderr, "%s: golden updated: %s\n", name, gpath);
+		return ok;
+	}
+	uint32_t gw = 0, gh = 0;
+	uint8_t *golden = NULL;
+	if (scrub_image_read_png(gpath, &gw, &gh, &golden) != SCRUB_OK || gw != W || gh != H) {
+		fprintf(stderr, "%s: golden %s missing or not %dx%d (SCRUB_UPDATE_GOLDEN=1 writes it)\n", name, gpath, W, H);
+		scrub_image_write_png(apath, W, H, rgba);
+		free(golden);
+		return false;
+	}
+	uint8_t *diff = malloc((size_t)W * H * 4);
+	uint32_t bad = compare(rgba, golden, W * H, diff);
+	double frac = (double)bad / (double)(W * H);
+	bool ok = frac <= MAX_DIFF_FRACTION;
+	fprintf(stderr, "%s: %u of %u pixels differ by more than %d (%.3f%%, limit %.2f%%): %s\n", name, bad, W * H,
+	        PIXEL_THRESHOLD, frac * 100.0, MAX_DIFF_FRACTION * 100.0, ok ? "ok" : "FAIL");
+	if (!ok) {
+		scrub_image_write_png(apath, W, H, rgba);
+		if (diff)
+			scrub_image_write_png(dpath, W, H, diff);
+		fprintf(stderr, "%s: wrote %s and %s\n", name, apath, dpath);
+	}
+	free(diff);
+	free(golden);
+	return ok;
+}
+
+static bool render(scrub_renderer *r, scrub_render_offscreen *off, scrub_render_demo *demo,
+                   const scrub_render_demo_params *p, uint8_t *out)
+{
+	scrub_render_demo_update(demo, p);
+	return scrub_render_offscreen_draw(r, off, &demo->snapshot) == SCRUB_OK &&
+	       scrub_render_offscreen_read(r, off, 0, out) == SCRUB_OK;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 3) {
+		fprintf(stderr, "usage: %s GOLDEN_DIR OUT_DIR\n", argv[0]);
+		return 2;
+	}
+	golden_dir = argv[1];
+	out_dir = argv[2];
+	const char *u = getenv("SCRUB_UPDATE_GOLDEN");
+	update = u && strcmp(u, "1") == 0;
+
+	scrub_render_desc desc = {.validation = true, .samples = getenv("SAMPLES") ? (uint32_t)atoi(getenv("SAMPLES")) : 4};
+	scrub_renderer *r = NULL;
+	scrub_render_offscreen *off = NULL, *stereo = NULL;
+	scrub_render_demo demo;
+	CHECK(scrub_render_demo_init(&demo, 40) == SCRUB_OK);
+	CHECK(scrub_renderer_create(&desc, &r) == SCRUB_OK);
+	if (!r)
+		return CHECK_DONE();
+	fprintf(stderr, "device: %s, MSAA %ux\n", scrub_renderer_device_name(r), scrub_renderer_samples(r));
+	CHECK(strstr(scrub_renderer_device_name(r), "llvmpipe") != NULL); /* goldens are lavapipe images */
+	CHECK(scrub_render_offscreen_create(r, W, H, 1, &off) == SCRUB_OK);
+	uint8_t *img = calloc((size_t)W * H * 4, 1), *img2 = calloc((size_t)W * H * 4, 1);
+	CHECK(img && img2 && off);
+	if (!img || !img2 || !off)
+		return CHECK_DONE();
+
+	/* 1: the operating room: tissue with an incision, instruments, monitor and HUD */
+	scrub_render_demo_params scene = {.time = 12.5f, .incision_open = 1.f, .aspect = (float)W / H, .overlay = true};
+	CHECK(render(r, off, &demo, &scene, img));
+	CHECK(check_golden("scene", img));
+
+	/* the comparison must catch a real change: blank the monitor panel of the rendered image */
+	if (!update) {
+		memcpy(img2, img, (size_t)W * H * 4);
+		for (uint32_t y = 8; y < 110; y++)
+			for (uint32_t x = 185; x < 315; x++)
+				memset(&img2[4 * (y * W + x)], 0, 3);
+		CHECK((double)compare(img, img2, W * H, NULL) / (W * H) > MAX_DIFF_FRACTION);
+	}
+
+	/* 2: close-up of the incised tissue: cut faces show skin, fat and muscle */
+	scrub_render_demo_params cut = {.time = 0.f, .incision_open = 1.f, .aspect = (float)W / H, .close_up = true};
+	CHECK(render(r, off, &demo, &cut, img));
+	CHECK(check_golden("incision", img));
+	/* intact skin differs from the incised tissue where the wound is */
+	scrub_render_demo_params intact = cut;
+	intact.incision_open = 0.f;
+	CHECK(render(r, off, &demo, &intact, img2));
+	CHECK((double)compare(img, img2, W * H, NULL) / (W * H) > 0.02);
+
+	/* 3: the end-of-scenario results panel over the scene */
+	scrub_render_demo_params res = scene;
+	res.results = true;
+	res.incision_open = 0.5f;
+	CHECK(render(r, off, &demo, &res, img));
+	CHECK(check_golden("results", img));
+
+	/* 4: stereo through multiview: one pass into a 2-layer target. Both eyes are given the mono camera, so each
+	 * layer must equal the mono image; then the right eye moves and its layer must change. */
+	CHECK(scrub_render_offscreen_create(r, W, H, 2, &stereo) == SCRUB_OK);
+	if (stereo) {
+		scrub_render_demo_update(&demo, &scene);
+		uint8_t *mono = malloc((size_t)W * H * 4);
+		CHECK(scrub_render_offscreen_draw(r, off, &demo.snapshot) == SCRUB_OK);
+		CHECK(scrub_render_offscreen_read(r, off, 0, mono) == SCRUB_OK);
+		scrub_render_snapshot snap = demo.snapshot;
+		snap.camera.view_count = 2;
+		snap.camera.views[1] = snap.camera.views[0];
+		CHECK(scrub_render_offscreen_draw(r, stereo, &snap) == SCRUB_OK);
+		CHECK(scrub_render_offscreen_read(r, stereo, 0, img) == SCRUB_OK);
+		CHECK(scrub_render_offscreen_read(r, stereo, 1, img2) == SCRUB_OK);
+		CHECK(compare(img, mono, W * H, NULL) == 0);
+		CHECK(compare(img2, mono, W * H, NULL) == 0);
+		if (getenv("DBG")) { scrub_image_write_png("/tmp/l0.png", W, H, img); scrub_image_write_png("/tmp/l1.png", W, H, img2); scrub_image_write_png("/tmp/mono.png", W, H, mono); }
+		float eye[3] = {snap.camera.views[0].eye_pos[0] + 0.064f, snap.camera.views[0].eye_pos[1],
+		                snap.camera.views[0].eye_pos[2]};
+		float at[3] = {0.164f, 0.92f, 0.f}, up[3] = {0, 1, 0};
+		scrub_render_look_at(eye, at, up, snap.camera.views[1].view);
+		memcpy(snap.camera.views[1].eye_pos, eye, sizeof(eye));
+		CHECK(scrub_render_offscreen_draw(r, stereo, &snap) == SCRUB_OK);
+		CHECK(scrub_render_offscreen_read(r, stereo, 0, img) == SCRUB_OK);
+		CHECK(scrub_render_offscreen_read(r, stereo, 1, img2) == SCRUB_OK);
+		CHECK(compare(img, mono, W * H, NULL) == 0);
+		if (getenv("DBG")) { scrub_image_write_png("/tmp/m0.png", W, H, img); scrub_image_write_png("/tmp/m1.png", W, H, img2); }
+		CHECK((double)compare(img2, mono, W * H, NULL) / (W * H) > 0.02);
+		/* a stereo camera on a mono target is refused */
+		CHECK(scrub_render_offscreen_draw(r, off, &snap) == SCRUB_ERR_INVALID);
+		free(mono);
+	}
+
+	/* bad snapshots are refused before anything is recorded */
+	scrub_render_snapshot bad = demo.snapshot;
+	bad.camera.view_count = 1;
+	scrub_render_tissue bad_tissue = *bad.tissue;
+	bad_tissue.index_count = 3;
+	const uint32_t three[3] = {0, 1, bad_tissue.vertex_count};
+	bad_tissue.indices = three;
+	bad.tissue = &bad_tissue;
+	CHECK(scrub_render_offscreen_draw(r, off, &bad) == SCRUB_ERR_INVALID);
+
+	uint32_t msgs = scrub_renderer_validation_messages(r);
+	fprintf(stderr, "validation messages: %u\n", msgs);
+	CHECK(msgs == 0);
+	scrub_render_offscreen_destroy(&stereo);
+	scrub_render_offscreen_destroy(&off);
+	scrub_renderer_destroy(&r);
+	CHECK(r == NULL);
+	scrub_render_demo_fini(&demo);
+	free(img);
+	free(img2);
+	return CHECK_DONE();
+}
