@@ -12,7 +12,7 @@ layout(set = 0, binding = 0) uniform Frame {
 layout(push_constant) uniform Push {
 	mat4 model;
 	vec4 color;
-	vec4 material;     // x: kind (0 matte, 1 metal, 2 emissive), y: roughness
+	vec4 material;     // x: kind (0 matte, 1 metal, 2 emissive), y: roughness, z: first view index
 } pc;
 
 vec3 encode_output(vec3 c)

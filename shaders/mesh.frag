@@ -18,7 +18,7 @@ void main()
 	vec3 n = normalize(v_normal);
 	if (!gl_FrontFacing)
 		n = -n;
-	vec3 v = normalize(frame.eye_pos[gl_ViewIndex].xyz - v_world);
+	vec3 v = normalize(frame.eye_pos[gl_ViewIndex + int(pc.material.z)].xyz - v_world);
 	vec3 l = frame.light_dir.xyz;
 	vec3 h = normalize(l + v);
 	float ndl = dot(n, l);
@@ -27,13 +27,13 @@ void main()
 	vec3 c;
 #ifdef TISSUE
 	// skin, fat, muscle: base colour, subsurface tint, wetness
-	const vec3 base[3] = vec3[3](vec3(0.72, 0.42, 0.33), vec3(0.90, 0.72, 0.28), vec3(0.50, 0.06, 0.05));
+	const vec3 base[3] = vec3[3](vec3(0.62, 0.36, 0.28), vec3(0.92, 0.74, 0.25), vec3(0.45, 0.05, 0.05));
 	const vec3 sss[3] = vec3[3](vec3(0.55, 0.12, 0.06), vec3(0.45, 0.30, 0.05), vec3(0.35, 0.02, 0.02));
 	const float wet[3] = float[3](0.25, 0.45, 0.65);
 	uint layer = min(v_layer, 2u);
 	vec3 albedo = base[layer];
 	if (layer == 0u) // faint procedural mottling of the skin
-		albedo *= 0.93 + 0.07 * sin(v_uv.x * 90.0) * sin(v_uv.y * 70.0);
+		albedo *= 0.97 + 0.03 * sin(v_uv.x * 53.0 + 2.0 * sin(v_uv.y * 31.0)) * sin(v_uv.y * 41.0);
 	float wrap = max((ndl + 0.5) / 1.5, 0.0);                 // wrap lighting: light bleeds past the terminator
 	vec3 diffuse = albedo * (ambient(n) + lc * wrap);
 	vec3 scatter = sss[layer] * lc * (1.0 - max(ndl, 0.0)) * 0.35; // cheap subsurface tint in the shadowed side

@@ -30,5 +30,5 @@ void main()
 #else
 	v_color = in_color * pc.color;
 #endif
-	gl_Position = frame.view_proj[gl_ViewIndex] * w;
+	gl_Position = frame.view_proj[gl_ViewIndex + int(pc.material.z)] * w;
 }

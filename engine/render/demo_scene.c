@@ -16,7 +16,7 @@
 #define FAT_DEPTH 0.012f
 #define CUT_XA -0.055f
 #define CUT_XB 0.055f
-#define CUT_GAP 0.008f
+#define CUT_GAP 0.012f
 #define CUT_DEPTH 0.016f
 
 scrub_result scrub_render_demo_init(scrub_render_demo *d, uint32_t grid)
@@ -29,7 +29,7 @@ scrub_result scrub_render_demo_init(scrub_render_demo *d, uint32_t grid)
 	uint32_t nz = grid / 2;
 	uint32_t walls_rows = 8;
 	d->vertex_cap = 2 * (grid + 1) * (nz + 1) + 2 * (grid + 1) * walls_rows + 64;
-	d->index_cap = 2 * grid * nz * 6 + 2 * grid * walls_rows * 6 + 128;
+	d->index_cap = 2 * grid * nz * 6 + 2 * grid * walls_rows * 6 + grid * 6 + 128;
 	d->positions = malloc((size_t)d->vertex_cap * 12);
 	d->normals = malloc((size_t)d->vertex_cap * 12);
 	d->uvs = malloc((size_t)d->vertex_cap * 8);
@@ -154,7 +154,7 @@ static void build_tissue(scrub_render_demo *d, float open)
 				float g = open * CUT_GAP * s, depth = CUT_DEPTH * sqrtf(s), top = -0.0015f * open * s;
 				for (int k = 0; k < 8; k++) {
 					float dk = fminf(levels[k], depth);
-					float z = depth > 0.f ? g * (1.f - dk / depth) : 0.f;
+					float z = depth > 0.f ? g * (1.f - 0.65f * dk / depth) : 0.f;
 					tv(&b, x, top - dk, (float)h * z, level_layer[k]);
 				}
 			}
@@ -168,6 +168,12 @@ static void build_tissue(scrub_render_demo *d, float open)
 						else
 							tq(&b, p00, p01, p11, p10);
 					}
+		}
+		/* the floor of the wound, in muscle, between the bottom rows of the two walls */
+		uint32_t cols = i1 - i0 + 1, left = b.nv - 2 * cols * 8, right = b.nv - cols * 8;
+		for (uint32_t c = 0; c + 1 < cols; c++) {
+			uint32_t l0 = left + c * 8 + 7, l1 = l0 + 8, r0 = right + c * 8 + 7, r1 = r0 + 8;
+			tq(&b, l0, l1, r1, r0);
 		}
 	}
 	smooth_normals(d, 0, b.ni);
@@ -270,17 +276,17 @@ void scrub_render_demo_update(scrub_render_demo *d, const scrub_render_demo_para
 	s->instances = d->instances;
 	instance(d, SCRUB_MESH_ROOM, 0, 0, 0, 0, SCRUB_MATERIAL_MATTE, 1, 1, 1);
 	instance(d, SCRUB_MESH_TABLE, 0, 0, 0, 0, SCRUB_MATERIAL_MATTE, 1, 1, 1);
-	instance(d, SCRUB_MESH_TRAY, 0.32f, 0, 0.05f, 0, SCRUB_MATERIAL_METAL, 1, 1, 1);
-	instance(d, SCRUB_MESH_SCALPEL, 0.30f, 1.006f, -0.06f, 0.1f, SCRUB_MATERIAL_METAL, 1, 1, 1);
-	instance(d, SCRUB_MESH_FORCEPS, 0.22f, 1.006f, 0.02f, -0.15f, SCRUB_MATERIAL_METAL, 1, 1, 1);
+	instance(d, SCRUB_MESH_TRAY, 0.30f, -0.06f, 0.28f, 0, SCRUB_MATERIAL_METAL, 1, 1, 1);
+	instance(d, SCRUB_MESH_SCALPEL, 0.30f, 0.946f, 0.20f, 0.1f, SCRUB_MATERIAL_METAL, 1, 1, 1);
+	instance(d, SCRUB_MESH_FORCEPS, 0.20f, 0.946f, 0.30f, -0.15f, SCRUB_MATERIAL_METAL, 1, 1, 1);
 	/* the needle driver in the trainee's hand, over the wound */
-	instance(d, SCRUB_MESH_NEEDLE_DRIVER, 0.045f, 0.94f + 0.01f * sinf(p->time * 2.f), 0.02f, 0.6f,
+	instance(d, SCRUB_MESH_NEEDLE_DRIVER, 0.05f, 0.945f + 0.01f * sinf(p->time * 2.f), 0.03f, 2.5f,
 	         SCRUB_MATERIAL_METAL, 1, 1, 1);
 	instance(d, SCRUB_MESH_CRASH_CART, -1.4f, 0, -1.2f, 0.5f, SCRUB_MATERIAL_MATTE, 1, 1, 1);
 	instance(d, SCRUB_MESH_DEFIBRILLATOR, -1.4f, 1.04f, -1.2f, 0.5f, SCRUB_MATERIAL_MATTE, 1, 1, 1);
 
-	const float eye_far[3] = {0.10f, 1.28f, 0.48f}, at_far[3] = {0.10f, 0.92f, 0.0f};
-	const float eye_near[3] = {0.0f, 1.10f, 0.16f}, at_near[3] = {0.0f, 0.92f, 0.0f};
+	const float eye_far[3] = {-0.12f, 1.32f, 0.62f}, at_far[3] = {0.12f, 0.90f, 0.06f};
+	const float eye_near[3] = {0.0f, 1.08f, 0.11f}, at_near[3] = {0.0f, 0.92f, 0.0f};
 	scrub_render_camera_look(&s->camera, p->close_up ? eye_near : eye_far, p->close_up ? at_near : at_far,
 	                         p->close_up ? 0.6f : 0.9f, p->aspect);
 	s->clear_color[0] = 0.05f, s->clear_color[1] = 0.05f, s->clear_color[2] = 0.06f, s->clear_color[3] = 1.f;

@@ -54,6 +54,7 @@ typedef struct frame {
 	buffer ubo;
 	buffer stream;   /* tissue vertices and indices, overlay vertices: rewritten every frame */
 	VkDescriptorSet set;
+	VkImageView target_layers[2]; /* single-layer views of a stereo target (per-view passes) */
 } frame;
 
 typedef struct variant {
@@ -115,6 +116,8 @@ struct scrub_renderer {
 	ui_builder ui;
 
 	image msaa, depth;
+	VkImageView msaa_layers[2], depth_layers[2]; /* single-layer views for per-view passes */
+	bool multiview;                               /* stereo in one pass; false: one pass per view */
 	uint32_t att_w, att_h, att_layers;
 	VkFormat att_format;
 };
@@ -410,6 +413,27 @@ static scrub_result image_create(scrub_renderer *r, uint32_t w, uint32_t h, uint
 	};
 	VK_CHECK(vkCreateImageView(r->device, &vci, NULL, &out->view));
 	return SCRUB_OK;
+}
+
+static scrub_result layer_view(scrub_renderer *r, VkImage img, VkFormat format, VkImageAspectFlags aspect,
+                               uint32_t layer, VkImageView *out)
+{
+	VkImageViewCreateInfo vci = {
+		.sType = VK_STRUCTURE_TYPE_IMAGE_VIEW_CREATE_INFO,
+		.image = img,
+		.viewType = VK_IMAGE_VIEW_TYPE_2D,
+		.format = format,
+		.subresourceRange = {aspect, 0, 1, layer, 1},
+	};
+	VK_CHECK(vkCreateImageView(r->device, &vci, NULL, out));
+	return SCRUB_OK;
+}
+
+static void destroy_view(scrub_renderer *r, VkImageView *v)
+{
+	if (*v)
+		vkDestroyImageView(r->device, *v, NULL);
+	*v = VK_NULL_HANDLE;
 }
 
 static void image_destroy(scrub_renderer *r, image *im)
@@ -845,7 +869,18 @@ static scrub_result renderer_init(scrub_renderer *r, const scrub_render_desc *de
 		if (fp.optimalTilingFeatures & VK_FORMAT_FEATURE_DEPTH_STENCIL_ATTACHMENT_BIT)
 			r->depth_format = depths[i];
 	}
-	LOG_I("device %s, MSAA %ux, %u frames in flight", r->device_name, r->samples, r->frame_count);
+	/* lavapipe (Mesa 22.3) mixes the depth of the two views of a multiview pass (the right eye's depth test sees
+	 * the left eye's depth; tests/render shows it): there, stereo is drawn as one pass per view.
+	 * SCRUB_VK_MULTIVIEW=0/1 overrides. */
+	VkPhysicalDeviceVulkan12Properties p12 = {.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_PROPERTIES};
+	VkPhysicalDeviceProperties2 p2 = {.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2, .pNext = &p12};
+	vkGetPhysicalDeviceProperties2(r->phys, &p2);
+	r->multiview = p12.driverID != VK_DRIVER_ID_MESA_LLVMPIPE;
+	const char *mv = getenv("SCRUB_VK_MULTIVIEW");
+	if (mv && *mv)
+		r->multiview = strcmp(mv, "0") != 0;
+	LOG_I("device %s, MSAA %ux, %u frames in flight, stereo %s", r->device_name, r->samples, r->frame_count,
+	      r->multiview ? "multiview" : "one pass per view");
 
 	VkCommandPoolCreateInfo cpi = {
 		.sType = VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO,
@@ -902,6 +937,10 @@ scrub_result scrub_renderer_create(const scrub_render_desc *desc, scrub_renderer
 
 static void destroy_attachments(scrub_renderer *r)
 {
+	for (int i = 0; i < 2; i++) {
+		destroy_view(r, &r->msaa_layers[i]);
+		destroy_view(r, &r->depth_layers[i]);
+	}
 	image_destroy(r, &r->msaa);
 	image_destroy(r, &r->depth);
 	r->att_w = r->att_h = r->att_layers = 0;
@@ -919,6 +958,8 @@ void scrub_renderer_destroy(scrub_renderer **renderer)
 			frame *f = &r->frames[i];
 			buffer_destroy(r, &f->ubo);
 			buffer_destroy(r, &f->stream);
+			destroy_view(r, &f->target_layers[0]);
+			destroy_view(r, &f->target_layers[1]);
 			if (f->fence)
 				vkDestroyFence(r->device, f->fence, NULL);
 		}
@@ -989,13 +1030,19 @@ static scrub_result ensure_attachments(scrub_renderer *r, uint32_t w, uint32_t h
 	scrub_result res = SCRUB_OK;
 	if (r->samples > 1)
 		res = image_create(r, w, h, layers, format, r->samples,
-		                   VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSIENT_ATTACHMENT_BIT,
+		                   VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT |
+		                           (layers > 1 ? VK_IMAGE_USAGE_TRANSFER_SRC_BIT : VK_IMAGE_USAGE_TRANSIENT_ATTACHMENT_BIT),
 		                   VK_IMAGE_ASPECT_COLOR_BIT, &r->msaa);
 	if (res == SCRUB_OK)
 		res = image_create(r, w, h, layers, r->depth_format, r->samples,
-		                   VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT |
-		                           (layers > 1 ? VK_IMAGE_USAGE_TRANSFER_DST_BIT : VK_IMAGE_USAGE_TRANSIENT_ATTACHMENT_BIT),
+		                   VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSIENT_ATTACHMENT_BIT,
 		                   VK_IMAGE_ASPECT_DEPTH_BIT, &r->depth);
+	for (uint32_t l = 0; l < layers && layers > 1 && res == SCRUB_OK; l++) {
+		if (r->samples > 1)
+			res = layer_view(r, r->msaa.img, format, VK_IMAGE_ASPECT_COLOR_BIT, l, &r->msaa_layers[l]);
+		if (res == SCRUB_OK)
+			res = layer_view(r, r->depth.img, r->depth_format, VK_IMAGE_ASPECT_DEPTH_BIT, l, &r->depth_layers[l]);
+	}
 	if (res != SCRUB_OK) {
 		destroy_attachments(r);
 		return res;
@@ -1078,10 +1125,19 @@ scrub_result scrub_renderer_vk_draw(scrub_renderer *r, const scrub_render_vk_tar
 		VK_CHECK(vkResetFences(r->device, 1, &f->fence));
 		f->submitted = false;
 	}
+	destroy_view(r, &f->target_layers[0]);
+	destroy_view(r, &f->target_layers[1]);
+	bool per_view = t->layers > 1 && !r->multiview;
+	uint32_t passes = per_view ? t->layers : 1;
+	VkImageView tviews[2] = {t->view, VK_NULL_HANDLE};
 	res = ensure_attachments(r, t->width, t->height, t->layers, t->format);
+	for (uint32_t l = 0; per_view && l < t->layers && res == SCRUB_OK; l++) {
+		res = layer_view(r, t->image, t->format, VK_IMAGE_ASPECT_COLOR_BIT, l, &f->target_layers[l]);
+		tviews[l] = f->target_layers[l];
+	}
 	variant *var = NULL;
 	if (res == SCRUB_OK)
-		res = get_variant(r, t->format, t->layers == 2 ? 0x3u : 0u, &var);
+		res = get_variant(r, t->format, t->layers == 2 && !per_view ? 0x3u : 0u, &var);
 	if (res != SCRUB_OK)
 		return res;
 
@@ -1129,126 +1185,132 @@ scrub_result scrub_renderer_vk_draw(scrub_renderer *r, const scrub_render_vk_tar
 	};
 	VK_CHECK(vkResetCommandBuffer(cmd, 0));
 	VK_CHECK(vkBeginCommandBuffer(cmd, &bi));
+	/* lavapipe also resolves a single-layer view of layer 1 into layer 0: per-view passes with MSAA resolve
+	 * with vkCmdResolveImage after the passes (the target then needs TRANSFER_DST usage) */
+	bool manual_resolve = per_view && r->samples > 1;
+	VkImageLayout work_layout = manual_resolve ? VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL : VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL;
 	barrier(cmd, t->image, VK_IMAGE_ASPECT_COLOR_BIT, t->layers, VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT, 0,
-	        VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT, VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT, t->old_layout,
-	        VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL);
+	        manual_resolve ? VK_PIPELINE_STAGE_2_RESOLVE_BIT : VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT,
+	        manual_resolve ? VK_ACCESS_2_TRANSFER_WRITE_BIT : VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT, t->old_layout,
+	        work_layout);
 	if (r->samples > 1)
-		barrier(cmd, r->msaa.img, VK_IMAGE_ASPECT_COLOR_BIT, t->layers, VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT,
+		barrier(cmd, r->msaa.img, VK_IMAGE_ASPECT_COLOR_BIT, t->layers,
+		        VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT | VK_PIPELINE_STAGE_2_RESOLVE_BIT,
 		        VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT, VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT,
 		        VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT, VK_IMAGE_LAYOUT_UNDEFINED,
 		        VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL);
-	if (t->layers > 1) {
-		/* lavapipe (Mesa 22.3) clears only the first view of a multiview depth attachment with loadOp CLEAR:
-		 * clear every layer with a transfer command instead and load it */
-		barrier(cmd, r->depth.img, VK_IMAGE_ASPECT_DEPTH_BIT, t->layers,
-		        VK_PIPELINE_STAGE_2_EARLY_FRAGMENT_TESTS_BIT | VK_PIPELINE_STAGE_2_LATE_FRAGMENT_TESTS_BIT,
-		        VK_ACCESS_2_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT, VK_PIPELINE_STAGE_2_CLEAR_BIT,
-		        VK_ACCESS_2_TRANSFER_WRITE_BIT, VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL);
-		VkClearDepthStencilValue dv = {1.f, 0};
-		VkImageSubresourceRange range = {VK_IMAGE_ASPECT_DEPTH_BIT, 0, 1, 0, t->layers};
-		vkCmdClearDepthStencilImage(cmd, r->depth.img, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, &dv, 1, &range);
-		barrier(cmd, r->depth.img, VK_IMAGE_ASPECT_DEPTH_BIT, t->layers, VK_PIPELINE_STAGE_2_CLEAR_BIT,
-		        VK_ACCESS_2_TRANSFER_WRITE_BIT,
-		        VK_PIPELINE_STAGE_2_EARLY_FRAGMENT_TESTS_BIT | VK_PIPELINE_STAGE_2_LATE_FRAGMENT_TESTS_BIT,
-		        VK_ACCESS_2_DEPTH_STENCIL_ATTACHMENT_READ_BIT | VK_ACCESS_2_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT,
-		        VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, VK_IMAGE_LAYOUT_DEPTH_ATTACHMENT_OPTIMAL);
-	} else {
-		barrier(cmd, r->depth.img, VK_IMAGE_ASPECT_DEPTH_BIT, t->layers,
-		        VK_PIPELINE_STAGE_2_EARLY_FRAGMENT_TESTS_BIT | VK_PIPELINE_STAGE_2_LATE_FRAGMENT_TESTS_BIT,
-		        VK_ACCESS_2_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT,
-		        VK_PIPELINE_STAGE_2_EARLY_FRAGMENT_TESTS_BIT | VK_PIPELINE_STAGE_2_LATE_FRAGMENT_TESTS_BIT,
-		        VK_ACCESS_2_DEPTH_STENCIL_ATTACHMENT_READ_BIT | VK_ACCESS_2_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT,
-		        VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_DEPTH_ATTACHMENT_OPTIMAL);
-	}
+	barrier(cmd, r->depth.img, VK_IMAGE_ASPECT_DEPTH_BIT, t->layers,
+	        VK_PIPELINE_STAGE_2_EARLY_FRAGMENT_TESTS_BIT | VK_PIPELINE_STAGE_2_LATE_FRAGMENT_TESTS_BIT,
+	        VK_ACCESS_2_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT,
+	        VK_PIPELINE_STAGE_2_EARLY_FRAGMENT_TESTS_BIT | VK_PIPELINE_STAGE_2_LATE_FRAGMENT_TESTS_BIT,
+	        VK_ACCESS_2_DEPTH_STENCIL_ATTACHMENT_READ_BIT | VK_ACCESS_2_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT,
+	        VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_DEPTH_ATTACHMENT_OPTIMAL);
 
 	VkClearValue clear = {.color = {{0, 0, 0, 1}}};
 	for (int i = 0; i < 3; i++) /* clear colour is linear; the shader path encodes, so do the same here */
 		clear.color.float32[i] = format_is_srgb(t->format) ? s->clear_color[i] : powf(s->clear_color[i], 1.f / 2.2f);
-	VkRenderingAttachmentInfo color = {
-		.sType = VK_STRUCTURE_TYPE_RENDERING_ATTACHMENT_INFO,
-		.imageView = r->samples > 1 ? r->msaa.view : t->view,
-		.imageLayout = VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL,
-		.resolveMode = r->samples > 1 ? VK_RESOLVE_MODE_AVERAGE_BIT : VK_RESOLVE_MODE_NONE,
-		.resolveImageView = r->samples > 1 ? t->view : VK_NULL_HANDLE,
-		.resolveImageLayout = VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL,
-		.loadOp = VK_ATTACHMENT_LOAD_OP_CLEAR,
-		.storeOp = r->samples > 1 ? VK_ATTACHMENT_STORE_OP_DONT_CARE : VK_ATTACHMENT_STORE_OP_STORE,
-		.clearValue = clear,
-	};
-	VkRenderingAttachmentInfo depth = {
-		.sType = VK_STRUCTURE_TYPE_RENDERING_ATTACHMENT_INFO,
-		.imageView = r->depth.view,
-		.imageLayout = VK_IMAGE_LAYOUT_DEPTH_ATTACHMENT_OPTIMAL,
-		.loadOp = t->layers > 1 ? VK_ATTACHMENT_LOAD_OP_LOAD : VK_ATTACHMENT_LOAD_OP_CLEAR,
-		.storeOp = VK_ATTACHMENT_STORE_OP_DONT_CARE,
-		.clearValue = {.depthStencil = {1.f, 0}},
-	};
-	VkRenderingInfo ri = {
-		.sType = VK_STRUCTURE_TYPE_RENDERING_INFO,
-		.renderArea = {{0, 0}, {t->width, t->height}},
-		.layerCount = 1,
-		.viewMask = var->view_mask,
-		.colorAttachmentCount = 1,
-		.pColorAttachments = &color,
-		.pDepthAttachment = &depth,
-	};
-	vkCmdBeginRendering(cmd, &ri);
-	VkViewport vp = {0, 0, (float)t->width, (float)t->height, 0.f, 1.f};
-	VkRect2D sc = {{0, 0}, {t->width, t->height}};
-	vkCmdSetViewport(cmd, 0, 1, &vp);
-	vkCmdSetScissor(cmd, 0, 1, &sc);
-	vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, r->layout, 0, 1, &f->set, 0, NULL);
+	for (uint32_t pass = 0; pass < passes; pass++) {
+		VkRenderingAttachmentInfo color = {
+			.sType = VK_STRUCTURE_TYPE_RENDERING_ATTACHMENT_INFO,
+			.imageView = r->samples > 1 ? (per_view ? r->msaa_layers[pass] : r->msaa.view) : tviews[pass],
+			.imageLayout = VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL,
+			.resolveMode = r->samples > 1 && !manual_resolve ? VK_RESOLVE_MODE_AVERAGE_BIT : VK_RESOLVE_MODE_NONE,
+			.resolveImageView = r->samples > 1 && !manual_resolve ? tviews[pass] : VK_NULL_HANDLE,
+			.resolveImageLayout = VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL,
+			.loadOp = VK_ATTACHMENT_LOAD_OP_CLEAR,
+			.storeOp = r->samples > 1 && !manual_resolve ? VK_ATTACHMENT_STORE_OP_DONT_CARE : VK_ATTACHMENT_STORE_OP_STORE,
+			.clearValue = clear,
+		};
+		VkRenderingAttachmentInfo depth = {
+			.sType = VK_STRUCTURE_TYPE_RENDERING_ATTACHMENT_INFO,
+			.imageView = per_view ? r->depth_layers[pass] : r->depth.view,
+			.imageLayout = VK_IMAGE_LAYOUT_DEPTH_ATTACHMENT_OPTIMAL,
+			.loadOp = VK_ATTACHMENT_LOAD_OP_CLEAR,
+			.storeOp = VK_ATTACHMENT_STORE_OP_DONT_CARE,
+			.clearValue = {.depthStencil = {1.f, 0}},
+		};
+		VkRenderingInfo ri = {
+			.sType = VK_STRUCTURE_TYPE_RENDERING_INFO,
+			.renderArea = {{0, 0}, {t->width, t->height}},
+			.layerCount = 1,
+			.viewMask = var->view_mask,
+			.colorAttachmentCount = 1,
+			.pColorAttachments = &color,
+			.pDepthAttachment = &depth,
+		};
+		vkCmdBeginRendering(cmd, &ri);
+		VkViewport vp = {0, 0, (float)t->width, (float)t->height, 0.f, 1.f};
+		VkRect2D sc = {{0, 0}, {t->width, t->height}};
+		vkCmdSetViewport(cmd, 0, 1, &vp);
+		vkCmdSetScissor(cmd, 0, 1, &sc);
+		vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, r->layout, 0, 1, &f->set, 0, NULL);
 
-	gpu_push pc;
-	if (s->instance_count) {
-		vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, var->mesh);
-		VkDeviceSize zero = 0;
-		vkCmdBindVertexBuffers(cmd, 0, 1, &r->mesh_vb.buf, &zero);
-		vkCmdBindIndexBuffer(cmd, r->mesh_ib.buf, 0, VK_INDEX_TYPE_UINT32);
-		for (uint32_t i = 0; i < s->instance_count; i++) {
-			const scrub_render_instance *in = &s->instances[i];
-			memcpy(pc.model, in->model, sizeof(pc.model));
-			memcpy(pc.color, in->material.color, sizeof(pc.color));
-			float rough = in->material.roughness;
-			if (rough <= 0.f)
-				rough = in->material.kind == SCRUB_MATERIAL_METAL ? 0.25f : 0.6f;
-			pc.material[0] = (float)in->material.kind;
-			pc.material[1] = rough;
-			pc.material[2] = pc.material[3] = 0.f;
-			vkCmdPushConstants(cmd, r->layout, VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0,
-			                   sizeof(pc), &pc);
-			vkCmdDrawIndexed(cmd, r->meshes[in->mesh].index_count, 1, r->meshes[in->mesh].first_index,
-			                 r->meshes[in->mesh].vertex_offset, 0);
+		gpu_push pc;
+		if (s->instance_count) {
+			vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, var->mesh);
+			VkDeviceSize zero = 0;
+			vkCmdBindVertexBuffers(cmd, 0, 1, &r->mesh_vb.buf, &zero);
+			vkCmdBindIndexBuffer(cmd, r->mesh_ib.buf, 0, VK_INDEX_TYPE_UINT32);
+			for (uint32_t i = 0; i < s->instance_count; i++) {
+				const scrub_render_instance *in = &s->instances[i];
+				memcpy(pc.model, in->model, sizeof(pc.model));
+				memcpy(pc.color, in->material.color, sizeof(pc.color));
+				float rough = in->material.roughness;
+				if (rough <= 0.f)
+					rough = in->material.kind == SCRUB_MATERIAL_METAL ? 0.25f : 0.6f;
+				pc.material[0] = (float)in->material.kind;
+				pc.material[1] = rough;
+				pc.material[2] = (float)pass; /* view index base in per-view passes */
+				pc.material[3] = 0.f;
+				vkCmdPushConstants(cmd, r->layout, VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0,
+				                   sizeof(pc), &pc);
+				vkCmdDrawIndexed(cmd, r->meshes[in->mesh].index_count, 1, r->meshes[in->mesh].first_index,
+				                 r->meshes[in->mesh].vertex_offset, 0);
+			}
 		}
+		if (ts) {
+			vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, var->tissue);
+			VkBuffer bufs[4] = {f->stream.buf, f->stream.buf, f->stream.buf, f->stream.buf};
+			vkCmdBindVertexBuffers(cmd, 0, 4, bufs, off);
+			vkCmdBindIndexBuffer(cmd, f->stream.buf, off[4], VK_INDEX_TYPE_UINT32);
+			memset(&pc, 0, sizeof(pc));
+			memcpy(pc.model, ts->model, sizeof(pc.model));
+			pc.material[2] = (float)pass;
+			vkCmdPushConstants(cmd, r->layout, VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof(pc),
+			                   &pc);
+			vkCmdDrawIndexed(cmd, ts->index_count, 1, 0, 0, 0);
+		}
+		if (r->ui.count) {
+			vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, var->ui);
+			vkCmdBindVertexBuffers(cmd, 0, 1, &f->stream.buf, &off[5]);
+			vkCmdDraw(cmd, r->ui.count, 1, 0, 0);
+		}
+		vkCmdEndRendering(cmd);
 	}
-	if (ts) {
-		vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, var->tissue);
-		VkBuffer bufs[4] = {f->stream.buf, f->stream.buf, f->stream.buf, f->stream.buf};
-		vkCmdBindVertexBuffers(cmd, 0, 4, bufs, off);
-		vkCmdBindIndexBuffer(cmd, f->stream.buf, off[4], VK_INDEX_TYPE_UINT32);
-		memset(&pc, 0, sizeof(pc));
-		memcpy(pc.model, ts->model, sizeof(pc.model));
-		vkCmdPushConstants(cmd, r->layout, VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof(pc),
-		                   &pc);
-		vkCmdDrawIndexed(cmd, ts->index_count, 1, 0, 0, 0);
-	}
-	if (r->ui.count) {
-		vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, var->ui);
-		vkCmdBindVertexBuffers(cmd, 0, 1, &f->stream.buf, &off[5]);
-		vkCmdDraw(cmd, r->ui.count, 1, 0, 0);
-	}
-	vkCmdEndRendering(cmd);
 
+	if (manual_resolve) {
+		barrier(cmd, r->msaa.img, VK_IMAGE_ASPECT_COLOR_BIT, t->layers, VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT,
+		        VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT, VK_PIPELINE_STAGE_2_RESOLVE_BIT, VK_ACCESS_2_TRANSFER_READ_BIT,
+		        VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL);
+		VkImageResolve region = {
+			.srcSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, t->layers},
+			.dstSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, t->layers},
+			.extent = {t->width, t->height, 1},
+		};
+		vkCmdResolveImage(cmd, r->msaa.img, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, t->image,
+		                  VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &region);
+	}
 	VkPipelineStageFlags2 dst_stage = VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT;
 	VkAccessFlags2 dst_access = 0;
 	if (t->final_layout == VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL) {
 		dst_stage = VK_PIPELINE_STAGE_2_COPY_BIT;
 		dst_access = VK_ACCESS_2_TRANSFER_READ_BIT;
 	}
-	if (t->final_layout != VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL)
-		barrier(cmd, t->image, VK_IMAGE_ASPECT_COLOR_BIT, t->layers, VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT,
-		        VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT, dst_stage, dst_access,
-		        VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL, t->final_layout);
+	if (t->final_layout != work_layout)
+		barrier(cmd, t->image, VK_IMAGE_ASPECT_COLOR_BIT, t->layers,
+		        manual_resolve ? VK_PIPELINE_STAGE_2_RESOLVE_BIT : VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT,
+		        manual_resolve ? VK_ACCESS_2_TRANSFER_WRITE_BIT : VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT, dst_stage,
+		        dst_access, work_layout, t->final_layout);
 	VK_CHECK(vkEndCommandBuffer(cmd));
 
 	VkSemaphoreSubmitInfo wait = {
@@ -1296,7 +1358,8 @@ scrub_result scrub_render_offscreen_create(scrub_renderer *r, uint32_t width, ui
 	o->height = height;
 	o->layers = layers;
 	scrub_result res = image_create(r, width, height, layers, VK_FORMAT_R8G8B8A8_UNORM, 1,
-	                                VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT,
+	                                VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT |
+	                                        VK_IMAGE_USAGE_TRANSFER_DST_BIT,
 	                                VK_IMAGE_ASPECT_COLOR_BIT, &o->target);
 	if (res == SCRUB_OK)
 		res = buffer_create(r, (VkDeviceSize)width * height * 4, VK_BUFFER_USAGE_TRANSFER_DST_BIT,
