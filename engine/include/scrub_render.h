@@ -144,7 +144,7 @@ typedef struct scrub_render_offscreen scrub_render_offscreen;
 
 typedef struct scrub_render_desc {
 	bool validation;          /* enable VK_LAYER_KHRONOS_validation and count its messages; also SCRUB_VK_VALIDATION=1 */
-	uint32_t samples;         /* MSAA sample count: 0 = default (4), 1 = off, 2, 4, 8 */
+	uint32_t samples;         /* MSAA sample count: 0 = default (4 on GPUs, 1 on CPU devices), 1 = off, 2, 4, 8 */
 	uint32_t frames_in_flight;/* 0 = default (2) */
 	const char *device_name;  /* substring of the physical device name to pick; NULL = SCRUB_VK_DEVICE or best */
 	/* Extra instance/device extensions (a window system adds its surface extensions here). */
