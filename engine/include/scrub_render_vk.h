@@ -46,6 +46,10 @@ scrub_result scrub_renderer_create_vk(const scrub_render_desc *desc, const scrub
 scrub_result scrub_renderer_vk_draw(scrub_renderer *renderer, const scrub_render_vk_target *target,
                                     const scrub_render_snapshot *snapshot, const scrub_render_vk_sync *sync);
 
+/* Waits until the frame-in-flight slot the next draw will use is free and returns its index (0 .. count-1): a
+ * swapchain owner uses it to pick per-slot acquire semaphores that are no longer in use. */
+scrub_result scrub_renderer_vk_next_slot(scrub_renderer *renderer, uint32_t *out_slot, uint32_t *out_slot_count);
+
 VkInstance scrub_renderer_vk_instance(const scrub_renderer *renderer);
 VkPhysicalDevice scrub_renderer_vk_physical_device(const scrub_renderer *renderer);
 VkDevice scrub_renderer_vk_device(const scrub_renderer *renderer);

@@ -1018,6 +1018,19 @@ VkDevice scrub_renderer_vk_device(const scrub_renderer *r) { return r->device; }
 VkQueue scrub_renderer_vk_queue(const scrub_renderer *r) { return r->queue; }
 uint32_t scrub_renderer_vk_queue_family(const scrub_renderer *r) { return r->qfamily; }
 
+scrub_result scrub_renderer_vk_next_slot(scrub_renderer *r, uint32_t *out_slot, uint32_t *out_slot_count)
+{
+	frame *f = &r->frames[r->frame_index];
+	if (f->submitted) {
+		VK_CHECK(vkWaitForFences(r->device, 1, &f->fence, VK_TRUE, UINT64_MAX));
+		VK_CHECK(vkResetFences(r->device, 1, &f->fence));
+		f->submitted = false;
+	}
+	*out_slot = r->frame_index;
+	*out_slot_count = r->frame_count;
+	return SCRUB_OK;
+}
+
 scrub_result scrub_renderer_wait_idle(scrub_renderer *r)
 {
 	VK_CHECK(vkDeviceWaitIdle(r->device));
