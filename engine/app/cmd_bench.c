@@ -1,5 +1,6 @@
 /* scrub bench: performance figures, each ending with one JSON line. */
 #include "cli.h"
+#include "cmd_bench_render.h"
 #include "json.h"
 #include "script.h"
 #include "session.h"
@@ -14,6 +15,7 @@ static const char usage[] =
 	"\n"
 	"  scenario FILE   replay a scenario headless for its full duration and report realtime_factor\n"
 	"  tissue          step a soft-tissue block with an incision in progress (--tets N)\n"
+	"  render          render the suture scene offscreen (--width 1280 --height 720)\n"
 	"\n"
 	"Each bench prints one JSON line with its figures (medians of several runs).\n";
 
@@ -158,6 +160,7 @@ int scrub_cmd_bench(int argc, char **argv)
 	} benches[] = {
 		{"scenario", scrub_cmd_bench_scenario},
 		{"tissue", scrub_cmd_bench_tissue},
+		{"render", scrub_cmd_bench_render},
 	};
 	for (size_t i = 0; i < sizeof benches / sizeof benches[0]; i++)
 		if (strcmp(argv[1], benches[i].name) == 0)

@@ -1,0 +1,64 @@
+/* Scrub desktop mode: a GLFW window presenting the renderer's output through a Vulkan swapchain.
+ *
+ * The window owns the swapchain and a free camera; the caller owns the scene. Each frame the window loop calls the
+ * caller's frame function, which returns the snapshot to draw (it may use scrub_desktop_camera() for its camera).
+ * Input to the simulation is not mapped here yet: the loop exposes the GLFW window for that.
+ *
+ * Free camera: hold the right mouse button and move the mouse to look; W/A/S/D move, Q/E down/up, Shift faster;
+ * the mouse wheel moves forward/back. Escape closes the window. */
+#ifndef SCRUB_DESKTOP_H
+#define SCRUB_DESKTOP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "scrub_render.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct scrub_desktop scrub_desktop;
+
+typedef struct scrub_desktop_desc {
+	const char *title;       /* NULL = "Scrub" */
+	uint32_t width, height;  /* initial client size; 0 = 1280 x 720 */
+	bool no_vsync;           /* false (default): FIFO presentation, tear-free and paced by the display */
+	bool validation;         /* as scrub_render_desc.validation */
+	uint32_t samples;        /* as scrub_render_desc.samples */
+	bool hidden;             /* do not show the window (tests) */
+} scrub_desktop_desc;
+
+typedef struct scrub_desktop_frame_info {
+	uint64_t frame;          /* 0, 1, 2, ... */
+	double dt;               /* seconds since the previous frame (wall clock: this is the presentation loop) */
+	uint32_t width, height;  /* swapchain size this frame */
+} scrub_desktop_frame_info;
+
+/* Returns the snapshot to draw, or NULL to end the loop. The snapshot must stay valid until the next call. */
+typedef const scrub_render_snapshot *(*scrub_desktop_frame_fn)(void *user, scrub_desktop *desktop,
+                                                               const scrub_desktop_frame_info *info);
+
+/* SCRUB_ERR_RUNTIME when there is no display or no Vulkan device that can present to it. */
+scrub_result scrub_desktop_create(const scrub_desktop_desc *desc, scrub_desktop **out_desktop);
+void scrub_desktop_destroy(scrub_desktop **desktop);
+
+/* Runs the window loop until the window closes, the frame function returns NULL, or max_frames (0 = no limit). */
+scrub_result scrub_desktop_run(scrub_desktop *desktop, scrub_desktop_frame_fn frame, void *user, uint64_t max_frames);
+
+/* Asks for the next presented frame to be copied out and written as PNG (RGBA8) to path when it is drawn. */
+void scrub_desktop_request_screenshot(scrub_desktop *desktop, const char *path);
+
+/* The free camera: place it, and read it as a mono render camera for the current aspect. */
+void scrub_desktop_set_camera(scrub_desktop *desktop, const float eye[3], const float target[3], float fovy);
+void scrub_desktop_camera(const scrub_desktop *desktop, scrub_render_camera *out_camera);
+
+scrub_renderer *scrub_desktop_renderer(scrub_desktop *desktop);
+/* The GLFWwindow, for input mapping (cast to GLFWwindow *). */
+void *scrub_desktop_glfw_window(scrub_desktop *desktop);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

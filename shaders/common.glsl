@@ -1,0 +1,28 @@
+// Shared by the scene shaders: per-frame uniforms (std140) and push constants.
+layout(set = 0, binding = 0) uniform Frame {
+	mat4 view_proj[2];
+	vec4 eye_pos[2];
+	vec4 light_dir;    // xyz: towards the surgical lamp
+	vec4 light_color;  // rgb
+	vec4 sky;          // hemispheric ambient, upper
+	vec4 ground;       // hemispheric ambient, lower
+	vec4 params;       // x: 1 = encode sRGB in the shader, yz: target size in pixels
+} frame;
+
+layout(push_constant) uniform Push {
+	mat4 model;
+	vec4 color;
+	vec4 material;     // x: kind (0 matte, 1 metal, 2 emissive), y: roughness, z: first view index
+} pc;
+
+vec3 encode_output(vec3 c)
+{
+	if (frame.params.x > 0.5)
+		return pow(clamp(c, 0.0, 1.0), vec3(1.0 / 2.2));
+	return c;
+}
+
+vec3 ambient(vec3 n)
+{
+	return mix(frame.ground.rgb, frame.sky.rgb, n.y * 0.5 + 0.5);
+}
