@@ -5,6 +5,7 @@
 #include "log.h"
 #include "record.h"
 #include "report.h"
+#include "run_desktop.h"
 #include "script.h"
 #include "session.h"
 
@@ -19,9 +20,11 @@
 static const char usage[] =
 	"usage: scrub run [--headless] SCENARIO [options]\n"
 	"\n"
-	"Runs a scenario and scores the trainee against its checklist. Without a display (or with\n"
-	"--headless) it runs headless: the trainee's actions come from --actions FILE, or else from the\n"
-	"scenario's first passing model run (the scripted trainee).\n"
+	"Runs a scenario and scores the trainee against its checklist. With a display (DISPLAY or\n"
+	"WAYLAND_DISPLAY) it opens a window where the trainee acts with the keyboard and mouse (F1 shows\n"
+	"the keys; see docs/desktop.md). Without one, with --headless, or with --actions/--model-run it runs\n"
+	"headless: the trainee's actions come from --actions FILE, or else from the scenario's first passing\n"
+	"model run (the scripted trainee).\n"
 	"\n"
 	"options:\n"
 	"  --headless          run without a window\n"
@@ -31,7 +34,14 @@ static const char usage[] =
 	"  --trainee ID        who is being scored (default: the model run's name, or 'anonymous')\n"
 	"  --speed X           pace the simulation at X times real time (default: as fast as possible)\n"
 	"  --force             replace a session record already in --out\n"
-	"  --quiet             print only the score line\n";
+	"  --quiet             print only the score line\n"
+	"  --screenshot FILE   write what the trainee sees as PNG when the session reaches --at\n"
+	"                      (headless: rendered offscreen; in the window: a copy of the window)\n"
+	"  --at TIME           simulated time of the screenshot (90, 1:30, 90s) or 'end' (default: end,\n"
+	"                      with the results panel); a session that ends earlier is shown at its end\n"
+	"  --width N, --height N  screenshot or window size (default 1280 x 720)\n"
+	"  --input-script FILE drive the window from a file of timed key presses and menu picks\n"
+	"  --validation        enable the Vulkan validation layer; its messages fail the run\n";
 
 static int mkdir_p(const char *path)
 {
@@ -52,6 +62,7 @@ static int mkdir_p(const char *path)
 
 typedef struct run_ctx {
 	report_timeline timeline;
+	run_shot *shot;
 	sim_record *record;
 	double speed;
 	double wall0;
@@ -65,12 +76,16 @@ static void on_event(void *user, const sim_event *ev)
 	run_ctx *c = user;
 	report_timeline_on_event(&c->timeline, ev);
 	record_event(c->record, ev);
+	if (c->shot)
+		run_shot_on_event(c->shot, ev);
 }
 
 static void on_step(void *user, const sim_session *s)
 {
 	run_ctx *c = user;
 	double t = sim_session_time(s);
+	if (c->shot)
+		run_shot_on_step(c->shot, s);
 	if (t >= c->next_vars - 1e-9) {
 		record_vars(c->record, t, c->scn, sim_session_vars(s));
 		c->next_vars += 5.0;
@@ -139,7 +154,8 @@ int cli_write_report(const sim_session *s, const report_timeline *tl, const repo
 int scrub_cmd_run(int argc, char **argv)
 {
 	const char *actions_path = NULL, *model_run = NULL, *out_dir = NULL, *trainee = NULL, *speed_s = NULL;
-	bool headless = false, force = false, quiet = false, help = false;
+	const char *shot_path = NULL, *at_s = NULL, *width_s = NULL, *height_s = NULL, *input_script = NULL;
+	bool headless = false, force = false, quiet = false, help = false, validation = false;
 	cli_opt opts[] = {
 		{"headless", false, NULL, &headless},
 		{"actions", true, &actions_path, NULL},
@@ -149,6 +165,12 @@ int scrub_cmd_run(int argc, char **argv)
 		{"speed", true, &speed_s, NULL},
 		{"force", false, NULL, &force},
 		{"quiet", false, NULL, &quiet},
+		{"screenshot", true, &shot_path, NULL},
+		{"at", true, &at_s, NULL},
+		{"width", true, &width_s, NULL},
+		{"height", true, &height_s, NULL},
+		{"input-script", true, &input_script, NULL},
+		{"validation", false, NULL, &validation},
 		{0},
 	};
 	const char *pos[1];
@@ -176,13 +198,82 @@ int scrub_cmd_run(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (!headless)
-		fprintf(stderr, "scrub run: this build has no desktop window yet; running headless\n");
+	double shot_at = -1; /* end */
+	if (at_s && strcmp(at_s, "end") != 0) {
+		const char *why = NULL;
+		char *end;
+		if (!scrub_duration_parse(at_s, strlen(at_s), &shot_at, &why)) {
+			shot_at = strtod(at_s, &end);
+			if (*end || end == at_s)
+				shot_at = -1, why = why ? why : "not a time";
+			else
+				why = NULL;
+		}
+		if (why || !(shot_at >= 0) || !isfinite(shot_at)) {
+			fprintf(stderr, "scrub run: --at needs a simulated time (90, 1:30, 90s) or 'end', found '%s'\n", at_s);
+			return EXIT_USAGE;
+		}
+	}
+	if (at_s && !shot_path) {
+		fprintf(stderr, "scrub run: --at goes with --screenshot FILE\n");
+		return EXIT_USAGE;
+	}
+	uint32_t size[2] = {1280, 720};
+	const char *size_s[2] = {width_s, height_s};
+	for (int i = 0; i < 2; i++) {
+		if (!size_s[i])
+			continue;
+		char *end;
+		long v = strtol(size_s[i], &end, 10);
+		if (*end || v < 64 || v > 8192) {
+			fprintf(stderr, "scrub run: --%s needs a number of pixels (64..8192), found '%s'\n", i ? "height" : "width", size_s[i]);
+			return EXIT_USAGE;
+		}
+		size[i] = (uint32_t)v;
+	}
+	bool want_window = !headless && !actions_path && !model_run;
+	if (input_script && !want_window) {
+		fprintf(stderr, "scrub run: --input-script drives the window: it goes without --headless, --actions and --model-run\n");
+		return EXIT_USAGE;
+	}
 
 	scenario *scn = NULL;
 	int rc = cli_load_scenario(pos[0], quiet, &scn);
 	if (rc != EXIT_DONE)
 		return rc;
+
+	char dirbuf[4096];
+	if (!out_dir) {
+		char stamp[32];
+		time_t now = time(NULL);
+		struct tm tmv;
+		gmtime_r(&now, &tmv);
+		strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tmv);
+		snprintf(dirbuf, sizeof dirbuf, "sessions/%s-%s", scn->id, stamp);
+		out_dir = dirbuf;
+	}
+	if (want_window) {
+		if (!run_desktop_has_display()) {
+			fprintf(stderr, "scrub run: no display (DISPLAY and WAYLAND_DISPLAY are unset); running headless with the scripted trainee\n");
+		} else {
+			run_desktop_opts dopts = {
+				.scn = scn, .out_dir = out_dir, .trainee = trainee, .force = force, .quiet = quiet,
+				.screenshot = shot_path, .shot_at = shot_at, .input_script = input_script,
+				.width = width_s ? size[0] : 0, .height = height_s ? size[1] : 0, .validation = validation,
+			};
+			rc = run_desktop(&dopts);
+			if (rc != RUN_DESKTOP_UNAVAILABLE) {
+				scenario_destroy(&scn);
+				return rc;
+			}
+			if (input_script) {
+				fprintf(stderr, "scrub run: cannot open a window for --input-script\n");
+				scenario_destroy(&scn);
+				return EXIT_RUNTIME;
+			}
+			fprintf(stderr, "scrub run: cannot open a window (see above); running headless with the scripted trainee\n");
+		}
+	}
 
 	/* the trainee's actions */
 	scrub_arena arena;
@@ -248,16 +339,6 @@ int scrub_cmd_run(int argc, char **argv)
 			fprintf(stderr, "Scripted trainee: model run '%s'\n", scn->runs[k].name);
 	}
 
-	char dirbuf[4096];
-	if (!out_dir) {
-		char stamp[32];
-		time_t now = time(NULL);
-		struct tm tmv;
-		gmtime_r(&now, &tmv);
-		strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tmv);
-		snprintf(dirbuf, sizeof dirbuf, "sessions/%s-%s", scn->id, stamp);
-		out_dir = dirbuf;
-	}
 	if (mkdir_p(out_dir) != 0) {
 		fprintf(stderr, "scrub run: cannot create %s: %s\n", out_dir, strerror(errno));
 		scrub_arena_fini(&arena);
@@ -269,11 +350,22 @@ int scrub_cmd_run(int argc, char **argv)
 	snprintf(rep_path, sizeof rep_path, "%s/report.json", out_dir);
 
 	run_ctx ctx = {.speed = speed, .scn = scn, .wall0 = cli_now(), .next_vars = 5.0, .next_waves = 1.0};
+	if (shot_path) {
+		scrub_result sr = run_shot_create(scn, shot_path, shot_at, size[0], size[1], &ctx.shot);
+		if (sr != SCRUB_OK) {
+			fprintf(stderr, "scrub run: cannot render the screenshot: %s (no usable Vulkan device?)\n", scrub_result_str(sr));
+			scrub_arena_fini(&arena);
+			scenario_destroy(&scn);
+			return EXIT_RUNTIME;
+		}
+	}
 	report_timeline_init(&ctx.timeline);
 	record_header hdr = {.scn = scn, .trainee = who, .input = input};
 	if (record_create(rec_path, force, &hdr, &ctx.record) != SCRUB_OK) {
 		fprintf(stderr, "scrub run: cannot write the session record %s%s\n", rec_path,
 		        errno == EEXIST ? ": it already exists (use another --out, or --force)" : "");
+		run_shot_destroy(&ctx.shot);
+		report_timeline_fini(&ctx.timeline);
 		scrub_arena_fini(&arena);
 		scenario_destroy(&scn);
 		return EXIT_RUNTIME;
@@ -293,7 +385,17 @@ int scrub_cmd_run(int argc, char **argv)
 		rc = cli_write_report(s, &ctx.timeline, &info, rep_path, quiet);
 		if (!quiet)
 			printf("Session record: %s\n", rec_path);
+		if (ctx.shot) {
+			scrub_result sr = run_shot_finish(ctx.shot, s);
+			if (sr != SCRUB_OK) {
+				fprintf(stderr, "scrub run: cannot write the screenshot %s: %s\n", shot_path, scrub_result_str(sr));
+				rc = EXIT_RUNTIME;
+			} else if (!quiet) {
+				printf("Screenshot: %s\n", shot_path);
+			}
+		}
 	}
+	run_shot_destroy(&ctx.shot);
 	sim_session_destroy(&s);
 	report_timeline_fini(&ctx.timeline);
 	scrub_arena_fini(&arena);

@@ -38,6 +38,9 @@ struct scrub_desktop {
 	float eye[3], yaw, pitch, fovy;
 	double last_x, last_y;
 	bool looking;
+	/* application input */
+	scrub_desktop_input_fn input_fn;
+	void *input_user;
 };
 
 static void on_resize(GLFWwindow *w, int width, int height)
@@ -56,6 +59,39 @@ static void on_scroll(GLFWwindow *w, double dx, double dy)
 	for (int i = 0; i < 3; i++)
 		d->eye[i] += fwd[i] * (float)dy * 0.05f;
 }
+
+static void on_key(GLFWwindow *w, int key, int scancode, int action, int mods)
+{
+	(void)scancode;
+	scrub_desktop *d = glfwGetWindowUserPointer(w);
+	if (action != GLFW_PRESS || !d->input_fn)
+		return;
+	scrub_desktop_input in = {.kind = SCRUB_DESKTOP_KEY, .key = key, .mods = mods};
+	d->input_fn(d->input_user, d, &in);
+}
+
+static void on_mouse_button(GLFWwindow *w, int button, int action, int mods)
+{
+	scrub_desktop *d = glfwGetWindowUserPointer(w);
+	if (action != GLFW_PRESS || !d->input_fn)
+		return;
+	double x, y;
+	int ww, wh, fw, fh;
+	glfwGetCursorPos(w, &x, &y);
+	glfwGetWindowSize(w, &ww, &wh);
+	glfwGetFramebufferSize(w, &fw, &fh);
+	scrub_desktop_input in = {.kind = SCRUB_DESKTOP_MOUSE_BUTTON, .key = button, .mods = mods,
+	                          .x = ww > 0 ? x * fw / ww : x, .y = wh > 0 ? y * fh / wh : y};
+	d->input_fn(d->input_user, d, &in);
+}
+
+void scrub_desktop_set_input_fn(scrub_desktop *d, scrub_desktop_input_fn fn, void *user)
+{
+	d->input_fn = fn;
+	d->input_user = user;
+}
+
+void scrub_desktop_close(scrub_desktop *d) { glfwSetWindowShouldClose(d->window, GLFW_TRUE); }
 
 static void destroy_swapchain(scrub_desktop *d)
 {
@@ -215,6 +251,8 @@ scrub_result scrub_desktop_create(const scrub_desktop_desc *desc, scrub_desktop 
 	glfwSetWindowUserPointer(d->window, d);
 	glfwSetFramebufferSizeCallback(d->window, on_resize);
 	glfwSetScrollCallback(d->window, on_scroll);
+	glfwSetKeyCallback(d->window, on_key);
+	glfwSetMouseButtonCallback(d->window, on_mouse_button);
 
 	uint32_t next = 0;
 	const char **exts = glfwGetRequiredInstanceExtensions(&next);

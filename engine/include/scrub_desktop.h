@@ -2,7 +2,7 @@
  *
  * The window owns the swapchain and a free camera; the caller owns the scene. Each frame the window loop calls the
  * caller's frame function, which returns the snapshot to draw (it may use scrub_desktop_camera() for its camera).
- * Input to the simulation is not mapped here yet: the loop exposes the GLFW window for that.
+ * Input for the application (keys, mouse clicks) is handed to an input function (scrub_desktop_set_input_fn).
  *
  * Free camera: hold the right mouse button and move the mouse to look; W/A/S/D move, Q/E down/up, Shift faster;
  * the mouse wheel moves forward/back. Escape closes the window. */
@@ -52,6 +52,28 @@ void scrub_desktop_request_screenshot(scrub_desktop *desktop, const char *path);
 /* The free camera: place it, and read it as a mono render camera for the current aspect. */
 void scrub_desktop_set_camera(scrub_desktop *desktop, const float eye[3], const float target[3], float fovy);
 void scrub_desktop_camera(const scrub_desktop *desktop, scrub_render_camera *out_camera);
+
+/* Input events for the application: key presses (GLFW key codes, e.g. GLFW_KEY_SPACE = 32, GLFW_KEY_1 = 49,
+ * GLFW_KEY_F1 = 290; key repeats are not reported) and mouse button presses with the cursor position in framebuffer
+ * pixels (0, 0 = top left). The free camera keeps its own keys and the right mouse button. */
+typedef enum scrub_desktop_input_kind {
+	SCRUB_DESKTOP_KEY = 0,
+	SCRUB_DESKTOP_MOUSE_BUTTON,
+} scrub_desktop_input_kind;
+
+typedef struct scrub_desktop_input {
+	scrub_desktop_input_kind kind;
+	int key;        /* KEY: GLFW key code; MOUSE_BUTTON: GLFW button (0 = left) */
+	int mods;       /* GLFW modifier bits */
+	double x, y;    /* MOUSE_BUTTON: framebuffer pixels */
+} scrub_desktop_input;
+
+typedef void (*scrub_desktop_input_fn)(void *user, scrub_desktop *desktop, const scrub_desktop_input *input);
+
+/* Input events are delivered while the loop polls events, before the frame function of that frame. */
+void scrub_desktop_set_input_fn(scrub_desktop *desktop, scrub_desktop_input_fn fn, void *user);
+/* Asks the loop to end after the current frame (as if the window were closed). */
+void scrub_desktop_close(scrub_desktop *desktop);
 
 scrub_renderer *scrub_desktop_renderer(scrub_desktop *desktop);
 /* The GLFWwindow, for input mapping (cast to GLFWwindow *). */

@@ -37,6 +37,8 @@ typedef enum scrub_render_mesh {
 	SCRUB_MESH_NEEDLE_DRIVER,
 	SCRUB_MESH_CRASH_CART,
 	SCRUB_MESH_DEFIBRILLATOR,
+	SCRUB_MESH_PATIENT,      /* a manikin lying on its back along +X (head at +X), origin under the pelvis */
+	SCRUB_MESH_AED_PADS,     /* two pads in the anterolateral position, in the patient's frame */
 	SCRUB_MESH_COUNT,
 } scrub_render_mesh;
 

@@ -445,6 +445,49 @@ static void build_defibrillator(meshgen *mg)
 	}
 }
 
+static void build_patient(meshgen *mg)
+{
+	/* an adult manikin on its back, 1.75 m, head towards +X, lying on y = 0 (the table top), hospital gown */
+	const uint32_t skin = meshgen_rgba(0.80f, 0.62f, 0.50f), gown = meshgen_rgba(0.55f, 0.68f, 0.80f);
+	mg->color = gown;
+	meshgen_box(mg, 0.30f, 0.11f, 0, 0.58f, 0.20f, 0.40f);          /* chest and abdomen */
+	meshgen_box(mg, -0.02f, 0.10f, 0, 0.16f, 0.18f, 0.36f);         /* pelvis */
+	for (int s = -1; s <= 1; s += 2) {
+		float sh[3] = {0.54f, 0.10f, (float)s * 0.22f}, el[3] = {0.26f, 0.07f, (float)s * 0.27f};
+		float wr[3] = {0.02f, 0.06f, (float)s * 0.28f};
+		meshgen_capsule(mg, sh, el, 0.045f, 12);                    /* upper arm (sleeve) */
+		mg->color = skin;
+		meshgen_capsule(mg, el, wr, 0.038f, 12);                    /* forearm */
+		float hand[3] = {-0.05f, 0.055f, (float)s * 0.285f};
+		meshgen_sphere(mg, hand, 0.045f, 12);
+		mg->color = gown;
+		float hip[3] = {-0.08f, 0.09f, (float)s * 0.10f}, kn[3] = {-0.52f, 0.08f, (float)s * 0.11f};
+		float an[3] = {-0.92f, 0.06f, (float)s * 0.11f};
+		meshgen_capsule(mg, hip, kn, 0.075f, 12);                   /* thigh */
+		mg->color = skin;
+		meshgen_capsule(mg, kn, an, 0.055f, 12);                    /* lower leg */
+		meshgen_box(mg, -0.97f, 0.10f, (float)s * 0.11f, 0.06f, 0.12f, 0.08f); /* foot */
+		mg->color = gown;
+	}
+	mg->color = skin;
+	float n0[3] = {0.58f, 0.11f, 0}, n1[3] = {0.66f, 0.11f, 0};
+	meshgen_cylinder(mg, n0, n1, 0.055f, 14);                       /* neck */
+	float head[3] = {0.76f, 0.12f, 0};
+	meshgen_sphere(mg, head, 0.105f, 20);
+	float nose[3] = {0.80f, 0.22f, 0};
+	meshgen_sphere(mg, nose, 0.02f, 8);
+}
+
+static void build_aed_pads(meshgen *mg)
+{
+	/* right upper chest (below the clavicle) and the left side at the apex, on the chest's top surface (y = 0.21) */
+	mg->color = meshgen_rgba(0.92f, 0.92f, 0.90f);
+	meshgen_box(mg, 0.47f, 0.212f, -0.09f, 0.11f, 0.006f, 0.09f);
+	meshgen_box(mg, 0.22f, 0.19f, 0.17f, 0.09f, 0.05f, 0.09f);
+	mg->color = meshgen_rgba(0.80f, 0.10f, 0.08f);
+	meshgen_box(mg, 0.47f, 0.216f, -0.09f, 0.03f, 0.004f, 0.03f);
+}
+
 void meshgen_build(meshgen *mg, scrub_render_mesh mesh)
 {
 	scrub_render_identity(mg->xf);
@@ -457,6 +500,8 @@ void meshgen_build(meshgen *mg, scrub_render_mesh mesh)
 	case SCRUB_MESH_NEEDLE_DRIVER: build_needle_driver(mg); break;
 	case SCRUB_MESH_CRASH_CART: build_crash_cart(mg); break;
 	case SCRUB_MESH_DEFIBRILLATOR: build_defibrillator(mg); break;
+	case SCRUB_MESH_PATIENT: build_patient(mg); break;
+	case SCRUB_MESH_AED_PADS: build_aed_pads(mg); break;
 	case SCRUB_MESH_COUNT: break;
 	}
 	scrub_render_identity(mg->xf);

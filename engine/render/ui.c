@@ -252,8 +252,20 @@ static void hud(ui_builder *b, const scrub_render_snapshot *s)
 
 static void results(ui_builder *b, const scrub_render_results *r)
 {
-	float size = fmaxf(10.f, b->h / 26.f), lh = size * 1.4f;
-	float pw = b->w * 0.6f, ph = lh * ((float)r->line_count + (r->summary ? 3.5f : 2.5f));
+	float size = fmaxf(10.f, b->h / 26.f);
+	float pw = b->w * 0.6f;
+	/* shrink the text until the longest line fits the panel (never below 8 px) */
+	float need = r->title ? ui_text_width(b->font, size * 1.2f, r->title) : 0.f;
+	for (uint32_t i = 0; i < r->line_count; i++)
+		if (r->lines[i].text)
+			need = fmaxf(need, size * 3.5f + ui_text_width(b->font, size, r->lines[i].text));
+	if (r->summary)
+		need = fmaxf(need, ui_text_width(b->font, size * 1.1f, r->summary));
+	float room = pw - 2.f * size * 0.8f;
+	if (need > room)
+		size = fmaxf(8.f, size * room / need);
+	float lh = size * 1.4f;
+	float ph = lh * ((float)r->line_count + (r->summary ? 3.5f : 2.5f));
 	float px = (b->w - pw) * 0.5f, py = fmaxf((b->h - ph) * 0.5f, 0.f), pad = size * 0.8f;
 	ui_rect(b, px - 2, py - 2, pw + 4, ph + 4, UI_RGBA(200, 200, 200, 255));
 	ui_rect(b, px, py, pw, ph, UI_RGBA(20, 24, 32, 235));
