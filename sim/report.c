@@ -26,6 +26,15 @@ void report_timeline_on_event(void *user, const sim_event *ev)
 			t->oom = true;
 			return;
 		}
+		/* the entries point into themselves (action copy, text): re-point them after a move */
+		for (size_t i = 0; i < t->n; i++) {
+			if (v[i].ev.action)
+				v[i].ev.action = &v[i].action;
+			if (v[i].ev.kind == SIM_EV_STATE && v[i].ev.cause)
+				v[i].ev.cause = v[i].text;
+			if (v[i].ev.kind == SIM_EV_ITEM && v[i].ev.note)
+				v[i].ev.note = v[i].text;
+		}
 		t->v = v;
 		t->cap = cap;
 	}

@@ -10,6 +10,7 @@
 #include "scrub_desktop.h"
 
 #include <GLFW/glfw3.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -774,6 +775,15 @@ static const scrub_render_snapshot *frame(void *user, scrub_desktop *d, const sc
 	return &c->scene.snapshot;
 }
 
+/* Tests under LeakSanitizer: keep the Vulkan driver loaded after the instance is gone, or its global allocations
+ * read as leaks once the loader unloads it (see tests/render/test_render_golden.c). */
+static void pin_test_driver(void)
+{
+	const char *pin = getenv("SCRUB_TEST_PIN_LIB");
+	if (pin && *pin && !dlopen(pin, RTLD_NOW | RTLD_NODELETE))
+		LOG_W("cannot pin %s: %s", pin, dlerror());
+}
+
 bool run_desktop_has_display(void)
 {
 	const char *x = getenv("DISPLAY"), *w = getenv("WAYLAND_DISPLAY");
@@ -794,6 +804,7 @@ int run_desktop(const run_desktop_opts *o)
 		}
 		c->scripted = true;
 	}
+	pin_test_driver();
 	char title[256];
 	snprintf(title, sizeof title, "Scrub - %s", o->scn->title ? o->scn->title : o->scn->id);
 	scrub_desktop_desc desc = {.title = title, .width = o->width, .height = o->height, .validation = o->validation};
@@ -865,6 +876,7 @@ scrub_result run_shot_create(const scenario *scn, const char *path, double at, u
 	sh->w = w ? w : 1280;
 	sh->h = h ? h : 720;
 	scene_sim_init(&sh->scene, scn);
+	pin_test_driver();
 	scrub_render_desc desc = {0};
 	scrub_result r = scrub_renderer_create(&desc, &sh->r);
 	if (r == SCRUB_OK)
