@@ -3,14 +3,17 @@
 #define SCRUB_LOG_MODULE "bench"
 #include "cmd_bench_render.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "log.h"
+#include "scene_from_sim.h"
 #include "scrub_render.h"
 #include "scrub_render_demo.h"
+#include "bench_tissue.h"
 
 static double now_s(void)
 {
@@ -40,14 +43,105 @@ static double percentile(double *v, size_t n, double p)
 	return v[i < n ? i : n - 1];
 }
 
+/* The scene `scrub run` shows, from a session of a scenario played by its first passing model run (looping). */
+typedef struct sim_scene {
+	scenario *scn;
+	sim_session *s;
+	const sim_action *acts;
+	int nacts, next;
+	scene_sim scene;
+	bench_tissue *tissue;
+	scrub_render_tissue rt;
+} sim_scene;
+
+static void sim_scene_fini(sim_scene *ss)
+{
+	sim_session_destroy(&ss->s);
+	bench_tissue_destroy(&ss->tissue);
+	scenario_destroy(&ss->scn);
+}
+
+static bool sim_scene_init(sim_scene *ss, const char *path, uint32_t tets)
+{
+	memset(ss, 0, sizeof(*ss));
+	scrub_diags d;
+	scrub_diags_init(&d, path, NULL, 0);
+	if (scenario_load_file(path, NULL, &d, &ss->scn) != SCRUB_OK) {
+		scrub_diags_print(&d, stderr);
+		scrub_diags_fini(&d);
+		return false;
+	}
+	scrub_diags_fini(&d);
+	for (int i = 0; i < ss->scn->nruns && !ss->acts; i++)
+		if (ss->scn->runs[i].expect_pass)
+			ss->acts = ss->scn->runs[i].actions, ss->nacts = ss->scn->runs[i].nactions;
+	if (sim_session_create(ss->scn, NULL, &ss->s) != SCRUB_OK)
+		return false;
+	scene_sim_init(&ss->scene, ss->scn);
+	if (tets) {
+		float sx = 0, sy = 0;
+		if (!bench_tissue_create(tets, &sx, &sy, &ss->tissue))
+			return false;
+		/* tissue space (x, y on the skin, z up, top at 0) onto the patient's abdomen: x -> x, y -> -z, z -> y */
+		float *m = ss->rt.model;
+		scrub_render_identity(m);
+		m[5] = 0.f, m[6] = -1.f, m[9] = 1.f, m[10] = 0.f;
+		m[12] = 0.28f - sx * 0.5f, m[13] = 1.105f, m[14] = sy * 0.5f;
+	}
+	return true;
+}
+
+static const scrub_render_snapshot *sim_scene_frame(sim_scene *ss, uint32_t frame_no, float aspect, double *untimed)
+{
+	double t0 = now_s(), target = (double)frame_no / 60.0;
+	target = fmod(target, sim_session_ended(ss->s) ? 1.0 : 1e9);
+	if (sim_session_ended(ss->s)) { /* play it again */
+		sim_session_destroy(&ss->s);
+		if (sim_session_create(ss->scn, NULL, &ss->s) != SCRUB_OK)
+			return NULL;
+		scene_sim_init(&ss->scene, ss->scn);
+		ss->next = 0;
+	}
+	const double dt = ss->scn->dt;
+	while (!sim_session_ended(ss->s) && sim_session_time(ss->s) + 0.5 * dt <= target) {
+		double t_next = (double)(sim_session_steps(ss->s) + 1) * dt;
+		while (ss->next < ss->nacts && ss->acts[ss->next].t < t_next - 1e-9)
+			sim_session_act(ss->s, &ss->acts[ss->next++]);
+		sim_session_step(ss->s);
+	}
+	if (ss->tissue) {
+		bench_tissue_mesh m;
+		if (!bench_tissue_step(ss->tissue, &m))
+			return NULL;
+		ss->rt.positions = m.positions;
+		ss->rt.normals = m.normals;
+		ss->rt.uvs = m.uvs;
+		ss->rt.layers = m.layers;
+		ss->rt.vertex_count = m.vertex_count;
+		ss->rt.indices = m.indices;
+		ss->rt.index_count = m.index_count;
+	}
+	*untimed += now_s() - t0; /* the simulation's own cost is not the renderer's */
+	scene_sim_params p = {.aspect = aspect};
+	scene_sim_update(&ss->scene, ss->s, &p);
+	if (ss->tissue)
+		ss->scene.snapshot.tissue = &ss->rt;
+	return &ss->scene.snapshot;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: scrub bench render [--width 1280] [--height 720] [--frames 120] [--runs 5]\n"
 	           "                          [--samples 0] [--grid 100] [--device NAME] [--validation]\n"
+	           "                          [--scenario FILE [--tissue-tets N]]\n"
 	           "--samples: MSAA samples, 0 = the renderer default (4 on GPUs, 1 on CPU devices)\n"
 	           "Renders the suture scene offscreen (tissue ~2*grid^2 triangles re-uploaded every frame,\n"
 	           "instruments, patient monitor with waveforms, HUD text) and prints one JSON line with\n"
-	           "fps_median (median of the runs), frame_ms_p50 and frame_ms_p99 (over all frames) and device.\n");
+	           "fps_median (median of the runs), frame_ms_p50 and frame_ms_p99 (over all frames) and device.\n"
+	           "--scenario: the scene scrub run shows instead, built every frame from a session of FILE played\n"
+	           "by its first passing model run (room, patient, monitor with waveforms, HUD); with --tissue-tets\n"
+	           "N, a soft-tissue block of about N tetrahedra (sim/tissue) on the patient, its surface\n"
+	           "re-uploaded every frame (its physics steps between frames are not timed).\n");
 }
 
 static bool parse_u32(const char *s, uint32_t lo, uint32_t hi, uint32_t *out)
@@ -63,7 +157,8 @@ static bool parse_u32(const char *s, uint32_t lo, uint32_t hi, uint32_t *out)
 int scrub_cmd_bench_render(int argc, char **argv)
 {
 	uint32_t width = 1280, height = 720, frames = 120, runs = 5, samples = 0, grid = 100;
-	const char *device = NULL;
+	const char *device = NULL, *scenario_path = NULL;
+	uint32_t tissue_tets = 0;
 	bool validation = false;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -85,6 +180,10 @@ int scrub_cmd_bench_render(int argc, char **argv)
 			ok = parse_u32(v, 8, 1000, &grid), i++;
 		} else if (!strcmp(a, "--device")) {
 			ok = v != NULL, device = v, i++;
+		} else if (!strcmp(a, "--scenario")) {
+			ok = v != NULL, scenario_path = v, i++;
+		} else if (!strcmp(a, "--tissue-tets")) {
+			ok = parse_u32(v, 0, 2000000, &tissue_tets), i++;
 		} else if (!strcmp(a, "--validation")) {
 			validation = true;
 		} else {
@@ -116,33 +215,56 @@ int scrub_cmd_bench_render(int argc, char **argv)
 		goto out;
 	}
 	scrub_render_demo_params p = {.incision_open = 1.f, .aspect = (float)width / (float)height, .overlay = true};
+	sim_scene ss;
+	memset(&ss, 0, sizeof(ss));
+	bool use_sim = scenario_path != NULL;
+	if (use_sim && !sim_scene_init(&ss, scenario_path, tissue_tets)) {
+		fprintf(stderr, "scrub bench render: cannot build the scene of %s\n", scenario_path);
+		goto out;
+	}
+	uint32_t tissue_triangles = use_sim ? 0 : demo.tissue.index_count / 3;
 	uint32_t frame_no = 0;
 	/* warm-up: pipelines, stream buffers, caches */
+	double untimed = 0;
 	for (int i = 0; i < 10; i++, frame_no++) {
-		p.time = (float)frame_no / 60.f;
-		p.incision_open = 0.8f + 0.2f * (float)(frame_no % 60) / 60.f;
-		scrub_render_demo_update(&demo, &p);
-		if (scrub_render_offscreen_draw(r, off, &demo.snapshot) != SCRUB_OK)
+		const scrub_render_snapshot *snap = &demo.snapshot;
+		if (use_sim) {
+			snap = sim_scene_frame(&ss, frame_no, p.aspect, &untimed);
+		} else {
+			p.time = (float)frame_no / 60.f;
+			p.incision_open = 0.8f + 0.2f * (float)(frame_no % 60) / 60.f;
+			scrub_render_demo_update(&demo, &p);
+		}
+		if (!snap || scrub_render_offscreen_draw(r, off, snap) != SCRUB_OK)
 			goto out;
 	}
 	if (scrub_renderer_wait_idle(r) != SCRUB_OK)
 		goto out;
 	for (uint32_t run = 0; run < runs; run++) {
-		double t0 = now_s(), prev = t0, c0 = cpu_s();
+		double t0 = now_s(), prev = t0, c0 = cpu_s(), skipped = 0;
 		for (uint32_t i = 0; i < frames; i++, frame_no++) {
 			/* the tissue changes every frame, as the simulation's would */
-			p.time = (float)frame_no / 60.f;
-			p.incision_open = 0.8f + 0.2f * (float)(frame_no % 60) / 60.f;
-			scrub_render_demo_update(&demo, &p);
-			if (scrub_render_offscreen_draw(r, off, &demo.snapshot) != SCRUB_OK)
+			const scrub_render_snapshot *snap = &demo.snapshot;
+			untimed = 0;
+			if (use_sim) {
+				snap = sim_scene_frame(&ss, frame_no, p.aspect, &untimed);
+			} else {
+				p.time = (float)frame_no / 60.f;
+				p.incision_open = 0.8f + 0.2f * (float)(frame_no % 60) / 60.f;
+				scrub_render_demo_update(&demo, &p);
+			}
+			if (!snap || scrub_render_offscreen_draw(r, off, snap) != SCRUB_OK)
 				goto out;
+			if (snap->tissue)
+				tissue_triangles = snap->tissue->index_count / 3;
 			double t = now_s();
-			ft[run * frames + i] = (t - prev) * 1000.0;
+			ft[run * frames + i] = (t - prev - untimed) * 1000.0;
+			skipped += untimed;
 			prev = t;
 		}
 		if (scrub_renderer_wait_idle(r) != SCRUB_OK)
 			goto out;
-		double total = now_s() - t0;
+		double total = now_s() - t0 - skipped;
 		/* the last frames finish inside wait_idle: charge that time to the last frame */
 		ft[run * frames + frames - 1] += (now_s() - prev) * 1000.0;
 		fps[run] = (double)frames / total;
@@ -163,10 +285,12 @@ int scrub_cmd_bench_render(int argc, char **argv)
 	printf("{\"bench\":\"render\",\"width\":%u,\"height\":%u,\"samples\":%u,\"tissue_triangles\":%u,"
 	       "\"frames\":%u,\"runs\":%u,\"fps_median\":%.1f,\"frame_ms_p50\":%.2f,\"frame_ms_p99\":%.2f,"
 	       "\"cpu_ms_per_frame\":%.2f,\"validation_messages\":%u,\"device\":\"%s\"}\n",
-	       width, height, scrub_renderer_samples(r), demo.tissue.index_count / 3, frames, runs, fps_median, p50, p99,
+	       width, height, scrub_renderer_samples(r), tissue_triangles, frames, runs, fps_median, p50, p99,
 	       cpu_median, validation_messages, name);
 	rc = validation_messages ? 3 : 0;
 out:
+	if (scenario_path)
+		sim_scene_fini(&ss);
 	scrub_render_offscreen_destroy(&off);
 	scrub_renderer_destroy(&r);
 	scrub_render_demo_fini(&demo);
