@@ -692,6 +692,12 @@ static bool check(parser *p, node *n)
 			err(p, b->pos, b->len, "unit mismatch: %s is compared with %s", ty_name(a), ty_name(b));
 			return false;
 		}
+		if ((a->bare && !b->bare && b->dim == SCRUB_DIM_TIME) || (b->bare && !a->bare && a->dim == SCRUB_DIM_TIME)) {
+			node *x = a->bare ? a : b;
+			err(p, x->pos, x->len, "write the unit of this time: '%.*s s' or '%.*s min'", (int)x->len, p->src + x->pos,
+			    (int)x->len, p->src + x->pos);
+			return false;
+		}
 		n->type = is_cmp(n->op) ? TY_BOOL : TY_NUM;
 		n->dim = a->bare ? b->dim : a->dim;
 		n->bare = a->bare && b->bare;
@@ -812,11 +818,15 @@ static void gen(const parser *p, emitter *e, const node *n, double scale)
 		if (n->b->bare && !n->a->bare)
 			sb = adopt_factor(p, n->a);
 	} else {
-		/* a plain factor stays plain: "2 * hr" scales, it is not 2 /min */
-		if (n->a->bare && !n->b->bare)
-			sa = 1.0;
-		if (n->b->bare && !n->a->bare)
+		/* In a product or quotient only one factor carries the unit: "2 * 4" next to a kPa
+		 * variable is 8 kPa, not 2 kPa * 4 kPa; "2 * hr" scales hr. */
+		if (n->a->bare && n->b->bare) {
 			sb = 1.0;
+		} else if (n->a->bare) {
+			sa = 1.0;
+		} else if (n->b->bare) {
+			sb = 1.0;
+		}
 	}
 	gen(p, e, n->a, sa);
 	gen(p, e, n->b, sb);

@@ -80,7 +80,8 @@ void report_write_json(const sim_session *s, const report_timeline *tl, const re
 	scrub_json_str(&j, "end_state", st >= 0 ? scn->states[st].name : NULL);
 	scrub_json_num(&j, "ended_at_s", sim_session_end_time(s), 2);
 	scrub_json_num(&j, "score", sc.score, 1);
-	scrub_json_bool(&j, "passed", sc.passed);
+	/* a session cut short (a crash) cannot pass: what it would have become is unknown */
+	scrub_json_bool(&j, "passed", sc.passed && info->complete);
 	scrub_json_object_begin(&j, "pass_rule");
 	scrub_json_num(&j, "score", scn->checklist.pass_score, 2);
 	scrub_json_bool(&j, "all_critical", scn->checklist.all_critical);
@@ -201,7 +202,8 @@ void report_print_summary(const sim_session *s, const report_info *info, FILE *f
 		        it->text, r->note[0] ? " (" : "", r->note, r->note[0] ? ")" : "");
 	}
 	fprintf(f, "\nScore: %.1f / 100 (pass mark %g%s)  ->  %s\n", sc.score, scn->checklist.pass_score,
-	        scn->checklist.all_critical ? ", every critical item" : "", sc.passed ? "PASSED" : "NOT PASSED");
+	        scn->checklist.all_critical ? ", every critical item" : "",
+	        !info->complete ? "NOT PASSED (incomplete)" : sc.passed ? "PASSED" : "NOT PASSED");
 	if (sc.ncritical_failures) {
 		fprintf(f, "Critical items not met:");
 		for (int i = 0; i < scn->checklist.n; i++)

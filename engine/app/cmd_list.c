@@ -60,40 +60,47 @@ static int list_scenarios(const char *dir)
 	return EXIT_DONE;
 }
 
+static void print_action(const act_def *a)
+{
+	printf("  %-22s %s\n", a->name, a->help);
+	for (int k = 0; k < ACT_MAX_PARAMS && a->params[k].name; k++) {
+		const act_param_def *p = &a->params[k];
+		printf("      %-14s %s", p->name, p->required ? "(required) " : "");
+		switch (p->kind) {
+		case ACT_PARAM_QUANTITY:
+			printf("%s, in %s: %s\n", p->help, scrub_dim_units(p->dim), scrub_dim_name(p->dim));
+			break;
+		case ACT_PARAM_COUNT:
+			printf("%s: a whole number %g..%g\n", p->help, p->min, p->max);
+			break;
+		case ACT_PARAM_TEXT:
+			printf("%s: text\n", p->help);
+			break;
+		case ACT_PARAM_SYMBOL:
+			printf("%s: one of", p->help);
+			for (int s = 0; s < ACT_MAX_SYMBOLS && p->symbols[s]; s++)
+				printf("%s %s", s ? "," : "", p->symbols[s]);
+			printf("\n");
+			break;
+		}
+	}
+}
+
+/* Actions grouped by category, categories in the order they first appear. */
 static int list_actions(void)
 {
 	int n = actions_count();
-	const char *cat = NULL;
-	{
-		for (int i = 0; i < n; i++) {
-			const act_def *a = actions_get((act_id)i);
-			if (!cat || strcmp(cat, a->category) != 0) {
-				printf("%s%s:\n", cat ? "\n" : "", a->category);
-				cat = a->category;
-			}
-			printf("  %-22s %s\n", a->name, a->help);
-			for (int k = 0; k < ACT_MAX_PARAMS && a->params[k].name; k++) {
-				const act_param_def *p = &a->params[k];
-				printf("      %-14s %s", p->name, p->required ? "(required) " : "");
-				switch (p->kind) {
-				case ACT_PARAM_QUANTITY:
-					printf("%s, in %s: %s\n", p->help, scrub_dim_units(p->dim), scrub_dim_name(p->dim));
-					break;
-				case ACT_PARAM_COUNT:
-					printf("%s: a whole number %g..%g\n", p->help, p->min, p->max);
-					break;
-				case ACT_PARAM_TEXT:
-					printf("%s: text\n", p->help);
-					break;
-				case ACT_PARAM_SYMBOL:
-					printf("%s: one of", p->help);
-					for (int s = 0; s < ACT_MAX_SYMBOLS && p->symbols[s]; s++)
-						printf("%s %s", s ? "," : "", p->symbols[s]);
-					printf("\n");
-					break;
-				}
-			}
-		}
+	for (int i = 0; i < n; i++) {
+		const char *cat = actions_get((act_id)i)->category;
+		bool seen = false;
+		for (int k = 0; k < i && !seen; k++)
+			seen = strcmp(actions_get((act_id)k)->category, cat) == 0;
+		if (seen)
+			continue;
+		printf("%s%s:\n", i ? "\n" : "", cat);
+		for (int k = i; k < n; k++)
+			if (strcmp(actions_get((act_id)k)->category, cat) == 0)
+				print_action(actions_get((act_id)k));
 	}
 	return EXIT_DONE;
 }
