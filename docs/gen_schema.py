@@ -31,7 +31,7 @@ def read_units():
 
 
 DIM_OF_TEXT = {
-    "a time": "TIME", "a mass (drug dose)": "MASS", "a volume": "VOLUME", "an energy": "ENERGY",
+    "a time": "TIME", "a mass": "MASS", "a volume": "VOLUME", "an energy": "ENERGY",
     "a pressure": "PRESSURE", "a percentage": "PERCENT", "a rate per minute": "RATE", "a length": "LENGTH",
     "a temperature": "TEMPERATURE", "a flow": "FLOW", "a dose per kg": "DOSE_PER_KG",
     "a concentration": "CONC", "an angle": "ANGLE", "a force": "FORCE", "a speed": "SPEED",
