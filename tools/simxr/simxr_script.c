@@ -158,12 +158,13 @@ static simxr_channel *channel_get(simxr_script *s, const char *name, simxr_chann
 		s->channels = n;
 		s->cap = ncap;
 	}
-	c = &s->channels[s->nchannels++];
-	memset(c, 0, sizeof *c);
-	snprintf(c->name, sizeof c->name, "%s", name);
-	c->kind = kind;
-	c->ncomp = ncomp;
-	return c;
+	simxr_channel fresh = {.kind = kind, .ncomp = ncomp};
+	size_t n = strlen(name);
+	if (n >= sizeof fresh.name)
+		n = sizeof fresh.name - 1;
+	memcpy(fresh.name, name, n);
+	s->channels[s->nchannels] = fresh;
+	return &s->channels[s->nchannels++];
 }
 
 static scrub_result parse_trigger(parser *p, token *tk, int n, simxr_trigger *out)
