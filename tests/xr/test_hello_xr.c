@@ -2,7 +2,11 @@
  * it must run its frame loop for >= 100 frames and exit cleanly when the runtime's script
  * stops the session.
  *
- *   test_hello_xr HELLO_XR DATA_DIR
+ *   test_hello_xr HELLO_XR DATA_DIR GRAPHICS SCRIPT
+ *
+ * GRAPHICS is hello_xr's -g (Vulkan2: XR_KHR_vulkan_enable2, Vulkan: XR_KHR_vulkan_enable),
+ * SCRIPT a file in DATA_DIR (without .simxr): hello_xr ends the session when the script stops
+ * it, or when the script presses the menu button (hello_xr's quit action, xrRequestExitSession).
  *
  * hello_xr quits when a key is read from stdin, and reads EOF at once from /dev/null: it gets
  * a pipe that stays open until it exits. No display is needed (its Vulkan plugin has no mirror
@@ -16,6 +20,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -56,21 +61,30 @@ static int count_containing(const char *path, const char *needle)
 
 int main(int argc, char **argv)
 {
-	if (argc != 3) {
-		fprintf(stderr, "usage: test_hello_xr HELLO_XR DATA_DIR\n");
+	if (argc != 5) {
+		fprintf(stderr, "usage: test_hello_xr HELLO_XR DATA_DIR GRAPHICS SCRIPT\n");
 		return 2;
 	}
 	if (argv[1][0] == '\0' || access(argv[1], X_OK) != 0) {
 		fprintf(stderr, "hello_xr not found (Debian: libopenxr-utils): skipped\n");
 		return 77;
 	}
-	char script[512];
-	snprintf(script, sizeof script, "%s/hello_xr.simxr", argv[2]);
-	const char *frames = "hello_xr-frames.log", *haptics = "hello_xr-haptics.log", *out = "hello_xr.log";
+	char script[512], dir[128], frames[256], haptics[256], out[256], left[256], right[256];
+	snprintf(script, sizeof script, "%s/%s.simxr", argv[2], argv[4]);
+	snprintf(dir, sizeof dir, "%s-%s", argv[4], argv[3]);
+	snprintf(frames, sizeof frames, "%s/frames.log", dir);
+	snprintf(haptics, sizeof haptics, "%s/haptics.log", dir);
+	snprintf(out, sizeof out, "%s/hello_xr.log", dir);
+	snprintf(left, sizeof left, "%s/simxr-frame00060-left.png", dir);
+	snprintf(right, sizeof right, "%s/simxr-frame00060-right.png", dir);
+	if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+		perror(dir);
+		return 1;
+	}
 	remove(frames);
 	remove(haptics);
-	remove("simxr-frame00060-left.png");
-	remove("simxr-frame00060-right.png");
+	remove(left);
+	remove(right);
 
 	int in[2];
 	if (pipe(in) != 0) {
@@ -92,7 +106,7 @@ int main(int argc, char **argv)
 		setenv("SIMXR_SCRIPT", script, 1);
 		setenv("SIMXR_FRAME_LOG", frames, 1);
 		setenv("SIMXR_HAPTIC_LOG", haptics, 1);
-		setenv("SIMXR_CAPTURE_DIR", ".", 1);
+		setenv("SIMXR_CAPTURE_DIR", dir, 1);
 		unsetenv("SIMXR_PACE");
 		unsetenv("SIMXR_RATE");
 		unsetenv("SIMXR_CAPTURE");
@@ -102,7 +116,7 @@ int main(int argc, char **argv)
 			/* leaks of hello_xr and Mesa are not ours; test_simxr_api checks the runtime's */
 			setenv("ASAN_OPTIONS", "detect_leaks=0", 1);
 		}
-		execl(argv[1], argv[1], "-g", "Vulkan2", (char *)NULL);
+		execl(argv[1], argv[1], "-g", argv[3], (char *)NULL);
 		_exit(127);
 	}
 	close(in[0]);
@@ -141,7 +155,7 @@ int main(int argc, char **argv)
 		        WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status), out);
 	int nframes = count_matching(frames, "frame ", NULL);
 	int rendered = count_matching(frames, "frame ", "layers=1 views=2");
-	printf("hello_xr: %d frames (%d with a stereo projection layer) in %.2f s\n", nframes, rendered, secs);
+	printf("hello_xr -g %s, %s: %d frames (%d with a stereo projection layer) in %.2f s\n", argv[3], argv[4], nframes, rendered, secs);
 	CHECK(nframes >= 100);
 	CHECK(rendered >= 100);
 	/* the whole life cycle, in order, ending with EXITING after hello_xr ended the session */
@@ -174,7 +188,7 @@ int main(int argc, char **argv)
 	int w[2] = {0}, h[2] = {0};
 	for (int e = 0; e < 2; e++) {
 		int c;
-		px[e] = stbi_load(e ? "simxr-frame00060-right.png" : "simxr-frame00060-left.png", &w[e], &h[e], &c, 4);
+		px[e] = stbi_load(e ? right : left, &w[e], &h[e], &c, 4);
 		CHECK(px[e] != NULL);
 		CHECK(w[e] == 320 && h[e] == 320);
 	}
