@@ -217,6 +217,7 @@ void simxr_push_event(simxr_instance *inst, const void *ev, size_t size)
 		/* queue full: drop the oldest and tell the app on the next poll */
 		inst->ev_head = (inst->ev_head + 1) % SIMXR_MAX_EVENTS;
 		inst->ev_count--;
+		inst->ev_lost++;
 		LOG_W("event queue full, dropping the oldest event");
 	}
 	XrEventDataBuffer *slot = &inst->events[(inst->ev_head + inst->ev_count) % SIMXR_MAX_EVENTS];
@@ -250,6 +251,15 @@ static XrResult xr_PollEvent(XrInstance instance, XrEventDataBuffer *eventData)
 	if (!eventData || eventData->type != XR_TYPE_EVENT_DATA_BUFFER)
 		return XR_ERROR_VALIDATION_FAILURE;
 	pthread_mutex_lock(&inst->ev_lock);
+	if (inst->ev_lost > 0) {
+		XrEventDataEventsLost *lost = (XrEventDataEventsLost *)(void *)eventData;
+		memset(eventData, 0, sizeof *eventData);
+		lost->type = XR_TYPE_EVENT_DATA_EVENTS_LOST;
+		lost->lostEventCount = inst->ev_lost;
+		inst->ev_lost = 0;
+		pthread_mutex_unlock(&inst->ev_lock);
+		return XR_SUCCESS;
+	}
 	if (inst->ev_count == 0) {
 		pthread_mutex_unlock(&inst->ev_lock);
 		return XR_EVENT_UNAVAILABLE;

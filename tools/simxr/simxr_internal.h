@@ -117,6 +117,7 @@ typedef struct simxr_instance {
 	pthread_mutex_t ev_lock;
 	XrEventDataBuffer events[SIMXR_MAX_EVENTS];
 	uint32_t ev_head, ev_count;
+	uint32_t ev_lost; /* events dropped since the last poll (queue full) */
 	/* config, from the environment and the script */
 	simxr_script script;
 	bool have_script;
