@@ -6,6 +6,7 @@
  *   test_simxr_api DATA_DIR            full run (data/api.simxr)
  *   test_simxr_api DATA_DIR --paced    xrWaitFrame keeps the script's 100 Hz
  *   test_simxr_api DATA_DIR --lose     the script loses the runtime: LOSS_PENDING, SESSION_LOST
+ *   test_simxr_api DATA_DIR --bad      a script with an error: xrCreateInstance fails
  */
 #define _GNU_SOURCE
 #include <vulkan/vulkan.h>
@@ -746,7 +747,7 @@ int main(int argc, char **argv)
 	const char *mode = argc > 2 ? argv[2] : "--full";
 	char script[512];
 	snprintf(script, sizeof script, "%s/%s.simxr", argv[1],
-	         !strcmp(mode, "--paced") ? "paced" : !strcmp(mode, "--lose") ? "lose" : "api");
+	         !strcmp(mode, "--paced") ? "paced" : !strcmp(mode, "--lose") ? "lose" : !strcmp(mode, "--bad") ? "bad" : "api");
 	setenv("SIMXR_SCRIPT", script, 1);
 	const char *tag = mode + 2;
 	char path[256];
@@ -763,6 +764,15 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	app a = {0};
+	if (!strcmp(mode, "--bad")) {
+		/* the runtime refuses to start with a broken script, and says where the error is */
+		XrInstanceCreateInfo ci = {.type = XR_TYPE_INSTANCE_CREATE_INFO};
+		snprintf(ci.applicationInfo.applicationName, sizeof ci.applicationInfo.applicationName, "test_simxr_api");
+		ci.applicationInfo.apiVersion = XR_CURRENT_API_VERSION;
+		XrResult r = xrCreateInstance(&ci, &a.instance);
+		CHECK(r == XR_ERROR_RUNTIME_FAILURE);
+		return CHECK_DONE();
+	}
 	create_instance(&a);
 	if (!a.instance)
 		return CHECK_DONE();

@@ -310,12 +310,16 @@ static bool env_bool(const char *name, bool *out)
 	return true;
 }
 
+/* Logs are truncated by the first instance of a process and appended to by later ones (an app
+ * that recreates its instance after a loss keeps one log). */
+static bool g_logs_opened;
+
 static FILE *open_log(const char *env)
 {
 	const char *path = getenv(env);
 	if (!path || !*path)
 		return NULL;
-	FILE *f = fopen(path, "w");
+	FILE *f = fopen(path, g_logs_opened ? "a" : "w");
 	if (!f)
 		LOG_E("%s=%s: cannot open: %s", env, path, strerror(errno));
 	return f;
@@ -329,7 +333,6 @@ static XrResult configure(simxr_instance *inst)
 		scrub_result r = simxr_script_load(script, &inst->script, err, sizeof err);
 		if (r != SCRUB_OK) {
 			LOG_E("SIMXR_SCRIPT: %s", err);
-			fprintf(stderr, "simxr: %s\n", err);
 			return XR_ERROR_RUNTIME_FAILURE;
 		}
 		inst->have_script = true;
@@ -370,6 +373,7 @@ static XrResult configure(simxr_instance *inst)
 	}
 	inst->frame_log = open_log("SIMXR_FRAME_LOG");
 	inst->haptic_log = open_log("SIMXR_HAPTIC_LOG");
+	g_logs_opened = true;
 	return XR_SUCCESS;
 }
 
