@@ -159,8 +159,16 @@ int main(int argc, char **argv)
 	CHECK(nframes >= 100);
 	CHECK(rendered >= 100);
 	/* the whole life cycle, in order, ending with EXITING after hello_xr ended the session */
-	static const char *const states[] = {"IDLE", "READY", "SYNCHRONIZED", "VISIBLE", "FOCUSED",
-	                                     "VISIBLE", "SYNCHRONIZED", "STOPPING", "IDLE", "EXITING"};
+	static const char *const run[] = {"IDLE", "READY", "SYNCHRONIZED", "VISIBLE", "FOCUSED",
+	                                  "VISIBLE", "SYNCHRONIZED", "STOPPING", "IDLE", "EXITING"};
+	/* a lost runtime: hello_xr recreates its instance and runs again */
+	static const char *const lost_then_run[] = {"IDLE", "READY", "SYNCHRONIZED", "VISIBLE", "FOCUSED",
+	                                            "LOSS_PENDING", "IDLE", "READY", "SYNCHRONIZED", "VISIBLE",
+	                                            "FOCUSED", "VISIBLE", "SYNCHRONIZED", "STOPPING", "IDLE",
+	                                            "EXITING"};
+	bool lose = strstr(argv[4], "lose") != NULL;
+	const char *const *states = lose ? lost_then_run : run;
+	size_t nstates = lose ? sizeof lost_then_run / sizeof lost_then_run[0] : sizeof run / sizeof run[0];
 	FILE *f = fopen(frames, "r");
 	CHECK(f != NULL);
 	size_t si = 0;
@@ -169,7 +177,7 @@ int main(int argc, char **argv)
 		while (fgets(line, sizeof line, f)) {
 			char st[32];
 			if (sscanf(line, "state %31s", st) == 1) {
-				if (si < sizeof states / sizeof states[0] && !strcmp(st, states[si]))
+				if (si < nstates && !strcmp(st, states[si]))
 					si++;
 				else
 					fprintf(stderr, "unexpected state %s after %zu states\n", st, si), si = 100;
@@ -177,7 +185,7 @@ int main(int argc, char **argv)
 		}
 		fclose(f);
 	}
-	CHECK(si == sizeof states / sizeof states[0]);
+	CHECK(si == nstates);
 	/* hello_xr's grab action is pulled by the script: its haptics reach the right hand */
 	CHECK(count_matching(haptics, "haptic ", "hand=right") > 0);
 	/* hello_xr runs with the Vulkan validation layer when it is installed: no errors from it */

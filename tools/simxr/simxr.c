@@ -4,12 +4,14 @@
  * reference spaces, frame timing and layer validation. Input lives in simxr_input.c, Vulkan
  * and swapchains in simxr_vk.c. Configuration: environment variables and a script file, see
  * docs/simxr.md. */
+#define _GNU_SOURCE /* dladdr, RTLD_NODELETE */
 #define SCRUB_LOG_MODULE "simxr"
 #include "simxr_internal.h"
 #include "log.h"
 
 #include <openxr/openxr_reflection.h>
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -1355,6 +1357,12 @@ SIMXR_EXPORT XrResult XRAPI_CALL xrNegotiateLoaderRuntimeInterface(const XrNegot
 		return XR_ERROR_INITIALIZATION_FAILED;
 	if (XR_VERSION_MAJOR(loaderInfo->minApiVersion) > 1 || XR_VERSION_MAJOR(loaderInfo->maxApiVersion) < 1)
 		return XR_ERROR_INITIALIZATION_FAILED;
+	/* The loader unloads the runtime when the last instance is destroyed. simxr keeps state that
+	 * belongs to the process (a scripted loss happens once, logs are truncated once), so it
+	 * stays loaded: an app that recreates its instance after a loss must not be lost again. */
+	Dl_info self;
+	if (dladdr((const void *)&g_lost_once, &self) && self.dli_fname)
+		(void)dlopen(self.dli_fname, RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE);
 	runtimeRequest->runtimeInterfaceVersion = XR_CURRENT_LOADER_RUNTIME_VERSION;
 	runtimeRequest->runtimeApiVersion = XR_CURRENT_API_VERSION;
 	runtimeRequest->getInstanceProcAddr = xr_GetInstanceProcAddr;
