@@ -520,6 +520,17 @@ static void word_error(parser *p, node *n)
 	    w, sug ? " (did you mean '" : "", sug ? sug : "", sug ? "'?)" : "");
 }
 
+static bool in_domain(const parser *p, int domain, const char *word)
+{
+	if (domain == DOMAIN_STATE)
+		return scenario_find_state(p->scn, word) >= 0;
+	const scn_var *v = &p->scn->vars[domain];
+	for (int i = 0; i < v->nsymbols; i++)
+		if (strcmp(v->symbols[i], word) == 0)
+			return true;
+	return false;
+}
+
 static bool resolve_word(parser *p, node *w, int domain, const node *other)
 {
 	char word[128];
@@ -656,6 +667,13 @@ static bool check(parser *p, node *n)
 			return resolve_word(p, b, a->domain, a) && ((n->type = TY_BOOL), true);
 		if (b->type == TY_SYM && a->type == TY_WORD)
 			return resolve_word(p, a, b->domain, b) && ((n->type = TY_BOOL), true);
+		/* "state == rosc" where rosc is also a variable's name: read it as a word of the left side */
+		if (a->type == TY_SYM && b->type == TY_SYM && a->domain != b->domain) {
+			if (b->kind == N_VAR && in_domain(p, a->domain, p->scn->vars[b->ref].name))
+				return resolve_word(p, b, a->domain, a) && ((n->type = TY_BOOL), true);
+			if (a->kind == N_VAR && in_domain(p, b->domain, p->scn->vars[a->ref].name))
+				return resolve_word(p, a, b->domain, b) && ((n->type = TY_BOOL), true);
+		}
 		if (a->type == TY_SYM || b->type == TY_SYM) {
 			if (a->type == TY_SYM && b->type == TY_SYM && a->domain == b->domain) {
 				n->type = TY_BOOL;

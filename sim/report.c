@@ -32,18 +32,33 @@ void report_timeline_on_event(void *user, const sim_event *ev)
 	report_entry *e = &t->v[t->n++];
 	memset(e, 0, sizeof *e);
 	e->ev = *ev;
+	e->ev.action = NULL;
+	e->ev.cause = NULL;
+	e->ev.note = NULL;
 	if (ev->action) {
 		e->action = *ev->action;
-		e->ev.action = &e->action;
+		e->has_action = true;
 	}
 	const char *txt = ev->kind == SIM_EV_STATE ? ev->cause : ev->kind == SIM_EV_ITEM ? ev->note : NULL;
 	if (txt) {
 		snprintf(e->text, sizeof e->text, "%s", txt);
-		if (ev->kind == SIM_EV_STATE)
-			e->ev.cause = e->text;
-		else
-			e->ev.note = e->text;
+		e->has_text = true;
 	}
+}
+
+/* The entry's event with its pointers set to the entry's own copies. */
+static sim_event entry_event(const report_entry *e)
+{
+	sim_event ev = e->ev;
+	if (e->has_action)
+		ev.action = &e->action;
+	if (e->has_text) {
+		if (ev.kind == SIM_EV_STATE)
+			ev.cause = e->text;
+		else
+			ev.note = e->text;
+	}
+	return ev;
 }
 
 static void json_time(scrub_json *j, const char *key, double t)
@@ -120,7 +135,8 @@ void report_write_json(const sim_session *s, const report_timeline *tl, const re
 	scrub_json_array_end(&j);
 	scrub_json_array_begin(&j, "timeline");
 	for (size_t k = 0; tl && k < tl->n; k++) {
-		const sim_event *ev = &tl->v[k].ev;
+		const sim_event evc = entry_event(&tl->v[k]);
+		const sim_event *ev = &evc;
 		scrub_json_object_begin(&j, NULL);
 		scrub_json_num(&j, "t", ev->t, 2);
 		switch (ev->kind) {

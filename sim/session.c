@@ -560,7 +560,8 @@ void sim_session_step(sim_session *s)
 {
 	const scenario *scn = s->scn;
 	s->step++;
-	s->t = (double)s->step * scn->dt;
+	/* on the step grid, rounded to the nanosecond so that 60730 steps of 0.01 s read 607.3 */
+	s->t = round((double)s->step * scn->dt * 1e9) / 1e9;
 	if (s->pt) {
 		patient_step(s->pt, scn->dt);
 		patient_waves_append(s->pt, &s->waves);

@@ -351,6 +351,20 @@ static void test_review_fixes(void)
 	scenario_destroy(&scn);
 	scrub_diags_fini(&d);
 
+	/* a state named like a variable: "state == ok" compares with the state, not the variable */
+	const char *same =
+		"scrub: 1\nid: r\ntitle: R\nversion: '1'\nduration: 5 min\n"
+		"variables:\n  ok: {value: 'no', one_of: ['no', 'yes']}\n"
+		"states:\n  a:\n    transitions:\n      - {on: note, to: ok}\n  ok: {end: fine}\n"
+		"checklist:\n  pass: {score: 50}\n  items:\n"
+		"    - {id: x, text: X, do: note, if: state == a and not (state == ok)}\n";
+	scrub_diags_init(&d, "r.yaml", NULL, 0);
+	CHECK(scenario_load_text("r.yaml", same, strlen(same), NULL, &d, &scn) == SCRUB_OK);
+	if (!scn)
+		scrub_diags_print(&d, stderr);
+	scenario_destroy(&scn);
+	scrub_diags_fini(&d);
+
 	/* refused: after: on a forbid item, a bare number compared with a time */
 	const char *bad =
 		"scrub: 1\nid: r\ntitle: R\nversion: '1'\nduration: 5 min\n"
