@@ -520,6 +520,17 @@ static void word_error(parser *p, node *n)
 	    w, sug ? " (did you mean '" : "", sug ? sug : "", sug ? "'?)" : "");
 }
 
+static bool in_domain(const parser *p, int domain, const char *word)
+{
+	if (domain == DOMAIN_STATE)
+		return scenario_find_state(p->scn, word) >= 0;
+	const scn_var *v = &p->scn->vars[domain];
+	for (int i = 0; i < v->nsymbols; i++)
+		if (strcmp(v->symbols[i], word) == 0)
+			return true;
+	return false;
+}
+
 static bool resolve_word(parser *p, node *w, int domain, const node *other)
 {
 	char word[128];
@@ -656,6 +667,13 @@ static bool check(parser *p, node *n)
 			return resolve_word(p, b, a->domain, a) && ((n->type = TY_BOOL), true);
 		if (b->type == TY_SYM && a->type == TY_WORD)
 			return resolve_word(p, a, b->domain, b) && ((n->type = TY_BOOL), true);
+		/* "state == rosc" where rosc is also a variable's name: read it as a word of the left side */
+		if (a->type == TY_SYM && b->type == TY_SYM && a->domain != b->domain) {
+			if (b->kind == N_VAR && in_domain(p, a->domain, p->scn->vars[b->ref].name))
+				return resolve_word(p, b, a->domain, a) && ((n->type = TY_BOOL), true);
+			if (a->kind == N_VAR && in_domain(p, b->domain, p->scn->vars[a->ref].name))
+				return resolve_word(p, a, b->domain, b) && ((n->type = TY_BOOL), true);
+		}
 		if (a->type == TY_SYM || b->type == TY_SYM) {
 			if (a->type == TY_SYM && b->type == TY_SYM && a->domain == b->domain) {
 				n->type = TY_BOOL;
@@ -690,6 +708,12 @@ static bool check(parser *p, node *n)
 		}
 		if (!a->bare && !b->bare && a->dim != b->dim) {
 			err(p, b->pos, b->len, "unit mismatch: %s is compared with %s", ty_name(a), ty_name(b));
+			return false;
+		}
+		if ((a->bare && !b->bare && b->dim == SCRUB_DIM_TIME) || (b->bare && !a->bare && a->dim == SCRUB_DIM_TIME)) {
+			node *x = a->bare ? a : b;
+			err(p, x->pos, x->len, "write the unit of this time: '%.*s s' or '%.*s min'", (int)x->len, p->src + x->pos,
+			    (int)x->len, p->src + x->pos);
 			return false;
 		}
 		n->type = is_cmp(n->op) ? TY_BOOL : TY_NUM;
@@ -812,11 +836,15 @@ static void gen(const parser *p, emitter *e, const node *n, double scale)
 		if (n->b->bare && !n->a->bare)
 			sb = adopt_factor(p, n->a);
 	} else {
-		/* a plain factor stays plain: "2 * hr" scales, it is not 2 /min */
-		if (n->a->bare && !n->b->bare)
-			sa = 1.0;
-		if (n->b->bare && !n->a->bare)
+		/* In a product or quotient only one factor carries the unit: "2 * 4" next to a kPa
+		 * variable is 8 kPa, not 2 kPa * 4 kPa; "2 * hr" scales hr. */
+		if (n->a->bare && n->b->bare) {
 			sb = 1.0;
+		} else if (n->a->bare) {
+			sa = 1.0;
+		} else if (n->b->bare) {
+			sb = 1.0;
+		}
 	}
 	gen(p, e, n->a, sa);
 	gen(p, e, n->b, sb);

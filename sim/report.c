@@ -26,33 +26,39 @@ void report_timeline_on_event(void *user, const sim_event *ev)
 			t->oom = true;
 			return;
 		}
-		/* the entries point into themselves (action copy, text): re-point them after a move */
-		for (size_t i = 0; i < t->n; i++) {
-			if (v[i].ev.action)
-				v[i].ev.action = &v[i].action;
-			if (v[i].ev.kind == SIM_EV_STATE && v[i].ev.cause)
-				v[i].ev.cause = v[i].text;
-			if (v[i].ev.kind == SIM_EV_ITEM && v[i].ev.note)
-				v[i].ev.note = v[i].text;
-		}
 		t->v = v;
 		t->cap = cap;
 	}
 	report_entry *e = &t->v[t->n++];
 	memset(e, 0, sizeof *e);
 	e->ev = *ev;
+	e->ev.action = NULL;
+	e->ev.cause = NULL;
+	e->ev.note = NULL;
 	if (ev->action) {
 		e->action = *ev->action;
-		e->ev.action = &e->action;
+		e->has_action = true;
 	}
 	const char *txt = ev->kind == SIM_EV_STATE ? ev->cause : ev->kind == SIM_EV_ITEM ? ev->note : NULL;
 	if (txt) {
 		snprintf(e->text, sizeof e->text, "%s", txt);
-		if (ev->kind == SIM_EV_STATE)
-			e->ev.cause = e->text;
-		else
-			e->ev.note = e->text;
+		e->has_text = true;
 	}
+}
+
+/* The entry's event with its pointers set to the entry's own copies. */
+static sim_event entry_event(const report_entry *e)
+{
+	sim_event ev = e->ev;
+	if (e->has_action)
+		ev.action = &e->action;
+	if (e->has_text) {
+		if (ev.kind == SIM_EV_STATE)
+			ev.cause = e->text;
+		else
+			ev.note = e->text;
+	}
+	return ev;
 }
 
 static void json_time(scrub_json *j, const char *key, double t)
@@ -89,7 +95,8 @@ void report_write_json(const sim_session *s, const report_timeline *tl, const re
 	scrub_json_str(&j, "end_state", st >= 0 ? scn->states[st].name : NULL);
 	scrub_json_num(&j, "ended_at_s", sim_session_end_time(s), 2);
 	scrub_json_num(&j, "score", sc.score, 1);
-	scrub_json_bool(&j, "passed", sc.passed);
+	/* a session cut short (a crash) cannot pass: what it would have become is unknown */
+	scrub_json_bool(&j, "passed", sc.passed && info->complete);
 	scrub_json_object_begin(&j, "pass_rule");
 	scrub_json_num(&j, "score", scn->checklist.pass_score, 2);
 	scrub_json_bool(&j, "all_critical", scn->checklist.all_critical);
@@ -128,7 +135,8 @@ void report_write_json(const sim_session *s, const report_timeline *tl, const re
 	scrub_json_array_end(&j);
 	scrub_json_array_begin(&j, "timeline");
 	for (size_t k = 0; tl && k < tl->n; k++) {
-		const sim_event *ev = &tl->v[k].ev;
+		const sim_event evc = entry_event(&tl->v[k]);
+		const sim_event *ev = &evc;
 		scrub_json_object_begin(&j, NULL);
 		scrub_json_num(&j, "t", ev->t, 2);
 		switch (ev->kind) {
@@ -210,7 +218,8 @@ void report_print_summary(const sim_session *s, const report_info *info, FILE *f
 		        it->text, r->note[0] ? " (" : "", r->note, r->note[0] ? ")" : "");
 	}
 	fprintf(f, "\nScore: %.1f / 100 (pass mark %g%s)  ->  %s\n", sc.score, scn->checklist.pass_score,
-	        scn->checklist.all_critical ? ", every critical item" : "", sc.passed ? "PASSED" : "NOT PASSED");
+	        scn->checklist.all_critical ? ", every critical item" : "",
+	        !info->complete ? "NOT PASSED (incomplete)" : sc.passed ? "PASSED" : "NOT PASSED");
 	if (sc.ncritical_failures) {
 		fprintf(f, "Critical items not met:");
 		for (int i = 0; i < scn->checklist.n; i++)

@@ -11,9 +11,10 @@
 /* Collects a session's events, as the report's timeline. Use report_timeline_on_event as
  * the session's event callback (or call it from yours). */
 typedef struct report_entry {
-	sim_event ev;              /* pointers inside are replaced by the copies below */
-	sim_action action;
-	char text[200];            /* cause or note */
+	sim_event ev;              /* its pointers are cleared: the array moves as it grows */
+	bool has_action, has_text;
+	sim_action action;         /* ev.action's copy */
+	char text[200];            /* ev.cause's or ev.note's copy */
 } report_entry;
 
 typedef struct report_timeline {

@@ -25,6 +25,7 @@
 #define MAX_RUNS 64
 #define MAX_LIST 64
 #define MAX_DURATION_S (4 * 3600.0)
+#define MAX_STEPS 1500000
 
 typedef struct loader {
 	scenario *s;
@@ -171,7 +172,7 @@ static bool parse_duration(loader *L, yaml_node *n, double *out, const char *wha
 		return false;
 	const char *why;
 	if (!scrub_duration_parse(n->str, n->len, out, &why)) {
-		ERR_AT(L, n, SCRUB_DIAG_UNIT, "%s '%s': %s", what, n->str, why);
+		ERR_AT(L, n, SCRUB_DIAG_UNIT, "%s: %s (found '%s')", what, why, n->str);
 		return false;
 	}
 	return true;
@@ -187,7 +188,7 @@ static bool parse_time_range(loader *L, yaml_node *n, double *lo, double *hi, bo
 	if (!dots) {
 		double v;
 		if (!scrub_duration_parse(n->str, n->len, &v, &why)) {
-			ERR_AT(L, n, SCRUB_DIAG_UNIT, "%s '%s': %s", what, n->str, why);
+			ERR_AT(L, n, SCRUB_DIAG_UNIT, "%s: %s (found '%s')", what, why, n->str);
 			return false;
 		}
 		*lo = single_is_max ? 0 : v;
@@ -200,7 +201,7 @@ static bool parse_time_range(loader *L, yaml_node *n, double *lo, double *hi, bo
 	/* "3..5 min": the unit after the second number applies to both */
 	double a, b;
 	if (!scrub_duration_parse(r, l2, &b, &why)) {
-		ERR_AT(L, n, SCRUB_DIAG_UNIT, "%s '%s': %s", what, n->str, why);
+		ERR_AT(L, n, SCRUB_DIAG_UNIT, "%s: %s (found '%s')", what, why, n->str);
 		return false;
 	}
 	if (!scrub_duration_parse(n->str, l1, &a, &why)) {
@@ -210,13 +211,13 @@ static bool parse_time_range(loader *L, yaml_node *n, double *lo, double *hi, bo
 		size_t u2 = scrub_quantity_parse(r, l2, &q2, &bad);
 		size_t u1 = scrub_quantity_parse(n->str, l1, &q1, &bad);
 		if (u1 == 0 || q1.unit || u2 == 0 || !q2.unit) {
-			ERR_AT(L, n, SCRUB_DIAG_UNIT, "%s '%s': expected a range such as 3..5 min or 1:00..2:30", what, n->str);
+			ERR_AT(L, n, SCRUB_DIAG_UNIT, "%s: expected a range such as 3..5 min or 1:00..2:30 (found '%s')", what, n->str);
 			return false;
 		}
 		a = q1.value * q2.unit->factor;
 	}
 	if (a > b) {
-		ERR_AT(L, n, SCRUB_DIAG_WINDOW, "%s '%s': the range starts after it ends", what, n->str);
+		ERR_AT(L, n, SCRUB_DIAG_WINDOW, "%s: the range starts after it ends (found '%s')", what, n->str);
 		return false;
 	}
 	*lo = a;
@@ -950,6 +951,11 @@ static void parse_item(loader *L, yaml_node *n, scn_item *it, double default_par
 	if (iff)
 		it->guard = compile(L, iff, "'if'");
 	yaml_node *after = yaml_get(n, "after");
+	if (after && it->kind == SCN_ITEM_FORBID) {
+		ERR_AT(L, key_of(n, after), SCRUB_DIAG_VALUE, "'after:' orders expected actions; a forbidden action is forbidden whenever it happens "
+		       "(limit it with if:, e.g. if: done(other_item))");
+		after = NULL;
+	}
 	if (after) {
 		size_t cnt = after->type == YAML_SEQ ? after->n : 1;
 		if (after->type == YAML_MAP) {
@@ -1006,7 +1012,8 @@ static void parse_item(loader *L, yaml_node *n, scn_item *it, double default_par
 	if (every) {
 		if (it->kind != SCN_ITEM_DO)
 			ERR_AT(L, key_of(n, every), SCRUB_DIAG_VALUE, "'every:' is for repeated expected actions (do:)");
-		it->repeat = parse_time_range(L, every, &it->every_lo, &it->every_hi, false, "'every'");
+		/* "every: 3..5 min" is a range; "every: 5 min" means at most 5 min apart */
+		it->repeat = parse_time_range(L, every, &it->every_lo, &it->every_hi, true, "'every'");
 		if (it->repeat && it->every_hi <= 0) {
 			ERR_AT(L, every, SCRUB_DIAG_WINDOW, "'every' must be longer than 0 s");
 			it->repeat = false;
@@ -1121,6 +1128,8 @@ static void parse_actions_node(loader *L, yaml_node *an, scn_model_run *r)
 				ERR_AT(L, ln, SCRUB_DIAG_ACTIONS, "empty action line");
 			}
 		}
+	} else if (an->type == YAML_SCALAR && an->style == YAML_BLOCK && an->folded) {
+		ERR_AT(L, an, SCRUB_DIAG_TYPE, "write an action block with 'actions: |' (each line kept), not 'actions: >' (lines folded together)");
 	} else if (an->type == YAML_SCALAR && an->style == YAML_BLOCK) {
 		/* A literal block: line i of the text is source line an->line + i; its column is
 		 * the indentation of that source line. */
@@ -1769,6 +1778,9 @@ static void load(loader *L, yaml_node *root)
 		else
 			s->seed = (uint64_t)sd;
 	}
+	if (s->duration_s > 0 && s->dt > 0 && s->duration_s / s->dt > MAX_STEPS)
+		ERR_AT(L, dt ? dt : dur, SCRUB_DIAG_LIMIT, "%.0f steps of %g s in %g s; a scenario is limited to %d steps (use a larger dt or a shorter duration)",
+		       s->duration_s / s->dt, s->dt, s->duration_s, MAX_STEPS);
 	parse_variables(L, yaml_get(root, "variables"));
 	parse_patient(L, yaml_get(root, "patient"));
 

@@ -103,7 +103,7 @@ typedef enum scn_anchor { SCN_FROM_START, SCN_FROM_STATE, SCN_FROM_ITEM } scn_an
 typedef struct scn_item {
 	const char *id;
 	const char *text;
-	const char *reference;     /* a reference id from the metadata, or free text */
+	const char *reference;     /* the id of one of the scenario's references */
 	scn_item_kind kind;
 	scn_match match;           /* DO / FORBID */
 	int reach_state;           /* REACH */

@@ -76,6 +76,12 @@ const char *script_parse_value(const act_param_def *p, const char *s, size_t n, 
 	switch (p->kind) {
 	case ACT_PARAM_SYMBOL: {
 		int k = act_symbol_find(p, s, n);
+		/* British names of drugs are accepted as such, never guessed */
+		static const char *const aliases[][2] = {{"adrenaline", "epinephrine"}, {"lignocaine", "lidocaine"},
+		                                         {"noradrenaline", "norepinephrine"}};
+		for (size_t a = 0; k < 0 && a < sizeof aliases / sizeof aliases[0]; a++)
+			if (strlen(aliases[a][0]) == n && memcmp(aliases[a][0], s, n) == 0)
+				k = act_symbol_find(p, aliases[a][1], strlen(aliases[a][1]));
 		if (k < 0) {
 			char list[512] = "";
 			size_t l = 0;
@@ -83,7 +89,8 @@ const char *script_parse_value(const act_param_def *p, const char *s, size_t n, 
 				l += (size_t)snprintf(list + l, sizeof list - l, "%s%s", i ? ", " : "", p->symbols[i]);
 			char word[64];
 			snprintf(word, sizeof word, "%.*s", (int)(n < 63 ? n : 63), s);
-			const char *sug = scrub_suggest(word, p->symbols, (size_t)act_param_nsymbols(p));
+			/* one drug is never suggested for another: a near miss in spelling can be a different drug */
+			const char *sug = strcmp(p->name, "drug") == 0 ? NULL : scrub_suggest(word, p->symbols, (size_t)act_param_nsymbols(p));
 			snprintf(why, why_size, "%s '%s' is not accepted%s%s%s; expected one of: %s", p->name, word,
 			         sug ? " (did you mean '" : "", sug ? sug : "", sug ? "'?)" : "", list);
 			return why;

@@ -276,6 +276,7 @@ yaml_node *yaml_parse(const char *src, size_t len, const yaml_limits *limits, sc
 			n->style = st == FYSS_PLAIN || st == FYSS_ANY ? YAML_PLAIN
 			         : (st == FYSS_LITERAL || st == FYSS_FOLDED) ? YAML_BLOCK
 			         : YAML_QUOTED;
+			n->folded = st == FYSS_FOLDED;
 			if (!push_child(&b, n))
 				oom = b.failed = true;
 			break;

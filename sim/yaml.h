@@ -33,6 +33,7 @@ struct yaml_node {
 	yaml_node **items;   /* sequence items; mapping: keys */
 	yaml_node **values;  /* mapping values */
 	bool used;           /* set by the loader when a mapping key was understood */
+	bool folded;         /* YAML_BLOCK written with '>' */
 };
 
 typedef struct yaml_limits {

@@ -27,6 +27,7 @@ test)
 	ninja -C build-test -j "$jobs"
 	export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+	export LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0
 	status=0
 	meson test -C build-test --print-errorlogs --num-processes "$jobs" || status=1
 	# The scenario loader under libFuzzer, for a bounded time (60 s in CI).

@@ -42,6 +42,12 @@ bool cli_parse(int argc, char **argv, const cli_opt *opts, const char **pos, int
  * status to use on failure, or EXIT_DONE with *out set. */
 int cli_load_scenario(const char *path, bool quiet, scenario **out);
 
+/* The trainee's actions: an action script (--actions), a named model run, or the scenario's
+ * first passing model run. `out_label` says which ("actions FILE", "model run NAME"). Prints
+ * problems; returns the exit status (EXIT_DONE when *out is set). */
+int cli_trainee_actions(const scenario *scn, const char *actions_path, const char *model_run, scrub_arena *arena,
+                        const sim_action **out, int *out_n, const char **out_label);
+
 /* Exit status for a scrub_result. */
 int cli_exit_for(scrub_result r);
 

@@ -63,44 +63,11 @@ int scrub_cmd_bench_scenario(int argc, char **argv)
 	const sim_action *acts = NULL;
 	int nacts = 0;
 	const char *source = NULL;
-	if (actions_path) {
-		char *text;
-		size_t len;
-		if (scrub_read_file(actions_path, 16u << 20, &text, &len) != SCRUB_OK) {
-			fprintf(stderr, "scrub bench: cannot read %s: %s\n", actions_path, strerror(errno));
-			scenario_destroy(&scn);
-			return EXIT_RUNTIME;
-		}
-		scrub_diags d;
-		scrub_diags_init(&d, actions_path, text, len);
-		script_loc loc = {.line = 1, .col = 1};
-		sim_action *p;
-		if (script_parse(text, len, &loc, &arena, &d, &p, &nacts) != SCRUB_OK) {
-			scrub_diags_print(&d, stderr);
-			scrub_diags_fini(&d);
-			free(text);
-			scrub_arena_fini(&arena);
-			scenario_destroy(&scn);
-			return EXIT_INVALID;
-		}
-		scrub_diags_fini(&d);
-		free(text);
-		acts = p;
-		source = actions_path;
-	} else {
-		for (int i = 0; i < scn->nruns && !acts; i++) {
-			if (model_run ? strcmp(scn->runs[i].name, model_run) == 0 : scn->runs[i].expect_pass) {
-				acts = scn->runs[i].actions;
-				nacts = scn->runs[i].nactions;
-				source = scn->runs[i].name;
-			}
-		}
-		if (!acts) {
-			fprintf(stderr, "scrub bench: no model run to replay; give --actions FILE\n");
-			scrub_arena_fini(&arena);
-			scenario_destroy(&scn);
-			return EXIT_USAGE;
-		}
+	rc = cli_trainee_actions(scn, actions_path, model_run, &arena, &acts, &nacts, &source);
+	if (rc != EXIT_DONE) {
+		scrub_arena_fini(&arena);
+		scenario_destroy(&scn);
+		return rc;
 	}
 	double *wall = calloc((size_t)runs, sizeof *wall);
 	double sim_s = 0, active_s = 0;

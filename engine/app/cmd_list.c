@@ -4,6 +4,8 @@
 #include "units.h"
 
 #include <dirent.h>
+#include <limits.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,19 +39,27 @@ static int list_scenarios(const char *dir)
 	}
 	closedir(d);
 	qsort(names, (size_t)n, sizeof *names, cmp_str);
-	printf("%-34s %-8s %-7s %s\n", "scenario", "duration", "items", "title");
+	/* show the folder as the user would type it: relative to here when below here */
+	char real[PATH_MAX], cwd[PATH_MAX];
+	const char *shown = dir;
+	if (realpath(dir, real) && getcwd(cwd, sizeof cwd)) {
+		size_t cl = strlen(cwd);
+		shown = strncmp(real, cwd, cl) == 0 && real[cl] == '/' ? real + cl + 1 : real;
+	}
+	printf("%-44s %-9s %-6s %s\n", "scenario", "duration", "items", "title");
 	for (int i = 0; i < n; i++) {
-		char path[4096];
+		char path[PATH_MAX + 256], label[PATH_MAX + 256];
 		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+		snprintf(label, sizeof label, "%s/%s", shown, names[i]);
 		scrub_diags diags;
 		scrub_diags_init(&diags, path, NULL, 0);
 		scenario *scn = NULL;
 		scenario_load_opts o = {.no_model_runs = true};
 		if (scenario_load_file(path, &o, &diags, &scn) == SCRUB_OK) {
 			char tb[32];
-			printf("%-34s %-8s %-7d %s\n", path, scrub_format_time(scn->duration_s, tb, sizeof tb), scn->checklist.n, scn->title);
+			printf("%-44s %-9s %-6d %s\n", label, scrub_format_time(scn->duration_s, tb, sizeof tb), scn->checklist.n, scn->title);
 		} else {
-			printf("%-34s INVALID (run: scrub validate %s)\n", path, path);
+			printf("%-44s INVALID (run: scrub validate %s)\n", label, label);
 		}
 		scenario_destroy(&scn);
 		scrub_diags_fini(&diags);
@@ -60,40 +70,47 @@ static int list_scenarios(const char *dir)
 	return EXIT_DONE;
 }
 
+static void print_action(const act_def *a)
+{
+	printf("  %-22s %s\n", a->name, a->help);
+	for (int k = 0; k < ACT_MAX_PARAMS && a->params[k].name; k++) {
+		const act_param_def *p = &a->params[k];
+		printf("      %-14s %s", p->name, p->required ? "(required) " : "");
+		switch (p->kind) {
+		case ACT_PARAM_QUANTITY:
+			printf("%s, in %s: %s\n", p->help, scrub_dim_units(p->dim), scrub_dim_name(p->dim));
+			break;
+		case ACT_PARAM_COUNT:
+			printf("%s: a whole number %g..%g\n", p->help, p->min, p->max);
+			break;
+		case ACT_PARAM_TEXT:
+			printf("%s: text\n", p->help);
+			break;
+		case ACT_PARAM_SYMBOL:
+			printf("%s: one of", p->help);
+			for (int s = 0; s < ACT_MAX_SYMBOLS && p->symbols[s]; s++)
+				printf("%s %s", s ? "," : "", p->symbols[s]);
+			printf("\n");
+			break;
+		}
+	}
+}
+
+/* Actions grouped by category, categories in the order they first appear. */
 static int list_actions(void)
 {
 	int n = actions_count();
-	const char *cat = NULL;
-	{
-		for (int i = 0; i < n; i++) {
-			const act_def *a = actions_get((act_id)i);
-			if (!cat || strcmp(cat, a->category) != 0) {
-				printf("%s%s:\n", cat ? "\n" : "", a->category);
-				cat = a->category;
-			}
-			printf("  %-22s %s\n", a->name, a->help);
-			for (int k = 0; k < ACT_MAX_PARAMS && a->params[k].name; k++) {
-				const act_param_def *p = &a->params[k];
-				printf("      %-14s %s", p->name, p->required ? "(required) " : "");
-				switch (p->kind) {
-				case ACT_PARAM_QUANTITY:
-					printf("%s, in %s: %s\n", p->help, scrub_dim_units(p->dim), scrub_dim_name(p->dim));
-					break;
-				case ACT_PARAM_COUNT:
-					printf("%s: a whole number %g..%g\n", p->help, p->min, p->max);
-					break;
-				case ACT_PARAM_TEXT:
-					printf("%s: text\n", p->help);
-					break;
-				case ACT_PARAM_SYMBOL:
-					printf("%s: one of", p->help);
-					for (int s = 0; s < ACT_MAX_SYMBOLS && p->symbols[s]; s++)
-						printf("%s %s", s ? "," : "", p->symbols[s]);
-					printf("\n");
-					break;
-				}
-			}
-		}
+	for (int i = 0; i < n; i++) {
+		const char *cat = actions_get((act_id)i)->category;
+		bool seen = false;
+		for (int k = 0; k < i && !seen; k++)
+			seen = strcmp(actions_get((act_id)k)->category, cat) == 0;
+		if (seen)
+			continue;
+		printf("%s%s:\n", i ? "\n" : "", cat);
+		for (int k = i; k < n; k++)
+			if (strcmp(actions_get((act_id)k)->category, cat) == 0)
+				print_action(actions_get((act_id)k));
 	}
 	return EXIT_DONE;
 }

@@ -280,64 +280,18 @@ int scrub_cmd_run(int argc, char **argv)
 	scrub_arena_init(&arena);
 	const sim_action *acts = NULL;
 	int nacts = 0;
-	char input[4200];
-	const char *who = trainee;
-	if (actions_path) {
-		char *text = NULL;
-		size_t len = 0;
-		scrub_result r = scrub_read_file(actions_path, 16u << 20, &text, &len);
-		if (r != SCRUB_OK) {
-			fprintf(stderr, "scrub run: cannot read %s: %s\n", actions_path, r == SCRUB_ERR_LIMIT ? "larger than 16 MiB" : strerror(errno));
-			scenario_destroy(&scn);
-			return EXIT_RUNTIME;
-		}
-		scrub_diags d;
-		scrub_diags_init(&d, actions_path, text, len);
-		script_loc loc = {.file = NULL, .line = 1, .col = 1};
-		sim_action *parsed = NULL;
-		r = script_parse(text, len, &loc, &arena, &d, &parsed, &nacts);
-		if (r == SCRUB_OK)
-			scenario_check_actions(scn, parsed, nacts, NULL, &d);
-		if (d.errors) {
-			scrub_diags_print(&d, stderr);
-			fprintf(stderr, "%s: %d error%s; nothing was run\n", actions_path, d.errors, d.errors == 1 ? "" : "s");
-			scrub_diags_fini(&d);
-			free(text);
-			scrub_arena_fini(&arena);
-			scenario_destroy(&scn);
-			return EXIT_INVALID;
-		}
-		scrub_diags_fini(&d);
-		free(text);
-		acts = parsed;
-		snprintf(input, sizeof input, "actions %s", actions_path);
-		if (!who)
-			who = "anonymous";
-	} else {
-		int k = -1;
-		for (int i = 0; i < scn->nruns; i++) {
-			if (model_run ? strcmp(scn->runs[i].name, model_run) == 0 : scn->runs[i].expect_pass) {
-				k = i;
-				break;
-			}
-		}
-		if (k < 0) {
-			if (model_run)
-				fprintf(stderr, "scrub run: %s has no model run named '%s'\n", pos[0], model_run);
-			else
-				fprintf(stderr, "scrub run: %s has no passing model run to play as the scripted trainee; give --actions FILE\n", pos[0]);
-			scrub_arena_fini(&arena);
-			scenario_destroy(&scn);
-			return EXIT_USAGE;
-		}
-		acts = scn->runs[k].actions;
-		nacts = scn->runs[k].nactions;
-		snprintf(input, sizeof input, "model run %s", scn->runs[k].name);
-		if (!who)
-			who = scrub_arena_printf(&arena, "model:%s", scn->runs[k].name);
-		if (!quiet)
-			fprintf(stderr, "Scripted trainee: model run '%s'\n", scn->runs[k].name);
+	const char *input = NULL;
+	rc = cli_trainee_actions(scn, actions_path, model_run, &arena, &acts, &nacts, &input);
+	if (rc != EXIT_DONE) {
+		scrub_arena_fini(&arena);
+		scenario_destroy(&scn);
+		return rc;
 	}
+	const char *who = trainee;
+	if (!who)
+		who = actions_path ? "anonymous" : scrub_arena_printf(&arena, "model:%s", input + strlen("model run "));
+	if (!actions_path && !quiet)
+		fprintf(stderr, "Scripted trainee: %s\n", input);
 
 	if (mkdir_p(out_dir) != 0) {
 		fprintf(stderr, "scrub run: cannot create %s: %s\n", out_dir, strerror(errno));

@@ -1,6 +1,9 @@
 /* scrub: the command-line entry point. Owns main(); everything else returns errors. */
 #include "cli.h"
 #include "log.h"
+#include "script.h"
+
+#include <errno.h>
 
 #include <limits.h>
 #include <stdlib.h>
@@ -164,4 +167,51 @@ double cli_now(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+int cli_trainee_actions(const scenario *scn, const char *actions_path, const char *model_run, scrub_arena *arena,
+                        const sim_action **out, int *out_n, const char **out_label)
+{
+	*out = NULL;
+	*out_n = 0;
+	if (actions_path) {
+		char *text = NULL;
+		size_t len = 0;
+		scrub_result r = scrub_read_file(actions_path, 16u << 20, &text, &len);
+		if (r != SCRUB_OK) {
+			fprintf(stderr, "scrub: cannot read %s: %s\n", actions_path, r == SCRUB_ERR_LIMIT ? "larger than 16 MiB" : strerror(errno));
+			return r == SCRUB_ERR_LIMIT ? EXIT_INVALID : EXIT_RUNTIME;
+		}
+		scrub_diags d;
+		scrub_diags_init(&d, actions_path, text, len);
+		script_loc loc = {.file = NULL, .line = 1, .col = 1};
+		sim_action *parsed = NULL;
+		r = script_parse(text, len, &loc, arena, &d, &parsed, out_n);
+		if (r == SCRUB_OK)
+			scenario_check_actions(scn, parsed, *out_n, NULL, &d);
+		int rc = EXIT_DONE;
+		if (d.errors) {
+			scrub_diags_print(&d, stderr);
+			fprintf(stderr, "%s: %d error%s; nothing was run\n", actions_path, d.errors, d.errors == 1 ? "" : "s");
+			rc = EXIT_INVALID;
+		}
+		scrub_diags_fini(&d);
+		free(text);
+		*out = parsed;
+		*out_label = scrub_arena_printf(arena, "actions %s", actions_path);
+		return rc;
+	}
+	for (int i = 0; i < scn->nruns; i++) {
+		if (model_run ? strcmp(scn->runs[i].name, model_run) == 0 : scn->runs[i].expect_pass) {
+			*out = scn->runs[i].actions;
+			*out_n = scn->runs[i].nactions;
+			*out_label = scrub_arena_printf(arena, "model run %s", scn->runs[i].name);
+			return EXIT_DONE;
+		}
+	}
+	if (model_run)
+		fprintf(stderr, "scrub: %s has no model run named '%s'\n", scn->path, model_run);
+	else
+		fprintf(stderr, "scrub: %s has no passing model run to play as the scripted trainee; give --actions FILE\n", scn->path);
+	return EXIT_USAGE;
 }

@@ -156,7 +156,9 @@ static const char *find_line(const char *src, size_t len, int line, size_t *out_
 void scrub_diags_print(const scrub_diags *d, FILE *out)
 {
 	static const char *sev_names[] = {"error", "warning", "note"};
-	scrub_diag *v = malloc((d->n ? d->n : 1) * sizeof *v);
+	if (d->n == 0)
+		return;
+	scrub_diag *v = malloc(d->n * sizeof *v);
 	if (!v)
 		return;
 	memcpy(v, d->v, d->n * sizeof *v);

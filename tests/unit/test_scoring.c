@@ -319,8 +319,82 @@ static void test_determinism(void)
 	scrub_diags_fini(&d);
 }
 
+/* Regressions found while documenting the format. */
+static void test_review_fixes(void)
+{
+	const char *src =
+		"scrub: 1\nid: r\ntitle: R\nversion: '1'\nduration: 5 min\n"
+		"variables:\n  pao2: {value: 10, unit: kPa}\n  ok: {value: 'no', one_of: ['no', 'yes']}\n"
+		"states:\n  a:\n    transitions:\n      - {when: pao2 < 2 * 4, to: low}\n      - {on: note, to: b}\n"
+		"  low: {end: low}\n  b: {end: b}\n"
+		"checklist:\n  pass: {score: 50}\n  items:\n"
+		"    - {id: reached, text: reach b only if ok, reach: b, if: ok == yes}\n"
+		"    - {id: often, text: every 5 min at most, do: note, every: 5 min}\n";
+	scrub_diags d;
+	scrub_diags_init(&d, "r.yaml", NULL, 0);
+	scenario *scn = NULL;
+	CHECK(scenario_load_text("r.yaml", src, strlen(src), NULL, &d, &scn) == SCRUB_OK);
+	if (!scn) {
+		scrub_diags_print(&d, stderr);
+		return;
+	}
+	scrub_arena a;
+	scrub_arena_init(&a);
+	/* 10 kPa is not below 2 * 4 kPa: the scenario must not go to 'low' */
+	sim_session *s = play(scn, "0:30 note text=hi\n", &a);
+	CHECK_STR(sim_session_outcome(s), "b");
+	CHECK(status(s, "reached") == ITEM_MISSED); /* its if: was false */
+	int often = scenario_find_item(scn, "often");
+	CHECK(often >= 0 && scn->checklist.items[often].every_lo == 0 && scn->checklist.items[often].every_hi == 300);
+	sim_session_destroy(&s);
+	scrub_arena_fini(&a);
+	scenario_destroy(&scn);
+	scrub_diags_fini(&d);
+
+	/* a state named like a variable: "state == ok" compares with the state, not the variable */
+	const char *same =
+		"scrub: 1\nid: r\ntitle: R\nversion: '1'\nduration: 5 min\n"
+		"variables:\n  ok: {value: 'no', one_of: ['no', 'yes']}\n"
+		"states:\n  a:\n    transitions:\n      - {on: note, to: ok}\n  ok: {end: fine}\n"
+		"checklist:\n  pass: {score: 50}\n  items:\n"
+		"    - {id: x, text: X, do: note, if: state == a and not (state == ok)}\n";
+	scrub_diags_init(&d, "r.yaml", NULL, 0);
+	CHECK(scenario_load_text("r.yaml", same, strlen(same), NULL, &d, &scn) == SCRUB_OK);
+	if (!scn)
+		scrub_diags_print(&d, stderr);
+	scenario_destroy(&scn);
+	scrub_diags_fini(&d);
+
+	/* refused: after: on a forbid item, a bare number compared with a time */
+	const char *bad =
+		"scrub: 1\nid: r\ntitle: R\nversion: '1'\nduration: 5 min\n"
+		"states:\n  a:\n    transitions:\n      - {when: time_in_state > 30, to: b}\n  b: {end: b}\n"
+		"checklist:\n  pass: {score: 50}\n  items:\n"
+		"    - {id: x, text: X, do: note}\n"
+		"    - {id: y, text: Y, forbid: shock, after: x, penalty: 5}\n";
+	scrub_diags_init(&d, "r.yaml", NULL, 0);
+	CHECK(scenario_load_text("r.yaml", bad, strlen(bad), NULL, &d, &scn) == SCRUB_ERR_INVALID);
+	CHECK(d.errors == 2);
+	scrub_diags_fini(&d);
+
+	/* British drug names are accepted; near misses of a drug name are never guessed */
+	scrub_arena_init(&a);
+	scrub_diags_init(&d, "x", NULL, 0);
+	sim_action act = {0};
+	const char *line = "0:10 give_drug drug=adrenaline dose=0.5mg route=IM";
+	CHECK(script_parse_line(line, strlen(line), NULL, 1, 1, &a, &d, &act) == SCRUB_OK);
+	CHECK(act.params[0].sym == 0); /* epinephrine */
+	sim_action act2 = {0};
+	line = "0:10 give_drug drug=adenosin dose=6mg route=IV";
+	CHECK(script_parse_line(line, strlen(line), NULL, 1, 1, &a, &d, &act2) == SCRUB_ERR_INVALID);
+	CHECK(d.n == 1 && strstr(d.v[0].msg, "did you mean") == NULL);
+	scrub_diags_fini(&d);
+	scrub_arena_fini(&a);
+}
+
 int main(void)
 {
+	test_review_fixes();
 	test_good_run();
 	test_statuses();
 	test_conditions_and_penalties();
