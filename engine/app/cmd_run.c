@@ -5,6 +5,7 @@
 #include "log.h"
 #include "record.h"
 #include "report.h"
+#include "run_xr.h"
 #include "script.h"
 #include "session.h"
 
@@ -17,7 +18,7 @@
 #include <time.h>
 
 static const char usage[] =
-	"usage: scrub run [--headless] SCENARIO [options]\n"
+	"usage: scrub run [--headless | --xr] SCENARIO [options]\n"
 	"\n"
 	"Runs a scenario and scores the trainee against its checklist. Without a display (or with\n"
 	"--headless) it runs headless: the trainee's actions come from --actions FILE, or else from the\n"
@@ -25,6 +26,7 @@ static const char usage[] =
 	"\n"
 	"options:\n"
 	"  --headless          run without a window\n"
+	"  --xr                play in an OpenXR headset (see docs/xr.md)\n"
 	"  --actions FILE      an action script (one timed action per line; see docs/action-scripts.md)\n"
 	"  --model-run NAME    play this model run of the scenario as the trainee\n"
 	"  --out DIR           write DIR/session.jsonl and DIR/report.json (default: sessions/ID-TIME)\n"
@@ -139,9 +141,10 @@ int cli_write_report(const sim_session *s, const report_timeline *tl, const repo
 int scrub_cmd_run(int argc, char **argv)
 {
 	const char *actions_path = NULL, *model_run = NULL, *out_dir = NULL, *trainee = NULL, *speed_s = NULL;
-	bool headless = false, force = false, quiet = false, help = false;
+	bool headless = false, xr = false, force = false, quiet = false, help = false;
 	cli_opt opts[] = {
 		{"headless", false, NULL, &headless},
+		{"xr", false, NULL, &xr},
 		{"actions", true, &actions_path, NULL},
 		{"model-run", true, &model_run, NULL},
 		{"out", true, &out_dir, NULL},
@@ -175,6 +178,14 @@ int scrub_cmd_run(int argc, char **argv)
 			fprintf(stderr, "scrub run: --speed needs a positive number, found '%s'\n", speed_s);
 			return EXIT_USAGE;
 		}
+	}
+	if (xr) {
+		if (headless || actions_path || model_run || speed_s) {
+			fprintf(stderr, "scrub run: --xr takes its actions from the headset; it cannot be combined with --headless, --actions, --model-run or --speed\n");
+			return EXIT_USAGE;
+		}
+		run_xr_opts xo = {.scenario_path = pos[0], .out_dir = out_dir, .trainee = trainee, .force = force, .quiet = quiet};
+		return scrub_run_xr(&xo, NULL);
 	}
 	if (!headless)
 		fprintf(stderr, "scrub run: this build has no desktop window yet; running headless\n");
