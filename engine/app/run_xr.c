@@ -362,6 +362,8 @@ int scrub_run_xr(const run_xr_opts *o, run_xr_result *out)
 		return EXIT_RUNTIME;
 	}
 	record_vars(c->record, 0, scn, NULL);
+	for (int i = 0; i < c->nmenu; i++)
+		LOG_D("menu %d: %s", i, c->menu[i].text);
 	if (!o->quiet)
 		fprintf(stderr, "XR: %s, %s, %ux%u per eye, %d actions in the menu\n", scrub_xr_runtime_name(xr),
 		        scrub_xr_reference_space(xr), scrub_xr_eye_width(xr), scrub_xr_eye_height(xr), c->nmenu);
