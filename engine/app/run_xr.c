@@ -260,9 +260,9 @@ static void build_panel(xr_run *c, const sim_session *s, bool results, scrub_ren
 		first = 0;
 	for (int i = first; i < c->nmenu && i < first + MENU_SHOWN; i++)
 	{
-		char *dst = c->hud_text[n++];
-		const char *src = c->menu[i].text;
-		snprintf(dst, sizeof c->hud_text[0], "%s %s", i == c->sel ? ">" : " ", src);
+		char name[sizeof c->menu[0].text];
+		memcpy(name, c->menu[i].text, sizeof name);
+		snprintf(c->hud_text[n++], sizeof c->hud_text[0], "%s %s", i == c->sel ? ">" : " ", name);
 	}
 	if (c->last_action >= 0) {
 		int ls = (int)c->last_action_t;
