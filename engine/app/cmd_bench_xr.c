@@ -13,7 +13,7 @@
 static const char usage[] =
 	"usage: scrub bench xr [SCENARIO] [--frames N] [--runs N] [--scale S]\n"
 	"\n"
-	"Plays SCENARIO (default: the bundled bls_aed_adult.yaml) in XR mode for N frames (default 900), performing\n"
+	"Plays SCENARIO (default: the bundled bls_aed_adult.yaml) in XR mode for N frames (default 300), performing\n"
 	"its first passing model run at its times, R times (default 5), and prints one JSON line:\n"
 	"  cpu_ms_median, cpu_ms_p99  CPU time per stereo frame spent in the simulation and the session record\n"
 	"                             (stepping to the frame's display time, input to actions, recording); the\n"
@@ -52,7 +52,7 @@ int scrub_cmd_bench_xr(int argc, char **argv)
 		fputs(usage, stdout);
 		return EXIT_DONE;
 	}
-	long frames = frames_s ? strtol(frames_s, NULL, 10) : 900;
+	long frames = frames_s ? strtol(frames_s, NULL, 10) : 300;
 	long runs = runs_s ? strtol(runs_s, NULL, 10) : 5;
 	double scale = scale_s ? strtod(scale_s, NULL) : 1.0;
 	if (frames < 10 || frames > 1000000 || runs < 1 || runs > 100 || !(scale > 0.01 && scale <= 2)) {
@@ -114,7 +114,7 @@ int scrub_cmd_bench_xr(int argc, char **argv)
 	rmdir(tmpl);
 	if (rc == EXIT_DONE && cpu && med && p99 && fps)
 		printf("{\"bench\":\"xr\",\"runtime\":\"%s\",\"runs\":%ld,\"frames\":%ld,\"frames_timed\":%u,"
-		       "\"cpu_ms_median\":%.4f,\"cpu_ms_p99\":%.4f,\"fps\":%.1f,\"eye_scale\":%.2f}\n",
+		       "\"cpu_ms_median\":%.5f,\"cpu_ms_p99\":%.5f,\"fps\":%.1f,\"eye_scale\":%.2f}\n",
 		       res.runtime, runs, frames, timed, pct(med, (size_t)runs, 0.5), pct(p99, (size_t)runs, 0.5),
 		       pct(fps, (size_t)runs, 0.5), scale);
 	else if (rc == EXIT_DONE)
