@@ -1,6 +1,7 @@
 /* scrub bench: performance figures, each ending with one JSON line. */
 #include "cli.h"
 #include "cmd_bench_render.h"
+#include "cmd_bench_xr.h"
 #include "json.h"
 #include "script.h"
 #include "session.h"
@@ -16,6 +17,7 @@ static const char usage[] =
 	"  scenario FILE   replay a scenario headless for its full duration and report realtime_factor\n"
 	"  tissue          step a soft-tissue block with an incision in progress (--tets N)\n"
 	"  render          render the suture scene offscreen (--width 1280 --height 720)\n"
+	"  xr              XR mode on the active OpenXR runtime (default: simxr, unpaced): CPU ms per frame\n"
 	"\n"
 	"Each bench prints one JSON line with its figures (medians of several runs).\n";
 
@@ -128,6 +130,7 @@ int scrub_cmd_bench(int argc, char **argv)
 		{"scenario", scrub_cmd_bench_scenario},
 		{"tissue", scrub_cmd_bench_tissue},
 		{"render", scrub_cmd_bench_render},
+		{"xr", scrub_cmd_bench_xr},
 	};
 	for (size_t i = 0; i < sizeof benches / sizeof benches[0]; i++)
 		if (strcmp(argv[1], benches[i].name) == 0)

@@ -6,6 +6,7 @@
 #include "record.h"
 #include "report.h"
 #include "run_desktop.h"
+#include "run_xr.h"
 #include "script.h"
 #include "session.h"
 
@@ -18,7 +19,7 @@
 #include <time.h>
 
 static const char usage[] =
-	"usage: scrub run [--headless] SCENARIO [options]\n"
+	"usage: scrub run [--headless | --xr] SCENARIO [options]\n"
 	"\n"
 	"Runs a scenario and scores the trainee against its checklist. With a display (DISPLAY or\n"
 	"WAYLAND_DISPLAY) it opens a window where the trainee acts with the keyboard and mouse (F1 shows\n"
@@ -28,6 +29,7 @@ static const char usage[] =
 	"\n"
 	"options:\n"
 	"  --headless          run without a window\n"
+	"  --xr                play in an OpenXR headset (see docs/xr.md)\n"
 	"  --actions FILE      an action script (one timed action per line; see docs/action-scripts.md)\n"
 	"  --model-run NAME    play this model run of the scenario as the trainee\n"
 	"  --out DIR           write DIR/session.jsonl and DIR/report.json (default: sessions/ID-TIME)\n"
@@ -143,7 +145,7 @@ int cli_write_report(const sim_session *s, const report_timeline *tl, const repo
 	if (quiet) {
 		sim_score sc;
 		sim_session_score(s, &sc);
-		printf("score %.1f %s\n", sc.score, sc.passed ? "PASSED" : "NOT PASSED");
+		printf("score %.1f %s\n", sc.score, !info->complete ? "NOT PASSED (incomplete)" : sc.passed ? "PASSED" : "NOT PASSED");
 	} else {
 		report_print_summary(s, info, stdout);
 		printf("Report: %s\n", report_path);
@@ -155,9 +157,10 @@ int scrub_cmd_run(int argc, char **argv)
 {
 	const char *actions_path = NULL, *model_run = NULL, *out_dir = NULL, *trainee = NULL, *speed_s = NULL;
 	const char *shot_path = NULL, *at_s = NULL, *width_s = NULL, *height_s = NULL, *input_script = NULL;
-	bool headless = false, force = false, quiet = false, help = false, validation = false;
+	bool headless = false, xr = false, force = false, quiet = false, help = false, validation = false;
 	cli_opt opts[] = {
 		{"headless", false, NULL, &headless},
+		{"xr", false, NULL, &xr},
 		{"actions", true, &actions_path, NULL},
 		{"model-run", true, &model_run, NULL},
 		{"out", true, &out_dir, NULL},
@@ -235,6 +238,14 @@ int scrub_cmd_run(int argc, char **argv)
 	if (input_script && !want_window) {
 		fprintf(stderr, "scrub run: --input-script drives the window: it goes without --headless, --actions and --model-run\n");
 		return EXIT_USAGE;
+	}
+	if (xr) {
+		if (headless || actions_path || model_run || speed_s || shot_path || input_script) {
+			fprintf(stderr, "scrub run: --xr takes its actions from the headset; it cannot be combined with --headless, --actions, --model-run, --speed, --screenshot or --input-script\n");
+			return EXIT_USAGE;
+		}
+		run_xr_opts xo = {.scenario_path = pos[0], .out_dir = out_dir, .trainee = trainee, .force = force, .quiet = quiet};
+		return scrub_run_xr(&xo, NULL);
 	}
 
 	scenario *scn = NULL;

@@ -1,0 +1,127 @@
+/* scrub bench xr: CPU time per stereo frame of the simulation and the session record in XR mode. */
+#include "cmd_bench_xr.h"
+
+#include "cli.h"
+#include "run_xr.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char usage[] =
+	"usage: scrub bench xr [SCENARIO] [--frames N] [--runs N] [--scale S]\n"
+	"\n"
+	"Plays SCENARIO (default: the bundled bls_aed_adult.yaml) in XR mode for N frames (default 300), performing\n"
+	"its first passing model run at its times, R times (default 5), and prints one JSON line:\n"
+	"  cpu_ms_median, cpu_ms_p99  CPU time per stereo frame spent in the simulation and the session record\n"
+	"                             (stepping to the frame's display time, input to actions, recording); the\n"
+	"                             median over the runs of each run's median and 99th percentile\n"
+	"  fps                        frames per wall-clock second, rendering included (median over the runs)\n"
+	"The runtime is the active one; without XR_RUNTIME_JSON, the simulated runtime built beside scrub\n"
+	"(build/simxr.json), unpaced (SIMXR_PACE=0) so that the figures are not capped by the display rate.\n"
+	"--scale S renders S times the runtime's recommended eye size (default 1).\n";
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+static double pct(double *v, size_t n, double p)
+{
+	if (!n)
+		return 0;
+	qsort(v, n, sizeof *v, cmp_double);
+	size_t k = (size_t)(p * (double)(n - 1) + 0.5);
+	return v[k < n ? k : n - 1];
+}
+
+int scrub_cmd_bench_xr(int argc, char **argv)
+{
+	const char *frames_s = NULL, *runs_s = NULL, *scale_s = NULL;
+	bool help = false;
+	cli_opt opts[] = {{"frames", true, &frames_s, NULL}, {"runs", true, &runs_s, NULL}, {"scale", true, &scale_s, NULL},
+	                  {0}};
+	const char *pos[1];
+	int npos;
+	if (!cli_parse(argc, argv, opts, pos, 1, &npos, &help, usage))
+		return EXIT_USAGE;
+	if (help) {
+		fputs(usage, stdout);
+		return EXIT_DONE;
+	}
+	long frames = frames_s ? strtol(frames_s, NULL, 10) : 300;
+	long runs = runs_s ? strtol(runs_s, NULL, 10) : 5;
+	double scale = scale_s ? strtod(scale_s, NULL) : 1.0;
+	if (frames < 10 || frames > 1000000 || runs < 1 || runs > 100 || !(scale > 0.01 && scale <= 2)) {
+		fprintf(stderr, "scrub bench xr: --frames 10..1000000, --runs 1..100, --scale 0.01..2\n");
+		return EXIT_USAGE;
+	}
+	char scen[PATH_MAX + 64];
+	if (npos)
+		snprintf(scen, sizeof scen, "%s", pos[0]);
+	else
+		snprintf(scen, sizeof scen, "%s/bls_aed_adult.yaml", cli_scenario_dir());
+
+	/* the simulated runtime beside the executable, unpaced, unless a runtime was chosen */
+	if (!getenv("XR_RUNTIME_JSON")) {
+		char exe[PATH_MAX];
+		ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+		if (n > 0) {
+			exe[n] = '\0';
+			char *slash = strrchr(exe, '/');
+			if (slash) {
+				char json[PATH_MAX + 16];
+				snprintf(json, sizeof json, "%.*s/simxr.json", (int)(slash - exe), exe);
+				if (access(json, R_OK) == 0) {
+					setenv("XR_RUNTIME_JSON", json, 1);
+					if (!getenv("SIMXR_PACE"))
+						setenv("SIMXR_PACE", "0", 1);
+				}
+			}
+		}
+	}
+	char tmpl[] = "/tmp/scrub-bench-xr-XXXXXX";
+	if (!mkdtemp(tmpl)) {
+		perror("scrub bench xr: mkdtemp");
+		return EXIT_RUNTIME;
+	}
+	double *cpu = calloc((size_t)frames, sizeof *cpu);
+	double *med = calloc((size_t)runs, sizeof *med), *p99 = calloc((size_t)runs, sizeof *p99);
+	double *fps = calloc((size_t)runs, sizeof *fps);
+	int rc = EXIT_DONE;
+	run_xr_result res = {0};
+	uint32_t timed = 0;
+	for (long i = 0; i < runs && cpu && med && p99 && fps; i++) {
+		run_xr_opts o = {.scenario_path = scen, .out_dir = tmpl, .force = true, .quiet = true, .bench = true,
+		                 .eye_scale = (float)scale, .max_frames = (uint64_t)frames, .frame_cpu_ms = cpu,
+		                 .frame_cpu_cap = (size_t)frames};
+		rc = scrub_run_xr(&o, &res);
+		if (rc != EXIT_DONE)
+			break;
+		med[i] = pct(cpu, res.frames_timed, 0.5);
+		p99[i] = pct(cpu, res.frames_timed, 0.99);
+		fps[i] = res.wall_s > 0 ? (double)(res.frames > 1 ? res.frames - 1 : 0) / res.wall_s : 0;
+		timed = (uint32_t)res.frames_timed;
+		fprintf(stderr, "run %ld: %llu frames (%u timed), cpu median %.4f ms, p99 %.4f ms, %.1f fps\n", i + 1,
+		        (unsigned long long)res.frames, timed, med[i], p99[i], fps[i]);
+	}
+	char path[sizeof tmpl + 32];
+	snprintf(path, sizeof path, "%s/session.jsonl", tmpl);
+	remove(path);
+	rmdir(tmpl);
+	if (rc == EXIT_DONE && cpu && med && p99 && fps)
+		printf("{\"bench\":\"xr\",\"runtime\":\"%s\",\"runs\":%ld,\"frames\":%ld,\"frames_timed\":%u,"
+		       "\"cpu_ms_median\":%.5f,\"cpu_ms_p99\":%.5f,\"fps\":%.1f,\"eye_scale\":%.2f}\n",
+		       res.runtime, runs, frames, timed, pct(med, (size_t)runs, 0.5), pct(p99, (size_t)runs, 0.5),
+		       pct(fps, (size_t)runs, 0.5), scale);
+	else if (rc == EXIT_DONE)
+		rc = EXIT_RUNTIME;
+	free(cpu);
+	free(med);
+	free(p99);
+	free(fps);
+	return rc;
+}

@@ -1,0 +1,550 @@
+/* scrub run --xr: play a scenario in an OpenXR headset (docs/xr.md).
+ *
+ * The session runs at the scenario's fixed dt on the headset's clock: each frame the simulation steps up to the
+ * frame's predicted display time (counted only while the session is FOCUSED), then the controllers' input of that
+ * frame becomes actions at that simulation time. The actions go into the same session record as a headless run,
+ * so `scrub report` on the record replays them to the same report.json.
+ *
+ * In the headset: a hand-held action menu on the left controller (thumbstick or trackpad up/down, or the menu
+ * button, choose; the right trigger performs), the patient monitor as a panel in the room, and the results panel
+ * in front of the trainee at the end. */
+#define SCRUB_LOG_MODULE "xr"
+#include "run_xr.h"
+
+#include "cli.h"
+#include "log.h"
+#include "record.h"
+#include "report.h"
+#include "scrub_render.h"
+#include "scrub_xr.h"
+#include "script.h"
+#include "session.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+int cli_write_report(const sim_session *s, const report_timeline *tl, const report_info *info,
+                     const char *report_path, bool quiet);
+
+#define MENU_MAX 64
+#define MENU_SHOWN 9
+#define WAVE_N 256
+#define RESULTS_HOLD_S 5.0
+
+typedef struct menu_entry {
+	sim_action act;
+	char text[120];
+} menu_entry;
+
+typedef struct xr_run {
+	const scenario *scn;
+	report_timeline timeline;
+	sim_record *record;
+	bool drop_end;             /* the session was cut short: the record must not claim it ended */
+	double next_vars, next_waves;
+	menu_entry menu[MENU_MAX];
+	int nmenu, sel;
+	int last_action;           /* menu index of the last performed action, -1 */
+	double last_action_t;
+	/* render data */
+	scrub_render_instance inst[16];
+	uint32_t ninst;
+	float ecg[WAVE_N], pleth[WAVE_N], capno[WAVE_N];
+	char hud_text[MENU_SHOWN + 3][160];
+	const char *hud[MENU_SHOWN + 3];
+	scrub_render_result_line lines[64];
+	char summary[96];
+} xr_run;
+
+static int mkdir_p(const char *path)
+{
+	char buf[4096];
+	snprintf(buf, sizeof buf, "%s", path);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p == '/') {
+			*p = '\0';
+			if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+				return -1;
+			*p = '/';
+		}
+	}
+	if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+static void on_event(void *user, const sim_event *ev)
+{
+	xr_run *c = user;
+	report_timeline_on_event(&c->timeline, ev);
+	if (!(c->drop_end && ev->kind == SIM_EV_END))
+		record_event(c->record, ev);
+}
+
+/* What a headless run records after each step (engine/app/cmd_run.c does the same). */
+static void after_step(xr_run *c, const sim_session *s)
+{
+	double t = sim_session_time(s);
+	if (t >= c->next_vars - 1e-9) {
+		record_vars(c->record, t, c->scn, sim_session_vars(s));
+		c->next_vars += 5.0;
+	}
+	if (t >= c->next_waves - 1e-9) {
+		record_waves(c->record, t, sim_session_waves(s), 10);
+		c->next_waves += 1.0;
+	}
+}
+
+/* The menu: every distinct action (with its parameters) of the scenario's model runs, in order of first use;
+ * without model runs, every registered action that needs no parameters. */
+static void build_menu(xr_run *c)
+{
+	const scenario *scn = c->scn;
+	scrub_buf b;
+	scrub_buf_init(&b);
+	for (int r = 0; r < scn->nruns; r++)
+		for (int i = 0; i < scn->runs[r].nactions && c->nmenu < MENU_MAX; i++) {
+			const sim_action *a = &scn->runs[r].actions[i];
+			const act_def *d = actions_get(a->type);
+			b.len = 0;
+			script_format_params(a, &b);
+			char text[120];
+			snprintf(text, sizeof text, "%s%s%.*s", d->name, b.len ? " " : "", (int)b.len, b.data ? b.data : "");
+			bool dup = false;
+			for (int k = 0; k < c->nmenu && !dup; k++)
+				dup = strcmp(c->menu[k].text, text) == 0;
+			if (dup)
+				continue;
+			menu_entry *e = &c->menu[c->nmenu++];
+			e->act = *a;
+			e->act.t = 0;
+			e->act.line = e->act.col = 0;
+			snprintf(e->text, sizeof e->text, "%s", text);
+		}
+	scrub_buf_fini(&b);
+	for (int id = 0; c->nmenu == 0 && id < actions_count(); id++) {
+		const act_def *d = actions_get((act_id)id);
+		bool needs = false;
+		for (int p = 0; p < ACT_MAX_PARAMS && d->params[p].name; p++)
+			needs = needs || d->params[p].required;
+		if (needs || strcmp(d->name, ACT_JUMP_NAME) == 0 || c->nmenu >= MENU_MAX)
+			continue;
+		menu_entry *e = &c->menu[c->nmenu++];
+		memset(&e->act, 0, sizeof e->act);
+		e->act.type = (act_id)id;
+		snprintf(e->text, sizeof e->text, "%s", d->name);
+	}
+}
+
+static void pose_matrix(const scrub_xr_pose *p, float m[16])
+{
+	float x = p->rot[0], y = p->rot[1], z = p->rot[2], w = p->rot[3];
+	m[0] = 1 - 2 * (y * y + z * z), m[1] = 2 * (x * y + z * w), m[2] = 2 * (x * z - y * w), m[3] = 0;
+	m[4] = 2 * (x * y - z * w), m[5] = 1 - 2 * (x * x + z * z), m[6] = 2 * (y * z + x * w), m[7] = 0;
+	m[8] = 2 * (x * z + y * w), m[9] = 2 * (y * z - x * w), m[10] = 1 - 2 * (x * x + y * y), m[11] = 0;
+	m[12] = p->pos[0], m[13] = p->pos[1], m[14] = p->pos[2], m[15] = 1;
+}
+
+static void add_inst(xr_run *c, scrub_render_mesh mesh, const float model[16], scrub_render_material_kind kind)
+{
+	if (c->ninst >= sizeof c->inst / sizeof c->inst[0])
+		return;
+	scrub_render_instance *in = &c->inst[c->ninst++];
+	in->mesh = mesh;
+	memcpy(in->model, model, sizeof in->model);
+	in->material = (scrub_render_material){kind, {1, 1, 1, 1}, 0.f};
+}
+
+/* A minimal room for the headset until the scene from the simulation is shared with desktop mode: the trainee
+ * stands at the origin facing -Z, the table in front, the crash cart with the defibrillator to the left, the
+ * instruments in the hands. */
+static void build_scene(xr_run *c, const scrub_xr_frame *f, scrub_render_snapshot *s)
+{
+	float m[16];
+	c->ninst = 0;
+	scrub_render_trs(0, 0, -0.2f, 0, 1, m);
+	add_inst(c, SCRUB_MESH_ROOM, m, SCRUB_MATERIAL_MATTE);
+	scrub_render_trs(0, 0, -0.75f, 0, 1, m);
+	add_inst(c, SCRUB_MESH_TABLE, m, SCRUB_MATERIAL_MATTE);
+	scrub_render_trs(0.35f, 0.03f, -0.55f, 0, 1, m);
+	add_inst(c, SCRUB_MESH_TRAY, m, SCRUB_MATERIAL_METAL);
+	scrub_render_trs(-0.9f, 0, -1.0f, 0.6f, 1, m);
+	add_inst(c, SCRUB_MESH_CRASH_CART, m, SCRUB_MATERIAL_MATTE);
+	scrub_render_trs(-0.9f, 1.04f, -1.0f, 0.6f, 1, m);
+	add_inst(c, SCRUB_MESH_DEFIBRILLATOR, m, SCRUB_MATERIAL_MATTE);
+	for (int h = 0; h < SCRUB_XR_HANDS; h++)
+		if (f->hands[h].active) {
+			pose_matrix(&f->hands[h].grip, m);
+			add_inst(c, h == SCRUB_XR_RIGHT ? SCRUB_MESH_SCALPEL : SCRUB_MESH_FORCEPS, m, SCRUB_MATERIAL_METAL);
+		}
+	memset(s, 0, sizeof *s);
+	s->camera = f->camera;
+	s->instances = c->inst;
+	s->instance_count = c->ninst;
+	s->clear_color[0] = 0.05f, s->clear_color[1] = 0.05f, s->clear_color[2] = 0.06f, s->clear_color[3] = 1.f;
+}
+
+static double var_value(const scenario *scn, const double *vars, const char *name)
+{
+	for (int i = 0; vars && i < scn->nvars; i++)
+		if (!scn->vars[i].is_symbol && strcmp(scn->vars[i].name, name) == 0)
+			return vars[i];
+	return -1;
+}
+
+static void trace(const float *ring, size_t cap, uint64_t written, float lo, float hi, float *out)
+{
+	/* the last 2 s, WAVE_N samples, scaled to [0, 1] */
+	size_t have = written < cap ? (size_t)written : cap;
+	for (int i = 0; i < WAVE_N; i++) {
+		float v = lo;
+		if (have) {
+			uint64_t k = written - have + (uint64_t)((double)i / WAVE_N * (double)have);
+			v = ring[k % cap];
+		}
+		float u = (v - lo) / (hi - lo);
+		out[i] = u < 0 ? 0 : u > 1 ? 1 : u;
+	}
+}
+
+/* The panel image: the monitor (top right), the action menu (top left) or, at the end, the results. */
+static void build_panel(xr_run *c, const sim_session *s, bool results, scrub_render_snapshot *p)
+{
+	const scenario *scn = c->scn;
+	memset(p, 0, sizeof *p);
+	p->clear_color[3] = 1.f;
+	if (results) {
+		const sim_item_result *it = sim_session_items(s);
+		uint32_t n = 0;
+		for (int i = 0; i < scn->checklist.n && n < 64; i++, n++)
+			c->lines[n] = (scrub_render_result_line){scn->checklist.items[i].text, it[i].status == ITEM_DONE};
+		sim_score sc;
+		sim_session_score(s, &sc);
+		snprintf(c->summary, sizeof c->summary, "Score %.1f - %s", sc.score, sc.passed ? "PASSED" : "NOT PASSED");
+		p->results = (scrub_render_results){true, scn->title ? scn->title : scn->id, c->lines, n, c->summary};
+		return;
+	}
+	scrub_render_monitor *m = &p->monitor;
+	m->visible = true;
+	const patient_vitals *v = sim_session_vitals(s);
+	const double *vars = sim_session_vars(s);
+	if (v) {
+		m->hr = (float)v->heart_rate, m->bp_sys = (float)v->sbp, m->bp_dia = (float)v->dbp;
+		m->spo2 = v->pulse_present ? (float)v->spo2 : -1.f, m->etco2 = (float)v->etco2, m->rr = (float)v->resp_rate;
+	} else {
+		m->hr = (float)var_value(scn, vars, "hr"), m->bp_sys = (float)var_value(scn, vars, "sbp");
+		m->bp_dia = (float)var_value(scn, vars, "dbp"), m->spo2 = (float)var_value(scn, vars, "spo2");
+		m->etco2 = (float)var_value(scn, vars, "etco2"), m->rr = (float)var_value(scn, vars, "rr");
+	}
+	const patient_wave_ring *w = sim_session_waves(s);
+	if (w && w->capacity) {
+		trace(w->ecg_mv, w->capacity, w->written, -1.f, 2.f, c->ecg);
+		trace(w->pleth, w->capacity, w->written, 0.f, 1.2f, c->pleth);
+		trace(w->co2_mmhg, w->capacity, w->written, 0.f, 50.f, c->capno);
+		m->ecg = (scrub_render_waveform){c->ecg, WAVE_N, WAVE_N};
+		m->pleth = (scrub_render_waveform){c->pleth, WAVE_N, WAVE_N};
+		m->capno = (scrub_render_waveform){c->capno, WAVE_N, WAVE_N};
+	}
+	/* the menu, a window of MENU_SHOWN entries around the highlighted one */
+	int secs = (int)sim_session_time(s), n = 0;
+	snprintf(c->hud_text[n++], sizeof c->hud_text[0], "%02d:%02d  stick: choose  trigger: do", secs / 60, secs % 60);
+	int first = c->sel - MENU_SHOWN / 2;
+	if (first > c->nmenu - MENU_SHOWN)
+		first = c->nmenu - MENU_SHOWN;
+	if (first < 0)
+		first = 0;
+	for (int i = first; i < c->nmenu && i < first + MENU_SHOWN; i++)
+	{
+		char name[sizeof c->menu[0].text];
+		memcpy(name, c->menu[i].text, sizeof name);
+		snprintf(c->hud_text[n++], sizeof c->hud_text[0], "%s %s", i == c->sel ? ">" : " ", name);
+	}
+	if (c->last_action >= 0) {
+		int ls = (int)c->last_action_t;
+		char name[sizeof c->menu[0].text];
+		memcpy(name, c->menu[c->last_action].text, sizeof name);
+		snprintf(c->hud_text[n++], sizeof c->hud_text[0], "done %02d:%02d %s", ls / 60, ls % 60, name);
+	}
+	for (int i = 0; i < n; i++)
+		c->hud[i] = c->hud_text[i];
+	p->hud_lines = c->hud;
+	p->hud_line_count = (uint32_t)n;
+}
+
+static const char no_runtime_msg[] =
+	"scrub run --xr: %s.\n"
+	"  Play on this computer instead in desktop mode:  scrub run %s\n"
+	"  or without a display in headless mode:         scrub run --headless %s\n"
+	"  To try XR without a headset, select Scrub's simulated runtime:\n"
+	"    XR_RUNTIME_JSON=build/simxr.json SIMXR_SCRIPT=tests/xr/data/bls_textbook.simxr scrub run --xr %s\n"
+	"  (see docs/xr.md)\n";
+
+int scrub_run_xr(const run_xr_opts *o, run_xr_result *out)
+{
+	run_xr_result dummy;
+	if (!out)
+		out = &dummy;
+	memset(out, 0, sizeof *out);
+	scenario *scn = NULL;
+	int rc = cli_load_scenario(o->scenario_path, o->quiet, &scn);
+	if (rc != EXIT_DONE)
+		return rc;
+
+	/* the headset first: without one there is nothing to create on disk */
+	scrub_xr *xr = NULL;
+	scrub_xr_failure fail;
+	scrub_xr_desc xd = {.app_name = "Scrub", .eye_scale = o->eye_scale};
+	if (scrub_xr_create(&xd, &xr, &fail) != SCRUB_OK) {
+		const char *why = fail == SCRUB_XR_FAIL_NO_RUNTIME   ? "no OpenXR runtime is installed or active"
+		                  : fail == SCRUB_XR_FAIL_NO_HEADSET ? "the OpenXR runtime has no headset connected"
+		                  : fail == SCRUB_XR_FAIL_NO_VULKAN  ? "the OpenXR runtime cannot render with Vulkan here"
+		                                                     : "the OpenXR runtime could not start a session";
+		fprintf(stderr, no_runtime_msg, why, o->scenario_path, o->scenario_path, o->scenario_path);
+		scenario_destroy(&scn);
+		return EXIT_RUNTIME;
+	}
+	snprintf(out->runtime, sizeof out->runtime, "%s", scrub_xr_runtime_name(xr));
+
+	char dirbuf[4096];
+	const char *out_dir = o->out_dir;
+	if (!out_dir) {
+		char stamp[32];
+		time_t now = time(NULL);
+		struct tm tmv;
+		gmtime_r(&now, &tmv);
+		strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tmv);
+		snprintf(dirbuf, sizeof dirbuf, "sessions/%s-%s", scn->id, stamp);
+		out_dir = dirbuf;
+	}
+	char rec_path[4200], rep_path[4200], input[300];
+	snprintf(rec_path, sizeof rec_path, "%s/session.jsonl", out_dir);
+	snprintf(rep_path, sizeof rep_path, "%s/report.json", out_dir);
+	snprintf(input, sizeof input, "xr %s", scrub_xr_runtime_name(xr));
+	const char *who = o->trainee ? o->trainee : "anonymous";
+
+	xr_run *c = calloc(1, sizeof *c);
+	if (!c || mkdir_p(out_dir) != 0) {
+		fprintf(stderr, "scrub run: cannot create %s: %s\n", out_dir, strerror(errno));
+		free(c);
+		scrub_xr_destroy(&xr);
+		scenario_destroy(&scn);
+		return EXIT_RUNTIME;
+	}
+	c->scn = scn;
+	c->next_vars = 5.0;
+	c->next_waves = 1.0;
+	c->last_action = -1;
+	report_timeline_init(&c->timeline);
+	build_menu(c);
+	record_header hdr = {.scn = scn, .trainee = who, .input = input};
+	if (record_create(rec_path, o->force, &hdr, &c->record) != SCRUB_OK) {
+		fprintf(stderr, "scrub run: cannot write the session record %s%s\n", rec_path,
+		        errno == EEXIST ? ": it already exists (use another --out, or --force)" : "");
+		report_timeline_fini(&c->timeline);
+		free(c);
+		scrub_xr_destroy(&xr);
+		scenario_destroy(&scn);
+		return EXIT_RUNTIME;
+	}
+	sim_session_opts so = {.on_event = on_event, .user = c};
+	sim_session *s = NULL;
+	if (sim_session_create(scn, &so, &s) != SCRUB_OK) {
+		record_close(&c->record);
+		report_timeline_fini(&c->timeline);
+		free(c);
+		scrub_xr_destroy(&xr);
+		scenario_destroy(&scn);
+		return EXIT_RUNTIME;
+	}
+	record_vars(c->record, 0, scn, NULL);
+	for (int i = 0; i < c->nmenu; i++)
+		LOG_D("menu %d: %s", i, c->menu[i].text);
+	if (!o->quiet)
+		fprintf(stderr, "XR: %s, %s, %ux%u per eye, %d actions in the menu\n", scrub_xr_runtime_name(xr),
+		        scrub_xr_reference_space(xr), scrub_xr_eye_width(xr), scrub_xr_eye_height(xr), c->nmenu);
+
+	const double dt = scn->dt;
+	bool started = false, finished = false, exit_asked = false;
+	int64_t prev_ns = 0, sim_ns = 0, results_ns = 0, first_ns = 0;
+	int inject_i = 0, ninject = 0;
+	const sim_action *inject = NULL;
+	for (int i = 0; o->bench && i < scn->nruns && !inject; i++)
+		if (scn->runs[i].expect_pass) {
+			inject = scn->runs[i].actions;
+			ninject = scn->runs[i].nactions;
+		}
+	double wall0 = 0, wall1 = 0;
+	scrub_render_snapshot scene, panel;
+	for (;;) {
+		scrub_xr_state st;
+		scrub_xr_poll(xr, &st);
+		if (st.exit)
+			break;
+		if (!st.running) {
+			struct timespec ts = {0, 10 * 1000 * 1000};
+			nanosleep(&ts, NULL);
+			continue;
+		}
+		scrub_xr_frame f;
+		if (scrub_xr_frame_begin(xr, &f) != SCRUB_OK) {
+			scrub_xr_state st2;
+			scrub_xr_poll(xr, &st2);
+			if (st2.lost || st2.exit)
+				break;
+			continue; /* a frame the runtime refused: try the next one */
+		}
+		out->frames++;
+		if (!first_ns) {
+			first_ns = f.time_ns;
+			wall0 = cli_now();
+		}
+		wall1 = cli_now();
+		bool focused = st.focused;
+		if (focused && !finished) {
+			struct timespec c0, c1;
+			clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c0);
+			if (!started) {
+				started = true;
+				prev_ns = f.time_ns;
+			}
+			int64_t d = f.time_ns - prev_ns;
+			prev_ns = f.time_ns;
+			/* a hitch (or a long pause) does not jump the scenario ahead */
+			sim_ns += d < 0 ? 0 : d > 250000000 ? 250000000 : d;
+			double target = (double)sim_ns * 1e-9;
+			while (!sim_session_ended(s) && (double)(sim_session_steps(s) + 1) * dt <= target + 1e-9) {
+				sim_session_step(s);
+				after_step(c, s);
+			}
+			double now = sim_session_time(s);
+			if (o->bench) {
+				while (inject && inject_i < ninject && inject[inject_i].t <= now + 1e-9 && !sim_session_ended(s))
+					sim_session_act(s, &inject[inject_i++]);
+			} else {
+				for (int h = 0; h < SCRUB_XR_HANDS; h++) {
+					const scrub_xr_hand *hd = &f.hands[h];
+					int step = -hd->scroll_steps + (hd->menu_pressed ? 1 : 0);
+					if (c->nmenu)
+						c->sel = ((c->sel + step) % c->nmenu + c->nmenu) % c->nmenu;
+					if (hd->recentre_pressed)
+						scrub_xr_recentre(xr);
+				}
+				const scrub_xr_hand *rh = &f.hands[SCRUB_XR_RIGHT];
+				if (rh->trigger_pressed && c->nmenu && !sim_session_ended(s)) {
+					sim_action a = c->menu[c->sel].act;
+					a.t = now;
+					sim_session_act(s, &a);
+					c->last_action = c->sel;
+					c->last_action_t = now;
+					scrub_xr_haptic(xr, SCRUB_XR_RIGHT, 0.5f, 0.05f);
+				}
+			}
+			record_maybe_flush(c->record);
+			if (sim_session_ended(s)) {
+				sim_session_finish(s, NULL);
+				finished = true;
+				results_ns = f.time_ns;
+			}
+			clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c1);
+			if (o->frame_cpu_ms && out->frames_timed < o->frame_cpu_cap)
+				o->frame_cpu_ms[out->frames_timed++] =
+					(double)(c1.tv_sec - c0.tv_sec) * 1e3 + (double)(c1.tv_nsec - c0.tv_nsec) * 1e-6;
+		} else if (!focused) {
+			prev_ns = f.time_ns; /* paused while the trainee is elsewhere */
+		}
+		if (finished && !exit_asked) {
+			double shown = (double)(f.time_ns - results_ns) * 1e-9;
+			if (shown >= RESULTS_HOLD_S || (shown >= 1.0 && f.hands[SCRUB_XR_RIGHT].trigger_pressed)) {
+				scrub_xr_request_exit(xr);
+				exit_asked = true;
+			}
+		}
+		if (o->max_frames && out->frames >= o->max_frames && !exit_asked) {
+			scrub_xr_request_exit(xr);
+			exit_asked = true;
+		}
+		scrub_xr_panel panels[2];
+		uint32_t np = 0;
+		if (f.should_render) {
+			build_scene(c, &f, &scene);
+			build_panel(c, s, finished, &panel);
+			float mw = 0.41f, mh = 0.58f, mx = 1.f - 0.40f - 0.02f * 640.f / 1024.f - 0.005f;
+			if (finished) {
+				panels[np++] = (scrub_xr_panel){SCRUB_XR_ANCHOR_HEAD, {{0, 0, -1.1f}, {0, 0, 0, 1}}, 1.0f,
+				                                {0.19f, 0.0f, 0.62f, 1.0f}};
+			} else {
+				panels[np++] = (scrub_xr_panel){SCRUB_XR_ANCHOR_SCENE,
+				                                {{0.55f, 1.55f, -1.25f}, {0, 0.2079117f, 0, 0.9781476f}},
+				                                0.6f,
+				                                {mx, 0.f, mw, mh}};
+				/* the menu above the left hand, tilted towards the eyes */
+				panels[np++] = (scrub_xr_panel){SCRUB_XR_ANCHOR_LEFT_HAND,
+				                                {{0, 0.06f, -0.08f}, {-0.4226183f, 0, 0, 0.9063078f}},
+				                                0.26f,
+				                                {0.f, 0.f, 0.57f, 0.62f}};
+			}
+		}
+		scrub_result fr = scrub_xr_frame_end(xr, f.should_render ? &scene : NULL, f.should_render ? &panel : NULL,
+		                                     panels, np);
+		if (fr != SCRUB_OK) {
+			scrub_xr_state st2;
+			scrub_xr_poll(xr, &st2);
+			if (st2.lost || st2.exit)
+				break;
+		}
+	}
+	scrub_xr_state st;
+	scrub_xr_poll(xr, &st);
+	scrub_xr_stats xs;
+	scrub_xr_get_stats(xr, &xs);
+	out->rendered = xs.rendered;
+	out->wall_s = wall1 - wall0;
+
+	bool complete = sim_session_ended(s);
+	if (!complete) {
+		/* cut short (runtime lost, stopped, or the trainee left): the record stops here and says so by having no
+		 * end line; `scrub report` then replays it to this time and marks it incomplete, as this report is */
+		record_vars(c->record, sim_session_time(s), scn, sim_session_vars(s));
+		c->drop_end = true;
+		sim_session_finish(s, "incomplete");
+	} else {
+		record_vars(c->record, sim_session_time(s), scn, sim_session_vars(s));
+	}
+	out->sim_s = sim_session_time(s);
+	scrub_result rc_close = record_close(&c->record);
+	if (rc_close != SCRUB_OK || c->timeline.oom) {
+		fprintf(stderr, "scrub run: the session record %s could not be completed: %s\n", rec_path,
+		        scrub_result_str(rc_close != SCRUB_OK ? rc_close : SCRUB_ERR_NOMEM));
+		rc = EXIT_RUNTIME;
+	} else if (o->bench) {
+		rc = EXIT_DONE;
+	} else {
+		report_info info = {.trainee = who, .input = input, .complete = complete};
+		rc = cli_write_report(s, &c->timeline, &info, rep_path, o->quiet);
+		if (!o->quiet)
+			printf("Session record: %s\n", rec_path);
+	}
+	if (st.lost) {
+		int t = (int)sim_session_time(s);
+		fprintf(stderr,
+		        "scrub run: the OpenXR runtime was lost at %d:%02d of the scenario; the session record is kept and "
+		        "the report covers the session up to then\n",
+		        t / 60, t % 60);
+		if (rc == EXIT_DONE)
+			rc = EXIT_RUNTIME;
+	} else if (!complete && !o->quiet && !o->max_frames) {
+		fprintf(stderr, "scrub run: the headset session ended before the scenario did; the report is marked "
+		                "incomplete\n");
+	}
+	sim_session_destroy(&s);
+	report_timeline_fini(&c->timeline);
+	free(c);
+	scrub_xr_destroy(&xr);
+	scenario_destroy(&scn);
+	return rc;
+}

@@ -1,0 +1,317 @@
+/* scrub run --xr on the simulated runtime (docs/xr.md), as a user runs it:
+ *
+ *   test_scrub_xr SCRUB SRC_DIR play       data/bls_textbook.simxr plays the model run 'textbook' through the
+ *                                          headset's action menu: the report equals, byte for byte, the one
+ *                                          `scrub report` rebuilds from the record (and the headless run's, but
+ *                                          for the input line); haptics, layers, the session life cycle; the
+ *                                          left and right eye images differ by the stereo parallax
+ *   test_scrub_xr SCRUB SRC_DIR lose       data/bls_lose.simxr loses the runtime at 100 s: exit 3, the record is
+ *                                          kept (no end line), the report is marked incomplete and equals the
+ *                                          one rebuilt from the record
+ *   test_scrub_xr SCRUB SRC_DIR noruntime  no runtime: exit 3 and a message naming desktop and headless mode
+ *
+ * Run in the build's tests/xr folder with XR_RUNTIME_JSON naming build/simxr.json. */
+#include "check.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmissing-prototypes"
+#pragma GCC diagnostic ignored "-Wshadow"
+#pragma GCC diagnostic ignored "-Wsign-compare"
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#pragma GCC diagnostic ignored "-Wpedantic"
+#pragma GCC diagnostic ignored "-Wimplicit-fallthrough"
+#pragma GCC diagnostic ignored "-Wunused-function"
+#define STB_IMAGE_IMPLEMENTATION
+#define STBI_ONLY_PNG
+#include <stb/stb_image.h>
+#pragma GCC diagnostic pop
+
+static const char *scrub, *src;
+
+static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int run(const char *fmt, ...)
+{
+	char cmd[8192];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof cmd, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "$ %s\n", cmd);
+	int st = system(cmd);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static char *slurp(const char *path, size_t *out_len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	long n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	char *b = malloc((size_t)n + 1);
+	size_t got = b ? fread(b, 1, (size_t)n, f) : 0;
+	fclose(f);
+	if (!b)
+		return NULL;
+	b[got] = '\0';
+	if (out_len)
+		*out_len = got;
+	return b;
+}
+
+static bool same_file(const char *a, const char *b)
+{
+	size_t na = 0, nb = 0;
+	char *x = slurp(a, &na), *y = slurp(b, &nb);
+	bool same = x && y && na == nb && memcmp(x, y, na) == 0;
+	free(x);
+	free(y);
+	return same;
+}
+
+static int count(const char *text, const char *needle)
+{
+	int n = 0;
+	for (const char *p = text; p && (p = strstr(p, needle)); p += strlen(needle))
+		n++;
+	return n;
+}
+
+/* removes the line that starts with `key` (the report's "input" line) */
+static void drop_line(char *text, const char *key)
+{
+	char *p = strstr(text, key);
+	if (!p)
+		return;
+	char *e = strchr(p, '\n');
+	if (e)
+		memmove(p, e + 1, strlen(e + 1) + 1);
+}
+
+typedef struct textbook_action {
+	double t;
+	const char *name;
+} textbook_action;
+
+static const textbook_action textbook[] = {
+	{5, "check_responsiveness"}, {8, "call_for_help"}, {10, "open_airway"}, {12, "check_pulse"},
+	{20, "start_cpr"}, {60, "attach_pads"}, {65, "power_on_aed"}, {72, "stop_cpr"}, {73, "analyse_rhythm"},
+	{77, "shock"}, {79, "start_cpr"}, {195, "stop_cpr"}, {197, "analyse_rhythm"}, {201, "shock"},
+	{203, "start_cpr"}, {280, "check_pulse"},
+};
+
+/* the record's actions must be the model run's, at its times */
+static void check_actions(const char *record, int expect_n)
+{
+	int n = 0;
+	for (const char *p = record; (p = strstr(p, "{\"type\":\"action\",\"t\":")); p++, n++) {
+		double t = strtod(p + 21, NULL);
+		const char *a = strstr(p, "\"action\":\"");
+		CHECK(a != NULL);
+		if (!a || n >= expect_n)
+			continue;
+		a += 10;
+		size_t len = strcspn(a, "\"");
+		CHECK(fabs(t - textbook[n].t) < 1e-9);
+		CHECK(len == strlen(textbook[n].name) && strncmp(a, textbook[n].name, len) == 0);
+		if (fabs(t - textbook[n].t) >= 1e-9)
+			fprintf(stderr, "action %d at %g, expected %g\n", n, t, textbook[n].t);
+	}
+	CHECK(n == expect_n);
+}
+
+static double luma(const uint8_t *p) { return 0.2126 * p[0] + 0.7152 * p[1] + 0.0722 * p[2]; }
+
+/* Mean absolute luminance difference between right(x) and left(x + s) over rows 64..191 of two w x h images. */
+static double shifted_diff(const uint8_t *l, const uint8_t *r, int w, int h, int s)
+{
+	double sum = 0;
+	long n = 0;
+	for (int y = h / 4; y < h * 3 / 4; y++)
+		for (int x = 0; x + s < w; x++) {
+			sum += fabs(luma(r + 4 * (y * w + x)) - luma(l + 4 * (y * w + x + s)));
+			n++;
+		}
+	return n ? sum / (double)n : 1e9;
+}
+
+static void check_parallax(void)
+{
+	int w, h, c, w2, h2;
+	uint8_t *l = stbi_load("play_cap/simxr-frame00030-left.png", &w, &h, &c, 4);
+	uint8_t *r = stbi_load("play_cap/simxr-frame00030-right.png", &w2, &h2, &c, 4);
+	CHECK(l && r);
+	if (!l || !r)
+		return;
+	CHECK(w == 256 && h == 256 && w2 == w && h2 == h);
+	/* not empty: a real scene, with a spread of brightness */
+	double mean = 0, var = 0;
+	for (int i = 0; i < w * h; i++)
+		mean += luma(l + 4 * i);
+	mean /= w * h;
+	for (int i = 0; i < w * h; i++)
+		var += (luma(l + 4 * i) - mean) * (luma(l + 4 * i) - mean);
+	double sd = sqrt(var / (w * h));
+	fprintf(stderr, "left eye: mean luma %.1f, sd %.1f\n", mean, sd);
+	CHECK(sd > 10);
+	/* The eyes' images are related by a horizontal shift. simxr's FOV is 52 deg outward and 44 deg inward, so
+	 * a point at infinity lies (tan 52 - tan 44) / (tan 52 + tan 44) * w px further left in the right eye's image
+	 * than in the left eye's. The 63 mm IPD adds f * 0.063 / z for a point at depth z (f = w / (tan 52 + tan 44)):
+	 * from 1.8 px at 4 m (the back wall) to 10 px at 0.7 m (the table). The best shift must lie in between. */
+	double t52 = tan(52 * M_PI / 180), t44 = tan(44 * M_PI / 180);
+	double inf_shift = (t52 - t44) / (t52 + t44) * w, f = w / (t52 + t44);
+	int best = -1;
+	double best_d = 1e9, d0 = shifted_diff(l, r, w, h, 0);
+	for (int s = 0; s < 80; s++) {
+		double d = shifted_diff(l, r, w, h, s);
+		if (d < best_d)
+			best_d = d, best = s;
+	}
+	fprintf(stderr, "eyes: unshifted diff %.2f; best shift %d px (diff %.2f); infinity shift %.1f px, "
+	                "parallax %.1f..%.1f px\n",
+	        d0, best, best_d, inf_shift, f * 0.063 / 4, f * 0.063 / 0.7);
+	CHECK(d0 > 5);                      /* the images differ */
+	CHECK(best_d < d0 * 0.5);           /* ... by a shift */
+	CHECK(best > inf_shift + 1.0);      /* more than the FOV alone: the eyes are apart */
+	CHECK(best < inf_shift + f * 0.063 / 0.7 + 1.0);
+	stbi_image_free(l);
+	stbi_image_free(r);
+}
+
+static void play(void)
+{
+	CHECK(run("rm -rf play play_cap play_headless && mkdir -p play_cap") == 0);
+	char script[4096];
+	snprintf(script, sizeof script, "%s/tests/xr/data/bls_textbook.simxr", src);
+	setenv("SIMXR_SCRIPT", script, 1);
+	setenv("SIMXR_FRAME_LOG", "play_cap/frames.log", 1);
+	setenv("SIMXR_HAPTIC_LOG", "play_cap/haptics.log", 1);
+	setenv("SIMXR_CAPTURE_DIR", "play_cap", 1);
+	CHECK(run("'%s' run --xr '%s/scenarios/bls_aed_adult.yaml' --out play --quiet > play_cap/stdout 2> play_cap/stderr",
+	          scrub, src) == 0);
+	run("cat play_cap/stdout play_cap/stderr");
+	char *report = slurp("play/report.json", NULL);
+	CHECK(report && strstr(report, "\"passed\": true") && strstr(report, "\"complete\": true"));
+	CHECK(report && strstr(report, "\"outcome\": \"rosc\""));
+	/* the equivalent headless replay of the recorded actions */
+	CHECK(run("'%s' report play/session.jsonl --out play/replay.json --quiet", scrub) == 0);
+	CHECK(same_file("play/report.json", "play/replay.json"));
+	/* and the headless run of the same model run: the same report but for where the actions came from */
+	CHECK(run("'%s' run --headless '%s/scenarios/bls_aed_adult.yaml' --model-run textbook --trainee anonymous "
+	          "--out play_headless --quiet",
+	          scrub, src) == 0);
+	char *headless = slurp("play_headless/report.json", NULL);
+	CHECK(headless != NULL);
+	if (report && headless) {
+		drop_line(report, "  \"input\":");
+		drop_line(headless, "  \"input\":");
+		CHECK(strcmp(report, headless) == 0);
+	}
+	char *record = slurp("play/session.jsonl", NULL);
+	CHECK(record != NULL);
+	if (record) {
+		check_actions(record, 16);
+		CHECK(count(record, "{\"type\":\"end\"") == 1);
+		CHECK(strstr(record, "\"input\":\"xr simxr") != NULL);
+	}
+	/* one haptic pulse on the right hand per performed action */
+	char *hap = slurp("play_cap/haptics.log", NULL);
+	CHECK(hap && count(hap, "haptic ") == 16 && count(hap, "hand=right") == 16);
+	/* the frame loop: monitor and menu panels while playing, the results panel at the end, then the app's exit
+	 * request: STOPPING, IDLE, EXITING */
+	char *frames = slurp("play_cap/frames.log", NULL);
+	CHECK(frames != NULL);
+	if (frames) {
+		CHECK(count(frames, "layers=3 views=2") > 2700);
+		CHECK(count(frames, "layers=2 views=2") >= 45);
+		CHECK(strstr(frames, "time_mismatch") == NULL);
+		const char *stop = strstr(frames, "state STOPPING"), *ex = strstr(frames, "state EXITING");
+		CHECK(stop && ex && stop < ex);
+		/* the app asked to stop long before the script's safety stop at 320 s */
+		CHECK(stop && strtol(stop + strlen("state STOPPING frame="), NULL, 10) < 2900);
+	}
+	check_parallax();
+	free(report);
+	free(headless);
+	free(record);
+	free(hap);
+	free(frames);
+}
+
+static void lose(void)
+{
+	CHECK(run("rm -rf lose lose_cap && mkdir -p lose_cap") == 0);
+	char script[4096];
+	snprintf(script, sizeof script, "%s/tests/xr/data/bls_lose.simxr", src);
+	setenv("SIMXR_SCRIPT", script, 1);
+	setenv("SIMXR_FRAME_LOG", "lose_cap/frames.log", 1);
+	CHECK(run("'%s' run --xr '%s/scenarios/bls_aed_adult.yaml' --out lose --quiet > lose_cap/stdout 2> lose_cap/stderr",
+	          scrub, src) == 3);
+	run("cat lose_cap/stdout lose_cap/stderr");
+	char *err = slurp("lose_cap/stderr", NULL);
+	CHECK(err && strstr(err, "runtime was lost at 1:39") && strstr(err, "session record is kept"));
+	char *record = slurp("lose/session.jsonl", NULL);
+	CHECK(record != NULL);
+	if (record) {
+		check_actions(record, 11); /* everything up to 1:19 */
+		CHECK(strstr(record, "{\"type\":\"end\"") == NULL);
+	}
+	char *report = slurp("lose/report.json", NULL);
+	CHECK(report && strstr(report, "\"complete\": false") && strstr(report, "\"outcome\": \"incomplete\""));
+	CHECK(run("'%s' report lose/session.jsonl --out lose/replay.json --quiet", scrub) == 0);
+	CHECK(same_file("lose/report.json", "lose/replay.json"));
+	char *frames = slurp("lose_cap/frames.log", NULL);
+	CHECK(frames && strstr(frames, "LOSS_PENDING"));
+	free(err);
+	free(record);
+	free(report);
+	free(frames);
+}
+
+static void noruntime(void)
+{
+	CHECK(run("rm -rf none none_cap && mkdir -p none_cap") == 0);
+	setenv("XR_RUNTIME_JSON", "/nonexistent/simxr.json", 1);
+	CHECK(run("'%s' run --xr '%s/scenarios/bls_aed_adult.yaml' --out none > none_cap/stdout 2> none_cap/stderr",
+	          scrub, src) == 3);
+	char *err = slurp("none_cap/stderr", NULL);
+	char want[4200];
+	snprintf(want, sizeof want, "desktop mode:  scrub run %s/scenarios/bls_aed_adult.yaml", src);
+	CHECK(err && strstr(err, "no OpenXR runtime is installed or active"));
+	CHECK(err && strstr(err, want));
+	CHECK(err && strstr(err, "headless mode") && strstr(err, "scrub run --headless"));
+	if (err)
+		fputs(err, stderr);
+	struct stat sb;
+	CHECK(stat("none", &sb) != 0); /* nothing was created */
+	free(err);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 4) {
+		fprintf(stderr, "usage: test_scrub_xr SCRUB SRC_DIR play|lose|noruntime\n");
+		return 2;
+	}
+	scrub = argv[1];
+	src = argv[2];
+	setenv("SIMXR_PACE", "0", 1);
+	if (strcmp(argv[3], "play") == 0)
+		play();
+	else if (strcmp(argv[3], "lose") == 0)
+		lose();
+	else if (strcmp(argv[3], "noruntime") == 0)
+		noruntime();
+	else
+		return 2;
+	return CHECK_DONE();
+}
