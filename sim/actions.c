@@ -1,4 +1,5 @@
 #include "actions.h"
+#include "surgery.h"
 
 #include <string.h>
 
@@ -98,6 +99,11 @@ static void ensure_builtin(void)
 		names[registry_n] = builtin[i].name;
 		registry_n++;
 	}
+	for (int i = 0; i < surgery_action_count; i++) {
+		registry[registry_n] = &surgery_actions[i];
+		names[registry_n] = surgery_actions[i].name;
+		registry_n++;
+	}
 	names[registry_n] = NULL;
 }
 
@@ -167,4 +173,14 @@ int act_symbol_find(const act_param_def *p, const char *s, size_t len)
 			return i;
 	}
 	return -1;
+}
+
+bool act_is_derived(const act_def *def)
+{
+	return def && strcmp(def->category, "derived") == 0;
+}
+
+bool act_is_tracking(const act_def *def)
+{
+	return def && strcmp(def->category, "tracking") == 0;
 }

@@ -41,6 +41,12 @@ typedef struct act_def {
 	act_param_def params[ACT_MAX_PARAMS];
 } act_def;
 
+/* Category "derived": made by the simulation (tissue outcomes), never an input. */
+bool act_is_derived(const act_def *def);
+/* Category "tracking": high-rate input (hand poses every frame), recorded but left out of the
+ * report's timeline. */
+bool act_is_tracking(const act_def *def);
+
 typedef uint16_t act_id;
 #define ACT_NONE ((act_id)0xffff)
 

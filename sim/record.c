@@ -133,6 +133,8 @@ void record_event(sim_record *r, const sim_event *ev)
 		scrub_json_object_end(&j);
 		if (ev->ignored)
 			scrub_json_bool(&j, "ignored", true);
+		if (ev->derived)
+			scrub_json_bool(&j, "derived", true);
 		break;
 	}
 	case SIM_EV_STATE:
@@ -320,7 +322,10 @@ scrub_result record_read(const char *path, record_data *out, scrub_diags *diags)
 			if (ok && strcmp(type, "end") == 0)
 				out->complete = true;
 			yaml_node *ign = yaml_get(obj, "ignored");
-			if (ok && strcmp(type, "action") == 0 && !(ign && ign->type == YAML_SCALAR && strcmp(ign->str, "true") == 0)) {
+			/* derived actions (tissue outcomes) are made again by the replay, never read as input */
+			yaml_node *der = yaml_get(obj, "derived");
+			bool derived = der && der->type == YAML_SCALAR && strcmp(der->str, "true") == 0;
+			if (ok && strcmp(type, "action") == 0 && !derived && !(ign && ign->type == YAML_SCALAR && strcmp(ign->str, "true") == 0)) {
 				const char *name = str_field(obj, "action");
 				sim_action *a = &out->actions[out->nactions];
 				memset(a, 0, sizeof *a);

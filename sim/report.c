@@ -19,6 +19,9 @@ void report_timeline_fini(report_timeline *t)
 void report_timeline_on_event(void *user, const sim_event *ev)
 {
 	report_timeline *t = user;
+	/* high-rate input (instrument poses every frame) stays in the record, not in the report */
+	if (ev->kind == SIM_EV_ACTION && act_is_tracking(actions_get(ev->action->type)))
+		return;
 	if (t->n == t->cap) {
 		size_t cap = t->cap ? t->cap * 2 : 64;
 		report_entry *v = realloc(t->v, cap * sizeof *v);
@@ -151,6 +154,8 @@ void report_write_json(const sim_session *s, const report_timeline *tl, const re
 			scrub_buf_fini(&p);
 			if (ev->ignored)
 				scrub_json_bool(&j, "ignored", true);
+			if (ev->derived)
+				scrub_json_bool(&j, "derived", true);
 			break;
 		}
 		case SIM_EV_STATE:

@@ -10,6 +10,8 @@
 #include "result.h"
 #include "units.h"
 #include "patient/patient.h"
+#include "surgery.h"
+#include "tissue/tissue.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -43,6 +45,17 @@ typedef struct scn_model {
 	patient_config cfg;        /* overrides point into the scenario's arena */
 	int first_var;             /* index of the first model variable in vars[] */
 } scn_model;
+
+/* `tissue:` - the soft-tissue block the instruments work on (see sim/surgery.h). */
+struct scn_tissue {
+	bool present;
+	scrub_tissue_desc desc;    /* defaults filled in */
+	double physics_dt;         /* s; the scenario's dt is a whole number of these */
+	bool has_wound;            /* a laceration at the start */
+	double wound_from[2], wound_to[2], wound_depth;   /* mm */
+	int first_var;             /* index of the first tissue variable in vars[] */
+	int line, col;
+};
 
 /* A constraint on one action parameter: one of some words, or a numeric range (base unit). */
 typedef struct scn_constraint {
@@ -173,6 +186,7 @@ typedef struct scenario {
 	double patient_age, patient_weight;
 	const char *patient_sex;
 	scn_model model;
+	scn_tissue tissue;
 
 	scn_var *vars;
 	int nvars;

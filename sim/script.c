@@ -221,6 +221,11 @@ scrub_result script_parse_line(const char *s, size_t n, const char *file, int li
 		return SCRUB_ERR_INVALID;
 	}
 	const act_def *def = actions_get(out->type);
+	if (act_is_derived(def)) {
+		ERR(as, i - as, "'%s' is derived by the simulation from what the instruments do; it cannot be written as an input",
+		    def->name);
+		return SCRUB_ERR_INVALID;
+	}
 
 	/* parameters: name=value, a value's unit may follow after a space */
 	while (i < end) {

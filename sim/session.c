@@ -2,6 +2,7 @@
 #include "session.h"
 #include "expr.h"
 #include "log.h"
+#include "surgery.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -39,6 +40,7 @@ struct sim_session {
 	patient *pt;                    /* the physiology model, when the scenario has one */
 	patient_wave_ring waves;
 	float wave_buf[3][SIM_WAVE_RING];
+	surgery *surg;                  /* the tissue and instruments, when the scenario has them */
 };
 
 const char *item_status_name(item_status s)
@@ -97,6 +99,12 @@ static void read_model(sim_session *s)
 	x[SCN_MODEL_AVPU] = v->avpu;
 	x[SCN_MODEL_ROSC] = v->rosc;
 	x[SCN_MODEL_SHOCKS] = v->shocks;
+}
+
+static void read_tissue(sim_session *s)
+{
+	if (s->surg)
+		surgery_read_vars(s->surg, s->vars + s->scn->tissue.first_var);
 }
 
 static int sym_of(const sim_action *a, const act_def *def, const char *param, const char **out_word)
@@ -459,6 +467,13 @@ scrub_result sim_session_create(const scenario *scn, const sim_session_opts *opt
 		                               .capacity = SIM_WAVE_RING};
 		read_model(s);
 	}
+	if (scn->tissue.present) {
+		if (surgery_create(&scn->tissue, &s->surg) != SCRUB_OK) {
+			sim_session_destroy(&s);
+			return SCRUB_ERR_RUNTIME;
+		}
+		read_tissue(s);
+	}
 	for (int i = 0; i < na; i++)
 		s->action_last[i] = -1;
 	for (int i = 0; i < scn->nstates; i++)
@@ -485,16 +500,19 @@ void sim_session_destroy(sim_session **sp)
 	free(s->state_first);
 	free(s->tr_prev);
 	patient_destroy(&s->pt);
+	surgery_destroy(&s->surg);
 	free(s);
 	*sp = NULL;
 }
 
-void sim_session_act(sim_session *s, const sim_action *a)
+static void act(sim_session *s, const sim_action *a, bool derived)
 {
-	sim_event ev = {.kind = SIM_EV_ACTION, .t = a->t, .action = a, .ignored = s->ended};
+	sim_event ev = {.kind = SIM_EV_ACTION, .t = a->t, .action = a, .ignored = s->ended, .derived = derived};
 	emit(s, &ev);
 	if (s->ended)
 		return;
+	if (s->surg && !derived && surgery_is_input(s->surg, a->type))
+		surgery_input(s->surg, a);
 	s->nactions++;
 	const scenario *scn = s->scn;
 	/* The checklist sees the world as it was when the trainee acted. */
@@ -556,9 +574,20 @@ void sim_session_act(sim_session *s, const sim_action *a)
 	}
 }
 
+void sim_session_act(sim_session *s, const sim_action *a)
+{
+	const act_def *def = actions_get(a->type);
+	if (act_is_derived(def)) {
+		LOG_W("t=%.3f %s is derived by the simulation, not an input: ignored", a->t, def->name);
+		return;
+	}
+	act(s, a, false);
+}
+
 void sim_session_step(sim_session *s)
 {
 	const scenario *scn = s->scn;
+	const double t0 = s->t;
 	s->step++;
 	/* on the step grid, rounded to the nanosecond so that 60730 steps of 0.01 s read 607.3 */
 	s->t = round((double)s->step * scn->dt * 1e9) / 1e9;
@@ -566,6 +595,16 @@ void sim_session_step(sim_session *s)
 		patient_step(s->pt, scn->dt);
 		patient_waves_append(s->pt, &s->waves);
 		read_model(s);
+	}
+	if (s->surg) {
+		/* the physics' outcomes are scored as actions at the time they happened */
+		const sim_action *der = NULL;
+		int nder = 0;
+		if (surgery_step(s->surg, t0, scn->dt, &der, &nder) != SCRUB_OK)
+			LOG_E("t=%.3f the tissue step failed", s->t);
+		read_tissue(s);
+		for (int i = 0; i < nder; i++)
+			act(s, &der[i], true);
 	}
 	for (int i = 0; i < scn->nvars; i++) {
 		trend_rt *tr = &s->trends[i];

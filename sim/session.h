@@ -34,6 +34,7 @@ typedef struct sim_event {
 	double t;
 	const sim_action *action;     /* ACTION */
 	bool ignored;                 /* ACTION: came after the end */
+	bool derived;                 /* ACTION: made by the simulation (tissue outcomes), not an input */
 	int from, to;                 /* STATE (from is -1 at the start) */
 	const char *cause;            /* STATE: "start", "action shock", "condition", "after 2:00.00", "instructor" */
 	int item;                     /* ITEM */

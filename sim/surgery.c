@@ -1,0 +1,620 @@
+#define SCRUB_LOG_MODULE "surgery"
+#include "surgery.h"
+#include "log.h"
+#include "scenario.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- the actions ---- */
+
+#define Q(n, d, lo, hi, req, h) {.name = n, .kind = ACT_PARAM_QUANTITY, .dim = d, .min = lo, .max = hi, .required = req, .help = h}
+#define C(n, lo, hi, req, h) {.name = n, .kind = ACT_PARAM_COUNT, .min = lo, .max = hi, .required = req, .help = h}
+#define HAND {.name = "hand", .kind = ACT_PARAM_SYMBOL, .symbols = {"left", "right"}, .required = true, .help = "which hand"}
+#define POS(n, h) Q(n, SCRUB_DIM_LENGTH, -1000, 1000, false, h)
+#define ANG(n, h) Q(n, SCRUB_DIM_ANGLE, -3600, 3600, false, h)
+#define LAYER(req) {.name = "layer", .kind = ACT_PARAM_SYMBOL, .symbols = {"skin", "fat", "muscle"}, .required = req, .help = "deepest tissue layer reached"}
+
+enum { A_PICK, A_POSE, A_MOVE, A_GRASP, A_RELEASE, A_THROW, A_CUT_THREAD, A_INCISION, A_SUTURE, A_KNOT, A_INJURY, A_COUNT_ };
+
+const act_def surgery_actions[] = {
+	[A_PICK] = {"pick", "instrument", "Take an instrument in one hand (none: put it down)",
+	 {HAND, {.name = "instrument", .kind = ACT_PARAM_SYMBOL, .symbols = {"none", "scalpel", "forceps", "needle_driver"},
+	         .required = true, .help = "the instrument"}}},
+	[A_POSE] = {"pose", "tracking", "The hand's target pose from now on (position of the tip, or of the needle's centre; orientation yaw-pitch-roll)",
+	 {HAND, POS("x", "position, mm from the tissue block's corner"), POS("y", "position"), POS("z", "height above the skin"),
+	  ANG("yaw", "turn about the vertical"), ANG("pitch", "turn about y"), ANG("roll", "turn about x")}},
+	[A_MOVE] = {"move", "instrument", "Move the hand's target linearly from where it is to this pose (parameters not given stay)",
+	 {HAND, POS("x", "position"), POS("y", "position"), POS("z", "height above the skin"),
+	  ANG("yaw", "turn about the vertical"), ANG("pitch", "turn about y"), ANG("roll", "turn about x"),
+	  Q("over", SCRUB_DIM_TIME, 0, 600, true, "how long the move takes")}},
+	[A_GRASP] = {"grasp", "instrument", "Close the instrument's jaws", {HAND}},
+	[A_RELEASE] = {"release", "instrument", "Open the instrument's jaws", {HAND}},
+	[A_THROW] = {"throw", "instrument", "One throw of an instrument tie around the needle driver",
+	 {HAND, {.name = "direction", .kind = ACT_PARAM_SYMBOL, .symbols = {"clockwise", "counterclockwise"}, .required = true,
+	         .help = "which way the thread is wrapped"},
+	  C("wraps", 1, 3, false, "wraps of this throw (2: a surgeon's throw)")}},
+	[A_CUT_THREAD] = {"cut_thread", "instrument", "Cut the thread ends: the knot on the last suture is finished", {HAND}},
+	[A_INCISION] = {"incision", "derived", "Derived: a scalpel stroke ended (the incision so far)",
+	 {Q("length", SCRUB_DIM_LENGTH, 0, 10000, true, "length of the incision"),
+	  Q("depth", SCRUB_DIM_LENGTH, 0, 1000, true, "deepest point below the skin"), LAYER(true),
+	  Q("deviation", SCRUB_DIM_LENGTH, 0, 1000, true, "largest distance of this stroke from its straight line"),
+	  Q("straightness", SCRUB_DIM_PERCENT, 0, 100, true, "straight distance over path length")}},
+	[A_SUTURE] = {"suture", "derived", "Derived: the needle passed through the tissue and out again",
+	 {Q("bite", SCRUB_DIM_LENGTH, 0, 1000, false, "the nearer of entry and exit, distance from the wound edge"),
+	  Q("bite_max", SCRUB_DIM_LENGTH, 0, 1000, false, "the farther of entry and exit from the wound edge"),
+	  Q("symmetry", SCRUB_DIM_LENGTH, 0, 1000, false, "difference between the two sides' distances"),
+	  Q("depth", SCRUB_DIM_LENGTH, 0, 1000, true, "deepest point of the pass below the skin"),
+	  Q("angle", SCRUB_DIM_ANGLE, 0, 90, true, "entry angle to the skin (90: perpendicular)"),
+	  Q("spacing", SCRUB_DIM_LENGTH, 0, 10000, false, "distance along the wound to the nearest earlier suture (none for the first)"),
+	  LAYER(true),
+	  {.name = "crosses", .kind = ACT_PARAM_SYMBOL, .symbols = {"no", "yes"}, .required = true,
+	   .help = "entry and exit lie on opposite sides of the wound"}}},
+	[A_KNOT] = {"knot", "derived", "Derived: the knot on the last suture was finished (thread cut)",
+	 {C("throws", 0, 100, true, "throws"),
+	  {.name = "square", .kind = ACT_PARAM_SYMBOL, .symbols = {"no", "yes"}, .required = true,
+	   .help = "at least two throws, each the opposite way of the one before"}}},
+	[A_INJURY] = {"tissue_injury", "derived", "Derived: an instrument pressed or stretched the tissue beyond its damage limit",
+	 {{.name = "hand", .kind = ACT_PARAM_SYMBOL, .symbols = {"left", "right"}, .help = "which hand"},
+	  Q("force", SCRUB_DIM_FORCE, 0, 1e6, false, "instrument force"),
+	  {.name = "kind", .kind = ACT_PARAM_SYMBOL, .symbols = {"force", "strain", "tear"}, .required = true, .help = "what was exceeded"},
+	  LAYER(false)}},
+};
+const int surgery_action_count = A_COUNT_;
+
+static const char *const var_names[SCN_TISSUE_COUNT_] = {
+	"incision_length", "incision_depth", "deepest_layer", "incision_deviation", "sutures", "knots",
+	"square_knots", "injuries", "path_length", "idle_time", "wound_gape",
+};
+
+const char *surgery_var_name(int field)
+{
+	return field >= 0 && field < SCN_TISSUE_COUNT_ ? var_names[field] : NULL;
+}
+
+/* ---- the session side ---- */
+
+#define MAX_STROKE_PTS 4096
+
+typedef struct hand_rt {
+	int instr;
+	double target[6];           /* x, y, z mm; yaw, pitch, roll deg */
+	bool moving;
+	double mv_t0, mv_dur, mv_from[6], mv_to[6];
+	float grip;
+	bool stroke;                /* the scalpel is cutting: a stroke in progress */
+	float (*pts)[2];            /* stroke path, material x-y in m (every 0.5 mm) */
+	int npts;
+	bool has_half;              /* a needle pass that came out in the wound */
+	scrub_needle_pass half;
+} hand_rt;
+
+typedef struct suture_rt {
+	double along;               /* mm along the wound */
+} suture_rt;
+
+struct surgery {
+	const scn_tissue *cfg;
+	scrub_tissue *t;
+	act_id ids[A_COUNT_];
+	hand_rt hands[SCRUB_TISSUE_HANDS];
+	sim_action *queue;          /* inputs not yet applied */
+	int nqueue, capqueue;
+	sim_action *out;            /* derived actions of this step */
+	int nout, capout;
+	int npasses_seen;
+	suture_rt *placed;
+	int nsutures_all, capsutures;
+	int sutures;                /* across the wound */
+	bool knot_pending;          /* a suture waits for its knot */
+	int throws, last_dir;
+	bool alternating;
+	int knots, square_knots, injuries;
+	double max_deviation;       /* mm */
+	double wound[2][2];         /* mm, the wound line for bite distances */
+	bool has_line;
+	scrub_instrument_metrics base[SCRUB_TISSUE_HANDS];
+	double now;                 /* physics time */
+};
+
+static double clampd(double v, double lo, double hi) { return v < lo ? lo : v > hi ? hi : v; }
+
+static void to_quat(const double *ypr, float out[4])
+{
+	const double d = M_PI / 360.0; /* half angle, rad per deg */
+	double cy = cos(ypr[0] * d), sy = sin(ypr[0] * d);
+	double cp = cos(ypr[1] * d), sp = sin(ypr[1] * d);
+	double cr = cos(ypr[2] * d), sr = sin(ypr[2] * d);
+	/* q = qz(yaw) * qy(pitch) * qx(roll) */
+	out[3] = (float)(cy * cp * cr + sy * sp * sr);
+	out[0] = (float)(cy * cp * sr - sy * sp * cr);
+	out[1] = (float)(cy * sp * cr + sy * cp * sr);
+	out[2] = (float)(sy * cp * cr - cy * sp * sr);
+}
+
+static bool push(sim_action **v, int *n, int *cap, const sim_action *a)
+{
+	if (*n == *cap) {
+		int c = *cap ? *cap * 2 : 32;
+		sim_action *nv = realloc(*v, (size_t)c * sizeof *nv);
+		if (!nv)
+			return false;
+		*v = nv;
+		*cap = c;
+	}
+	(*v)[(*n)++] = *a;
+	return true;
+}
+
+/* Derived figures are kept to 0.01 (mm, deg, N...): readable in reports, the same on a replay. */
+static void set_num(sim_action *a, int param, double v)
+{
+	a->params[param].set = true;
+	a->params[param].num = round(v * 100.0) / 100.0;
+}
+
+static void set_sym(sim_action *a, int param, int sym)
+{
+	a->params[param].set = true;
+	a->params[param].sym = sym;
+}
+
+static void derive(surgery *g, int kind, sim_action *a)
+{
+	a->type = g->ids[kind];
+	a->t = g->now;
+	if (!push(&g->out, &g->nout, &g->capout, a))
+		LOG_E("out of memory: a derived %s was lost", surgery_actions[kind].name);
+}
+
+static int layer_sym(int layer)
+{
+	return layer < 0 ? 0 : layer > 2 ? 2 : layer;
+}
+
+scrub_result surgery_create(const scn_tissue *cfg, surgery **out)
+{
+	*out = NULL;
+	surgery *g = calloc(1, sizeof *g);
+	if (!g)
+		return SCRUB_ERR_NOMEM;
+	g->cfg = cfg;
+	for (int k = 0; k < A_COUNT_; k++)
+		g->ids[k] = actions_find(surgery_actions[k].name, strlen(surgery_actions[k].name));
+	scrub_result r = scrub_tissue_create(&cfg->desc, &g->t);
+	if (r != SCRUB_OK) {
+		free(g);
+		return r;
+	}
+	const scrub_tissue_desc *d = &cfg->desc;
+	for (int h = 0; h < SCRUB_TISSUE_HANDS; h++) {
+		hand_rt *hd = &g->hands[h];
+		hd->pts = malloc(MAX_STROKE_PTS * sizeof *hd->pts);
+		if (!hd->pts) {
+			surgery_destroy(&g);
+			return SCRUB_ERR_NOMEM;
+		}
+		/* hands wait 40 mm above the block, left and right of its middle */
+		hd->target[0] = d->size_x * 1000.0 * (h == 0 ? 0.25 : 0.75);
+		hd->target[1] = d->size_y * 1000.0 * 0.5;
+		hd->target[2] = 40.0;
+	}
+	if (cfg->has_wound) {
+		/* the laceration the trainee finds: a scalpel stroke before the session starts */
+		const double *a = cfg->wound_from, *b = cfg->wound_to;
+		scrub_tissue_set_instrument(g->t, 0, SCRUB_INSTR_SCALPEL);
+		const double depth = cfg->wound_depth;
+		const int down = 150, along = (int)ceil(hypot(b[0] - a[0], b[1] - a[1]) / 0.02) + 1, up = 150;
+		for (int i = 0; i < down + along + up; i++) {
+			double x, y, z;
+			if (i < down) {
+				double f = (double)i / (down - 1);
+				x = a[0]; y = a[1]; z = 4.0 - (4.0 + depth) * f;
+			} else if (i < down + along) {
+				double f = (double)(i - down) / (along - 1);
+				x = a[0] + (b[0] - a[0]) * f; y = a[1] + (b[1] - a[1]) * f; z = -depth;
+			} else {
+				double f = (double)(i - down - along + 1) / up;
+				x = b[0]; y = b[1]; z = -depth + (30.0 + depth) * f;
+			}
+			scrub_hand_input in = {.pose = {.pos = {(float)(x * 1e-3), (float)(y * 1e-3), (float)(z * 1e-3)}, .rot = {0, 0, 0, 1}}};
+			scrub_tissue_set_hand(g->t, 0, &in);
+			scrub_tissue_step(g->t);
+		}
+		scrub_tissue_set_instrument(g->t, 0, SCRUB_INSTR_NONE);
+		scrub_tissue_event ev;
+		while (scrub_tissue_poll_event(g->t, &ev))
+			;
+		for (int h = 0; h < SCRUB_TISSUE_HANDS; h++) {
+			scrub_hand_state hs;
+			scrub_tissue_hand_state(g->t, h, &hs);
+			g->base[h] = hs.metrics;
+		}
+		memcpy(g->wound[0], a, sizeof g->wound[0]);
+		memcpy(g->wound[1], b, sizeof g->wound[1]);
+		g->has_line = true;
+	}
+	*out = g;
+	return SCRUB_OK;
+}
+
+void surgery_destroy(surgery **gp)
+{
+	if (!gp || !*gp)
+		return;
+	surgery *g = *gp;
+	scrub_tissue_destroy(&g->t);
+	for (int h = 0; h < SCRUB_TISSUE_HANDS; h++)
+		free(g->hands[h].pts);
+	free(g->queue);
+	free(g->out);
+	free(g->placed);
+	free(g);
+	*gp = NULL;
+}
+
+bool surgery_is_input(const surgery *g, act_id type)
+{
+	for (int k = A_PICK; k <= A_CUT_THREAD; k++)
+		if (g->ids[k] == type)
+			return true;
+	return false;
+}
+
+void surgery_input(surgery *g, const sim_action *a)
+{
+	if (!push(&g->queue, &g->nqueue, &g->capqueue, a))
+		LOG_E("out of memory: an instrument input was lost");
+}
+
+static int kind_of(const surgery *g, act_id type)
+{
+	for (int k = 0; k < A_COUNT_; k++)
+		if (g->ids[k] == type)
+			return k;
+	return -1;
+}
+
+static void current_target(const hand_rt *hd, double t, double out[6])
+{
+	if (!hd->moving) {
+		memcpy(out, hd->target, sizeof hd->target);
+		return;
+	}
+	double f = hd->mv_dur > 0 ? clampd((t - hd->mv_t0) / hd->mv_dur, 0, 1) : 1;
+	for (int k = 0; k < 6; k++)
+		out[k] = hd->mv_from[k] + (hd->mv_to[k] - hd->mv_from[k]) * f;
+}
+
+/* An input takes effect at physics time t. */
+static void apply_input(surgery *g, const sim_action *a, double t)
+{
+	int kind = kind_of(g, a->type);
+	int h = a->params[0].set ? a->params[0].sym : 0;
+	hand_rt *hd = &g->hands[h];
+	switch (kind) {
+	case A_PICK: {
+		static const scrub_instrument_kind map[] = {SCRUB_INSTR_NONE, SCRUB_INSTR_SCALPEL, SCRUB_INSTR_FORCEPS, SCRUB_INSTR_NEEDLE_DRIVER};
+		hd->instr = map[a->params[1].sym];
+		scrub_tissue_set_instrument(g->t, h, (scrub_instrument_kind)hd->instr);
+		hd->grip = 0;
+		break;
+	}
+	case A_POSE:
+	case A_MOVE: {
+		double cur[6];
+		current_target(hd, t, cur);
+		double to[6];
+		for (int k = 0; k < 6; k++)
+			to[k] = a->params[1 + k].set ? a->params[1 + k].num : cur[k];
+		double over = kind == A_MOVE ? a->params[7].num : 0;
+		if (over <= 0) {
+			memcpy(hd->target, to, sizeof to);
+			hd->moving = false;
+		} else {
+			memcpy(hd->mv_from, cur, sizeof cur);
+			memcpy(hd->mv_to, to, sizeof to);
+			memcpy(hd->target, to, sizeof to);
+			hd->mv_t0 = t;
+			hd->mv_dur = over;
+			hd->moving = true;
+		}
+		break;
+	}
+	case A_GRASP: hd->grip = 1; break;
+	case A_RELEASE: hd->grip = 0; break;
+	case A_THROW:
+		if (!g->knot_pending) {
+			LOG_D("t=%.3f throw with no suture to tie: ignored", t);
+			break;
+		}
+		if (g->throws > 0 && a->params[1].sym == g->last_dir)
+			g->alternating = false;
+		g->last_dir = a->params[1].sym;
+		g->throws++;
+		break;
+	case A_CUT_THREAD:
+		if (g->knot_pending) {
+			sim_action k = {0};
+			set_num(&k, 0, g->throws);
+			bool square = g->throws >= 2 && g->alternating;
+			set_sym(&k, 1, square);
+			derive(g, A_KNOT, &k);
+			g->knots++;
+			g->square_knots += square;
+			g->knot_pending = false;
+			g->throws = 0;
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+/* Distance (mm) of a material point from the wound line, and which side of it. */
+static double line_dist(const surgery *g, const float p[3], int *side)
+{
+	const double ax = g->wound[0][0], ay = g->wound[0][1];
+	const double dx = g->wound[1][0] - ax, dy = g->wound[1][1] - ay;
+	const double px = p[0] * 1e3 - ax, py = p[1] * 1e3 - ay;
+	const double l2 = dx * dx + dy * dy;
+	double f = l2 > 0 ? clampd((px * dx + py * dy) / l2, 0, 1) : 0;
+	double cross = dx * py - dy * px;
+	*side = cross > 0 ? 1 : cross < 0 ? -1 : 0;
+	return hypot(px - f * dx, py - f * dy);
+}
+
+static double line_along(const surgery *g, double x, double y)
+{
+	const double dx = g->wound[1][0] - g->wound[0][0], dy = g->wound[1][1] - g->wound[0][1];
+	const double l = hypot(dx, dy);
+	return l > 0 ? ((x - g->wound[0][0]) * dx + (y - g->wound[0][1]) * dy) / l : 0;
+}
+
+static void ensure_line(surgery *g)
+{
+	if (g->has_line)
+		return;
+	scrub_tissue_incision inc;
+	scrub_tissue_get_incision(g->t, &inc);
+	if (inc.cut_faces > 0) {
+		g->wound[0][0] = inc.start[0] * 1e3;
+		g->wound[0][1] = inc.start[1] * 1e3;
+		g->wound[1][0] = inc.end[0] * 1e3;
+		g->wound[1][1] = inc.end[1] * 1e3;
+		g->has_line = true;
+	}
+}
+
+/* One suture from the entry of `a` to the exit of `b` (the same pass, or the two halves of a
+ * two-bite pass that came out in the wound and went in again from its other wall). */
+static void derive_suture(surgery *g, const scrub_needle_pass *a, const scrub_needle_pass *b)
+{
+	sim_action act = {0};
+	bool crosses = false;
+	if (g->has_line) {
+		int s_in, s_out;
+		double d_in = line_dist(g, a->entry, &s_in), d_out = line_dist(g, b->exit, &s_out);
+		crosses = s_in != 0 && s_out != 0 && s_in != s_out;
+		set_num(&act, 0, fmin(d_in, d_out));
+		set_num(&act, 1, fmax(d_in, d_out));
+		set_num(&act, 2, fabs(d_in - d_out));
+		double along = line_along(g, 0.5e3 * (a->entry[0] + b->exit[0]), 0.5e3 * (a->entry[1] + b->exit[1]));
+		if (crosses) {
+			double best = INFINITY;
+			for (int i = 0; i < g->nsutures_all; i++)
+				best = fmin(best, fabs(g->placed[i].along - along));
+			if (isfinite(best))
+				set_num(&act, 5, best);
+			if (g->nsutures_all == g->capsutures) {
+				int c = g->capsutures ? g->capsutures * 2 : 16;
+				suture_rt *nv = realloc(g->placed, (size_t)c * sizeof *nv);
+				if (nv) {
+					g->placed = nv;
+					g->capsutures = c;
+				}
+			}
+			if (g->nsutures_all < g->capsutures)
+				g->placed[g->nsutures_all++].along = along;
+		}
+	}
+	set_num(&act, 3, fmax(a->bite_depth, b->bite_depth) * 1e3);
+	set_num(&act, 4, clampd(a->entry_angle_deg, 0, 90));
+	set_sym(&act, 6, layer_sym(a->deepest_layer > b->deepest_layer ? a->deepest_layer : b->deepest_layer));
+	set_sym(&act, 7, crosses);
+	if (crosses) {
+		g->sutures++;
+		g->knot_pending = true;
+		g->throws = 0;
+		g->alternating = true;
+	}
+	derive(g, A_SUTURE, &act);
+}
+
+/* Where a pass met the wound: an end below the skin surface close to the wound line went
+ * through the wound's wall, not through the skin. */
+#define WALL_DEPTH_MM 0.4
+#define WALL_DIST_MM 2.5
+
+static bool in_wall(const surgery *g, const float p[3])
+{
+	int side;
+	return g->has_line && -p[2] * 1e3 > WALL_DEPTH_MM && line_dist(g, p, &side) < WALL_DIST_MM;
+}
+
+static void on_pass(surgery *g, const scrub_needle_pass *p)
+{
+	ensure_line(g);
+	int h = p->hand >= 0 && p->hand < SCRUB_TISSUE_HANDS ? p->hand : 0;
+	hand_rt *hd = &g->hands[h];
+	if (hd->has_half && in_wall(g, p->entry)) {
+		derive_suture(g, &hd->half, p);
+		hd->has_half = false;
+		return;
+	}
+	if (hd->has_half) {
+		/* the first half came out in the wound and the needle went elsewhere */
+		derive_suture(g, &hd->half, &hd->half);
+		hd->has_half = false;
+	}
+	if (in_wall(g, p->exit) && !in_wall(g, p->entry)) {
+		hd->half = *p;
+		hd->has_half = true;
+		return;
+	}
+	derive_suture(g, p, p);
+}
+
+/* Largest distance (mm) of the stroke's points from the line through its first and last. */
+static double stroke_deviation(const hand_rt *hd)
+{
+	if (hd->npts < 3)
+		return 0;
+	const float *a = hd->pts[0], *b = hd->pts[hd->npts - 1];
+	double dx = b[0] - a[0], dy = b[1] - a[1], l = hypot(dx, dy);
+	double m = 0;
+	for (int i = 1; i < hd->npts - 1; i++) {
+		double px = hd->pts[i][0] - a[0], py = hd->pts[i][1] - a[1];
+		double d = l > 1e-9 ? fabs(dx * py - dy * px) / l : hypot(px, py);
+		m = fmax(m, d);
+	}
+	return m * 1e3;
+}
+
+static void end_stroke(surgery *g, int h)
+{
+	hand_rt *hd = &g->hands[h];
+	scrub_tissue_incision inc;
+	scrub_tissue_get_incision(g->t, &inc);
+	double dev = stroke_deviation(hd);
+	g->max_deviation = fmax(g->max_deviation, dev);
+	sim_action a = {0};
+	set_num(&a, 0, inc.length * 1e3);
+	set_num(&a, 1, inc.max_depth * 1e3);
+	set_sym(&a, 2, layer_sym(inc.deepest_layer));
+	set_num(&a, 3, dev);
+	set_num(&a, 4, clampd(inc.straightness * 100.0, 0, 100));
+	derive(g, A_INCISION, &a);
+	hd->stroke = false;
+	hd->npts = 0;
+}
+
+scrub_result surgery_step(surgery *g, double t0, double dt, const sim_action **out_actions, int *out_n)
+{
+	g->nout = 0;
+	const double pdt = g->cfg->physics_dt;
+	const int n = (int)llround(dt / pdt);
+	int qi = 0;
+	for (int k = 0; k < n; k++) {
+		const double tk = t0 + k * pdt;
+		while (qi < g->nqueue && g->queue[qi].t <= tk + 1e-9) {
+			apply_input(g, &g->queue[qi], fmax(tk, g->queue[qi].t));
+			qi++;
+		}
+		g->now = tk + pdt;
+		for (int h = 0; h < SCRUB_TISSUE_HANDS; h++) {
+			hand_rt *hd = &g->hands[h];
+			double p[6];
+			current_target(hd, g->now, p);
+			if (hd->moving && g->now >= hd->mv_t0 + hd->mv_dur - 1e-9)
+				hd->moving = false;
+			scrub_hand_input in = {.pose = {.pos = {(float)(p[0] * 1e-3), (float)(p[1] * 1e-3), (float)(p[2] * 1e-3)}}, .grip = hd->grip};
+			to_quat(p + 3, in.pose.rot);
+			scrub_tissue_set_hand(g->t, h, &in);
+		}
+		scrub_result r = scrub_tissue_step(g->t);
+		if (r != SCRUB_OK)
+			return r;
+		scrub_tissue_event ev;
+		while (scrub_tissue_poll_event(g->t, &ev)) {
+			switch (ev.kind) {
+			case SCRUB_TEV_INCISION:
+			case SCRUB_TEV_INCISION_LAYER:
+				if (ev.hand >= 0 && ev.hand < SCRUB_TISSUE_HANDS)
+					g->hands[ev.hand].stroke = true;
+				break;
+			case SCRUB_TEV_DAMAGE_FORCE:
+			case SCRUB_TEV_DAMAGE_STRAIN:
+			case SCRUB_TEV_TEAR: {
+				sim_action a = {0};
+				if (ev.hand >= 0 && ev.hand < SCRUB_TISSUE_HANDS)
+					set_sym(&a, 0, ev.hand);
+				if (ev.kind == SCRUB_TEV_DAMAGE_FORCE)
+					set_num(&a, 1, ev.value);
+				set_sym(&a, 2, ev.kind == SCRUB_TEV_DAMAGE_FORCE ? 0 : ev.kind == SCRUB_TEV_DAMAGE_STRAIN ? 1 : 2);
+				if (ev.layer >= 0)
+					set_sym(&a, 3, layer_sym(ev.layer));
+				g->injuries++;
+				derive(g, A_INJURY, &a);
+				break;
+			}
+			case SCRUB_TEV_NEEDLE_EXIT: {
+				int np = scrub_tissue_needle_pass_count(g->t);
+				for (; g->npasses_seen < np; g->npasses_seen++) {
+					scrub_needle_pass p;
+					if (scrub_tissue_needle_pass_get(g->t, g->npasses_seen, &p) == SCRUB_OK && p.complete)
+						on_pass(g, &p);
+				}
+				break;
+			}
+			default:
+				break;
+			}
+		}
+		for (int h = 0; h < SCRUB_TISSUE_HANDS; h++) {
+			hand_rt *hd = &g->hands[h];
+			if (!hd->stroke)
+				continue;
+			scrub_hand_state hs;
+			scrub_tissue_hand_state(g->t, h, &hs);
+			if (!hs.in_tissue || hs.kind != SCRUB_INSTR_SCALPEL) {
+				end_stroke(g, h);
+				continue;
+			}
+			float x = hs.pose.pos[0], y = hs.pose.pos[1];
+			if (hd->npts == 0 || (hd->npts < MAX_STROKE_PTS && hypotf(x - hd->pts[hd->npts - 1][0], y - hd->pts[hd->npts - 1][1]) >= 0.0005f)) {
+				hd->pts[hd->npts][0] = x;
+				hd->pts[hd->npts][1] = y;
+				hd->npts++;
+			}
+		}
+	}
+	/* inputs later than this step (a live caller may act ahead) stay queued */
+	if (qi > 0) {
+		memmove(g->queue, g->queue + qi, (size_t)(g->nqueue - qi) * sizeof *g->queue);
+		g->nqueue -= qi;
+	}
+	*out_actions = g->out;
+	*out_n = g->nout;
+	return SCRUB_OK;
+}
+
+void surgery_read_vars(const surgery *g, double *x)
+{
+	scrub_tissue_incision inc;
+	scrub_tissue_get_incision(g->t, &inc);
+	x[SCN_TISSUE_INCISION_LENGTH] = inc.length * 1e3;
+	x[SCN_TISSUE_INCISION_DEPTH] = inc.max_depth * 1e3;
+	x[SCN_TISSUE_DEEPEST_LAYER] = inc.deepest_layer < 0 ? 0 : inc.deepest_layer + 1;
+	x[SCN_TISSUE_INCISION_DEVIATION] = g->max_deviation;
+	x[SCN_TISSUE_SUTURES] = g->sutures;
+	x[SCN_TISSUE_KNOTS] = g->knots;
+	x[SCN_TISSUE_SQUARE_KNOTS] = g->square_knots;
+	x[SCN_TISSUE_INJURIES] = g->injuries;
+	double path = 0, idle = 0;
+	for (int h = 0; h < SCRUB_TISSUE_HANDS; h++) {
+		scrub_hand_state hs;
+		scrub_tissue_hand_state(g->t, h, &hs);
+		path += hs.metrics.path_length - g->base[h].path_length;
+		idle += hs.metrics.idle_time - g->base[h].idle_time;
+	}
+	x[SCN_TISSUE_PATH_LENGTH] = path * 1e3;
+	x[SCN_TISSUE_IDLE_TIME] = idle;
+	x[SCN_TISSUE_GAPE] = inc.gape * 1e3;
+}
+
+const struct scrub_tissue *surgery_tissue(const surgery *g)
+{
+	return g ? g->t : NULL;
+}
