@@ -1746,7 +1746,7 @@ static void parse_tissue(loader *L, yaml_node *key, yaml_node *m)
 	yaml_node *layers = yaml_get(m, "layers");
 	if (layers && expect_type(L, layers, YAML_MAP, "'layers'")) {
 		static const char *names[] = {"skin", "fat", "muscle", NULL};
-		for (int k = 0; k < SCRUB_LAYER_COUNT; k++) {
+		for (int k = 0; k < SCRUB_TISSUE_LAYER_COUNT; k++) {
 			yaml_node *ly = yaml_get(layers, names[k]);
 			if (!ly || !expect_type(L, ly, YAML_MAP, names[k]))
 				continue;
@@ -1791,7 +1791,7 @@ static void parse_tissue(loader *L, yaml_node *key, yaml_node *m)
 	double h = d->element_size;
 	double cells = ceil(d->size_x / h - 1e-6) * ceil(d->size_y / h - 1e-6);
 	double nz = 0;
-	for (int k = 0; k < SCRUB_LAYER_COUNT; k++)
+	for (int k = 0; k < SCRUB_TISSUE_LAYER_COUNT; k++)
 		nz += fmax(1, round(d->thickness[k] / h));
 	double tets = 6 * cells * nz;
 	if (L->d->errors == errors0 && tets > MAX_TISSUE_TETS)

@@ -1,5 +1,5 @@
 /* The soft-tissue block of the render bench, behind plain types: sim/tissue/tissue.h and scrub_render.h both
- * define SCRUB_LAYER_SKIN/FAT/MUSCLE/COUNT (same values), so no file can include both. */
+ * defined the same layer names (the tissue's are now SCRUB_TISSUE_LAYER_*). */
 #ifndef SCRUB_BENCH_TISSUE_H
 #define SCRUB_BENCH_TISSUE_H
 

@@ -25,11 +25,11 @@ extern "C" {
 typedef struct scrub_tissue scrub_tissue;
 
 typedef enum scrub_tissue_layer {
-	SCRUB_LAYER_SKIN = 0,
-	SCRUB_LAYER_FAT = 1,
-	SCRUB_LAYER_MUSCLE = 2,
-	SCRUB_LAYER_COUNT = 3,
-	SCRUB_LAYER_NONE = -1,
+	SCRUB_TISSUE_LAYER_SKIN = 0,
+	SCRUB_TISSUE_LAYER_FAT = 1,
+	SCRUB_TISSUE_LAYER_MUSCLE = 2,
+	SCRUB_TISSUE_LAYER_COUNT = 3,
+	SCRUB_TISSUE_LAYER_NONE = -1,
 } scrub_tissue_layer;
 
 const char *scrub_tissue_layer_name(int layer);
@@ -47,10 +47,10 @@ typedef struct scrub_tissue_material {
 
 typedef struct scrub_tissue_desc {
 	float size_x, size_y;                       /* m (default 0.10 x 0.06) */
-	float thickness[SCRUB_LAYER_COUNT];         /* m (default 2, 6, 12 mm) */
+	float thickness[SCRUB_TISSUE_LAYER_COUNT];         /* m (default 2, 6, 12 mm) */
 	float element_size;                         /* target edge of a grid cell, m (default 2.5 mm) */
 	int target_tets;                            /* if > 0, overrides element_size */
-	scrub_tissue_material material[SCRUB_LAYER_COUNT];
+	scrub_tissue_material material[SCRUB_TISSUE_LAYER_COUNT];
 	float skin_tension;                         /* skin pre-strain, 0..0.2 (default 0.05): wounds gape */
 	float dt;                                   /* s (default 0.001) */
 	int iterations;                             /* Bullet position iterations (default 2) */
@@ -117,7 +117,7 @@ typedef struct scrub_hand_state {
 	int contact_nodes;         /* nodes pushed by the instrument this step */
 	int grasped_nodes;         /* nodes held in the jaws */
 	bool in_tissue;            /* blade or needle tip inside the tissue */
-	int tip_layer;             /* layer the blade or needle tip is in, or SCRUB_LAYER_NONE */
+	int tip_layer;             /* layer the blade or needle tip is in, or SCRUB_TISSUE_LAYER_NONE */
 	scrub_instrument_metrics metrics;
 } scrub_hand_state;
 
@@ -206,7 +206,7 @@ typedef struct scrub_tissue_incision {
 	int cut_faces;
 	float length;              /* m, along the blade path in the material frame */
 	float max_depth;           /* m below the rest skin surface */
-	int deepest_layer;         /* SCRUB_LAYER_NONE if nothing was cut */
+	int deepest_layer;         /* SCRUB_TISSUE_LAYER_NONE if nothing was cut */
 	float start[3], end[3];    /* material (rest) coordinates of the blade path */
 	float straightness;        /* chord / path length, 1 = straight */
 	float gape;                /* m, widest current opening between split node pairs */

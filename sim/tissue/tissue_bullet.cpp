@@ -72,14 +72,14 @@ struct Hand {
 	btVector3 force{0, 0, 0};
 	bool over_force = false;
 	bool in_tissue = false;
-	int tip_layer = SCRUB_LAYER_NONE;
+	int tip_layer = SCRUB_TISSUE_LAYER_NONE;
 	/* needle pass in progress */
 	bool needle_inside = false;
 	btVector3 needle_prev_tip{0, 0, 0};
 	scrub_needle_pass pass{};
 	/* incision stroke */
 	bool cutting = false;
-	int stroke_layer = SCRUB_LAYER_NONE;
+	int stroke_layer = SCRUB_TISSUE_LAYER_NONE;
 	/* metrics */
 	scrub_instrument_metrics m{};
 	bool moved_once = false;
@@ -103,11 +103,11 @@ struct scrub_tissue {
 	btSequentialImpulseConstraintSolver *solver = nullptr;
 	btSoftRigidDynamicsWorld *world = nullptr;
 	btSoftBody *sb = nullptr;
-	btSoftBody::Material *mat[SCRUB_LAYER_COUNT] = {};
+	btSoftBody::Material *mat[SCRUB_TISSUE_LAYER_COUNT] = {};
 
 	float h = 0;                  /* grid cell edge */
 	float thickness = 0;          /* total */
-	float layer_bottom[SCRUB_LAYER_COUNT] = {};  /* depth of each layer's bottom */
+	float layer_bottom[SCRUB_TISSUE_LAYER_COUNT] = {};  /* depth of each layer's bottom */
 	std::vector<btVector3> rest;
 	std::vector<uint8_t> node_layer;
 	std::vector<float> node_damp;
@@ -131,7 +131,7 @@ struct scrub_tissue {
 	std::vector<btVector3> path;           /* rest-frame blade path (x, y) */
 	std::vector<std::pair<int, int>> splits;
 	float cut_max_depth = 0;
-	int cut_deepest = SCRUB_LAYER_NONE;
+	int cut_deepest = SCRUB_TISSUE_LAYER_NONE;
 	bool topology_dirty = true;
 
 	std::vector<scrub_needle_pass> passes;
@@ -189,16 +189,16 @@ void push_event(scrub_tissue *t, scrub_tissue_event_kind kind, int hand, int lay
 
 int layer_at_depth(const scrub_tissue *t, float depth)
 {
-	for (int l = 0; l < SCRUB_LAYER_COUNT; l++)
+	for (int l = 0; l < SCRUB_TISSUE_LAYER_COUNT; l++)
 		if (depth <= t->layer_bottom[l] + 1e-6f)
 			return l;
-	return SCRUB_LAYER_MUSCLE;
+	return SCRUB_TISSUE_LAYER_MUSCLE;
 }
 
 void material_defaults(int layer, scrub_tissue_material *m)
 {
 	/* skin, fat, muscle: stiff and tough; soft and nearly incompressible; in between */
-	static const scrub_tissue_material def[SCRUB_LAYER_COUNT] = {
+	static const scrub_tissue_material def[SCRUB_TISSUE_LAYER_COUNT] = {
 		{0.9f, 1.0e5f, 0.02f, 0.0f, 1100.0f, 0.45f, 0.70f},
 		{0.25f, 5.0e3f, 0.05f, 0.5f, 920.0f, 0.60f, 0.90f},
 		{0.5f, 2.0e4f, 0.04f, 0.0f, 1060.0f, 0.40f, 0.60f},
@@ -340,7 +340,7 @@ scrub_result build(scrub_tissue *t)
 	const scrub_tissue_desc &d = t->desc;
 	t->thickness = d.thickness[0] + d.thickness[1] + d.thickness[2];
 	float acc = 0;
-	for (int l = 0; l < SCRUB_LAYER_COUNT; l++) {
+	for (int l = 0; l < SCRUB_TISSUE_LAYER_COUNT; l++) {
 		acc += d.thickness[l];
 		t->layer_bottom[l] = acc;
 	}
@@ -352,9 +352,9 @@ scrub_result build(scrub_tissue *t)
 	const int nx = std::max(2, (int)std::lround(d.size_x / h));
 	const int ny = std::max(2, (int)std::lround(d.size_y / h));
 	/* z cells per layer, at least one each, proportional to thickness */
-	int nzl[SCRUB_LAYER_COUNT];
+	int nzl[SCRUB_TISSUE_LAYER_COUNT];
 	int nz = 0;
-	for (int l = 0; l < SCRUB_LAYER_COUNT; l++) {
+	for (int l = 0; l < SCRUB_TISSUE_LAYER_COUNT; l++) {
 		nzl[l] = std::max(1, (int)std::lround(d.thickness[l] / h));
 		nz += nzl[l];
 	}
@@ -371,7 +371,7 @@ scrub_result build(scrub_tissue *t)
 		int k = nz;
 		float z = 0;
 		zl[k] = 0;
-		for (int l = 0; l < SCRUB_LAYER_COUNT; l++)
+		for (int l = 0; l < SCRUB_TISSUE_LAYER_COUNT; l++)
 			for (int c = 0; c < nzl[l]; c++) {
 				z -= d.thickness[l] / nzl[l];
 				cell_layer[k - 1] = l;
@@ -464,7 +464,7 @@ scrub_result build(scrub_tissue *t)
 	btSoftBody *sb = new btSoftBody(&wi);
 	t->sb = sb;
 	sb->getCollisionShape()->setMargin(t->h * 0.25f);
-	for (int l = 0; l < SCRUB_LAYER_COUNT; l++) {
+	for (int l = 0; l < SCRUB_TISSUE_LAYER_COUNT; l++) {
 		t->mat[l] = sb->appendMaterial();
 		t->mat[l]->m_kLST = d.material[l].stiffness;
 		t->mat[l]->m_kAST = 0;
@@ -503,7 +503,7 @@ scrub_result build(scrub_tissue *t)
 				continue;
 			const int a = (int)(e[i].first >> 32), b = (int)(e[i].first & 0xffffffffu);
 			float rl = (t->rest[a] - t->rest[b]).length();
-			if (e[i].second == SCRUB_LAYER_SKIN)
+			if (e[i].second == SCRUB_TISSUE_LAYER_SKIN)
 				rl *= 1.0f - tension;
 			add_link(t, a, b, rl, e[i].second);
 		}
@@ -660,7 +660,7 @@ void release(scrub_tissue *t, int hi, scrub_tissue_event_kind why)
 		t->sb->m_nodes[n].m_battach = 0;
 	hd.grasp_local.clear();
 	if (hd.grasping)
-		push_event(t, why, hi, SCRUB_LAYER_NONE, hd.pos, (float)hd.grasped.size());
+		push_event(t, why, hi, SCRUB_TISSUE_LAYER_NONE, hd.pos, (float)hd.grasped.size());
 	hd.grasped.clear();
 	hd.grasping = false;
 }
@@ -671,7 +671,7 @@ void grasp(scrub_tissue *t, int hi)
 	btSoftBody *sb = t->sb;
 	hd.grasping = true;  /* closed jaws stay closed until released, holding or not */
 	const float r2 = kGraspRadius * kGraspRadius;
-	int layer = SCRUB_LAYER_NONE;
+	int layer = SCRUB_TISSUE_LAYER_NONE;
 	for (int n = 0; n < sb->m_nodes.size(); n++) {
 		if ((sb->m_nodes[n].m_x - hd.pos).length2() > r2 || t->pinned[n])
 			continue;
@@ -680,7 +680,7 @@ void grasp(scrub_tissue *t, int hi)
 		sb->m_nodes[n].m_battach = -1; /* a signed one-bit field: -1 is "set" */
 		hd.grasped.push_back(n);
 		hd.grasp_local.push_back(quatRotate(hd.rot.inverse(), sb->m_nodes[n].m_x - hd.pos));
-		if (layer == SCRUB_LAYER_NONE || t->node_layer[n] < layer)
+		if (layer == SCRUB_TISSUE_LAYER_NONE || t->node_layer[n] < layer)
 			layer = t->node_layer[n];
 	}
 	if (!hd.grasped.empty())
@@ -945,7 +945,7 @@ void cut(scrub_tissue *t, int hi)
 	};
 	std::vector<int> affected;
 	btVector3 sum(0, 0, 0);
-	int ncut = 0, deepest = SCRUB_LAYER_NONE;
+	int ncut = 0, deepest = SCRUB_TISSUE_LAYER_NONE;
 	for (int ti : cand) {
 		const btVector3 c0 = centroid(ti);
 		for (int f = 0; f < 4; f++) {
@@ -1047,7 +1047,7 @@ void track_tip(scrub_tissue *t, int hi)
 	Located loc;
 	const bool inside = locate(t, tip, &loc);
 	hd.in_tissue = inside;
-	hd.tip_layer = inside ? layer_at_depth(t, -loc.rest.z()) : SCRUB_LAYER_NONE;
+	hd.tip_layer = inside ? layer_at_depth(t, -loc.rest.z()) : SCRUB_TISSUE_LAYER_NONE;
 	if (hd.kind != SCRUB_INSTR_NEEDLE_DRIVER) {
 		if (!inside)
 			hd.cutting = false;
@@ -1171,7 +1171,7 @@ void guard_pass(scrub_tissue *t, bool post)
 			LOG_W("step %llu: restored %llu non-finite or runaway nodes to their last good position "
 			      "(%llu so far)", (unsigned long long)t->step_no, (unsigned long long)repaired,
 			      (unsigned long long)t->stats.repaired_nodes);
-		push_event(t, SCRUB_TEV_CLAMP, -1, SCRUB_LAYER_NONE, btVector3(0, 0, 0), (float)repaired);
+		push_event(t, SCRUB_TEV_CLAMP, -1, SCRUB_TISSUE_LAYER_NONE, btVector3(0, 0, 0), (float)repaired);
 	}
 	if (clamped) {
 		const uint64_t before = t->stats.clamped_nodes;
@@ -1359,9 +1359,9 @@ extern "C" {
 const char *scrub_tissue_layer_name(int layer)
 {
 	switch (layer) {
-	case SCRUB_LAYER_SKIN: return "skin";
-	case SCRUB_LAYER_FAT: return "fat";
-	case SCRUB_LAYER_MUSCLE: return "muscle";
+	case SCRUB_TISSUE_LAYER_SKIN: return "skin";
+	case SCRUB_TISSUE_LAYER_FAT: return "fat";
+	case SCRUB_TISSUE_LAYER_MUSCLE: return "muscle";
 	default: return "none";
 	}
 }
@@ -1396,10 +1396,10 @@ const char *scrub_tissue_event_name(scrub_tissue_event_kind kind)
 
 void scrub_tissue_desc_defaults(scrub_tissue_desc *d)
 {
-	static const float thick[SCRUB_LAYER_COUNT] = {0.002f, 0.006f, 0.012f};
+	static const float thick[SCRUB_TISSUE_LAYER_COUNT] = {0.002f, 0.006f, 0.012f};
 	if (d->size_x <= 0) d->size_x = 0.10f;
 	if (d->size_y <= 0) d->size_y = 0.06f;
-	for (int l = 0; l < SCRUB_LAYER_COUNT; l++) {
+	for (int l = 0; l < SCRUB_TISSUE_LAYER_COUNT; l++) {
 		if (d->thickness[l] <= 0) d->thickness[l] = thick[l];
 		material_defaults(l, &d->material[l]);
 	}
@@ -1437,7 +1437,7 @@ scrub_result scrub_tissue_create(const scrub_tissue_desc *desc, scrub_tissue **o
 		      d.skin_tension, d.dt, d.iterations, d.element_size);
 		return SCRUB_ERR_INVALID;
 	}
-	for (int l = 0; l < SCRUB_LAYER_COUNT; l++) {
+	for (int l = 0; l < SCRUB_TISSUE_LAYER_COUNT; l++) {
 		const scrub_tissue_material &m = d.material[l];
 		if (!(m.stiffness <= 1) || !(m.damping < 1) || !(m.volume <= 1) || !std::isfinite(m.youngs_pa) ||
 		    !std::isfinite(m.density) || !std::isfinite(m.damage_strain) || !std::isfinite(m.tear_strain)) {
@@ -1572,7 +1572,7 @@ scrub_result scrub_tissue_step(scrub_tissue *t)
 				track_tip(t, hi);
 			else {
 				hd.in_tissue = false;
-				hd.tip_layer = SCRUB_LAYER_NONE;
+				hd.tip_layer = SCRUB_TISSUE_LAYER_NONE;
 			}
 		}
 		guard_pass(t, true);
@@ -1593,7 +1593,7 @@ scrub_result scrub_tissue_step(scrub_tissue *t)
 			}
 			if (!hd.over_force && fm > kDamageForce) {
 				hd.over_force = true;
-				int layer = (int)SCRUB_LAYER_NONE;
+				int layer = (int)SCRUB_TISSUE_LAYER_NONE;
 				if (!hd.grasped.empty())
 					layer = t->node_layer[hd.grasped[0]];
 				else if (!hd.contact.empty())

@@ -39,9 +39,9 @@ static void test_build_and_rest(void)
 		CHECK(s.uvs[v * 2] >= 0 && s.uvs[v * 2] <= 1 && s.uvs[v * 2 + 1] >= 0 && s.uvs[v * 2 + 1] <= 1);
 		if (p[2] > -1e-6f && p[0] > 0.001f && p[0] < 0.039f && p[1] > 0.001f && p[1] < 0.029f) {
 			top++;
-			top_up += n[2] > 0.99f && s.layers[v] == SCRUB_LAYER_SKIN;
+			top_up += n[2] > 0.99f && s.layers[v] == SCRUB_TISSUE_LAYER_SKIN;
 		}
-		if (p[2] < -0.0199f && s.layers[v] != SCRUB_LAYER_MUSCLE)
+		if (p[2] < -0.0199f && s.layers[v] != SCRUB_TISSUE_LAYER_MUSCLE)
 			bottom_muscle = 0;
 	}
 	CHECK(top == 15 * 11);
@@ -194,7 +194,7 @@ static void test_incision_and_needle(void)
 	        scrub_tissue_layer_name(inc.deepest_layer), inc.gape * 1e3, inc.straightness);
 	CHECK(inc.cut_faces > 20);
 	CHECK(st.split_nodes > 8);
-	CHECK(inc.deepest_layer == SCRUB_LAYER_FAT);
+	CHECK(inc.deepest_layer == SCRUB_TISSUE_LAYER_FAT);
 	CHECK(inc.max_depth > 0.002f && inc.max_depth < 0.006f);
 	CHECK(inc.length > 0.018f && inc.length < 0.028f);
 	CHECK(inc.straightness > 0.9f);
@@ -243,7 +243,7 @@ static void test_deep_cut_reaches_muscle(void)
 	incise(t, 0.011f, 200, 400);
 	scrub_tissue_incision inc;
 	scrub_tissue_get_incision(t, &inc);
-	CHECK(inc.deepest_layer == SCRUB_LAYER_MUSCLE);
+	CHECK(inc.deepest_layer == SCRUB_TISSUE_LAYER_MUSCLE);
 	int ev[16] = {0};
 	tu_drain(t, ev);
 	CHECK(ev[SCRUB_TEV_INCISION] + ev[SCRUB_TEV_INCISION_LAYER] >= 1);
@@ -300,7 +300,7 @@ static void test_bad_arguments(void)
 	CHECK(scrub_tissue_set_instrument(t, 0, (scrub_instrument_kind)42) == SCRUB_ERR_INVALID);
 	CHECK(scrub_tissue_set_hand(t, -1, NULL) == SCRUB_ERR_INVALID);
 	CHECK_STR(scrub_instrument_name(SCRUB_INSTR_NEEDLE_DRIVER), "needle_driver");
-	CHECK_STR(scrub_tissue_layer_name(SCRUB_LAYER_FAT), "fat");
+	CHECK_STR(scrub_tissue_layer_name(SCRUB_TISSUE_LAYER_FAT), "fat");
 	CHECK_STR(scrub_tissue_event_name(SCRUB_TEV_NEEDLE_EXIT), "needle_exit");
 	scrub_tissue_destroy(&t);
 }
