@@ -3,12 +3,11 @@
 #include "record.h"
 #include "report.h"
 #include "session.h"
+#include "session_out.h"
 
 #include <stdio.h>
 #include <string.h>
 
-int cli_write_report(const sim_session *s, const report_timeline *tl, const report_info *info,
-                     const char *report_path, bool quiet);
 
 static const char usage[] =
 	"usage: scrub report SESSION.jsonl [--out FILE] [--quiet]\n"

@@ -7,6 +7,7 @@
 #include "report.h"
 #include "run_desktop.h"
 #include "run_xr.h"
+#include "session_out.h"
 #include "script.h"
 #include "session.h"
 
@@ -45,39 +46,17 @@ static const char usage[] =
 	"  --input-script FILE drive the window from a file of timed key presses and menu picks\n"
 	"  --validation        enable the Vulkan validation layer; its messages fail the run\n";
 
-static int mkdir_p(const char *path)
-{
-	char buf[4096];
-	snprintf(buf, sizeof buf, "%s", path);
-	for (char *p = buf + 1; *p; p++) {
-		if (*p == '/') {
-			*p = '\0';
-			if (mkdir(buf, 0755) != 0 && errno != EEXIST)
-				return -1;
-			*p = '/';
-		}
-	}
-	if (mkdir(buf, 0755) != 0 && errno != EEXIST)
-		return -1;
-	return 0;
-}
-
 typedef struct run_ctx {
-	report_timeline timeline;
+	session_out out;
 	run_shot *shot;
-	sim_record *record;
 	double speed;
 	double wall0;
-	double next_vars;
-	double next_waves;
-	const scenario *scn;
 } run_ctx;
 
 static void on_event(void *user, const sim_event *ev)
 {
 	run_ctx *c = user;
-	report_timeline_on_event(&c->timeline, ev);
-	record_event(c->record, ev);
+	session_out_on_event(&c->out, ev);
 	if (c->shot)
 		run_shot_on_event(c->shot, ev);
 }
@@ -88,15 +67,7 @@ static void on_step(void *user, const sim_session *s)
 	double t = sim_session_time(s);
 	if (c->shot)
 		run_shot_on_step(c->shot, s);
-	if (t >= c->next_vars - 1e-9) {
-		record_vars(c->record, t, c->scn, sim_session_vars(s));
-		c->next_vars += 5.0;
-	}
-	if (t >= c->next_waves - 1e-9) {
-		/* the monitor's traces at 25 Hz, one line a second, for the debrief */
-		record_waves(c->record, t, sim_session_waves(s), 10);
-		c->next_waves += 1.0;
-	}
+	session_out_after_step(&c->out, s);
 	if (c->speed > 0) {
 		double due = c->wall0 + t / c->speed;
 		double now = cli_now();
@@ -105,52 +76,7 @@ static void on_step(void *user, const sim_session *s)
 			struct timespec ts = {.tv_sec = (time_t)d, .tv_nsec = (long)((d - floor(d)) * 1e9)};
 			nanosleep(&ts, NULL);
 		}
-		record_maybe_flush(c->record);
 	}
-}
-
-/* Writes `text` to `path` through a temporary file, so a reader never sees half a report. */
-static scrub_result write_atomic(const char *path, const char *text, size_t len)
-{
-	char tmp[4096];
-	snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	FILE *f = fopen(tmp, "wb");
-	if (!f)
-		return SCRUB_ERR_IO;
-	bool ok = fwrite(text, 1, len, f) == len;
-	ok = fclose(f) == 0 && ok;
-	if (!ok || rename(tmp, path) != 0) {
-		remove(tmp);
-		return SCRUB_ERR_IO;
-	}
-	return SCRUB_OK;
-}
-
-/* Shared by run and report: score a session and write the report; returns the exit status. */
-int cli_write_report(const sim_session *s, const report_timeline *tl, const report_info *info,
-                     const char *report_path, bool quiet);
-
-int cli_write_report(const sim_session *s, const report_timeline *tl, const report_info *info,
-                     const char *report_path, bool quiet)
-{
-	scrub_buf json;
-	scrub_buf_init(&json);
-	report_write_json(s, tl, info, &json);
-	if (json.oom || write_atomic(report_path, json.data, json.len) != SCRUB_OK) {
-		fprintf(stderr, "scrub: cannot write %s: %s\n", report_path, strerror(errno));
-		scrub_buf_fini(&json);
-		return EXIT_RUNTIME;
-	}
-	scrub_buf_fini(&json);
-	if (quiet) {
-		sim_score sc;
-		sim_session_score(s, &sc);
-		printf("score %.1f %s\n", sc.score, !info->complete ? "NOT PASSED (incomplete)" : sc.passed ? "PASSED" : "NOT PASSED");
-	} else {
-		report_print_summary(s, info, stdout);
-		printf("Report: %s\n", report_path);
-	}
-	return EXIT_DONE;
 }
 
 int scrub_cmd_run(int argc, char **argv)
@@ -254,15 +180,8 @@ int scrub_cmd_run(int argc, char **argv)
 		return rc;
 
 	char dirbuf[4096];
-	if (!out_dir) {
-		char stamp[32];
-		time_t now = time(NULL);
-		struct tm tmv;
-		gmtime_r(&now, &tmv);
-		strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tmv);
-		snprintf(dirbuf, sizeof dirbuf, "sessions/%s-%s", scn->id, stamp);
-		out_dir = dirbuf;
-	}
+	if (!out_dir)
+		out_dir = session_out_default_dir(scn, dirbuf, sizeof dirbuf);
 	if (want_window) {
 		if (!run_desktop_has_display()) {
 			fprintf(stderr, "scrub run: no display (DISPLAY and WAYLAND_DISPLAY are unset); running headless with the scripted trainee\n");
@@ -304,17 +223,7 @@ int scrub_cmd_run(int argc, char **argv)
 	if (!actions_path && !quiet)
 		fprintf(stderr, "Scripted trainee: %s\n", input);
 
-	if (mkdir_p(out_dir) != 0) {
-		fprintf(stderr, "scrub run: cannot create %s: %s\n", out_dir, strerror(errno));
-		scrub_arena_fini(&arena);
-		scenario_destroy(&scn);
-		return EXIT_RUNTIME;
-	}
-	char rec_path[4200], rep_path[4200];
-	snprintf(rec_path, sizeof rec_path, "%s/session.jsonl", out_dir);
-	snprintf(rep_path, sizeof rep_path, "%s/report.json", out_dir);
-
-	run_ctx ctx = {.speed = speed, .scn = scn, .wall0 = cli_now(), .next_vars = 5.0, .next_waves = 1.0};
+	run_ctx ctx = {.speed = speed, .wall0 = cli_now()};
 	if (shot_path) {
 		scrub_result sr = run_shot_create(scn, shot_path, shot_at, size[0], size[1], &ctx.shot);
 		if (sr != SCRUB_OK) {
@@ -324,45 +233,30 @@ int scrub_cmd_run(int argc, char **argv)
 			return EXIT_RUNTIME;
 		}
 	}
-	report_timeline_init(&ctx.timeline);
-	record_header hdr = {.scn = scn, .trainee = who, .input = input};
-	if (record_create(rec_path, force, &hdr, &ctx.record) != SCRUB_OK) {
-		fprintf(stderr, "scrub run: cannot write the session record %s%s\n", rec_path,
-		        errno == EEXIST ? ": it already exists (use another --out, or --force)" : "");
-		run_shot_destroy(&ctx.shot);
-		report_timeline_fini(&ctx.timeline);
-		scrub_arena_fini(&arena);
-		scenario_destroy(&scn);
-		return EXIT_RUNTIME;
-	}
-	sim_run_opts ro = {.session = {.on_event = on_event, .user = &ctx}, .on_step = on_step, .step_user = &ctx};
 	sim_session *s = NULL;
-	record_vars(ctx.record, 0, scn, NULL);
-	scrub_result r = sim_run(scn, acts, nacts, &ro, &s);
-	if (r == SCRUB_OK)
-		record_vars(ctx.record, sim_session_time(s), scn, sim_session_vars(s));
-	scrub_result rc_close = record_close(&ctx.record);
-	if (r != SCRUB_OK || rc_close != SCRUB_OK || ctx.timeline.oom) {
-		fprintf(stderr, "scrub run: the session failed: %s\n", scrub_result_str(r != SCRUB_OK ? r : SCRUB_ERR_IO));
-		rc = EXIT_RUNTIME;
-	} else {
-		report_info info = {.trainee = who, .input = input, .complete = true};
-		rc = cli_write_report(s, &ctx.timeline, &info, rep_path, quiet);
-		if (!quiet)
-			printf("Session record: %s\n", rec_path);
-		if (ctx.shot) {
-			scrub_result sr = run_shot_finish(ctx.shot, s);
-			if (sr != SCRUB_OK) {
-				fprintf(stderr, "scrub run: cannot write the screenshot %s: %s\n", shot_path, scrub_result_str(sr));
-				rc = EXIT_RUNTIME;
-			} else if (!quiet) {
-				printf("Screenshot: %s\n", shot_path);
-			}
+	rc = session_out_open(&ctx.out, scn, out_dir, force, who, input);
+	if (rc == EXIT_DONE) {
+		sim_run_opts ro = {.session = {.on_event = on_event, .user = &ctx}, .on_step = on_step, .step_user = &ctx};
+		scrub_result r = sim_run(scn, acts, nacts, &ro, &s);
+		if (r != SCRUB_OK) {
+			fprintf(stderr, "scrub run: the session failed: %s\n", scrub_result_str(r));
+			rc = EXIT_RUNTIME;
+		} else {
+			rc = session_out_finish(&ctx.out, s, true, quiet);
 		}
 	}
+	if (rc == EXIT_DONE && ctx.shot) {
+		scrub_result sr = run_shot_finish(ctx.shot, s);
+		if (sr != SCRUB_OK) {
+			fprintf(stderr, "scrub run: cannot write the screenshot %s: %s\n", shot_path, scrub_result_str(sr));
+			rc = EXIT_RUNTIME;
+		} else if (!quiet) {
+			printf("Screenshot: %s\n", shot_path);
+		}
+	}
+	session_out_fini(&ctx.out);
 	run_shot_destroy(&ctx.shot);
 	sim_session_destroy(&s);
-	report_timeline_fini(&ctx.timeline);
 	scrub_arena_fini(&arena);
 	scenario_destroy(&scn);
 	return rc;

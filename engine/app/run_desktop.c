@@ -2,6 +2,7 @@
  * screenshot of a headless run (see run_desktop.h, docs/desktop.md). */
 #define SCRUB_LOG_MODULE "run"
 #include "run_desktop.h"
+#include "session_out.h"
 
 #include "cli.h"
 #include "log.h"
@@ -18,8 +19,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-int cli_write_report(const sim_session *s, const report_timeline *tl, const report_info *info,
-                     const char *report_path, bool quiet);
 
 #define MENU_PAGE 10            /* keys 1..9 and 0 */
 #define CPR_DEPTH_MM 55.0       /* a key press cannot measure depth: every compression is recorded at 55 mm */
@@ -342,14 +341,11 @@ typedef struct desk {
 	double script_clock;
 	/* the current attempt (R starts another) */
 	int attempt;
-	char dir[4200], rec_path[4300], rep_path[4300], act_path[4300];
+	char dir[4200], act_path[4300];
 	sim_session *s;
-	sim_record *rec;
-	report_timeline tl;
+	session_out out;        /* this attempt's folder, record and report */
 	scrub_buf actions_txt;
-	double next_vars, next_waves;
 	bool finished;          /* scored and written */
-	bool suppress_end;      /* quitting: no "end" line, the record reads as cut short */
 	bool paused, help, quit;
 	double clock;           /* simulated time the frames have asked for */
 	int page, sel;
@@ -372,37 +368,8 @@ typedef struct desk {
 static void desk_on_event(void *user, const sim_event *ev)
 {
 	desk *c = user;
-	report_timeline_on_event(&c->tl, ev);
+	session_out_on_event(&c->out, ev);
 	scene_sim_on_event(&c->scene, ev);
-	if (!(ev->kind == SIM_EV_END && c->suppress_end))
-		record_event(c->rec, ev);
-}
-
-static void desk_on_step(desk *c)
-{
-	double t = sim_session_time(c->s);
-	if (t >= c->next_vars - 1e-9) {
-		record_vars(c->rec, t, c->scn, sim_session_vars(c->s));
-		c->next_vars += 5.0;
-	}
-	if (t >= c->next_waves - 1e-9) {
-		record_waves(c->rec, t, sim_session_waves(c->s), 10);
-		c->next_waves += 1.0;
-	}
-}
-
-static int mkdir_p(const char *path)
-{
-	char buf[4200];
-	snprintf(buf, sizeof buf, "%s", path);
-	for (char *p = buf + 1; *p; p++)
-		if (*p == '/') {
-			*p = '\0';
-			if (mkdir(buf, 0755) != 0 && errno != EEXIST)
-				return -1;
-			*p = '/';
-		}
-	return mkdir(buf, 0755) != 0 && errno != EEXIST ? -1 : 0;
 }
 
 static const char *who(const desk *c) { return c->o->trainee ? c->o->trainee : "anonymous"; }
@@ -414,20 +381,9 @@ static bool attempt_start(desk *c)
 		snprintf(c->dir, sizeof c->dir, "%s", c->o->out_dir);
 	else
 		snprintf(c->dir, sizeof c->dir, "%s-%d", c->o->out_dir, c->attempt);
-	snprintf(c->rec_path, sizeof c->rec_path, "%s/session.jsonl", c->dir);
-	snprintf(c->rep_path, sizeof c->rep_path, "%s/report.json", c->dir);
 	snprintf(c->act_path, sizeof c->act_path, "%s/actions.txt", c->dir);
-	if (mkdir_p(c->dir) != 0) {
-		fprintf(stderr, "scrub run: cannot create %s: %s\n", c->dir, strerror(errno));
+	if (session_out_open(&c->out, c->scn, c->dir, c->o->force, who(c), "desktop") != EXIT_DONE)
 		return false;
-	}
-	record_header hdr = {.scn = c->scn, .trainee = who(c), .input = "desktop"};
-	if (record_create(c->rec_path, c->o->force, &hdr, &c->rec) != SCRUB_OK) {
-		fprintf(stderr, "scrub run: cannot write the session record %s%s\n", c->rec_path,
-		        errno == EEXIST ? ": it already exists (use another --out, or --force)" : "");
-		return false;
-	}
-	report_timeline_init(&c->tl);
 	scrub_buf_init(&c->actions_txt);
 	scrub_buf_printf(&c->actions_txt, "# actions taken in the desktop window (%s), as an action script\n",
 	                 c->scn->path ? c->scn->path : c->scn->id);
@@ -437,16 +393,13 @@ static bool attempt_start(desk *c)
 		fprintf(stderr, "scrub run: cannot start the session (out of memory)\n");
 		return false;
 	}
-	record_vars(c->rec, 0, c->scn, NULL);
-	c->next_vars = 5.0;
-	c->next_waves = 1.0;
-	c->finished = c->suppress_end = c->paused = false;
+	c->finished = c->paused = false;
 	c->clock = 0;
 	c->cpr_active = false;
 	c->npress = 0;
 	c->page = c->sel = 0;
 	if (!c->o->quiet)
-		fprintf(stderr, "Session record: %s\n", c->rec_path);
+		fprintf(stderr, "Session record: %s\n", c->out.record_path);
 	return true;
 }
 
@@ -458,38 +411,30 @@ static void attempt_finish(desk *c, bool quitting)
 		return;
 	if (quitting && sim_session_time(c->s) <= 0) { /* a record needs one step to be cut short after */
 		sim_session_step(c->s);
-		desk_on_step(c);
+		session_out_after_step(&c->out, c->s);
 	}
-	c->suppress_end = quitting;
-	sim_session_finish(c->s, quitting && !sim_session_ended(c->s) ? "incomplete" : NULL);
-	record_vars(c->rec, sim_session_time(c->s), c->scn, sim_session_vars(c->s));
-	scrub_result rc_close = record_close(&c->rec);
 	c->finished = true;
 	FILE *f = fopen(c->act_path, "wb");
 	bool act_ok = f && fwrite(c->actions_txt.data ? c->actions_txt.data : "", 1, c->actions_txt.len, f) ==
 	                           c->actions_txt.len;
 	if (f)
 		act_ok = fclose(f) == 0 && act_ok;
-	if (rc_close != SCRUB_OK || c->tl.oom || c->actions_txt.oom || !act_ok) {
-		fprintf(stderr, "scrub run: the session failed: %s\n", scrub_result_str(SCRUB_ERR_IO));
+	if (c->actions_txt.oom || !act_ok) {
+		fprintf(stderr, "scrub run: cannot write %s\n", c->act_path);
 		c->rc = EXIT_RUNTIME;
-		return;
 	}
-	report_info info = {.trainee = who(c), .input = "desktop", .complete = !quitting};
-	int rc = cli_write_report(c->s, &c->tl, &info, c->rep_path, c->o->quiet);
+	int rc = session_out_finish(&c->out, c->s, !quitting, c->o->quiet);
 	if (rc != EXIT_DONE || c->rc == EXIT_DONE)
 		c->rc = rc;
 	if (!c->o->quiet)
-		printf("Session record: %s\nActions: %s\n", c->rec_path, c->act_path);
+		printf("Actions: %s\n", c->act_path);
 	fflush(stdout);
 }
 
 static void attempt_free(desk *c)
 {
-	if (c->rec) /* only on a failed start */
-		record_close(&c->rec);
 	sim_session_destroy(&c->s);
-	report_timeline_fini(&c->tl);
+	session_out_fini(&c->out);
 	scrub_buf_fini(&c->actions_txt);
 }
 
@@ -754,9 +699,10 @@ static const scrub_render_snapshot *frame(void *user, scrub_desktop *d, const sc
 		const double dt = c->scn->dt;
 		while (!sim_session_ended(c->s) && sim_session_time(c->s) + 0.5 * dt <= c->clock) {
 			sim_session_step(c->s);
-			desk_on_step(c);
+			session_out_after_step(&c->out, c->s);
 		}
-		record_maybe_flush(c->rec);
+		if (c->out.record)
+			record_maybe_flush(c->out.record);
 		if (sim_session_ended(c->s))
 			attempt_finish(c, false);
 	}

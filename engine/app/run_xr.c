@@ -10,6 +10,7 @@
  * in front of the trainee at the end. */
 #define SCRUB_LOG_MODULE "xr"
 #include "run_xr.h"
+#include "session_out.h"
 
 #include "cli.h"
 #include "log.h"
@@ -28,8 +29,6 @@
 #include <sys/stat.h>
 #include <time.h>
 
-int cli_write_report(const sim_session *s, const report_timeline *tl, const report_info *info,
-                     const char *report_path, bool quiet);
 
 #define MENU_MAX 64
 #define MENU_SHOWN 9
@@ -43,10 +42,7 @@ typedef struct menu_entry {
 
 typedef struct xr_run {
 	const scenario *scn;
-	report_timeline timeline;
-	sim_record *record;
-	bool drop_end;             /* the session was cut short: the record must not claim it ended */
-	double next_vars, next_waves;
+	session_out out;           /* the session folder, record and report */
 	menu_entry menu[MENU_MAX];
 	int nmenu, sel;
 	int last_action;           /* menu index of the last performed action, -1 */
@@ -61,43 +57,10 @@ typedef struct xr_run {
 	char summary[96];
 } xr_run;
 
-static int mkdir_p(const char *path)
-{
-	char buf[4096];
-	snprintf(buf, sizeof buf, "%s", path);
-	for (char *p = buf + 1; *p; p++) {
-		if (*p == '/') {
-			*p = '\0';
-			if (mkdir(buf, 0755) != 0 && errno != EEXIST)
-				return -1;
-			*p = '/';
-		}
-	}
-	if (mkdir(buf, 0755) != 0 && errno != EEXIST)
-		return -1;
-	return 0;
-}
-
 static void on_event(void *user, const sim_event *ev)
 {
 	xr_run *c = user;
-	report_timeline_on_event(&c->timeline, ev);
-	if (!(c->drop_end && ev->kind == SIM_EV_END))
-		record_event(c->record, ev);
-}
-
-/* What a headless run records after each step (engine/app/cmd_run.c does the same). */
-static void after_step(xr_run *c, const sim_session *s)
-{
-	double t = sim_session_time(s);
-	if (t >= c->next_vars - 1e-9) {
-		record_vars(c->record, t, c->scn, sim_session_vars(s));
-		c->next_vars += 5.0;
-	}
-	if (t >= c->next_waves - 1e-9) {
-		record_waves(c->record, t, sim_session_waves(s), 10);
-		c->next_waves += 1.0;
-	}
+	session_out_on_event(&c->out, ev);
 }
 
 /* The menu: every distinct action (with its parameters) of the scenario's model runs, in order of first use;
@@ -321,47 +284,36 @@ int scrub_run_xr(const run_xr_opts *o, run_xr_result *out)
 		snprintf(dirbuf, sizeof dirbuf, "sessions/%s-%s", scn->id, stamp);
 		out_dir = dirbuf;
 	}
-	char rec_path[4200], rep_path[4200], input[300];
-	snprintf(rec_path, sizeof rec_path, "%s/session.jsonl", out_dir);
-	snprintf(rep_path, sizeof rep_path, "%s/report.json", out_dir);
+	char input[300];
 	snprintf(input, sizeof input, "xr %s", scrub_xr_runtime_name(xr));
 	const char *who = o->trainee ? o->trainee : "anonymous";
 
 	xr_run *c = calloc(1, sizeof *c);
-	if (!c || mkdir_p(out_dir) != 0) {
-		fprintf(stderr, "scrub run: cannot create %s: %s\n", out_dir, strerror(errno));
-		free(c);
+	if (!c) {
 		scrub_xr_destroy(&xr);
 		scenario_destroy(&scn);
 		return EXIT_RUNTIME;
 	}
 	c->scn = scn;
-	c->next_vars = 5.0;
-	c->next_waves = 1.0;
 	c->last_action = -1;
-	report_timeline_init(&c->timeline);
 	build_menu(c);
-	record_header hdr = {.scn = scn, .trainee = who, .input = input};
-	if (record_create(rec_path, o->force, &hdr, &c->record) != SCRUB_OK) {
-		fprintf(stderr, "scrub run: cannot write the session record %s%s\n", rec_path,
-		        errno == EEXIST ? ": it already exists (use another --out, or --force)" : "");
-		report_timeline_fini(&c->timeline);
+	rc = session_out_open(&c->out, scn, o->out_dir, o->force, who, input);
+	if (rc != EXIT_DONE) {
+		session_out_fini(&c->out);
 		free(c);
 		scrub_xr_destroy(&xr);
 		scenario_destroy(&scn);
-		return EXIT_RUNTIME;
+		return rc;
 	}
 	sim_session_opts so = {.on_event = on_event, .user = c};
 	sim_session *s = NULL;
 	if (sim_session_create(scn, &so, &s) != SCRUB_OK) {
-		record_close(&c->record);
-		report_timeline_fini(&c->timeline);
+		session_out_fini(&c->out);
 		free(c);
 		scrub_xr_destroy(&xr);
 		scenario_destroy(&scn);
 		return EXIT_RUNTIME;
 	}
-	record_vars(c->record, 0, scn, NULL);
 	for (int i = 0; i < c->nmenu; i++)
 		LOG_D("menu %d: %s", i, c->menu[i].text);
 	if (!o->quiet)
@@ -419,7 +371,7 @@ int scrub_run_xr(const run_xr_opts *o, run_xr_result *out)
 			double target = (double)sim_ns * 1e-9;
 			while (!sim_session_ended(s) && (double)(sim_session_steps(s) + 1) * dt <= target + 1e-9) {
 				sim_session_step(s);
-				after_step(c, s);
+				session_out_after_step(&c->out, s);
 			}
 			double now = sim_session_time(s);
 			if (o->bench) {
@@ -444,7 +396,7 @@ int scrub_run_xr(const run_xr_opts *o, run_xr_result *out)
 					scrub_xr_haptic(xr, SCRUB_XR_RIGHT, 0.5f, 0.05f);
 				}
 			}
-			record_maybe_flush(c->record);
+			record_maybe_flush(c->out.record);
 			if (sim_session_ended(s)) {
 				sim_session_finish(s, NULL);
 				finished = true;
@@ -505,30 +457,11 @@ int scrub_run_xr(const run_xr_opts *o, run_xr_result *out)
 	out->rendered = xs.rendered;
 	out->wall_s = wall1 - wall0;
 
+	/* cut short (runtime lost, stopped, or the trainee left): the record stops here and says so by having no end
+	 * line; `scrub report` then replays it to this time and marks it incomplete, as this report is */
 	bool complete = sim_session_ended(s);
-	if (!complete) {
-		/* cut short (runtime lost, stopped, or the trainee left): the record stops here and says so by having no
-		 * end line; `scrub report` then replays it to this time and marks it incomplete, as this report is */
-		record_vars(c->record, sim_session_time(s), scn, sim_session_vars(s));
-		c->drop_end = true;
-		sim_session_finish(s, "incomplete");
-	} else {
-		record_vars(c->record, sim_session_time(s), scn, sim_session_vars(s));
-	}
 	out->sim_s = sim_session_time(s);
-	scrub_result rc_close = record_close(&c->record);
-	if (rc_close != SCRUB_OK || c->timeline.oom) {
-		fprintf(stderr, "scrub run: the session record %s could not be completed: %s\n", rec_path,
-		        scrub_result_str(rc_close != SCRUB_OK ? rc_close : SCRUB_ERR_NOMEM));
-		rc = EXIT_RUNTIME;
-	} else if (o->bench) {
-		rc = EXIT_DONE;
-	} else {
-		report_info info = {.trainee = who, .input = input, .complete = complete};
-		rc = cli_write_report(s, &c->timeline, &info, rep_path, o->quiet);
-		if (!o->quiet)
-			printf("Session record: %s\n", rec_path);
-	}
+	rc = session_out_finish(&c->out, s, complete, o->quiet || o->bench);
 	if (st.lost) {
 		int t = (int)sim_session_time(s);
 		fprintf(stderr,
@@ -542,7 +475,7 @@ int scrub_run_xr(const run_xr_opts *o, run_xr_result *out)
 		                "incomplete\n");
 	}
 	sim_session_destroy(&s);
-	report_timeline_fini(&c->timeline);
+	session_out_fini(&c->out);
 	free(c);
 	scrub_xr_destroy(&xr);
 	scenario_destroy(&scn);
