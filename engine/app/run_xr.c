@@ -10,6 +10,7 @@
  * in front of the trainee at the end. */
 #define SCRUB_LOG_MODULE "xr"
 #include "run_xr.h"
+#include "scene_from_sim.h"
 #include "session_out.h"
 
 #include "cli.h"
@@ -32,7 +33,6 @@
 
 #define MENU_MAX 64
 #define MENU_SHOWN 9
-#define WAVE_N 256
 #define RESULTS_HOLD_S 5.0
 
 typedef struct menu_entry {
@@ -50,17 +50,16 @@ typedef struct xr_run {
 	/* render data */
 	scrub_render_instance inst[16];
 	uint32_t ninst;
-	float ecg[WAVE_N], pleth[WAVE_N], capno[WAVE_N];
+	scene_sim scene;           /* the room, monitor and results, as desktop mode builds them */
 	char hud_text[MENU_SHOWN + 3][160];
 	const char *hud[MENU_SHOWN + 3];
-	scrub_render_result_line lines[64];
-	char summary[96];
 } xr_run;
 
 static void on_event(void *user, const sim_event *ev)
 {
 	xr_run *c = user;
 	session_out_on_event(&c->out, ev);
+	scene_sim_on_event(&c->scene, ev);
 }
 
 /* The menu: every distinct action (with its parameters) of the scenario's model runs, in order of first use;
@@ -123,96 +122,47 @@ static void add_inst(xr_run *c, scrub_render_mesh mesh, const float model[16], s
 	in->material = (scrub_render_material){kind, {1, 1, 1, 1}, 0.f};
 }
 
-/* A minimal room for the headset until the scene from the simulation is shared with desktop mode: the trainee
- * stands at the origin facing -Z, the table in front, the crash cart with the defibrillator to the left, the
- * instruments in the hands. */
-static void build_scene(xr_run *c, const scrub_xr_frame *f, scrub_render_snapshot *s)
+/* The room as desktop mode shows it (engine/app/scene_from_sim.c), placed in the headset's stage: the trainee stands
+ * at the origin facing -Z with the patient's right side before them, the instruments in the hands. The eyes see
+ * only the 3D scene; the monitor, the menu and the results go on the hand-held panel (a quad layer). */
+#define XR_TABLE_Z (-0.9f)
+
+static void build_scene(xr_run *c, const sim_session *s, const scrub_xr_frame *f, scrub_render_snapshot *out)
 {
-	float m[16];
+	scene_sim_params sp = {.use_camera = true};
+	c->scene.snapshot.camera = f->camera;
+	scene_sim_update(&c->scene, s, &sp);
+	float world[16], m[16];
+	scrub_render_trs(0, 0, XR_TABLE_Z, 3.14159265f, 1, world); /* the desktop's scene, turned to face the trainee */
 	c->ninst = 0;
-	scrub_render_trs(0, 0, -0.2f, 0, 1, m);
-	add_inst(c, SCRUB_MESH_ROOM, m, SCRUB_MATERIAL_MATTE);
-	scrub_render_trs(0, 0, -0.75f, 0, 1, m);
-	add_inst(c, SCRUB_MESH_TABLE, m, SCRUB_MATERIAL_MATTE);
-	scrub_render_trs(0.35f, 0.03f, -0.55f, 0, 1, m);
-	add_inst(c, SCRUB_MESH_TRAY, m, SCRUB_MATERIAL_METAL);
-	scrub_render_trs(-0.9f, 0, -1.0f, 0.6f, 1, m);
-	add_inst(c, SCRUB_MESH_CRASH_CART, m, SCRUB_MATERIAL_MATTE);
-	scrub_render_trs(-0.9f, 1.04f, -1.0f, 0.6f, 1, m);
-	add_inst(c, SCRUB_MESH_DEFIBRILLATOR, m, SCRUB_MATERIAL_MATTE);
+	for (uint32_t i = 0; i < c->scene.snapshot.instance_count; i++) {
+		const scrub_render_instance *in = &c->scene.snapshot.instances[i];
+		scrub_render_mul(world, in->model, m);
+		add_inst(c, in->mesh, m, in->material.kind);
+	}
 	for (int h = 0; h < SCRUB_XR_HANDS; h++)
 		if (f->hands[h].active) {
 			pose_matrix(&f->hands[h].grip, m);
 			add_inst(c, h == SCRUB_XR_RIGHT ? SCRUB_MESH_SCALPEL : SCRUB_MESH_FORCEPS, m, SCRUB_MATERIAL_METAL);
 		}
-	memset(s, 0, sizeof *s);
-	s->camera = f->camera;
-	s->instances = c->inst;
-	s->instance_count = c->ninst;
-	s->clear_color[0] = 0.05f, s->clear_color[1] = 0.05f, s->clear_color[2] = 0.06f, s->clear_color[3] = 1.f;
+	memset(out, 0, sizeof *out);
+	out->camera = f->camera;
+	out->instances = c->inst;
+	out->instance_count = c->ninst;
+	memcpy(out->clear_color, c->scene.snapshot.clear_color, sizeof out->clear_color);
 }
 
-static double var_value(const scenario *scn, const double *vars, const char *name)
-{
-	for (int i = 0; vars && i < scn->nvars; i++)
-		if (!scn->vars[i].is_symbol && strcmp(scn->vars[i].name, name) == 0)
-			return vars[i];
-	return -1;
-}
-
-static void trace(const float *ring, size_t cap, uint64_t written, float lo, float hi, float *out)
-{
-	/* the last 2 s, WAVE_N samples, scaled to [0, 1] */
-	size_t have = written < cap ? (size_t)written : cap;
-	for (int i = 0; i < WAVE_N; i++) {
-		float v = lo;
-		if (have) {
-			uint64_t k = written - have + (uint64_t)((double)i / WAVE_N * (double)have);
-			v = ring[k % cap];
-		}
-		float u = (v - lo) / (hi - lo);
-		out[i] = u < 0 ? 0 : u > 1 ? 1 : u;
-	}
-}
-
-/* The panel image: the monitor (top right), the action menu (top left) or, at the end, the results. */
+/* The panel image: the monitor (top right) and the action menu (top left) or, at the end, the results, all from
+ * the same scene as desktop mode. Call after build_scene (which updated c->scene this frame). */
 static void build_panel(xr_run *c, const sim_session *s, bool results, scrub_render_snapshot *p)
 {
-	const scenario *scn = c->scn;
 	memset(p, 0, sizeof *p);
 	p->clear_color[3] = 1.f;
 	if (results) {
-		const sim_item_result *it = sim_session_items(s);
-		uint32_t n = 0;
-		for (int i = 0; i < scn->checklist.n && n < 64; i++, n++)
-			c->lines[n] = (scrub_render_result_line){scn->checklist.items[i].text, it[i].status == ITEM_DONE};
-		sim_score sc;
-		sim_session_score(s, &sc);
-		snprintf(c->summary, sizeof c->summary, "Score %.1f - %s", sc.score, sc.passed ? "PASSED" : "NOT PASSED");
-		p->results = (scrub_render_results){true, scn->title ? scn->title : scn->id, c->lines, n, c->summary};
+		p->results = c->scene.snapshot.results;
 		return;
 	}
-	scrub_render_monitor *m = &p->monitor;
-	m->visible = true;
-	const patient_vitals *v = sim_session_vitals(s);
-	const double *vars = sim_session_vars(s);
-	if (v) {
-		m->hr = (float)v->heart_rate, m->bp_sys = (float)v->sbp, m->bp_dia = (float)v->dbp;
-		m->spo2 = v->pulse_present ? (float)v->spo2 : -1.f, m->etco2 = (float)v->etco2, m->rr = (float)v->resp_rate;
-	} else {
-		m->hr = (float)var_value(scn, vars, "hr"), m->bp_sys = (float)var_value(scn, vars, "sbp");
-		m->bp_dia = (float)var_value(scn, vars, "dbp"), m->spo2 = (float)var_value(scn, vars, "spo2");
-		m->etco2 = (float)var_value(scn, vars, "etco2"), m->rr = (float)var_value(scn, vars, "rr");
-	}
-	const patient_wave_ring *w = sim_session_waves(s);
-	if (w && w->capacity) {
-		trace(w->ecg_mv, w->capacity, w->written, -1.f, 2.f, c->ecg);
-		trace(w->pleth, w->capacity, w->written, 0.f, 1.2f, c->pleth);
-		trace(w->co2_mmhg, w->capacity, w->written, 0.f, 50.f, c->capno);
-		m->ecg = (scrub_render_waveform){c->ecg, WAVE_N, WAVE_N};
-		m->pleth = (scrub_render_waveform){c->pleth, WAVE_N, WAVE_N};
-		m->capno = (scrub_render_waveform){c->capno, WAVE_N, WAVE_N};
-	}
+	p->monitor = c->scene.snapshot.monitor;
 	/* the menu, a window of MENU_SHOWN entries around the highlighted one */
 	int secs = (int)sim_session_time(s), n = 0;
 	snprintf(c->hud_text[n++], sizeof c->hud_text[0], "%02d:%02d  stick: choose  trigger: do", secs / 60, secs % 60);
@@ -221,8 +171,7 @@ static void build_panel(xr_run *c, const sim_session *s, bool results, scrub_ren
 		first = c->nmenu - MENU_SHOWN;
 	if (first < 0)
 		first = 0;
-	for (int i = first; i < c->nmenu && i < first + MENU_SHOWN; i++)
-	{
+	for (int i = first; i < c->nmenu && i < first + MENU_SHOWN; i++) {
 		char name[sizeof c->menu[0].text];
 		memcpy(name, c->menu[i].text, sizeof name);
 		snprintf(c->hud_text[n++], sizeof c->hud_text[0], "%s %s", i == c->sel ? ">" : " ", name);
@@ -297,6 +246,7 @@ int scrub_run_xr(const run_xr_opts *o, run_xr_result *out)
 	c->scn = scn;
 	c->last_action = -1;
 	build_menu(c);
+	scene_sim_init(&c->scene, scn);
 	rc = session_out_open(&c->out, scn, o->out_dir, o->force, who, input);
 	if (rc != EXIT_DONE) {
 		session_out_fini(&c->out);
@@ -423,7 +373,7 @@ int scrub_run_xr(const run_xr_opts *o, run_xr_result *out)
 		scrub_xr_panel panels[2];
 		uint32_t np = 0;
 		if (f.should_render) {
-			build_scene(c, &f, &scene);
+			build_scene(c, s, &f, &scene);
 			build_panel(c, s, finished, &panel);
 			float mw = 0.41f, mh = 0.58f, mx = 1.f - 0.40f - 0.02f * 640.f / 1024.f - 0.005f;
 			if (finished) {
