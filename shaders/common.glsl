@@ -26,3 +26,14 @@ vec3 ambient(vec3 n)
 {
 	return mix(frame.ground.rgb, frame.sky.rgb, n.y * 0.5 + 0.5);
 }
+
+// Diffuse with hemispheric ambient and a faint specular: walls, plastic, cloth.
+vec3 shade_matte(vec3 albedo, vec3 n, vec3 v, float rough)
+{
+	vec3 l = frame.light_dir.xyz;
+	float ndl = dot(n, l);
+	float ndh = max(dot(n, normalize(l + v)), 0.0);
+	float shin = mix(120.0, 8.0, rough);
+	vec3 lc = frame.light_color.rgb;
+	return albedo * (ambient(n) + lc * max(ndl, 0.0)) + lc * 0.04 * pow(ndh, shin) * step(0.0, ndl);
+}

@@ -3,8 +3,10 @@
 #extension GL_GOOGLE_include_directive : require
 #include "common.glsl"
 
+#ifndef VERTEX_LIT
 layout(location = 0) in vec3 v_world;
 layout(location = 1) in vec3 v_normal;
+#endif
 #ifdef TISSUE
 layout(location = 2) in vec2 v_uv;
 layout(location = 3) flat in uint v_layer;
@@ -15,6 +17,9 @@ layout(location = 0) out vec4 out_color;
 
 void main()
 {
+#ifdef VERTEX_LIT
+	out_color = v_color; // lit and encoded per vertex
+#else
 	vec3 n = normalize(v_normal);
 	if (!gl_FrontFacing)
 		n = -n;
@@ -53,9 +58,9 @@ void main()
 		vec3 env = ambient(r) * 1.6;
 		c = albedo * (env * 0.7 + lc * max(ndl, 0.0) * 0.15) + albedo * lc * pow(ndh, shin) * (shin / 40.0);
 	} else {
-		float shin = mix(120.0, 8.0, rough);
-		c = albedo * (ambient(n) + lc * max(ndl, 0.0)) + lc * 0.04 * pow(ndh, shin) * step(0.0, ndl);
+		c = shade_matte(albedo, n, v, rough);
 	}
 #endif
 	out_color = vec4(encode_output(c), 1.0);
+#endif
 }
