@@ -21,7 +21,7 @@ layout(location = 0) out vec3 v_world;
 layout(location = 1) out vec3 v_normal;
 #endif
 #ifdef TISSUE
-layout(location = 2) out vec2 v_uv;
+layout(location = 2) out float v_mottle;
 #endif
 
 void main()
@@ -41,7 +41,8 @@ void main()
 	v_world = w.xyz;
 	v_normal = mat3(pc.model) * in_normal;
 #ifdef TISSUE
-	v_uv = in_uv;
+	// faint procedural mottling of the skin; the tissue mesh is fine enough to carry it per vertex
+	v_mottle = 0.97 + 0.03 * sin(in_uv.x * 53.0 + 2.0 * sin(in_uv.y * 31.0)) * sin(in_uv.y * 41.0);
 	v_layer = in_layer;
 #else
 	v_color = in_color * pc.color;
