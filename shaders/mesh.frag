@@ -3,10 +3,12 @@
 #extension GL_GOOGLE_include_directive : require
 #include "common.glsl"
 
+#ifndef VERTEX_LIT
 layout(location = 0) in vec3 v_world;
 layout(location = 1) in vec3 v_normal;
+#endif
 #ifdef TISSUE
-layout(location = 2) in vec2 v_uv;
+layout(location = 2) in float v_mottle;
 layout(location = 3) flat in uint v_layer;
 #else
 layout(location = 3) in vec4 v_color;
@@ -15,6 +17,9 @@ layout(location = 0) out vec4 out_color;
 
 void main()
 {
+#ifdef VERTEX_LIT
+	out_color = v_color; // lit and encoded per vertex
+#else
 	vec3 n = normalize(v_normal);
 	if (!gl_FrontFacing)
 		n = -n;
@@ -32,13 +37,16 @@ void main()
 	const float wet[3] = float[3](0.25, 0.45, 0.65);
 	uint layer = min(v_layer, 2u);
 	vec3 albedo = base[layer];
-	if (layer == 0u) // faint procedural mottling of the skin
-		albedo *= 0.97 + 0.03 * sin(v_uv.x * 53.0 + 2.0 * sin(v_uv.y * 31.0)) * sin(v_uv.y * 41.0);
+	if (layer == 0u) // faint procedural mottling of the skin (per vertex)
+		albedo *= v_mottle;
 	float wrap = max((ndl + 0.5) / 1.5, 0.0);                 // wrap lighting: light bleeds past the terminator
 	vec3 diffuse = albedo * (ambient(n) + lc * wrap);
 	vec3 scatter = sss[layer] * lc * (1.0 - max(ndl, 0.0)) * 0.35; // cheap subsurface tint in the shadowed side
-	float fres = 0.04 + 0.96 * pow(1.0 - max(dot(n, v), 0.0), 5.0);
-	float spec = wet[layer] * (pow(ndh, 300.0) * 3.0 + pow(ndh, 30.0) * 0.15) * (0.5 + fres);
+	// powers by multiplication where the exponent allows: pow() is log2 and exp2 per pixel on a CPU rasteriser
+	float m = 1.0 - max(dot(n, v), 0.0), m2 = m * m;
+	float fres = 0.04 + 0.96 * m2 * m2 * m;
+	float p30 = pow(ndh, 30.0), p60 = p30 * p30, p150 = p60 * p60 * p30, p300 = p150 * p150;
+	float spec = wet[layer] * (p300 * 3.0 + p30 * 0.15) * (0.5 + fres);
 	c = diffuse + scatter + lc * spec * step(0.0, ndl);
 #else
 	vec3 albedo = v_color.rgb;
@@ -53,9 +61,9 @@ void main()
 		vec3 env = ambient(r) * 1.6;
 		c = albedo * (env * 0.7 + lc * max(ndl, 0.0) * 0.15) + albedo * lc * pow(ndh, shin) * (shin / 40.0);
 	} else {
-		float shin = mix(120.0, 8.0, rough);
-		c = albedo * (ambient(n) + lc * max(ndl, 0.0)) + lc * 0.04 * pow(ndh, shin) * step(0.0, ndl);
+		c = shade_matte(albedo, n, v, rough);
 	}
 #endif
 	out_color = vec4(encode_output(c), 1.0);
+#endif
 }

@@ -318,6 +318,63 @@ static void hud(scene_sim *sc, const sim_session *s)
 		hud_add(sc, "Ended: %s", sim_session_outcome(s) ? sim_session_outcome(s) : "-", NULL);
 }
 
+/* checklist.feedback: live (the HUD lists the items decided so far), end (the results panel only), none */
+static bool feedback_is(const scenario *scn, const char *mode)
+{
+	return scn->checklist.feedback && !strcmp(scn->checklist.feedback, mode);
+}
+
+static const char *item_status_label(item_status st)
+{
+	switch (st) {
+	case ITEM_DONE: return "done";
+	case ITEM_LATE: return "late";
+	case ITEM_OUT_OF_ORDER: return "out of order";
+	case ITEM_MISSED: return "missed";
+	case ITEM_VIOLATED: return "violated";
+	default: return "pending";
+	}
+}
+
+/* Live feedback: "Checklist d/n decided", then the last SCENE_LIVE_ITEMS items decided, latest last. */
+#define SCENE_LIVE_ITEMS 6
+static void hud_checklist(scene_sim *sc, const sim_session *s)
+{
+	const scenario *scn = sc->scn;
+	const sim_item_result *res = sim_session_items(s);
+	int shown[SCENE_LIVE_ITEMS], nshown = 0, decided = 0;
+	for (int i = 0; i < scn->checklist.n; i++) {
+		if (res[i].status == ITEM_PENDING)
+			continue;
+		decided++;
+		/* keep the SCENE_LIVE_ITEMS latest, ordered by decision time (ties: checklist order) */
+		int k = nshown < SCENE_LIVE_ITEMS ? nshown++ : SCENE_LIVE_ITEMS;
+		if (k == SCENE_LIVE_ITEMS) {
+			if (res[i].time < res[shown[0]].time)
+				continue;
+			memmove(shown, shown + 1, (SCENE_LIVE_ITEMS - 1) * sizeof shown[0]);
+			k = SCENE_LIVE_ITEMS - 1;
+		}
+		while (k > 0 && res[shown[k - 1]].time > res[i].time) {
+			shown[k] = shown[k - 1];
+			k--;
+		}
+		shown[k] = i;
+	}
+	char line[SCENE_TEXT];
+	snprintf(line, sizeof line, "Checklist: %d of %d decided", decided, scn->checklist.n);
+	hud_add(sc, "%s", line, NULL);
+	for (int j = 0; j < nshown; j++) {
+		const scn_item *it = &scn->checklist.items[shown[j]];
+		const char *text = it->text ? it->text : it->id;
+		char when[16];
+		fmt_time(res[shown[j]].time, when, sizeof when);
+		snprintf(line, sizeof line, "  %s %-8s %.44s%s", when, item_status_label(res[shown[j]].status), text,
+		         strlen(text) > 44 ? "..." : "");
+		hud_add(sc, "%s", line, NULL);
+	}
+}
+
 static void results(scene_sim *sc, const sim_session *s)
 {
 	const scenario *scn = sc->scn;
@@ -382,8 +439,11 @@ void scene_sim_update(scene_sim *sc, const sim_session *s, const scene_sim_param
 	snap->monitor.alarm = sc->alarm[0] ? sc->alarm : NULL;
 	snap->hud_lines = sc->hud;
 	hud(sc, s);
+	if (feedback_is(sc->scn, "live"))
+		hud_checklist(sc, s);
 	for (uint32_t i = 0; p && i < p->extra_hud_count; i++)
 		hud_add(sc, "%s", p->extra_hud[i], NULL);
-	if (sim_session_ended(s) && !(p && p->hide_results))
+	/* feedback: none keeps the checklist from the trainee: no results panel (the report is written all the same) */
+	if (sim_session_ended(s) && !(p && p->hide_results) && !feedback_is(sc->scn, "none"))
 		results(sc, s);
 }

@@ -29,9 +29,13 @@ typedef struct ui_vertex {
 	uint32_t color;        /* RGBA8, sRGB encoded, R in the low byte */
 } ui_vertex;
 
+#define UI_MAX_OCCLUDERS 8
+
 typedef struct ui_builder {
 	ui_vertex *v;
 	uint32_t count, cap;
+	float occluders[UI_MAX_OCCLUDERS][4]; /* large opaque rectangles (x0, y0, x1, y1): the scene behind is hidden */
+	uint32_t occluder_count;
 	const ui_font *font;
 	float w, h;            /* target size in pixels */
 	bool failed;
@@ -48,6 +52,8 @@ void ui_line(ui_builder *b, float x0, float y0, float x1, float y1, float thickn
 /* Draws ASCII text with its top at y; returns the advance width. */
 float ui_text(ui_builder *b, float x, float y, float size, uint32_t color, const char *text);
 float ui_text_width(const ui_font *font, float size, const char *text);
+/* The occluders as triangles (6 vertices each) into out (6 * UI_MAX_OCCLUDERS at most); returns the count. */
+uint32_t ui_occluder_vertices(const ui_builder *b, ui_vertex *out);
 /* The whole overlay of a snapshot: HUD lines, patient monitor, results panel. */
 void ui_build_snapshot(ui_builder *b, const scrub_render_snapshot *snapshot);
 

@@ -21,6 +21,12 @@ static const uint32_t spv_mesh_vert[] =
 static const uint32_t spv_mesh_frag[] =
 #include "mesh_frag.spv.h"
 	;
+static const uint32_t spv_mesh_vlit_vert[] =
+#include "mesh_vlit_vert.spv.h"
+	;
+static const uint32_t spv_mesh_vlit_frag[] =
+#include "mesh_vlit_frag.spv.h"
+	;
 static const uint32_t spv_tissue_vert[] =
 #include "tissue_vert.spv.h"
 	;
@@ -60,7 +66,7 @@ typedef struct frame {
 typedef struct variant {
 	VkFormat format;
 	uint32_t view_mask;
-	VkPipeline mesh, tissue, ui;
+	VkPipeline mesh, mesh_vlit, tissue, ui, occluder;
 } variant;
 
 typedef struct gpu_frame_data { /* std140, matches shaders/common.glsl */
@@ -100,7 +106,7 @@ struct scrub_renderer {
 	VkDescriptorSetLayout set_layout;
 	VkPipelineLayout layout;
 	VkDescriptorPool dpool;
-	VkShaderModule mods[6];
+	VkShaderModule mods[8];
 	variant variants[MAX_VARIANTS];
 	uint32_t variant_count;
 
@@ -625,35 +631,40 @@ static scrub_result create_layouts(scrub_renderer *r)
 	const struct {
 		const uint32_t *code;
 		size_t size;
-	} src[6] = {
-		{spv_mesh_vert, sizeof(spv_mesh_vert)},     {spv_mesh_frag, sizeof(spv_mesh_frag)},
-		{spv_tissue_vert, sizeof(spv_tissue_vert)}, {spv_tissue_frag, sizeof(spv_tissue_frag)},
-		{spv_ui_vert, sizeof(spv_ui_vert)},         {spv_ui_frag, sizeof(spv_ui_frag)},
+	} src[8] = {
+		{spv_mesh_vert, sizeof(spv_mesh_vert)},           {spv_mesh_frag, sizeof(spv_mesh_frag)},
+		{spv_mesh_vlit_vert, sizeof(spv_mesh_vlit_vert)}, {spv_mesh_vlit_frag, sizeof(spv_mesh_vlit_frag)},
+		{spv_tissue_vert, sizeof(spv_tissue_vert)},       {spv_tissue_frag, sizeof(spv_tissue_frag)},
+		{spv_ui_vert, sizeof(spv_ui_vert)},               {spv_ui_frag, sizeof(spv_ui_frag)},
 	};
-	for (int i = 0; i < 6 && res == SCRUB_OK; i++)
+	for (int i = 0; i < 8 && res == SCRUB_OK; i++)
 		res = create_module(r, src[i].code, src[i].size, &r->mods[i]);
 	return res;
 }
 
-enum pipe_kind { PIPE_MESH, PIPE_TISSUE, PIPE_UI };
+/* PIPE_OCCLUDER: the overlay's opaque panels drawn first, depth only (at depth 0), so that the scene behind them
+ * fails the depth test before it is shaded. */
+enum pipe_kind { PIPE_MESH, PIPE_MESH_VLIT, PIPE_TISSUE, PIPE_UI, PIPE_OCCLUDER };
 
 static scrub_result create_pipeline(scrub_renderer *r, enum pipe_kind kind, VkFormat format, uint32_t view_mask,
                                     VkPipeline *out)
 {
+	const uint32_t mod = kind == PIPE_OCCLUDER ? 2 * PIPE_UI : 2 * (uint32_t)kind;
 	VkPipelineShaderStageCreateInfo stages[2] = {
 		{.sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO,
 		 .stage = VK_SHADER_STAGE_VERTEX_BIT,
-		 .module = r->mods[kind * 2],
+		 .module = r->mods[mod],
 		 .pName = "main"},
 		{.sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO,
 		 .stage = VK_SHADER_STAGE_FRAGMENT_BIT,
-		 .module = r->mods[kind * 2 + 1],
+		 .module = r->mods[mod + 1],
 		 .pName = "main"},
 	};
+	const bool is_mesh = kind == PIPE_MESH || kind == PIPE_MESH_VLIT, is_ui = kind == PIPE_UI;
 	VkVertexInputBindingDescription vb[4];
 	VkVertexInputAttributeDescription va[4];
 	uint32_t nb = 0, na = 0;
-	if (kind == PIPE_MESH) {
+	if (is_mesh) {
 		vb[nb++] = (VkVertexInputBindingDescription){0, sizeof(meshgen_vertex), VK_VERTEX_INPUT_RATE_VERTEX};
 		va[na++] = (VkVertexInputAttributeDescription){0, 0, VK_FORMAT_R32G32B32_SFLOAT, 0};
 		va[na++] = (VkVertexInputAttributeDescription){1, 0, VK_FORMAT_R32G32B32_SFLOAT, 12};
@@ -693,7 +704,7 @@ static scrub_result create_pipeline(scrub_renderer *r, enum pipe_kind kind, VkFo
 		.sType = VK_STRUCTURE_TYPE_PIPELINE_RASTERIZATION_STATE_CREATE_INFO,
 		.polygonMode = VK_POLYGON_MODE_FILL,
 		/* the projection flips Y, so world counter-clockwise stays counter-clockwise on screen */
-		.cullMode = kind == PIPE_MESH ? VK_CULL_MODE_BACK_BIT : VK_CULL_MODE_NONE,
+		.cullMode = is_mesh ? VK_CULL_MODE_BACK_BIT : VK_CULL_MODE_NONE,
 		.frontFace = VK_FRONT_FACE_COUNTER_CLOCKWISE,
 		.lineWidth = 1.f,
 	};
@@ -703,19 +714,19 @@ static scrub_result create_pipeline(scrub_renderer *r, enum pipe_kind kind, VkFo
 	};
 	VkPipelineDepthStencilStateCreateInfo ds = {
 		.sType = VK_STRUCTURE_TYPE_PIPELINE_DEPTH_STENCIL_STATE_CREATE_INFO,
-		.depthTestEnable = kind != PIPE_UI,
-		.depthWriteEnable = kind != PIPE_UI,
+		.depthTestEnable = !is_ui,
+		.depthWriteEnable = !is_ui,
 		.depthCompareOp = VK_COMPARE_OP_LESS,
 	};
 	VkPipelineColorBlendAttachmentState cba = {
-		.blendEnable = kind == PIPE_UI,
+		.blendEnable = is_ui,
 		.srcColorBlendFactor = VK_BLEND_FACTOR_SRC_ALPHA,
 		.dstColorBlendFactor = VK_BLEND_FACTOR_ONE_MINUS_SRC_ALPHA,
 		.colorBlendOp = VK_BLEND_OP_ADD,
 		.srcAlphaBlendFactor = VK_BLEND_FACTOR_ONE,
 		.dstAlphaBlendFactor = VK_BLEND_FACTOR_ONE_MINUS_SRC_ALPHA,
 		.alphaBlendOp = VK_BLEND_OP_ADD,
-		.colorWriteMask = 0xf,
+		.colorWriteMask = kind == PIPE_OCCLUDER ? 0u : 0xfu,
 	};
 	VkPipelineColorBlendStateCreateInfo cb = {
 		.sType = VK_STRUCTURE_TYPE_PIPELINE_COLOR_BLEND_STATE_CREATE_INFO,
@@ -770,6 +781,10 @@ static scrub_result get_variant(scrub_renderer *r, VkFormat format, uint32_t vie
 	v->format = format;
 	v->view_mask = view_mask;
 	scrub_result res = create_pipeline(r, PIPE_MESH, format, view_mask, &v->mesh);
+	if (res == SCRUB_OK)
+		res = create_pipeline(r, PIPE_MESH_VLIT, format, view_mask, &v->mesh_vlit);
+	if (res == SCRUB_OK)
+		res = create_pipeline(r, PIPE_OCCLUDER, format, view_mask, &v->occluder);
 	if (res == SCRUB_OK)
 		res = create_pipeline(r, PIPE_TISSUE, format, view_mask, &v->tissue);
 	if (res == SCRUB_OK)
@@ -969,10 +984,12 @@ void scrub_renderer_destroy(scrub_renderer **renderer)
 		}
 		for (uint32_t i = 0; i < r->variant_count; i++) {
 			vkDestroyPipeline(r->device, r->variants[i].mesh, NULL);
+			vkDestroyPipeline(r->device, r->variants[i].mesh_vlit, NULL);
+			vkDestroyPipeline(r->device, r->variants[i].occluder, NULL);
 			vkDestroyPipeline(r->device, r->variants[i].tissue, NULL);
 			vkDestroyPipeline(r->device, r->variants[i].ui, NULL);
 		}
-		for (int i = 0; i < 6; i++)
+		for (int i = 0; i < 8; i++)
 			if (r->mods[i])
 				vkDestroyShaderModule(r->device, r->mods[i], NULL);
 		if (r->layout)
@@ -1202,14 +1219,15 @@ scrub_result scrub_renderer_vk_draw(scrub_renderer *r, const scrub_render_vk_tar
 	if (r->ui.failed)
 		return SCRUB_ERR_NOMEM;
 	const scrub_render_tissue *ts = s->tissue && s->tissue->index_count ? s->tissue : NULL;
-	VkDeviceSize nv = ts ? ts->vertex_count : 0, off[6], size = 0;
+	VkDeviceSize nv = ts ? ts->vertex_count : 0, off[7], size = 0;
 	off[0] = 0;
 	off[1] = align16(off[0] + nv * 12);
 	off[2] = align16(off[1] + nv * 12);
 	off[3] = align16(off[2] + nv * 8);
 	off[4] = align16(off[3] + nv);
 	off[5] = align16(off[4] + (ts ? ts->index_count : 0) * 4u);
-	size = off[5] + (VkDeviceSize)r->ui.count * sizeof(ui_vertex) + 16;
+	off[6] = off[5] + (VkDeviceSize)r->ui.count * sizeof(ui_vertex);
+	size = off[6] + (VkDeviceSize)6 * UI_MAX_OCCLUDERS * sizeof(ui_vertex) + 16;
 	if (f->stream.size < size) {
 		buffer_destroy(r, &f->stream);
 		res = buffer_create(r, size + size / 2,
@@ -1230,6 +1248,7 @@ scrub_result scrub_renderer_vk_draw(scrub_renderer *r, const scrub_render_vk_tar
 		memcpy(map + off[4], ts->indices, (size_t)ts->index_count * 4);
 	}
 	memcpy(map + off[5], r->ui.v, (size_t)r->ui.count * sizeof(ui_vertex));
+	uint32_t occluder_vertices = ui_occluder_vertices(&r->ui, (ui_vertex *)(void *)(map + off[6]));
 
 	VkCommandBuffer cmd = f->cmd;
 	VkCommandBufferBeginInfo bi = {
@@ -1298,6 +1317,11 @@ scrub_result scrub_renderer_vk_draw(scrub_renderer *r, const scrub_render_vk_tar
 		vkCmdSetScissor(cmd, 0, 1, &sc);
 		vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, r->layout, 0, 1, &f->set, 0, NULL);
 
+		if (occluder_vertices) {
+			vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, var->occluder);
+			vkCmdBindVertexBuffers(cmd, 0, 1, &f->stream.buf, &off[6]);
+			vkCmdDraw(cmd, occluder_vertices, 1, 0, 0);
+		}
 		gpu_push pc;
 		if (ts) {
 			vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, var->tissue);
@@ -1312,12 +1336,18 @@ scrub_result scrub_renderer_vk_draw(scrub_renderer *r, const scrub_render_vk_tar
 			vkCmdDrawIndexed(cmd, ts->index_count, 1, 0, 0, 0);
 		}
 		if (s->instance_count) {
-			vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, var->mesh);
+			VkPipeline bound = VK_NULL_HANDLE;
 			VkDeviceSize zero = 0;
 			vkCmdBindVertexBuffers(cmd, 0, 1, &r->mesh_vb.buf, &zero);
 			vkCmdBindIndexBuffer(cmd, r->mesh_ib.buf, 0, VK_INDEX_TYPE_UINT32);
 			for (uint32_t i = 0; i < s->instance_count; i++) {
 				const scrub_render_instance *in = &s->instances[r->order[i]];
+				/* metal is lit per pixel; matte and emissive per vertex (see shaders/mesh.vert) */
+				VkPipeline want = in->material.kind == SCRUB_MATERIAL_METAL ? var->mesh : var->mesh_vlit;
+				if (want != bound) {
+					vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, want);
+					bound = want;
+				}
 				memcpy(pc.model, in->model, sizeof(pc.model));
 				memcpy(pc.color, in->material.color, sizeof(pc.color));
 				float rough = in->material.roughness;

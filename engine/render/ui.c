@@ -72,6 +72,7 @@ void ui_font_fini(ui_font *font)
 void ui_begin(ui_builder *b, const ui_font *font, float w, float h)
 {
 	b->count = 0;
+	b->occluder_count = 0;
 	b->failed = false;
 	b->font = font;
 	b->w = w;
@@ -123,6 +124,29 @@ void ui_rect(ui_builder *b, float x, float y, float w, float h, uint32_t color)
 {
 	const float xy[8] = {x, y, x + w, y, x + w, y + h, x, y + h};
 	quad(b, xy, b->font->white_u, b->font->white_v, b->font->white_u, b->font->white_v, color);
+	/* an opaque panel of some size hides the scene: remember it unless a known one already contains it */
+	if ((color >> 24) != 255 || w * h < 1024.f || b->occluder_count == UI_MAX_OCCLUDERS)
+		return;
+	for (uint32_t i = 0; i < b->occluder_count; i++) {
+		const float *o = b->occluders[i];
+		if (x >= o[0] && y >= o[1] && x + w <= o[2] && y + h <= o[3])
+			return;
+	}
+	float *o = b->occluders[b->occluder_count++];
+	o[0] = x, o[1] = y, o[2] = x + w, o[3] = y + h;
+}
+
+uint32_t ui_occluder_vertices(const ui_builder *b, ui_vertex *out)
+{
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < b->occluder_count; i++) {
+		const float *o = b->occluders[i];
+		const float c[4][2] = {{o[0], o[1]}, {o[2], o[1]}, {o[2], o[3]}, {o[0], o[3]}};
+		static const int order[6] = {0, 1, 2, 0, 2, 3};
+		for (int k = 0; k < 6; k++)
+			out[n++] = (ui_vertex){c[order[k]][0], c[order[k]][1], b->font->white_u, b->font->white_v, 0};
+	}
+	return n;
 }
 
 void ui_line(ui_builder *b, float x0, float y0, float x1, float y1, float thickness, uint32_t color)
