@@ -1247,7 +1247,8 @@ scrub_result scrub_renderer_vk_draw(scrub_renderer *r, const scrub_render_vk_tar
 		memcpy(map + off[3], ts->layers, nv);
 		memcpy(map + off[4], ts->indices, (size_t)ts->index_count * 4);
 	}
-	memcpy(map + off[5], r->ui.v, (size_t)r->ui.count * sizeof(ui_vertex));
+	if (r->ui.count) /* a frame may have no overlay at all (the eyes in XR) */
+		memcpy(map + off[5], r->ui.v, (size_t)r->ui.count * sizeof(ui_vertex));
 	uint32_t occluder_vertices = ui_occluder_vertices(&r->ui, (ui_vertex *)(void *)(map + off[6]));
 
 	VkCommandBuffer cmd = f->cmd;
