@@ -747,7 +747,8 @@ static void build_extra(desk *c)
 		snprintf(buf, sizeof buf, "CPR %s: %.0f /min (Space)", c->cpr_active ? "on" : "starting", rate);
 	else
 		snprintf(buf, sizeof buf, "CPR %s: keep a rhythm on Space", c->cpr_active ? "on" : "off");
-	extra_line(c, "%s", buf, NULL);
+	if (!ni) /* no CPR at the tissue pad */
+		extra_line(c, "%s", buf, NULL);
 	int pages = (c->vb.n + MENU_PAGE - 1) / MENU_PAGE;
 	if (pages > 1)
 		snprintf(buf, sizeof buf, "Actions %d/%d (1-0, Tab: more, F1: help)", c->page + 1, pages);

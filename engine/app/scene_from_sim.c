@@ -106,8 +106,8 @@ void scene_sim_on_event(scene_sim *sc, const sim_event *ev)
 	if (ev->kind != SIM_EV_ACTION || ev->ignored || !ev->action)
 		return;
 	const act_def *def = actions_get(ev->action->type);
-	if (def && strcmp(def->name, "compression") == 0)
-		return; /* one every half second: the HUD shows the CPR rate instead */
+	if (def && (strcmp(def->name, "compression") == 0 || strcmp(def->name, "pose") == 0))
+		return; /* one every half second, or every frame: the HUD shows the CPR rate, the hands' poses instead */
 	char label[SCENE_TEXT - 16], tm[16];
 	scene_action_label(ev->action, label, sizeof label);
 	int secs = (int)ev->t;

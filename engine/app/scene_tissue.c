@@ -35,6 +35,8 @@ bool scene_tissue_camera(const scenario *scn, float eye[3], float at[3], float *
 	at[2] = m[14] + 0.5f * d->size_y;
 	float span = d->size_x > d->size_y ? d->size_x : d->size_y;
 	float dist = 0.12f + 2.6f * span;
+	/* the block a little right of the middle of the picture, clear of the HUD on the left (screen right = -X) */
+	at[0] += 0.22f * dist;
 	eye[0] = at[0];
 	eye[1] = at[1] + 0.80f * dist;
 	eye[2] = at[2] - 0.60f * dist;
