@@ -100,7 +100,7 @@ void instr_ctl_cut_thread(instr_ctl *c, int hand)
 }
 
 static double clampd(double v, double lo, double hi) { return v < lo ? lo : v > hi ? hi : v; }
-static double q2(double v) { return round(v * 100.0) / 100.0; }
+static double q2(double v) { return round(v * 100.0) / 100.0 + 0.0; /* no -0 */ }
 
 void instr_ctl_set_pose(instr_ctl *c, int hand, const double p[6])
 {
