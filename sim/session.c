@@ -800,3 +800,8 @@ const patient_vitals *sim_session_vitals(const sim_session *s)
 {
 	return s->pt ? patient_vitals_get(s->pt) : NULL;
 }
+
+const struct scrub_tissue *sim_session_tissue(const sim_session *s)
+{
+	return s->surg ? surgery_tissue(s->surg) : NULL;
+}

@@ -87,6 +87,9 @@ const scenario *sim_session_scenario(const sim_session *s);
 /* The patient model's waveforms and vital signs (NULL without a model). */
 const patient_wave_ring *sim_session_waves(const sim_session *s);
 const patient_vitals *sim_session_vitals(const sim_session *s);
+/* The soft-tissue physics of a scenario with `tissue:` (NULL without), for renderers and haptics: read only. */
+struct scrub_tissue;
+const struct scrub_tissue *sim_session_tissue(const sim_session *s);
 
 typedef struct sim_score {
 	double score;                 /* 0..100 */

@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "log.h"
 #include "scene_from_sim.h"
+#include "instrument_input.h"
 #include "script.h"
 #include "scrub_desktop.h"
 
@@ -69,7 +70,9 @@ static bool same_symbols(const sim_action *a, const sim_action *b)
 static bool vocab_skip(act_id type)
 {
 	const act_def *def = actions_get(type);
-	return !def || !strcmp(def->name, "compression") || !strcmp(def->name, ACT_JUMP_NAME);
+	/* instrument poses and the tissue's derived outcomes are no menu entries (instrument_input.c writes poses) */
+	return !def || !strcmp(def->name, "compression") || !strcmp(def->name, ACT_JUMP_NAME) ||
+	       !strcmp(def->category, "derived") || !strcmp(def->category, "tracking") || !strcmp(def->name, "move");
 }
 
 static void vocab_add(vocab *vb, const sim_action *a)
@@ -160,7 +163,7 @@ static void vocab_build(vocab *vb, const scenario *scn)
 
 /* ---- input scripts ---------------------------------------------------------------------------------------- */
 
-typedef enum script_kind { EV_KEY, EV_PICK, EV_CLICK, EV_QUIT } script_kind;
+typedef enum script_kind { EV_KEY, EV_PICK, EV_CLICK, EV_QUIT, EV_DRAG } script_kind;
 
 typedef struct script_ev {
 	double t;          /* on the script's clock */
@@ -168,7 +171,7 @@ typedef struct script_ev {
 	script_kind kind;
 	int key;           /* KEY */
 	char name[64];     /* PICK: action name or entry number */
-	double x, y;       /* CLICK: fraction of the window */
+	double x, y;       /* CLICK: fraction of the window; DRAG: pixels (key: modifier bits) */
 	int line;
 } script_ev;
 
@@ -187,6 +190,9 @@ static const struct {
 	{"p", GLFW_KEY_P}, {"r", GLFW_KEY_R}, {"0", GLFW_KEY_0}, {"1", GLFW_KEY_1}, {"2", GLFW_KEY_2},
 	{"3", GLFW_KEY_3}, {"4", GLFW_KEY_4}, {"5", GLFW_KEY_5}, {"6", GLFW_KEY_6}, {"7", GLFW_KEY_7},
 	{"8", GLFW_KEY_8}, {"9", GLFW_KEY_9},
+	/* instruments (surgical scenarios, instrument_input.h) */
+	{"h", GLFW_KEY_H}, {"i", GLFW_KEY_I}, {"u", GLFW_KEY_U}, {"g", GLFW_KEY_G}, {"t", GLFW_KEY_T},
+	{"y", GLFW_KEY_Y}, {"c", GLFW_KEY_C}, {"pageup", GLFW_KEY_PAGE_UP}, {"pagedown", GLFW_KEY_PAGE_DOWN},
 };
 
 static script_ev *script_push(input_script *sc)
@@ -222,6 +228,37 @@ static bool parse_time(const char *s, double *out)
 	char *end;
 	*out = strtod(s, &end);
 	return end != s && !*end && isfinite(*out) && *out >= 0;
+}
+
+/* `TIME drag DX DY [shift|ctrl|ctrl+shift] [over DURATION]`: a left-button drag of DX, DY pixels (y down), spread
+ * evenly over the frames of DURATION (default: one frame). `line` is the line with its comment cut off. */
+static const char *script_drag(input_script *sc, double t, const char *line, int lineno)
+{
+	char w[7][64] = {{0}};
+	int nw = sscanf(line, "%63s %63s %63s %63s %63s %63s %63s", w[0], w[1], w[2], w[3], w[4], w[5], w[6]);
+	char *e1, *e2;
+	double dx = strtod(w[2], &e1), dy = strtod(w[3], &e2), over = 0;
+	if (*e1 || *e2 || !isfinite(dx) || !isfinite(dy) || fabs(dx) > 1e5 || fabs(dy) > 1e5)
+		return "drag needs DX and DY in pixels, e.g. 'drag 120 -40 shift over 1s'";
+	int mods = 0, i = 4;
+	if (i < nw && (!strcmp(w[i], "shift") || !strcmp(w[i], "ctrl") || !strcmp(w[i], "ctrl+shift"))) {
+		mods = !strcmp(w[i], "shift") ? INSTR_MOD_SHIFT : !strcmp(w[i], "ctrl") ? INSTR_MOD_CTRL
+		                                                                          : INSTR_MOD_CTRL | INSTR_MOD_SHIFT;
+		i++;
+	}
+	if (i < nw) {
+		if (strcmp(w[i], "over") != 0 || i + 2 != nw || !parse_time(w[i + 1], &over) || over > 600)
+			return "drag: after DX DY come an optional modifier (shift, ctrl, ctrl+shift) and 'over DURATION'";
+	}
+	int n = over > 0 ? (int)ceil(over / sc->frame_dt - 1e-9) : 1;
+	for (int k = 0; k < n; k++) {
+		script_ev *e = script_push(sc);
+		if (!e)
+			return "too many events";
+		*e = (script_ev){.t = t + k * sc->frame_dt, .kind = EV_DRAG, .x = dx / n, .y = dy / n, .key = mods,
+		                 .line = lineno};
+	}
+	return NULL;
 }
 
 /* Reads an input script; prints "FILE:LINE: error: ..." and returns false on any problem. */
@@ -269,7 +306,7 @@ static bool script_load(const char *path, input_script *sc)
 					key = key_names[k].key;
 			script_ev *e = key >= 0 ? script_push(sc) : NULL;
 			if (key < 0)
-				err = "unknown key (space, tab, enter, up, down, escape, f1, p, r, 0-9)";
+				err = "unknown key (space, tab, enter, up, down, escape, f1, p, r, 0-9, h, i, u, g, t, y, c, pageup, pagedown)";
 			else if (e)
 				*e = (script_ev){.t = t, .kind = EV_KEY, .key = key, .line = lineno};
 		} else if (nw >= 2 && !strcmp(w[1], "pick") && nw == 3) {
@@ -298,12 +335,15 @@ static bool script_load(const char *path, input_script *sc)
 				else
 					*e = (script_ev){.t = k, .kind = EV_KEY, .key = GLFW_KEY_SPACE, .line = lineno};
 			}
+		} else if (nw >= 4 && !strcmp(w[1], "drag")) {
+			err = script_drag(sc, t, line, lineno);
 		} else if (nw == 2 && !strcmp(w[1], "quit")) {
 			script_ev *e = script_push(sc);
 			if (e)
 				*e = (script_ev){.t = t, .kind = EV_QUIT, .line = lineno};
 		} else {
-			err = "expected 'TIME key KEY', 'TIME pick ACTION|N', 'TIME click X Y', 'TIME cpr RATE DURATION' or 'TIME quit'";
+			err = "expected 'TIME key KEY', 'TIME pick ACTION|N', 'TIME click X Y', 'TIME cpr RATE DURATION', "
+			      "'TIME drag DX DY [shift|ctrl|ctrl+shift] [over DURATION]' or 'TIME quit'";
 		}
 		if (!err && sc->n && !sc->v) /* an allocation failed */
 			err = "out of memory";
@@ -361,6 +401,11 @@ typedef struct desk {
 	const char *extra[MAX_EXTRA];
 	uint32_t nextra;
 	int menu_line0, menu_count; /* HUD lines of the menu entries, for mouse picks */
+	/* instruments (surgical scenarios): keys and left-button drags (instrument_input.h) */
+	instr_ctl ic;
+	bool drag_live, drag_blocked;
+	double drag_x, drag_y;
+	char instr_text[2][SCENE_TEXT];
 	uint32_t fb_w, fb_h;
 	int rc;
 } desk;
@@ -371,6 +416,8 @@ static void desk_on_event(void *user, const sim_event *ev)
 	session_out_on_event(&c->out, ev);
 	scene_sim_on_event(&c->scene, ev);
 }
+
+static void desk_emit(void *user, const sim_action *a);
 
 static const char *who(const desk *c) { return c->o->trainee ? c->o->trainee : "anonymous"; }
 
@@ -388,6 +435,7 @@ static bool attempt_start(desk *c)
 	scrub_buf_printf(&c->actions_txt, "# actions taken in the desktop window (%s), as an action script\n",
 	                 c->scn->path ? c->scn->path : c->scn->id);
 	scene_sim_init(&c->scene, c->scn);
+	instr_ctl_init(&c->ic, c->scn, desk_emit, c);
 	sim_session_opts so = {.on_event = desk_on_event, .user = c};
 	if (sim_session_create(c->scn, &so, &c->s) != SCRUB_OK) {
 		fprintf(stderr, "scrub run: cannot start the session (out of memory)\n");
@@ -458,6 +506,8 @@ static void act(desk *c, const sim_action *src)
 	scrub_buf_puts(&c->actions_txt, "\n");
 }
 
+static void desk_emit(void *user, const sim_action *a) { act(user, a); }
+
 static void act_named(desk *c, const char *name, const char *p1, double v1, const char *p2, double v2)
 {
 	sim_action a = {.type = actions_find(name, strlen(name))};
@@ -487,6 +537,7 @@ static void pick(desk *c, int index)
 		return;
 	act(c, &c->vb.v[index].a);
 	note_cpr_pick(c, c->vb.v[index].a.type);
+	instr_ctl_observe(&c->ic, &c->vb.v[index].a);
 	c->sel = index;
 }
 
@@ -530,6 +581,24 @@ static void restart(desk *c)
 	}
 }
 
+/* The instrument keys of a surgical scenario; false for any other key. */
+static bool instrument_key(desk *c, int key)
+{
+	instr_ctl *ic = &c->ic;
+	switch (key) {
+	case GLFW_KEY_H: ic->active = 1 - ic->active; return true;
+	case GLFW_KEY_I: instr_ctl_next_instrument(ic, ic->active); return true;
+	case GLFW_KEY_U: instr_ctl_pick(ic, ic->active, INSTR_NONE); return true;
+	case GLFW_KEY_G: instr_ctl_grasp(ic, ic->active, !ic->grasp[ic->active]); return true;
+	case GLFW_KEY_T: instr_ctl_throw(ic, ic->active, 0); return true;
+	case GLFW_KEY_Y: instr_ctl_throw(ic, ic->active, 1); return true;
+	case GLFW_KEY_C: instr_ctl_cut_thread(ic, ic->active); return true;
+	case GLFW_KEY_PAGE_UP: instr_ctl_depth(ic, 0.5); return true;
+	case GLFW_KEY_PAGE_DOWN: instr_ctl_depth(ic, -0.5); return true;
+	default: return false;
+	}
+}
+
 static void handle_key(desk *c, int key)
 {
 	int pages = (c->vb.n + MENU_PAGE - 1) / MENU_PAGE;
@@ -559,6 +628,8 @@ static void handle_key(desk *c, int key)
 	case GLFW_KEY_ENTER:
 	case GLFW_KEY_KP_ENTER: pick(c, c->sel); break;
 	default:
+		if (c->ic.enabled && !c->paused && !c->finished && instrument_key(c, key))
+			break;
 		if (key >= GLFW_KEY_0 && key <= GLFW_KEY_9)
 			pick(c, c->page * MENU_PAGE + (key == GLFW_KEY_0 ? 9 : key - GLFW_KEY_1));
 		break;
@@ -566,15 +637,16 @@ static void handle_key(desk *c, int key)
 }
 
 /* A left click on a menu line picks it (the HUD's geometry: engine/render/ui.c). */
-static void handle_click(desk *c, double x, double y)
+static bool handle_click(desk *c, double x, double y)
 {
 	if (!c->fb_h || c->help)
-		return;
+		return false;
 	float h = (float)c->fb_h, size = fmaxf(10.f, h / 32.f), lh = size * 1.3f, margin = h * 0.02f;
 	double line = floor((y - margin - size * 0.2f) / lh);
 	if (x > c->fb_w * 0.6 || line < c->menu_line0 || line >= c->menu_line0 + c->menu_count)
-		return;
+		return false;
 	pick(c, c->page * MENU_PAGE + (int)line - c->menu_line0);
+	return true;
 }
 
 static void on_input(void *user, scrub_desktop *d, const scrub_desktop_input *in)
@@ -584,7 +656,7 @@ static void on_input(void *user, scrub_desktop *d, const scrub_desktop_input *in
 	if (in->kind == SCRUB_DESKTOP_KEY)
 		handle_key(c, in->key);
 	else if (in->kind == SCRUB_DESKTOP_MOUSE_BUTTON && in->key == GLFW_MOUSE_BUTTON_LEFT)
-		handle_click(c, in->x, in->y);
+		c->drag_blocked = handle_click(c, in->x, in->y); /* a press on a menu line drags nothing */
 }
 
 static void run_script_event(desk *c, const script_ev *e)
@@ -593,6 +665,10 @@ static void run_script_event(desk *c, const script_ev *e)
 	case EV_KEY: handle_key(c, e->key); break;
 	case EV_QUIT: c->quit = true; break;
 	case EV_CLICK: handle_click(c, e->x * c->fb_w, e->y * c->fb_h); break;
+	case EV_DRAG:
+		if (!c->paused && !c->finished)
+			instr_ctl_drag(&c->ic, e->x, e->y, e->key);
+		break;
 	case EV_PICK: {
 		char *end;
 		long k = strtol(e->name, &end, 10);
@@ -633,6 +709,15 @@ static const char *const help_lines[] = {
 	"Mouse wheel  closer   Shift  faster",
 };
 
+static const char *const instrument_help[] = {
+	"Instruments (surgical scenarios):",
+	"H  switch hand   I  next instrument   U  put it down",
+	"Left drag  move in the skin plane",
+	"Shift+drag  up/down   PgUp/PgDn  0.5 mm up/down",
+	"Ctrl+drag  turn (yaw, pitch)   Ctrl+Shift+drag  roll",
+	"G  close/open the jaws   T/Y  throw cw/ccw   C  cut",
+};
+
 static void build_extra(desk *c)
 {
 	c->nextra = 0;
@@ -640,6 +725,8 @@ static void build_extra(desk *c)
 	if (c->help) {
 		for (size_t i = 0; i < sizeof help_lines / sizeof help_lines[0]; i++)
 			extra_line(c, "%s", help_lines[i], NULL);
+		for (size_t i = 0; c->ic.enabled && i < sizeof instrument_help / sizeof instrument_help[0]; i++)
+			extra_line(c, "%s", instrument_help[i], NULL);
 		return;
 	}
 	char buf[SCENE_TEXT];
@@ -649,13 +736,19 @@ static void build_extra(desk *c)
 	}
 	if (c->paused)
 		extra_line(c, "PAUSED - P resumes", NULL, NULL);
+	int ni = instr_ctl_status(&c->ic, c->s, c->instr_text[0], SCENE_TEXT, 2);
+	for (int i = 0; i < ni; i++)
+		extra_line(c, "%s", c->instr_text[i], NULL);
+	if (ni)
+		extra_line(c, "H hand, I instrument, drag/Shift/Ctrl move, G jaws, F1 keys", NULL, NULL);
 	double rate = cpr_rate(c);
 	bool recent = c->npress && sim_session_time(c->s) - c->press_t[c->npress - 1] <= CPR_GAP_S;
 	if (recent && rate > 0)
 		snprintf(buf, sizeof buf, "CPR %s: %.0f /min (Space)", c->cpr_active ? "on" : "starting", rate);
 	else
 		snprintf(buf, sizeof buf, "CPR %s: keep a rhythm on Space", c->cpr_active ? "on" : "off");
-	extra_line(c, "%s", buf, NULL);
+	if (!ni) /* no CPR at the tissue pad */
+		extra_line(c, "%s", buf, NULL);
 	int pages = (c->vb.n + MENU_PAGE - 1) / MENU_PAGE;
 	if (pages > 1)
 		snprintf(buf, sizeof buf, "Actions %d/%d (1-0, Tab: more, F1: help)", c->page + 1, pages);
@@ -668,6 +761,29 @@ static void build_extra(desk *c)
 		extra_line(c, "%s", buf, NULL);
 		c->menu_count++;
 	}
+}
+
+/* The mouse, read every frame: a left-button drag that did not start on a menu line moves the instrument. */
+static void live_drag(desk *c, scrub_desktop *d)
+{
+	GLFWwindow *w = scrub_desktop_glfw_window(d);
+	if (!c->ic.enabled || !w)
+		return;
+	double x, y;
+	glfwGetCursorPos(w, &x, &y);
+	bool down = glfwGetMouseButton(w, GLFW_MOUSE_BUTTON_LEFT) == GLFW_PRESS;
+	if (down && c->drag_live && !c->drag_blocked && !c->paused && !c->finished) {
+		int mods = 0;
+		if (glfwGetKey(w, GLFW_KEY_LEFT_SHIFT) == GLFW_PRESS || glfwGetKey(w, GLFW_KEY_RIGHT_SHIFT) == GLFW_PRESS)
+			mods |= INSTR_MOD_SHIFT;
+		if (glfwGetKey(w, GLFW_KEY_LEFT_CONTROL) == GLFW_PRESS || glfwGetKey(w, GLFW_KEY_RIGHT_CONTROL) == GLFW_PRESS)
+			mods |= INSTR_MOD_CTRL;
+		if (x != c->drag_x || y != c->drag_y)
+			instr_ctl_drag(&c->ic, x - c->drag_x, y - c->drag_y, mods);
+	}
+	c->drag_live = down;
+	c->drag_x = x;
+	c->drag_y = y;
 }
 
 static const scrub_render_snapshot *frame(void *user, scrub_desktop *d, const scrub_desktop_frame_info *info)
@@ -687,6 +803,10 @@ static const scrub_render_snapshot *frame(void *user, scrub_desktop *d, const sc
 	}
 	if (c->quit)
 		return NULL;
+	if (!c->scripted)
+		live_drag(c, d);
+	if (!c->finished && !c->paused)
+		instr_ctl_flush(&c->ic); /* the hands' poses of this frame, before the step */
 	if (!c->finished) {
 		double now = sim_session_time(c->s);
 		if (c->cpr_active && c->npress && now - c->press_t[c->npress - 1] > CPR_GAP_S) {
@@ -761,7 +881,7 @@ int run_desktop(const run_desktop_opts *o)
 	}
 	vocab_build(&c->vb, c->scn);
 	float eye[3], at[3], fovy;
-	scene_sim_default_camera(eye, at, &fovy);
+	scene_sim_camera_for(c->scn, eye, at, &fovy);
 	scrub_desktop_set_camera(c->d, eye, at, fovy);
 	scrub_desktop_set_input_fn(c->d, on_input, c);
 	if (!o->quiet)

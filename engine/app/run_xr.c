@@ -11,6 +11,9 @@
 #define SCRUB_LOG_MODULE "xr"
 #include "run_xr.h"
 #include "scene_from_sim.h"
+#include "instrument_input.h"
+#include "scene_tissue.h"
+#include "tissue.h"
 #include "session_out.h"
 
 #include "cli.h"
@@ -51,6 +54,14 @@ typedef struct xr_run {
 	scrub_render_instance inst[16];
 	uint32_t ninst;
 	scene_sim scene;           /* the room, monitor and results, as desktop mode builds them */
+	/* surgical scenarios: the controllers drive the instruments (xr_instruments below, docs/xr.md) */
+	instr_ctl ic;
+	float tissue_from_stage[16], stage_from_tissue[16];
+	scrub_render_tissue tissue;
+	sim_session *s;
+	bool squeeze_down[SCRUB_XR_HANDS], trigger_down[SCRUB_XR_HANDS];
+	int64_t haptic_ns[SCRUB_XR_HANDS];
+	char instr_text[2][SCENE_TEXT];
 	char hud_text[MENU_SHOWN + 3][160];
 	const char *hud[MENU_SHOWN + 3];
 } xr_run;
@@ -140,7 +151,11 @@ static void build_scene(xr_run *c, const sim_session *s, const scrub_xr_frame *f
 		scrub_render_mul(world, in->model, m);
 		add_inst(c, in->mesh, m, in->material.kind);
 	}
-	for (int h = 0; h < SCRUB_XR_HANDS; h++)
+	if (c->scene.snapshot.tissue) {
+		c->tissue = *c->scene.snapshot.tissue;
+		scrub_render_mul(world, c->scene.snapshot.tissue->model, c->tissue.model);
+	}
+	for (int h = 0; h < SCRUB_XR_HANDS && !c->ic.enabled; h++) /* surgical: the instruments are in the scene */
 		if (f->hands[h].active) {
 			pose_matrix(&f->hands[h].grip, m);
 			add_inst(c, h == SCRUB_XR_RIGHT ? SCRUB_MESH_SCALPEL : SCRUB_MESH_FORCEPS, m, SCRUB_MATERIAL_METAL);
@@ -149,6 +164,7 @@ static void build_scene(xr_run *c, const sim_session *s, const scrub_xr_frame *f
 	out->camera = f->camera;
 	out->instances = c->inst;
 	out->instance_count = c->ninst;
+	out->tissue = c->scene.snapshot.tissue ? &c->tissue : NULL;
 	memcpy(out->clear_color, c->scene.snapshot.clear_color, sizeof out->clear_color);
 }
 
@@ -163,8 +179,21 @@ static void build_panel(xr_run *c, const sim_session *s, bool results, scrub_ren
 		return;
 	}
 	p->monitor = c->scene.snapshot.monitor;
-	/* the menu, a window of MENU_SHOWN entries around the highlighted one */
 	int secs = (int)sim_session_time(s), n = 0;
+	if (c->ic.enabled) { /* surgical: the hands and the controls instead of the menu */
+		snprintf(c->hud_text[n++], sizeof c->hud_text[0], "%02d:%02d  squeeze: next instrument", secs / 60,
+		         secs % 60);
+		snprintf(c->hud_text[n++], sizeof c->hud_text[0], "trigger: jaws  stick: throw  menu: cut");
+		int ni = instr_ctl_status(&c->ic, s, c->instr_text[0], SCENE_TEXT, 2);
+		for (int i = 0; i < ni; i++)
+			snprintf(c->hud_text[n++], sizeof c->hud_text[0], "%s", c->instr_text[i]);
+		for (int i = 0; i < n; i++)
+			c->hud[i] = c->hud_text[i];
+		p->hud_lines = c->hud;
+		p->hud_line_count = (uint32_t)n;
+		return;
+	}
+	/* the menu, a window of MENU_SHOWN entries around the highlighted one */
 	snprintf(c->hud_text[n++], sizeof c->hud_text[0], "%02d:%02d  stick: choose  trigger: do", secs / 60, secs % 60);
 	int first = c->sel - MENU_SHOWN / 2;
 	if (first > c->nmenu - MENU_SHOWN)
@@ -186,6 +215,82 @@ static void build_panel(xr_run *c, const sim_session *s, bool results, scrub_ren
 		c->hud[i] = c->hud_text[i];
 	p->hud_lines = c->hud;
 	p->hud_line_count = (uint32_t)n;
+}
+
+/* ---- surgical scenarios: the controllers hold the instruments ---------------------------------------------- */
+
+/* An instrument input at the current simulation time, into the session and its record. */
+static void xr_emit(void *user, const sim_action *src)
+{
+	xr_run *c = user;
+	if (!c->s || sim_session_ended(c->s))
+		return;
+	sim_action a = *src;
+	a.t = sim_session_time(c->s);
+	a.line = a.col = 0;
+	sim_session_act(c->s, &a);
+}
+
+/* The tissue block where scene_tissue.c puts it in desktop mode's room, in the stage as build_scene places the room. */
+static void xr_instruments_init(xr_run *c)
+{
+	instr_ctl_init(&c->ic, c->scn, xr_emit, c);
+	c->ic.min_mm = 0.1;   /* a tracked hand trembles: a pose is written when it moved 0.1 mm or turned 0.25 deg */
+	c->ic.min_deg = 0.25;
+	if (!c->ic.enabled)
+		return;
+	float world[16], t[16];
+	scrub_render_trs(0, 0, XR_TABLE_Z, 3.14159265f, 1, world);
+	scene_tissue_model(c->scn, t);
+	scrub_render_mul(world, t, c->stage_from_tissue);
+	scene_rigid_inverse(c->stage_from_tissue, c->tissue_from_stage);
+}
+
+#define HAPTIC_FULL_N 4.0f     /* contact force that vibrates at full amplitude */
+#define HAPTIC_MIN_N 0.05f
+#define HAPTIC_PULSE_S 0.05f
+#define HAPTIC_IN_TISSUE 0.2f
+
+/* Each hand's grip pose becomes its instrument's pose; squeeze picks the next instrument, the trigger closes the
+ * jaws, the thumbstick throws (up clockwise, down counterclockwise), the menu button cuts the thread; the tissue's
+ * contact force on each instrument comes back as vibration. */
+static void xr_instruments_frame(xr_run *c, scrub_xr *xr, const scrub_xr_frame *f)
+{
+	for (int h = 0; h < SCRUB_XR_HANDS; h++) {
+		const scrub_xr_hand *hd = &f->hands[h];
+		if (hd->recentre_pressed)
+			scrub_xr_recentre(xr);
+		if (!hd->active)
+			continue; /* an untracked hand holds its last pose */
+		instr_ctl_set_grip(&c->ic, h, c->tissue_from_stage, hd->grip.pos, hd->grip.rot);
+		bool sq = hd->squeeze >= 0.5f, tr = hd->trigger >= 0.5f;
+		if (sq && !c->squeeze_down[h])
+			instr_ctl_next_instrument(&c->ic, h);
+		c->squeeze_down[h] = sq;
+		if (tr != c->trigger_down[h])
+			instr_ctl_grasp(&c->ic, h, tr);
+		c->trigger_down[h] = tr;
+		if (hd->scroll_steps)
+			instr_ctl_throw(&c->ic, h, hd->scroll_steps > 0 ? 0 : 1);
+		if (hd->menu_pressed)
+			instr_ctl_cut_thread(&c->ic, h);
+	}
+	instr_ctl_flush(&c->ic);
+	const struct scrub_tissue *t = sim_session_tissue(c->s);
+	for (int h = 0; t && h < SCRUB_XR_HANDS; h++) {
+		scrub_hand_state hs;
+		if (scrub_tissue_hand_state(t, h, &hs) != SCRUB_OK || (hs.force_magnitude < HAPTIC_MIN_N && !hs.in_tissue))
+			continue;
+		if (f->time_ns - c->haptic_ns[h] < (int64_t)(HAPTIC_PULSE_S * 1e9f))
+			continue; /* the last pulse still runs */
+		/* the blade separates elements with no reaction force in the physics: a tip inside the tissue (cutting,
+		 * or a needle pass) gives a floor of HAPTIC_IN_TISSUE so that the cut is felt */
+		float amp = hs.force_magnitude / HAPTIC_FULL_N;
+		if (hs.in_tissue && amp < HAPTIC_IN_TISSUE)
+			amp = HAPTIC_IN_TISSUE;
+		scrub_xr_haptic(xr, h, amp > 1.f ? 1.f : amp, HAPTIC_PULSE_S);
+		c->haptic_ns[h] = f->time_ns;
+	}
 }
 
 static const char no_runtime_msg[] =
@@ -247,6 +352,7 @@ int scrub_run_xr(const run_xr_opts *o, run_xr_result *out)
 	c->last_action = -1;
 	build_menu(c);
 	scene_sim_init(&c->scene, scn);
+	xr_instruments_init(c);
 	rc = session_out_open(&c->out, scn, o->out_dir, o->force, who, input);
 	if (rc != EXIT_DONE) {
 		session_out_fini(&c->out);
@@ -264,6 +370,7 @@ int scrub_run_xr(const run_xr_opts *o, run_xr_result *out)
 		scenario_destroy(&scn);
 		return EXIT_RUNTIME;
 	}
+	c->s = s;
 	for (int i = 0; i < c->nmenu; i++)
 		LOG_D("menu %d: %s", i, c->menu[i].text);
 	if (!o->quiet)
@@ -327,6 +434,8 @@ int scrub_run_xr(const run_xr_opts *o, run_xr_result *out)
 			if (o->bench) {
 				while (inject && inject_i < ninject && inject[inject_i].t <= now + 1e-9 && !sim_session_ended(s))
 					sim_session_act(s, &inject[inject_i++]);
+			} else if (c->ic.enabled) {
+				xr_instruments_frame(c, xr, &f);
 			} else {
 				for (int h = 0; h < SCRUB_XR_HANDS; h++) {
 					const scrub_xr_hand *hd = &f.hands[h];

@@ -2,6 +2,7 @@
 #include "scene_from_sim.h"
 
 #include "actions.h"
+#include "scene_tissue.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -48,6 +49,12 @@ void scene_sim_default_camera(float eye[3], float target[3], float *fovy)
 	eye[0] = -0.45f, eye[1] = 2.05f, eye[2] = -2.05f;
 	target[0] = 0.05f, target[1] = 0.85f, target[2] = 0.25f;
 	*fovy = 0.80f;
+}
+
+void scene_sim_camera_for(const scenario *scn, float eye[3], float target[3], float *fovy)
+{
+	if (!scene_tissue_camera(scn, eye, target, fovy))
+		scene_sim_default_camera(eye, target, fovy);
 }
 
 void scene_action_label(const sim_action *a, char *buf, size_t size)
@@ -99,8 +106,8 @@ void scene_sim_on_event(scene_sim *sc, const sim_event *ev)
 	if (ev->kind != SIM_EV_ACTION || ev->ignored || !ev->action)
 		return;
 	const act_def *def = actions_get(ev->action->type);
-	if (def && strcmp(def->name, "compression") == 0)
-		return; /* one every half second: the HUD shows the CPR rate instead */
+	if (def && (strcmp(def->name, "compression") == 0 || strcmp(def->name, "pose") == 0))
+		return; /* one every half second, or every frame: the HUD shows the CPR rate, the hands' poses instead */
 	char label[SCENE_TEXT - 16], tm[16];
 	scene_action_label(ev->action, label, sizeof label);
 	int secs = (int)ev->t;
@@ -420,7 +427,7 @@ void scene_sim_update(scene_sim *sc, const sim_session *s, const scene_sim_param
 		snap->camera = cam;
 	} else {
 		float eye[3], at[3], fovy;
-		scene_sim_default_camera(eye, at, &fovy);
+		scene_sim_camera_for(sc->scn, eye, at, &fovy);
 		scrub_render_camera_look(&snap->camera, eye, at, fovy, p && p->aspect > 0.f ? p->aspect : 16.f / 9.f);
 	}
 	snap->clear_color[0] = 0.05f, snap->clear_color[1] = 0.05f, snap->clear_color[2] = 0.06f;
@@ -428,14 +435,21 @@ void scene_sim_update(scene_sim *sc, const sim_session *s, const scene_sim_param
 	snap->instances = sc->instances;
 	instance(sc, SCRUB_MESH_ROOM, 0, 0, 0, 0, SCRUB_MATERIAL_MATTE);
 	instance(sc, SCRUB_MESH_TABLE, 0, 0, 0, 0, SCRUB_MATERIAL_MATTE);
-	instance(sc, SCRUB_MESH_PATIENT, 0.08f, TABLE_TOP, 0, 0, SCRUB_MATERIAL_MATTE);
-	const double *vars = sim_session_vars(s);
-	const char *pads = var_symbol(sc, vars, sc->var_pads);
-	if (pads && !strcmp(pads, "on"))
-		instance(sc, SCRUB_MESH_AED_PADS, 0.08f, TABLE_TOP, 0, 0, SCRUB_MATERIAL_MATTE);
-	instance(sc, SCRUB_MESH_CRASH_CART, 0.55f, 0, 0.95f, PI_F, SCRUB_MATERIAL_MATTE);
-	instance(sc, SCRUB_MESH_DEFIBRILLATOR, 0.55f, 1.04f, 0.95f, PI_F, SCRUB_MATERIAL_MATTE);
-	monitor(sc, s);
+	if (sc->scn->tissue.present) {
+		/* a skills-lab pad on the table instead of the patient: the tissue and the instruments in hand */
+		instance(sc, SCRUB_MESH_TRAY, -0.55f, 0, -0.45f, 0, SCRUB_MATERIAL_MATTE);
+		if (scene_tissue_fill(s, &sc->tissue, sc->instances, &snap->instance_count, SCENE_MAX_INSTANCES))
+			snap->tissue = &sc->tissue;
+	} else {
+		instance(sc, SCRUB_MESH_PATIENT, 0.08f, TABLE_TOP, 0, 0, SCRUB_MATERIAL_MATTE);
+		const double *vars = sim_session_vars(s);
+		const char *pads = var_symbol(sc, vars, sc->var_pads);
+		if (pads && !strcmp(pads, "on"))
+			instance(sc, SCRUB_MESH_AED_PADS, 0.08f, TABLE_TOP, 0, 0, SCRUB_MATERIAL_MATTE);
+		instance(sc, SCRUB_MESH_CRASH_CART, 0.55f, 0, 0.95f, PI_F, SCRUB_MATERIAL_MATTE);
+		instance(sc, SCRUB_MESH_DEFIBRILLATOR, 0.55f, 1.04f, 0.95f, PI_F, SCRUB_MATERIAL_MATTE);
+		monitor(sc, s);
+	}
 	snap->monitor.alarm = sc->alarm[0] ? sc->alarm : NULL;
 	snap->hud_lines = sc->hud;
 	hud(sc, s);

@@ -33,6 +33,7 @@ typedef struct scene_sim {
 	char results_title[SCENE_TEXT], results_summary[SCENE_TEXT];
 	char last_action[SCENE_TEXT];
 	char alarm[32];
+	scrub_render_tissue tissue;    /* the operative field of a surgical scenario (engine/app/scene_tissue.c) */
 	int var_hr, var_sbp, var_dbp, var_spo2, var_etco2, var_rr, var_rhythm, var_pads, var_cpr;
 } scene_sim;
 
@@ -52,6 +53,8 @@ void scene_sim_update(scene_sim *scene, const sim_session *s, const scene_sim_pa
 
 /* The camera the scene starts with (standing at the patient's right side, looking at the chest). */
 void scene_sim_default_camera(float out_eye[3], float out_target[3], float *out_fovy);
+/* The same for a scenario: a surgical one frames the tissue block (scene_tissue_camera). */
+void scene_sim_camera_for(const scenario *scn, float out_eye[3], float out_target[3], float *out_fovy);
 
 /* A one-line label for an action ("Shock 200 J", "Give drug epinephrine 1 mg IV"). */
 void scene_action_label(const sim_action *a, char *buf, size_t size);

@@ -9,6 +9,11 @@
  *                                          kept (no end line), the report is marked incomplete and equals the
  *                                          one rebuilt from the record
  *   test_scrub_xr SCRUB SRC_DIR noruntime  no runtime: exit 3 and a message naming desktop and headless mode
+ *   test_scrub_xr SCRUB SRC_DIR incision   data/incision.simxr holds the scalpel in the right controller (squeeze)
+ *                                          and cuts 40 mm through the skin of scenarios/skin_incision.yaml: the
+ *                                          grip poses become `pose` actions, the physics derives the incision
+ *                                          (into the fat), the blade in the tissue vibrates the right hand, and
+ *                                          the report equals the one `scrub report` rebuilds from the record
  *
  * Run in the build's tests/xr folder with XR_RUNTIME_JSON naming build/simxr.json. */
 #include "check.h"
@@ -296,10 +301,59 @@ static void noruntime(void)
 	free(err);
 }
 
+static void incision(void)
+{
+	CHECK(run("rm -rf inc inc_cap && mkdir -p inc_cap") == 0);
+	char script[4096];
+	snprintf(script, sizeof script, "%s/tests/xr/data/incision.simxr", src);
+	setenv("SIMXR_SCRIPT", script, 1);
+	setenv("SIMXR_FRAME_LOG", "inc_cap/frames.log", 1);
+	setenv("SIMXR_HAPTIC_LOG", "inc_cap/haptics.log", 1);
+	setenv("SIMXR_CAPTURE_DIR", "inc_cap", 1);
+	CHECK(run("'%s' run --xr '%s/scenarios/skin_incision.yaml' --out inc --quiet > inc_cap/stdout 2> inc_cap/stderr",
+	          scrub, src) == 0);
+	run("cat inc_cap/stdout inc_cap/stderr");
+	char *report = slurp("inc/report.json", NULL);
+	CHECK(report && strstr(report, "\"passed\": true") && strstr(report, "\"complete\": true"));
+	CHECK(report && strstr(report, "\"outcome\": \"done\""));
+	CHECK(run("'%s' report inc/session.jsonl --out inc/replay.json --quiet", scrub) == 0);
+	CHECK(same_file("inc/report.json", "inc/replay.json"));
+	char *record = slurp("inc/session.jsonl", NULL);
+	CHECK(record != NULL);
+	if (record) {
+		/* squeeze: scalpel, then forceps, needle driver and none (put down: the scenario ends) */
+		CHECK(count(record, "\"action\":\"pick\",\"params\":{\"hand\":\"right\",\"instrument\":\"scalpel\"}") == 1);
+		CHECK(count(record, "\"action\":\"pick\",\"params\":{\"hand\":\"right\",\"instrument\":\"none\"}") == 1);
+		/* the grip's trajectory as poses (only when it moved), the blade upright in the tissue's frame */
+		int poses = count(record, "\"action\":\"pose\",\"params\":{\"hand\":\"right\"");
+		fprintf(stderr, "right-hand poses: %d\n", poses);
+		CHECK(poses > 100 && poses < 400);
+		CHECK(count(record, "\"y\":\"20mm\",\"z\":\"-4.5mm\",\"yaw\":\"0deg\",\"pitch\":\"0deg\",\"roll\":\"0deg\"") > 50);
+		/* the physics' outcome: one stroke, through the skin into the fat, about 40 mm, straight */
+		CHECK(count(record, "\"action\":\"incision\"") == 1);
+		const char *inc = strstr(record, "\"action\":\"incision\"");
+		CHECK(inc && strstr(inc, "\"layer\":\"fat\"") && strstr(inc, "\"derived\":true"));
+		const char *len = inc ? strstr(inc, "\"length\":\"") : NULL;
+		double mm = len ? strtod(len + 10, NULL) : 0;
+		fprintf(stderr, "incision length %.2f mm\n", mm);
+		CHECK(mm > 35 && mm < 45);
+		CHECK(count(record, "{\"type\":\"end\"") == 1);
+	}
+	/* vibration on the right hand while the blade is in the tissue (2.9 s to 7.7 s), never on the left */
+	char *hap = slurp("inc_cap/haptics.log", NULL);
+	CHECK(hap && count(hap, "hand=right") > 30 && count(hap, "hand=left") == 0);
+	char *frames = slurp("inc_cap/frames.log", NULL);
+	CHECK(frames && strstr(frames, "time_mismatch") == NULL && strstr(frames, "state EXITING"));
+	free(report);
+	free(record);
+	free(hap);
+	free(frames);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 4) {
-		fprintf(stderr, "usage: test_scrub_xr SCRUB SRC_DIR play|lose|noruntime\n");
+		fprintf(stderr, "usage: test_scrub_xr SCRUB SRC_DIR play|lose|noruntime|incision\n");
 		return 2;
 	}
 	scrub = argv[1];
@@ -311,6 +365,8 @@ int main(int argc, char **argv)
 		lose();
 	else if (strcmp(argv[3], "noruntime") == 0)
 		noruntime();
+	else if (strcmp(argv[3], "incision") == 0)
+		incision();
 	else
 		return 2;
 	return CHECK_DONE();
