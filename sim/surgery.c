@@ -16,11 +16,19 @@
 #define ANG(n, h) Q(n, SCRUB_DIM_ANGLE, -3600, 3600, false, h)
 #define LAYER(req) {.name = "layer", .kind = ACT_PARAM_SYMBOL, .symbols = {"skin", "fat", "muscle"}, .required = req, .help = "deepest tissue layer reached"}
 
-enum { A_PICK, A_POSE, A_MOVE, A_GRASP, A_RELEASE, A_THROW, A_CUT_THREAD, A_INCISION, A_SUTURE, A_KNOT, A_INJURY, A_COUNT_ };
+enum { A_PICK, A_POSE, A_MOVE, A_GRASP, A_RELEASE, A_THROW, A_CUT_THREAD, A_INCISION, A_SUTURE, A_KNOT, A_INJURY, A_CUT, A_COUNT_ };
+
+/* A knot's outcome is measured this long after it is locked (a knot that slips opens again). */
+#define KNOT_SETTLE_S 0.3
+/* Edges apposed: the wound at the suture opens no more than this (mm). */
+#define APPOSED_GAPE_MM 1.0
+/* Strangulated: the tissue in the loop squeezed by more than this fraction of the bite. */
+#define STRANGULATION_COMPRESSION 0.15
+#define DEFAULT_PULL_N 0.25
 
 const act_def surgery_actions[] = {
 	[A_PICK] = {"pick", "instrument", "Take an instrument in one hand (none: put it down)",
-	 {HAND, {.name = "instrument", .kind = ACT_PARAM_SYMBOL, .symbols = {"none", "scalpel", "forceps", "needle_driver"},
+	 {HAND, {.name = "instrument", .kind = ACT_PARAM_SYMBOL, .symbols = {"none", "scalpel", "forceps", "needle_driver", "scissors"},
 	         .required = true, .help = "the instrument"}}},
 	[A_POSE] = {"pose", "tracking", "The hand's target pose from now on (position of the tip, or of the needle's centre; orientation yaw-pitch-roll)",
 	 {HAND, POS("x", "position, mm from the tissue block's corner"), POS("y", "position"), POS("z", "height above the skin"),
@@ -29,12 +37,13 @@ const act_def surgery_actions[] = {
 	 {HAND, POS("x", "position"), POS("y", "position"), POS("z", "height above the skin"),
 	  ANG("yaw", "turn about the vertical"), ANG("pitch", "turn about y"), ANG("roll", "turn about x"),
 	  Q("over", SCRUB_DIM_TIME, 0, 600, true, "how long the move takes")}},
-	[A_GRASP] = {"grasp", "instrument", "Close the instrument's jaws", {HAND}},
-	[A_RELEASE] = {"release", "instrument", "Open the instrument's jaws", {HAND}},
+	[A_GRASP] = {"grasp", "instrument", "Close the instrument's jaws (forceps) or blades (scissors: cuts the thread between them)", {HAND}},
+	[A_RELEASE] = {"release", "instrument", "Open the instrument's jaws or blades", {HAND}},
 	[A_THROW] = {"throw", "instrument", "One throw of an instrument tie around the needle driver",
 	 {HAND, {.name = "direction", .kind = ACT_PARAM_SYMBOL, .symbols = {"clockwise", "counterclockwise"}, .required = true,
 	         .help = "which way the thread is wrapped"},
-	  C("wraps", 1, 3, false, "wraps of this throw (2: a surgeon's throw)")}},
+	  C("wraps", 1, 3, false, "wraps of this throw (2: a surgeon's throw)"),
+	  Q("tension", SCRUB_DIM_FORCE, 0.05, 50, false, "how hard the throw is pulled down (default 0.25 N)")}},
 	[A_CUT_THREAD] = {"cut_thread", "instrument", "Cut the thread ends: the knot on the last suture is finished", {HAND}},
 	[A_INCISION] = {"incision", "derived", "Derived: a scalpel stroke ended (the incision so far)",
 	 {Q("length", SCRUB_DIM_LENGTH, 0, 10000, true, "length of the incision"),
@@ -51,15 +60,24 @@ const act_def surgery_actions[] = {
 	  LAYER(true),
 	  {.name = "crosses", .kind = ACT_PARAM_SYMBOL, .symbols = {"no", "yes"}, .required = true,
 	   .help = "entry and exit lie on opposite sides of the wound"}}},
-	[A_KNOT] = {"knot", "derived", "Derived: the knot on the last suture was finished (thread cut)",
+	[A_KNOT] = {"knot", "derived", "Derived: the knot on the last suture was finished (thread cut) and has settled",
 	 {C("throws", 0, 100, true, "throws"),
 	  {.name = "square", .kind = ACT_PARAM_SYMBOL, .symbols = {"no", "yes"}, .required = true,
-	   .help = "at least two throws, each the opposite way of the one before"}}},
+	   .help = "at least two throws, each the opposite way of the one before"},
+	  Q("tension", SCRUB_DIM_FORCE, -1e3, 1e3, false, "the tissue's pull on the tied loop"),
+	  Q("gape", SCRUB_DIM_LENGTH, 0, 1000, false, "opening of the wound at the suture, at skin level"),
+	  Q("gape_before", SCRUB_DIM_LENGTH, 0, 1000, false, "the same before the first throw"),
+	  Q("compression", SCRUB_DIM_PERCENT, -1000, 100, false, "how much the loop squeezes the tissue between the bites"),
+	  {.name = "apposed", .kind = ACT_PARAM_SYMBOL, .symbols = {"no", "yes"}, .help = "the edges meet (gape at most 1 mm)"},
+	  {.name = "strangulated", .kind = ACT_PARAM_SYMBOL, .symbols = {"no", "yes"},
+	   .help = "tied so tight that the tissue in the loop is squeezed by more than 15 %"}}},
 	[A_INJURY] = {"tissue_injury", "derived", "Derived: an instrument pressed or stretched the tissue beyond its damage limit",
 	 {{.name = "hand", .kind = ACT_PARAM_SYMBOL, .symbols = {"left", "right"}, .help = "which hand"},
 	  Q("force", SCRUB_DIM_FORCE, 0, 1e6, false, "instrument force"),
 	  {.name = "kind", .kind = ACT_PARAM_SYMBOL, .symbols = {"force", "strain", "tear"}, .required = true, .help = "what was exceeded"},
 	  LAYER(false)}},
+	[A_CUT] = {"cut", "derived", "Derived: the scissors cut the thread",
+	 {Q("tail", SCRUB_DIM_LENGTH, 0, 10000, false, "thread left from the knot's bite to the cut (none: a free end was cut)")}},
 };
 const int surgery_action_count = A_COUNT_;
 
@@ -88,6 +106,7 @@ typedef struct hand_rt {
 	int npts;
 	bool has_half;              /* a needle pass that came out in the wound */
 	scrub_needle_pass half;
+	int half_idx;
 } hand_rt;
 
 typedef struct suture_rt {
@@ -110,6 +129,14 @@ struct surgery {
 	bool knot_pending;          /* a suture waits for its knot */
 	int throws, last_dir;
 	bool alternating;
+	int pass_in, pass_out;      /* the needle passes of the suture waiting for its knot */
+	int knot_suture;            /* its suture in the physics once a throw began, else -1 */
+	struct {                    /* knots locked, measured once they settle */
+		double at;
+		int suture, throws;
+		bool square;
+	} settling[8];
+	int nsettling;
 	int knots, square_knots, injuries;
 	double max_deviation;       /* mm */
 	double wound[2][2];         /* mm, the wound line for bite distances */
@@ -180,6 +207,7 @@ scrub_result surgery_create(const scn_tissue *cfg, surgery **out)
 	if (!g)
 		return SCRUB_ERR_NOMEM;
 	g->cfg = cfg;
+	g->knot_suture = -1;
 	for (int k = 0; k < A_COUNT_; k++)
 		g->ids[k] = actions_find(surgery_actions[k].name, strlen(surgery_actions[k].name));
 	scrub_result r = scrub_tissue_create(&cfg->desc, &g->t);
@@ -287,6 +315,50 @@ static void current_target(const hand_rt *hd, double t, double out[6])
 		out[k] = hd->mv_from[k] + (hd->mv_to[k] - hd->mv_from[k]) * f;
 }
 
+/* The throws since the last suture make its knot: lock it (a knot that is not square slips)
+ * and measure it once it has settled. */
+static void finish_knot(surgery *g, double t)
+{
+	if (!g->knot_pending)
+		return;
+	const bool square = g->throws >= 2 && g->alternating;
+	if (g->knot_suture >= 0)
+		scrub_tissue_knot_lock(g->t, g->knot_suture, square);
+	if (g->nsettling < (int)(sizeof g->settling / sizeof g->settling[0])) {
+		g->settling[g->nsettling].at = t + KNOT_SETTLE_S;
+		g->settling[g->nsettling].suture = g->knot_suture;
+		g->settling[g->nsettling].throws = g->throws;
+		g->settling[g->nsettling].square = square;
+		g->nsettling++;
+	} else {
+		LOG_W("t=%.3f too many knots settling at once: this one is not measured", t);
+	}
+	g->knot_pending = false;
+	g->throws = 0;
+	g->knot_suture = -1;
+}
+
+static void report_knot(surgery *g, int i)
+{
+	sim_action k = {0};
+	set_num(&k, 0, g->settling[i].throws);
+	set_sym(&k, 1, g->settling[i].square);
+	scrub_suture su;
+	if (g->settling[i].suture >= 0 && scrub_tissue_suture_get(g->t, g->settling[i].suture, &su) == SCRUB_OK) {
+		set_num(&k, 2, su.tension);
+		set_num(&k, 3, su.gape * 1e3);
+		set_num(&k, 4, su.gape_before * 1e3);
+		set_num(&k, 5, su.compression * 100.0);
+		set_sym(&k, 6, su.gape * 1e3 <= APPOSED_GAPE_MM);
+		set_sym(&k, 7, su.compression > STRANGULATION_COMPRESSION);
+	}
+	derive(g, A_KNOT, &k);
+	g->knots++;
+	g->square_knots += g->settling[i].square;
+	memmove(&g->settling[i], &g->settling[i + 1], (size_t)(g->nsettling - i - 1) * sizeof g->settling[0]);
+	g->nsettling--;
+}
+
 /* An input takes effect at physics time t. */
 static void apply_input(surgery *g, const sim_action *a, double t)
 {
@@ -295,7 +367,8 @@ static void apply_input(surgery *g, const sim_action *a, double t)
 	hand_rt *hd = &g->hands[h];
 	switch (kind) {
 	case A_PICK: {
-		static const scrub_instrument_kind map[] = {SCRUB_INSTR_NONE, SCRUB_INSTR_SCALPEL, SCRUB_INSTR_FORCEPS, SCRUB_INSTR_NEEDLE_DRIVER};
+		static const scrub_instrument_kind map[] = {SCRUB_INSTR_NONE, SCRUB_INSTR_SCALPEL, SCRUB_INSTR_FORCEPS,
+		                                            SCRUB_INSTR_NEEDLE_DRIVER, SCRUB_INSTR_SCISSORS};
 		hd->instr = map[a->params[1].sym];
 		scrub_tissue_set_instrument(g->t, h, (scrub_instrument_kind)hd->instr);
 		hd->grip = 0;
@@ -333,19 +406,15 @@ static void apply_input(surgery *g, const sim_action *a, double t)
 			g->alternating = false;
 		g->last_dir = a->params[1].sym;
 		g->throws++;
+		{
+			const double pull = a->params[3].set ? a->params[3].num : DEFAULT_PULL_N;
+			int idx = -1;
+			if (scrub_tissue_knot_throw(g->t, g->pass_in, g->pass_out, (float)pull, &idx) == SCRUB_OK)
+				g->knot_suture = idx;
+		}
 		break;
 	case A_CUT_THREAD:
-		if (g->knot_pending) {
-			sim_action k = {0};
-			set_num(&k, 0, g->throws);
-			bool square = g->throws >= 2 && g->alternating;
-			set_sym(&k, 1, square);
-			derive(g, A_KNOT, &k);
-			g->knots++;
-			g->square_knots += square;
-			g->knot_pending = false;
-			g->throws = 0;
-		}
+		finish_knot(g, t);
 		break;
 	default:
 		break;
@@ -389,7 +458,7 @@ static void ensure_line(surgery *g)
 
 /* One suture from the entry of `a` to the exit of `b` (the same pass, or the two halves of a
  * two-bite pass that came out in the wound and went in again from its other wall). */
-static void derive_suture(surgery *g, const scrub_needle_pass *a, const scrub_needle_pass *b)
+static void derive_suture(surgery *g, const scrub_needle_pass *a, int ia, const scrub_needle_pass *b, int ib)
 {
 	sim_action act = {0};
 	bool crosses = false;
@@ -424,10 +493,15 @@ static void derive_suture(surgery *g, const scrub_needle_pass *a, const scrub_ne
 	set_sym(&act, 6, layer_sym(a->deepest_layer > b->deepest_layer ? a->deepest_layer : b->deepest_layer));
 	set_sym(&act, 7, crosses);
 	if (crosses) {
+		if (g->knot_pending) /* the last suture was never tied: its knot is left out */
+			LOG_D("a suture was left without a knot");
 		g->sutures++;
 		g->knot_pending = true;
 		g->throws = 0;
 		g->alternating = true;
+		g->pass_in = ia;
+		g->pass_out = ib;
+		g->knot_suture = -1;
 	}
 	derive(g, A_SUTURE, &act);
 }
@@ -443,27 +517,28 @@ static bool in_wall(const surgery *g, const float p[3])
 	return g->has_line && -p[2] * 1e3 > WALL_DEPTH_MM && line_dist(g, p, &side) < WALL_DIST_MM;
 }
 
-static void on_pass(surgery *g, const scrub_needle_pass *p)
+static void on_pass(surgery *g, const scrub_needle_pass *p, int idx)
 {
 	ensure_line(g);
 	int h = p->hand >= 0 && p->hand < SCRUB_TISSUE_HANDS ? p->hand : 0;
 	hand_rt *hd = &g->hands[h];
 	if (hd->has_half && in_wall(g, p->entry)) {
-		derive_suture(g, &hd->half, p);
+		derive_suture(g, &hd->half, hd->half_idx, p, idx);
 		hd->has_half = false;
 		return;
 	}
 	if (hd->has_half) {
 		/* the first half came out in the wound and the needle went elsewhere */
-		derive_suture(g, &hd->half, &hd->half);
+		derive_suture(g, &hd->half, hd->half_idx, &hd->half, hd->half_idx);
 		hd->has_half = false;
 	}
 	if (in_wall(g, p->exit) && !in_wall(g, p->entry)) {
 		hd->half = *p;
+		hd->half_idx = idx;
 		hd->has_half = true;
 		return;
 	}
-	derive_suture(g, p, p);
+	derive_suture(g, p, idx, p, idx);
 }
 
 /* Largest distance (mm) of the stroke's points from the line through its first and last. */
@@ -549,12 +624,20 @@ scrub_result surgery_step(surgery *g, double t0, double dt, const sim_action **o
 				derive(g, A_INJURY, &a);
 				break;
 			}
+			case SCRUB_TEV_THREAD_CUT: {
+				sim_action a = {0};
+				if (ev.value >= 0)
+					set_num(&a, 0, ev.value * 1e3);
+				derive(g, A_CUT, &a);
+				finish_knot(g, g->now);
+				break;
+			}
 			case SCRUB_TEV_NEEDLE_EXIT: {
 				int np = scrub_tissue_needle_pass_count(g->t);
 				for (; g->npasses_seen < np; g->npasses_seen++) {
 					scrub_needle_pass p;
 					if (scrub_tissue_needle_pass_get(g->t, g->npasses_seen, &p) == SCRUB_OK && p.complete)
-						on_pass(g, &p);
+						on_pass(g, &p, g->npasses_seen);
 				}
 				break;
 			}
@@ -562,6 +645,11 @@ scrub_result surgery_step(surgery *g, double t0, double dt, const sim_action **o
 				break;
 			}
 		}
+		for (int i = 0; i < g->nsettling;)
+			if (g->now >= g->settling[i].at - 1e-9)
+				report_knot(g, i);
+			else
+				i++;
 		for (int h = 0; h < SCRUB_TISSUE_HANDS; h++) {
 			hand_rt *hd = &g->hands[h];
 			if (!hd->stroke)

@@ -2,17 +2,20 @@
  * the physics' outcomes turned back into actions the checklist can score.
  *
  * Inputs (what a script, the desktop or XR writes, one record for all three):
- *   pick     {hand: left|right, instrument: scalpel|forceps|needle_driver|none}
+ *   pick     {hand: left|right, instrument: scalpel|forceps|needle_driver|scissors|none}
  *   pose     {hand, x, y, z (mm), yaw, pitch, roll (deg)}    sample and hold, from its time on
  *   move     {hand, x, y, z, yaw, pitch, roll, over (s)}     linear from the current target
- *   grasp    {hand} / release {hand}                         jaws closed / open
- *   throw    {hand, direction: clockwise|counterclockwise, wraps}   one throw of an instrument tie
+ *   grasp    {hand} / release {hand}                         jaws (blades) closed / open
+ *   throw    {hand, direction: clockwise|counterclockwise, wraps, tension (N)}   one throw of an
+ *            instrument tie: the knot's loop is cinched up to this pull
  *   cut_thread {hand}                                        the knot is finished
  *
  * Derived (made by the simulation from the physics, scored like any action, never inputs):
  *   incision      {length, depth (mm), layer, deviation (mm), straightness (%)}  when a stroke ends
  *   suture        {bite, bite_max, symmetry, depth, spacing (mm), angle (deg), layer, crosses}
- *   knot          {throws, square: no|yes}
+ *   knot          {throws, square, tension (N), gape, gape_before (mm), compression (%),
+ *                  apposed, strangulated}   0.3 s after the knot is locked (cut)
+ *   cut           {tail (mm)}                   scissors closed on the thread
  *   tissue_injury {hand, force (N), kind: force|strain|tear, layer}
  *
  * Everything is a pure function of the scenario and the inputs: fixed physics sub-steps, inputs

@@ -75,7 +75,8 @@ typedef enum scrub_instrument_kind {
 	SCRUB_INSTR_NONE = 0,
 	SCRUB_INSTR_SCALPEL,        /* blade edge: tip to 20 mm up the shaft, cuts where it sweeps */
 	SCRUB_INSTR_FORCEPS,        /* toothed forceps: blunt tip, grasps what is within the jaws */
-	SCRUB_INSTR_NEEDLE_DRIVER,  /* holds a curved 3/8-circle needle (radius 8 mm) */
+	SCRUB_INSTR_NEEDLE_DRIVER,  /* holds a curved 3/8-circle needle (radius 8 mm) with its thread */
+	SCRUB_INSTR_SCISSORS,       /* suture scissors: blades from the tip 15 mm up; closing cuts the thread */
 	SCRUB_INSTR_COUNT_,
 } scrub_instrument_kind;
 
@@ -93,7 +94,8 @@ typedef struct scrub_pose {
 
 typedef struct scrub_hand_input {
 	scrub_pose pose;
-	float grip;     /* 0 open .. 1 closed (forceps jaws; the needle driver always holds its needle) */
+	float grip;     /* 0 open .. 1 closed (forceps jaws, scissors blades; the needle driver always
+	                 * holds its needle) */
 } scrub_hand_input;
 
 scrub_result scrub_tissue_set_instrument(scrub_tissue *t, int hand, scrub_instrument_kind kind);
@@ -185,6 +187,9 @@ typedef enum scrub_tissue_event_kind {
 	SCRUB_TEV_NEEDLE_ENTRY,
 	SCRUB_TEV_NEEDLE_EXIT,
 	SCRUB_TEV_CLAMP,            /* the robustness guard clamped something; value: what count */
+	SCRUB_TEV_THREAD_CUT,       /* scissors cut the thread; value: tail left at the knot (m), or -1
+	                             * when no tied suture was near; layer: the suture's index */
+	SCRUB_TEV_THREAD_PULLED_OUT,/* the thread's end slid out of a bite */
 } scrub_tissue_event_kind;
 
 const char *scrub_tissue_event_name(scrub_tissue_event_kind kind);
@@ -228,6 +233,62 @@ typedef struct scrub_needle_pass {
 
 int scrub_tissue_needle_pass_count(const scrub_tissue *t);
 scrub_result scrub_tissue_needle_pass_get(const scrub_tissue *t, int index, scrub_needle_pass *out_pass);
+
+/* ---- Suture thread, sutures and knots ----------------------------------------------------- */
+
+/* The thread: a chain of particles with a fixed segment length, swaged to the needle of the
+ * first hand holding the needle driver (particle 0 at the swage), under gravity, colliding with
+ * the skin surface and the instruments. A completed needle pass threads it through the tissue:
+ * its entry and exit become sliding constraints (eyelets fixed in the material), so pulling the
+ * thread slides it through the bites. Scissors closing on it cut it. */
+typedef struct scrub_thread_state {
+	int node_count;             /* particles (0 before a needle driver was first picked) */
+	const float *positions;     /* 3 per particle, valid until the next step */
+	float segment;              /* m between particles at rest */
+	float length;               /* m, the thread still attached to the needle */
+	int eyelets;                /* bites the thread currently runs through */
+	bool attached;              /* particle 0 held by a needle driver */
+	uint64_t repaired;          /* particles restored by the guard (non-finite, runaway) */
+} scrub_thread_state;
+
+void scrub_tissue_get_thread(const scrub_tissue *t, scrub_thread_state *out_thread);
+/* Overwrites a thread particle (any value, NaN included: for tests; the next step's guard
+ * restores it). */
+scrub_result scrub_tissue_thread_set_position(scrub_tissue *t, int particle, const float pos[3]);
+
+typedef enum scrub_suture_state {
+	SCRUB_SUTURE_PLACED = 0,    /* the thread runs through it, no knot yet */
+	SCRUB_SUTURE_TIGHTENING,    /* throws in progress: the loop is cinched up to the pull */
+	SCRUB_SUTURE_TIED,          /* the knot is locked: the loop length is fixed */
+} scrub_suture_state;
+
+/* A suture: the loop from the entry of one needle pass to the exit of the same or a later pass
+ * (a two-bite suture), closed by a knot. */
+typedef struct scrub_suture {
+	scrub_suture_state state;
+	int pass_in, pass_out;      /* needle pass indices */
+	float entry[3], exit[3];    /* world positions of the two bite points now */
+	float rest_distance;        /* m, between the bite points in the material (wound closed) */
+	float distance;             /* m, between them now */
+	float loop_length;          /* m, the constraint's length (the tied loop across the skin) */
+	float pull;                 /* N, the pull of the current throw */
+	float tension;              /* N, the tissue's pull on the loop (estimate from link strain) */
+	float gape;                 /* m, opening of the wound at the suture (skin level) */
+	float gape_before;          /* m, the same when the first throw began */
+	float compression;          /* 1 - distance / rest_distance (> 0: tissue squeezed) */
+	bool slipped;               /* the knot was not secure and slipped when locked */
+} scrub_suture;
+
+/* Starts a knot on the loop from the entry of pass_in to the exit of pass_out and cinches it:
+ * every step the loop shortens while the tissue pulls back less than `pull` newtons. Calling it
+ * again on the same passes updates the pull (the next throw). Returns the suture index through
+ * out_index. */
+scrub_result scrub_tissue_knot_throw(scrub_tissue *t, int pass_in, int pass_out, float pull, int *out_index);
+/* Locks the knot: the loop keeps its length from now on (the thread can pull, not push). An
+ * insecure knot (not square) slips: the loop gives back half of what the cinching took up. */
+scrub_result scrub_tissue_knot_lock(scrub_tissue *t, int suture, bool secure);
+int scrub_tissue_suture_count(const scrub_tissue *t);
+scrub_result scrub_tissue_suture_get(const scrub_tissue *t, int index, scrub_suture *out_suture);
 
 /* Needle geometry in the instrument frame, for renderers and scripted trajectories. */
 void scrub_tissue_needle_tip_local(float out_tip[3], float out_dir[3]);

@@ -44,12 +44,29 @@ const float kGraspMaxForce = 15.0f;        /* N: the jaws slip beyond this */
 const float kDamageForce = 8.0f;           /* N: instrument force counted as an injury */
 const float kIdleSpeed = 0.005f;           /* m/s */
 const int kMaxEvents = 256;
+/* suture thread (4-0: 0.15 mm; drawn and collided as 0.3 mm) */
+const float kThreadSeg = 0.002f;           /* m between particles */
+const int kThreadNodes = 121;              /* 240 mm of thread */
+const int kThreadIters = 6;                /* Gauss-Seidel sweeps per step */
+const float kThreadDamp = 0.02f;           /* per-step velocity damping */
+const float kThreadRadius = 0.0003f;       /* kept above the skin by this much */
+const float kThreadMaxSpeed = 5.0f;        /* m/s: faster particles are slowed */
+const int kThreadFreeNearSwage = 4;        /* particles next to the needle may enter the tissue */
+const float kScissorsBlade = 0.015f;       /* m of blade from the tip up the shaft */
+const float kScissorsCatch = 0.002f;       /* m: the blades close on thread this near */
+const float kCinchSpeed = 0.010f;          /* m/s: how fast a throw takes up the loop */
 
 struct Tet {
 	int n[4];
 	int nbr[4];     /* tet across the face opposite n[i], -1 on the boundary or a cut */
 	int layer;
 	float rest_vol;
+};
+
+struct Located {
+	int tet;
+	float bary[4];
+	btVector3 rest;
 };
 
 struct Hand {
@@ -77,6 +94,8 @@ struct Hand {
 	bool needle_inside = false;
 	btVector3 needle_prev_tip{0, 0, 0};
 	scrub_needle_pass pass{};
+	Located pass_entry{}, pass_exit{};
+	bool blades_closed = false;
 	/* incision stroke */
 	bool cutting = false;
 	int stroke_layer = SCRUB_TISSUE_LAYER_NONE;
@@ -87,10 +106,25 @@ struct Hand {
 	uint64_t idle_steps = 0, idle_pending = 0;
 };
 
-struct Located {
+
+/* A bite the thread runs through: a point fixed in the material (tet + barycentric) and the
+ * arc length s (from the swage) of the thread where it passes. */
+struct Eyelet {
 	int tet;
 	float bary[4];
-	btVector3 rest;
+	float s;
+	int pass;
+	bool is_exit;
+};
+
+struct Suture {
+	scrub_suture pub{};
+	int tet[2];
+	float bary[2][4];
+	btVector3 rest[2];
+	float max_loop = 0;          /* the loop length when the first throw began */
+	int node[2] = {-1, -1};      /* the nodes the loop's link joins */
+	int link = -1;               /* the loop: a link in Bullet's solver, or -1 */
 };
 
 }  // namespace
@@ -117,6 +151,8 @@ struct scrub_tissue {
 	std::vector<std::vector<int>> node_tets;
 	std::vector<std::vector<int>> node_links;
 	std::vector<uint8_t> link_layer;
+	std::vector<uint8_t> link_suture;  /* 1: a knot's loop, not tissue */
+	btSoftBody::Material *mat_suture = nullptr;
 	std::unordered_map<uint64_t, int> link_of;
 	std::vector<uint32_t> tet_stamp, node_stamp;
 	uint32_t stamp = 0;
@@ -135,6 +171,20 @@ struct scrub_tissue {
 	bool topology_dirty = true;
 
 	std::vector<scrub_needle_pass> passes;
+	std::vector<std::pair<Located, Located>> pass_loc;  /* entry, exit of each pass */
+
+	/* grid of the top surface (skin height field for the thread) */
+	int gnx = 0, gny = 0, gtop = 0;
+
+	/* suture thread */
+	std::vector<btVector3> th_x, th_p, th_good;
+	std::vector<float> th_out;
+	std::vector<uint8_t> th_inside;
+	std::vector<Eyelet> eyes;       /* sorted by s */
+	float th_last = kThreadSeg;     /* length of the last segment (shorter after a cut) */
+	int th_hand = -1;
+	uint64_t th_repaired = 0;
+	std::vector<Suture> sutures;
 
 	/* surface */
 	std::vector<int> vert_node, node_vert;
@@ -258,6 +308,7 @@ int add_link(scrub_tissue *t, int a, int b, float rl, int layer)
 	l.m_rl = rl;
 	set_link_constants(t, l);
 	t->link_layer.push_back((uint8_t)layer);
+	t->link_suture.push_back(0);
 	t->link_of[edge_key(a, b)] = li;
 	t->node_links[a].push_back(li);
 	t->node_links[b].push_back(li);
@@ -289,7 +340,9 @@ void remove_link(scrub_tissue *t, int li)
 	btSoftBody *sb = t->sb;
 	const int last = sb->m_links.size() - 1;
 	const int a = node_index(t, sb->m_links[li].m_n[0]), b = node_index(t, sb->m_links[li].m_n[1]);
-	t->link_of.erase(edge_key(a, b));
+	auto own = t->link_of.find(edge_key(a, b));
+	if (own != t->link_of.end() && own->second == li)
+		t->link_of.erase(own);
 	erase_value(t->node_links[a], li);
 	erase_value(t->node_links[b], li);
 	if (li != last) {
@@ -297,12 +350,24 @@ void remove_link(scrub_tissue *t, int li)
 		const int d = node_index(t, sb->m_links[last].m_n[1]);
 		sb->m_links.swap(li, last);
 		t->link_layer[li] = t->link_layer[last];
-		t->link_of[edge_key(c, d)] = li;
+		t->link_suture[li] = t->link_suture[last];
+		if (t->link_suture[li]) {
+			for (Suture &su : t->sutures)
+				if (su.link == last)
+					su.link = li;
+		} else {
+			t->link_of[edge_key(c, d)] = li;
+		}
 		replace_value(t->node_links[c], last, li);
 		replace_value(t->node_links[d], last, li);
 	}
+	if (t->link_suture[(size_t)last] && li == last)
+		for (Suture &su : t->sutures)
+			if (su.link == li)
+				su.link = -1;
 	sb->m_links.pop_back();
 	t->link_layer.pop_back();
+	t->link_suture.pop_back();
 }
 
 void update_node_mass(scrub_tissue *t, int n)
@@ -381,6 +446,9 @@ scrub_result build(scrub_tissue *t)
 	}
 	const int sx = nx + 1, sy = ny + 1;
 	const int nn = sx * sy * (nz + 1);
+	t->gnx = nx;
+	t->gny = ny;
+	t->gtop = sx * sy * nz;
 	auto nid = [&](int i, int j, int k) { return i + sx * (j + sy * k); };
 
 	t->rest.resize(nn);
@@ -464,6 +532,10 @@ scrub_result build(scrub_tissue *t)
 	btSoftBody *sb = new btSoftBody(&wi);
 	t->sb = sb;
 	sb->getCollisionShape()->setMargin(t->h * 0.25f);
+	t->mat_suture = sb->appendMaterial();
+	t->mat_suture->m_kLST = 1;
+	t->mat_suture->m_kAST = 0;
+	t->mat_suture->m_kVST = 0;
 	for (int l = 0; l < SCRUB_TISSUE_LAYER_COUNT; l++) {
 		t->mat[l] = sb->appendMaterial();
 		t->mat[l]->m_kLST = d.material[l].stiffness;
@@ -749,6 +821,8 @@ btVector3 tissue_force(scrub_tissue *t, int hi, const std::vector<int> &held)
 	const uint8_t bit = (uint8_t)(1u << hi);
 	for (int n : held)
 		for (int li : t->node_links[n]) {
+			if (t->link_suture[(size_t)li])
+				continue;
 			const btSoftBody::Link &l = sb->m_links[li];
 			const int a = node_index(t, l.m_n[0]), b = node_index(t, l.m_n[1]);
 			const int o = a == n ? b : a;
@@ -1034,6 +1108,8 @@ float wound_distance(const scrub_tissue *t, const btVector3 &rest)
 	return std::sqrt(best);
 }
 
+void thread_pierce(scrub_tissue *t, int hi, int pass);
+
 void track_tip(scrub_tissue *t, int hi)
 {
 	Hand &hd = t->hands[hi];
@@ -1072,6 +1148,7 @@ void track_tip(scrub_tissue *t, int hi)
 		p.entry_wound_distance = wound_distance(t, loc.rest);
 		p.exit_wound_distance = -1;
 		p.entry_step = t->step_no;
+		hd.pass_entry = hd.pass_exit = loc;
 		hd.needle_inside = true;
 		push_event(t, SCRUB_TEV_NEEDLE_ENTRY, hi, p.deepest_layer, tip, p.entry_angle_deg);
 	} else if (inside) {
@@ -1083,13 +1160,17 @@ void track_tip(scrub_tissue *t, int hi)
 		hd.pass.exit[0] = loc.rest.x();
 		hd.pass.exit[1] = loc.rest.y();
 		hd.pass.exit[2] = loc.rest.z();
+		hd.pass_exit = loc;
 	} else if (hd.needle_inside) {
 		scrub_needle_pass &p = hd.pass;
 		p.complete = true;
 		p.exit_step = t->step_no;
 		p.exit_wound_distance = wound_distance(t, btVector3(p.exit[0], p.exit[1], p.exit[2]));
 		t->passes.push_back(p);
+		t->pass_loc.push_back({hd.pass_entry, hd.pass_exit});
 		hd.needle_inside = false;
+		if (t->th_hand == hi)
+			thread_pierce(t, hi, (int)t->passes.size() - 1);
 		push_event(t, SCRUB_TEV_NEEDLE_EXIT, hi, p.deepest_layer, tip, p.bite_depth);
 	}
 	hd.needle_prev_tip = tip;
@@ -1193,6 +1274,8 @@ void strain_pass(scrub_tissue *t)
 	int worst_layer[SCRUB_TISSUE_HANDS + 1] = {};
 	btVector3 worst_pos[SCRUB_TISSUE_HANDS + 1];
 	for (int li = 0; li < sb->m_links.size(); li++) {
+		if (t->link_suture[(size_t)li])
+			continue;
 		const btSoftBody::Link &l = sb->m_links[li];
 		const float len2 = (l.m_n[0]->m_x - l.m_n[1]->m_x).length2();
 		const scrub_tissue_material &m = t->desc.material[t->link_layer[li]];
@@ -1329,6 +1412,474 @@ void refresh_surface(scrub_tissue *t)
 	}
 }
 
+/* ---- suture thread ---- */
+
+btVector3 material_point(const scrub_tissue *t, int tet, const float bary[4])
+{
+	const Tet &tt = t->tets[(size_t)tet];
+	btVector3 p(0, 0, 0);
+	for (int k = 0; k < 4; k++)
+		p += t->sb->m_nodes[tt.n[k]].m_x * bary[k];
+	return p;
+}
+
+btVector3 swage_pos(const Hand &hd)
+{
+	return hd.pos + rotate(hd.rot, btVector3(kNeedleRadius, 0, 0));
+}
+
+/* Height of the skin under (x, y): bilinear in the nodes of the top grid; off the block, the
+ * drape around it at z = 0. */
+float skin_height(const scrub_tissue *t, float x, float y)
+{
+	const float fx = x / t->desc.size_x * (float)t->gnx, fy = y / t->desc.size_y * (float)t->gny;
+	if (!(fx >= 0 && fy >= 0 && fx <= (float)t->gnx && fy <= (float)t->gny))
+		return 0;
+	const int i = std::min((int)fx, t->gnx - 1), j = std::min((int)fy, t->gny - 1);
+	const float u = fx - (float)i, v = fy - (float)j;
+	const int sx = t->gnx + 1;
+	auto z = [&](int a, int b) { return t->sb->m_nodes[t->gtop + a + sx * b].m_x.z(); };
+	return (1 - u) * (1 - v) * z(i, j) + u * (1 - v) * z(i + 1, j) + (1 - u) * v * z(i, j + 1) + u * v * z(i + 1, j + 1);
+}
+
+float th_seg(const scrub_tissue *t, int i)
+{
+	return i == (int)t->th_x.size() - 2 ? t->th_last : kThreadSeg;
+}
+
+float th_total(const scrub_tissue *t)
+{
+	const int n = (int)t->th_x.size();
+	return n < 2 ? 0 : (float)(n - 2) * kThreadSeg + t->th_last;
+}
+
+/* Segment and fraction of arc length s. */
+void th_at(const scrub_tissue *t, float s, int *out_i, float *out_f)
+{
+	const int n = (int)t->th_x.size();
+	int i = std::max(0, std::min((int)(s / kThreadSeg), n - 2));
+	*out_i = i;
+	*out_f = std::min(1.0f, std::max(0.0f, (s - (float)i * kThreadSeg) / th_seg(t, i)));
+}
+
+void thread_make(scrub_tissue *t, const Hand &hd)
+{
+	const btVector3 s0 = swage_pos(hd);
+	t->th_x.resize(kThreadNodes);
+	for (int i = 0; i < kThreadNodes; i++)
+		t->th_x[(size_t)i] = s0 + btVector3(kThreadSeg * (float)i, 0, 0);
+	t->th_p = t->th_good = t->th_x;
+	t->th_last = kThreadSeg;
+	t->eyes.clear();
+}
+
+/* A completed pass threads the needle end of the thread through the bite: the thread is laid
+ * from the swage to the exit, through the tissue to the entry and on along its old course, and
+ * the entry and exit become eyelets. The tail end gives up the length that was laid. */
+void thread_pierce(scrub_tissue *t, int hi, int pass)
+{
+	const Hand &hd = t->hands[hi];
+	const int n = (int)t->th_x.size();
+	if (n < 2 || pass < 0 || pass >= (int)t->pass_loc.size())
+		return;
+	const Located &le = t->pass_loc[(size_t)pass].first, &lx = t->pass_loc[(size_t)pass].second;
+	const btVector3 S = swage_pos(hd), E2 = material_point(t, lx.tet, lx.bary), E1 = material_point(t, le.tet, le.bary);
+	const float a = (E2 - S).length(), b = (E1 - E2).length();
+	const int k = (int)std::ceil((a + b) / kThreadSeg) + 1;
+	int jmax = std::min(n - 1, 40);
+	for (const Eyelet &e : t->eyes)
+		jmax = std::min(jmax, (int)(e.s / kThreadSeg));
+	int j = 0;
+	float best = 1e30f;
+	for (int i = 0; i <= jmax; i++) {
+		const float d2 = (t->th_x[(size_t)i] - E1).length2();
+		if (d2 < best) {
+			best = d2;
+			j = i;
+		}
+	}
+	if (n - k + j < 3 || k >= n - 2) {
+		LOG_W("the thread is too short for another bite (%.0f mm left)", th_total(t) * 1e3);
+		return;
+	}
+	std::vector<btVector3> nx((size_t)n);
+	for (int i = 0; i < n; i++) {
+		if (i < k) {
+			const float s = std::min((float)i * kThreadSeg, a + b);
+			nx[(size_t)i] = s <= a ? S + (E2 - S) * (a > 1e-9f ? s / a : 0) : E2 + (E1 - E2) * (b > 1e-9f ? (s - a) / b : 0);
+		} else {
+			nx[(size_t)i] = t->th_x[(size_t)std::min(n - 1, j + i - k)];
+		}
+	}
+	t->th_x = nx;
+	t->th_p = nx;
+	const float shift = (float)(k - j) * kThreadSeg;
+	for (Eyelet &e : t->eyes)
+		e.s += shift;
+	Eyelet ex{lx.tet, {lx.bary[0], lx.bary[1], lx.bary[2], lx.bary[3]}, a, pass, true};
+	Eyelet en{le.tet, {le.bary[0], le.bary[1], le.bary[2], le.bary[3]}, a + b, pass, false};
+	t->eyes.insert(t->eyes.begin(), en);
+	t->eyes.insert(t->eyes.begin(), ex);
+	/* what the tail end gave up */
+	while (!t->eyes.empty() && t->eyes.back().s >= th_total(t) - 1e-4f) {
+		push_event(t, SCRUB_TEV_THREAD_PULLED_OUT, hi, SCRUB_TISSUE_LAYER_NONE, material_point(t, t->eyes.back().tet, t->eyes.back().bary), 0);
+		t->eyes.pop_back();
+	}
+}
+
+/* Closest points of segments p1-q1 and p2-q2 (Ericson, Real-Time Collision Detection 5.1.9). */
+float segment_segment(const btVector3 &p1, const btVector3 &q1, const btVector3 &p2, const btVector3 &q2,
+                      float *out_s, float *out_t)
+{
+	const btVector3 d1 = q1 - p1, d2 = q2 - p2, r = p1 - p2;
+	const float a = d1.length2(), e = d2.length2(), f = d2.dot(r);
+	float s = 0, u = 0;
+	if (a <= 1e-12f && e <= 1e-12f) {
+		s = u = 0;
+	} else if (a <= 1e-12f) {
+		u = std::min(1.0f, std::max(0.0f, f / e));
+	} else {
+		const float c = d1.dot(r);
+		if (e <= 1e-12f) {
+			s = std::min(1.0f, std::max(0.0f, -c / a));
+		} else {
+			const float b = d1.dot(d2), den = a * e - b * b;
+			s = den > 1e-12f ? std::min(1.0f, std::max(0.0f, (b * f - c * e) / den)) : 0;
+			u = (b * s + f) / e;
+			if (u < 0) {
+				u = 0;
+				s = std::min(1.0f, std::max(0.0f, -c / a));
+			} else if (u > 1) {
+				u = 1;
+				s = std::min(1.0f, std::max(0.0f, (b - c) / a));
+			}
+		}
+	}
+	*out_s = s;
+	*out_t = u;
+	return ((p1 + d1 * s) - (p2 + d2 * u)).length();
+}
+
+void thread_push_capsule(scrub_tissue *t, const btVector3 &a, const btVector3 &b, float r, int from)
+{
+	const btVector3 ab = b - a;
+	const float ab2 = std::max(ab.length2(), 1e-12f);
+	for (size_t i = (size_t)from; i < t->th_x.size(); i++) {
+		btVector3 &x = t->th_x[i];
+		const float s = std::min(1.0f, std::max(0.0f, (x - a).dot(ab) / ab2));
+		const btVector3 dv = x - (a + ab * s);
+		const float d = dv.length();
+		if (d < r && d > 1e-7f)
+			x += dv * ((r - d) / d);
+	}
+}
+
+void thread_step(scrub_tissue *t)
+{
+	int h = -1;
+	for (int hi = 0; hi < SCRUB_TISSUE_HANDS && h < 0; hi++)
+		if (t->hands[hi].kind == SCRUB_INSTR_NEEDLE_DRIVER && t->hands[hi].placed)
+			h = hi;
+	if (h >= 0 && t->th_x.empty())
+		thread_make(t, t->hands[h]);
+	t->th_hand = h;
+	const int n = (int)t->th_x.size();
+	if (n < 2)
+		return;
+	const float dt = t->desc.dt;
+	const float g = t->desc.gravity > 0 ? t->desc.gravity : 0;
+	const float vmax = kThreadMaxSpeed * dt;
+	const float margin = 0.5f;
+	const btVector3 lo(-margin, -margin, -t->thickness - margin), hi(t->desc.size_x + margin, t->desc.size_y + margin, margin);
+	uint64_t repaired = 0;
+	for (int i = 0; i < n; i++) {
+		btVector3 &x = t->th_x[(size_t)i], &p = t->th_p[(size_t)i];
+		if (!finite3(x) || !finite3(p) || x.x() < lo.x() || x.y() < lo.y() || x.z() < lo.z() || x.x() > hi.x() ||
+		    x.y() > hi.y() || x.z() > hi.z()) {
+			x = p = t->th_good[(size_t)i];
+			repaired++;
+			continue;
+		}
+		/* inside the tissue the thread is held by friction: damped hard, no gravity */
+		const bool held = i < (int)t->th_inside.size() && t->th_inside[(size_t)i];
+		btVector3 v = (x - p) * (held ? 0.5f : 1 - kThreadDamp);
+		const float vl = v.length();
+		if (vl > vmax)
+			v *= vmax / vl;
+		p = x;
+		x += v + btVector3(0, 0, held ? 0.0f : -g * dt * dt);
+	}
+	if (repaired) {
+		const uint64_t before = t->th_repaired;
+		t->th_repaired += repaired;
+		if (before == 0 || before / 1000 != t->th_repaired / 1000)
+			LOG_W("step %llu: restored %llu non-finite or runaway thread particles (%llu so far)",
+			      (unsigned long long)t->step_no, (unsigned long long)repaired, (unsigned long long)t->th_repaired);
+		push_event(t, SCRUB_TEV_CLAMP, -1, SCRUB_TISSUE_LAYER_NONE, btVector3(0, 0, 0), (float)repaired);
+	}
+	const bool anchored = h >= 0;
+	const btVector3 S = anchored ? swage_pos(t->hands[h]) : t->th_x[0];
+	if (anchored)
+		t->th_x[0] = S;
+
+	/* the thread slides through the eyelets: each finds its new arc length near the old one */
+	const float total = th_total(t);
+	std::vector<btVector3> ep(t->eyes.size());
+	for (size_t e = 0; e < t->eyes.size(); e++) {
+		Eyelet &ey = t->eyes[e];
+		ep[e] = material_point(t, ey.tet, ey.bary);
+		int i0;
+		float f0;
+		th_at(t, ey.s, &i0, &f0);
+		float best = 1e30f, bs = ey.s;
+		for (int i = std::max(0, i0 - 3); i <= std::min(n - 2, i0 + 3); i++) {
+			const btVector3 &a = t->th_x[(size_t)i], &b = t->th_x[(size_t)i + 1];
+			const btVector3 ab = b - a;
+			const float f = std::min(1.0f, std::max(0.0f, (ep[e] - a).dot(ab) / std::max(ab.length2(), 1e-14f)));
+			const float d2 = (a + ab * f - ep[e]).length2();
+			if (d2 < best) {
+				best = d2;
+				bs = (float)i * kThreadSeg + f * th_seg(t, i);
+			}
+		}
+		const float lo_s = e > 0 ? t->eyes[e - 1].s + 1e-4f : 0.0f;
+		ey.s = std::max(lo_s, bs);
+	}
+	while (!t->eyes.empty() && t->eyes.back().s >= total - 1e-5f) {
+		push_event(t, SCRUB_TEV_THREAD_PULLED_OUT, h, SCRUB_TISSUE_LAYER_NONE, ep[t->eyes.size() - 1], 0);
+		LOG_I("step %llu: the thread's end slid out of a bite", (unsigned long long)t->step_no);
+		t->eyes.pop_back();
+	}
+
+	/* inside the tissue (no skin collision): between the exit and the entry of one pass, and
+	 * next to the needle */
+	t->th_inside.assign((size_t)n, 0);
+	for (int i = 0; i < std::min(n, kThreadFreeNearSwage) && anchored; i++)
+		t->th_inside[(size_t)i] = 1;
+	for (size_t e = 0; e + 1 < t->eyes.size(); e++) {
+		const Eyelet &a = t->eyes[e], &b = t->eyes[e + 1];
+		if (!a.is_exit || b.is_exit || a.pass != b.pass)
+			continue;
+		for (int i = std::max(0, (int)(a.s / kThreadSeg)); i <= std::min(n - 1, (int)(b.s / kThreadSeg) + 1); i++)
+			t->th_inside[(size_t)i] = 1;
+	}
+
+	for (int it = 0; it < kThreadIters; it++) {
+		for (int q = 0; q < n - 1; q++) {
+			const int i = (it & 1) ? n - 2 - q : q;
+			btVector3 &a = t->th_x[(size_t)i], &b = t->th_x[(size_t)i + 1];
+			const float wa = (i == 0 && anchored) ? 0.0f : 1.0f, wb = 1.0f;
+			const btVector3 d = b - a;
+			const float len = d.length();
+			if (len < 1e-9f)
+				continue;
+			const btVector3 corr = d * ((len - th_seg(t, i)) / (len * (wa + wb)));
+			a += corr * wa;
+			b -= corr * wb;
+		}
+		for (size_t e = 0; e < t->eyes.size(); e++) {
+			int i;
+			float f;
+			th_at(t, t->eyes[e].s, &i, &f);
+			const float wi = (i == 0 && anchored) ? 0.0f : 1.0f, wj = 1.0f;
+			btVector3 &a = t->th_x[(size_t)i], &b = t->th_x[(size_t)i + 1];
+			const btVector3 c = ep[e] - (a * (1 - f) + b * f);
+			/* next to the fixed swage with f near 0 the free particle would move by c / f: the
+			 * correction is limited to a segment per sweep */
+			const float den = std::max((1 - f) * (1 - f) * wi + f * f * wj, 0.25f);
+			btVector3 ca = c * ((1 - f) * wi / den), cb = c * (f * wj / den);
+			const float lim = kThreadSeg;
+			if (ca.length() > lim)
+				ca *= lim / ca.length();
+			if (cb.length() > lim)
+				cb *= lim / cb.length();
+			a += ca;
+			b += cb;
+		}
+		for (int i = 0; i < n; i++) {
+			if (t->th_inside[(size_t)i])
+				continue;
+			btVector3 &x = t->th_x[(size_t)i];
+			const float zmin = skin_height(t, x.x(), x.y()) + kThreadRadius;
+			if (x.z() < zmin)
+				x.setZ(zmin);
+		}
+		for (const Hand &hd : t->hands) {
+			if (!hd.placed)
+				continue;
+			const btVector3 axis = rotate(hd.rot, btVector3(0, 0, 1));
+			if (hd.kind == SCRUB_INSTR_FORCEPS)
+				thread_push_capsule(t, hd.pos, hd.pos + axis * kForcepsShaft, kForcepsTipRadius, 1);
+			else if (hd.kind == SCRUB_INSTR_SCISSORS && !hd.blades_closed)
+				thread_push_capsule(t, hd.pos + axis * kScissorsBlade, hd.pos + axis * kForcepsShaft, kForcepsTipRadius, 1);
+		}
+		if (anchored)
+			t->th_x[0] = S;
+	}
+	t->th_out.resize((size_t)n * 3);
+	for (int i = 0; i < n; i++) {
+		const btVector3 &x = t->th_x[(size_t)i];
+		if (finite3(x) && x.x() >= lo.x() && x.y() >= lo.y() && x.z() >= lo.z() && x.x() <= hi.x() &&
+		    x.y() <= hi.y() && x.z() <= hi.z())
+			t->th_good[(size_t)i] = x;
+		t->th_out[(size_t)i * 3 + 0] = x.x();
+		t->th_out[(size_t)i * 3 + 1] = x.y();
+		t->th_out[(size_t)i * 3 + 2] = x.z();
+	}
+}
+
+/* Scissors closing: the thread segment nearest the blades within reach is cut. The needle side
+ * stays on the needle; the rest (the tail and the tied loops) is let go. The tail is the
+ * thread from the cut to where it enters the skin at the next bite. */
+void scissors_cut(scrub_tissue *t, int hi)
+{
+	const Hand &hd = t->hands[hi];
+	const int n = (int)t->th_x.size();
+	if (n < 2)
+		return;
+	const btVector3 axis = rotate(hd.rot, btVector3(0, 0, 1));
+	const btVector3 A = hd.pos, B = hd.pos + axis * kScissorsBlade;
+	int bi = -1;
+	float bd = kScissorsCatch, bf = 0;
+	for (int i = 0; i < n - 1; i++) {
+		float s, u;
+		const float d = segment_segment(t->th_x[(size_t)i], t->th_x[(size_t)i + 1], A, B, &s, &u);
+		if (d < bd) {
+			bd = d;
+			bi = i;
+			bf = s;
+		}
+	}
+	if (bi < 0)
+		return;
+	const float s_cut = (float)bi * kThreadSeg + bf * th_seg(t, bi);
+	const btVector3 cp = t->th_x[(size_t)bi] * (1 - bf) + t->th_x[(size_t)bi + 1] * bf;
+	float tail = -1;
+	int suture = -1;
+	for (const Eyelet &e : t->eyes)
+		if (e.s > s_cut) {
+			tail = e.s - s_cut;
+			for (size_t k = 0; k < t->sutures.size(); k++)
+				if (t->sutures[k].pub.pass_in == e.pass || t->sutures[k].pub.pass_out == e.pass)
+					suture = (int)k;
+			break;
+		}
+	const float last = bf * th_seg(t, bi);
+	t->th_x.resize((size_t)bi + 2);
+	t->th_p.resize((size_t)bi + 2);
+	t->th_good.resize((size_t)bi + 2);
+	t->th_x[(size_t)bi + 1] = t->th_p[(size_t)bi + 1] = t->th_good[(size_t)bi + 1] = cp;
+	t->th_last = std::max(1e-4f, last);
+	while (!t->eyes.empty() && t->eyes.back().s >= s_cut)
+		t->eyes.pop_back();
+	push_event(t, SCRUB_TEV_THREAD_CUT, hi, suture, cp, tail);
+	LOG_D("step %llu: scissors cut the thread %.1f mm from the needle (tail %.1f mm, suture %d)",
+	      (unsigned long long)t->step_no, s_cut * 1e3, tail * 1e3, suture);
+}
+
+/* ---- sutures and knots ---- */
+
+/* The elastic force of the tissue on a node from its links (knot loops left out). */
+btVector3 node_force(scrub_tissue *t, int n)
+{
+	btSoftBody *sb = t->sb;
+	btVector3 f(0, 0, 0);
+	for (int li : t->node_links[(size_t)n]) {
+		if (t->link_suture[(size_t)li])
+			continue;
+		const btSoftBody::Link &l = sb->m_links[li];
+		const int a = node_index(t, l.m_n[0]), b = node_index(t, l.m_n[1]);
+		const int o = a == n ? b : a;
+		const btVector3 dv = sb->m_nodes[o].m_x - sb->m_nodes[n].m_x;
+		const float len = dv.length();
+		if (len < 1e-9f)
+			continue;
+		const float kk = t->desc.material[t->link_layer[(size_t)li]].youngs_pa * l.m_rl * 0.25f;
+		f += dv * (kk * (len - l.m_rl) / len);
+	}
+	return f;
+}
+
+/* Opening of the wound at a suture: the mean separation of the (up to) two split node pairs at
+ * skin level nearest the suture's midpoint in the material. */
+float suture_gape(const scrub_tissue *t, const Suture &su)
+{
+	const btVector3 m = (su.rest[0] + su.rest[1]) * 0.5f;
+	float d1 = 1e30f, d2 = 1e30f, g1 = 0, g2 = 0;
+	for (const auto &sp : t->splits) {
+		const btVector3 &r = t->rest[(size_t)sp.first];
+		if (r.z() < -1e-5f)
+			continue;
+		const float dx = r.x() - m.x(), dy = r.y() - m.y(), d = dx * dx + dy * dy;
+		const float g = (t->sb->m_nodes[sp.first].m_x - t->sb->m_nodes[sp.second].m_x).length();
+		if (d < d1) {
+			d2 = d1; g2 = g1;
+			d1 = d; g1 = g;
+		} else if (d < d2) {
+			d2 = d; g2 = g;
+		}
+	}
+	if (d1 > 1e29f)
+		return 0;
+	return d2 > 1e29f ? g1 : 0.5f * (g1 + g2);
+}
+
+void suture_measure(scrub_tissue *t, Suture &su)
+{
+	const btVector3 pa = material_point(t, su.tet[0], su.bary[0]), pb = material_point(t, su.tet[1], su.bary[1]);
+	const float len = (pb - pa).length();
+	for (int k = 0; k < 3; k++) {
+		su.pub.entry[k] = pa[k];
+		su.pub.exit[k] = pb[k];
+	}
+	su.pub.distance = len;
+	su.pub.compression = su.pub.rest_distance > 1e-9f ? 1 - len / su.pub.rest_distance : 0;
+	if (su.node[0] >= 0 && su.node[1] >= 0) {
+		const btVector3 d = t->sb->m_nodes[su.node[1]].m_x - t->sb->m_nodes[su.node[0]].m_x;
+		const float l = d.length();
+		const btVector3 u = l > 1e-9f ? d / l : btVector3(1, 0, 0);
+		const float ten = 0.5f * (-node_force(t, su.node[0]).dot(u) + node_force(t, su.node[1]).dot(u));
+		if (std::isfinite(ten))
+			su.pub.tension = 0.8f * su.pub.tension + 0.2f * ten;
+	}
+	su.pub.gape = suture_gape(t, su);
+}
+
+/* The knot's loop is a link of Bullet's solver between the free node of each bite's tet with
+ * the largest weight (so the tissue and the loop are solved together). While the throws are
+ * made, its length is taken up as long as the tissue pulls back less than the pull. */
+void suture_pass(scrub_tissue *t)
+{
+	const float dt = t->desc.dt;
+	for (Suture &su : t->sutures) {
+		suture_measure(t, su);
+		scrub_suture &p = su.pub;
+		if (p.state != SCRUB_SUTURE_TIGHTENING || su.link < 0)
+			continue;
+		if (p.tension < p.pull)
+			p.loop_length -= kCinchSpeed * dt;
+		else if (p.tension > 1.2f * p.pull)
+			p.loop_length += 0.25f * kCinchSpeed * dt;
+		p.loop_length = std::max(0.1f * su.max_loop, std::min(su.max_loop, p.loop_length));
+		btSoftBody::Link &l = t->sb->m_links[su.link];
+		l.m_rl = p.loop_length;
+		set_link_constants(t, l);
+	}
+}
+
+int bite_node(const scrub_tissue *t, int tet, const float bary[4])
+{
+	const Tet &tt = t->tets[(size_t)tet];
+	int best = -1;
+	float bw = -1;
+	for (int k = 0; k < 4; k++)
+		if (t->sb->m_nodes[tt.n[k]].m_im > 0 && bary[k] > bw) {
+			bw = bary[k];
+			best = tt.n[k];
+		}
+	return best;
+}
+
 void destroy_all(scrub_tissue *t)
 {
 	if (t->world) {
@@ -1372,6 +1923,7 @@ const char *scrub_instrument_name(scrub_instrument_kind kind)
 	case SCRUB_INSTR_SCALPEL: return "scalpel";
 	case SCRUB_INSTR_FORCEPS: return "forceps";
 	case SCRUB_INSTR_NEEDLE_DRIVER: return "needle_driver";
+	case SCRUB_INSTR_SCISSORS: return "scissors";
 	default: return "none";
 	}
 }
@@ -1390,6 +1942,8 @@ const char *scrub_tissue_event_name(scrub_tissue_event_kind kind)
 	case SCRUB_TEV_NEEDLE_ENTRY: return "needle_entry";
 	case SCRUB_TEV_NEEDLE_EXIT: return "needle_exit";
 	case SCRUB_TEV_CLAMP: return "clamp";
+	case SCRUB_TEV_THREAD_CUT: return "thread_cut";
+	case SCRUB_TEV_THREAD_PULLED_OUT: return "thread_pulled_out";
 	}
 	return "unknown";
 }
@@ -1490,6 +2044,7 @@ scrub_result scrub_tissue_set_instrument(scrub_tissue *t, int hand, scrub_instru
 		if (hd.needle_inside)
 			hd.needle_inside = false;
 		hd.cutting = false;
+		hd.blades_closed = false;
 	}
 	hd.kind = kind;
 	return SCRUB_OK;
@@ -1565,6 +2120,15 @@ scrub_result scrub_tissue_step(scrub_tissue *t)
 				push_capsule(t, hi, hd.pos + axis * (kBladeLength + 0.004f), hd.pos + axis * 0.1f, 0.004f);
 				cut(t, hi);
 				break;
+			case SCRUB_INSTR_SCISSORS:
+				push_capsule(t, hi, hd.pos, hd.pos + axis * kForcepsShaft, kForcepsTipRadius);
+				if (!hd.blades_closed && hd.grip > 0.5f) {
+					hd.blades_closed = true;
+					scissors_cut(t, hi);
+				} else if (hd.blades_closed && hd.grip < 0.4f) {
+					hd.blades_closed = false;
+				}
+				break;
 			default:
 				break;
 			}
@@ -1575,7 +2139,10 @@ scrub_result scrub_tissue_step(scrub_tissue *t)
 				hd.tip_layer = SCRUB_TISSUE_LAYER_NONE;
 			}
 		}
+		if (!t->sutures.empty())
+			suture_pass(t);
 		guard_pass(t, true);
+		thread_step(t);
 
 		for (int hi = 0; hi < SCRUB_TISSUE_HANDS; hi++) {
 			Hand &hd = t->hands[hi];
@@ -1758,6 +2325,120 @@ scrub_result scrub_tissue_needle_pass_get(const scrub_tissue *t, int index, scru
 	if (!t || !out || index < 0 || index >= (int)t->passes.size())
 		return SCRUB_ERR_INVALID;
 	*out = t->passes[(size_t)index];
+	return SCRUB_OK;
+}
+
+void scrub_tissue_get_thread(const scrub_tissue *t, scrub_thread_state *out)
+{
+	if (!out)
+		return;
+	std::memset(out, 0, sizeof *out);
+	if (!t)
+		return;
+	out->node_count = (int)t->th_out.size() / 3;
+	out->positions = t->th_out.empty() ? nullptr : t->th_out.data();
+	out->segment = kThreadSeg;
+	out->length = th_total(t);
+	out->eyelets = (int)t->eyes.size();
+	out->attached = t->th_hand >= 0;
+	out->repaired = t->th_repaired;
+}
+
+scrub_result scrub_tissue_thread_set_position(scrub_tissue *t, int particle, const float pos[3])
+{
+	if (!t || !pos || particle < 0 || particle >= (int)t->th_x.size())
+		return SCRUB_ERR_INVALID;
+	t->th_x[(size_t)particle] = btVector3(pos[0], pos[1], pos[2]);
+	return SCRUB_OK;
+}
+
+scrub_result scrub_tissue_knot_throw(scrub_tissue *t, int pass_in, int pass_out, float pull, int *out_index)
+{
+	if (!t || pass_in < 0 || pass_out < pass_in || pass_out >= (int)t->pass_loc.size() || !std::isfinite(pull) ||
+	    pull <= 0 || pull > 100)
+		return SCRUB_ERR_INVALID;
+	try {
+		for (size_t i = 0; i < t->sutures.size(); i++) {
+			Suture &su = t->sutures[i];
+			if (su.pub.pass_in != pass_in || su.pub.pass_out != pass_out)
+				continue;
+			if (su.pub.state == SCRUB_SUTURE_TIED)
+				return SCRUB_ERR_INVALID;
+			su.pub.state = SCRUB_SUTURE_TIGHTENING;
+			su.pub.pull = pull;
+			if (out_index)
+				*out_index = (int)i;
+			return SCRUB_OK;
+		}
+		Suture su;
+		const Located &a = t->pass_loc[(size_t)pass_in].first, &b = t->pass_loc[(size_t)pass_out].second;
+		su.tet[0] = a.tet;
+		su.tet[1] = b.tet;
+		std::memcpy(su.bary[0], a.bary, sizeof a.bary);
+		std::memcpy(su.bary[1], b.bary, sizeof b.bary);
+		su.rest[0] = a.rest;
+		su.rest[1] = b.rest;
+		su.pub.pass_in = pass_in;
+		su.pub.pass_out = pass_out;
+		su.pub.rest_distance = (a.rest - b.rest).length();
+		su.pub.state = SCRUB_SUTURE_TIGHTENING;
+		su.pub.pull = pull;
+		su.node[0] = bite_node(t, a.tet, a.bary);
+		su.node[1] = bite_node(t, b.tet, b.bary);
+		suture_measure(t, su);
+		su.pub.tension = 0;
+		su.pub.gape_before = su.pub.gape;
+		su.pub.loop_length = su.pub.distance;
+		if (su.node[0] >= 0 && su.node[1] >= 0 && su.node[0] != su.node[1]) {
+			btSoftBody *sb = t->sb;
+			const float len = (sb->m_nodes[su.node[0]].m_x - sb->m_nodes[su.node[1]].m_x).length();
+			sb->appendLink(node_ptr(t, su.node[0]), node_ptr(t, su.node[1]), t->mat_suture, false);
+			su.link = sb->m_links.size() - 1;
+			btSoftBody::Link &l = sb->m_links[su.link];
+			l.m_rl = su.pub.loop_length = len;
+			set_link_constants(t, l);
+			sb->m_bUpdateRtCst = false;
+			t->link_layer.push_back(SCRUB_TISSUE_LAYER_SKIN);
+			t->link_suture.push_back(1);
+			t->node_links[(size_t)su.node[0]].push_back(su.link);
+			t->node_links[(size_t)su.node[1]].push_back(su.link);
+		}
+		su.max_loop = su.pub.loop_length;
+		t->sutures.push_back(su);
+	} catch (const std::bad_alloc &) {
+		return SCRUB_ERR_NOMEM;
+	}
+	if (out_index)
+		*out_index = (int)t->sutures.size() - 1;
+	return SCRUB_OK;
+}
+
+scrub_result scrub_tissue_knot_lock(scrub_tissue *t, int suture, bool secure)
+{
+	if (!t || suture < 0 || suture >= (int)t->sutures.size())
+		return SCRUB_ERR_INVALID;
+	Suture &su = t->sutures[(size_t)suture];
+	if (su.pub.state == SCRUB_SUTURE_TIED)
+		return SCRUB_OK;
+	su.pub.state = SCRUB_SUTURE_TIED;
+	if (!secure) {
+		su.pub.loop_length += 0.5f * (su.max_loop - su.pub.loop_length);
+		su.pub.slipped = true;
+		if (su.link >= 0) {
+			t->sb->m_links[su.link].m_rl = su.pub.loop_length;
+			set_link_constants(t, t->sb->m_links[su.link]);
+		}
+	}
+	return SCRUB_OK;
+}
+
+int scrub_tissue_suture_count(const scrub_tissue *t) { return t ? (int)t->sutures.size() : 0; }
+
+scrub_result scrub_tissue_suture_get(const scrub_tissue *t, int index, scrub_suture *out)
+{
+	if (!t || !out || index < 0 || index >= (int)t->sutures.size())
+		return SCRUB_ERR_INVALID;
+	*out = t->sutures[(size_t)index].pub;
 	return SCRUB_OK;
 }
 

@@ -208,8 +208,47 @@ static void test_nan_pose_and_corrupt_node(void)
 	scrub_tissue_destroy(&t);
 }
 
+/* The thread under abuse: the needle driver yanked back and forth at 10 m/s, poses full of NaN,
+ * a thread particle set to NaN and one thrown a kilometre away. */
+static void test_thread_abuse(void)
+{
+	scrub_tissue *t = make(0.0025f, false);
+	if (!t)
+		return;
+	scrub_tissue_set_instrument(t, 0, SCRUB_INSTR_NEEDLE_DRIVER);
+	bool ok = true;
+	for (int i = 0; i < 1200; i++) {
+		float u = (float)((i / 20) % 2);   /* 200 mm in 20 steps of 1 ms: 10 m/s */
+		scrub_hand_input a = tu_pose(-0.08f + 0.2f * u, 0.015f, 0.01f - 0.02f * u, 0);
+		if (i % 97 == 0)
+			a.pose.pos[1] = NAN;
+		if (i % 89 == 0)
+			a.pose.rot[2] = INFINITY;
+		scrub_tissue_set_hand(t, 0, &a);
+		if (i == 600) {
+			const float bad[3] = {NAN, 0, 0}, far[3] = {1000.0f, 0, 0};
+			CHECK(scrub_tissue_thread_set_position(t, 50, bad) == SCRUB_OK);
+			CHECK(scrub_tissue_thread_set_position(t, 80, far) == SCRUB_OK);
+			CHECK(scrub_tissue_thread_set_position(t, 5000, far) == SCRUB_ERR_INVALID);
+		}
+		CHECK(scrub_tissue_step(t) == SCRUB_OK);
+		ok = ok && scrub_tissue_state_ok(t);
+		scrub_thread_state th;
+		scrub_tissue_get_thread(t, &th);
+		for (int k = 0; k < th.node_count * 3; k++)
+			ok = ok && isfinite(th.positions[k]) && fabsf(th.positions[k]) < 1.0f;
+	}
+	CHECK(ok);
+	scrub_thread_state th;
+	scrub_tissue_get_thread(t, &th);
+	CHECK(th.repaired >= 2);
+	CHECK(th.node_count > 100);
+	scrub_tissue_destroy(&t);
+}
+
 int main(void)
 {
+	test_thread_abuse();
 	test_ten_metres_per_second();
 	test_cut_single_element();
 	test_pull_max_force();
