@@ -379,25 +379,30 @@ static node *parse_primary(parser *p)
 	return n;
 }
 
+/* A prefix operator ('-' or 'not') and its operand, which may itself start with the operator. */
+static node *parse_prefix(parser *p, tok_kind op, node_kind kind, node *(*self)(parser *), node *(*below)(parser *))
+{
+	if (p->tok.kind != op)
+		return below(p);
+	token t = p->tok;
+	next(p);
+	if (++p->depth > 32) {
+		err(p, t.pos, t.len, "the condition is nested too deeply");
+		return NULL;
+	}
+	node *a = self(p);
+	p->depth--;
+	if (!a)
+		return NULL;
+	node *n = mk(p, kind, t.pos, a->pos + a->len - t.pos);
+	if (n)
+		n->a = a;
+	return n;
+}
+
 static node *parse_unary(parser *p)
 {
-	if (p->tok.kind == TK_MINUS) {
-		token t = p->tok;
-		next(p);
-		if (++p->depth > 32) {
-			err(p, t.pos, t.len, "the condition is nested too deeply");
-			return NULL;
-		}
-		node *a = parse_unary(p);
-		p->depth--;
-		if (!a)
-			return NULL;
-		node *n = mk(p, N_NEG, t.pos, a->pos + a->len - t.pos);
-		if (n)
-			n->a = a;
-		return n;
-	}
-	return parse_primary(p);
+	return parse_prefix(p, TK_MINUS, N_NEG, parse_unary, parse_primary);
 }
 
 static node *bin(parser *p, token op, node *a, node *b)
@@ -455,23 +460,7 @@ static node *parse_cmp(parser *p)
 
 static node *parse_not(parser *p)
 {
-	if (p->tok.kind == TK_NOT) {
-		token t = p->tok;
-		next(p);
-		if (++p->depth > 32) {
-			err(p, t.pos, t.len, "the condition is nested too deeply");
-			return NULL;
-		}
-		node *a = parse_not(p);
-		p->depth--;
-		if (!a)
-			return NULL;
-		node *n = mk(p, N_NOT, t.pos, a->pos + a->len - t.pos);
-		if (n)
-			n->a = a;
-		return n;
-	}
-	return parse_cmp(p);
+	return parse_prefix(p, TK_NOT, N_NOT, parse_not, parse_cmp);
 }
 
 static node *parse_and(parser *p)
