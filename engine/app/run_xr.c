@@ -38,7 +38,14 @@
 #define MENU_SHOWN 9
 #define RESULTS_HOLD_S 5.0
 
+typedef enum menu_kind {
+	MENU_ACTION,               /* a trainee action (or an instructor jump): recorded and scored */
+	MENU_PAUSE,                /* scenario control: pause / resume the simulation */
+	MENU_END,                  /* scenario control: end the session now (scored as cut short) */
+} menu_kind;
+
 typedef struct menu_entry {
+	menu_kind kind;
 	sim_action act;
 	char text[120];
 } menu_entry;
@@ -49,6 +56,8 @@ typedef struct xr_run {
 	menu_entry menu[MENU_MAX];
 	int nmenu, sel;
 	int last_action;           /* menu index of the last performed action, -1 */
+	bool paused;               /* scenario control: the simulation does not advance */
+	bool end_asked;            /* scenario control: the trainee ended the session */
 	double last_action_t;
 	/* render data */
 	scrub_render_instance inst[16];
@@ -112,6 +121,22 @@ static void build_menu(xr_run *c)
 		e->act.type = (act_id)id;
 		snprintf(e->text, sizeof e->text, "%s", d->name);
 	}
+	/* Scenario control, after the trainee's actions: pause, the instructor's jumps, end. */
+	act_id jump = actions_find(ACT_JUMP_NAME, strlen(ACT_JUMP_NAME));
+	if (c->nmenu < MENU_MAX)
+		c->menu[c->nmenu++] = (menu_entry){.kind = MENU_PAUSE, .text = "[pause / resume]"};
+	for (int i = 0; i < scn->nstates && c->nmenu < MENU_MAX - 1; i++) {
+		if (!scn->states[i].jump_target)
+			continue;
+		menu_entry *e = &c->menu[c->nmenu++];
+		memset(e, 0, sizeof *e);
+		e->kind = MENU_ACTION;
+		e->act.type = jump;
+		e->act.params[0] = (act_value){.set = true, .text = scn->states[i].name};
+		snprintf(e->text, sizeof e->text, "[instructor: jump to %s]", scn->states[i].name);
+	}
+	if (c->nmenu < MENU_MAX)
+		c->menu[c->nmenu++] = (menu_entry){.kind = MENU_END, .text = "[end the session]"};
 }
 
 static void pose_matrix(const scrub_xr_pose *p, float m[16])
@@ -194,7 +219,8 @@ static void build_panel(xr_run *c, const sim_session *s, bool results, scrub_ren
 		return;
 	}
 	/* the menu, a window of MENU_SHOWN entries around the highlighted one */
-	snprintf(c->hud_text[n++], sizeof c->hud_text[0], "%02d:%02d  stick: choose  trigger: do", secs / 60, secs % 60);
+	snprintf(c->hud_text[n++], sizeof c->hud_text[0], "%02d:%02d  stick: choose  trigger: do%s", secs / 60, secs % 60,
+	         c->paused ? "   PAUSED" : "");
 	int first = c->sel - MENU_SHOWN / 2;
 	if (first > c->nmenu - MENU_SHOWN)
 		first = c->nmenu - MENU_SHOWN;
@@ -423,8 +449,9 @@ int scrub_run_xr(const run_xr_opts *o, run_xr_result *out)
 			}
 			int64_t d = f.time_ns - prev_ns;
 			prev_ns = f.time_ns;
-			/* a hitch (or a long pause) does not jump the scenario ahead */
-			sim_ns += d < 0 ? 0 : d > 250000000 ? 250000000 : d;
+			/* a hitch (or a long pause) does not jump the scenario ahead; paused, it does not move */
+			if (!c->paused)
+				sim_ns += d < 0 ? 0 : d > 250000000 ? 250000000 : d;
 			double target = (double)sim_ns * 1e-9;
 			while (!sim_session_ended(s) && (double)(sim_session_steps(s) + 1) * dt <= target + 1e-9) {
 				sim_session_step(s);
@@ -447,11 +474,18 @@ int scrub_run_xr(const run_xr_opts *o, run_xr_result *out)
 				}
 				const scrub_xr_hand *rh = &f.hands[SCRUB_XR_RIGHT];
 				if (rh->trigger_pressed && c->nmenu && !sim_session_ended(s)) {
-					sim_action a = c->menu[c->sel].act;
-					a.t = now;
-					sim_session_act(s, &a);
-					c->last_action = c->sel;
-					c->last_action_t = now;
+					const menu_entry *e = &c->menu[c->sel];
+					if (e->kind == MENU_PAUSE) {
+						c->paused = !c->paused;
+					} else if (e->kind == MENU_END) {
+						c->end_asked = true;
+					} else if (!c->paused) {
+						sim_action a = e->act;
+						a.t = now;
+						sim_session_act(s, &a);
+						c->last_action = c->sel;
+						c->last_action_t = now;
+					}
 					scrub_xr_haptic(xr, SCRUB_XR_RIGHT, 0.5f, 0.05f);
 				}
 			}
@@ -474,6 +508,10 @@ int scrub_run_xr(const run_xr_opts *o, run_xr_result *out)
 				scrub_xr_request_exit(xr);
 				exit_asked = true;
 			}
+		}
+		if (c->end_asked && !exit_asked) { /* the session ends here, cut short: the report says incomplete */
+			scrub_xr_request_exit(xr);
+			exit_asked = true;
 		}
 		if (o->max_frames && out->frames >= o->max_frames && !exit_asked) {
 			scrub_xr_request_exit(xr);

@@ -282,6 +282,46 @@ static void lose(void)
 	free(frames);
 }
 
+/* Scenario control from the hand-held panel: pause (the scenario clock stands still), an instructor jump,
+ * ending the session (scored as cut short). */
+static void control(void)
+{
+	CHECK(run("rm -rf control control_cap && mkdir -p control_cap") == 0);
+	char script[4096];
+	snprintf(script, sizeof script, "%s/tests/xr/data/bls_control.simxr", src);
+	setenv("SIMXR_SCRIPT", script, 1);
+	setenv("SIMXR_FRAME_LOG", "control_cap/frames.log", 1);
+	CHECK(run("'%s' run --xr '%s/scenarios/bls_aed_adult.yaml' --out control --quiet > control_cap/stdout 2> control_cap/stderr",
+	          scrub, src) == 0);
+	run("cat control_cap/stdout control_cap/stderr");
+	char *record = slurp("control/session.jsonl", NULL);
+	CHECK(record != NULL);
+	if (record) {
+		const char *a = strstr(record, "{\"type\":\"action\",\"t\":");
+		CHECK(a && strstr(a, "check_responsiveness") && fabs(strtod(a + 21, NULL) - 1.0) < 0.15);
+		const char *j = strstr(record, "\"action\":\"instructor_jump\"");
+		CHECK(j != NULL);
+		if (j) {
+			const char *t = j;
+			while (t > record && strncmp(t, "\"t\":", 4) != 0)
+				t--;
+			double jt = strtod(t + 4, NULL);
+			/* performed 9 s into the run, of which 5 s were paused */
+			CHECK(jt > 3.5 && jt < 4.5);
+			if (!(jt > 3.5 && jt < 4.5))
+				fprintf(stderr, "jump at %g s\n", jt);
+		}
+		CHECK(strstr(record, "\"to\":\"asystole\",\"cause\":\"instructor\"") != NULL);
+		CHECK(strstr(record, "{\"type\":\"end\"") == NULL);
+	}
+	char *report = slurp("control/report.json", NULL);
+	CHECK(report && strstr(report, "\"complete\": false") && strstr(report, "\"passed\": false"));
+	CHECK(run("'%s' report control/session.jsonl --out control/replay.json --quiet", scrub) == 0);
+	CHECK(same_file("control/report.json", "control/replay.json"));
+	free(record);
+	free(report);
+}
+
 static void noruntime(void)
 {
 	CHECK(run("rm -rf none none_cap && mkdir -p none_cap") == 0);
@@ -353,7 +393,7 @@ static void incision(void)
 int main(int argc, char **argv)
 {
 	if (argc != 4) {
-		fprintf(stderr, "usage: test_scrub_xr SCRUB SRC_DIR play|lose|noruntime|incision\n");
+		fprintf(stderr, "usage: test_scrub_xr SCRUB SRC_DIR play|lose|control|noruntime|incision\n");
 		return 2;
 	}
 	scrub = argv[1];
@@ -363,6 +403,8 @@ int main(int argc, char **argv)
 		play();
 	else if (strcmp(argv[3], "lose") == 0)
 		lose();
+	else if (strcmp(argv[3], "control") == 0)
+		control();
 	else if (strcmp(argv[3], "noruntime") == 0)
 		noruntime();
 	else if (strcmp(argv[3], "incision") == 0)
