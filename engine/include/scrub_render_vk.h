@@ -22,6 +22,10 @@ typedef struct scrub_render_vk_target {
 	uint32_t layers;             /* 1 or 2; must equal the snapshot's camera.view_count */
 	VkImageLayout old_layout;    /* layout at the start of the frame; UNDEFINED discards the contents */
 	VkImageLayout final_layout;  /* layout left at the end, e.g. PRESENT_SRC_KHR or COLOR_ATTACHMENT_OPTIMAL */
+	/* Optional: an image (format scrub_renderer_vk_depth_format, `layers` layers, TRANSFER_DST usage) that receives
+	 * the frame's depth, for an XR compositor's reprojection. Only without MSAA (samples 1); otherwise ignored. */
+	VkImage depth_image;
+	VkImageLayout depth_final_layout;
 } scrub_render_vk_target;
 
 /* Optional semaphores for a swapchain: wait before writing the target, signal when the frame is done. */
@@ -49,6 +53,10 @@ scrub_result scrub_renderer_vk_draw(scrub_renderer *renderer, const scrub_render
 /* Waits until the frame-in-flight slot the next draw will use is free and returns its index (0 .. count-1): a
  * swapchain owner uses it to pick per-slot acquire semaphores that are no longer in use. */
 scrub_result scrub_renderer_vk_next_slot(scrub_renderer *renderer, uint32_t *out_slot, uint32_t *out_slot_count);
+
+/* The depth format the renderer draws with, and its sample count (depth can be handed out only at 1). */
+VkFormat scrub_renderer_vk_depth_format(const scrub_renderer *renderer);
+uint32_t scrub_renderer_vk_samples(const scrub_renderer *renderer);
 
 VkInstance scrub_renderer_vk_instance(const scrub_renderer *renderer);
 VkPhysicalDevice scrub_renderer_vk_physical_device(const scrub_renderer *renderer);

@@ -1071,7 +1071,8 @@ static scrub_result ensure_attachments(scrub_renderer *r, uint32_t w, uint32_t h
 		                   VK_IMAGE_ASPECT_COLOR_BIT, &r->msaa);
 	if (res == SCRUB_OK)
 		res = image_create(r, w, h, layers, r->depth_format, r->samples,
-		                   VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSIENT_ATTACHMENT_BIT,
+		                   VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT |
+		                           (r->samples == 1 ? VK_IMAGE_USAGE_TRANSFER_SRC_BIT : VK_IMAGE_USAGE_TRANSIENT_ATTACHMENT_BIT),
 		                   VK_IMAGE_ASPECT_DEPTH_BIT, &r->depth);
 	for (uint32_t l = 0; l < layers && layers > 1 && res == SCRUB_OK; l++) {
 		if (r->samples > 1)
@@ -1261,6 +1262,7 @@ scrub_result scrub_renderer_vk_draw(scrub_renderer *r, const scrub_render_vk_tar
 	/* lavapipe also resolves a single-layer view of layer 1 into layer 0: per-view passes with MSAA resolve
 	 * with vkCmdResolveImage after the passes (the target then needs TRANSFER_DST usage) */
 	bool manual_resolve = per_view && r->samples > 1;
+	bool give_depth = t->depth_image != VK_NULL_HANDLE && r->samples == 1;
 	VkImageLayout work_layout = manual_resolve ? VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL : VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL;
 	barrier(cmd, t->image, VK_IMAGE_ASPECT_COLOR_BIT, t->layers, VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT, 0,
 	        manual_resolve ? VK_PIPELINE_STAGE_2_RESOLVE_BIT : VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT,
@@ -1273,7 +1275,8 @@ scrub_result scrub_renderer_vk_draw(scrub_renderer *r, const scrub_render_vk_tar
 		        VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT, VK_IMAGE_LAYOUT_UNDEFINED,
 		        VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL);
 	barrier(cmd, r->depth.img, VK_IMAGE_ASPECT_DEPTH_BIT, t->layers,
-	        VK_PIPELINE_STAGE_2_EARLY_FRAGMENT_TESTS_BIT | VK_PIPELINE_STAGE_2_LATE_FRAGMENT_TESTS_BIT,
+	        VK_PIPELINE_STAGE_2_EARLY_FRAGMENT_TESTS_BIT | VK_PIPELINE_STAGE_2_LATE_FRAGMENT_TESTS_BIT |
+	                VK_PIPELINE_STAGE_2_COPY_BIT, /* the previous frame may have copied it out */
 	        VK_ACCESS_2_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT,
 	        VK_PIPELINE_STAGE_2_EARLY_FRAGMENT_TESTS_BIT | VK_PIPELINE_STAGE_2_LATE_FRAGMENT_TESTS_BIT,
 	        VK_ACCESS_2_DEPTH_STENCIL_ATTACHMENT_READ_BIT | VK_ACCESS_2_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT,
@@ -1299,7 +1302,7 @@ scrub_result scrub_renderer_vk_draw(scrub_renderer *r, const scrub_render_vk_tar
 			.imageView = per_view ? r->depth_layers[pass] : r->depth.view,
 			.imageLayout = VK_IMAGE_LAYOUT_DEPTH_ATTACHMENT_OPTIMAL,
 			.loadOp = VK_ATTACHMENT_LOAD_OP_CLEAR,
-			.storeOp = VK_ATTACHMENT_STORE_OP_DONT_CARE,
+			.storeOp = give_depth ? VK_ATTACHMENT_STORE_OP_STORE : VK_ATTACHMENT_STORE_OP_DONT_CARE,
 			.clearValue = {.depthStencil = {1.f, 0}},
 		};
 		VkRenderingInfo ri = {
@@ -1395,6 +1398,26 @@ scrub_result scrub_renderer_vk_draw(scrub_renderer *r, const scrub_render_vk_tar
 		        manual_resolve ? VK_PIPELINE_STAGE_2_RESOLVE_BIT : VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT,
 		        manual_resolve ? VK_ACCESS_2_TRANSFER_WRITE_BIT : VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT, dst_stage,
 		        dst_access, work_layout, t->final_layout);
+	if (give_depth) {
+		/* the frame's depth to the caller's image (an XR depth swapchain) */
+		barrier(cmd, r->depth.img, VK_IMAGE_ASPECT_DEPTH_BIT, t->layers, VK_PIPELINE_STAGE_2_LATE_FRAGMENT_TESTS_BIT,
+		        VK_ACCESS_2_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT, VK_PIPELINE_STAGE_2_COPY_BIT, VK_ACCESS_2_TRANSFER_READ_BIT,
+		        VK_IMAGE_LAYOUT_DEPTH_ATTACHMENT_OPTIMAL, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL);
+		barrier(cmd, t->depth_image, VK_IMAGE_ASPECT_DEPTH_BIT, t->layers, VK_PIPELINE_STAGE_2_NONE, 0,
+		        VK_PIPELINE_STAGE_2_COPY_BIT, VK_ACCESS_2_TRANSFER_WRITE_BIT, VK_IMAGE_LAYOUT_UNDEFINED,
+		        VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL);
+		VkImageCopy region = {
+			.srcSubresource = {VK_IMAGE_ASPECT_DEPTH_BIT, 0, 0, t->layers},
+			.dstSubresource = {VK_IMAGE_ASPECT_DEPTH_BIT, 0, 0, t->layers},
+			.extent = {t->width, t->height, 1},
+		};
+		vkCmdCopyImage(cmd, r->depth.img, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, t->depth_image,
+		               VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &region);
+		barrier(cmd, t->depth_image, VK_IMAGE_ASPECT_DEPTH_BIT, t->layers, VK_PIPELINE_STAGE_2_COPY_BIT,
+		        VK_ACCESS_2_TRANSFER_WRITE_BIT, VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT, 0,
+		        VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
+		        t->depth_final_layout ? t->depth_final_layout : VK_IMAGE_LAYOUT_DEPTH_STENCIL_ATTACHMENT_OPTIMAL);
+	}
 	VK_CHECK(vkEndCommandBuffer(cmd));
 
 	VkSemaphoreSubmitInfo wait = {
@@ -1526,4 +1549,14 @@ scrub_result scrub_render_offscreen_read(scrub_renderer *r, scrub_render_offscre
 	if (res == SCRUB_OK)
 		memcpy(out_rgba, o->readback.map, (size_t)o->width * o->height * 4);
 	return res;
+}
+
+VkFormat scrub_renderer_vk_depth_format(const scrub_renderer *r)
+{
+	return r->depth_format;
+}
+
+uint32_t scrub_renderer_vk_samples(const scrub_renderer *r)
+{
+	return (uint32_t)r->samples;
 }

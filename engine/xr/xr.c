@@ -77,6 +77,8 @@ static scrub_result create_instance(scrub_xr *xr, const scrub_xr_desc *desc, scr
 	const char *enable[3] = {XR_KHR_VULKAN_ENABLE2_EXTENSION_NAME};
 	uint32_t ne = 1;
 	xr->ext_depth = has_extension(exts, n, XR_KHR_COMPOSITION_LAYER_DEPTH_EXTENSION_NAME);
+	if (xr->ext_depth)
+		enable[ne++] = XR_KHR_COMPOSITION_LAYER_DEPTH_EXTENSION_NAME;
 	xr->ext_hands = has_extension(exts, n, XR_EXT_HAND_TRACKING_EXTENSION_NAME);
 	if (xr->ext_hands)
 		enable[ne++] = XR_EXT_HAND_TRACKING_EXTENSION_NAME;
@@ -325,6 +327,60 @@ static scrub_result create_swapchain(scrub_xr *xr, uint32_t w, uint32_t h, uint3
 	return SCRUB_OK;
 }
 
+/* The eyes' depth swapchain, in the renderer's depth format when the runtime offers it; the renderer copies each
+ * frame's depth into it (scrub_render_vk_target.depth_image). Without it the frame goes without depth. */
+static void create_depth_swapchain(scrub_xr *xr)
+{
+	VkFormat fmt = scrub_renderer_vk_depth_format(xr->eyes);
+	if (!xr->ext_depth || scrub_renderer_vk_samples(xr->eyes) != 1) {
+		LOG_I("no depth layer: %s", xr->ext_depth ? "the eye renderer uses MSAA" : "the runtime does not offer XR_KHR_composition_layer_depth");
+		return;
+	}
+	uint32_t n = 0;
+	int64_t fmts[64];
+	if (XR_FAILED(xrEnumerateSwapchainFormats(xr->session, 0, &n, NULL)))
+		return;
+	n = n > 64 ? 64 : n;
+	if (XR_FAILED(xrEnumerateSwapchainFormats(xr->session, n, &n, fmts)))
+		return;
+	bool offered = false;
+	for (uint32_t i = 0; i < n; i++)
+		offered = offered || fmts[i] == fmt;
+	if (!offered) {
+		LOG_I("no depth layer: the runtime has no swapchain in the renderer's depth format %d", (int)fmt);
+		return;
+	}
+	xr_swapchain *sc = &xr->depth_sc;
+	XrSwapchainCreateInfo ci = {
+		.type = XR_TYPE_SWAPCHAIN_CREATE_INFO,
+		.usageFlags = XR_SWAPCHAIN_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT | XR_SWAPCHAIN_USAGE_TRANSFER_DST_BIT,
+		.format = fmt,
+		.sampleCount = 1,
+		.width = xr->eye_sc.width,
+		.height = xr->eye_sc.height,
+		.faceCount = 1,
+		.arraySize = xr->eye_sc.layers,
+		.mipCount = 1,
+	};
+	XrSwapchainImageVulkanKHR imgs[XR_MAX_IMAGES];
+	for (int i = 0; i < XR_MAX_IMAGES; i++)
+		imgs[i] = (XrSwapchainImageVulkanKHR){.type = XR_TYPE_SWAPCHAIN_IMAGE_VULKAN_KHR};
+	if (XR_FAILED(xrCreateSwapchain(xr->session, &ci, &sc->handle)) ||
+	    XR_FAILED(xrEnumerateSwapchainImages(sc->handle, 0, &sc->count, NULL)) || sc->count > XR_MAX_IMAGES ||
+	    XR_FAILED(xrEnumerateSwapchainImages(sc->handle, sc->count, &sc->count, (XrSwapchainImageBaseHeader *)imgs))) {
+		LOG_W("no depth layer: the depth swapchain could not be created");
+		if (sc->handle)
+			xrDestroySwapchain(sc->handle);
+		memset(sc, 0, sizeof *sc);
+		return;
+	}
+	sc->width = ci.width, sc->height = ci.height, sc->layers = ci.arraySize, sc->format = fmt;
+	for (uint32_t i = 0; i < sc->count; i++)
+		sc->images[i] = imgs[i].image;
+	xr->stats.depth_layer = true;
+	LOG_I("depth layer: %ux%u, format %d", sc->width, sc->height, (int)fmt);
+}
+
 static void destroy_swapchain(scrub_xr *xr, xr_swapchain *sc)
 {
 	for (uint32_t i = 0; i < sc->count; i++)
@@ -390,8 +446,7 @@ static scrub_result create_session(scrub_xr *xr, const scrub_xr_desc *desc)
 		                     desc->panel_height ? desc->panel_height : 640, 1, &xr->panel_sc);
 	if (r != SCRUB_OK)
 		return r;
-	LOG_I("eye images %ux%u (2 layers), reference space %s%s", w, h, xr->stage ? "STAGE" : "LOCAL",
-	      xr->ext_depth ? "; XR_KHR_composition_layer_depth offered but not used (see docs/xr.md)" : "");
+	LOG_I("eye images %ux%u (2 layers), reference space %s", w, h, xr->stage ? "STAGE" : "LOCAL");
 	return SCRUB_OK;
 }
 
@@ -433,13 +488,14 @@ scrub_result scrub_xr_create(const scrub_xr_desc *desc, scrub_xr **out_xr, scrub
 			rd.samples = 1;
 			r = scrub_renderer_create_vk(&rd, &ext, &xr->panel_renderer);
 		}
+		if (r == SCRUB_OK)
+			create_depth_swapchain(xr);
 	}
 	if (r != SCRUB_OK) {
 		*out_failure = fail;
 		scrub_xr_destroy(&xr);
 		return r;
 	}
-	xr->stats.depth_layer = false;
 	xr->stats.hand_tracking = xr->in.hand_tracking;
 	*out_failure = SCRUB_XR_FAIL_NONE;
 	*out_xr = xr;
@@ -469,6 +525,7 @@ void scrub_xr_destroy(scrub_xr **pxr)
 	scrub_renderer_destroy(&xr->panel_renderer);
 	if (xr->session && xr->running && !xr->lost)
 		xrEndSession(xr->session);
+	destroy_swapchain(xr, &xr->depth_sc);
 	destroy_swapchain(xr, &xr->eye_sc);
 	destroy_swapchain(xr, &xr->panel_sc);
 	xr_input_fini(xr);
@@ -690,13 +747,18 @@ scrub_result scrub_xr_frame_begin(scrub_xr *xr, scrub_xr_frame *out)
 	return res;
 }
 
-static scrub_result render_into(scrub_xr *xr, scrub_renderer *rd, xr_swapchain *sc, const scrub_render_snapshot *s)
+static scrub_result render_into(scrub_xr *xr, scrub_renderer *rd, xr_swapchain *sc, xr_swapchain *depth,
+                                const scrub_render_snapshot *s)
 {
-	uint32_t idx = 0;
+	uint32_t idx = 0, didx = 0;
 	XrSwapchainImageAcquireInfo ai = {.type = XR_TYPE_SWAPCHAIN_IMAGE_ACQUIRE_INFO};
 	XR_TRY(xrAcquireSwapchainImage(sc->handle, &ai, &idx), "xrAcquireSwapchainImage");
 	XrSwapchainImageWaitInfo wi = {.type = XR_TYPE_SWAPCHAIN_IMAGE_WAIT_INFO, .timeout = XR_INFINITE_DURATION};
 	XR_TRY(xrWaitSwapchainImage(sc->handle, &wi), "xrWaitSwapchainImage");
+	if (depth && depth->handle) {
+		XR_TRY(xrAcquireSwapchainImage(depth->handle, &ai, &didx), "xrAcquireSwapchainImage (depth)");
+		XR_TRY(xrWaitSwapchainImage(depth->handle, &wi), "xrWaitSwapchainImage (depth)");
+	}
 	scrub_render_vk_target t = {
 		.image = sc->images[idx],
 		.view = sc->views[idx],
@@ -706,11 +768,15 @@ static scrub_result render_into(scrub_xr *xr, scrub_renderer *rd, xr_swapchain *
 		.layers = sc->layers,
 		.old_layout = VK_IMAGE_LAYOUT_UNDEFINED,
 		.final_layout = VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL,
+		.depth_image = depth && depth->handle ? depth->images[didx] : VK_NULL_HANDLE,
+		.depth_final_layout = VK_IMAGE_LAYOUT_DEPTH_STENCIL_ATTACHMENT_OPTIMAL,
 	};
 	scrub_result r = scrub_renderer_vk_draw(rd, &t, s, NULL);
-	/* released even when drawing failed: the runtime must get its image back */
+	/* released even when drawing failed: the runtime must get its images back */
 	XrSwapchainImageReleaseInfo ri = {.type = XR_TYPE_SWAPCHAIN_IMAGE_RELEASE_INFO};
 	XR_TRY(xrReleaseSwapchainImage(sc->handle, &ri), "xrReleaseSwapchainImage");
+	if (depth && depth->handle)
+		XR_TRY(xrReleaseSwapchainImage(depth->handle, &ri), "xrReleaseSwapchainImage (depth)");
 	if (r != SCRUB_OK)
 		LOG_E("drawing into the swapchain failed: %s", scrub_result_str(r));
 	return r;
@@ -768,13 +834,14 @@ scrub_result scrub_xr_frame_end(scrub_xr *xr, const scrub_render_snapshot *scene
 	if (xr->lost)
 		return SCRUB_ERR_RUNTIME;
 	XrCompositionLayerProjectionView pv[2];
+	XrCompositionLayerDepthInfoKHR di[2];
 	XrCompositionLayerProjection proj = {.type = XR_TYPE_COMPOSITION_LAYER_PROJECTION};
 	XrCompositionLayerQuad quads[SCRUB_XR_MAX_PANELS];
 	const XrCompositionLayerBaseHeader *layers[1 + SCRUB_XR_MAX_PANELS];
 	uint32_t nlayers = 0;
 	scrub_result res = SCRUB_OK;
 	if (xr->fs.shouldRender && xr->views_valid && scene) {
-		res = render_into(xr, xr->eyes, &xr->eye_sc, scene);
+		res = render_into(xr, xr->eyes, &xr->eye_sc, &xr->depth_sc, scene);
 		if (res == SCRUB_OK) {
 			for (uint32_t e = 0; e < 2; e++)
 				pv[e] = (XrCompositionLayerProjectionView){
@@ -785,6 +852,20 @@ scrub_result scrub_xr_frame_end(scrub_xr *xr, const scrub_render_snapshot *scene
 					             .imageRect = {{0, 0}, {(int32_t)xr->eye_sc.width, (int32_t)xr->eye_sc.height}},
 					             .imageArrayIndex = e},
 				};
+			/* the depth the renderer wrote (0 near .. 1 far, as xr_projection maps ZNEAR..ZFAR) */
+			for (uint32_t e = 0; e < 2 && xr->depth_sc.handle; e++) {
+				di[e] = (XrCompositionLayerDepthInfoKHR){
+					.type = XR_TYPE_COMPOSITION_LAYER_DEPTH_INFO_KHR,
+					.subImage = {.swapchain = xr->depth_sc.handle,
+					             .imageRect = {{0, 0}, {(int32_t)xr->depth_sc.width, (int32_t)xr->depth_sc.height}},
+					             .imageArrayIndex = e},
+					.minDepth = 0.f,
+					.maxDepth = 1.f,
+					.nearZ = ZNEAR,
+					.farZ = ZFAR,
+				};
+				pv[e].next = &di[e];
+			}
 			proj.space = xr->space;
 			proj.viewCount = 2;
 			proj.views = pv;
@@ -794,7 +875,7 @@ scrub_result scrub_xr_frame_end(scrub_xr *xr, const scrub_render_snapshot *scene
 			panel->camera = (scrub_render_camera){.view_count = 1};
 			scrub_render_identity(panel->camera.views[0].view);
 			scrub_render_identity(panel->camera.views[0].proj);
-			res = render_into(xr, xr->panel_renderer, &xr->panel_sc, panel);
+			res = render_into(xr, xr->panel_renderer, &xr->panel_sc, NULL, panel);
 			if (panel_count > SCRUB_XR_MAX_PANELS)
 				panel_count = SCRUB_XR_MAX_PANELS;
 			for (uint32_t i = 0; res == SCRUB_OK && i < panel_count; i++) {

@@ -53,6 +53,7 @@ struct scrub_xr {
 	uint32_t qfamily;
 	scrub_renderer *eyes, *panel_renderer;
 	xr_swapchain eye_sc, panel_sc;
+	xr_swapchain depth_sc;      /* the eyes' depth (XR_KHR_composition_layer_depth); handle 0 when not used */
 
 	XrSessionState state;
 	bool running, exit, lost, exit_requested, stopped_by_runtime;

@@ -237,6 +237,9 @@ static void play(void)
 	CHECK(frames != NULL);
 	if (frames) {
 		CHECK(count(frames, "layers=3 views=2") > 2700);
+		/* every projection layer carries the eyes' depth (XR_KHR_composition_layer_depth, validated by simxr) */
+		CHECK(count(frames, "views=2 depth=2") == count(frames, "views=2 depth"));
+		CHECK(count(frames, "views=2 depth=2") > 2700);
 		CHECK(count(frames, "layers=2 views=2") >= 45);
 		CHECK(strstr(frames, "time_mismatch") == NULL);
 		const char *stop = strstr(frames, "state STOPPING"), *ex = strstr(frames, "state EXITING");

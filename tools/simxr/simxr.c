@@ -1122,6 +1122,7 @@ static XrResult check_layer(simxr_session *s, const XrCompositionLayerBaseHeader
 				r = check_subimage(s, &d->subImage, true);
 				if (r != XR_SUCCESS)
 					return r;
+				s->depth_views++;
 			}
 		}
 		return XR_SUCCESS;
@@ -1173,6 +1174,7 @@ static XrResult xr_EndFrame(XrSession session, const XrFrameEndInfo *info)
 	if (info->layerCount > 0 && !info->layers)
 		return XR_ERROR_VALIDATION_FAILURE;
 	uint32_t views = 0;
+	s->depth_views = 0;
 	for (uint32_t i = 0; i < info->layerCount; i++) {
 		XrResult r = check_layer(s, info->layers[i]);
 		if (r != XR_SUCCESS)
@@ -1185,9 +1187,9 @@ static XrResult xr_EndFrame(XrSession session, const XrFrameEndInfo *info)
 	simxr_instance *inst = s->inst;
 	double t = simxr_script_time(s, info->displayTime);
 	if (inst->frame_log)
-		fprintf(inst->frame_log, "frame %lld display_time_ns=%lld t=%.6f period_ns=%lld layers=%u views=%u%s\n",
+		fprintf(inst->frame_log, "frame %lld display_time_ns=%lld t=%.6f period_ns=%lld layers=%u views=%u depth=%u%s\n",
 		        (long long)frame, (long long)info->displayTime, t, (long long)s->period_ns, info->layerCount, views,
-		        info->displayTime != s->last_predicted ? " time_mismatch" : "");
+		        s->depth_views, info->displayTime != s->last_predicted ? " time_mismatch" : "");
 	if (capture_frame(inst, frame)) {
 		const XrCompositionLayerProjection *proj = NULL;
 		for (uint32_t i = 0; i < info->layerCount && !proj; i++)

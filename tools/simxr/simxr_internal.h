@@ -155,6 +155,7 @@ typedef struct simxr_session {
 	int64_t wait_index;    /* xrWaitFrame calls */
 	int64_t display_index; /* display periods since t0 of the last waited frame */
 	int64_t frames_ended;  /* xrEndFrame calls = frame index of the next end */
+	uint32_t depth_views;  /* depth infos in the frame being ended (frame log) */
 	bool frame_waited;     /* waited, not yet begun */
 	bool frame_begun;      /* begun, not yet ended */
 	XrTime last_predicted;
