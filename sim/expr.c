@@ -416,29 +416,21 @@ static node *bin(parser *p, token op, node *a, node *b)
 	return n;
 }
 
-static node *parse_mul(parser *p)
+/* One left-associative level: below ((op1 | op2) below)*. */
+static node *parse_level(parser *p, node *(*below)(parser *), tok_kind op1, tok_kind op2)
 {
-	node *a = parse_unary(p);
-	while (a && (p->tok.kind == TK_STAR || p->tok.kind == TK_SLASH)) {
+	node *a = below(p);
+	while (a && (p->tok.kind == op1 || p->tok.kind == op2)) {
 		token op = p->tok;
 		next(p);
-		node *b = parse_unary(p);
+		node *b = below(p);
 		a = b ? bin(p, op, a, b) : NULL;
 	}
 	return a;
 }
 
-static node *parse_add(parser *p)
-{
-	node *a = parse_mul(p);
-	while (a && (p->tok.kind == TK_PLUS || p->tok.kind == TK_MINUS)) {
-		token op = p->tok;
-		next(p);
-		node *b = parse_mul(p);
-		a = b ? bin(p, op, a, b) : NULL;
-	}
-	return a;
-}
+static node *parse_mul(parser *p) { return parse_level(p, parse_unary, TK_STAR, TK_SLASH); }
+static node *parse_add(parser *p) { return parse_level(p, parse_mul, TK_PLUS, TK_MINUS); }
 
 static bool is_cmp(tok_kind k) { return k >= TK_LT && k <= TK_NE; }
 
@@ -463,29 +455,8 @@ static node *parse_not(parser *p)
 	return parse_prefix(p, TK_NOT, N_NOT, parse_not, parse_cmp);
 }
 
-static node *parse_and(parser *p)
-{
-	node *a = parse_not(p);
-	while (a && p->tok.kind == TK_AND) {
-		token op = p->tok;
-		next(p);
-		node *b = parse_not(p);
-		a = b ? bin(p, op, a, b) : NULL;
-	}
-	return a;
-}
-
-static node *parse_or(parser *p)
-{
-	node *a = parse_and(p);
-	while (a && p->tok.kind == TK_OR) {
-		token op = p->tok;
-		next(p);
-		node *b = parse_and(p);
-		a = b ? bin(p, op, a, b) : NULL;
-	}
-	return a;
-}
+static node *parse_and(parser *p) { return parse_level(p, parse_not, TK_AND, TK_AND); }
+static node *parse_or(parser *p) { return parse_level(p, parse_and, TK_OR, TK_OR); }
 
 /* ---- types ---- */
 

@@ -57,4 +57,10 @@ const char *cli_scenario_dir(void);
 /* Monotonic seconds. */
 double cli_now(void);
 
+/* The p-quantile (0..1, nearest rank) of v[0..n); sorts v. 0 when n is 0. */
+double cli_percentile(double *v, size_t n, double p);
+
+/* The folder the running executable is in (no trailing '/'), or NULL. */
+const char *cli_exe_dir(char *buf, size_t size);
+
 #endif

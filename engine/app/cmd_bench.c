@@ -28,12 +28,6 @@ static const char usage_scenario[] =
 	"scenario's full duration - the simulation keeps stepping after an end state - N times (default 7),\n"
 	"and prints {\"realtime_factor\": simulated seconds per wall-clock second, median of the runs, ...}.\n";
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
 int scrub_cmd_bench_scenario(int argc, char **argv)
 {
 	const char *runs_s = NULL, *actions_path = NULL, *model_run = NULL;
@@ -90,8 +84,7 @@ int scrub_cmd_bench_scenario(int argc, char **argv)
 		scenario_destroy(&scn);
 		return EXIT_RUNTIME;
 	}
-	qsort(wall, (size_t)runs, sizeof *wall, cmp_double);
-	double med = runs % 2 ? wall[runs / 2] : 0.5 * (wall[runs / 2 - 1] + wall[runs / 2]);
+	double med = cli_percentile(wall, (size_t)runs, 0.5); /* sorts: wall[0] is the fastest */
 	scrub_buf b;
 	scrub_buf_init(&b);
 	scrub_json j;

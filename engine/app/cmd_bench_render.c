@@ -2,6 +2,7 @@
  * Ends with one JSON line: fps_median (median of the runs), frame_ms_p50 / frame_ms_p99 (over every frame). */
 #define SCRUB_LOG_MODULE "bench"
 #include "cmd_bench_render.h"
+#include "cli.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -28,19 +29,6 @@ static double cpu_s(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
-static double percentile(double *v, size_t n, double p)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	size_t i = (size_t)(p * (double)(n - 1) + 0.5);
-	return v[i < n ? i : n - 1];
 }
 
 /* The scene `scrub run` shows, from a session of a scenario played by its first passing model run (looping). */
@@ -272,8 +260,8 @@ int scrub_cmd_bench_render(int argc, char **argv)
 		fprintf(stderr, "run %u: %.1f fps, %.2f ms CPU per frame\n", run + 1, fps[run], cpu[run]);
 	}
 	uint32_t validation_messages = scrub_renderer_validation_messages(r);
-	double fps_median = percentile(fps, runs, 0.5), cpu_median = percentile(cpu, runs, 0.5);
-	double p50 = percentile(ft, (size_t)frames * runs, 0.5), p99 = percentile(ft, (size_t)frames * runs, 0.99);
+	double fps_median = cli_percentile(fps, runs, 0.5), cpu_median = cli_percentile(cpu, runs, 0.5);
+	double p50 = cli_percentile(ft, (size_t)frames * runs, 0.5), p99 = cli_percentile(ft, (size_t)frames * runs, 0.99);
 	char name[256];
 	size_t n = 0;
 	for (const char *c = scrub_renderer_device_name(r); *c && n + 2 < sizeof(name); c++) {

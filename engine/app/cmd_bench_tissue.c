@@ -1,6 +1,7 @@
 /* scrub bench tissue: steps a layered block with a scalpel cutting and forceps pressing, and
  * ends with one JSON line of medians over the runs. */
 #define SCRUB_LOG_MODULE "bench"
+#include "cli.h"
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -42,12 +43,6 @@ static double now_ms(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
 }
 
 static scrub_hand_input pose_at(float x, float y, float z)
@@ -147,13 +142,11 @@ int scrub_cmd_bench_tissue(int argc, char **argv)
 			}
 		}
 		if (run >= 0) {
-			qsort(ms, (size_t)steps, sizeof *ms, cmp_double);
-			medians[run] = ms[steps / 2];
+			medians[run] = cli_percentile(ms, (size_t)steps, 0.5);
 		}
 	}
 	(void)total;
-	qsort(medians, (size_t)runs, sizeof *medians, cmp_double);
-	const double med = medians[runs / 2];
+	const double med = cli_percentile(medians, (size_t)runs, 0.5);
 	scrub_tissue_stats st;
 	scrub_tissue_get_stats(t, &st);
 	scrub_tissue_incision inc;

@@ -23,21 +23,6 @@ static const char usage[] =
 	"(build/simxr.json), unpaced (SIMXR_PACE=0) so that the figures are not capped by the display rate.\n"
 	"--scale S renders S times the runtime's recommended eye size (default 1).\n";
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-static double pct(double *v, size_t n, double p)
-{
-	if (!n)
-		return 0;
-	qsort(v, n, sizeof *v, cmp_double);
-	size_t k = (size_t)(p * (double)(n - 1) + 0.5);
-	return v[k < n ? k : n - 1];
-}
-
 int scrub_cmd_bench_xr(int argc, char **argv)
 {
 	const char *frames_s = NULL, *runs_s = NULL, *scale_s = NULL;
@@ -66,21 +51,14 @@ int scrub_cmd_bench_xr(int argc, char **argv)
 		snprintf(scen, sizeof scen, "%s/bls_aed_adult.yaml", cli_scenario_dir());
 
 	/* the simulated runtime beside the executable, unpaced, unless a runtime was chosen */
-	if (!getenv("XR_RUNTIME_JSON")) {
-		char exe[PATH_MAX];
-		ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-		if (n > 0) {
-			exe[n] = '\0';
-			char *slash = strrchr(exe, '/');
-			if (slash) {
-				char json[PATH_MAX + 16];
-				snprintf(json, sizeof json, "%.*s/simxr.json", (int)(slash - exe), exe);
-				if (access(json, R_OK) == 0) {
-					setenv("XR_RUNTIME_JSON", json, 1);
-					if (!getenv("SIMXR_PACE"))
-						setenv("SIMXR_PACE", "0", 1);
-				}
-			}
+	char exe[PATH_MAX];
+	if (!getenv("XR_RUNTIME_JSON") && cli_exe_dir(exe, sizeof exe)) {
+		char json[PATH_MAX + 16];
+		snprintf(json, sizeof json, "%s/simxr.json", exe);
+		if (access(json, R_OK) == 0) {
+			setenv("XR_RUNTIME_JSON", json, 1);
+			if (!getenv("SIMXR_PACE"))
+				setenv("SIMXR_PACE", "0", 1);
 		}
 	}
 	char tmpl[] = "/tmp/scrub-bench-xr-XXXXXX";
@@ -101,8 +79,8 @@ int scrub_cmd_bench_xr(int argc, char **argv)
 		rc = scrub_run_xr(&o, &res);
 		if (rc != EXIT_DONE)
 			break;
-		med[i] = pct(cpu, res.frames_timed, 0.5);
-		p99[i] = pct(cpu, res.frames_timed, 0.99);
+		med[i] = cli_percentile(cpu, res.frames_timed, 0.5);
+		p99[i] = cli_percentile(cpu, res.frames_timed, 0.99);
 		fps[i] = res.wall_s > 0 ? (double)(res.frames > 1 ? res.frames - 1 : 0) / res.wall_s : 0;
 		timed = (uint32_t)res.frames_timed;
 		fprintf(stderr, "run %ld: %llu frames (%u timed), cpu median %.4f ms, p99 %.4f ms, %.1f fps\n", i + 1,
@@ -115,8 +93,8 @@ int scrub_cmd_bench_xr(int argc, char **argv)
 	if (rc == EXIT_DONE && cpu && med && p99 && fps)
 		printf("{\"bench\":\"xr\",\"runtime\":\"%s\",\"runs\":%ld,\"frames\":%ld,\"frames_timed\":%u,"
 		       "\"cpu_ms_median\":%.5f,\"cpu_ms_p99\":%.5f,\"fps\":%.1f,\"eye_scale\":%.2f}\n",
-		       res.runtime, runs, frames, timed, pct(med, (size_t)runs, 0.5), pct(p99, (size_t)runs, 0.5),
-		       pct(fps, (size_t)runs, 0.5), scale);
+		       res.runtime, runs, frames, timed, cli_percentile(med, (size_t)runs, 0.5), cli_percentile(p99, (size_t)runs, 0.5),
+		       cli_percentile(fps, (size_t)runs, 0.5), scale);
 	else if (rc == EXIT_DONE)
 		rc = EXIT_RUNTIME;
 	free(cpu);

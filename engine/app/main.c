@@ -138,6 +138,19 @@ int cli_load_scenario(const char *path, bool quiet, scenario **out)
 	return cli_exit_for(r);
 }
 
+const char *cli_exe_dir(char *buf, size_t size)
+{
+	ssize_t n = readlink("/proc/self/exe", buf, size - 1);
+	if (n <= 0)
+		return NULL;
+	buf[n] = '\0';
+	char *slash = strrchr(buf, '/');
+	if (!slash)
+		return NULL;
+	*slash = '\0';
+	return buf;
+}
+
 const char *cli_scenario_dir(void)
 {
 	static char dir[PATH_MAX + 64];
@@ -145,21 +158,30 @@ const char *cli_scenario_dir(void)
 	if (env && *env)
 		return env;
 	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		char *slash = strrchr(exe, '/');
-		if (slash) {
-			*slash = '\0';
-			snprintf(dir, sizeof dir, "%s/../scenarios", exe);
-			if (access(dir, R_OK) == 0)
-				return dir;
-			snprintf(dir, sizeof dir, "%s/../share/scrub/scenarios", exe);
-			if (access(dir, R_OK) == 0)
-				return dir;
-		}
+	if (cli_exe_dir(exe, sizeof exe)) {
+		snprintf(dir, sizeof dir, "%s/../scenarios", exe);
+		if (access(dir, R_OK) == 0)
+			return dir;
+		snprintf(dir, sizeof dir, "%s/../share/scrub/scenarios", exe);
+		if (access(dir, R_OK) == 0)
+			return dir;
 	}
 	return "scenarios";
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+double cli_percentile(double *v, size_t n, double p)
+{
+	if (!n)
+		return 0;
+	qsort(v, n, sizeof *v, cmp_double);
+	size_t k = (size_t)(p * (double)(n - 1) + 0.5);
+	return v[k < n ? k : n - 1];
 }
 
 double cli_now(void)
