@@ -820,6 +820,7 @@ static const scrub_render_snapshot *frame(void *user, scrub_desktop *d, const sc
 		while (!sim_session_ended(c->s) && sim_session_time(c->s) + 0.5 * dt <= c->clock) {
 			sim_session_step(c->s);
 			session_out_after_step(&c->out, c->s);
+			scene_sim_step(&c->scene, c->s);
 		}
 		if (c->out.record)
 			record_maybe_flush(c->out.record);
@@ -881,7 +882,8 @@ int run_desktop(const run_desktop_opts *o)
 	}
 	vocab_build(&c->vb, c->scn);
 	float eye[3], at[3], fovy;
-	scene_sim_camera_for(c->scn, eye, at, &fovy);
+	if (!o->view || !scene_sim_view(o->view, eye, at, &fovy))
+		scene_sim_camera_for(c->scn, eye, at, &fovy);
 	scrub_desktop_set_camera(c->d, eye, at, fovy);
 	scrub_desktop_set_input_fn(c->d, on_input, c);
 	if (!o->quiet)
@@ -927,10 +929,13 @@ struct run_shot {
 	double at;
 	uint32_t w, h;
 	bool done;
+	bool own_camera;   /* a named view (--view) instead of the scenario's camera */
+	bool no_hud;
 	scrub_result result;
 };
 
-scrub_result run_shot_create(const scenario *scn, const char *path, double at, uint32_t w, uint32_t h, run_shot **out)
+scrub_result run_shot_create(const scenario *scn, const char *path, double at, uint32_t w, uint32_t h, const char *view,
+                             bool no_hud, run_shot **out)
 {
 	*out = NULL;
 	run_shot *sh = calloc(1, sizeof *sh);
@@ -939,9 +944,15 @@ scrub_result run_shot_create(const scenario *scn, const char *path, double at, u
 		return SCRUB_ERR_NOMEM;
 	}
 	sh->at = at;
+	sh->no_hud = no_hud;
 	sh->w = w ? w : 1280;
 	sh->h = h ? h : 720;
 	scene_sim_init(&sh->scene, scn);
+	float eye[3], at_[3], fovy;
+	if (view && scene_sim_view(view, eye, at_, &fovy)) {
+		scrub_render_camera_look(&sh->scene.snapshot.camera, eye, at_, fovy, (float)sh->w / (float)sh->h);
+		sh->own_camera = true;
+	}
 	pin_test_driver();
 	scrub_render_desc desc = {0};
 	scrub_result r = scrub_renderer_create(&desc, &sh->r);
@@ -960,7 +971,7 @@ void run_shot_on_event(run_shot *sh, const sim_event *ev) { scene_sim_on_event(&
 static void shoot(run_shot *sh, const sim_session *s)
 {
 	sh->done = true;
-	scene_sim_params p = {.aspect = (float)sh->w / (float)sh->h};
+	scene_sim_params p = {.aspect = (float)sh->w / (float)sh->h, .use_camera = sh->own_camera, .no_hud = sh->no_hud};
 	scene_sim_update(&sh->scene, s, &p);
 	uint8_t *px = malloc((size_t)sh->w * sh->h * 4);
 	if (!px) {
@@ -979,6 +990,7 @@ static void shoot(run_shot *sh, const sim_session *s)
 
 void run_shot_on_step(run_shot *sh, const sim_session *s)
 {
+	scene_sim_step(&sh->scene, s);
 	if (!sh->done && sh->at >= 0 && sim_session_time(s) >= sh->at - 1e-9)
 		shoot(sh, s);
 }

@@ -3,6 +3,7 @@
 
 #include "actions.h"
 #include "scene_tissue.h"
+#include "scrub_body.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -12,6 +13,7 @@
 
 #define PI_F 3.14159265358979f
 #define TABLE_TOP 0.90f
+#define PATIENT_X 0.08f   /* the body frame's origin on the table (the pads' leads reach the cart from here) */
 
 /* snprintf for display text, where cutting a long line short is what we want */
 static void txt(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -41,7 +43,10 @@ void scene_sim_init(scene_sim *sc, const scenario *scn)
 	sc->var_rhythm = find_var(scn, "rhythm");
 	sc->var_pads = find_var(scn, "pads");
 	sc->var_cpr = find_var(scn, "cpr");
+	patient_signs_init(&sc->signs, scn);
 }
+
+void scene_sim_step(scene_sim *sc, const sim_session *s) { patient_signs_step(&sc->signs, s); }
 
 void scene_sim_default_camera(float eye[3], float target[3], float *fovy)
 {
@@ -49,6 +54,35 @@ void scene_sim_default_camera(float eye[3], float target[3], float *fovy)
 	eye[0] = -0.45f, eye[1] = 2.05f, eye[2] = -2.05f;
 	target[0] = 0.05f, target[1] = 0.85f, target[2] = 0.25f;
 	*fovy = 0.80f;
+}
+
+bool scene_sim_view(const char *name, float eye[3], float target[3], float *fovy)
+{
+	static const struct {
+		const char *name;
+		float eye[3], target[3], fovy;
+	} views[] = {
+		/* world = body frame + (PATIENT_X, TABLE_TOP, 0); the trainee stands at the patient's right (-Z) */
+		{"body", {0.05f, 2.75f, -1.55f}, {0.05f, 0.98f, 0.0f}, 0.75f},
+		{"face", {0.64f, 1.56f, -0.10f}, {0.79f, 1.05f, 0.0f}, 0.40f},
+		{"neck", {0.52f, 1.40f, -0.03f}, {0.64f, 1.03f, 0.0f}, 0.42f},
+		{"chest", {0.44f, 1.74f, -0.78f}, {0.42f, 1.07f, 0.0f}, 0.62f},
+		{"hands", {0.02f, 1.38f, -0.60f}, {0.02f, 0.96f, -0.26f}, 0.55f},
+		{"feet", {-0.50f, 1.45f, -0.55f}, {-0.80f, 1.02f, 0.0f}, 0.55f},
+		{"profile", {0.80f, 1.07f, -0.40f}, {0.81f, 1.07f, 0.0f}, 0.25f},
+	};
+	if (!strcmp(name, "bed")) {
+		scene_sim_default_camera(eye, target, fovy);
+		return true;
+	}
+	for (size_t i = 0; i < sizeof views / sizeof views[0]; i++)
+		if (!strcmp(name, views[i].name)) {
+			memcpy(eye, views[i].eye, sizeof views[i].eye);
+			memcpy(target, views[i].target, sizeof views[i].target);
+			*fovy = views[i].fovy;
+			return true;
+		}
+	return false;
 }
 
 void scene_sim_camera_for(const scenario *scn, float eye[3], float target[3], float *fovy)
@@ -103,6 +137,7 @@ void scene_action_label(const sim_action *a, char *buf, size_t size)
 
 void scene_sim_on_event(scene_sim *sc, const sim_event *ev)
 {
+	patient_signs_on_event(&sc->signs, ev);
 	if (ev->kind != SIM_EV_ACTION || ev->ignored || !ev->action)
 		return;
 	const act_def *def = actions_get(ev->action->type);
@@ -441,11 +476,19 @@ void scene_sim_update(scene_sim *sc, const sim_session *s, const scene_sim_param
 		if (scene_tissue_fill(s, &sc->tissue, sc->instances, &snap->instance_count, SCENE_MAX_INSTANCES))
 			snap->tissue = &sc->tissue;
 	} else {
-		instance(sc, SCRUB_MESH_PATIENT, 0.08f, TABLE_TOP, 0, 0, SCRUB_MATERIAL_MATTE);
-		const double *vars = sim_session_vars(s);
-		const char *pads = var_symbol(sc, vars, sc->var_pads);
-		if (pads && !strcmp(pads, "on"))
-			instance(sc, SCRUB_MESH_AED_PADS, 0.08f, TABLE_TOP, 0, 0, SCRUB_MATERIAL_MATTE);
+		/* the patient lies on the table, head towards +X (engine/render/bodygen.h), with the clinical signs */
+		scrub_render_trs(PATIENT_X, TABLE_TOP, 0, 0, 1.f, sc->body.model);
+		patient_signs_fill(&sc->signs, s, &sc->body);
+		snap->body = &sc->body;
+		if (patient_signs_compressing(&sc->signs, s)) {
+			/* the rescuer's hands, one on the other, on the lower half of the sternum; fingers across the chest */
+			float y = TABLE_TOP + BODY_CHEST_TOP_Y - sc->body.compression + sc->body.jolt;
+			instance(sc, SCRUB_MESH_GLOVE_LEFT, PATIENT_X + BODY_CPR_X, y + 0.012f, BODY_CPR_Z, PI_F, SCRUB_MATERIAL_MATTE);
+			instance(sc, SCRUB_MESH_GLOVE_RIGHT, PATIENT_X + BODY_CPR_X + 0.01f, y + 0.036f, BODY_CPR_Z - 0.01f, PI_F,
+			         SCRUB_MATERIAL_MATTE);
+		}
+		if (sc->body.parts & 1u << SCRUB_BODY_IV) /* the drip at the head of the bed, right side */
+			instance(sc, SCRUB_MESH_IV_STAND, PATIENT_X + 0.87f, 0, -0.45f, 0, SCRUB_MATERIAL_MATTE);
 		instance(sc, SCRUB_MESH_CRASH_CART, 0.55f, 0, 0.95f, PI_F, SCRUB_MATERIAL_MATTE);
 		instance(sc, SCRUB_MESH_DEFIBRILLATOR, 0.55f, 1.04f, 0.95f, PI_F, SCRUB_MATERIAL_MATTE);
 		monitor(sc, s);
@@ -460,4 +503,9 @@ void scene_sim_update(scene_sim *sc, const sim_session *s, const scene_sim_param
 	/* feedback: none keeps the checklist from the trainee: no results panel (the report is written all the same) */
 	if (sim_session_ended(s) && !(p && p->hide_results) && !feedback_is(sc->scn, "none"))
 		results(sc, s);
+	if (p && p->no_hud) {
+		snap->hud_line_count = 0;
+		snap->monitor.visible = false;
+		snap->results.visible = false;
+	}
 }
