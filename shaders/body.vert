@@ -75,7 +75,7 @@ void main()
 	// the upper eyelid turns down about the eye's centre to close
 	if (in_wb.w > 0.0) {
 		vec4 e = p.z > 0.0 ? frame.body[5] : frame.body[6];
-		float a = -(1.0 - b1.z) * frame.body[5].w * in_wb.w;
+		float a = (1.0 - b1.z) * frame.body[5].w * in_wb.w; // from above the eye towards its front
 		vec3 q = p - e.xyz;
 		p = e.xyz + vec3(rot(q.xy, a), q.z);
 		n = vec3(rot(n.xy, a), n.z);

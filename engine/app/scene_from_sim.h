@@ -16,6 +16,15 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* The room's layout (world: metres, +Y up): the patient's body frame (engine/include/scrub_body.h) starts on the
+ * table at (SCENE_PATIENT_X, SCENE_TABLE_TOP, 0); the crash cart with the defibrillator stands at the patient's left
+ * (+Z), turned to face the table. engine/app/care_input.c reaches for what lies there. */
+#define SCENE_TABLE_TOP 0.90f
+#define SCENE_PATIENT_X 0.08f
+#define SCENE_CART_X 0.55f
+#define SCENE_CART_Z 0.95f
+#define SCENE_CART_TOP 1.04f     /* the defibrillator stands on it */
+
 #define SCENE_WAVE_SAMPLES 500   /* 2 s of trace at 250 Hz */
 #define SCENE_MAX_INSTANCES 16
 #define SCENE_MAX_HUD 40
@@ -47,6 +56,8 @@ typedef struct scene_sim_params {
 	uint32_t extra_hud_count;
 	bool hide_results;             /* no results panel even after the end */
 	bool no_hud;                   /* neither HUD nor monitor nor results: the scene alone (pictures of the patient) */
+	const struct care_ctl *care;   /* care by hand (engine/app/care_input.h): what the hands hold and do, live */
+	bool draw_hands;               /* draw the care's hands (desktop; in XR the controllers are the hands) */
 } scene_sim_params;
 
 void scene_sim_init(scene_sim *scene, const scenario *scn);

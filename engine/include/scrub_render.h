@@ -84,6 +84,16 @@ typedef struct scrub_render_tissue {
 	float model[16];          /* tissue to world */
 } scrub_render_tissue;
 
+/* The defibrillator's buttons (SCRUB_MESH_DEFIBRILLATOR, its own frame: origin at the bottom centre, screen facing
+ * +Z): a column right of the screen, at x, their centres' heights, on the front face at z. */
+#define SCRUB_DEFIB_BUTTON_X 0.11f
+#define SCRUB_DEFIB_BUTTON_Z 0.113f
+#define SCRUB_DEFIB_POWER_Y 0.225f    /* green */
+#define SCRUB_DEFIB_ENERGY_Y 0.185f   /* grey: the energy selector */
+#define SCRUB_DEFIB_ANALYSE_Y 0.145f  /* blue */
+#define SCRUB_DEFIB_CHARGE_Y 0.105f   /* yellow */
+#define SCRUB_DEFIB_SHOCK_Y 0.055f    /* red */
+
 /* The patient's body (engine/render/bodygen.c): generated when the renderer starts, drawn with the clinical signs
  * (shaders/body.vert, body.frag). Parts are drawn when their bit is set in scrub_render_body.parts. */
 typedef enum scrub_body_part {

@@ -177,8 +177,8 @@ static float sd_head(v3 p, const void *ctx)
 	d = smin(d, sd_capsule(p, hp(-0.072f, 0.093f, -0.018f), hp(-0.072f, 0.093f, 0.018f), 0.0082f, 0.0082f), 0.01f);
 	d = smax(d, -sd_capsule(q, hp(-0.0655f, 0.106f, 0), hp(-0.0655f, 0.099f, 0.0245f), 0.0016f, 0.0012f), 0.002f);
 	/* eye sockets */
-	d = smax(d, -sd_ellipsoid(q, V(BODY_EYE_X + 0.001f, BODY_EYE_Y + 0.004f, BODY_EYE_Z), V(0.0155f, 0.016f, 0.0195f)),
-	         0.006f);
+	d = smax(d, -sd_ellipsoid(q, V(BODY_EYE_X + 0.001f, BODY_EYE_Y + 0.006f, BODY_EYE_Z + 0.002f), V(0.0150f, 0.0150f, 0.0175f)),
+	         0.008f);
 	/* ears */
 	d = smin(d, sd_ellipsoid(q, hp(-0.010f, -0.012f, 0.078f), V(0.031f, 0.019f, 0.011f)), 0.008f);
 	d = smax(d, -sd_sphere(q, hp(-0.014f, -0.006f, 0.092f), 0.0085f), 0.004f);
@@ -569,16 +569,44 @@ static void quad(bodygen *bg, uint32_t a, uint32_t b, uint32_t c, uint32_t d)
 	}
 }
 
-/* A grid of nu x nv vertices (closed in u when wrap) made into quads; `keep` (may be NULL) drops quads. */
+/* a triangle in the given winding (degenerate ones dropped) */
+static void tri_fixed(bodygen *bg, uint32_t a, uint32_t b, uint32_t c, bool flip)
+{
+	v3 pa = vpos(bg, a), g = cross(sub(vpos(bg, b), pa), sub(vpos(bg, c), pa));
+	if (dot(g, g) < 1e-16f)
+		return;
+	bg->idx[bg->icount++] = a;
+	bg->idx[bg->icount++] = flip ? c : b;
+	bg->idx[bg->icount++] = flip ? b : c;
+}
+
+/* A grid of nu x nv vertices (closed in u when wrap) made into quads; `keep` (may be NULL) drops quads. A grid is a
+ * parametric surface: one winding for all of it, the one most of its quads' normals agree with (a triangle oriented
+ * alone by its vertices' normals can turn inside out where the surface bends sharply, the tip of the nose). */
 static void grid_quads(bodygen *bg, uint32_t base, uint32_t nu, uint32_t nv, bool wrap, const bool *keep)
 {
 	uint32_t cu = wrap ? nu : nu - 1;
+	double vote = 0;
+	for (uint32_t j = 0; j + 1 < nv; j++)
+		for (uint32_t i = 0; i < cu; i++) {
+			uint32_t i1 = (i + 1) % nu, a = base + j * nu + i, b = base + j * nu + i1, c = base + (j + 1) * nu + i1;
+			v3 g = cross(sub(vpos(bg, b), vpos(bg, a)), sub(vpos(bg, c), vpos(bg, a)));
+			vote += dot(g, add(vnrm(bg, a), add(vnrm(bg, b), vnrm(bg, c)))) > 0 ? 1 : -1;
+		}
+	bool flip = vote < 0;
 	for (uint32_t j = 0; j + 1 < nv; j++)
 		for (uint32_t i = 0; i < cu; i++) {
 			uint32_t i1 = (i + 1) % nu;
 			if (keep && !(keep[j * nu + i] && keep[j * nu + i1] && keep[(j + 1) * nu + i] && keep[(j + 1) * nu + i1]))
 				continue;
-			quad(bg, base + j * nu + i, base + j * nu + i1, base + (j + 1) * nu + i1, base + (j + 1) * nu + i);
+			uint32_t a = base + j * nu + i, b = base + j * nu + i1, c = base + (j + 1) * nu + i1, d = base + (j + 1) * nu + i;
+			if (len(sub(vpos(bg, a), vpos(bg, c))) <= len(sub(vpos(bg, b), vpos(bg, d)))) {
+				tri_fixed(bg, a, b, c, flip);
+				tri_fixed(bg, a, c, d, flip);
+			} else {
+				tri_fixed(bg, a, b, d, flip);
+				tri_fixed(bg, b, c, d, flip);
+			}
 		}
 }
 
@@ -1191,16 +1219,9 @@ typedef struct pad_site {
 
 static pad_site pad_site_of(scrub_body_part part)
 {
-	switch (part) {
-	case SCRUB_BODY_PAD_RIGHT_INFRACLAVICULAR: return (pad_site){V(0.425f, 0.25f, -0.075f), V(0, 1, -0.15f), V(0, 0, 1)};
-	case SCRUB_BODY_PAD_LEFT_APEX: return (pad_site){V(0.275f, 0.13f, 0.165f), V(0, 0.55f, 1), V(1, 0, 0)};
-	case SCRUB_BODY_PAD_LEFT_PRECORDIUM: return (pad_site){V(0.33f, 0.25f, 0.06f), V(0, 1, 0.2f), V(1, 0, 0)};
-	case SCRUB_BODY_PAD_STERNUM: return (pad_site){V(0.37f, 0.25f, 0.0f), V(0, 1, 0), V(1, 0, 0)};
-	case SCRUB_BODY_PAD_ABDOMEN: return (pad_site){V(0.12f, 0.22f, 0.02f), V(0, 1, 0), V(0, 0, 1)};
-	case SCRUB_BODY_PAD_LEFT_INFRACLAVICULAR: return (pad_site){V(0.425f, 0.25f, 0.075f), V(0, 1, 0.15f), V(0, 0, 1)};
-	case SCRUB_BODY_PAD_RIGHT_APEX: return (pad_site){V(0.275f, 0.13f, -0.165f), V(0, 0.55f, -1), V(1, 0, 0)};
-	default: return (pad_site){V(0.33f, 0.0f, 0.07f), V(0, -1, 0), V(1, 0, 0)};
-	}
+	float c[3], n[3], al[3];
+	body_pad_site((int)part, c, n, al);
+	return (pad_site){V(c[0], c[1], c[2]), V(n[0], n[1], n[2]), V(al[0], al[1], al[2])};
 }
 
 static void build_pad(bodygen *bg, scrub_body_part part)
@@ -1456,7 +1477,7 @@ void bodygen_static(bodygen *bg, scrub_render_mesh mesh)
 	}
 }
 
-float bodygen_torso_top(float x, float z)
+float scrub_body_torso_top(float x, float z)
 {
 	sdf s = {sd_torso, NULL, 0};
 	v3 from = V(x, 0.02f, z), p;

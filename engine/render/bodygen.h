@@ -52,8 +52,5 @@ void bodygen_build(bodygen *bg, scrub_body_part part, uint32_t lod);
  * their own frames as scrub_render.h describes them. */
 void bodygen_static(bodygen *bg, scrub_render_mesh mesh);
 
-/* The skin's height over the table at (x, z) of the body frame for a point on the front of the torso (pads, hands
- * on the chest); NAN when (x, z) is off the torso. Exact on the generator's distance field. */
-float bodygen_torso_top(float x, float z);
 
 #endif

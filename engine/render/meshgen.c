@@ -430,15 +430,22 @@ static void build_crash_cart(meshgen *mg)
 
 static void build_defibrillator(meshgen *mg)
 {
-	/* 0.34 x 0.26 x 0.22 m, origin at the bottom centre, screen facing +Z */
+	/* 0.34 x 0.26 x 0.22 m, origin at the bottom centre, screen facing +Z; buttons as scrub_render.h places them */
 	mg->color = meshgen_rgba(0.80f, 0.78f, 0.70f);
 	meshgen_box(mg, 0, 0.13f, 0, 0.34f, 0.26f, 0.22f);
 	mg->color = meshgen_rgba(0.03f, 0.05f, 0.04f);
 	meshgen_box(mg, -0.04f, 0.16f, 0.111f, 0.18f, 0.13f, 0.004f);
-	mg->color = meshgen_rgba(0.9f, 0.75f, 0.05f);
-	meshgen_box(mg, 0.11f, 0.18f, 0.111f, 0.05f, 0.05f, 0.006f); /* energy knob plate */
-	mg->color = meshgen_rgba(0.75f, 0.1f, 0.08f);
-	meshgen_box(mg, 0.11f, 0.07f, 0.111f, 0.04f, 0.03f, 0.008f); /* shock button */
+	const struct {
+		float y, r, g, b;
+	} buttons[] = {
+		{SCRUB_DEFIB_POWER_Y, 0.10f, 0.65f, 0.15f}, {SCRUB_DEFIB_ENERGY_Y, 0.55f, 0.55f, 0.58f},
+		{SCRUB_DEFIB_ANALYSE_Y, 0.10f, 0.35f, 0.80f}, {SCRUB_DEFIB_CHARGE_Y, 0.90f, 0.75f, 0.05f},
+		{SCRUB_DEFIB_SHOCK_Y, 0.80f, 0.10f, 0.08f},
+	};
+	for (size_t i = 0; i < sizeof buttons / sizeof buttons[0]; i++) {
+		mg->color = meshgen_rgba(buttons[i].r, buttons[i].g, buttons[i].b);
+		meshgen_box(mg, SCRUB_DEFIB_BUTTON_X, buttons[i].y, SCRUB_DEFIB_BUTTON_Z - 0.004f, 0.05f, 0.03f, 0.008f);
+	}
 	mg->color = meshgen_rgba(0.15f, 0.15f, 0.16f);
 	for (int s = -1; s <= 1; s += 2) { /* paddles in their holders on the sides */
 		float a[3] = {(float)s * 0.19f, 0.10f, 0}, b[3] = {(float)s * 0.19f, 0.22f, 0};
