@@ -79,8 +79,10 @@ static void emit(care_ctl *c, const sim_action *a, const char *what)
 	if (a->type == ACT_NONE)
 		return;
 	c->emit(c->user, a);
-	if (what)
+	if (what) { /* a gesture's action (compressions and what they imply are counted as strokes) */
+		c->done++;
 		snprintf(c->last, sizeof c->last, "%s", what);
+	}
 }
 
 void care_observe(care_ctl *c, const sim_action *a)
@@ -115,6 +117,7 @@ void care_compression(care_ctl *c, double t, double depth_mm, double recoil)
 	}
 	c->press_t[c->npress] = c->t;
 	c->press_mm[c->npress++] = depth_mm;
+	c->strokes++;
 	if (!c->cpr_active && c->npress >= CPR_START_PRESSES) {
 		double rate = cpr_rate(c), depth = 0;
 		for (int i = 0; i < c->npress; i++)
@@ -217,7 +220,7 @@ static float dist3(const float a[3], const float b[3])
 }
 
 /* the chest: within 7 cm across of the compression point, from 4 cm above the skin to 9 cm into it */
-static bool on_chest(const float p[3])
+bool care_on_chest(const float p[3])
 {
 	float dx = p[0] - BODY_CPR_X, dz = p[2] - BODY_CPR_Z;
 	return dx * dx + dz * dz < 0.07f * 0.07f && p[1] < BODY_CHEST_TOP_Y + 0.04f && p[1] > BODY_CHEST_TOP_Y - 0.09f;
@@ -235,7 +238,7 @@ care_target care_target_at(const care_ctl *c, const float p[3])
 		if (d < 1.f && d < best_d)
 			best = (care_target)t, best_d = d;
 	}
-	if (best == CARE_NONE && on_chest(p))
+	if (best == CARE_NONE && care_on_chest(p))
 		best = CARE_CHEST;
 	return best;
 }
@@ -338,7 +341,7 @@ static void compressions(care_ctl *c, const care_hand hands[CARE_HANDS])
 {
 	double depth = -1;
 	for (int h = 0; h < CARE_HANDS; h++)
-		if (hands[h].tracked && on_chest(hands[h].pos) && c->held[h] == CARE_NONE)
+		if (hands[h].tracked && care_on_chest(hands[h].pos) && c->held[h] == CARE_NONE)
 			depth = fmax(depth, (BODY_CHEST_TOP_Y - hands[h].pos[1]) * 1000.0);
 	c->on_chest = depth >= 0;
 	double d = depth < 0 ? 0 : depth > 80 ? 80 : depth;
@@ -383,7 +386,11 @@ void care_frame(care_ctl *c, const sim_session *s, const care_hand hands[CARE_HA
 		bool grab = hd->tracked && hd->grab, press = hd->tracked && hd->press;
 		bool grab_edge = grab && !c->was_grab[h], press_edge = press && !c->was_press[h];
 		if (grab_edge || press_edge) {
-			care_target t = care_target_at(c, hd->pos);
+			/* what the palm takes, or what the fingertips press */
+			care_target t = care_target_at(c, grab_edge ? hd->pos : hd->tip);
+			if (press_edge && !grab_edge && t == CARE_NONE)
+				t = care_target_at(c, hd->pos);
+			c->last_hand = h;
 			if (t >= CARE_BTN_POWER && press_edge) {
 				button(c, t);
 			} else if (grab_edge && (t == CARE_PAD_1 || t == CARE_PAD_2) && c->pad_site[t - CARE_PAD_1] != -2) {
@@ -439,7 +446,7 @@ void care_frame(care_ctl *c, const sim_session *s, const care_hand hands[CARE_HA
 		} else if (held >= CARE_CAROTID_LEFT && held <= CARE_RADIAL_RIGHT) {
 			float q[3];
 			care_target_pos(c, held, q);
-			if (!(grab || press) || dist3(hd->pos, q) > 2.f * care_target_radius(held)) {
+			if (!(grab || press) || dist3(hd->tip, q) > 2.f * care_target_radius(held)) {
 				pulse_end(c);
 				c->held[h] = CARE_NONE;
 			}

@@ -51,7 +51,8 @@ typedef enum care_target {
 /* A hand this frame, in the body frame. */
 typedef struct care_hand {
 	bool tracked;
-	float pos[3];         /* where it touches: the palm (or, for a pulse or a button, the fingertips) */
+	float pos[3];         /* the palm: what it holds, where it pushes */
+	float tip[3];         /* the fingertips: a pulse, a button (the mouse: the same point as pos) */
 	bool grab;            /* holding: the left mouse button, a controller's squeeze, a pinch */
 	bool press;           /* fingers pressing: the mouse button, a controller's trigger */
 	bool under;           /* a pad let go now goes under the patient's back (desktop: Shift) */
@@ -103,6 +104,8 @@ typedef struct care_ctl {
 	/* defibrillator */
 	int energy_idx;                     /* into 120, 150, 200, 360 J */
 	char last[96];                      /* the last thing the hands did, for the HUD */
+	uint32_t strokes, done;             /* compressions and recorded actions so far (haptics count them) */
+	int last_hand;                      /* the hand that last took or pressed something */
 } care_ctl;
 
 void care_init(care_ctl *c, const scenario *scn, patient_signs *signs, care_emit_fn emit, void *user);
@@ -118,6 +121,8 @@ void care_observe(care_ctl *c, const sim_action *a);
 bool care_target_pos(const care_ctl *c, care_target t, float out[3]);
 /* How close a hand must come to a target to hold or touch it (m). */
 float care_target_radius(care_target t);
+/* p is at the chest: within 7 cm across of the compression point, from 4 cm above the skin to 9 cm into it. */
+bool care_on_chest(const float p[3]);
 /* The target nearest to p within its radius (the chest: within 7 cm across, above the sternum), or CARE_NONE. */
 care_target care_target_at(const care_ctl *c, const float p[3]);
 const char *care_target_name(care_target t);

@@ -1012,6 +1012,7 @@ static void desk_hand(desk *c, care_hand *hand)
 	}
 	if (!c->mdown)
 		c->mtarget = CARE_NONE;
+	memcpy(hand->tip, hand->pos, sizeof hand->tip);
 }
 
 /* A named point's pixel now, or the fractions of the window. */

@@ -12,6 +12,7 @@
 #include "run_xr.h"
 #include "scene_from_sim.h"
 #include "instrument_input.h"
+#include "care_input.h"
 #include "scene_tissue.h"
 #include "tissue.h"
 #include "session_out.h"
@@ -71,6 +72,14 @@ typedef struct xr_run {
 	sim_session *s;
 	bool squeeze_down[SCRUB_XR_HANDS], trigger_down[SCRUB_XR_HANDS];
 	int64_t haptic_ns[SCRUB_XR_HANDS];
+	/* emergency scenarios: care by hand (care_input.h); the body frame in the stage */
+	care_ctl care;
+	float body_from_stage[16];
+	bool see_through;
+	uint32_t care_strokes, care_done;
+	int64_t pulse_beat_ns;
+	char care_text[6][SCENE_TEXT];
+	scrub_buf actions_txt;     /* every action taken, as an action script (OUT/actions.txt, as desktop mode writes) */
 	char instr_text[2][SCENE_TEXT];
 	char hud_text[MENU_SHOWN + 3][160];
 	const char *hud[MENU_SHOWN + 3];
@@ -166,7 +175,7 @@ static void add_inst(xr_run *c, scrub_render_mesh mesh, const float model[16], s
 
 static void build_scene(xr_run *c, const sim_session *s, const scrub_xr_frame *f, scrub_render_snapshot *out)
 {
-	scene_sim_params sp = {.use_camera = true};
+	scene_sim_params sp = {.use_camera = true, .care = &c->care};
 	c->scene.snapshot.camera = f->camera;
 	scene_sim_update(&c->scene, s, &sp);
 	float world[16], m[16];
@@ -174,6 +183,8 @@ static void build_scene(xr_run *c, const sim_session *s, const scrub_xr_frame *f
 	c->ninst = 0;
 	for (uint32_t i = 0; i < c->scene.snapshot.instance_count; i++) {
 		const scrub_render_instance *in = &c->scene.snapshot.instances[i];
+		if (c->see_through && in->mesh == SCRUB_MESH_ROOM)
+			continue; /* the real room shows through */
 		scrub_render_mul(world, in->model, m);
 		add_inst(c, in->mesh, m, in->material.kind);
 	}
@@ -185,11 +196,13 @@ static void build_scene(xr_run *c, const sim_session *s, const scrub_xr_frame *f
 		c->body = *c->scene.snapshot.body;
 		scrub_render_mul(world, c->scene.snapshot.body->model, c->body.model);
 	}
-	for (int h = 0; h < SCRUB_XR_HANDS && !c->ic.enabled; h++) /* surgical: the instruments are in the scene */
-		if (f->hands[h].active) {
-			pose_matrix(&f->hands[h].grip, m);
-			add_inst(c, h == SCRUB_XR_RIGHT ? SCRUB_MESH_GLOVE_RIGHT : SCRUB_MESH_GLOVE_LEFT, m, SCRUB_MATERIAL_MATTE);
-		}
+	for (int h = 0; h < SCRUB_XR_HANDS && !c->ic.enabled; h++) { /* surgical: the instruments are in the scene */
+		const scrub_xr_hand *hd = &f->hands[h];
+		if (!hd->active && !hd->hand_tracked)
+			continue;
+		pose_matrix(hd->hand_tracked ? &hd->palm : &hd->grip, m);
+		add_inst(c, h == SCRUB_XR_RIGHT ? SCRUB_MESH_GLOVE_RIGHT : SCRUB_MESH_GLOVE_LEFT, m, SCRUB_MATERIAL_MATTE);
+	}
 	memset(out, 0, sizeof *out);
 	out->camera = f->camera;
 	out->instances = c->inst;
@@ -197,6 +210,8 @@ static void build_scene(xr_run *c, const sim_session *s, const scrub_xr_frame *f
 	out->tissue = c->scene.snapshot.tissue ? &c->tissue : NULL;
 	out->body = c->scene.snapshot.body ? &c->body : NULL;
 	memcpy(out->clear_color, c->scene.snapshot.clear_color, sizeof out->clear_color);
+	if (c->see_through) /* nothing where nothing is drawn: black adds no light, alpha 0 blends none */
+		out->clear_color[0] = out->clear_color[1] = out->clear_color[2] = out->clear_color[3] = 0.f;
 }
 
 /* The panel image: the monitor (top right) and the action menu (top left) or, at the end, the results, all from
@@ -251,16 +266,131 @@ static void build_panel(xr_run *c, const sim_session *s, bool results, scrub_ren
 
 /* ---- surgical scenarios: the controllers hold the instruments ---------------------------------------------- */
 
-/* An instrument input at the current simulation time, into the session and its record. */
-static void xr_emit(void *user, const sim_action *src)
+/* An action at the current simulation time, into the session, its record and actions.txt. */
+static void xr_act(xr_run *c, const sim_action *src)
 {
-	xr_run *c = user;
 	if (!c->s || sim_session_ended(c->s))
 		return;
 	sim_action a = *src;
 	a.t = sim_session_time(c->s);
 	a.line = a.col = 0;
 	sim_session_act(c->s, &a);
+	const act_def *def = actions_get(a.type);
+	scrub_buf_printf(&c->actions_txt, "%.17gs %s", a.t, def->name);
+	scrub_buf params;
+	scrub_buf_init(&params);
+	script_format_params(&a, &params);
+	if (params.len)
+		scrub_buf_printf(&c->actions_txt, " %.*s", (int)params.len, params.data);
+	scrub_buf_fini(&params);
+	scrub_buf_puts(&c->actions_txt, "\n");
+}
+
+/* An input from the instruments or the hands. */
+static void xr_emit(void *user, const sim_action *src) { xr_act(user, src); }
+
+/* ---- emergency scenarios: care by hand (care_input.h, docs/xr.md) ----------------------------------------- */
+
+static void xr_care_init(xr_run *c)
+{
+	care_init(&c->care, c->scn, &c->scene.signs, xr_emit, c);
+	if (!c->care.enabled)
+		return;
+	float world[16], body[16], stage_from_body[16];
+	scrub_render_trs(0, 0, XR_TABLE_Z, 3.14159265f, 1, world);
+	scrub_render_trs(SCENE_PATIENT_X, SCENE_TABLE_TOP, 0, 0, 1, body);
+	scrub_render_mul(world, body, stage_from_body);
+	scene_rigid_inverse(stage_from_body, c->body_from_stage);
+}
+
+/* v turned by the unit quaternion q (x y z w) */
+static void xr_quat_rotate_vec(const float q[4], const float v[3], float out[3])
+{
+	float tx = 2 * (q[1] * v[2] - q[2] * v[1]), ty = 2 * (q[2] * v[0] - q[0] * v[2]), tz = 2 * (q[0] * v[1] - q[1] * v[0]);
+	out[0] = v[0] + q[3] * tx + q[1] * tz - q[2] * ty;
+	out[1] = v[1] + q[3] * ty + q[2] * tx - q[0] * tz;
+	out[2] = v[2] + q[3] * tz + q[0] * ty - q[1] * tx;
+}
+
+static void to_body(const xr_run *c, const float p[3], float out[3])
+{
+	const float *m = c->body_from_stage;
+	for (int i = 0; i < 3; i++)
+		out[i] = m[i] * p[0] + m[4 + i] * p[1] + m[8 + i] * p[2] + m[12 + i];
+}
+
+/* The hands for care: a tracked hand's palm, its index and middle fingertips (a pulse, a button: touching is
+ * pressing) and a pinch to hold; a controller's grip (the palm), a point 8 cm ahead of it (the fingertips), the
+ * squeeze to hold and the trigger to press. */
+static void xr_care_hands(const xr_run *c, const scrub_xr_frame *f, care_hand out[CARE_HANDS])
+{
+	for (int h = 0; h < CARE_HANDS; h++) {
+		const scrub_xr_hand *hd = &f->hands[h];
+		care_hand *o = &out[h];
+		memset(o, 0, sizeof *o);
+		if (hd->hand_tracked) {
+			float tip[3];
+			for (int i = 0; i < 3; i++)
+				tip[i] = 0.5f * (hd->index_tip[i] + hd->middle_tip[i]);
+			o->tracked = true;
+			to_body(c, hd->palm.pos, o->pos);
+			to_body(c, tip, o->tip);
+			o->grab = hd->pinch;
+			care_target t = care_target_at(&c->care, o->tip);
+			o->press = t >= CARE_CAROTID_LEFT && t != CARE_PAD_1 && t != CARE_PAD_2 && t != CARE_BVM;
+		} else if (hd->active) {
+			float ahead[3], fwd[3] = {0, 0, -0.08f}, tip[3];
+			xr_quat_rotate_vec(hd->grip.rot, fwd, ahead);
+			for (int i = 0; i < 3; i++)
+				tip[i] = hd->grip.pos[i] + ahead[i];
+			o->tracked = true;
+			to_body(c, hd->grip.pos, o->pos);
+			to_body(c, tip, o->tip);
+			o->grab = hd->squeeze >= 0.5f;
+			o->press = hd->trigger >= 0.5f;
+		}
+	}
+}
+
+/* Care by hand this frame, and what the hands feel: each heartbeat under fingers on a pulse, each compression,
+ * each action the hands make. */
+static void xr_care_frame(xr_run *c, scrub_xr *xr, const scrub_xr_frame *f)
+{
+	care_hand hands[CARE_HANDS];
+	xr_care_hands(c, f, hands);
+	care_frame(&c->care, c->s, hands);
+	for (int h = 0; h < CARE_HANDS; h++)
+		if (c->care.held[h] >= CARE_CAROTID_LEFT && c->care.held[h] <= CARE_RADIAL_RIGHT) {
+			double rate = 0;
+			if (care_pulse_felt(&c->care, c->s, &rate) && rate > 0 &&
+			    f->time_ns - c->pulse_beat_ns >= (int64_t)(60.0 / rate * 1e9)) {
+				scrub_xr_haptic(xr, h, 0.6f, 0.05f);
+				c->pulse_beat_ns = f->time_ns;
+			}
+		}
+	if (c->care.strokes != c->care_strokes) { /* the bottom of a compression */
+		for (int h = 0; h < CARE_HANDS; h++)
+			if (hands[h].tracked && care_on_chest(hands[h].pos))
+				scrub_xr_haptic(xr, h, 0.35f, 0.03f);
+		c->care_strokes = c->care.strokes;
+	}
+	if (c->care.done != c->care_done) { /* an action by hand: a click in the hand that made it */
+		scrub_xr_haptic(xr, c->care.last_hand, 0.5f, 0.03f);
+		c->care_done = c->care.done;
+	}
+}
+
+/* The hand is busy with care: holding something, or its fingertips on something; its trigger is not the menu's. */
+static bool xr_care_busy(const xr_run *c, const scrub_xr_frame *f, int h)
+{
+	if (!c->care.enabled)
+		return false;
+	if (c->care.held[h] != CARE_NONE)
+		return true;
+	care_hand hands[CARE_HANDS];
+	xr_care_hands(c, f, hands);
+	return hands[h].tracked && (care_target_at(&c->care, hands[h].tip) != CARE_NONE ||
+	                            care_target_at(&c->care, hands[h].pos) != CARE_NONE);
 }
 
 /* The tissue block where scene_tissue.c puts it in desktop mode's room, in the stage as build_scene places the room. */
@@ -381,13 +511,18 @@ int scrub_run_xr(const run_xr_opts *o, run_xr_result *out)
 		return EXIT_RUNTIME;
 	}
 	c->scn = scn;
+	scrub_buf_init(&c->actions_txt);
+	scrub_buf_printf(&c->actions_txt, "# actions taken in the headset (%s), as an action script\n", o->scenario_path);
 	c->last_action = -1;
 	build_menu(c);
 	scene_sim_init(&c->scene, scn);
 	xr_instruments_init(c);
+	xr_care_init(c);
+	c->see_through = scrub_xr_see_through(xr);
 	rc = session_out_open(&c->out, scn, o->out_dir, o->force, who, input);
 	if (rc != EXIT_DONE) {
 		session_out_fini(&c->out);
+		scrub_buf_fini(&c->actions_txt);
 		free(c);
 		scrub_xr_destroy(&xr);
 		scenario_destroy(&scn);
@@ -397,6 +532,7 @@ int scrub_run_xr(const run_xr_opts *o, run_xr_result *out)
 	sim_session *s = NULL;
 	if (sim_session_create(scn, &so, &s) != SCRUB_OK) {
 		session_out_fini(&c->out);
+		scrub_buf_fini(&c->actions_txt);
 		free(c);
 		scrub_xr_destroy(&xr);
 		scenario_destroy(&scn);
@@ -406,8 +542,9 @@ int scrub_run_xr(const run_xr_opts *o, run_xr_result *out)
 	for (int i = 0; i < c->nmenu; i++)
 		LOG_D("menu %d: %s", i, c->menu[i].text);
 	if (!o->quiet)
-		fprintf(stderr, "XR: %s, %s, %ux%u per eye, %d actions in the menu\n", scrub_xr_runtime_name(xr),
-		        scrub_xr_reference_space(xr), scrub_xr_eye_width(xr), scrub_xr_eye_height(xr), c->nmenu);
+		fprintf(stderr, "XR: %s, %s, %s, %s, %ux%u per eye, %d actions in the menu\n", scrub_xr_runtime_name(xr),
+		        scrub_xr_view_count(xr) == 2 ? "stereo" : "mono", scrub_xr_blend_mode(xr), scrub_xr_reference_space(xr),
+		        scrub_xr_eye_width(xr), scrub_xr_eye_height(xr), c->nmenu);
 
 	const double dt = scn->dt;
 	bool started = false, finished = false, exit_asked = false;
@@ -468,9 +605,13 @@ int scrub_run_xr(const run_xr_opts *o, run_xr_result *out)
 			if (o->bench) {
 				while (inject && inject_i < ninject && inject[inject_i].t <= now + 1e-9 && !sim_session_ended(s))
 					sim_session_act(s, &inject[inject_i++]);
+				if (c->care.enabled) /* the hands are read as in a session: their cost is timed */
+					xr_care_frame(c, xr, &f);
 			} else if (c->ic.enabled) {
 				xr_instruments_frame(c, xr, &f);
 			} else {
+				if (!c->paused)
+					xr_care_frame(c, xr, &f);
 				for (int h = 0; h < SCRUB_XR_HANDS; h++) {
 					const scrub_xr_hand *hd = &f.hands[h];
 					int step = -hd->scroll_steps + (hd->menu_pressed ? 1 : 0);
@@ -480,16 +621,15 @@ int scrub_run_xr(const run_xr_opts *o, run_xr_result *out)
 						scrub_xr_recentre(xr);
 				}
 				const scrub_xr_hand *rh = &f.hands[SCRUB_XR_RIGHT];
-				if (rh->trigger_pressed && c->nmenu && !sim_session_ended(s)) {
+				if (rh->trigger_pressed && c->nmenu && !sim_session_ended(s) && !xr_care_busy(c, &f, SCRUB_XR_RIGHT)) {
 					const menu_entry *e = &c->menu[c->sel];
 					if (e->kind == MENU_PAUSE) {
 						c->paused = !c->paused;
 					} else if (e->kind == MENU_END) {
 						c->end_asked = true;
 					} else if (!c->paused) {
-						sim_action a = e->act;
-						a.t = now;
-						sim_session_act(s, &a);
+						xr_act(c, &e->act);
+						care_observe(&c->care, &e->act);
 						c->last_action = c->sel;
 						c->last_action_t = now;
 					}
@@ -566,6 +706,21 @@ int scrub_run_xr(const run_xr_opts *o, run_xr_result *out)
 	bool complete = sim_session_ended(s);
 	out->sim_s = sim_session_time(s);
 	rc = session_out_finish(&c->out, s, complete, o->quiet || o->bench);
+	if (!o->bench) { /* the actions taken, as an action script: a headless run of it gives the same report */
+		char path[4300];
+		snprintf(path, sizeof path, "%s/actions.txt", c->out.dir);
+		FILE *af = fopen(path, "wb");
+		bool ok = af && !c->actions_txt.oom &&
+		          fwrite(c->actions_txt.data ? c->actions_txt.data : "", 1, c->actions_txt.len, af) == c->actions_txt.len;
+		if (af)
+			ok = fclose(af) == 0 && ok;
+		if (!ok) {
+			fprintf(stderr, "scrub run: cannot write %s\n", path);
+			if (rc == EXIT_DONE)
+				rc = EXIT_RUNTIME;
+		}
+	}
+	scrub_buf_fini(&c->actions_txt);
 	if (st.lost) {
 		int t = (int)sim_session_time(s);
 		fprintf(stderr,

@@ -212,7 +212,7 @@ typedef struct scrub_render_snapshot {
 	const char *const *hud_lines;        /* top-left text, ASCII */
 	uint32_t hud_line_count;
 	scrub_render_results results;
-	float clear_color[4];                /* linear RGB */
+	float clear_color[4];                /* linear RGB, and alpha (1 opaque; 0 lets a see-through headset's world show) */
 } scrub_render_snapshot;
 
 /* ------------------------------------------------------------------------------------------------------------- */

@@ -58,6 +58,11 @@ const char *scrub_xr_runtime_name(const scrub_xr *xr);
 const char *scrub_xr_system_name(const scrub_xr *xr);
 /* "STAGE" or "LOCAL". */
 const char *scrub_xr_reference_space(const scrub_xr *xr);
+/* 2 (stereo) or 1 (a mono headset: the camera of each frame then has one view). */
+uint32_t scrub_xr_view_count(const scrub_xr *xr);
+/* The headset shows the world through the picture (additive or alpha blend): draw no room, clear to transparent. */
+bool scrub_xr_see_through(const scrub_xr *xr);
+const char *scrub_xr_blend_mode(const scrub_xr *xr);   /* "opaque", "additive", "alpha blend" */
 uint32_t scrub_xr_eye_width(const scrub_xr *xr);
 uint32_t scrub_xr_eye_height(const scrub_xr *xr);
 
@@ -93,8 +98,10 @@ typedef struct scrub_xr_hand {
 	bool menu_pressed;
 	bool recentre_pressed;
 	int scroll_steps;            /* +1 up / -1 down when the stick crossed 0.6 this frame */
-	bool hand_tracked;           /* XR_EXT_hand_tracking gave the palm (only when the runtime offers it) */
-	scrub_xr_pose palm;
+	bool hand_tracked;           /* XR_EXT_hand_tracking gave the hand's joints (only when the runtime offers it) */
+	scrub_xr_pose palm;          /* the joints, in scene space: the palm (fingers along -Z, the palm facing -Y) */
+	float thumb_tip[3], index_tip[3], middle_tip[3];
+	bool pinch;                  /* the thumb's tip on the index's (within 2.5 cm) */
 } scrub_xr_hand;
 
 typedef struct scrub_xr_frame {
@@ -142,6 +149,9 @@ typedef struct scrub_xr_stats {
 	uint32_t session_state;      /* the last XrSessionState */
 	bool depth_layer;            /* XR_KHR_composition_layer_depth is enabled (see docs/xr.md) */
 	bool hand_tracking;          /* XR_EXT_hand_tracking is enabled */
+	uint64_t hand_frames;        /* hand-frames in which tracked joints were read */
+	uint32_t view_count;         /* 2 stereo, 1 mono */
+	bool see_through;            /* additive or alpha-blend environment */
 } scrub_xr_stats;
 void scrub_xr_get_stats(const scrub_xr *xr, scrub_xr_stats *out_stats);
 

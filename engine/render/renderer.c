@@ -1407,6 +1407,7 @@ scrub_result scrub_renderer_vk_draw(scrub_renderer *r, const scrub_render_vk_tar
 	VkClearValue clear = {.color = {{0, 0, 0, 1}}};
 	for (int i = 0; i < 3; i++) /* clear colour is linear; the shader path encodes, so do the same here */
 		clear.color.float32[i] = format_is_srgb(t->format) ? s->clear_color[i] : powf(s->clear_color[i], 1.f / 2.2f);
+	clear.color.float32[3] = s->clear_color[3]; /* 0: see-through where nothing is drawn (an XR alpha-blend layer) */
 	for (uint32_t pass = 0; pass < passes; pass++) {
 		VkRenderingAttachmentInfo color = {
 			.sType = VK_STRUCTURE_TYPE_RENDERING_ATTACHMENT_INFO,

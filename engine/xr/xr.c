@@ -53,6 +53,58 @@ static bool has_extension(const XrExtensionProperties *exts, uint32_t n, const c
 	return false;
 }
 
+const char *const xr_ext_profile_names[XR_NUM_EXT_PROFILES] = {
+	"XR_EXT_hp_mixed_reality_controller",        "XR_HTC_vive_cosmos_controller_interaction",
+	"XR_HTC_vive_focus3_controller_interaction", "XR_BD_controller_interaction",
+	"XR_ML_ml2_controller_interaction",          "XR_EXT_samsung_odyssey_controller",
+	"XR_FB_touch_controller_pro",                "XR_META_touch_controller_plus",
+};
+
+static const char *blend_name(XrEnvironmentBlendMode b)
+{
+	return b == XR_ENVIRONMENT_BLEND_MODE_OPAQUE     ? "opaque"
+	       : b == XR_ENVIRONMENT_BLEND_MODE_ADDITIVE ? "additive"
+	                                                 : "alpha blend";
+}
+
+/* The view configuration (stereo, else mono) and the blend mode (opaque, else additive or alpha blend: a see-through
+ * headset) the system offers; a runtime that offers neither view configuration is refused. */
+static scrub_result choose_views(scrub_xr *xr, scrub_xr_failure *fail)
+{
+	XrViewConfigurationType types[16];
+	uint32_t n = 0;
+	XR_TRY(xrEnumerateViewConfigurations(xr->instance, xr->system, 16, &n, types), "xrEnumerateViewConfigurations");
+	bool stereo = false, mono = false;
+	for (uint32_t i = 0; i < n; i++) {
+		stereo = stereo || types[i] == XR_VIEW_CONFIGURATION_TYPE_PRIMARY_STEREO;
+		mono = mono || types[i] == XR_VIEW_CONFIGURATION_TYPE_PRIMARY_MONO;
+	}
+	if (!stereo && !mono) {
+		LOG_E("the headset offers neither a stereo nor a mono view configuration");
+		*fail = SCRUB_XR_FAIL_NO_HEADSET;
+		return SCRUB_ERR_RUNTIME;
+	}
+	xr->view_config = stereo ? XR_VIEW_CONFIGURATION_TYPE_PRIMARY_STEREO : XR_VIEW_CONFIGURATION_TYPE_PRIMARY_MONO;
+	xr->nviews = stereo ? 2 : 1;
+	XrEnvironmentBlendMode modes[8];
+	XR_TRY(xrEnumerateEnvironmentBlendModes(xr->instance, xr->system, xr->view_config, 8, &n, modes),
+	       "xrEnumerateEnvironmentBlendModes");
+	bool has[4] = {false};
+	for (uint32_t i = 0; i < n; i++)
+		if (modes[i] >= XR_ENVIRONMENT_BLEND_MODE_OPAQUE && modes[i] <= XR_ENVIRONMENT_BLEND_MODE_ALPHA_BLEND)
+			has[modes[i]] = true;
+	if (!has[XR_ENVIRONMENT_BLEND_MODE_OPAQUE] && !has[XR_ENVIRONMENT_BLEND_MODE_ADDITIVE] &&
+	    !has[XR_ENVIRONMENT_BLEND_MODE_ALPHA_BLEND]) {
+		LOG_E("the headset offers no environment blend mode");
+		return SCRUB_ERR_RUNTIME;
+	}
+	xr->blend = has[XR_ENVIRONMENT_BLEND_MODE_OPAQUE]     ? XR_ENVIRONMENT_BLEND_MODE_OPAQUE
+	            : has[XR_ENVIRONMENT_BLEND_MODE_ADDITIVE] ? XR_ENVIRONMENT_BLEND_MODE_ADDITIVE
+	                                                      : XR_ENVIRONMENT_BLEND_MODE_ALPHA_BLEND;
+	LOG_I("view configuration %s, blend mode %s", stereo ? "stereo" : "mono", blend_name(xr->blend));
+	return SCRUB_OK;
+}
+
 static scrub_result create_instance(scrub_xr *xr, const scrub_xr_desc *desc, scrub_xr_failure *fail)
 {
 	uint32_t n = 0;
@@ -74,7 +126,7 @@ static scrub_result create_instance(scrub_xr *xr, const scrub_xr_desc *desc, scr
 		*fail = XR_FAILED(r) ? SCRUB_XR_FAIL_NO_RUNTIME : SCRUB_XR_FAIL_NO_VULKAN;
 		return SCRUB_ERR_RUNTIME;
 	}
-	const char *enable[3] = {XR_KHR_VULKAN_ENABLE2_EXTENSION_NAME};
+	const char *enable[3 + XR_NUM_EXT_PROFILES] = {XR_KHR_VULKAN_ENABLE2_EXTENSION_NAME};
 	uint32_t ne = 1;
 	xr->ext_depth = has_extension(exts, n, XR_KHR_COMPOSITION_LAYER_DEPTH_EXTENSION_NAME);
 	if (xr->ext_depth)
@@ -82,6 +134,9 @@ static scrub_result create_instance(scrub_xr *xr, const scrub_xr_desc *desc, scr
 	xr->ext_hands = has_extension(exts, n, XR_EXT_HAND_TRACKING_EXTENSION_NAME);
 	if (xr->ext_hands)
 		enable[ne++] = XR_EXT_HAND_TRACKING_EXTENSION_NAME;
+	for (int i = 0; i < XR_NUM_EXT_PROFILES; i++) /* more controllers: bindings for them, so haptics reach them */
+		if ((xr->ext_profile[i] = has_extension(exts, n, xr_ext_profile_names[i])))
+			enable[ne++] = xr_ext_profile_names[i];
 	free(exts);
 
 	XrInstanceCreateInfo ci = {
@@ -117,7 +172,7 @@ static scrub_result create_instance(scrub_xr *xr, const scrub_xr_desc *desc, scr
 	if (XR_SUCCEEDED(xrGetSystemProperties(xr->instance, xr->system, &sp)))
 		snprintf(xr->system_name, sizeof xr->system_name, "%s", sp.systemName);
 	LOG_I("OpenXR runtime '%s', system '%s'", xr->runtime_name, xr->system_name);
-	return SCRUB_OK;
+	return choose_views(xr, fail);
 }
 
 static scrub_result get_proc(scrub_xr *xr, const char *name, PFN_xrVoidFunction *out)
@@ -428,11 +483,10 @@ static scrub_result create_session(scrub_xr *xr, const scrub_xr_desc *desc)
 	/* views and swapchains */
 	XrViewConfigurationView vcv[2] = {{.type = XR_TYPE_VIEW_CONFIGURATION_VIEW},
 	                                  {.type = XR_TYPE_VIEW_CONFIGURATION_VIEW}};
-	XR_TRY(xrEnumerateViewConfigurationViews(xr->instance, xr->system, XR_VIEW_CONFIGURATION_TYPE_PRIMARY_STEREO, 2,
-	                                         &n, vcv),
-	       "xrEnumerateViewConfigurationViews(PRIMARY_STEREO)");
-	if (n != 2) {
-		LOG_E("the stereo view configuration has %u views", n);
+	XR_TRY(xrEnumerateViewConfigurationViews(xr->instance, xr->system, xr->view_config, xr->nviews, &n, vcv),
+	       "xrEnumerateViewConfigurationViews");
+	if (n != xr->nviews) {
+		LOG_E("the %s view configuration has %u views", xr->nviews == 2 ? "stereo" : "mono", n);
 		return SCRUB_ERR_RUNTIME;
 	}
 	float scale = desc->eye_scale > 0 ? desc->eye_scale : 1.f;
@@ -440,13 +494,14 @@ static scrub_result create_session(scrub_xr *xr, const scrub_xr_desc *desc)
 	uint32_t h = (uint32_t)lrintf((float)vcv[0].recommendedImageRectHeight * scale);
 	w = w < 16 ? 16 : w > vcv[0].maxImageRectWidth ? vcv[0].maxImageRectWidth : w;
 	h = h < 16 ? 16 : h > vcv[0].maxImageRectHeight ? vcv[0].maxImageRectHeight : h;
-	scrub_result r = create_swapchain(xr, w, h, 2, &xr->eye_sc);
+	scrub_result r = create_swapchain(xr, w, h, xr->nviews, &xr->eye_sc);
 	if (r == SCRUB_OK)
 		r = create_swapchain(xr, desc->panel_width ? desc->panel_width : 1024,
 		                     desc->panel_height ? desc->panel_height : 640, 1, &xr->panel_sc);
 	if (r != SCRUB_OK)
 		return r;
-	LOG_I("eye images %ux%u (2 layers), reference space %s", w, h, xr->stage ? "STAGE" : "LOCAL");
+	LOG_I("eye images %ux%u (%u layer%s), reference space %s", w, h, xr->nviews, xr->nviews > 1 ? "s" : "",
+	      xr->stage ? "STAGE" : "LOCAL");
 	return SCRUB_OK;
 }
 
@@ -548,6 +603,9 @@ void scrub_xr_destroy(scrub_xr **pxr)
 const char *scrub_xr_runtime_name(const scrub_xr *xr) { return xr->runtime_name; }
 const char *scrub_xr_system_name(const scrub_xr *xr) { return xr->system_name; }
 const char *scrub_xr_reference_space(const scrub_xr *xr) { return xr->stage ? "STAGE" : "LOCAL"; }
+uint32_t scrub_xr_view_count(const scrub_xr *xr) { return xr->nviews; }
+bool scrub_xr_see_through(const scrub_xr *xr) { return xr->blend != XR_ENVIRONMENT_BLEND_MODE_OPAQUE; }
+const char *scrub_xr_blend_mode(const scrub_xr *xr) { return blend_name(xr->blend); }
 uint32_t scrub_xr_eye_width(const scrub_xr *xr) { return xr->eye_sc.width; }
 uint32_t scrub_xr_eye_height(const scrub_xr *xr) { return xr->eye_sc.height; }
 
@@ -555,6 +613,8 @@ void scrub_xr_get_stats(const scrub_xr *xr, scrub_xr_stats *out_stats)
 {
 	*out_stats = xr->stats;
 	out_stats->session_state = (uint32_t)xr->state;
+	out_stats->view_count = xr->nviews;
+	out_stats->see_through = xr->blend != XR_ENVIRONMENT_BLEND_MODE_OPAQUE;
 }
 
 static const char *state_name(XrSessionState s)
@@ -587,8 +647,7 @@ static scrub_result on_state(scrub_xr *xr, XrSessionState s)
 	xr->state = s;
 	switch (s) {
 	case XR_SESSION_STATE_READY: {
-		XrSessionBeginInfo bi = {.type = XR_TYPE_SESSION_BEGIN_INFO,
-		                         .primaryViewConfigurationType = XR_VIEW_CONFIGURATION_TYPE_PRIMARY_STEREO};
+		XrSessionBeginInfo bi = {.type = XR_TYPE_SESSION_BEGIN_INFO, .primaryViewConfigurationType = xr->view_config};
 		XR_TRY(xrBeginSession(xr->session, &bi), "xrBeginSession");
 		xr->running = true;
 		break;
@@ -711,19 +770,19 @@ scrub_result scrub_xr_frame_begin(scrub_xr *xr, scrub_xr_frame *out)
 	/* the eyes */
 	XrViewLocateInfo li = {
 		.type = XR_TYPE_VIEW_LOCATE_INFO,
-		.viewConfigurationType = XR_VIEW_CONFIGURATION_TYPE_PRIMARY_STEREO,
+		.viewConfigurationType = xr->view_config,
 		.displayTime = xr->fs.predictedDisplayTime,
 		.space = xr->space,
 	};
 	XrViewState vs = {.type = XR_TYPE_VIEW_STATE};
 	uint32_t nv = 0;
 	xr->views[0] = xr->views[1] = (XrView){.type = XR_TYPE_VIEW};
-	XR_TRY(xrLocateViews(xr->session, &li, &vs, 2, &nv, xr->views), "xrLocateViews");
-	xr->views_valid = nv == 2 && (vs.viewStateFlags & XR_VIEW_STATE_ORIENTATION_VALID_BIT) &&
+	XR_TRY(xrLocateViews(xr->session, &li, &vs, xr->nviews, &nv, xr->views), "xrLocateViews");
+	xr->views_valid = nv == xr->nviews && (vs.viewStateFlags & XR_VIEW_STATE_ORIENTATION_VALID_BIT) &&
 	                  (vs.viewStateFlags & XR_VIEW_STATE_POSITION_VALID_BIT);
 	if (xr->views_valid) {
-		out->camera.view_count = 2;
-		for (int e = 0; e < 2; e++) {
+		out->camera.view_count = xr->nviews;
+		for (uint32_t e = 0; e < xr->nviews; e++) {
 			scrub_xr_pose eye;
 			xr_pose_to_scene(xr, &xr->views[e].pose, &eye);
 			scrub_render_view *v = &out->camera.views[e];
@@ -843,7 +902,7 @@ scrub_result scrub_xr_frame_end(scrub_xr *xr, const scrub_render_snapshot *scene
 	if (xr->fs.shouldRender && xr->views_valid && scene) {
 		res = render_into(xr, xr->eyes, &xr->eye_sc, &xr->depth_sc, scene);
 		if (res == SCRUB_OK) {
-			for (uint32_t e = 0; e < 2; e++)
+			for (uint32_t e = 0; e < xr->nviews; e++)
 				pv[e] = (XrCompositionLayerProjectionView){
 					.type = XR_TYPE_COMPOSITION_LAYER_PROJECTION_VIEW,
 					.pose = xr->views[e].pose,
@@ -853,7 +912,7 @@ scrub_result scrub_xr_frame_end(scrub_xr *xr, const scrub_render_snapshot *scene
 					             .imageArrayIndex = e},
 				};
 			/* the depth the renderer wrote (0 near .. 1 far, as xr_projection maps ZNEAR..ZFAR) */
-			for (uint32_t e = 0; e < 2 && xr->depth_sc.handle; e++) {
+			for (uint32_t e = 0; e < xr->nviews && xr->depth_sc.handle; e++) {
 				di[e] = (XrCompositionLayerDepthInfoKHR){
 					.type = XR_TYPE_COMPOSITION_LAYER_DEPTH_INFO_KHR,
 					.subImage = {.swapchain = xr->depth_sc.handle,
@@ -867,8 +926,11 @@ scrub_result scrub_xr_frame_end(scrub_xr *xr, const scrub_render_snapshot *scene
 				pv[e].next = &di[e];
 			}
 			proj.space = xr->space;
-			proj.viewCount = 2;
+			proj.viewCount = xr->nviews;
 			proj.views = pv;
+			/* see-through: alpha blend takes the eyes' alpha (0 where nothing was drawn); additive adds light */
+			if (xr->blend == XR_ENVIRONMENT_BLEND_MODE_ALPHA_BLEND)
+				proj.layerFlags = XR_COMPOSITION_LAYER_BLEND_TEXTURE_SOURCE_ALPHA_BIT;
 			layers[nlayers++] = (const XrCompositionLayerBaseHeader *)&proj;
 		}
 		if (res == SCRUB_OK && panel && panel_count) {
@@ -890,7 +952,7 @@ scrub_result scrub_xr_frame_end(scrub_xr *xr, const scrub_render_snapshot *scene
 	XrFrameEndInfo ei = {
 		.type = XR_TYPE_FRAME_END_INFO,
 		.displayTime = xr->fs.predictedDisplayTime,
-		.environmentBlendMode = XR_ENVIRONMENT_BLEND_MODE_OPAQUE,
+		.environmentBlendMode = xr->blend,
 		.layerCount = nlayers,
 		.layers = layers,
 	};

@@ -110,6 +110,49 @@ scrub_result xr_input_init(scrub_xr *xr)
 	if (!r) r = suggest(xr, "/interaction_profiles/valve/index_controller", index, N(index));
 	if (!r) r = suggest(xr, "/interaction_profiles/htc/vive_controller", vive, N(vive));
 	if (!r) r = suggest(xr, "/interaction_profiles/microsoft/motion_controller", wmr, N(wmr));
+
+	/* profiles behind extensions (xr_ext_profile_names), where the runtime offered them */
+	const binding hp[] = {
+		{&in->grip, L "grip/pose"}, {&in->grip, R "grip/pose"}, {&in->aim, L "aim/pose"},
+		{&in->aim, R "aim/pose"}, {&in->trigger, L "trigger/value"}, {&in->trigger, R "trigger/value"},
+		{&in->squeeze, L "squeeze/value"}, {&in->squeeze, R "squeeze/value"}, {&in->scroll, L "thumbstick"},
+		{&in->scroll, R "thumbstick"}, {&in->menu, L "menu/click"}, {&in->menu, R "menu/click"},
+		{&in->recentre, L "thumbstick/click"}, {&in->haptic, HL}, {&in->haptic, HR},
+	};
+	const binding htc[] = { /* vive cosmos, vive focus 3: the menu button on the left, B on the right */
+		{&in->grip, L "grip/pose"}, {&in->grip, R "grip/pose"}, {&in->aim, L "aim/pose"},
+		{&in->aim, R "aim/pose"}, {&in->trigger, L "trigger/value"}, {&in->trigger, R "trigger/value"},
+		{&in->squeeze, L "squeeze/click"}, {&in->squeeze, R "squeeze/click"}, {&in->scroll, L "thumbstick"},
+		{&in->scroll, R "thumbstick"}, {&in->menu, L "menu/click"}, {&in->menu, R "b/click"},
+		{&in->recentre, L "thumbstick/click"}, {&in->haptic, HL}, {&in->haptic, HR},
+	};
+	const binding pico[] = {
+		{&in->grip, L "grip/pose"}, {&in->grip, R "grip/pose"}, {&in->aim, L "aim/pose"},
+		{&in->aim, R "aim/pose"}, {&in->trigger, L "trigger/value"}, {&in->trigger, R "trigger/value"},
+		{&in->squeeze, L "squeeze/value"}, {&in->squeeze, R "squeeze/value"}, {&in->scroll, L "thumbstick"},
+		{&in->scroll, R "thumbstick"}, {&in->menu, L "menu/click"}, {&in->menu, R "b/click"},
+		{&in->recentre, L "thumbstick/click"}, {&in->haptic, HL}, {&in->haptic, HR},
+	};
+	const binding ml2[] = { /* no squeeze: the bumper (shoulder) grasps; the trackpad chooses */
+		{&in->grip, L "grip/pose"}, {&in->grip, R "grip/pose"}, {&in->aim, L "aim/pose"},
+		{&in->aim, R "aim/pose"}, {&in->trigger, L "trigger/value"}, {&in->trigger, R "trigger/value"},
+		{&in->squeeze, L "shoulder/click"}, {&in->squeeze, R "shoulder/click"}, {&in->scroll, L "trackpad"},
+		{&in->scroll, R "trackpad"}, {&in->menu, L "menu/click"}, {&in->menu, R "menu/click"},
+		{&in->recentre, L "trackpad/click"}, {&in->haptic, HL}, {&in->haptic, HR},
+	};
+	static const char *const ext_profile[XR_NUM_EXT_PROFILES] = {
+		"/interaction_profiles/hp/mixed_reality_controller", "/interaction_profiles/htc/vive_cosmos_controller",
+		"/interaction_profiles/htc/vive_focus3_controller",   "/interaction_profiles/bytedance/pico4_controller",
+		"/interaction_profiles/ml/ml2_controller",            "/interaction_profiles/samsung/odyssey_controller",
+		"/interaction_profiles/facebook/touch_controller_pro", "/interaction_profiles/meta/touch_controller_plus",
+	};
+	const binding *ext_binding[XR_NUM_EXT_PROFILES] = {hp, htc, htc, pico, ml2, wmr, touch, touch};
+	const uint32_t ext_count[XR_NUM_EXT_PROFILES] = {N(hp), N(htc), N(htc), N(pico), N(ml2), N(wmr), N(touch), N(touch)};
+	for (int i = 0; i < XR_NUM_EXT_PROFILES && !r; i++)
+		if (xr->ext_profile[i]) {
+			r = suggest(xr, ext_profile[i], ext_binding[i], ext_count[i]);
+			LOG_D("bindings suggested for %s", ext_profile[i]);
+		}
 	return r;
 }
 
@@ -255,11 +298,28 @@ scrub_result xr_input_sync(scrub_xr *xr, scrub_xr_frame *f)
 			                              .jointLocations = joints};
 			XrHandJointsLocateInfoEXT li = {.type = XR_TYPE_HAND_JOINTS_LOCATE_INFO_EXT, .baseSpace = xr->space,
 			                                .time = t};
+			hd->hand_tracked = false;
 			if (XR_SUCCEEDED(in->locate_joints(in->tracker[h], &li, &jl)) && jl.isActive) {
 				const XrHandJointLocationEXT *p = &joints[XR_HAND_JOINT_PALM_EXT];
 				hd->hand_tracked = (p->locationFlags & XR_SPACE_LOCATION_POSITION_VALID_BIT) != 0;
-				if (hd->hand_tracked)
+				static const int tips[3] = {XR_HAND_JOINT_THUMB_TIP_EXT, XR_HAND_JOINT_INDEX_TIP_EXT,
+				                            XR_HAND_JOINT_MIDDLE_TIP_EXT};
+				for (int k = 0; k < 3 && hd->hand_tracked; k++)
+					hd->hand_tracked = (joints[tips[k]].locationFlags & XR_SPACE_LOCATION_POSITION_VALID_BIT) != 0;
+				if (hd->hand_tracked) {
 					xr_pose_to_scene(xr, &p->pose, &hd->palm);
+					scrub_xr_pose tip;
+					float *outs[3] = {hd->thumb_tip, hd->index_tip, hd->middle_tip};
+					for (int k = 0; k < 3; k++) {
+						xr_pose_to_scene(xr, &joints[tips[k]].pose, &tip);
+						memcpy(outs[k], tip.pos, sizeof tip.pos);
+					}
+					float d = 0;
+					for (int k = 0; k < 3; k++)
+						d += (hd->thumb_tip[k] - hd->index_tip[k]) * (hd->thumb_tip[k] - hd->index_tip[k]);
+					hd->pinch = sqrtf(d) < 0.025f; /* the thumb's tip on the index's: a pinch holds */
+					xr->stats.hand_frames++;
+				}
 			}
 		}
 	}

@@ -12,6 +12,11 @@
 
 #define XR_MAX_IMAGES 8
 
+/* Interaction profiles beyond OpenXR 1.0's core, each behind its extension (xr_input.c suggests bindings for those the
+ * runtime offers). The extension names are strings: older headers (1.0.20) do not define them all. */
+#define XR_NUM_EXT_PROFILES 8
+extern const char *const xr_ext_profile_names[XR_NUM_EXT_PROFILES];
+
 typedef struct xr_swapchain {
 	XrSwapchain handle;
 	uint32_t width, height, layers;
@@ -43,6 +48,10 @@ struct scrub_xr {
 	XrSpace view_space;
 	bool stage;
 	bool ext_depth, ext_hands;
+	bool ext_profile[XR_NUM_EXT_PROFILES];     /* the profile extensions enabled */
+	XrViewConfigurationType view_config;       /* PRIMARY_STEREO, else PRIMARY_MONO */
+	uint32_t nviews;                           /* 2 or 1 */
+	XrEnvironmentBlendMode blend;              /* OPAQUE, else ADDITIVE, else ALPHA_BLEND (see-through) */
 	char runtime_name[XR_MAX_RUNTIME_NAME_SIZE];
 	char system_name[XR_MAX_SYSTEM_NAME_SIZE];
 	char profile[XR_MAX_PATH_LENGTH];
@@ -59,7 +68,7 @@ struct scrub_xr {
 	bool running, exit, lost, exit_requested, stopped_by_runtime;
 	XrFrameState fs;
 	bool frame_begun;
-	XrView views[2];
+	XrView views[2];                          /* nviews of them */
 	bool views_valid;
 	scrub_xr_frame last;     /* the frame being rendered: head and hand poses for anchored panels */
 

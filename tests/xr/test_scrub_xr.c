@@ -9,6 +9,17 @@
  *                                          kept (no end line), the report is marked incomplete and equals the
  *                                          one rebuilt from the record
  *   test_scrub_xr SCRUB SRC_DIR noruntime  no runtime: exit 3 and a message naming desktop and headless mode
+ *   test_scrub_xr SCRUB SRC_DIR hands      data/bls_hands.simxr (tests/xr/gen_hands_simxr.py) plays the BLS scenario
+ *                                          with the right controller's hands: head tilt, pulse checks, compressions,
+ *                                          the pads carried from the cart, the defibrillator's buttons; the report
+ *                                          passes and equals `scrub report`'s and the headless replay's; the hands
+ *                                          feel each compression and each heartbeat under the fingers
+ *   test_scrub_xr SCRUB SRC_DIR tracked    data/hands_tracked.simxr: XR_EXT_hand_tracking joints (no controllers)
+ *                                          compress, feel a carotid with two fingertips and pinch a pad
+ *   test_scrub_xr SCRUB SRC_DIR views      data/mono.simxr: a headset with only a mono view configuration
+ *   test_scrub_xr SCRUB SRC_DIR seethrough data/seethrough.simxr: only ADDITIVE (then only ALPHA_BLEND) blending
+ *   test_scrub_xr SCRUB SRC_DIR profiles   every interaction profile Scrub suggests bindings for, current in turn:
+ *                                          the trigger performs a menu entry and its haptic pulse is delivered
  *   test_scrub_xr SCRUB SRC_DIR incision   data/incision.simxr holds the scalpel in the right controller (squeeze)
  *                                          and cuts 40 mm through the skin of scenarios/skin_incision.yaml: the
  *                                          grip poses become `pose` actions, the physics derives the incision
@@ -393,10 +404,238 @@ static void incision(void)
 	free(frames);
 }
 
+/* care by hand with the controllers: BLS to ROSC, every action but the first two from the hands */
+static void hands(void)
+{
+	CHECK(run("rm -rf hands hands_cap hands_headless && mkdir -p hands_cap") == 0);
+	char script[4096];
+	snprintf(script, sizeof script, "%s/tests/xr/data/bls_hands.simxr", src);
+	setenv("SIMXR_SCRIPT", script, 1);
+	setenv("SIMXR_FRAME_LOG", "hands_cap/frames.log", 1);
+	setenv("SIMXR_HAPTIC_LOG", "hands_cap/haptics.log", 1);
+	setenv("SIMXR_CAPTURE_DIR", "hands_cap", 1);
+	CHECK(run("'%s' run --xr '%s/scenarios/bls_aed_adult.yaml' --out hands --quiet > hands_cap/stdout "
+	          "2> hands_cap/stderr", scrub, src) == 0);
+	run("cat hands_cap/stdout hands_cap/stderr");
+	char *report = slurp("hands/report.json", NULL);
+	CHECK(report && strstr(report, "\"passed\": true") && strstr(report, "\"outcome\": \"rosc\""));
+	CHECK(run("'%s' report hands/session.jsonl --out hands/replay.json --quiet", scrub) == 0);
+	CHECK(same_file("hands/report.json", "hands/replay.json"));
+	/* the actions the hands made (actions.txt, as the desktop writes it), replayed headless: the same report but for
+	 * the input line */
+	CHECK(run("'%s' run --headless '%s/scenarios/bls_aed_adult.yaml' --actions hands/actions.txt --out hands_headless "
+	          "--quiet", scrub, src) == 0);
+	char *headless = slurp("hands_headless/report.json", NULL);
+	if (report && headless) {
+		drop_line(report, "  \"input\":");
+		drop_line(headless, "  \"input\":");
+		CHECK(strcmp(report, headless) == 0);
+	}
+	char *record = slurp("hands/session.jsonl", NULL);
+	CHECK(record != NULL);
+	if (record) {
+		CHECK(count(record, "\"action\":\"open_airway\",\"params\":{\"method\":\"head_tilt_chin_lift\"}") == 1);
+		CHECK(count(record, "\"action\":\"check_pulse\",\"params\":{\"site\":\"carotid\",\"duration\":\"8.1s\"}") == 1);
+		CHECK(count(record, "\"action\":\"check_pulse\",\"params\":{\"site\":\"carotid\",\"duration\":\"6.1s\"}") == 1);
+		int n = count(record, "\"action\":\"compression\"");
+		fprintf(stderr, "compressions by hand: %d\n", n);
+		CHECK(n > 350);
+		CHECK(count(record, "\"action\":\"compression\",\"params\":{\"depth\":\"55mm\",\"recoil\":\"100%\"}") == n);
+		CHECK(count(record, "\"action\":\"start_cpr\",\"params\":{\"rate\":\"10") == 4);
+		CHECK(count(record, "\"action\":\"attach_pads\",\"params\":{\"position\":\"anterolateral\"}") == 1);
+		CHECK(count(record, "\"action\":\"power_on_aed\"") == 1);
+		CHECK(count(record, "\"action\":\"analyse_rhythm\"") == 2);
+		CHECK(count(record, "\"action\":\"shock\",\"params\":{\"energy\":\"200J\"}") == 2);
+		/* and nothing else: 2 from the menu, a head tilt, 2 pulse checks, 4 start_cpr and 4 stop_cpr inferred from
+		 * the compressions, the pads, power, 2 analyses, 2 shocks */
+		CHECK(count(record, "{\"type\":\"action\"") == n + 19);
+	}
+	/* the hands feel: a tick at the bottom of each compression, the menu's and the hands' clicks, and after ROSC the
+	 * heartbeat under the fingers on the carotid */
+	char *hap = slurp("hands_cap/haptics.log", NULL);
+	CHECK(hap != NULL);
+	if (hap) {
+		int ticks = count(hap, "amplitude=0.350"), beats = count(hap, "amplitude=0.600");
+		fprintf(stderr, "haptics: %d compression ticks, %d heartbeats\n", ticks, beats);
+		CHECK(ticks > 350);
+		CHECK(beats >= 3);
+		CHECK(count(hap, "hand=left") == 0);
+	}
+	free(report);
+	free(headless);
+	free(record);
+	free(hap);
+}
+
+/* XR_EXT_hand_tracking: the joints of tracked hands give care (simxr's hand from the script's palm and pinch) */
+static void tracked(void)
+{
+	CHECK(run("rm -rf tracked tracked_cap && mkdir -p tracked_cap") == 0);
+	char script[4096];
+	snprintf(script, sizeof script, "%s/tests/xr/data/hands_tracked.simxr", src);
+	setenv("SIMXR_SCRIPT", script, 1);
+	setenv("SIMXR_FRAME_LOG", "tracked_cap/frames.log", 1);
+	setenv("SIMXR_HAPTIC_LOG", "tracked_cap/haptics.log", 1);
+	CHECK(run("SCRUB_LOG=xr=info '%s' run --xr '%s/scenarios/acls_vf_arrest.yaml' --out tracked --quiet "
+	          "> tracked_cap/stdout 2> tracked_cap/stderr", scrub, src) == 0);
+	run("cat tracked_cap/stdout tracked_cap/stderr");
+	char *err = slurp("tracked_cap/stderr", NULL);
+	CHECK(err && strstr(err, "XR_EXT_hand_tracking: on"));
+	char *record = slurp("tracked/session.jsonl", NULL);
+	CHECK(record != NULL);
+	if (record) {
+		int n = count(record, "\"action\":\"compression\",\"params\":{\"depth\":\"52mm\",\"recoil\":\"100%\"}");
+		fprintf(stderr, "compressions by the tracked palm: %d\n", n);
+		CHECK(n >= 9 && n == count(record, "\"action\":\"compression\""));
+		CHECK(count(record, "\"action\":\"start_cpr\"") == 1);
+		const char *p = strstr(record, "\"action\":\"check_pulse\",\"params\":{\"site\":\"carotid\",\"duration\":\"");
+		double dur = p ? strtod(p + strlen("\"action\":\"check_pulse\",\"params\":{\"site\":\"carotid\",\"duration\":\""), NULL) : 0;
+		fprintf(stderr, "pulse check with two fingertips: %.1f s\n", dur);
+		CHECK(dur > 5.5 && dur < 7.0);
+		CHECK(count(record, "\"action\":\"check_pulse\"") == 1);
+		/* one pad carried by a pinch: on the skin, but no attach_pads until both are on */
+		CHECK(count(record, "\"action\":\"attach_pads\"") == 0);
+	}
+	CHECK(run("'%s' report tracked/session.jsonl --out tracked/replay.json --quiet", scrub) == 0);
+	CHECK(same_file("tracked/report.json", "tracked/replay.json"));
+	free(err);
+	free(record);
+}
+
+static double luma_sd(const uint8_t *p, int w, int h, double *mean_out)
+{
+	double mean = 0, var = 0;
+	for (int i = 0; i < w * h; i++)
+		mean += luma(p + 4 * i);
+	mean /= w * h;
+	for (int i = 0; i < w * h; i++)
+		var += (luma(p + 4 * i) - mean) * (luma(p + 4 * i) - mean);
+	*mean_out = mean;
+	return sqrt(var / (w * h));
+}
+
+/* a headset that offers only a mono view configuration */
+static void views(void)
+{
+	CHECK(run("rm -rf views views_cap && mkdir -p views_cap") == 0);
+	char script[4096];
+	snprintf(script, sizeof script, "%s/tests/xr/data/mono.simxr", src);
+	setenv("SIMXR_SCRIPT", script, 1);
+	setenv("SIMXR_FRAME_LOG", "views_cap/frames.log", 1);
+	setenv("SIMXR_CAPTURE_DIR", "views_cap", 1);
+	CHECK(run("SCRUB_LOG=xr=info '%s' run --xr '%s/scenarios/bls_aed_adult.yaml' --out views --quiet "
+	          "> views_cap/stdout 2> views_cap/stderr", scrub, src) == 0);
+	run("cat views_cap/stderr");
+	char *err = slurp("views_cap/stderr", NULL);
+	CHECK(err && strstr(err, "view configuration mono, blend mode opaque"));
+	char *frames = slurp("views_cap/frames.log", NULL);
+	CHECK(frames && count(frames, "layers=3 views=1") > 30 && count(frames, "views=2") == 0);
+	int w = 0, h = 0, c = 0;
+	uint8_t *img = stbi_load("views_cap/simxr-frame00030-mono.png", &w, &h, &c, 4);
+	CHECK(img && w == 192 && h == 160);
+	if (img) {
+		double mean, sd = luma_sd(img, w, h, &mean);
+		fprintf(stderr, "mono view: mean luma %.1f, sd %.1f\n", mean, sd);
+		CHECK(sd > 10);
+		stbi_image_free(img);
+	}
+	free(err);
+	free(frames);
+}
+
+/* see-through headsets: only ADDITIVE, then only ALPHA_BLEND; no room is drawn, the patient is */
+static void seethrough(void)
+{
+	for (int k = 0; k < 2; k++) {
+		const char *mode = k ? "alpha_blend" : "additive";
+		CHECK(run("rm -rf see_%s see_%s_cap && mkdir -p see_%s_cap", mode, mode, mode) == 0);
+		char script[4096], dir[64];
+		snprintf(script, sizeof script, "%s/tests/xr/data/seethrough.simxr", src);
+		snprintf(dir, sizeof dir, "see_%s_cap", mode);
+		setenv("SIMXR_SCRIPT", script, 1);
+		setenv("SIMXR_BLEND", mode, 1);
+		char path[128];
+		snprintf(path, sizeof path, "%s/frames.log", dir);
+		setenv("SIMXR_FRAME_LOG", path, 1);
+		setenv("SIMXR_CAPTURE_DIR", dir, 1);
+		CHECK(run("SCRUB_LOG=xr=info '%s' run --xr '%s/scenarios/bls_aed_adult.yaml' --out see_%s --quiet "
+		          "> %s/stdout 2> %s/stderr", scrub, src, mode, dir, dir) == 0);
+		snprintf(path, sizeof path, "%s/stderr", dir);
+		char *err = slurp(path, NULL);
+		CHECK(err && strstr(err, k ? "blend mode alpha blend" : "blend mode additive"));
+		snprintf(path, sizeof path, "%s/frames.log", dir);
+		char *frames = slurp(path, NULL);
+		char want[64];
+		snprintf(want, sizeof want, "views=2 depth=2 blend=%s", mode);
+		CHECK(frames && count(frames, want) > 30);
+		snprintf(path, sizeof path, "%s/simxr-frame00030-left.png", dir);
+		int w = 0, h = 0, c = 0;
+		uint8_t *img = stbi_load(path, &w, &h, &c, 4);
+		CHECK(img != NULL);
+		if (img) {
+			/* the top rows look at the far wall in an opaque headset: black here; the table and the patient are
+			 * drawn in the middle */
+			int black = 0, lit = 0;
+			for (int x = 0; x < w; x++)
+				black += luma(img + 4 * x) < 1.0;
+			for (int y = h / 3; y < 2 * h / 3; y++)
+				for (int x = w / 4; x < 3 * w / 4; x++)
+					lit += luma(img + 4 * (y * w + x)) > 20;
+			fprintf(stderr, "%s: %d of %d top-row pixels black, %d lit in the middle\n", mode, black, w, lit);
+			CHECK(black == w);
+			CHECK(lit > w * h / 12);
+			stbi_image_free(img);
+		}
+		free(err);
+		free(frames);
+	}
+	unsetenv("SIMXR_BLEND");
+}
+
+/* every interaction profile Scrub suggests bindings for: made current by the script, the trigger performs the
+ * menu's first entry and the haptic pulse reaches that controller */
+static void profiles(void)
+{
+	static const char *const all[] = {
+		"khr/simple_controller", "oculus/touch_controller", "valve/index_controller", "htc/vive_controller",
+		"microsoft/motion_controller", "hp/mixed_reality_controller", "htc/vive_cosmos_controller",
+		"htc/vive_focus3_controller", "bytedance/pico4_controller", "ml/ml2_controller",
+		"samsung/odyssey_controller", "facebook/touch_controller_pro", "meta/touch_controller_plus",
+	};
+	CHECK(run("rm -rf prof && mkdir -p prof") == 0);
+	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+		/* khr/simple has no trigger value: its select/click is bound; the script's value channel reads 0 there */
+		CHECK(run("sed 's|PROFILE|/interaction_profiles/%s|; s|right/trigger/value|right/%s|' '%s/tests/xr/data/profile.simxr.in' "
+		          "> prof/%zu.simxr", all[i], i == 0 ? "select/click" : "trigger/value", src, i) == 0);
+		char script[256], log[256], hlog[256];
+		snprintf(script, sizeof script, "prof/%zu.simxr", i);
+		snprintf(log, sizeof log, "prof/%zu.frames", i);
+		snprintf(hlog, sizeof hlog, "prof/%zu.haptics", i);
+		setenv("SIMXR_SCRIPT", script, 1);
+		setenv("SIMXR_FRAME_LOG", log, 1);
+		setenv("SIMXR_HAPTIC_LOG", hlog, 1);
+		CHECK(run("'%s' run --xr '%s/scenarios/bls_aed_adult.yaml' --out prof/%zu --quiet > prof/%zu.out 2>&1", scrub,
+		          src, i, i) == 0);
+		char *frames = slurp(log, NULL), *hap = slurp(hlog, NULL), *rec = NULL, want[128];
+		snprintf(want, sizeof want, "profile /interaction_profiles/%s\n", all[i]);
+		snprintf(script, sizeof script, "prof/%zu/session.jsonl", i);
+		rec = slurp(script, NULL);
+		bool ok = frames && strstr(frames, want) && hap && count(hap, "haptic ") == 1 && count(hap, "hand=right") == 1 &&
+		          rec && count(rec, "\"action\":\"check_responsiveness\"") == 1;
+		if (!ok)
+			fprintf(stderr, "profile %s: not current, no haptic pulse or no action\n", all[i]);
+		CHECK(ok);
+		free(frames);
+		free(hap);
+		free(rec);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 4) {
-		fprintf(stderr, "usage: test_scrub_xr SCRUB SRC_DIR play|lose|control|noruntime|incision\n");
+		fprintf(stderr, "usage: test_scrub_xr SCRUB SRC_DIR play|lose|control|noruntime|incision|hands|tracked|views|"
+		                "seethrough|profiles\n");
 		return 2;
 	}
 	scrub = argv[1];
@@ -412,6 +651,16 @@ int main(int argc, char **argv)
 		noruntime();
 	else if (strcmp(argv[3], "incision") == 0)
 		incision();
+	else if (strcmp(argv[3], "hands") == 0)
+		hands();
+	else if (strcmp(argv[3], "tracked") == 0)
+		tracked();
+	else if (strcmp(argv[3], "views") == 0)
+		views();
+	else if (strcmp(argv[3], "seethrough") == 0)
+		seethrough();
+	else if (strcmp(argv[3], "profiles") == 0)
+		profiles();
 	else
 		return 2;
 	return CHECK_DONE();

@@ -11,6 +11,8 @@ static const char *GOOD =
 	"pace off\n"
 	"resolution 640 480   # per eye\n"
 	"profile /interaction_profiles/oculus/touch_controller\n"
+	"views mono\n"
+	"blend alpha_blend\n"
 	"stop frame 150\n"
 	"lose time 2.5\n"
 	"capture 10 20\n"
@@ -44,6 +46,7 @@ int main(void)
 	CHECK(s.pace == 0);
 	CHECK(s.width == 640 && s.height == 480);
 	CHECK_STR(s.profile, "/interaction_profiles/oculus/touch_controller");
+	CHECK(s.views == 1 && s.blend == 3);
 	CHECK(s.stop.frame == 150 && s.stop.time < 0);
 	CHECK(s.lose.frame < 0);
 	CHECK_NEAR(s.lose.time, 2.5, 0);
@@ -137,8 +140,10 @@ int main(void)
 		{"0 left/trigger/valu 1\n", NULL},
 		{"0 left/trigger/value one\n", "t.simxr:1:22: error: expected a number, got 'one'"},
 		{"-1 left/trigger/value 1\n", "t.simxr:1:1: error: keyframe time must be >= 0, got -1"},
-		{"fly 3\n", "t.simxr:1:1: error: unknown line 'fly' (expected rate, pace, resolution, profile, stop, lose, "
-		            "capture or a keyframe starting with its time)"},
+		{"fly 3\n", "t.simxr:1:1: error: unknown line 'fly' (expected rate, pace, resolution, profile, views, blend, "
+		            "stop, lose, capture or a keyframe starting with its time)"},
+		{"views triple\n", "t.simxr:1:1: error: expected 'views mono' or 'views stereo'"},
+		{"blend glass\n", "t.simxr:1:1: error: expected 'blend opaque', 'blend additive' or 'blend alpha_blend'"},
 		{"profile /user/hand/left\n", "t.simxr:1:1: error: expected 'profile /interaction_profiles/VENDOR/NAME'"},
 		{"resolution 8 8\n", "t.simxr:1:1: error: expected 'resolution WIDTH HEIGHT' with 16..8192 pixels"},
 		{"0 head/pose nan 0 0 0 0 0 1\n", "t.simxr:1:13: error: expected a number, got 'nan'"},

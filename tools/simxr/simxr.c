@@ -279,8 +279,46 @@ static const XrExtensionProperties k_extensions[] = {
 	{XR_TYPE_EXTENSION_PROPERTIES, NULL, XR_KHR_VULKAN_ENABLE2_EXTENSION_NAME, XR_KHR_vulkan_enable2_SPEC_VERSION},
 	{XR_TYPE_EXTENSION_PROPERTIES, NULL, XR_KHR_COMPOSITION_LAYER_DEPTH_EXTENSION_NAME,
 	 XR_KHR_composition_layer_depth_SPEC_VERSION},
+	{XR_TYPE_EXTENSION_PROPERTIES, NULL, XR_EXT_HAND_TRACKING_EXTENSION_NAME, XR_EXT_hand_tracking_SPEC_VERSION},
+	/* the interaction profiles beyond the five of OpenXR 1.0's core (k_profile_paths below) */
+	{XR_TYPE_EXTENSION_PROPERTIES, NULL, "XR_EXT_hp_mixed_reality_controller", 1},
+	{XR_TYPE_EXTENSION_PROPERTIES, NULL, "XR_HTC_vive_cosmos_controller_interaction", 1},
+	{XR_TYPE_EXTENSION_PROPERTIES, NULL, "XR_HTC_vive_focus3_controller_interaction", 2},
+	{XR_TYPE_EXTENSION_PROPERTIES, NULL, "XR_BD_controller_interaction", 2},
+	{XR_TYPE_EXTENSION_PROPERTIES, NULL, "XR_ML_ml2_controller_interaction", 1},
+	{XR_TYPE_EXTENSION_PROPERTIES, NULL, "XR_EXT_samsung_odyssey_controller", 1},
+	{XR_TYPE_EXTENSION_PROPERTIES, NULL, "XR_FB_touch_controller_pro", 1},
+	{XR_TYPE_EXTENSION_PROPERTIES, NULL, "XR_META_touch_controller_plus", 1},
+};
+
+/* the interaction profiles simxr simulates, and the extension each needs ("" for the core) */
+static const struct {
+	const char *path, *ext;
+} k_profile_paths[SIMXR_NUM_PROFILES] = {
+	{"/interaction_profiles/khr/simple_controller", ""},
+	{"/interaction_profiles/oculus/touch_controller", ""},
+	{"/interaction_profiles/valve/index_controller", ""},
+	{"/interaction_profiles/htc/vive_controller", ""},
+	{"/interaction_profiles/microsoft/motion_controller", ""},
+	{"/interaction_profiles/hp/mixed_reality_controller", "XR_EXT_hp_mixed_reality_controller"},
+	{"/interaction_profiles/htc/vive_cosmos_controller", "XR_HTC_vive_cosmos_controller_interaction"},
+	{"/interaction_profiles/htc/vive_focus3_controller", "XR_HTC_vive_focus3_controller_interaction"},
+	{"/interaction_profiles/bytedance/pico4_controller", "XR_BD_controller_interaction"},
+	{"/interaction_profiles/ml/ml2_controller", "XR_ML_ml2_controller_interaction"},
+	{"/interaction_profiles/samsung/odyssey_controller", "XR_EXT_samsung_odyssey_controller"},
+	{"/interaction_profiles/facebook/touch_controller_pro", "XR_FB_touch_controller_pro"},
+	{"/interaction_profiles/meta/touch_controller_plus", "XR_META_touch_controller_plus"},
 };
 #define NUM_EXTENSIONS (sizeof k_extensions / sizeof k_extensions[0])
+
+/* the profile an extension brings, or -1 */
+static int profile_ext(const char *e)
+{
+	for (int i = SIMXR_NUM_CORE_PROFILES; i < SIMXR_NUM_PROFILES; i++)
+		if (!strcmp(k_profile_paths[i].ext, e))
+			return i;
+	return -1;
+}
 
 static XrResult xr_EnumerateInstanceExtensionProperties(const char *layerName, uint32_t cap, uint32_t *count,
                                                         XrExtensionProperties *props)
@@ -373,6 +411,22 @@ static XrResult configure(simxr_instance *inst)
 			p = *end ? end + 1 : end;
 		}
 	}
+	/* the view configuration and the blend mode offered: the script's, SIMXR_VIEWS / SIMXR_BLEND win */
+	int views = inst->script.views, blend = inst->script.blend;
+	const char *ev = getenv("SIMXR_VIEWS"), *eb = getenv("SIMXR_BLEND");
+	if (ev && *ev)
+		views = !strcmp(ev, "mono") ? 1 : !strcmp(ev, "stereo") ? 2 : -1;
+	if (eb && *eb)
+		blend = !strcmp(eb, "opaque") ? 1 : !strcmp(eb, "additive") ? 2 : !strcmp(eb, "alpha_blend") ? 3 : -1;
+	if (views < 0 || blend < 0) {
+		LOG_E("SIMXR_VIEWS is mono or stereo; SIMXR_BLEND is opaque, additive or alpha_blend");
+		return XR_ERROR_RUNTIME_FAILURE;
+	}
+	inst->view_config = views == 1 ? XR_VIEW_CONFIGURATION_TYPE_PRIMARY_MONO : XR_VIEW_CONFIGURATION_TYPE_PRIMARY_STEREO;
+	inst->nviews = views == 1 ? 1 : 2;
+	inst->blend = blend == 2 ? XR_ENVIRONMENT_BLEND_MODE_ADDITIVE
+	              : blend == 3 ? XR_ENVIRONMENT_BLEND_MODE_ALPHA_BLEND
+	                           : XR_ENVIRONMENT_BLEND_MODE_OPAQUE;
 	inst->frame_log = open_log("SIMXR_FRAME_LOG");
 	inst->haptic_log = open_log("SIMXR_HAPTIC_LOG");
 	g_logs_opened = true;
@@ -421,6 +475,10 @@ static XrResult xr_CreateInstance(const XrInstanceCreateInfo *info, XrInstance *
 			inst->ext_vulkan2 = true;
 		else if (!strcmp(e, XR_KHR_COMPOSITION_LAYER_DEPTH_EXTENSION_NAME))
 			inst->ext_depth = true;
+		else if (!strcmp(e, XR_EXT_HAND_TRACKING_EXTENSION_NAME))
+			inst->ext_hands = true;
+		else if (profile_ext(e) >= 0)
+			inst->profile_enabled[profile_ext(e)] = true;
 		else {
 			LOG_W("application asked for extension %s, which simxr does not offer", e);
 			pthread_mutex_destroy(&inst->ev_lock);
@@ -433,13 +491,11 @@ static XrResult xr_CreateInstance(const XrInstanceCreateInfo *info, XrInstance *
 		instance_free(inst);
 		return r;
 	}
-	static const char *profiles[SIMXR_NUM_PROFILES] = {
-		"/interaction_profiles/khr/simple_controller",  "/interaction_profiles/oculus/touch_controller",
-		"/interaction_profiles/valve/index_controller", "/interaction_profiles/htc/vive_controller",
-		"/interaction_profiles/microsoft/motion_controller",
-	};
-	for (int i = 0; i < SIMXR_NUM_PROFILES; i++)
-		inst->profiles[i] = simxr_path_get(inst, profiles[i]);
+	for (int i = 0; i < SIMXR_NUM_PROFILES; i++) {
+		inst->profiles[i] = simxr_path_get(inst, k_profile_paths[i].path);
+		if (i < SIMXR_NUM_CORE_PROFILES)
+			inst->profile_enabled[i] = true;
+	}
 	g_instance = inst;
 	*out = (XrInstance)(void *)inst;
 	LOG_I("instance created for '%s' (%s, %.1f Hz, %ux%u per eye)", inst->app_name,
@@ -549,6 +605,9 @@ static XrResult xr_GetSystemProperties(XrInstance instance, XrSystemId sys, XrSy
 	p->graphicsProperties.maxLayerCount = SIMXR_MAX_LAYERS;
 	p->trackingProperties.orientationTracking = XR_TRUE;
 	p->trackingProperties.positionTracking = XR_TRUE;
+	for (XrBaseOutStructure *n = (XrBaseOutStructure *)p->next; n; n = n->next)
+		if (n->type == XR_TYPE_SYSTEM_HAND_TRACKING_PROPERTIES_EXT)
+			((XrSystemHandTrackingPropertiesEXT *)(void *)n)->supportsHandTracking = get_instance(instance)->ext_hands;
 	return XR_SUCCESS;
 }
 
@@ -558,11 +617,11 @@ static XrResult xr_EnumerateEnvironmentBlendModes(XrInstance instance, XrSystemI
 	XrResult r = check_system(instance, sys);
 	if (r != XR_SUCCESS)
 		return r;
-	if (vct != XR_VIEW_CONFIGURATION_TYPE_PRIMARY_STEREO)
+	if (vct != get_instance(instance)->view_config)
 		return XR_ERROR_VIEW_CONFIGURATION_TYPE_UNSUPPORTED;
 	r = two_call(cap, count, 1);
 	if (r == XR_SUCCESS && cap)
-		modes[0] = XR_ENVIRONMENT_BLEND_MODE_OPAQUE;
+		modes[0] = get_instance(instance)->blend;
 	return r;
 }
 
@@ -574,7 +633,7 @@ static XrResult xr_EnumerateViewConfigurations(XrInstance instance, XrSystemId s
 		return r;
 	r = two_call(cap, count, 1);
 	if (r == XR_SUCCESS && cap)
-		types[0] = XR_VIEW_CONFIGURATION_TYPE_PRIMARY_STEREO;
+		types[0] = get_instance(instance)->view_config;
 	return r;
 }
 
@@ -586,7 +645,7 @@ static XrResult xr_GetViewConfigurationProperties(XrInstance instance, XrSystemI
 		return r;
 	if (!p || p->type != XR_TYPE_VIEW_CONFIGURATION_PROPERTIES)
 		return XR_ERROR_VALIDATION_FAILURE;
-	if (vct != XR_VIEW_CONFIGURATION_TYPE_PRIMARY_STEREO)
+	if (vct != get_instance(instance)->view_config)
 		return XR_ERROR_VIEW_CONFIGURATION_TYPE_UNSUPPORTED;
 	p->viewConfigurationType = vct;
 	p->fovMutable = XR_TRUE;
@@ -599,13 +658,13 @@ static XrResult xr_EnumerateViewConfigurationViews(XrInstance instance, XrSystem
 	XrResult r = check_system(instance, sys);
 	if (r != XR_SUCCESS)
 		return r;
-	if (vct != XR_VIEW_CONFIGURATION_TYPE_PRIMARY_STEREO)
-		return XR_ERROR_VIEW_CONFIGURATION_TYPE_UNSUPPORTED;
 	simxr_instance *inst = get_instance(instance);
-	r = two_call(cap, count, 2);
+	if (vct != inst->view_config)
+		return XR_ERROR_VIEW_CONFIGURATION_TYPE_UNSUPPORTED;
+	r = two_call(cap, count, inst->nviews);
 	if (r != XR_SUCCESS || cap == 0)
 		return r;
-	for (int i = 0; i < 2; i++) {
+	for (uint32_t i = 0; i < inst->nviews; i++) {
 		if (views[i].type != XR_TYPE_VIEW_CONFIGURATION_VIEW)
 			return XR_ERROR_VALIDATION_FAILURE;
 		views[i].recommendedImageRectWidth = inst->width;
@@ -713,7 +772,7 @@ static XrResult xr_BeginSession(XrSession session, const XrSessionBeginInfo *inf
 		return XR_ERROR_SESSION_RUNNING;
 	if (s->state != XR_SESSION_STATE_READY)
 		return XR_ERROR_SESSION_NOT_READY;
-	if (info->primaryViewConfigurationType != XR_VIEW_CONFIGURATION_TYPE_PRIMARY_STEREO)
+	if (info->primaryViewConfigurationType != s->inst->view_config)
 		return XR_ERROR_VIEW_CONFIGURATION_TYPE_UNSUPPORTED;
 	s->running = true;
 	s->t0 = simxr_now_ns();
@@ -952,6 +1011,7 @@ static const XrFovf k_fov[2] = {
 	{DEG(-52), DEG(44), DEG(48), DEG(-52)}, /* left eye: angleLeft, angleRight, angleUp, angleDown */
 	{DEG(-44), DEG(52), DEG(48), DEG(-52)},
 };
+static const XrFovf k_fov_mono = {DEG(-48), DEG(48), DEG(48), DEG(-52)}; /* one view, between the eyes */
 #define SIMXR_IPD 0.063f
 
 static XrResult xr_LocateViews(XrSession session, const XrViewLocateInfo *info, XrViewState *state, uint32_t cap,
@@ -962,33 +1022,34 @@ static XrResult xr_LocateViews(XrSession session, const XrViewLocateInfo *info, 
 		return XR_ERROR_HANDLE_INVALID;
 	if (!info || info->type != XR_TYPE_VIEW_LOCATE_INFO || !state || state->type != XR_TYPE_VIEW_STATE)
 		return XR_ERROR_VALIDATION_FAILURE;
-	if (info->viewConfigurationType != XR_VIEW_CONFIGURATION_TYPE_PRIMARY_STEREO)
+	if (info->viewConfigurationType != s->inst->view_config)
 		return XR_ERROR_VIEW_CONFIGURATION_TYPE_UNSUPPORTED;
+	const uint32_t nv = s->inst->nviews;
 	struct XrSpace_T *base = get_space(info->space);
 	if (!base)
 		return XR_ERROR_HANDLE_INVALID;
 	if (info->displayTime <= 0)
 		return XR_ERROR_TIME_INVALID;
-	XrResult r = two_call(cap, count, 2);
+	XrResult r = two_call(cap, count, nv);
 	if (r != XR_SUCCESS || cap == 0)
 		return r;
 	double t = simxr_script_time(s, info->displayTime);
 	XrPosef b;
 	if (!space_pose(base, t, &b)) {
 		state->viewStateFlags = 0;
-		for (int i = 0; i < 2; i++) {
+		for (uint32_t i = 0; i < nv; i++) {
 			views[i].pose = POSE_IDENTITY;
-			views[i].fov = k_fov[i];
+			views[i].fov = nv == 1 ? k_fov_mono : k_fov[i];
 		}
 		return XR_SUCCESS;
 	}
 	XrPosef head_in_base = pose_mul(pose_inv(b), head_pose(s->inst, t));
-	for (int i = 0; i < 2; i++) {
+	for (uint32_t i = 0; i < nv; i++) {
 		if (views[i].type != XR_TYPE_VIEW)
 			return XR_ERROR_VALIDATION_FAILURE;
-		XrPosef eye = {{0, 0, 0, 1}, {i == 0 ? -SIMXR_IPD / 2 : SIMXR_IPD / 2, 0, 0}};
+		XrPosef eye = {{0, 0, 0, 1}, {nv == 1 ? 0 : i == 0 ? -SIMXR_IPD / 2 : SIMXR_IPD / 2, 0, 0}};
 		views[i].pose = pose_mul(head_in_base, eye);
-		views[i].fov = k_fov[i];
+		views[i].fov = nv == 1 ? k_fov_mono : k_fov[i];
 	}
 	state->viewStateFlags = XR_VIEW_STATE_ORIENTATION_VALID_BIT | XR_VIEW_STATE_POSITION_VALID_BIT |
 	                        XR_VIEW_STATE_ORIENTATION_TRACKED_BIT | XR_VIEW_STATE_POSITION_TRACKED_BIT;
@@ -1094,11 +1155,12 @@ static XrResult check_layer(simxr_session *s, const XrCompositionLayerBaseHeader
 	}
 	if (l->type == XR_TYPE_COMPOSITION_LAYER_PROJECTION) {
 		const XrCompositionLayerProjection *p = (const XrCompositionLayerProjection *)(const void *)l;
-		if (p->viewCount != 2 || !p->views) {
-			LOG_E("xrEndFrame: projection layer with %u views, the stereo configuration has 2", p->viewCount);
+		if (p->viewCount != s->inst->nviews || !p->views) {
+			LOG_E("xrEndFrame: projection layer with %u views, the view configuration has %u", p->viewCount,
+			      s->inst->nviews);
 			return XR_ERROR_VALIDATION_FAILURE;
 		}
-		for (uint32_t v = 0; v < 2; v++) {
+		for (uint32_t v = 0; v < p->viewCount; v++) {
 			const XrCompositionLayerProjectionView *pv = &p->views[v];
 			if (pv->type != XR_TYPE_COMPOSITION_LAYER_PROJECTION_VIEW)
 				return XR_ERROR_VALIDATION_FAILURE;
@@ -1167,8 +1229,10 @@ static XrResult xr_EndFrame(XrSession session, const XrFrameEndInfo *info)
 		return XR_ERROR_CALL_ORDER_INVALID;
 	if (info->displayTime <= 0)
 		return XR_ERROR_TIME_INVALID;
-	if (info->environmentBlendMode != XR_ENVIRONMENT_BLEND_MODE_OPAQUE)
+	if (info->environmentBlendMode != s->inst->blend) {
+		LOG_E("xrEndFrame: blend mode %d, the headset offers %d", (int)info->environmentBlendMode, (int)s->inst->blend);
 		return XR_ERROR_ENVIRONMENT_BLEND_MODE_UNSUPPORTED;
+	}
 	if (info->layerCount > SIMXR_MAX_LAYERS)
 		return XR_ERROR_LAYER_LIMIT_EXCEEDED;
 	if (info->layerCount > 0 && !info->layers)
@@ -1187,9 +1251,12 @@ static XrResult xr_EndFrame(XrSession session, const XrFrameEndInfo *info)
 	simxr_instance *inst = s->inst;
 	double t = simxr_script_time(s, info->displayTime);
 	if (inst->frame_log)
-		fprintf(inst->frame_log, "frame %lld display_time_ns=%lld t=%.6f period_ns=%lld layers=%u views=%u depth=%u%s\n",
+		fprintf(inst->frame_log, "frame %lld display_time_ns=%lld t=%.6f period_ns=%lld layers=%u views=%u depth=%u%s%s\n",
 		        (long long)frame, (long long)info->displayTime, t, (long long)s->period_ns, info->layerCount, views,
-		        s->depth_views, info->displayTime != s->last_predicted ? " time_mismatch" : "");
+		        s->depth_views, info->displayTime != s->last_predicted ? " time_mismatch" : "",
+		        inst->blend == XR_ENVIRONMENT_BLEND_MODE_ADDITIVE      ? " blend=additive"
+		        : inst->blend == XR_ENVIRONMENT_BLEND_MODE_ALPHA_BLEND ? " blend=alpha_blend"
+		                                                               : "");
 	if (capture_frame(inst, frame)) {
 		const XrCompositionLayerProjection *proj = NULL;
 		for (uint32_t i = 0; i < info->layerCount && !proj; i++)
@@ -1198,10 +1265,10 @@ static XrResult xr_EndFrame(XrSession session, const XrFrameEndInfo *info)
 		if (!proj) {
 			LOG_W("frame %lld: asked to capture, but the frame has no projection layer", (long long)frame);
 		} else {
-			for (int v = 0; v < 2; v++) {
+			for (uint32_t v = 0; v < proj->viewCount; v++) {
 				char path[640];
 				snprintf(path, sizeof path, "%s/simxr-frame%05lld-%s.png", inst->capture_dir, (long long)frame,
-				         v == 0 ? "left" : "right");
+				         proj->viewCount == 1 ? "mono" : v == 0 ? "left" : "right");
 				if (simxr_vk_capture(s, &proj->views[v].subImage, path) == XR_SUCCESS && inst->frame_log)
 					fprintf(inst->frame_log, "capture %lld %s\n", (long long)frame, path);
 			}
@@ -1227,6 +1294,109 @@ static XrResult xr_EndFrame(XrSession session, const XrFrameEndInfo *info)
 		simxr_set_state(s, XR_SESSION_STATE_LOSS_PENDING);
 		simxr_push_event(inst, &ev, sizeof ev);
 		s->lost = true;
+	}
+	return XR_SUCCESS;
+}
+
+/* ---- hand tracking (XR_EXT_hand_tracking) ----
+ * A tracked hand is the script's `left/hand/pose` (the palm: fingers along -Z, the palm facing -Y, the thumb
+ * towards the hand's outside... +X for the left hand) and `left/pinch/value` (0..1: the thumb's tip goes to the
+ * index's). The joints are a relaxed flat hand around the palm. A hand is tracked while its pose channel exists. */
+#define SIMXR_MAGIC_HAND_TRACKER 0x58485452
+
+struct XrHandTrackerEXT_T {
+	uint32_t magic;
+	simxr_session *sess;
+	int hand;
+};
+
+/* joint positions of a left hand in the palm's frame (metres); the right hand mirrors x */
+static const float k_joints[XR_HAND_JOINT_COUNT_EXT][3] = {
+	{0, 0, 0},              {0, 0.005f, 0.06f},                                    /* palm, wrist */
+	{0.025f, 0, 0.045f},    {0.045f, 0, 0.02f},  {0.055f, 0, -0.01f}, {0.060f, 0, -0.035f}, /* thumb */
+	{0.020f, 0, 0.04f},     {0.022f, 0, -0.03f}, {0.023f, 0, -0.07f}, {0.024f, 0, -0.095f}, {0.025f, 0, -0.115f},
+	{0.0f, 0, 0.04f},       {0.0f, 0, -0.035f},  {0.0f, 0, -0.078f},  {0.0f, 0, -0.105f},   {0.0f, 0, -0.125f},
+	{-0.020f, 0, 0.04f},    {-0.020f, 0, -0.03f}, {-0.020f, 0, -0.07f}, {-0.021f, 0, -0.095f}, {-0.022f, 0, -0.115f},
+	{-0.036f, 0, 0.035f},   {-0.038f, 0, -0.025f}, {-0.039f, 0, -0.055f}, {-0.040f, 0, -0.075f}, {-0.041f, 0, -0.092f},
+};
+
+static XrResult xr_CreateHandTrackerEXT(XrSession session, const XrHandTrackerCreateInfoEXT *info,
+                                        XrHandTrackerEXT *out)
+{
+	simxr_session *s = get_session(session);
+	if (!s)
+		return XR_ERROR_HANDLE_INVALID;
+	if (!info || info->type != XR_TYPE_HAND_TRACKER_CREATE_INFO_EXT || !out ||
+	    (info->hand != XR_HAND_LEFT_EXT && info->hand != XR_HAND_RIGHT_EXT))
+		return XR_ERROR_VALIDATION_FAILURE;
+	if (info->handJointSet != XR_HAND_JOINT_SET_DEFAULT_EXT)
+		return XR_ERROR_VALIDATION_FAILURE;
+	struct XrHandTrackerEXT_T *t = calloc(1, sizeof *t);
+	if (!t)
+		return XR_ERROR_OUT_OF_MEMORY;
+	t->magic = SIMXR_MAGIC_HAND_TRACKER;
+	t->sess = s;
+	t->hand = info->hand == XR_HAND_LEFT_EXT ? SIMXR_HAND_LEFT : SIMXR_HAND_RIGHT;
+	*out = t;
+	return XR_SUCCESS;
+}
+
+static XrResult xr_DestroyHandTrackerEXT(XrHandTrackerEXT tracker)
+{
+	if (!tracker || tracker->magic != SIMXR_MAGIC_HAND_TRACKER)
+		return XR_ERROR_HANDLE_INVALID;
+	tracker->magic = 0;
+	free(tracker);
+	return XR_SUCCESS;
+}
+
+static XrResult xr_LocateHandJointsEXT(XrHandTrackerEXT tracker, const XrHandJointsLocateInfoEXT *info,
+                                       XrHandJointLocationsEXT *loc)
+{
+	if (!tracker || tracker->magic != SIMXR_MAGIC_HAND_TRACKER || !get_session((XrSession)(void *)tracker->sess))
+		return XR_ERROR_HANDLE_INVALID;
+	simxr_session *s = tracker->sess;
+	if (!info || info->type != XR_TYPE_HAND_JOINTS_LOCATE_INFO_EXT || !loc ||
+	    loc->type != XR_TYPE_HAND_JOINT_LOCATIONS_EXT || loc->jointCount != XR_HAND_JOINT_COUNT_EXT ||
+	    !loc->jointLocations)
+		return XR_ERROR_VALIDATION_FAILURE;
+	if (s->lost)
+		return XR_ERROR_SESSION_LOST;
+	struct XrSpace_T *base = get_space(info->baseSpace);
+	if (!base)
+		return XR_ERROR_HANDLE_INVALID;
+	if (info->time <= 0)
+		return XR_ERROR_TIME_INVALID;
+	double t = simxr_script_time(s, info->time);
+	const char *side = tracker->hand == SIMXR_HAND_LEFT ? "left" : "right";
+	char name[64];
+	float v[7], pinch = 0;
+	snprintf(name, sizeof name, "%s/hand/pose", side);
+	XrPosef b;
+	loc->isActive = simxr_eval_channel(s->inst, name, t, v) && space_pose(base, t, &b);
+	if (!loc->isActive) {
+		for (uint32_t j = 0; j < XR_HAND_JOINT_COUNT_EXT; j++)
+			loc->jointLocations[j].locationFlags = 0;
+		return XR_SUCCESS;
+	}
+	XrPosef palm = pose_mul(pose_inv(b), pose_from(v));
+	snprintf(name, sizeof name, "%s/pinch/value", side);
+	if (simxr_eval_channel(s->inst, name, t, v))
+		pinch = v[0] < 0 ? 0 : v[0] > 1 ? 1 : v[0];
+	float mirror = tracker->hand == SIMXR_HAND_LEFT ? 1.f : -1.f;
+	for (uint32_t j = 0; j < XR_HAND_JOINT_COUNT_EXT; j++) {
+		float p[3] = {k_joints[j][0] * mirror, k_joints[j][1], k_joints[j][2]};
+		if (j == XR_HAND_JOINT_THUMB_TIP_EXT || j == XR_HAND_JOINT_THUMB_DISTAL_EXT) {
+			float w = pinch * (j == XR_HAND_JOINT_THUMB_TIP_EXT ? 1.f : 0.5f);
+			for (int i = 0; i < 3; i++)
+				p[i] += (k_joints[XR_HAND_JOINT_INDEX_TIP_EXT][i] * (i ? 1.f : mirror) - p[i]) * w;
+		}
+		XrPosef local = {{0, 0, 0, 1}, {p[0], p[1], p[2]}};
+		XrHandJointLocationEXT *o = &loc->jointLocations[j];
+		o->pose = pose_mul(palm, local);
+		o->radius = j == XR_HAND_JOINT_PALM_EXT || j == XR_HAND_JOINT_WRIST_EXT ? 0.02f : 0.009f;
+		o->locationFlags = XR_SPACE_LOCATION_POSITION_VALID_BIT | XR_SPACE_LOCATION_ORIENTATION_VALID_BIT |
+		                   XR_SPACE_LOCATION_POSITION_TRACKED_BIT | XR_SPACE_LOCATION_ORIENTATION_TRACKED_BIT;
 	}
 	return XR_SUCCESS;
 }
@@ -1311,6 +1481,9 @@ typedef struct simxr_fn {
 static const simxr_fn k_core[] = {SIMXR_FUNCTIONS(FN_ENTRY)};
 static const simxr_fn k_vk1[] = {SIMXR_VULKAN_FUNCTIONS(FN_ENTRY)};
 static const simxr_fn k_vk2[] = {SIMXR_VULKAN2_FUNCTIONS(FN_ENTRY)};
+static const simxr_fn k_hands[] = {
+	FN_ENTRY(xrCreateHandTrackerEXT, xr_CreateHandTrackerEXT) FN_ENTRY(xrDestroyHandTrackerEXT, xr_DestroyHandTrackerEXT)
+	FN_ENTRY(xrLocateHandJointsEXT, xr_LocateHandJointsEXT)};
 
 static PFN_xrVoidFunction find_fn(const simxr_fn *t, size_t n, const char *name)
 {
@@ -1340,6 +1513,8 @@ static XrResult xr_GetInstanceProcAddr(XrInstance instance, const char *name, PF
 		f = find_fn(k_vk1, sizeof k_vk1 / sizeof k_vk1[0], name);
 	if (!f && inst->ext_vulkan2)
 		f = find_fn(k_vk2, sizeof k_vk2 / sizeof k_vk2[0], name);
+	if (!f && inst->ext_hands)
+		f = find_fn(k_hands, sizeof k_hands / sizeof k_hands[0], name);
 	*function = f;
 	return f ? XR_SUCCESS : XR_ERROR_FUNCTION_UNSUPPORTED;
 }

@@ -39,8 +39,53 @@ static const component k_wmr[] = {
 	{"input/thumbstick/y", B}, {"input/thumbstick/click", B}, {"input/thumbstick", B}, {"input/trackpad/x", B},
 	{"input/trackpad/y", B}, {"input/trackpad/click", B}, {"input/trackpad/touch", B}, {"input/trackpad", B},
 	HAND_COMMON, {NULL, 0}};
-/* same order as simxr_instance.profiles */
-static const component *const k_profiles[SIMXR_NUM_PROFILES] = {k_simple, k_touch, k_index, k_vive, k_wmr};
+/* profiles behind extensions (their specifications' component lists) */
+static const component k_hp[] = {
+	{"input/x/click", L}, {"input/y/click", L}, {"input/a/click", R}, {"input/b/click", R}, {"input/menu/click", B},
+	{"input/squeeze/value", B}, {"input/trigger/value", B}, {"input/thumbstick/x", B}, {"input/thumbstick/y", B},
+	{"input/thumbstick/click", B}, {"input/thumbstick", B}, HAND_COMMON, {NULL, 0}};
+static const component k_cosmos[] = {
+	{"input/x/click", L}, {"input/y/click", L}, {"input/menu/click", L}, {"input/a/click", R}, {"input/b/click", R},
+	{"input/system/click", R}, {"input/shoulder/click", B}, {"input/squeeze/click", B}, {"input/trigger/click", B},
+	{"input/trigger/value", B}, {"input/thumbstick/x", B}, {"input/thumbstick/y", B}, {"input/thumbstick/click", B},
+	{"input/thumbstick/touch", B}, {"input/thumbstick", B}, HAND_COMMON, {NULL, 0}};
+static const component k_focus3[] = {
+	{"input/x/click", L}, {"input/y/click", L}, {"input/menu/click", L}, {"input/a/click", R}, {"input/b/click", R},
+	{"input/system/click", R}, {"input/squeeze/click", B}, {"input/squeeze/touch", B}, {"input/trigger/click", B},
+	{"input/trigger/touch", B}, {"input/trigger/value", B}, {"input/thumbstick/x", B}, {"input/thumbstick/y", B},
+	{"input/thumbstick/click", B}, {"input/thumbstick/touch", B}, {"input/thumbstick", B},
+	{"input/thumbrest/touch", B}, HAND_COMMON, {NULL, 0}};
+static const component k_pico4[] = {
+	{"input/x/click", L}, {"input/x/touch", L}, {"input/y/click", L}, {"input/y/touch", L}, {"input/menu/click", L},
+	{"input/a/click", R}, {"input/a/touch", R}, {"input/b/click", R}, {"input/b/touch", R}, {"input/system/click", B},
+	{"input/trigger/click", B}, {"input/trigger/value", B}, {"input/trigger/touch", B}, {"input/thumbstick/x", B},
+	{"input/thumbstick/y", B}, {"input/thumbstick/click", B}, {"input/thumbstick/touch", B}, {"input/thumbstick", B},
+	{"input/squeeze/click", B}, {"input/squeeze/value", B}, {"input/thumbrest/touch", B}, HAND_COMMON, {NULL, 0}};
+static const component k_ml2[] = {
+	{"input/menu/click", B}, {"input/home/click", B}, {"input/trigger/click", B}, {"input/trigger/value", B},
+	{"input/trackpad/y", B}, {"input/trackpad/x", B}, {"input/trackpad/click", B}, {"input/trackpad/force", B},
+	{"input/trackpad/touch", B}, {"input/trackpad", B}, {"input/shoulder/click", B}, HAND_COMMON, {NULL, 0}};
+static const component k_touch_pro[] = {
+	{"input/x/click", L}, {"input/x/touch", L}, {"input/y/click", L}, {"input/y/touch", L}, {"input/menu/click", L},
+	{"input/a/click", R}, {"input/a/touch", R}, {"input/b/click", R}, {"input/b/touch", R}, {"input/system/click", R},
+	{"input/squeeze/value", B}, {"input/trigger/value", B}, {"input/trigger/touch", B},
+	{"input/trigger/proximity", B}, {"input/trigger_curl/value", B}, {"input/trigger_slide/value", B},
+	{"input/thumbstick/x", B}, {"input/thumbstick/y", B}, {"input/thumbstick/click", B},
+	{"input/thumbstick/touch", B}, {"input/thumbstick", B}, {"input/thumbrest/touch", B},
+	{"input/thumbrest/force", B}, {"input/stylus_fb/force", B}, {"output/haptic_trigger_fb", B},
+	{"output/haptic_thumb_fb", B}, HAND_COMMON, {NULL, 0}};
+static const component k_touch_plus[] = {
+	{"input/x/click", L}, {"input/x/touch", L}, {"input/y/click", L}, {"input/y/touch", L}, {"input/menu/click", L},
+	{"input/a/click", R}, {"input/a/touch", R}, {"input/b/click", R}, {"input/b/touch", R}, {"input/system/click", R},
+	{"input/squeeze/value", B}, {"input/trigger/value", B}, {"input/trigger/touch", B},
+	{"input/trigger/force", B}, {"input/trigger/proximity_meta", B}, {"input/trigger_curl_meta/value", B},
+	{"input/trigger_slide_meta/value", B}, {"input/thumbstick/x", B}, {"input/thumbstick/y", B},
+	{"input/thumbstick/click", B}, {"input/thumbstick/touch", B}, {"input/thumbstick", B},
+	{"input/thumbrest/touch", B}, HAND_COMMON, {NULL, 0}};
+/* same order as simxr_instance.profiles (simxr.c: k_profile_paths) */
+static const component *const k_profiles[SIMXR_NUM_PROFILES] = {
+	k_simple, k_touch, k_index, k_vive, k_wmr, k_hp, k_cosmos, k_focus3, k_pico4, k_ml2, k_wmr /* samsung odyssey */,
+	k_touch_pro, k_touch_plus};
 
 static simxr_instance *inst_of(XrInstance h)
 {
@@ -370,6 +415,10 @@ XrResult simxr_xrSuggestInteractionProfileBindings(XrInstance instance, const Xr
 	int pi = profile_index(inst, sb->interactionProfile);
 	if (pi < 0) {
 		LOG_W("xrSuggestInteractionProfileBindings: simxr does not simulate %s", pname);
+		return XR_ERROR_PATH_UNSUPPORTED;
+	}
+	if (!inst->profile_enabled[pi]) {
+		LOG_W("xrSuggestInteractionProfileBindings: %s needs its extension enabled", pname);
 		return XR_ERROR_PATH_UNSUPPORTED;
 	}
 	/* validate everything first: a rejected call changes nothing */

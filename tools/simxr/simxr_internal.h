@@ -20,7 +20,8 @@
 #define SIMXR_MAX_BINDINGS 64
 #define SIMXR_MAX_SWAPCHAIN_IMAGES 3
 #define SIMXR_MAX_LAYERS 16
-#define SIMXR_NUM_PROFILES 5
+#define SIMXR_NUM_PROFILES 13
+#define SIMXR_NUM_CORE_PROFILES 5   /* the first five need no extension */
 
 enum { SIMXR_HAND_LEFT = 0, SIMXR_HAND_RIGHT = 1, SIMXR_HANDS = 2 };
 
@@ -106,7 +107,8 @@ struct XrSwapchain_T {
 typedef struct simxr_instance {
 	uint32_t magic;
 	char app_name[XR_MAX_APPLICATION_NAME_SIZE];
-	bool ext_vulkan, ext_vulkan2, ext_depth;
+	bool ext_vulkan, ext_vulkan2, ext_depth, ext_hands;
+	bool profile_enabled[SIMXR_NUM_PROFILES]; /* core, or its extension enabled */
 	/* paths: XrPath n is strings[n-1] */
 	char **paths;
 	uint32_t npaths, cap_paths;
@@ -124,6 +126,9 @@ typedef struct simxr_instance {
 	double rate_hz;
 	bool paced;
 	uint32_t width, height;
+	XrViewConfigurationType view_config;   /* the one offered: PRIMARY_STEREO (default) or PRIMARY_MONO */
+	uint32_t nviews;                       /* 2 or 1 */
+	XrEnvironmentBlendMode blend;          /* the one offered: OPAQUE (default), ADDITIVE or ALPHA_BLEND */
 	FILE *frame_log;
 	FILE *haptic_log;
 	char capture_dir[512];

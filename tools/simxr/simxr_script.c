@@ -211,6 +211,14 @@ static scrub_result parse_line(parser *p, simxr_script *s, token *tk, int n)
 			return fail(p, tk[0].col, "expected 'profile /interaction_profiles/VENDOR/NAME'");
 		memcpy(s->profile, tk[1].s, (size_t)tk[1].len);
 		s->profile[tk[1].len] = '\0';
+	} else if (tok_is(&tk[0], "views")) {
+		if (n != 2 || !(tok_is(&tk[1], "mono") || tok_is(&tk[1], "stereo")))
+			return fail(p, tk[0].col, "expected 'views mono' or 'views stereo'");
+		s->views = tok_is(&tk[1], "mono") ? 1 : 2;
+	} else if (tok_is(&tk[0], "blend")) {
+		if (n != 2 || !(tok_is(&tk[1], "opaque") || tok_is(&tk[1], "additive") || tok_is(&tk[1], "alpha_blend")))
+			return fail(p, tk[0].col, "expected 'blend opaque', 'blend additive' or 'blend alpha_blend'");
+		s->blend = tok_is(&tk[1], "opaque") ? 1 : tok_is(&tk[1], "additive") ? 2 : 3;
 	} else if (tok_is(&tk[0], "stop")) {
 		return parse_trigger(p, tk, n, &s->stop);
 	} else if (tok_is(&tk[0], "lose")) {
@@ -282,8 +290,8 @@ static scrub_result parse_line(parser *p, simxr_script *s, token *tk, int n)
 		c->keys[c->nkeys++] = key;
 	} else {
 		return fail(p, tk[0].col,
-		            "unknown line '%.*s' (expected rate, pace, resolution, profile, stop, lose, capture or "
-		            "a keyframe starting with its time)", tk[0].len, tk[0].s);
+		            "unknown line '%.*s' (expected rate, pace, resolution, profile, views, blend, stop, lose, "
+		            "capture or a keyframe starting with its time)", tk[0].len, tk[0].s);
 	}
 	return SCRUB_OK;
 }

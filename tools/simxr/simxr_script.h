@@ -48,6 +48,8 @@ typedef struct simxr_script {
 	int pace;            /* -1 not set, 0 unpaced, 1 paced */
 	int width, height;   /* recommended per-eye resolution; 0 = not set */
 	char profile[SIMXR_PATH_MAX]; /* preferred interaction profile; "" = not set */
+	int views;           /* 0 not set, 1 mono (PRIMARY_MONO only), 2 stereo */
+	int blend;           /* 0 not set, else the one blend mode offered: 1 opaque, 2 additive, 3 alpha blend */
 	simxr_trigger stop;  /* the runtime asks the app to end the session (STOPPING, EXITING) */
 	simxr_trigger lose;  /* the runtime simulates a lost instance (LOSS_PENDING) */
 	int64_t captures[SIMXR_MAX_CAPTURES];
