@@ -476,7 +476,6 @@ void care_frame(care_ctl *c, const sim_session *s, const care_hand hands[CARE_HA
 	c->squeeze_now = since < 0.6 ? sin(3.14159265 * since / 0.6) : 0;
 	if (c->bvm_on_face && c->t - c->bvm_last_t > BVM_REST_S && !c->nsqueeze)
 		c->bvm_on_face = false;
-	memcpy(c->hands, hands, sizeof c->hands);
 }
 
 bool care_pulse_felt(const care_ctl *c, const sim_session *s, double *rate)

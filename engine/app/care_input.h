@@ -74,7 +74,6 @@ typedef struct care_ctl {
 	care_target held[CARE_HANDS];       /* what each hand holds or touches since its grab or press began */
 	bool was_grab[CARE_HANDS], was_press[CARE_HANDS];
 	float start[CARE_HANDS][3];
-	care_hand hands[CARE_HANDS];        /* the hands of the last frame (the scene draws them) */
 	/* compressions */
 	bool cpr_active;
 	double press_t[8], press_mm[8];

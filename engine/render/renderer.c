@@ -1482,7 +1482,9 @@ scrub_result scrub_renderer_vk_draw(scrub_renderer *r, const scrub_render_vk_tar
 			pc.material[2] = (float)pass;
 			vkCmdPushConstants(cmd, r->layout, VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof(pc),
 			                   &pc);
-			for (int part = 0; part < SCRUB_BODY_PART_COUNT; part++)
+			/* outer parts (what care put on, the gown) before the skin they cover: the covered skin then fails the
+			 * depth test before it is shaded */
+			for (int part = SCRUB_BODY_PART_COUNT - 1; part >= 0; part--)
 				if (b->parts & (1u << part) && r->body_parts[lod][part].index_count)
 					vkCmdDrawIndexed(cmd, r->body_parts[lod][part].index_count, 1, r->body_parts[lod][part].first_index,
 					                 r->body_parts[lod][part].vertex_offset, 0);
