@@ -81,5 +81,8 @@ const char *const *actions_names(void);
 
 /* The reserved instructor action that jumps the scenario to a state marked jump_target. */
 #define ACT_JUMP_NAME "instructor_jump"
+/* Derived actions the session makes from the patient model's judgements (see docs/scenario-format.md). */
+#define ACT_COMPLICATION_NAME "complication"
+#define ACT_NOT_DELIVERED_NAME "not_delivered"
 
 #endif

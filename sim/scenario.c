@@ -460,6 +460,25 @@ static bool parse_num_constraint(loader *L, yaml_node *n, const act_param_def *p
 		ERR_AT(L, n, SCRUB_DIAG_UNIT, "'%s': the tolerance's unit does not match the value's", s);
 		return false;
 	}
+	/* a dose per kilogram of the patient's weight (1..1.5 mg/kg): turned into mg for this patient */
+	if (need_unit && unit && unit->dim == SCRUB_DIM_DOSE_PER_KG && p->dim == SCRUB_DIM_MASS) {
+		if (!(L->s->patient_weight > 0)) {
+			ERR_AT(L, n, SCRUB_DIAG_UNIT, "'%s' is a dose per kg: give the patient's weight (patient: weight: 70 kg)", s);
+			return false;
+		}
+		scrub_quantity *qs[3] = {&q1, kind == 1 ? &q2 : NULL, kind == 2 ? &tol : NULL};
+		for (int k = 0; k < 3; k++) {
+			if (!qs[k])
+				continue;
+			if (qs[k]->unit && qs[k]->unit->dim != SCRUB_DIM_DOSE_PER_KG) {
+				ERR_AT(L, n, SCRUB_DIAG_UNIT, "'%s': write every part per kg (mg/kg), or none", s);
+				return false;
+			}
+			qs[k]->value *= L->s->patient_weight * (qs[k]->unit ? qs[k]->unit->factor : unit->factor);
+			qs[k]->unit = NULL;
+		}
+		unit = scrub_unit_base(SCRUB_DIM_MASS);
+	}
 	if (need_unit) {
 		if (!unit) {
 			ERR_AT(L, n, SCRUB_DIAG_UNIT, "write the unit of %s: '%s %s' (%s is %s: %s)", p->name, s, base->name,
@@ -590,6 +609,7 @@ static bool parse_match(loader *L, yaml_node *v, yaml_node *with, scn_match *m)
 			return false;
 		}
 	}
+	m->delivered = m->effective = -1;
 	if (!expect_type(L, name, YAML_SCALAR, "an action name"))
 		return false;
 	m->line = name->line;
@@ -620,6 +640,15 @@ static bool parse_match(loader *L, yaml_node *v, yaml_node *with, scn_match *m)
 			if (pass == 0 && strcmp(k->str, "action") == 0)
 				continue;
 			k->used = true;
+			if (strcmp(k->str, "delivered") == 0 || strcmp(k->str, "effective") == 0) {
+				/* the patient model's judgement of the action (docs: "What the patient model judges") */
+				bool b;
+				if (parse_bool(L, map->values[i], &b, k->str[0] == 'd' ? "'delivered'" : "'effective'"))
+					*(k->str[0] == 'd' ? &m->delivered : &m->effective) = b;
+				else
+					ok = false;
+				continue;
+			}
 			ok = parse_constraint(L, def, k, map->values[i], m) && ok;
 		}
 	}
@@ -923,6 +952,28 @@ static int find_item_node(loader *L, yaml_node *n, const char *what)
 	return k;
 }
 
+/* `ref:` names one of the scenario's references. */
+static const char *parse_ref(loader *L, yaml_node *ref)
+{
+	if (!ref || !expect_type(L, ref, YAML_SCALAR, "'ref'"))
+		return NULL;
+	bool found = false;
+	const char *c[64];
+	size_t nc = 0;
+	for (int r = 0; r < L->s->nreferences; r++) {
+		if (strcmp(L->s->references[r].id, ref->str) == 0)
+			found = true;
+		if (nc < 64)
+			c[nc++] = L->s->references[r].id;
+	}
+	if (!found) {
+		const char *sug = scrub_suggest(ref->str, c, nc);
+		ERR_AT(L, ref, SCRUB_DIAG_UNKNOWN_NAME, "unknown reference '%s'%s%s%s; list it under references:", ref->str,
+		       sug ? " (did you mean '" : "", sug ? sug : "", sug ? "'?)" : "");
+	}
+	return ref->str;
+}
+
 static void parse_item(loader *L, yaml_node *n, scn_item *it, double default_partial)
 {
 	it->points = 1;
@@ -936,15 +987,39 @@ static void parse_item(loader *L, yaml_node *n, scn_item *it, double default_par
 	(void)idn;
 	it->text = get_text(L, n, "text", true, "a checklist item");
 	yaml_node *do_ = yaml_get(n, "do"), *forbid = yaml_get(n, "forbid"), *reach = yaml_get(n, "reach");
+	yaml_node *checkn = yaml_get(n, "check");
 	yaml_node *with = yaml_get(n, "with");
-	int kinds = (do_ != NULL) + (forbid != NULL) + (reach != NULL);
+	int kinds = (do_ != NULL) + (forbid != NULL) + (reach != NULL) + (checkn != NULL);
 	if (kinds != 1)
 		ERR_AT(L, idn ? idn : n, SCRUB_DIAG_MISSING,
-		       "checklist item '%s' needs exactly one of 'do:' (an expected action), 'forbid:' (an action that must not happen) or 'reach:' (a state)",
+		       "checklist item '%s' needs exactly one of 'do:' (an expected action), 'forbid:' (an action that must not happen), "
+		       "'reach:' (a state) or 'check:' (a condition that must hold at the end)",
 		       it->id);
+	if (checkn && kinds == 1) {
+		it->kind = SCN_ITEM_CHECK;
+		it->check = compile(L, checkn, "'check'");
+		if (with)
+			ERR_AT(L, key_of(n, with), SCRUB_DIAG_VALUE, "'with:' belongs to 'do:' or 'forbid:'");
+	}
 	if (do_ || forbid) {
 		it->kind = do_ ? SCN_ITEM_DO : SCN_ITEM_FORBID;
-		parse_match(L, do_ ? do_ : forbid, with, &it->match);
+		yaml_node *m = do_ ? do_ : forbid;
+		if (m->type == YAML_SEQ) {
+			/* alternatives: any one of the listed forms meets the item */
+			if (m->n == 0 || m->n > MAX_LIST) {
+				ERR_AT(L, m, SCRUB_DIAG_VALUE, "a list of accepted actions has 1 to %d entries", MAX_LIST);
+			} else {
+				if (with)
+					ERR_AT(L, key_of(n, with), SCRUB_DIAG_VALUE,
+					       "'with:' cannot go with a list of alternatives: write the parameters in each one");
+				parse_match(L, m->items[0], NULL, &it->match);
+				it->alts = SCRUB_ARENA_NEW(L->a, scn_match, m->n);
+				for (size_t j = 1; j < m->n; j++)
+					parse_match(L, m->items[j], NULL, &it->alts[it->nalts++]);
+			}
+		} else {
+			parse_match(L, m, with, &it->match);
+		}
 	} else if (reach) {
 		it->kind = SCN_ITEM_REACH;
 		it->reach_state = find_state_node(L, reach, "'reach'");
@@ -1028,6 +1103,17 @@ static void parse_item(loader *L, yaml_node *n, scn_item *it, double default_par
 			ERR_AT(L, key_of(n, while_in), SCRUB_DIAG_VALUE, "'while_in:' goes with 'every:' (a repeated action)");
 		it->while_state = find_state_node(L, while_in, "'while_in'");
 	}
+	yaml_node *each = yaml_get(n, "each");
+	if (each && parse_bool(L, each, &it->each, "'each'") && it->each && it->kind != SCN_ITEM_DO)
+		ERR_AT(L, key_of(n, each), SCRUB_DIAG_VALUE, "'each:' is for expected actions (do:): every occurrence must meet the item");
+	if (it->kind == SCN_ITEM_CHECK) {
+		static const char *timing[] = {"after", "within", "from", "every", "while_in", "if"};
+		for (size_t k = 0; k < sizeof timing / sizeof timing[0]; k++) {
+			yaml_node *x = yaml_get(n, timing[k]);
+			if (x)
+				ERR_AT(L, key_of(n, x), SCRUB_DIAG_VALUE, "'%s:' does not apply to a check: item (it is decided when the session ends)", timing[k]);
+		}
+	}
 	yaml_node *pts = yaml_get(n, "points"), *pen = yaml_get(n, "penalty"), *crit = yaml_get(n, "critical");
 	yaml_node *part = yaml_get(n, "partial_credit");
 	if (pts && parse_number(L, pts, &it->points, "'points'") && (it->points < 0 || it->points > 1000))
@@ -1040,27 +1126,10 @@ static void parse_item(loader *L, yaml_node *n, scn_item *it, double default_par
 		parse_bool(L, crit, &it->critical, "'critical'");
 	if (part && parse_number(L, part, &it->partial, "'partial_credit'") && (it->partial < 0 || it->partial > 1))
 		ERR_AT(L, part, SCRUB_DIAG_VALUE, "partial_credit is a share between 0 and 1");
-	yaml_node *ref = yaml_get(n, "ref");
-	if (ref && expect_type(L, ref, YAML_SCALAR, "'ref'")) {
-		it->reference = ref->str;
-		bool found = false;
-		const char *c[64];
-		size_t nc = 0;
-		for (int r = 0; r < L->s->nreferences; r++) {
-			if (strcmp(L->s->references[r].id, ref->str) == 0)
-				found = true;
-			if (nc < 64)
-				c[nc++] = L->s->references[r].id;
-		}
-		if (!found) {
-			const char *sug = scrub_suggest(ref->str, c, nc);
-			ERR_AT(L, ref, SCRUB_DIAG_UNKNOWN_NAME, "unknown reference '%s'%s%s%s; list it under references:", ref->str,
-			       sug ? " (did you mean '" : "", sug ? sug : "", sug ? "'?)" : "");
-		}
-	}
+	it->reference = parse_ref(L, yaml_get(n, "ref"));
 	if (!it->critical && it->points == 0 && it->penalty == 0 && kinds == 1)
 		WARN_AT(L, idn ? idn : n, SCRUB_DIAG_SUSPICIOUS, "item '%s' has no points, no penalty and is not critical: it counts for nothing", it->id);
-	static const char *fields[] = {"id", "text", "do", "forbid", "reach", "with", "if", "after", "within", "from",
+	static const char *fields[] = {"id", "text", "do", "forbid", "reach", "check", "with", "each", "if", "after", "within", "from",
 	                               "every", "while_in", "points", "penalty", "critical", "partial_credit", "ref", NULL};
 	check_fields(L, n, fields, "a checklist item");
 }
@@ -1254,8 +1323,9 @@ static void parse_model_runs(loader *L, yaml_node *runs)
 				}
 			}
 		}
-		static const char *fields[] = {"name", "description", "trainee", "expect", "actions", "actions_file", NULL};
-		yaml_get(n, "description");
+		static const char *fields[] = {"name", "description", "trainee", "expect", "actions", "actions_file", "ref", NULL};
+		r->description = get_text(L, n, "description", false, "a model run");
+		r->reference = parse_ref(L, yaml_get(n, "ref"));
 		yaml_get(n, "trainee");
 		check_fields(L, n, fields, "a model run");
 	}
@@ -1395,6 +1465,24 @@ static void check_items(loader *L)
 				scrub_diag_add(L->d, SCRUB_SEV_ERROR, SCRUB_DIAG_CYCLE, it->line, it->col, (int)strlen(it->id),
 				               "item '%s' comes after '%s', which is a forbidden action: it could only be in order after a mistake",
 				               it->id, c->items[it->after[k]].id);
+		if (it->anchor == SCN_FROM_ITEM && it->anchor_ref >= 0 && c->items[it->anchor_ref].kind == SCN_ITEM_CHECK)
+			scrub_diag_add(L->d, SCRUB_SEV_ERROR, SCRUB_DIAG_WINDOW, it->line, it->col, (int)strlen(it->id),
+			               "item '%s' is timed from '%s', a check: item that is decided only when the session ends",
+			               it->id, c->items[it->anchor_ref].id);
+		for (int k = 0; k < it->nafter; k++)
+			if (c->items[it->after[k]].kind == SCN_ITEM_CHECK)
+				scrub_diag_add(L->d, SCRUB_SEV_ERROR, SCRUB_DIAG_CYCLE, it->line, it->col, (int)strlen(it->id),
+				               "item '%s' comes after '%s', a check: item that is decided only when the session ends",
+				               it->id, c->items[it->after[k]].id);
+		if (!s->model.present && (it->kind == SCN_ITEM_DO || it->kind == SCN_ITEM_FORBID)) {
+			bool judged = it->match.delivered >= 0 || it->match.effective >= 0;
+			for (int k = 0; k < it->nalts; k++)
+				judged = judged || it->alts[k].delivered >= 0 || it->alts[k].effective >= 0;
+			if (judged)
+				scrub_diag_add(L->d, SCRUB_SEV_WARNING, SCRUB_DIAG_SUSPICIOUS, it->line, it->col, (int)strlen(it->id),
+				               "item '%s': 'delivered:' and 'effective:' are judged by the patient model; without "
+				               "patient: model: every action counts as delivered and effective", it->id);
+		}
 		if (it->kind == SCN_ITEM_REACH && it->reach_state == s->initial && s->initial >= 0)
 			scrub_diag_add(L->d, SCRUB_SEV_WARNING, SCRUB_DIAG_SUSPICIOUS, it->line, it->col, (int)strlen(it->id),
 			               "item '%s' is reached at the start: the initial state is entered before anyone acts", it->id);
@@ -1443,6 +1531,13 @@ static const struct {
 	[SCN_MODEL_AVPU] = {"avpu", NULL, "Level of consciousness"},
 	[SCN_MODEL_ROSC] = {"rosc", NULL, "Return of spontaneous circulation"},
 	[SCN_MODEL_SHOCKS] = {"shocks", NULL, "Shocks delivered"},
+	[SCN_MODEL_CCF] = {"ccf", "%", "Chest compression fraction"},
+	[SCN_MODEL_CPR_RATE_OK] = {"cpr_rate_ok", "%", "Compressions at 100-120 /min"},
+	[SCN_MODEL_CPR_DEPTH_OK] = {"cpr_depth_ok", "%", "Compressions 5-6 cm deep"},
+	[SCN_MODEL_CPR_RECOIL_OK] = {"cpr_recoil_ok", "%", "Compressions with full recoil"},
+	[SCN_MODEL_LONGEST_PAUSE] = {"longest_pause", "s", "Longest pause in compressions"},
+	[SCN_MODEL_LONG_PAUSES] = {"long_pauses", NULL, "Pauses in compressions over 10 s"},
+	[SCN_MODEL_ETCO2_LOW] = {"etco2_low", "%", "CPR time with EtCO2 under 10 mmHg"},
 };
 
 static const char *no_yes[] = {"no", "yes"};

@@ -36,6 +36,10 @@ typedef enum scn_model_field {
 	SCN_MODEL_HR, SCN_MODEL_SBP, SCN_MODEL_DBP, SCN_MODEL_MAP, SCN_MODEL_SPO2, SCN_MODEL_RR,
 	SCN_MODEL_ETCO2, SCN_MODEL_TEMP, SCN_MODEL_CO, SCN_MODEL_CPP, SCN_MODEL_RHYTHM, SCN_MODEL_PULSE,
 	SCN_MODEL_AVPU, SCN_MODEL_ROSC, SCN_MODEL_SHOCKS,
+	/* CPR quality over the whole session, measured by the session like a feedback manikin
+	 * (see docs/scenario-format.md, "CPR quality") */
+	SCN_MODEL_CCF, SCN_MODEL_CPR_RATE_OK, SCN_MODEL_CPR_DEPTH_OK, SCN_MODEL_CPR_RECOIL_OK,
+	SCN_MODEL_LONGEST_PAUSE, SCN_MODEL_LONG_PAUSES, SCN_MODEL_ETCO2_LOW,
 	SCN_MODEL_COUNT_
 } scn_model_field;
 
@@ -69,6 +73,9 @@ typedef struct scn_match {
 	act_id action;
 	int n;
 	scn_constraint c[ACT_MAX_PARAMS];
+	/* what the patient model judged (-1: not written). Unwritten `delivered` means "yes" for
+	 * expected actions and transitions, "either" for forbidden ones. */
+	int8_t delivered, effective;
 	int line, col;
 } scn_match;
 
@@ -110,7 +117,12 @@ typedef struct scn_state {
 	int line, col;
 } scn_state;
 
-typedef enum scn_item_kind { SCN_ITEM_DO, SCN_ITEM_FORBID, SCN_ITEM_REACH } scn_item_kind;
+typedef enum scn_item_kind {
+	SCN_ITEM_DO,       /* an expected action */
+	SCN_ITEM_FORBID,   /* an action that must not happen */
+	SCN_ITEM_REACH,    /* a state to reach */
+	SCN_ITEM_CHECK,    /* a condition that must hold when the session ends (CPR quality...) */
+} scn_item_kind;
 typedef enum scn_anchor { SCN_FROM_START, SCN_FROM_STATE, SCN_FROM_ITEM } scn_anchor;
 
 typedef struct scn_item {
@@ -118,8 +130,12 @@ typedef struct scn_item {
 	const char *text;
 	const char *reference;     /* the id of one of the scenario's references */
 	scn_item_kind kind;
-	scn_match match;           /* DO / FORBID */
+	scn_match match;           /* DO / FORBID: the first (or only) accepted form */
+	scn_match *alts;           /* ... and the other accepted forms (`do:` written as a list) */
+	int nalts;
+	bool each;                 /* DO: every occurrence of the action must meet the constraints */
 	int reach_state;           /* REACH */
+	expr_prog *check;          /* CHECK */
 	expr_prog *guard;          /* counts only while this holds */
 	int *after;                /* items that must come first */
 	int nafter;
@@ -153,6 +169,8 @@ typedef struct scn_model_run {
 	sim_action *actions;
 	int nactions;
 	const char *actions_file;  /* when the script lives beside the scenario */
+	const char *description;
+	const char *reference;     /* the guideline the run's mistake (or variant) is judged by */
 	int line, col;
 	int expect_line, expect_col;
 } scn_model_run;
