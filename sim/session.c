@@ -389,6 +389,12 @@ static void item_decide(sim_session *s, int i, item_status st, double t, const c
 		vsnprintf(r->note, sizeof r->note, fmt, ap);
 		va_end(ap);
 	}
+	/* late or out of order after an earlier attempt that did not count: say why it did not */
+	if ((st == ITEM_LATE || st == ITEM_OUT_OF_ORDER) && r->attempt[0] && r->note[0] && !r->attempt_noted) {
+		size_t l = strlen(r->note);
+		snprintf(r->note + l, sizeof r->note - l, "; before that, %s", r->attempt);
+		r->attempt_noted = true;
+	}
 	switch (st) {
 	case ITEM_DONE: r->points = it->points; r->penalty = 0; break;
 	case ITEM_LATE:
@@ -537,6 +543,36 @@ static const scn_match *item_form(const scn_item *it, const sim_action *a)
 	return NULL;
 }
 
+static int constraint_misses(const scn_match *m, const sim_action *a)
+{
+	int bad = 0;
+	for (int k = 0; k < m->n; k++) {
+		const scn_constraint *c = &m->c[k];
+		const act_value *v = &a->params[c->param];
+		if (!v->set || (c->is_symbol ? !(c->symbols & (1ull << v->sym)) : (v->num < c->lo || v->num > c->hi)))
+			bad += c->is_symbol ? 2 : 1; /* another drug is further off than another dose */
+	}
+	return bad;
+}
+
+/* Of the item's accepted forms for this kind of action, the one it comes closest to. */
+static const scn_match *closest_form(const scn_item *it, const sim_action *a)
+{
+	const scn_match *best = NULL;
+	int best_bad = 0;
+	for (int k = -1; k < it->nalts; k++) {
+		const scn_match *m = k < 0 ? &it->match : &it->alts[k];
+		if (m->action != a->type)
+			continue;
+		int bad = constraint_misses(m, a);
+		if (!best || bad < best_bad) {
+			best = m;
+			best_bad = bad;
+		}
+	}
+	return best;
+}
+
 static void put_range(char *buf, size_t n, double lo, double hi, const char *unit)
 {
 	const char *u = unit ? unit : "";
@@ -559,7 +595,7 @@ static void describe_miss(const scn_item *it, const sim_action *a, const judgeme
 	const act_def *def = actions_get(a->type);
 	char tb[32];
 	size_t l = (size_t)snprintf(buf, n, "%s at %s:", def->name, scrub_format_time(a->t, tb, sizeof tb));
-	const scn_match *m = item_form(it, a);
+	const scn_match *m = closest_form(it, a);
 	int nbad = 0;
 	for (int k = 0; m && k < m->n && l < n; k++) {
 		const scn_constraint *c = &m->c[k];
@@ -785,6 +821,8 @@ static void act(sim_session *s, const sim_action *a, bool derived)
 	if (s->pt && !derived)
 		j = apply_to_patient(s, a);
 	const char *safety = NULL;
+	if (strcmp(def->name, "stand_clear") == 0)
+		s->stand_clear_t = a->t;
 	if (!derived && strcmp(def->name, "shock") == 0 && j.delivered &&
 	    (s->stand_clear_t < 0 || a->t - s->stand_clear_t > STAND_CLEAR_S))
 		safety = "no_stand_clear";

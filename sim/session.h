@@ -54,8 +54,9 @@ typedef struct sim_item_result {
 	double last_t;
 	double end_t;                 /* when the deciding action ended (its `duration` after `time`) */
 	double attempt_t, attempt_end;/* first action of the item's kind that did not meet it; -1 if none */
-	char note[200];
+	char note[360];
 	char attempt[200];            /* why that attempt did not count (measured against expected) */
+	bool attempt_noted;           /* the attempt is already in the note */
 } sim_item_result;
 
 typedef struct sim_session_opts {
