@@ -72,7 +72,13 @@ NAME_FN(patient_im_site_name, patient_im_site, PATIENT_IM_SITE_COUNT_, "thigh", 
 NAME_FN(patient_o2_device_name, patient_o2_device, PATIENT_O2_COUNT_, "none", "nasal", "mask", "nonrebreather", "bvm")
 NAME_FN(patient_action_kind_name, patient_action_kind, PATIENT_ACT_COUNT_, "airway_open", "cpr_start", "cpr_stop",
         "compression", "bvm_breath", "intubate", "oxygen", "shock", "drug", "vascular_access", "fluid_bolus",
-        "needle_decompression", "chest_tube", "set_rhythm")
+        "needle_decompression", "chest_tube", "set_rhythm", "pads", "position", "remove_trigger")
+NAME_FN(patient_pads_name, patient_pads, PATIENT_PADS_COUNT_, "none", "anterolateral", "anteroposterior", "misplaced")
+NAME_FN(patient_position_name, patient_position, PATIENT_POS_COUNT_, "supine", "legs_raised", "sitting", "recovery",
+        "left_lateral")
+NAME_FN(patient_complication_name, patient_complication, PATIENT_COMP_COUNT_, "none", "shock_on_perfusing_rhythm",
+        "shock_non_shockable", "shock_during_compressions", "vf_induced", "iv_bolus_epinephrine", "needle_medial",
+        "needle_too_low", "needle_wrong_side", "drain_wrong_side", "compression_too_deep", "upright_while_hypotensive")
 
 bool patient_rhythm_shockable(patient_rhythm r)
 {
@@ -82,6 +88,13 @@ bool patient_rhythm_shockable(patient_rhythm r)
 bool patient_rhythm_is_arrest(patient_rhythm r)
 {
 	return patient_rhythm_shockable(r) || r == PATIENT_RHYTHM_ASYSTOLE || r == PATIENT_RHYTHM_PEA;
+}
+
+bool patient_needle_site_accepted(int ics, patient_line line)
+{
+	return (line == PATIENT_LINE_MID_AXILLARY && (ics == 4 || ics == 5)) ||   /* ATLS 10 */
+	       (line == PATIENT_LINE_ANTERIOR_AXILLARY && ics == 5) ||           /* TCCC */
+	       (line == PATIENT_LINE_MIDCLAVICULAR && ics == 2);                 /* TCCC, and children */
 }
 
 /* ---- parameter table ---- */
@@ -244,6 +257,8 @@ static void init_state(patient *p, const patient_config *c)
 		p->oedema_eff = p->w_oedema * p->anaph_a;
 		p->bronch_eff = p->w_bronch * p->anaph_a;
 		p->vaso_eff = p->w_vaso * p->anaph_a;
+		p->trigger_active = true;
+		p->anaph_drive = 1.0;
 	}
 	if (c->tension_ptx.side != PATIENT_SIDE_NONE) {
 		p->ptx_side = c->tension_ptx.side;
@@ -339,6 +354,7 @@ scrub_result patient_step(patient *p, double dt)
 		while (p->decl_next_t <= p->t) {
 			p->comp_phase_t = p->t - p->decl_next_t;
 			p->last_comp_t = p->decl_next_t;
+			p->comp_seen = true;
 			p->decl_next_t += period;
 		}
 	}
@@ -364,24 +380,41 @@ const patient_vitals *patient_vitals_get(const patient *p)
 
 /* ---- interventions ---- */
 
-static scrub_result outcome(patient_outcome *o, scrub_result r, bool applied, bool effective, bool complication,
-                            const char *reason)
+/* The action took place; kind says whether it was harmful. */
+static scrub_result done(patient_outcome *o, bool effective, patient_complication kind, const char *reason)
 {
-	o->applied = applied;
-	o->effective = effective;
-	o->complication = complication;
-	o->reason = reason;
-	return r;
+	*o = (patient_outcome){.applied = true, .effective = effective, .complication = kind != PATIENT_COMP_NONE,
+	                       .kind = kind, .reason = reason};
+	return SCRUB_OK;
 }
 
-#define INVALID(why) outcome(o, SCRUB_ERR_INVALID, false, false, false, why)
+/* A well-formed action that did not take place; word is the stable not_delivered code. */
+static scrub_result refused(patient_outcome *o, const char *word, const char *reason)
+{
+	*o = (patient_outcome){.not_delivered = word, .reason = reason};
+	return SCRUB_OK;
+}
+
+static scrub_result invalid(patient_outcome *o, const char *reason)
+{
+	*o = (patient_outcome){.not_delivered = "invalid", .reason = reason};
+	return SCRUB_ERR_INVALID;
+}
+
+#define INVALID(why) invalid(o, why)
 
 static bool has_pulse(const patient *p)
 {
 	return !patient_rhythm_is_arrest(p->rhythm);
 }
 
-static double shock_probability(const patient *p, double energy)
+/* Compressions running: declared, or a compression (declared or sampled) in the last 1.5 s. */
+static bool compressions_running(const patient *p)
+{
+	return p->cpr_declared || (p->comp_seen && p->t - p->last_comp_t < 1.5);
+}
+
+static double shock_probability(const patient *p, double energy, bool dsed)
 {
 	double base;
 	switch (p->rhythm) {
@@ -404,52 +437,108 @@ static double shock_probability(const patient *p, double energy)
 	odds *= pow(p->par[PP_EPI_SHOCK_OR], p->pk[PATIENT_DRUG_EPINEPHRINE].effect);
 	odds *= pow(p->par[PP_AMIO_SHOCK_OR], p->pk[PATIENT_DRUG_AMIODARONE].effect);
 	odds *= pow(p->par[PP_LIDO_SHOCK_OR], p->pk[PATIENT_DRUG_LIDOCAINE].effect);
+	/* pads: refractory VF responds to a new vector (DOSE-VF); misplaced pads miss the heart. A DSED's
+	 * second set of pads is anteroposterior whatever the first set. */
+	bool refractory = p->failed_shocks >= (int)p->par[PP_REFRACTORY_VF_SHOCKS];
+	if (dsed) {
+		if (refractory)
+			odds *= p->par[PP_DSED_SHOCK_OR];
+	} else if (p->pads == PATIENT_PADS_MISPLACED) {
+		odds *= p->par[PP_MISPLACED_PADS_SHOCK_OR];
+	} else if (p->pads == PATIENT_PADS_ANTEROPOSTERIOR && refractory) {
+		odds *= p->par[PP_VECTOR_CHANGE_SHOCK_OR];
+	}
 	return odds / (1.0 + odds);
+}
+
+/* The rhythm's answer to a delivered shock; *kind gets the rhythm's complication. */
+static bool shock_rhythm(patient *p, const patient_action *a, double u, patient_complication *kind, const char **why)
+{
+	double e = a->shock.energy_j;
+	patient_rhythm r = p->rhythm;
+	bool sync = a->shock.synchronised;
+	*kind = PATIENT_COMP_NONE;
+	if (patient_rhythm_shockable(r)) {
+		double prob = shock_probability(p, e, a->shock.dsed);
+		LOG_D("t=%.2f shock %.0f J%s in %s, pads %s, %d failed: p=%.3f u=%.3f", p->t, e, a->shock.dsed ? " DSED" : "",
+		      patient_rhythm_name(r), patient_pads_name(p->pads), p->failed_shocks, prob, u);
+		if (u < prob) {
+			patient_model_set_rhythm(p, PATIENT_RHYTHM_SINUS);
+			p->primary_pea = false;
+			p->failed_shocks = 0;
+			*why = "shock delivered: organised rhythm";
+			return true;
+		}
+		p->failed_shocks++;
+		*why = "shock delivered: rhythm persists";
+		return false;
+	}
+	if (r == PATIENT_RHYTHM_VT_PULSE) {
+		double prob = p->par[PP_CARDIOVERSION_SUCCESS] * sqrt(e / 100.0);
+		if (p->pads == PATIENT_PADS_MISPLACED && !a->shock.dsed) {
+			double odds = prob / fmax(1e-6, 1.0 - prob) * p->par[PP_MISPLACED_PADS_SHOCK_OR];
+			prob = odds / (1.0 + odds);
+		}
+		prob = patient_clamp(prob, 0, 0.98);
+		if (!sync && u < p->par[PP_UNSYNC_VF_RISK]) {
+			patient_model_set_rhythm(p, PATIENT_RHYTHM_VF_COARSE);
+			*kind = PATIENT_COMP_VF_INDUCED;
+			*why = "unsynchronised shock on a pulse: VF induced";
+			return false;
+		}
+		*kind = sync ? PATIENT_COMP_NONE : PATIENT_COMP_SHOCK_PERFUSING;
+		if (u < prob) {
+			patient_model_set_rhythm(p, PATIENT_RHYTHM_SINUS_TACHY);
+			*why = "cardioverted to sinus rhythm";
+			return true;
+		}
+		*why = "shock delivered: VT persists";
+		return false;
+	}
+	if (r == PATIENT_RHYTHM_ASYSTOLE || r == PATIENT_RHYTHM_PEA) {
+		*kind = PATIENT_COMP_SHOCK_NON_SHOCKABLE;
+		*why = "shock delivered: rhythm not shockable";
+		return false;
+	}
+	/* sinus rhythm with a pulse */
+	if (!sync && u < p->par[PP_UNSYNC_VF_RISK]) {
+		patient_model_set_rhythm(p, PATIENT_RHYTHM_VF_COARSE);
+		*kind = PATIENT_COMP_VF_INDUCED;
+		*why = "shock on a perfusing rhythm: VF induced";
+		return false;
+	}
+	*kind = PATIENT_COMP_SHOCK_PERFUSING;
+	*why = "shock on a perfusing rhythm";
+	return false;
 }
 
 static scrub_result apply_shock(patient *p, const patient_action *a, patient_outcome *o)
 {
-	double e = a->shock.energy_j;
-	if (!finite_in(e, 1, 400))
+	if (!finite_in(a->shock.energy_j, 1, 400))
 		return INVALID("energy must be within 1..400 J");
+	if (a->shock.dsed && a->shock.synchronised)
+		return INVALID("a DSED is an unsynchronised defibrillation");
+	if (p->pads == PATIENT_PADS_NONE)
+		return refused(o, "no_pads", "shock not delivered: no pads attached");
 	patient_rhythm r = p->rhythm;
 	bool no_r_wave = r == PATIENT_RHYTHM_VF_COARSE || r == PATIENT_RHYTHM_VF_FINE || r == PATIENT_RHYTHM_ASYSTOLE;
 	if (a->shock.synchronised && no_r_wave)
-		return outcome(o, SCRUB_OK, false, false, false,
-		               "synchronised shock not delivered: no R wave to synchronise on");
+		return refused(o, "no_r_wave", "synchronised shock not delivered: no R wave to synchronise on");
+	bool hands_on = compressions_running(p);
 	p->shocks++;
 	double u = patient_rng_uniform(&p->rng); /* one draw per delivered shock, whatever the rhythm */
-	p->reserve *= 0.98;                       /* each shock injures the myocardium a little */
-	if (patient_rhythm_shockable(r)) {
-		double prob = shock_probability(p, e);
-		LOG_D("t=%.2f shock %.0f J in %s: p=%.3f u=%.3f", p->t, e, patient_rhythm_name(r), prob, u);
-		if (u < prob) {
-			patient_model_set_rhythm(p, PATIENT_RHYTHM_SINUS);
-			p->primary_pea = false;
-			return outcome(o, SCRUB_OK, true, true, false, "shock delivered: organised rhythm");
-		}
-		return outcome(o, SCRUB_OK, true, false, false, "shock delivered: rhythm persists");
+	p->reserve *= 0.98; /* each shock injures the myocardium a little */
+	patient_complication kind;
+	const char *why;
+	bool effective = shock_rhythm(p, a, u, &kind, &why);
+	if (a->shock.dsed)
+		p->reserve *= 0.98; /* the second defibrillator's shock */
+	if (hands_on && kind != PATIENT_COMP_VF_INDUCED) {
+		kind = PATIENT_COMP_SHOCK_DURING_CPR;
+		why = effective ? "shock delivered during compressions (hands on the chest): organised rhythm"
+		                : "shock delivered during compressions (hands on the chest)";
 	}
-	if (r == PATIENT_RHYTHM_VT_PULSE) {
-		double prob = patient_clamp(p->par[PP_CARDIOVERSION_SUCCESS] * sqrt(e / 100.0), 0, 0.98);
-		if (!a->shock.synchronised && u < p->par[PP_UNSYNC_VF_RISK]) {
-			patient_model_set_rhythm(p, PATIENT_RHYTHM_VF_COARSE);
-			return outcome(o, SCRUB_OK, true, false, true, "unsynchronised shock on a pulse: VF induced");
-		}
-		if (u < prob) {
-			patient_model_set_rhythm(p, PATIENT_RHYTHM_SINUS_TACHY);
-			return outcome(o, SCRUB_OK, true, true, !a->shock.synchronised, "cardioverted to sinus rhythm");
-		}
-		return outcome(o, SCRUB_OK, true, false, !a->shock.synchronised, "shock delivered: VT persists");
-	}
-	if (r == PATIENT_RHYTHM_ASYSTOLE || r == PATIENT_RHYTHM_PEA)
-		return outcome(o, SCRUB_OK, true, false, true, "shock delivered: rhythm not shockable");
-	/* sinus rhythm with a pulse */
-	if (!a->shock.synchronised && u < p->par[PP_UNSYNC_VF_RISK]) {
-		patient_model_set_rhythm(p, PATIENT_RHYTHM_VF_COARSE);
-		return outcome(o, SCRUB_OK, true, false, true, "shock on a perfusing rhythm: VF induced");
-	}
-	return outcome(o, SCRUB_OK, true, false, true, "shock on a perfusing rhythm");
+	return done(o, effective, kind, why);
 }
 
 static scrub_result apply_drug(patient *p, const patient_action *a, patient_outcome *o)
@@ -468,7 +557,7 @@ static scrub_result apply_drug(patient *p, const patient_action *a, patient_outc
 	patient_pk *k = &p->pk[d];
 	if (rt == PATIENT_ROUTE_IM) {
 		if (d != PATIENT_DRUG_EPINEPHRINE && d != PATIENT_DRUG_ATROPINE)
-			return outcome(o, SCRUB_OK, false, false, false, "this drug is not given IM");
+			return refused(o, "not_given_im", "this drug is not given IM");
 		double tau = a->drug.site == PATIENT_IM_SITE_THIGH ? p->par[PP_EPI_IM_THIGH_TAU_S]
 		                                                   : p->par[PP_EPI_IM_DELTOID_TAU_S];
 		if (p->npending < PATIENT_MAX_PENDING) {
@@ -478,21 +567,15 @@ static scrub_result apply_drug(patient *p, const patient_action *a, patient_outc
 			k->depot += dose;
 			k->depot_tau = tau;
 		}
-		return outcome(o, SCRUB_OK, true, true, false, "given IM");
+		return done(o, true, PATIENT_COMP_NONE, "given IM");
 	}
 	if (!p->access)
-		return outcome(o, SCRUB_OK, false, false, false, "no IV/IO access");
+		return refused(o, "no_access", "no IV/IO access");
 	k->line += dose;
 	if (d == PATIENT_DRUG_EPINEPHRINE && dose >= 0.1 && has_pulse(p))
-		return outcome(o, SCRUB_OK, true, true, true,
-		               "IV bolus of epinephrine with a pulse: risk of severe hypertension and arrhythmia");
-	return outcome(o, SCRUB_OK, true, true, false, rt == PATIENT_ROUTE_IO ? "given IO" : "given IV");
-}
-
-static bool needle_site_accepted(int ics, patient_line line)
-{
-	return (line == PATIENT_LINE_MID_AXILLARY && (ics == 4 || ics == 5)) ||
-	       (line == PATIENT_LINE_ANTERIOR_AXILLARY && ics == 5) || (line == PATIENT_LINE_MIDCLAVICULAR && ics == 2);
+		return done(o, true, PATIENT_COMP_EPI_IV_BOLUS,
+		            "IV bolus of epinephrine with a pulse: risk of severe hypertension and arrhythmia");
+	return done(o, true, PATIENT_COMP_NONE, rt == PATIENT_ROUTE_IO ? "given IO" : "given IV");
 }
 
 static scrub_result apply_needle(patient *p, const patient_action *a, patient_outcome *o)
@@ -507,21 +590,82 @@ static scrub_result apply_needle(patient *p, const patient_action *a, patient_ou
 	if ((unsigned)line >= PATIENT_LINE_COUNT_)
 		return INVALID("unknown line");
 	if (line == PATIENT_LINE_PARASTERNAL)
-		return outcome(o, SCRUB_OK, true, false, true,
-		               "medial to the nipple line: risk to the heart and great vessels");
+		return done(o, false, PATIENT_COMP_NEEDLE_MEDIAL, "medial to the nipple line: risk to the heart and great vessels");
 	if (ics == 6)
-		return outcome(o, SCRUB_OK, true, false, true,
-		               "below the 5th intercostal space: risk to the diaphragm, liver or spleen");
+		return done(o, false, PATIENT_COMP_NEEDLE_LOW, "below the 5th intercostal space: risk to the diaphragm, liver or spleen");
 	if (p->ptx_side != side)
-		return outcome(o, SCRUB_OK, true, false, true,
-		               "no tension pneumothorax on this side: risk of an iatrogenic pneumothorax");
-	if (!needle_site_accepted(ics, line))
-		return outcome(o, SCRUB_OK, true, false, false, "site not accepted for needle decompression");
+		return done(o, false, PATIENT_COMP_NEEDLE_WRONG_SIDE,
+		            "no tension pneumothorax on this side: risk of an iatrogenic pneumothorax");
+	if (!patient_needle_site_accepted(ics, line))
+		return done(o, false, PATIENT_COMP_NONE, "site not accepted for needle decompression");
 	if (p->chest_tube)
-		return outcome(o, SCRUB_OK, true, false, false, "already drained by a chest tube");
+		return done(o, false, PATIENT_COMP_NONE, "already drained by a chest tube");
 	p->needle_in = true;
 	p->needle_patency = 1.0;
-	return outcome(o, SCRUB_OK, true, true, false, "rush of air: tension relieved");
+	return done(o, true, PATIENT_COMP_NONE, "rush of air: tension relieved");
+}
+
+static scrub_result apply_cpr_start(patient *p, const patient_action *a, patient_outcome *o)
+{
+	double rate = a->cpr.rate_per_min, depth = a->cpr.depth_cm;
+	if (rate == 0)
+		rate = 110;
+	if (depth == 0)
+		depth = 5.5;
+	if (!finite_in(rate, 10, 300) || !finite_in(depth, 0.1, 15))
+		return INVALID("CPR rate must be within 10..300 /min and depth within 0.1..15 cm");
+	bool running = p->cpr_declared;
+	if (!running)
+		p->decl_next_t = p->t;
+	p->cpr_declared = true;
+	p->cpr_decl_rate = rate; /* a running declaration still follows what is being done */
+	p->cpr_decl_depth = depth;
+	bool deep = depth > p->par[PP_CPR_DEPTH_MAX] + 0.5;
+	if (running) {
+		refused(o, "already_running", "compressions already running (declared rate and depth updated)");
+		if (deep) {
+			o->complication = true;
+			o->kind = PATIENT_COMP_COMPRESSION_TOO_DEEP;
+		}
+		return SCRUB_OK;
+	}
+	return deep ? done(o, true, PATIENT_COMP_COMPRESSION_TOO_DEEP, "CPR started deeper than 6 cm: risk of injury")
+	            : done(o, true, PATIENT_COMP_NONE, "CPR started");
+}
+
+static scrub_result apply_compression(patient *p, const patient_action *a, patient_outcome *o)
+{
+	double d = a->compression.depth_cm;
+	if (!finite_in(d, 0, 15))
+		return INVALID("compression depth must be within 0..15 cm");
+	double iv = p->t - p->last_comp_t;
+	if (p->comp_count > 0 && iv > 0.15 && iv < 3.0) {
+		p->comp_interval = iv;
+		double rate = 60.0 / iv;
+		p->comp_rate = p->comp_count > 1 ? p->comp_rate + (rate - p->comp_rate) * 0.3 : rate;
+	} else if (p->comp_count > 0 && iv >= 3.0) {
+		p->comp_count = 0; /* a pause: start measuring again */
+	}
+	p->comp_depth = p->comp_count > 0 ? p->comp_depth + (d - p->comp_depth) * 0.3 : d;
+	p->comp_count++;
+	p->last_comp_t = p->t;
+	p->comp_seen = true;
+	p->comp_phase_t = 0;
+	if (d > p->par[PP_CPR_DEPTH_MAX] + 0.5)
+		return done(o, true, PATIENT_COMP_COMPRESSION_TOO_DEEP, "compression deeper than 6 cm: risk of injury");
+	return done(o, d >= p->par[PP_CPR_DEPTH_MIN], PATIENT_COMP_NONE, "compression");
+}
+
+static scrub_result apply_position(patient *p, const patient_action *a, patient_outcome *o)
+{
+	patient_position pos = a->position.position;
+	if ((unsigned)pos >= PATIENT_POS_COUNT_)
+		return INVALID("unknown position");
+	p->position = pos;
+	if (pos == PATIENT_POS_SITTING && p->sbp < p->par[PP_HYPOTENSION_SBP])
+		return done(o, false, PATIENT_COMP_UPRIGHT_HYPOTENSIVE,
+		            "sat up while hypotensive: venous return falls, risk of cardiac arrest");
+	return done(o, true, PATIENT_COMP_NONE, "position changed");
 }
 
 static scrub_result apply(patient *p, const patient_action *a, patient_outcome *o)
@@ -531,46 +675,15 @@ static scrub_result apply(patient *p, const patient_action *a, patient_outcome *
 		if ((unsigned)a->airway.manoeuvre >= PATIENT_AIRWAY_COUNT_)
 			return INVALID("unknown airway manoeuvre");
 		p->airway_open = true;
-		return outcome(o, SCRUB_OK, true, true, false, "airway opened");
-	case PATIENT_ACT_CPR_START: {
-		double rate = a->cpr.rate_per_min, depth = a->cpr.depth_cm;
-		if (rate == 0)
-			rate = 110;
-		if (depth == 0)
-			depth = 5.5;
-		if (!finite_in(rate, 10, 300) || !finite_in(depth, 0.1, 15))
-			return INVALID("CPR rate must be within 10..300 /min and depth within 0.1..15 cm");
-		if (!p->cpr_declared)
-			p->decl_next_t = p->t;
-		p->cpr_declared = true;
-		p->cpr_decl_rate = rate;
-		p->cpr_decl_depth = depth;
-		return outcome(o, SCRUB_OK, true, true, false, "CPR started");
-	}
+		return done(o, true, PATIENT_COMP_NONE, "airway opened");
+	case PATIENT_ACT_CPR_START:
+		return apply_cpr_start(p, a, o);
 	case PATIENT_ACT_CPR_STOP:
 		p->cpr_declared = false;
 		p->comp_count = 0;
-		return outcome(o, SCRUB_OK, true, true, false, "CPR stopped");
-	case PATIENT_ACT_COMPRESSION: {
-		double d = a->compression.depth_cm;
-		if (!finite_in(d, 0, 15))
-			return INVALID("compression depth must be within 0..15 cm");
-		double iv = p->t - p->last_comp_t;
-		if (p->comp_count > 0 && iv > 0.15 && iv < 3.0) {
-			p->comp_interval = iv;
-			double rate = 60.0 / iv;
-			p->comp_rate = p->comp_count > 1 ? p->comp_rate + (rate - p->comp_rate) * 0.3 : rate;
-		} else if (p->comp_count > 0 && iv >= 3.0) {
-			p->comp_count = 0; /* a pause: start measuring again */
-		}
-		p->comp_depth = p->comp_count > 0 ? p->comp_depth + (d - p->comp_depth) * 0.3 : d;
-		p->comp_count++;
-		p->last_comp_t = p->t;
-		p->comp_phase_t = 0;
-		if (d > p->par[PP_CPR_DEPTH_MAX] + 0.5)
-			return outcome(o, SCRUB_OK, true, true, true, "compression deeper than 6 cm: risk of injury");
-		return outcome(o, SCRUB_OK, true, d >= p->par[PP_CPR_DEPTH_MIN], false, "compression");
-	}
+		return done(o, true, PATIENT_COMP_NONE, "CPR stopped");
+	case PATIENT_ACT_COMPRESSION:
+		return apply_compression(p, a, o);
 	case PATIENT_ACT_BVM_BREATH: {
 		double v = a->breath.volume_ml;
 		if (v == 0)
@@ -582,14 +695,14 @@ static scrub_result apply(patient *p, const patient_action *a, patient_outcome *
 		p->breath_t = 0;
 		p->breath_event_mode = true;
 		bool sealed = p->intubated || p->airway_open;
-		return outcome(o, SCRUB_OK, true, sealed, false, sealed ? "breath given" : "breath given, airway not opened");
+		return done(o, sealed, PATIENT_COMP_NONE, sealed ? "breath given" : "breath given, airway not opened");
 	}
 	case PATIENT_ACT_INTUBATE:
 		if (p->oedema_eff * p->par[PP_ANAPH_OEDEMA_OBSTRUCTION] > 0.5)
-			return outcome(o, SCRUB_OK, false, false, false, "laryngeal oedema: the tube does not pass");
+			return refused(o, "tube_blocked", "laryngeal oedema: the tube does not pass");
 		p->intubated = true;
 		p->airway_open = true;
-		return outcome(o, SCRUB_OK, true, true, false, "intubated");
+		return done(o, true, PATIENT_COMP_NONE, "intubated");
 	case PATIENT_ACT_OXYGEN:
 		if ((unsigned)a->oxygen.device >= PATIENT_O2_COUNT_)
 			return INVALID("unknown oxygen device");
@@ -597,7 +710,7 @@ static scrub_result apply(patient *p, const patient_action *a, patient_outcome *
 			return INVALID("oxygen flow must be within 0..60 L/min");
 		p->o2_device = a->oxygen.device;
 		p->o2_flow = a->oxygen.flow_l_min;
-		return outcome(o, SCRUB_OK, true, true, false, a->oxygen.device ? "oxygen on" : "oxygen off");
+		return done(o, true, PATIENT_COMP_NONE, a->oxygen.device ? "oxygen on" : "oxygen off");
 	case PATIENT_ACT_SHOCK:
 		return apply_shock(p, a, o);
 	case PATIENT_ACT_DRUG:
@@ -606,23 +719,23 @@ static scrub_result apply(patient *p, const patient_action *a, patient_outcome *
 		if (a->access.route != PATIENT_ROUTE_IV && a->access.route != PATIENT_ROUTE_IO)
 			return INVALID("access route must be IV or IO");
 		p->access = true;
-		return outcome(o, SCRUB_OK, true, true, false, "access established");
+		return done(o, true, PATIENT_COMP_NONE, "access established");
 	case PATIENT_ACT_FLUID_BOLUS:
 		if (!finite_in(a->fluid.volume_ml, 1, 5000))
 			return INVALID("fluid volume must be within 1..5000 mL");
 		if (!p->access)
-			return outcome(o, SCRUB_OK, false, false, false, "no IV/IO access");
+			return refused(o, "no_access", "no IV/IO access");
 		p->fluid_pending += a->fluid.volume_ml;
-		return outcome(o, SCRUB_OK, true, true, false, "fluid running");
+		return done(o, true, PATIENT_COMP_NONE, "fluid running");
 	case PATIENT_ACT_NEEDLE_DECOMPRESSION:
 		return apply_needle(p, a, o);
 	case PATIENT_ACT_CHEST_TUBE:
 		if (a->chest_tube.side != PATIENT_SIDE_LEFT && a->chest_tube.side != PATIENT_SIDE_RIGHT)
 			return INVALID("side must be left or right");
 		if (p->ptx_side != a->chest_tube.side)
-			return outcome(o, SCRUB_OK, true, false, true, "no pneumothorax on this side");
+			return done(o, false, PATIENT_COMP_DRAIN_WRONG_SIDE, "no pneumothorax on this side");
 		p->chest_tube = true;
-		return outcome(o, SCRUB_OK, true, true, false, "chest drained");
+		return done(o, true, PATIENT_COMP_NONE, "chest drained");
 	case PATIENT_ACT_SET_RHYTHM: {
 		patient_rhythm r = a->set_rhythm.rhythm;
 		if ((unsigned)r >= PATIENT_RHYTHM_COUNT_)
@@ -635,8 +748,25 @@ static scrub_result apply(patient *p, const patient_action *a, patient_outcome *
 		patient_model_set_rhythm(p, r);
 		if (r == PATIENT_RHYTHM_VF_COARSE || r == PATIENT_RHYTHM_VF_FINE)
 			p->vf_amp = p->par[PP_VF_AMP_MV] * p->reserve;
-		return outcome(o, SCRUB_OK, true, true, false, "rhythm set");
+		return done(o, true, PATIENT_COMP_NONE, "rhythm set");
 	}
+	case PATIENT_ACT_PADS:
+		if ((unsigned)a->pads.position >= PATIENT_PADS_COUNT_)
+			return INVALID("unknown pad position");
+		if (a->pads.position == PATIENT_PADS_NONE && p->pads == PATIENT_PADS_NONE)
+			return refused(o, "no_pads", "no pads to remove");
+		p->pads = a->pads.position;
+		return done(o, p->pads != PATIENT_PADS_MISPLACED, PATIENT_COMP_NONE,
+		            p->pads == PATIENT_PADS_NONE ? "pads removed"
+		            : p->pads == PATIENT_PADS_MISPLACED ? "pads attached in a wrong position"
+		                                                : "pads attached");
+	case PATIENT_ACT_POSITION:
+		return apply_position(p, a, o);
+	case PATIENT_ACT_REMOVE_TRIGGER:
+		if (!p->trigger_active)
+			return refused(o, "no_trigger", "no anaphylactic trigger running");
+		p->trigger_active = false;
+		return done(o, true, PATIENT_COMP_NONE, "trigger removed");
 	case PATIENT_ACT_COUNT_:
 		break;
 	}
@@ -648,9 +778,9 @@ scrub_result patient_apply(patient *p, const patient_action *a, patient_outcome 
 	patient_outcome dummy;
 	patient_outcome *o = out ? out : &dummy;
 	if (!p || !a)
-		return outcome(o, SCRUB_ERR_INVALID, false, false, false, "no patient or no action");
+		return invalid(o, "no patient or no action");
 	scrub_result r = apply(p, a, o);
-	if (r == SCRUB_OK && o->applied)
-		patient_model_update_vitals(p); /* a new rhythm or shock count shows at once */
+	if (r == SCRUB_OK)
+		patient_model_update_vitals(p); /* a new rhythm, shock count or pad position shows at once */
 	return r;
 }

@@ -58,12 +58,16 @@ struct patient {
 	double pvt_s;           /* time in pVT */
 	double below_s, above_s;/* time with the intrinsic SBP below / above the pulse threshold */
 	int shocks;
+	int failed_shocks;      /* delivered shocks in VF/pVT that failed since the last conversion */
+	patient_pads pads;
+	patient_position position;
 
 	/* CPR */
 	bool cpr_declared;
 	double cpr_decl_rate, cpr_decl_depth;
 	double decl_next_t;     /* time of the next declared compression */
 	double last_comp_t;     /* time of the last compression (declared or sampled) */
+	bool comp_seen;         /* a compression (declared or sampled) has happened */
 	double comp_interval;   /* s, last interval */
 	double comp_rate, comp_depth; /* EMA of the measured rate and depth */
 	int comp_count;
@@ -81,6 +85,8 @@ struct patient {
 
 	/* conditions */
 	double anaph_sev, anaph_a;
+	bool trigger_active;    /* the anaphylactic trigger still runs */
+	double anaph_drive;     /* 0..1 allergen drive: 1 while the trigger runs, washes out after */
 	double w_oedema, w_bronch, w_vaso;
 	double oedema_eff, bronch_eff, vaso_eff;
 	patient_side ptx_side;

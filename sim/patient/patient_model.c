@@ -127,9 +127,12 @@ static void tick_conditions(patient *p)
 	double e_epi = p->pk[PATIENT_DRUG_EPINEPHRINE].effect;
 	if (p->anaph_sev > 0) {
 		double block = patient_clamp(2.0 * e_epi * p->par[PP_ANAPH_EPI_EFFICACY], 0, 1);
+		/* the allergen drive: 1 while the trigger runs, washes out once it is removed */
+		p->anaph_drive = p->trigger_active ? 1.0 : lag(p->anaph_drive, 0, p->par[PP_ANAPH_TRIGGER_WASHOUT_S]);
+		double dr = p->anaph_drive;
 		double a = p->anaph_a;
-		a += H * ((1.0 - a) * (1.0 - block) / p->par[PP_ANAPH_PROGRESSION_S] -
-		          a * block / p->par[PP_ANAPH_RECOVERY_S]);
+		a += H * (dr * (1.0 - a) * (1.0 - block) / p->par[PP_ANAPH_PROGRESSION_S] -
+		          a * (block + (1.0 - dr) * p->par[PP_ANAPH_SPONT_RECOVERY]) / p->par[PP_ANAPH_RECOVERY_S]);
 		p->anaph_a = patient_clamp(a, 0, 1);
 		double m = p->anaph_a * (1.0 - block);
 		p->oedema_eff = p->w_oedema * m;
@@ -490,4 +493,7 @@ void patient_model_update_vitals(patient *p)
 	for (int d = 0; d < PATIENT_DRUG_COUNT_; d++)
 		v->drug_effect[d] = p->pk[d].effect;
 	v->shocks = p->shocks;
+	v->pads = p->pads;
+	v->position = p->position;
+	v->trigger_active = p->trigger_active;
 }

@@ -17,6 +17,7 @@
 	X(BARO_GAIN, "baroreflex_gain", "1", 1.0, 0, 3, "sympathetic response to a fall in MAP") \
 	X(MAP_SETPOINT, "map_setpoint", "mmHg", 93, 60, 110, "baroreflex set point") \
 	X(PULSE_PALPABLE_SBP, "pulse_palpable_sbp", "mmHg", 50, 30, 80, "systolic pressure below which no central pulse is felt") \
+	X(HYPOTENSION_SBP, "hypotension_sbp", "mmHg", 90, 60, 120, "systolic pressure below which sitting the patient up is flagged") \
 	X(PEA_ONSET_S, "pea_onset_s", "s", 10, 1, 60, "time without a palpable pulse before an organised rhythm is called PEA") \
 	/* CPR */ \
 	X(CPR_MAX_CO_FRACTION, "cpr_max_co_fraction", "fraction", 0.30, 0.05, 0.6, "cardiac output of ideal CPR relative to baseline_co") \
@@ -43,6 +44,10 @@
 	X(EPI_SHOCK_OR, "epi_shock_odds_ratio", "1", 1.5, 0.2, 5, "odds ratio of shock success at full epinephrine effect") \
 	X(AMIO_SHOCK_OR, "amio_shock_odds_ratio", "1", 1.6, 0.2, 5, "odds ratio of shock success at full amiodarone effect") \
 	X(LIDO_SHOCK_OR, "lido_shock_odds_ratio", "1", 1.3, 0.2, 5, "odds ratio of shock success at full lidocaine effect") \
+	X(REFRACTORY_VF_SHOCKS, "refractory_vf_shocks", "1", 3, 1, 10, "failed shocks after which VF counts as refractory (DOSE-VF: 3)") \
+	X(VECTOR_CHANGE_SHOCK_OR, "vector_change_shock_odds_ratio", "1", 1.5, 0.2, 5, "odds ratio of shock success with anteroposterior pads in refractory VF (DOSE-VF ROSC 35.4% vs 26.5%)") \
+	X(DSED_SHOCK_OR, "dsed_shock_odds_ratio", "1", 2.4, 0.2, 8, "odds ratio of shock success of a DSED in refractory VF (DOSE-VF ROSC 46.4% vs 26.5%)") \
+	X(MISPLACED_PADS_SHOCK_OR, "misplaced_pads_shock_odds_ratio", "1", 0.15, 0.01, 1, "odds ratio of shock success with misplaced pads (the current misses the heart)") \
 	X(CARDIOVERSION_SUCCESS, "cardioversion_success_100j", "fraction", 0.8, 0, 1, "probability a synchronised 100 J shock converts VT with a pulse") \
 	X(UNSYNC_VF_RISK, "unsync_shock_vf_risk", "fraction", 0.3, 0, 1, "probability an unsynchronised shock with a pulse induces VF") \
 	X(PEA_ROSC_HAZARD, "pea_rosc_hazard_per_min", "/min", 0.2, 0, 5, "ROSC hazard in primary PEA with ideal CPR and full epinephrine effect") \
@@ -83,6 +88,8 @@
 	X(ANAPH_PROGRESSION_S, "anaph_progression_s", "s", 600, 30, 7200, "time constant of the worsening of untreated anaphylaxis") \
 	X(ANAPH_RECOVERY_S, "anaph_recovery_s", "s", 600, 30, 7200, "time constant of the resolution of anaphylaxis under epinephrine") \
 	X(ANAPH_EPI_EFFICACY, "anaph_epi_efficacy", "fraction", 1.0, 0, 1, "fraction of the mediator effects epinephrine can block") \
+	X(ANAPH_TRIGGER_WASHOUT_S, "anaph_trigger_washout_s", "s", 120, 10, 3600, "time constant of the fall of the allergen drive once the trigger is removed") \
+	X(ANAPH_SPONT_RECOVERY, "anaph_spontaneous_recovery", "fraction", 0.2, 0, 1, "resolution without epinephrine once the trigger has washed out, relative to full epinephrine block") \
 	X(ANAPH_SVR_DROP, "anaph_svr_drop", "fraction", 0.6, 0, 0.9, "SVR reduction at full vasodilation") \
 	X(ANAPH_VENODILATION, "anaph_venodilation", "fraction", 0.35, 0, 0.9, "preload reduction at full vasodilation") \
 	X(ANAPH_LEAK, "anaph_leak", "mL/min", 80, 0, 500, "capillary leak at full vasodilation") \

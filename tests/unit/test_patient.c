@@ -100,6 +100,7 @@ static void test_rosc_after_shock(void)
 		patient *p = mk(arrest_cfg(PATIENT_RHYTHM_VF_COARSE, seed));
 		act(p, CPR_GOOD);
 		act(p, AIRWAY);
+		act(p, PADS_AL);
 		run_for(p, 120, DT, 6.0);
 		double et_before = vit(p)->etco2;
 		patient_outcome o = act(p, shock(200));
@@ -134,6 +135,7 @@ static double shock_success_rate(patient_rhythm r, int n, double prior_cpr_s)
 	int ok = 0;
 	for (int s = 0; s < n; s++) {
 		patient *p = mk(arrest_cfg(r, 1000 + (uint64_t)s));
+		act(p, PADS_AL);
 		if (prior_cpr_s > 0) {
 			act(p, CPR_GOOD);
 			run_for(p, prior_cpr_s, 0.05, 6.0);
@@ -158,6 +160,8 @@ static void test_shock_coarse_vs_fine(void)
 	for (int s = 0; s < 400; s++) {
 		patient *a = mk(arrest_cfg(PATIENT_RHYTHM_VF_COARSE, 5000 + (uint64_t)s));
 		patient *b = mk(arrest_cfg(PATIENT_RHYTHM_VF_COARSE, 5000 + (uint64_t)s));
+		act(a, PADS_AL);
+		act(b, PADS_AL);
 		lo += act(a, shock(50)).effective;
 		hi += act(b, shock(360)).effective;
 		patient_destroy(&a);
@@ -171,6 +175,7 @@ static void test_asystole_and_sync(void)
 {
 	for (uint64_t seed = 1; seed <= 100; seed++) {
 		patient *p = mk(arrest_cfg(PATIENT_RHYTHM_ASYSTOLE, seed));
+		act(p, PADS_AL);
 		act(p, CPR_GOOD);
 		for (int k = 0; k < 3; k++) {
 			run_for(p, 20, 0.05, 0);
@@ -183,6 +188,7 @@ static void test_asystole_and_sync(void)
 		patient_destroy(&p);
 	}
 	patient *p = mk(arrest_cfg(PATIENT_RHYTHM_VF_COARSE, 3));
+	act(p, PADS_AL);
 	patient_outcome o = act(p, (patient_action){.kind = PATIENT_ACT_SHOCK, .shock = {.energy_j = 200, .synchronised = true}});
 	CHECK(!o.applied);
 	CHECK(o.reason && strstr(o.reason, "R wave"));
@@ -513,6 +519,7 @@ static void test_abuse(void)
 		CHECK(patient_step(p, NAN) == SCRUB_ERR_INVALID);
 		CHECK(patient_step(p, -0.01) == SCRUB_ERR_INVALID);
 		act(p, ACCESS);
+		act(p, PADS_AL);
 		for (int d = 0; d < PATIENT_DRUG_COUNT_; d++)
 			act(p, drug((patient_drug)d, 10000, PATIENT_ROUTE_IV));
 		act(p, (patient_action){.kind = PATIENT_ACT_DRUG,
@@ -630,6 +637,7 @@ static int acls_rosc(int mode, uint64_t seed)
 		act(p, CPR_GOOD);
 	act(p, AIRWAY);
 	act(p, ACCESS);
+	act(p, PADS_AL);
 	int shocks = 0;
 	bool rosc = false;
 	for (int i = 0; i < 60000; i++) {
@@ -667,6 +675,527 @@ static void test_acls_outcomes(void)
 	CHECK(n[0] >= 36);
 	CHECK(n[2] == 0);
 	CHECK(n[1] < n[0]);
+}
+
+/* ---- The outcome contract: complication kinds, not_delivered words, pads, position, trigger ---- */
+
+static const patient_action SET_VF = {.kind = PATIENT_ACT_SET_RHYTHM, .set_rhythm = {.rhythm = PATIENT_RHYTHM_VF_COARSE}};
+
+static patient_action sync_shock(double j)
+{
+	return (patient_action){.kind = PATIENT_ACT_SHOCK, .shock = {.energy_j = j, .synchronised = true}};
+}
+
+static patient_action pads(patient_pads where)
+{
+	return (patient_action){.kind = PATIENT_ACT_PADS, .pads = {.position = where}};
+}
+
+static patient_action position(patient_position where)
+{
+	return (patient_action){.kind = PATIENT_ACT_POSITION, .position = {.position = where}};
+}
+
+static void test_names(void)
+{
+	static const char *const comp[] = {"none", "shock_on_perfusing_rhythm", "shock_non_shockable",
+	                                   "shock_during_compressions", "vf_induced", "iv_bolus_epinephrine",
+	                                   "needle_medial", "needle_too_low", "needle_wrong_side", "drain_wrong_side",
+	                                   "compression_too_deep", "upright_while_hypotensive"};
+	CHECK(sizeof comp / sizeof comp[0] == PATIENT_COMP_COUNT_);
+	for (int c = 0; c < PATIENT_COMP_COUNT_; c++)
+		CHECK_STR(patient_complication_name((patient_complication)c), comp[c]);
+	CHECK_STR(patient_complication_name(PATIENT_COMP_COUNT_), "?");
+	CHECK_STR(patient_complication_name(PATIENT_COMP_SHOCK_DURING_CPR), "shock_during_compressions");
+	CHECK_STR(patient_pads_name(PATIENT_PADS_NONE), "none");
+	CHECK_STR(patient_pads_name(PATIENT_PADS_ANTEROLATERAL), "anterolateral");
+	CHECK_STR(patient_pads_name(PATIENT_PADS_ANTEROPOSTERIOR), "anteroposterior");
+	CHECK_STR(patient_pads_name(PATIENT_PADS_MISPLACED), "misplaced");
+	CHECK_STR(patient_pads_name(PATIENT_PADS_COUNT_), "?");
+	CHECK_STR(patient_position_name(PATIENT_POS_SUPINE), "supine");
+	CHECK_STR(patient_position_name(PATIENT_POS_LEGS_RAISED), "legs_raised");
+	CHECK_STR(patient_position_name(PATIENT_POS_SITTING), "sitting");
+	CHECK_STR(patient_position_name(PATIENT_POS_RECOVERY), "recovery");
+	CHECK_STR(patient_position_name(PATIENT_POS_LEFT_LATERAL), "left_lateral");
+	CHECK_STR(patient_action_kind_name(PATIENT_ACT_PADS), "pads");
+	CHECK_STR(patient_action_kind_name(PATIENT_ACT_POSITION), "position");
+	CHECK_STR(patient_action_kind_name(PATIENT_ACT_REMOVE_TRIGGER), "remove_trigger");
+	CHECK_STR(patient_action_kind_name(PATIENT_ACT_COUNT_), "?");
+	/* the new kinds come after the old ones: recorded action numbers keep their meaning */
+	CHECK(PATIENT_ACT_SET_RHYTHM == 13 && PATIENT_ACT_PADS == 14 && PATIENT_ACT_REMOVE_TRIGGER == 16);
+}
+
+/* No pads: nothing delivered, no shock counted and no random draw (the next shock's outcome is the
+ * one it would have been). Pads on: the synchronised shock in VF has no R wave. */
+static void test_shock_needs_pads(void)
+{
+	patient *p = mk(arrest_cfg(PATIENT_RHYTHM_VF_COARSE, 21));
+	patient_outcome o = act(p, shock(200));
+	CHECK(!o.applied && !o.effective && !o.complication && o.kind == PATIENT_COMP_NONE);
+	CHECK_STR(o.not_delivered, "no_pads");
+	CHECK(vit(p)->shocks == 0 && vit(p)->pads == PATIENT_PADS_NONE);
+	CHECK(vit(p)->rhythm == PATIENT_RHYTHM_VF_COARSE);
+	o = act(p, pads(PATIENT_PADS_ANTEROLATERAL));
+	CHECK(o.applied && o.not_delivered == NULL && vit(p)->pads == PATIENT_PADS_ANTEROLATERAL);
+	o = act(p, sync_shock(200));
+	CHECK(!o.applied);
+	CHECK_STR(o.not_delivered, "no_r_wave");
+	CHECK(vit(p)->shocks == 0);
+	o = act(p, shock(200));
+	CHECK(o.applied && o.not_delivered == NULL && vit(p)->shocks == 1);
+	o = act(p, pads(PATIENT_PADS_NONE));
+	CHECK(o.applied && vit(p)->pads == PATIENT_PADS_NONE);
+	o = act(p, pads(PATIENT_PADS_NONE));
+	CHECK(!o.applied);
+	CHECK_STR(o.not_delivered, "no_pads");
+	CHECK(patient_apply(p, &(patient_action){.kind = PATIENT_ACT_PADS, .pads = {.position = PATIENT_PADS_COUNT_}}, &o) ==
+	      SCRUB_ERR_INVALID);
+	CHECK_STR(o.not_delivered, "invalid");
+	/* asystole: no R wave either */
+	patient_destroy(&p);
+	p = mk(arrest_cfg(PATIENT_RHYTHM_ASYSTOLE, 21));
+	act(p, PADS_AL);
+	o = act(p, sync_shock(150));
+	CHECK(!o.applied);
+	CHECK_STR(o.not_delivered, "no_r_wave");
+	patient_destroy(&p);
+
+	/* the refused shock draws nothing: same seed, with and without a refused attempt first */
+	int same = 0, differ = 0, ok = 0;
+	for (uint64_t seed = 1; seed <= 60; seed++) {
+		patient *a = mk(arrest_cfg(PATIENT_RHYTHM_VF_COARSE, seed));
+		patient *b = mk(arrest_cfg(PATIENT_RHYTHM_VF_COARSE, seed));
+		act(a, shock(200)); /* refused: no pads */
+		act(a, sync_shock(200));
+		act(a, PADS_AL);
+		act(b, PADS_AL);
+		act(a, sync_shock(200)); /* refused: no R wave */
+		patient_outcome oa = act(a, shock(200)), ob = act(b, shock(200));
+		ok += oa.effective;
+		if (oa.effective == ob.effective && vit(a)->rhythm == vit(b)->rhythm)
+			same++;
+		else
+			differ++;
+		patient_destroy(&a);
+		patient_destroy(&b);
+	}
+	CHECK(same == 60 && differ == 0);
+	CHECK(ok > 10 && ok < 50); /* the draws themselves vary */
+}
+
+/* Compressions running when the shock is delivered: delivered, flagged shock_during_compressions. */
+static void test_shock_during_cpr(void)
+{
+	patient *p = mk(arrest_cfg(PATIENT_RHYTHM_VF_COARSE, 22));
+	act(p, PADS_AL);
+	act(p, CPR_GOOD);
+	run_for(p, 30, DT, 0);
+	patient_outcome o = act(p, shock(200));
+	CHECK(o.applied && o.complication && o.not_delivered == NULL);
+	CHECK(o.kind == PATIENT_COMP_SHOCK_DURING_CPR);
+	CHECK(vit(p)->shocks == 1);
+	/* stop, wait 2 s: hands off, no flag */
+	act(p, SET_VF);
+	act(p, (patient_action){.kind = PATIENT_ACT_CPR_STOP});
+	run_for(p, 2, DT, 0);
+	o = act(p, shock(200));
+	CHECK(o.applied && !o.complication && o.kind == PATIENT_COMP_NONE);
+	/* right after the stop the last compression is < 1.5 s old */
+	act(p, SET_VF);
+	act(p, CPR_GOOD);
+	run_for(p, 5, DT, 0);
+	act(p, (patient_action){.kind = PATIENT_ACT_CPR_STOP});
+	run_for(p, 0.5, DT, 0);
+	o = act(p, shock(200));
+	CHECK(o.kind == PATIENT_COMP_SHOCK_DURING_CPR);
+	patient_destroy(&p);
+
+	/* sampled compressions: 1 s after the last one still on the chest, 2 s after not */
+	p = mk(arrest_cfg(PATIENT_RHYTHM_VF_COARSE, 23));
+	act(p, PADS_AL);
+	for (int i = 0; i < 10; i++) {
+		act(p, (patient_action){.kind = PATIENT_ACT_COMPRESSION, .compression = {.depth_cm = 5.5}});
+		run_for(p, 0.55, DT, 0);
+	}
+	run_for(p, 0.45, DT, 0);
+	o = act(p, shock(200));
+	CHECK(o.kind == PATIENT_COMP_SHOCK_DURING_CPR);
+	act(p, SET_VF);
+	act(p, (patient_action){.kind = PATIENT_ACT_COMPRESSION, .compression = {.depth_cm = 5.5}});
+	run_for(p, 2.0, DT, 0);
+	o = act(p, shock(200));
+	CHECK(o.applied && o.kind == PATIENT_COMP_NONE);
+	patient_destroy(&p);
+
+	/* asystole: shock_non_shockable; during compressions the hands-on flag wins */
+	p = mk(arrest_cfg(PATIENT_RHYTHM_ASYSTOLE, 24));
+	act(p, PADS_AL);
+	o = act(p, shock(200));
+	CHECK(o.applied && !o.effective && o.kind == PATIENT_COMP_SHOCK_NON_SHOCKABLE);
+	act(p, CPR_GOOD);
+	run_for(p, 3, DT, 0);
+	o = act(p, shock(200));
+	CHECK(o.kind == PATIENT_COMP_SHOCK_DURING_CPR);
+	patient_destroy(&p);
+}
+
+/* Shocks with a pulse: VF induced (the more serious kind) or shock_on_perfusing_rhythm; synchronised
+ * cardioversion of VT with a pulse is no complication. */
+static void test_shock_with_pulse(void)
+{
+	int induced = 0, perfusing = 0;
+	for (uint64_t seed = 1; seed <= 60; seed++) {
+		patient *p = mk((patient_config){.seed = seed});
+		act(p, PADS_AL);
+		run_for(p, 3, DT, 0);
+		patient_outcome o = act(p, shock(200));
+		CHECK(o.applied && o.complication && !o.effective);
+		if (vit(p)->rhythm == PATIENT_RHYTHM_VF_COARSE) {
+			CHECK(o.kind == PATIENT_COMP_VF_INDUCED);
+			induced++;
+		} else {
+			CHECK(o.kind == PATIENT_COMP_SHOCK_PERFUSING);
+			perfusing++;
+		}
+		patient_destroy(&p);
+	}
+	CHECK(induced > 8 && perfusing > 25); /* unsync_shock_vf_risk 0.3 */
+	/* VF induced during compressions is still vf_induced */
+	for (uint64_t seed = 1; seed <= 30; seed++) {
+		patient *p = mk((patient_config){.seed = seed});
+		act(p, PADS_AL);
+		act(p, CPR_GOOD);
+		run_for(p, 1, DT, 0);
+		patient_outcome o = act(p, shock(200));
+		CHECK(o.kind == (vit(p)->rhythm == PATIENT_RHYTHM_VF_COARSE ? PATIENT_COMP_VF_INDUCED
+		                                                              : PATIENT_COMP_SHOCK_DURING_CPR));
+		patient_destroy(&p);
+	}
+	/* VT with a pulse: synchronised is the treatment, unsynchronised is flagged */
+	int conv = 0;
+	for (uint64_t seed = 1; seed <= 40; seed++) {
+		patient *p = mk((patient_config){.seed = seed});
+		act(p, PADS_AL);
+		act(p, (patient_action){.kind = PATIENT_ACT_SET_RHYTHM, .set_rhythm = {.rhythm = PATIENT_RHYTHM_VT_PULSE}});
+		patient_outcome o = act(p, sync_shock(100));
+		CHECK(o.applied && o.kind == PATIENT_COMP_NONE && !o.complication);
+		conv += o.effective;
+		patient_destroy(&p);
+		p = mk((patient_config){.seed = seed});
+		act(p, PADS_AL);
+		act(p, (patient_action){.kind = PATIENT_ACT_SET_RHYTHM, .set_rhythm = {.rhythm = PATIENT_RHYTHM_VT_PULSE}});
+		o = act(p, shock(100));
+		CHECK(o.kind == (vit(p)->rhythm == PATIENT_RHYTHM_VF_COARSE ? PATIENT_COMP_VF_INDUCED
+		                                                              : PATIENT_COMP_SHOCK_PERFUSING));
+		patient_destroy(&p);
+	}
+	CHECK(conv > 25); /* cardioversion_success_100j 0.8 */
+}
+
+/* Refractory VF (3 failed shocks): anteroposterior pads and DSED raise the odds (DOSE-VF); before
+ * that the pad position makes no difference; misplaced pads lower the odds from the first shock. */
+static int refractory_success(uint64_t seed, patient_pads where, bool dsed, int failed_first)
+{
+	patient *p = mk(arrest_cfg(PATIENT_RHYTHM_VF_COARSE, seed));
+	act(p, AIRWAY);
+	act(p, PADS_AL);
+	act(p, CPR_GOOD);
+	run_for(p, 60, 0.05, 6.0);
+	CHECK(patient_set_param(p, "vf_shock_success_200j", 0) == SCRUB_OK);
+	CHECK(patient_set_param(p, "vf_fine_shock_success_200j", 0) == SCRUB_OK);
+	for (int i = 0; i < failed_first; i++) {
+		act(p, (patient_action){.kind = PATIENT_ACT_CPR_STOP});
+		run_for(p, 2, 0.05, 0);
+		patient_outcome o = act(p, shock(200));
+		CHECK(o.applied && !o.effective);
+		act(p, CPR_GOOD);
+		run_for(p, 120, 0.05, 6.0);
+	}
+	CHECK(patient_set_param(p, "vf_shock_success_200j", 0.6) == SCRUB_OK);
+	CHECK(patient_set_param(p, "vf_fine_shock_success_200j", 0.5) == SCRUB_OK);
+	act(p, pads(where));
+	act(p, (patient_action){.kind = PATIENT_ACT_CPR_STOP});
+	run_for(p, 2, 0.05, 0);
+	patient_outcome o = act(p, (patient_action){.kind = PATIENT_ACT_SHOCK, .shock = {.energy_j = 200, .dsed = dsed}});
+	CHECK(o.applied && o.kind == PATIENT_COMP_NONE);
+	int ok = o.effective;
+	patient_destroy(&p);
+	return ok;
+}
+
+static void test_refractory_vf_pads(void)
+{
+	const int n = 200;
+	int al = 0, ap = 0, ds = 0, mis = 0, al1 = 0, ap1 = 0, mis1 = 0, monotone = 1;
+	for (int s = 0; s < n; s++) {
+		uint64_t seed = 7000 + (uint64_t)s;
+		int a = refractory_success(seed, PATIENT_PADS_ANTEROLATERAL, false, 3);
+		int b = refractory_success(seed, PATIENT_PADS_ANTEROPOSTERIOR, false, 3);
+		int c = refractory_success(seed, PATIENT_PADS_ANTEROLATERAL, true, 3);
+		int d = refractory_success(seed, PATIENT_PADS_MISPLACED, false, 3);
+		al += a, ap += b, ds += c, mis += d;
+		if (a > b || b > c || d > a) /* same draw: a better vector never turns a success into a failure */
+			monotone = 0;
+		al1 += refractory_success(seed, PATIENT_PADS_ANTEROLATERAL, false, 0);
+		ap1 += refractory_success(seed, PATIENT_PADS_ANTEROPOSTERIOR, false, 0);
+		mis1 += refractory_success(seed, PATIENT_PADS_MISPLACED, false, 0);
+	}
+	fprintf(stderr, "refractory VF, 4th shock success over %d seeds: anterolateral %.3f, anteroposterior %.3f, DSED %.3f, "
+	                "misplaced %.3f; first shock: anterolateral %.3f, anteroposterior %.3f, misplaced %.3f\n",
+	        n, (double)al / n, (double)ap / n, (double)ds / n, (double)mis / n, (double)al1 / n, (double)ap1 / n,
+	        (double)mis1 / n);
+	CHECK(monotone);
+	CHECK(ap1 == al1);               /* no vector effect before refractoriness */
+	CHECK(ap > al + n / 20);         /* vector change helps */
+	CHECK(ds > ap + n / 20);         /* DSED helps more */
+	CHECK(mis1 < al1 / 2);           /* misplaced pads miss the heart */
+	CHECK(mis < al);
+	/* the odds ratios are the named parameters: with them at 1 the pads stop mattering */
+	patient_param_override ones[] = {{"vector_change_shock_odds_ratio", 1}, {"dsed_shock_odds_ratio", 1}};
+	int diff = 0;
+	for (int s = 0; s < 40; s++) {
+		patient *a = mk((patient_config){.seed = 9000 + (uint64_t)s, .arrest = {.present = true}, .overrides = ones, .override_count = 2});
+		patient *b = mk((patient_config){.seed = 9000 + (uint64_t)s, .arrest = {.present = true}, .overrides = ones, .override_count = 2});
+		act(a, pads(PATIENT_PADS_ANTEROPOSTERIOR));
+		act(b, PADS_AL);
+		for (int k = 0; k < 6; k++) {
+			patient_outcome oa = act(a, (patient_action){.kind = PATIENT_ACT_SHOCK, .shock = {.energy_j = 200, .dsed = k == 5}});
+			patient_outcome ob = act(b, shock(200));
+			diff += oa.effective != ob.effective;
+			act(a, SET_VF);
+			act(b, SET_VF);
+		}
+		patient_destroy(&a);
+		patient_destroy(&b);
+	}
+	CHECK(diff == 0);
+	/* a DSED counts as one shock and cannot be synchronised */
+	patient *p = mk(arrest_cfg(PATIENT_RHYTHM_VF_COARSE, 25));
+	act(p, PADS_AL);
+	act(p, (patient_action){.kind = PATIENT_ACT_SHOCK, .shock = {.energy_j = 200, .dsed = true}});
+	CHECK(vit(p)->shocks == 1);
+	patient_outcome o;
+	CHECK(patient_apply(p, &(patient_action){.kind = PATIENT_ACT_SHOCK, .shock = {.energy_j = 200, .dsed = true, .synchronised = true}}, &o) ==
+	      SCRUB_ERR_INVALID);
+	CHECK_STR(o.not_delivered, "invalid");
+	CHECK(vit(p)->shocks == 1);
+	patient_destroy(&p);
+}
+
+/* CPR start while compressions run: not applied, "already_running", but the declared rate and depth
+ * follow; a declared depth beyond 6.5 cm is flagged. */
+static void test_cpr_already_running(void)
+{
+	patient *p = mk(arrest_cfg(PATIENT_RHYTHM_VF_COARSE, 26));
+	patient_outcome o = act(p, CPR_GOOD);
+	CHECK(o.applied && o.not_delivered == NULL && o.kind == PATIENT_COMP_NONE);
+	run_for(p, 10, DT, 0);
+	o = act(p, (patient_action){.kind = PATIENT_ACT_CPR_START, .cpr = {.rate_per_min = 90, .depth_cm = 4}});
+	CHECK(!o.applied && !o.complication);
+	CHECK_STR(o.not_delivered, "already_running");
+	CHECK(vit(p)->cpr_rate == 90 && vit(p)->cpr_depth_cm == 4);
+	o = act(p, (patient_action){.kind = PATIENT_ACT_CPR_START, .cpr = {.rate_per_min = 110, .depth_cm = 8}});
+	CHECK(!o.applied && o.complication && o.kind == PATIENT_COMP_COMPRESSION_TOO_DEEP);
+	CHECK_STR(o.not_delivered, "already_running");
+	act(p, (patient_action){.kind = PATIENT_ACT_CPR_STOP});
+	o = act(p, (patient_action){.kind = PATIENT_ACT_CPR_START, .cpr = {.rate_per_min = 110, .depth_cm = 7}});
+	CHECK(o.applied && o.kind == PATIENT_COMP_COMPRESSION_TOO_DEEP);
+	o = act(p, (patient_action){.kind = PATIENT_ACT_COMPRESSION, .compression = {.depth_cm = 7.5}});
+	CHECK(o.applied && o.kind == PATIENT_COMP_COMPRESSION_TOO_DEEP);
+	patient_destroy(&p);
+}
+
+/* The single needle-site table and the model's judgement of every site. */
+static void test_needle_sites(void)
+{
+	int accepted = 0;
+	for (int ics = 2; ics <= 6; ics++)
+		for (int l = 0; l < PATIENT_LINE_COUNT_; l++) {
+			patient_line line = (patient_line)l;
+			bool acc = patient_needle_site_accepted(ics, line);
+			bool expect = (line == PATIENT_LINE_MID_AXILLARY && (ics == 4 || ics == 5)) ||
+			              (line == PATIENT_LINE_ANTERIOR_AXILLARY && ics == 5) ||
+			              (line == PATIENT_LINE_MIDCLAVICULAR && ics == 2);
+			CHECK(acc == expect);
+			accepted += acc;
+			patient *p = mk((patient_config){.seed = 27, .tension_ptx = {.side = PATIENT_SIDE_LEFT}});
+			patient_outcome o = act(p, needle(PATIENT_SIDE_LEFT, ics, line));
+			CHECK(o.applied && o.not_delivered == NULL);
+			patient_complication k = line == PATIENT_LINE_PARASTERNAL ? PATIENT_COMP_NEEDLE_MEDIAL
+			                       : ics == 6 ? PATIENT_COMP_NEEDLE_LOW : PATIENT_COMP_NONE;
+			CHECK(o.kind == k && o.complication == (k != PATIENT_COMP_NONE));
+			CHECK(o.effective == acc); /* the model relieves exactly the accepted sites */
+			patient_destroy(&p);
+			p = mk((patient_config){.seed = 27, .tension_ptx = {.side = PATIENT_SIDE_LEFT}});
+			o = act(p, needle(PATIENT_SIDE_RIGHT, ics, line));
+			CHECK(!o.effective && o.kind == (k != PATIENT_COMP_NONE ? k : PATIENT_COMP_NEEDLE_WRONG_SIDE));
+			patient_destroy(&p);
+		}
+	CHECK(accepted == 4);
+	CHECK(!patient_needle_site_accepted(1, PATIENT_LINE_MIDCLAVICULAR) && !patient_needle_site_accepted(7, PATIENT_LINE_MID_AXILLARY));
+	CHECK(!patient_needle_site_accepted(5, PATIENT_LINE_COUNT_));
+	patient *p = mk((patient_config){.seed = 27, .tension_ptx = {.side = PATIENT_SIDE_LEFT}});
+	patient_outcome o = act(p, (patient_action){.kind = PATIENT_ACT_CHEST_TUBE, .chest_tube = {.side = PATIENT_SIDE_RIGHT}});
+	CHECK(o.applied && !o.effective && o.kind == PATIENT_COMP_DRAIN_WRONG_SIDE);
+	o = act(p, (patient_action){.kind = PATIENT_ACT_CHEST_TUBE, .chest_tube = {.side = PATIENT_SIDE_LEFT}});
+	CHECK(o.applied && o.effective && o.kind == PATIENT_COMP_NONE);
+	patient_destroy(&p);
+}
+
+/* not_delivered words of the other refusals; the IV bolus of epinephrine with a pulse. */
+static void test_not_delivered_words(void)
+{
+	patient *p = mk((patient_config){.seed = 28});
+	patient_outcome o = act(p, drug(PATIENT_DRUG_EPINEPHRINE, 1, PATIENT_ROUTE_IV));
+	CHECK(!o.applied);
+	CHECK_STR(o.not_delivered, "no_access");
+	o = act(p, (patient_action){.kind = PATIENT_ACT_FLUID_BOLUS, .fluid = {.volume_ml = 500}});
+	CHECK_STR(o.not_delivered, "no_access");
+	o = act(p, drug(PATIENT_DRUG_AMIODARONE, 300, PATIENT_ROUTE_IM));
+	CHECK(!o.applied);
+	CHECK_STR(o.not_delivered, "not_given_im");
+	act(p, ACCESS);
+	o = act(p, drug(PATIENT_DRUG_EPINEPHRINE, 0.5, PATIENT_ROUTE_IV));
+	CHECK(o.applied && o.complication && o.kind == PATIENT_COMP_EPI_IV_BOLUS && o.not_delivered == NULL);
+	o = act(p, drug(PATIENT_DRUG_EPINEPHRINE, 0.05, PATIENT_ROUTE_IV)); /* a titrated 50 mcg: not flagged */
+	CHECK(o.applied && o.kind == PATIENT_COMP_NONE);
+	o = act(p, (patient_action){.kind = PATIENT_ACT_REMOVE_TRIGGER});
+	CHECK(!o.applied);
+	CHECK_STR(o.not_delivered, "no_trigger");
+	CHECK(patient_apply(p, &(patient_action){.kind = PATIENT_ACT_COUNT_}, &o) == SCRUB_ERR_INVALID);
+	CHECK(!o.applied);
+	CHECK_STR(o.not_delivered, "invalid");
+	CHECK(patient_apply(NULL, &(patient_action){.kind = PATIENT_ACT_CPR_STOP}, &o) == SCRUB_ERR_INVALID);
+	CHECK_STR(o.not_delivered, "invalid");
+	patient_destroy(&p);
+	/* in arrest the same epinephrine is the treatment */
+	p = mk(arrest_cfg(PATIENT_RHYTHM_VF_COARSE, 28));
+	act(p, ACCESS);
+	o = act(p, drug(PATIENT_DRUG_EPINEPHRINE, 1, PATIENT_ROUTE_IV));
+	CHECK(o.applied && o.kind == PATIENT_COMP_NONE);
+	patient_destroy(&p);
+	/* laryngeal oedema: the tube does not pass */
+	p = mk((patient_config){.seed = 28, .anaphylaxis = {.severity = 1, .airway_oedema = 1}});
+	o = act(p, (patient_action){.kind = PATIENT_ACT_INTUBATE});
+	CHECK(!o.applied);
+	CHECK_STR(o.not_delivered, "tube_blocked");
+	/* the trigger */
+	CHECK(vit(p)->trigger_active);
+	o = act(p, (patient_action){.kind = PATIENT_ACT_REMOVE_TRIGGER});
+	CHECK(o.applied && o.effective && o.not_delivered == NULL && !vit(p)->trigger_active);
+	o = act(p, (patient_action){.kind = PATIENT_ACT_REMOVE_TRIGGER});
+	CHECK(!o.applied);
+	CHECK_STR(o.not_delivered, "no_trigger");
+	patient_destroy(&p);
+}
+
+/* Sitting a hypotensive patient up is flagged; a normotensive one is not. */
+static void test_position_flag(void)
+{
+	patient *p = mk((patient_config){.seed = 29, .anaphylaxis = {.severity = 0.7}});
+	run_for(p, 60, DT, 0);
+	CHECK(vit(p)->sbp < 90);
+	CHECK(vit(p)->position == PATIENT_POS_SUPINE);
+	patient_outcome o = act(p, position(PATIENT_POS_SITTING));
+	CHECK(o.applied && o.complication && o.kind == PATIENT_COMP_UPRIGHT_HYPOTENSIVE);
+	CHECK(vit(p)->position == PATIENT_POS_SITTING);
+	o = act(p, position(PATIENT_POS_LEGS_RAISED));
+	CHECK(o.applied && o.kind == PATIENT_COMP_NONE && vit(p)->position == PATIENT_POS_LEGS_RAISED);
+	CHECK(patient_apply(p, &(patient_action){.kind = PATIENT_ACT_POSITION, .position = {.position = PATIENT_POS_COUNT_}}, &o) ==
+	      SCRUB_ERR_INVALID);
+	patient_destroy(&p);
+	p = mk((patient_config){.seed = 29});
+	run_for(p, 30, DT, 0);
+	o = act(p, position(PATIENT_POS_SITTING));
+	CHECK(o.applied && o.effective && o.kind == PATIENT_COMP_NONE);
+	patient_destroy(&p);
+}
+
+/* Anaphylaxis keeps progressing while its trigger runs and stops progressing once it is removed
+ * (severity 0.5, trigger removed at 2 min; measured: MAP 75 at 2 min; 12 min: kept 48, removed 68;
+ * kept arrests (PEA) at ~13 min). */
+static void test_remove_trigger(void)
+{
+	patient_config cfg = {.seed = 6, .anaphylaxis = {.severity = 0.5}};
+	patient *kept = mk(cfg), *removed = mk(cfg);
+	run_for(kept, 120, DT, 0);
+	run_for(removed, 120, DT, 0);
+	double map2 = vit(removed)->map;
+	CHECK(vit(kept)->trigger_active && vit(removed)->trigger_active);
+	patient_outcome o = act(removed, (patient_action){.kind = PATIENT_ACT_REMOVE_TRIGGER});
+	CHECK(o.applied && !vit(removed)->trigger_active);
+	run_for(kept, 600, DT, 0);
+	run_for(removed, 600, DT, 0);
+	CHECK(vit(removed)->map > map2 - 10);
+	CHECK(vit(removed)->pulse_present);
+	CHECK(vit(kept)->map < vit(removed)->map - 15);
+	CHECK(vit(kept)->spo2 < vit(removed)->spo2 - 5);
+	run_for(kept, 300, DT, 0);
+	run_for(removed, 300, DT, 0);
+	CHECK(!vit(kept)->pulse_present);
+	CHECK(vit(removed)->pulse_present && vit(removed)->map > map2 - 10);
+	patient_destroy(&kept);
+	patient_destroy(&removed);
+}
+
+/* Over random actions in random states: complication == (kind != NONE); not_delivered is NULL exactly
+ * when the action was applied (one exception: already_running may carry compression_too_deep). */
+static void test_outcome_invariants(void)
+{
+	uint64_t x = 12345;
+	int applied = 0, refused = 0;
+	for (int pat = 0; pat < 8; pat++) {
+		patient_config cfg = {.seed = (uint64_t)pat};
+		if (pat % 4 == 1)
+			cfg.arrest.present = true;
+		if (pat % 4 == 2)
+			cfg.anaphylaxis.severity = 0.8;
+		if (pat % 4 == 3)
+			cfg.tension_ptx.side = PATIENT_SIDE_RIGHT;
+		patient *p = mk(cfg);
+		for (int i = 0; i < 3000; i++) {
+			x = x * 6364136223846793005ull + 1442695040888963407ull;
+			unsigned r = (unsigned)(x >> 33);
+			patient_action a = {.kind = (patient_action_kind)(r % (PATIENT_ACT_COUNT_ + 1))};
+			unsigned q = r >> 5;
+			switch (a.kind) {
+			case PATIENT_ACT_SHOCK: a.shock.energy_j = 50 + q % 300; a.shock.synchronised = q & 1; a.shock.dsed = (q >> 1) % 5 == 0; break;
+			case PATIENT_ACT_DRUG: a.drug.drug = (patient_drug)(q % PATIENT_DRUG_COUNT_); a.drug.dose_mg = 0.1 + q % 7; a.drug.route = (patient_route)((q >> 4) % PATIENT_ROUTE_COUNT_); break;
+			case PATIENT_ACT_NEEDLE_DECOMPRESSION: a.needle.side = (patient_side)(1 + q % 2); a.needle.ics = 2 + (int)((q >> 2) % 5); a.needle.line = (patient_line)((q >> 5) % PATIENT_LINE_COUNT_); break;
+			case PATIENT_ACT_CHEST_TUBE: a.chest_tube.side = (patient_side)(1 + q % 2); break;
+			case PATIENT_ACT_PADS: a.pads.position = (patient_pads)(q % PATIENT_PADS_COUNT_); break;
+			case PATIENT_ACT_POSITION: a.position.position = (patient_position)(q % PATIENT_POS_COUNT_); break;
+			case PATIENT_ACT_CPR_START: a.cpr.rate_per_min = 60 + q % 80; a.cpr.depth_cm = 3 + (q >> 7) % 6; break;
+			case PATIENT_ACT_COMPRESSION: a.compression.depth_cm = (q % 90) / 10.0; break;
+			case PATIENT_ACT_SET_RHYTHM: a.set_rhythm.rhythm = (patient_rhythm)(q % PATIENT_RHYTHM_COUNT_); break;
+			case PATIENT_ACT_OXYGEN: a.oxygen.device = (patient_o2_device)(q % PATIENT_O2_COUNT_); a.oxygen.flow_l_min = q % 16; break;
+			case PATIENT_ACT_VASCULAR_ACCESS: a.access.route = (patient_route)(q % 2); break;
+			case PATIENT_ACT_FLUID_BOLUS: a.fluid.volume_ml = 250; break;
+			default: break;
+			}
+			patient_outcome o;
+			memset(&o, 0x5a, sizeof o);
+			scrub_result res = patient_apply(p, &a, &o);
+			bool ok = o.complication == (o.kind != PATIENT_COMP_NONE) && (unsigned)o.kind < PATIENT_COMP_COUNT_ && o.reason;
+			if (o.applied)
+				ok = ok && o.not_delivered == NULL && res == SCRUB_OK;
+			else
+				ok = ok && o.not_delivered && o.not_delivered[0] && !o.effective &&
+				     (!o.complication || (strcmp(o.not_delivered, "already_running") == 0 && o.kind == PATIENT_COMP_COMPRESSION_TOO_DEEP)) &&
+				     ((res == SCRUB_ERR_INVALID) == (strcmp(o.not_delivered, "invalid") == 0));
+			if (!ok) {
+				fprintf(stderr, "  outcome of %s: applied %d kind %s not_delivered %s\n", patient_action_kind_name(a.kind),
+				        o.applied, patient_complication_name(o.kind), o.applied ? "-" : o.not_delivered);
+				CHECK(ok);
+				break;
+			}
+			applied += o.applied;
+			refused += !o.applied;
+			patient_step(p, 0.05);
+		}
+		patient_destroy(&p);
+	}
+	CHECK(applied > 5000 && refused > 2000);
 }
 
 /* docs/physiology.md lists every parameter of the table (it is generated from patient_params.h). */
@@ -710,5 +1239,16 @@ int main(int argc, char **argv)
 	test_abuse();
 	test_waveforms();
 	test_acls_outcomes();
+	test_names();
+	test_shock_needs_pads();
+	test_shock_during_cpr();
+	test_shock_with_pulse();
+	test_refractory_vf_pads();
+	test_cpr_already_running();
+	test_needle_sites();
+	test_not_delivered_words();
+	test_position_flag();
+	test_remove_trigger();
+	test_outcome_invariants();
 	return CHECK_DONE();
 }
