@@ -1,6 +1,7 @@
 #include "actions.h"
 #include "surgery.h"
 
+#include <pthread.h>
 #include <string.h>
 
 #define Q(n, d, lo, hi, req, h) {.name = n, .kind = ACT_PARAM_QUANTITY, .dim = d, .min = lo, .max = hi, .required = req, .help = h}
@@ -104,12 +105,11 @@ static const act_def builtin[] = {
 
 static const act_def *registry[MAX_ACTIONS];
 static const char *names[MAX_ACTIONS + 1];
-static int registry_n = -1;
+static int registry_n;
+static pthread_once_t registry_once = PTHREAD_ONCE_INIT;
 
-static void ensure_builtin(void)
+static void init_builtin(void)
 {
-	if (registry_n >= 0)
-		return;
 	registry_n = 0;
 	for (size_t i = 0; i < sizeof builtin / sizeof builtin[0]; i++) {
 		registry[registry_n] = &builtin[i];
@@ -122,6 +122,12 @@ static void ensure_builtin(void)
 		registry_n++;
 	}
 	names[registry_n] = NULL;
+}
+
+/* The built-in table is filled once, whichever thread asks first. */
+static void ensure_builtin(void)
+{
+	pthread_once(&registry_once, init_builtin);
 }
 
 int actions_count(void)

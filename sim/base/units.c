@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <pthread.h>
 #include <string.h>
 
 typedef struct unit_alias {
@@ -103,24 +104,31 @@ const scrub_unit *scrub_unit_base(scrub_dim dim)
 	return NULL;
 }
 
+static char dim_units_buf[SCRUB_DIM_COUNT_][128];
+static pthread_once_t dim_units_once = PTHREAD_ONCE_INIT;
+
+static void fill_dim_units(void)
+{
+	for (int dim = 0; dim < SCRUB_DIM_COUNT_; dim++) {
+		char *b = dim_units_buf[dim];
+		size_t len = 0;
+		for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+			if ((int)units[i].unit.dim != dim || strcmp(units[i].spelling, units[i].unit.name) != 0)
+				continue;
+			if (strchr(units[i].spelling, '\xc2'))
+				continue;
+			len += (size_t)snprintf(b + len, sizeof dim_units_buf[0] - len, "%s%s", len ? ", " : "",
+			                        units[i].spelling);
+		}
+	}
+}
+
 const char *scrub_dim_units(scrub_dim dim)
 {
-	static char buf[SCRUB_DIM_COUNT_][128];
 	if (dim >= SCRUB_DIM_COUNT_)
 		return "";
-	char *b = buf[dim];
-	if (b[0])
-		return b;
-	size_t len = 0;
-	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
-		if (units[i].unit.dim != dim || strcmp(units[i].spelling, units[i].unit.name) != 0)
-			continue;
-		if (strchr(units[i].spelling, '\xc2'))
-			continue;
-		len += (size_t)snprintf(b + len, sizeof buf[0] - len, "%s%s", len ? ", " : "",
-		                        units[i].spelling);
-	}
-	return b;
+	pthread_once(&dim_units_once, fill_dim_units);
+	return dim_units_buf[dim];
 }
 
 static bool is_unit_char(char c)
