@@ -175,6 +175,16 @@ typedef struct scn_model_run {
 	int expect_line, expect_col;
 } scn_model_run;
 
+/* A tally the session keeps: the number of delivered `action`s matching the constraints, or the sum
+ * of their `param` (in its base unit): count(give_drug, drug == atropine), total(give_drug, dose, ...). */
+#define SCN_MAX_TALLIES 32
+typedef struct scn_tally {
+	act_id action;
+	int param;                 /* -1: count */
+	int n;
+	scn_constraint c[ACT_MAX_PARAMS];
+} scn_tally;
+
 typedef struct scn_reference {
 	const char *id;
 	const char *text;
@@ -214,6 +224,8 @@ typedef struct scenario {
 	scn_checklist checklist;
 	scn_model_run *runs;
 	int nruns;
+	scn_tally tallies[SCN_MAX_TALLIES];
+	int ntallies;
 } scenario;
 
 typedef struct scenario_load_opts {

@@ -70,6 +70,7 @@ struct sim_session {
 	float wave_buf[3][SIM_WAVE_RING];
 	surgery *surg;                  /* the tissue and instruments, when the scenario has them */
 	double *vars_pre;               /* the variables as they were when the trainee acted */
+	double tally[SCN_MAX_TALLIES];  /* count(...)/total(...) with conditions */
 	double stand_clear_t;           /* the last "stand clear", or -1 */
 	cpr_meter cpr;                  /* CPR quality over the session */
 };
@@ -103,6 +104,7 @@ static expr_env env_of(const sim_session *s)
 		.action_count = s->action_count,
 		.action_last = s->action_last,
 		.item_done = s->item_done,
+		.tally = s->tally,
 	};
 }
 
@@ -880,6 +882,13 @@ static void act(sim_session *s, const sim_action *a, bool derived)
 	}
 	s->action_count[a->type]++;
 	s->action_last[a->type] = a->t;
+	for (int k = 0; k < scn->ntallies; k++) {
+		const scn_tally *t = &scn->tallies[k];
+		scn_match m = {.action = t->action, .n = t->n, .delivered = 1, .effective = -1};
+		memcpy(m.c, t->c, sizeof t->c);
+		if (match(&m, a, &j, true))
+			s->tally[k] += t->param < 0 ? 1 : a->params[t->param].set ? a->params[t->param].num : 0;
+	}
 
 	act_id jump = actions_find(ACT_JUMP_NAME, sizeof ACT_JUMP_NAME - 1);
 	if (a->type == jump) {
@@ -1057,7 +1066,7 @@ void sim_session_finish(sim_session *s, const char *outcome)
 			if (expr_eval(it->check, &env))
 				item_decide(s, i, ITEM_DONE, t, "%s", m);
 			else
-				item_decide(s, i, ITEM_MISSED, t, "%s; expected %s", m, expr_source(it->check));
+				item_decide(s, i, ITEM_MISSED, t, "%s%sexpected %s", m, m[0] ? "; " : "", expr_source(it->check));
 		} else if (r->attempt[0]) {
 			char note[sizeof r->attempt];
 			memcpy(note, r->attempt, sizeof note);

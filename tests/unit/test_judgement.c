@@ -239,8 +239,67 @@ static void test_load_errors(void)
 	scenario_destroy(&s);
 }
 
+/* Totals of one drug and counts of one kind of action: the 3 mg atropine maximum (AHA bradycardia). */
+static void test_tallies(void)
+{
+	const char *src =
+		"scrub: 1\nid: b\ntitle: B\nversion: '1'\nduration: 20 min\n"
+		"states:\n  a:\n    transitions:\n      - {after: 15 min, to: z}\n  z: {end: done}\n"
+		"checklist:\n  pass: {score: 50}\n  items:\n"
+		"    - {id: atropine, text: atropine 1 mg, do: {action: give_drug, drug: atropine, dose: 1 mg, route: IV}, points: 5}\n"
+		"    - {id: max, text: at most 3 mg atropine, forbid: {action: give_drug, drug: atropine}, "
+		"if: 'total(give_drug, dose, drug == atropine) >= 3 mg', points: 0, penalty: 20, critical: true}\n"
+		"    - {id: two_sync, text: two synchronised shocks, check: 'count(shock, synchronised == yes) == 2', points: 5}\n"
+		"model_runs:\n  - {name: r, expect: pass, actions: ['0:10 give_drug drug=atropine dose=1mg route=IV',"
+		" '0:20 shock synchronised=yes', '0:30 shock synchronised=yes', '0:40 shock']}\n";
+	scrub_diags d;
+	scenario *scn = load_text(src, &d, false);
+	CHECK(scn != NULL);
+	CHECK(scn && scn->ntallies == 2);
+	if (!scn) {
+		scrub_diags_fini(&d);
+		return;
+	}
+	scrub_arena a;
+	scrub_arena_init(&a);
+	/* three doses of 1 mg (and 0.5 mg of epinephrine, not counted): within the maximum */
+	sim_session *s = play(scn, "0:10 give_drug drug=atropine dose=1mg route=IV\n1:00 shock synchronised=yes\n"
+	                           "3:10 give_drug drug=atropine dose=1mg route=IV\n4:00 give_drug drug=epinephrine dose=0.5mg route=IM\n"
+	                           "6:10 give_drug drug=atropine dose=1mg route=IV\n", &a, NULL);
+	CHECK(item(s, "max")->status == ITEM_DONE);
+	sim_session_destroy(&s);
+	/* a fourth dose goes over 3 mg */
+	s = play(scn, "0:10 give_drug drug=atropine dose=1mg route=IV\n3:10 give_drug drug=atropine dose=1mg route=IV\n"
+	              "6:10 give_drug drug=atropine dose=1mg route=IV\n9:10 give_drug drug=atropine dose=1mg route=IV\n", &a, NULL);
+	CHECK(item(s, "max")->status == ITEM_VIOLATED);
+	CHECK_NEAR(item(s, "max")->time, 550, 1e-9);
+	CHECK(item(s, "two_sync")->status == ITEM_MISSED);
+	CHECK_STR(item(s, "two_sync")->note, "expected count(shock, synchronised == yes) == 2");
+	sim_session_destroy(&s);
+	scrub_arena_fini(&a);
+	scenario_destroy(&scn);
+	scrub_diags_fini(&d);
+
+	/* located errors: a total of a word parameter, an unknown value with a suggestion */
+	const char *bad =
+		"scrub: 1\nid: b\ntitle: B\nversion: '1'\nduration: 5 min\nstates:\n  a: {end: x}\n"
+		"checklist:\n  pass: {score: 50}\n  items:\n"
+		"    - {id: x, text: x, check: 'total(give_drug, route) > 1'}\n"
+		"    - {id: y, text: y, check: 'count(give_drug, drug == atropin) > 1'}\n";
+	scenario *b = load_text(bad, &d, true);
+	CHECK(b == NULL);
+	CHECK(d.errors == 2);
+	bool found = false;
+	for (size_t k = 0; k < d.n; k++)
+		found = found || strstr(d.v[k].msg, "did you mean 'atropine'") != NULL;
+	CHECK(found);
+	scrub_diags_fini(&d);
+	scenario_destroy(&b);
+}
+
 int main(void)
 {
+	test_tallies();
 	scrub_diags d;
 	scenario *scn = load_text(arrest, &d, false);
 	CHECK(scn != NULL);
