@@ -603,8 +603,12 @@ static bool resolve_word(parser *p, node *w, int domain, const node *other)
 			for (int i = 0; i < p->scn->nstates && nc < 512; i++)
 				c[nc++] = p->scn->states[i].name;
 			const char *sug = scrub_suggest(word, c, nc);
-			err(p, w->pos, w->len, "unknown state '%s'%s%s%s", word, sug ? " (did you mean '" : "",
-			    sug ? sug : "", sug ? "'?)" : "");
+			char list[400];
+			scrub_list_words(list, sizeof list, c, nc);
+			if (sug)
+				err(p, w->pos, w->len, "unknown state '%s' (did you mean '%s'?)", word, sug);
+			else
+				err(p, w->pos, w->len, "unknown state '%s'; the states are: %s", word, list);
 			return false;
 		}
 		w->num = s;

@@ -461,7 +461,7 @@ static bool parse_num_constraint(loader *L, yaml_node *n, const act_param_def *p
 		return false;
 	}
 	/* a dose per kilogram of the patient's weight (1..1.5 mg/kg): turned into mg for this patient */
-	if (need_unit && unit && unit->dim == SCRUB_DIM_DOSE_PER_KG && p->dim == SCRUB_DIM_MASS) {
+	if (need_unit && unit && scrub_dim_without_kg(unit->dim) == p->dim && p->dim != SCRUB_DIM_NONE) {
 		if (!(L->s->patient_weight > 0)) {
 			ERR_AT(L, n, SCRUB_DIAG_UNIT, "'%s' is a dose per kg: give the patient's weight (patient: weight: 70 kg)", s);
 			return false;
@@ -470,14 +470,14 @@ static bool parse_num_constraint(loader *L, yaml_node *n, const act_param_def *p
 		for (int k = 0; k < 3; k++) {
 			if (!qs[k])
 				continue;
-			if (qs[k]->unit && qs[k]->unit->dim != SCRUB_DIM_DOSE_PER_KG) {
+			if (qs[k]->unit && qs[k]->unit->dim != unit->dim) {
 				ERR_AT(L, n, SCRUB_DIAG_UNIT, "'%s': write every part per kg (mg/kg), or none", s);
 				return false;
 			}
 			qs[k]->value *= L->s->patient_weight * (qs[k]->unit ? qs[k]->unit->factor : unit->factor);
 			qs[k]->unit = NULL;
 		}
-		unit = scrub_unit_base(SCRUB_DIM_MASS);
+		unit = scrub_unit_base(p->dim);
 	}
 	if (need_unit) {
 		if (!unit) {
@@ -572,7 +572,7 @@ static bool parse_constraint(loader *L, const act_def *def, yaml_node *key, yaml
 				continue;
 			}
 			act_value av = {0};
-			char why[512];
+			char why[1024];
 			const char *w = script_parse_value(p, one->str, one->len, L->a, &av, why, sizeof why);
 			if (w) {
 				ERR_AT(L, one, SCRUB_DIAG_VALUE, "%s", w);
@@ -763,8 +763,12 @@ static int find_state_node(loader *L, yaml_node *n, const char *what)
 		for (int i = 0; i < L->s->nstates; i++)
 			c[i] = L->s->states[i].name;
 		const char *sug = scrub_suggest(n->str, c, (size_t)L->s->nstates);
-		ERR_AT(L, n, SCRUB_DIAG_UNKNOWN_NAME, "unknown state '%s'%s%s%s", n->str, sug ? " (did you mean '" : "",
-		       sug ? sug : "", sug ? "'?)" : "");
+		char list[400];
+		scrub_list_words(list, sizeof list, c, (size_t)L->s->nstates);
+		if (sug)
+			ERR_AT(L, n, SCRUB_DIAG_UNKNOWN_NAME, "unknown state '%s' (did you mean '%s'?)", n->str, sug);
+		else
+			ERR_AT(L, n, SCRUB_DIAG_UNKNOWN_NAME, "unknown state '%s'; the states are: %s", n->str, list);
 	}
 	return s;
 }
@@ -946,8 +950,12 @@ static int find_item_node(loader *L, yaml_node *n, const char *what)
 		for (int i = 0; i < L->s->checklist.n; i++)
 			c[i] = L->s->checklist.items[i].id;
 		const char *sug = scrub_suggest(n->str, c, (size_t)L->s->checklist.n);
-		ERR_AT(L, n, SCRUB_DIAG_UNKNOWN_NAME, "unknown checklist item '%s'%s%s%s", n->str, sug ? " (did you mean '" : "",
-		       sug ? sug : "", sug ? "'?)" : "");
+		char list[400];
+		scrub_list_words(list, sizeof list, c, (size_t)L->s->checklist.n);
+		if (sug)
+			ERR_AT(L, n, SCRUB_DIAG_UNKNOWN_NAME, "unknown checklist item '%s' (did you mean '%s'?)", n->str, sug);
+		else
+			ERR_AT(L, n, SCRUB_DIAG_UNKNOWN_NAME, "unknown checklist item '%s'; the items are: %s", n->str, list);
 	}
 	return k;
 }
@@ -1489,10 +1497,38 @@ static void check_items(loader *L)
 	}
 }
 
+/* Does the physiology model simulate this drug (by its give_drug word)? */
+static bool model_simulates_drug(const char *word)
+{
+	for (int i = 0; i < PATIENT_DRUG_COUNT_; i++)
+		if (strcmp(patient_drug_name((patient_drug)i), word) == 0)
+			return true;
+	return false;
+}
+
 void scenario_check_actions(const scenario *scn, const sim_action *acts, int n, const char *file, scrub_diags *d)
 {
 	act_id jump = actions_find(ACT_JUMP_NAME, strlen(ACT_JUMP_NAME));
+	act_id give = actions_find("give_drug", 9);
+	uint64_t warned = 0;
 	for (int i = 0; i < n; i++) {
+		if (acts[i].type == give && scn->model.present && acts[i].params[0].set) {
+			/* a drug the model ignores changes nothing: say so once per drug */
+			const act_def *def = actions_get(give);
+			int k = acts[i].params[0].sym;
+			const char *w = def->params[0].symbols[k];
+			if (!model_simulates_drug(w) && k < 64 && !(warned & (1ull << k))) {
+				warned |= 1ull << k;
+				if (file)
+					scrub_diag_add_in(d, file, SCRUB_SEV_WARNING, SCRUB_DIAG_SUSPICIOUS, acts[i].line, acts[i].col, 1,
+					                  "the patient model does not simulate %s: giving it is recorded and scored, but the vital "
+					                  "signs do not respond (docs/physiology.md lists what the model simulates)", w);
+				else
+					scrub_diag_add(d, SCRUB_SEV_WARNING, SCRUB_DIAG_SUSPICIOUS, acts[i].line, acts[i].col, 1,
+					               "the patient model does not simulate %s: giving it is recorded and scored, but the vital "
+					               "signs do not respond (docs/physiology.md lists what the model simulates)", w);
+			}
+		}
 		if (acts[i].type != jump)
 			continue;
 		const char *to = acts[i].params[0].text;

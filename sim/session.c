@@ -2,6 +2,7 @@
 #include "session.h"
 #include "expr.h"
 #include "log.h"
+#include "script.h"
 #include "surgery.h"
 
 #include <ctype.h>
@@ -850,9 +851,16 @@ static void act(sim_session *s, const sim_action *a, bool derived)
 				if (a0 < 0 || a->t - a0 < it->win_lo || a->t - a0 > it->win_hi)
 					continue;
 			}
+			/* what was done, with its parameters, and the model's words when it judged it */
 			const char *why = derived && a->params[2].set ? a->params[2].text : j.complication ? j.reason : NULL;
-			item_decide(s, i, ITEM_VIOLATED, a->t, "%s at %s%s%s", derived && a->params[1].set ? a->params[1].text : def->name,
-			            scrub_format_time(a->t, tb, sizeof tb), why ? ": " : "", why ? why : "");
+			scrub_buf pb;
+			scrub_buf_init(&pb);
+			if (!derived)
+				script_format_params(a, &pb);
+			item_decide(s, i, ITEM_VIOLATED, a->t, "%s%s%s at %s%s%s", derived && a->params[1].set ? a->params[1].text : def->name,
+			            pb.len ? " " : "", pb.len ? pb.data : "", scrub_format_time(a->t, tb, sizeof tb), why ? ": " : "",
+			            why ? why : "");
+			scrub_buf_fini(&pb);
 			continue;
 		}
 		if (ok) {
