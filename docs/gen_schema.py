@@ -35,7 +35,8 @@ DIM_OF_TEXT = {
     "a pressure": "PRESSURE", "a percentage": "PERCENT", "a rate per minute": "RATE", "a length": "LENGTH",
     "a temperature": "TEMPERATURE", "a flow": "FLOW", "a dose per kg": "DOSE_PER_KG",
     "a concentration": "CONC", "an angle": "ANGLE", "a force": "FORCE", "a speed": "SPEED",
-    "a body weight": "WEIGHT",
+    "a body weight": "WEIGHT", "a dose rate": "DOSE_RATE", "a dose rate per kg": "DOSE_RATE_PER_KG",
+    "a number of units": "UNITS", "a volume per kg": "VOLUME_PER_KG", "a current": "CURRENT",
 }
 
 
@@ -131,7 +132,8 @@ def build(scrub):
                               {"type": "string", "pattern": r"^\s*(?:(?:>=|<=|>|<)\s*)?" + NUM +
                                r"\s*(?:(?:\.\.|±|\+/-|\+-)\s*" + NUM + r")?\s*$"}]}
             else:
-                u = alt(units[p["dim"]])
+                per_kg = {"MASS": "DOSE_PER_KG", "VOLUME": "VOLUME_PER_KG", "DOSE_RATE": "DOSE_RATE_PER_KG"}.get(p["dim"])
+                u = alt(units[p["dim"]] + (units[per_kg] if per_kg else []))
                 q = NUM + r"\s*(?:" + u + r")?"
                 props[p["name"]] = {
                     "description": f"{p['help']}, {p['dimtext']} ({', '.join(units[p['dim']])}): a value `1 {units[p['dim']][0]}`, "

@@ -91,8 +91,9 @@ const char *script_parse_value(const act_param_def *p, const char *s, size_t n, 
 			snprintf(word, sizeof word, "%.*s", (int)(n < 63 ? n : 63), s);
 			/* one drug is never suggested for another: a near miss in spelling can be a different drug */
 			const char *sug = strcmp(p->name, "drug") == 0 ? NULL : scrub_suggest(word, p->symbols, (size_t)act_param_nsymbols(p));
-			snprintf(why, why_size, "%s '%s' is not accepted%s%s%s; expected one of: %s", p->name, word,
-			         sug ? " (did you mean '" : "", sug ? sug : "", sug ? "'?)" : "", list);
+			snprintf(why, why_size, "%s '%s' is not accepted%s%s%s; expected one of: %s%s", p->name, word,
+			         sug ? " (did you mean '" : "", sug ? sug : "", sug ? "'?)" : "", list,
+			         strcmp(p->name, "drug") == 0 ? " (also accepted: adrenaline, lignocaine, noradrenaline)" : "");
 			return why;
 		}
 		out->sym = k;
