@@ -596,11 +596,14 @@ static scrub_result apply_drug(patient *p, const patient_action *a, patient_outc
 	if (rt == PATIENT_ROUTE_IM && (unsigned)a->drug.site >= PATIENT_IM_SITE_COUNT_)
 		return INVALID("unknown IM site");
 	if (!(drug_routes(d) & 1u << rt)) {
-		static const char *const word[PATIENT_ROUTE_COUNT_] = {"not_given_iv", "not_given_io", "not_given_im",
+		static const char *const word[] = {"not_given_iv", "not_given_io", "not_given_im",
 		                                                       "not_given_neb", "not_given_po"};
-		static const char *const why[PATIENT_ROUTE_COUNT_] = {
+		static const char *const why[] = {
 			"this drug is not given IV", "this drug is not given IO", "this drug is not given IM",
 			"this drug is not given nebulised", "this drug is not given by mouth"};
+		_Static_assert(sizeof word / sizeof word[0] == PATIENT_ROUTE_COUNT_ &&
+		                       sizeof why / sizeof why[0] == PATIENT_ROUTE_COUNT_,
+		               "a refusal for every route");
 		return refused(o, word[rt], why[rt]);
 	}
 	switch (rt) {

@@ -47,11 +47,12 @@ static patient_rhythm classify_sinus(double hr, patient_rhythm cur)
 
 void patient_model_refresh(patient *p)
 {
-	static const patient_param_id hl[PATIENT_DRUG_COUNT_] = {
+	static const patient_param_id hl[] = {
 		PP_EPI_HALF_LIFE_S, PP_AMIO_HALF_LIFE_S, PP_LIDO_HALF_LIFE_S, PP_ATROPINE_HALF_LIFE_S,
 		PP_ADENOSINE_HALF_LIFE_S, PP_SALBUTAMOL_HALF_LIFE_S, PP_CHLORPHENAMINE_HALF_LIFE_S,
 		PP_HYDROCORTISONE_HALF_LIFE_S,
 	};
+	_Static_assert(sizeof hl / sizeof hl[0] == PATIENT_DRUG_COUNT_, "a half-life for every drug");
 	for (int d = 0; d < PATIENT_DRUG_COUNT_; d++)
 		p->decay[d] = exp(-log(2.0) * H / p->par[hl[d]]);
 	p->blood_vol0 = p->par[PP_BLOOD_VOLUME_PER_KG] * p->weight_kg;
@@ -91,10 +92,11 @@ static double hill(const patient *p, double po2)
 
 static void tick_drugs(patient *p)
 {
-	static const patient_param_id ec50[PATIENT_DRUG_COUNT_] = {
+	static const patient_param_id ec50[] = {
 		PP_EPI_EC50_MG, PP_AMIO_EC50_MG, PP_LIDO_EC50_MG, PP_ATROPINE_EC50_MG, PP_ADENOSINE_EC50_MG,
 		PP_SALBUTAMOL_EC50_MG, PP_CHLORPHENAMINE_EC50_MG, PP_HYDROCORTISONE_EC50_MG,
 	};
+	_Static_assert(sizeof ec50 / sizeof ec50[0] == PATIENT_DRUG_COUNT_, "an EC50 for every drug");
 	for (int i = 0; i < p->npending;) {
 		patient_pending_dose *d = &p->pending[i];
 		if (p->t >= d->release_t) {
