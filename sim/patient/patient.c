@@ -66,8 +66,8 @@ NAME_FN(patient_side_name, patient_side, 3, "none", "left", "right")
 NAME_FN(patient_line_name, patient_line, PATIENT_LINE_COUNT_, "parasternal", "midclavicular", "anterior_axillary",
         "mid_axillary")
 NAME_FN(patient_drug_name, patient_drug, PATIENT_DRUG_COUNT_, "epinephrine", "amiodarone", "lidocaine", "atropine",
-        "adenosine")
-NAME_FN(patient_route_name, patient_route, PATIENT_ROUTE_COUNT_, "iv", "io", "im")
+        "adenosine", "salbutamol", "chlorphenamine", "hydrocortisone")
+NAME_FN(patient_route_name, patient_route, PATIENT_ROUTE_COUNT_, "iv", "io", "im", "neb", "po")
 NAME_FN(patient_im_site_name, patient_im_site, PATIENT_IM_SITE_COUNT_, "thigh", "deltoid", "gluteal")
 NAME_FN(patient_o2_device_name, patient_o2_device, PATIENT_O2_COUNT_, "none", "nasal", "mask", "nonrebreather", "bvm")
 NAME_FN(patient_action_kind_name, patient_action_kind, PATIENT_ACT_COUNT_, "airway_open", "cpr_start", "cpr_stop",
@@ -241,6 +241,7 @@ static void init_state(patient *p, const patient_config *c)
 	p->spont_rr = p->par[PP_BASELINE_RR];
 	p->airway_pressure = 15;
 	p->v.temperature_c = p->par[PP_BASELINE_TEMP];
+	p->lactate = 1.0;
 
 	if (c->hypovolaemia.blood_loss_ml > 0)
 		p->blood_vol = fmax(0.3 * p->blood_vol0, p->blood_vol0 - c->hypovolaemia.blood_loss_ml);
@@ -257,6 +258,7 @@ static void init_state(patient *p, const patient_config *c)
 		p->oedema_eff = p->w_oedema * p->anaph_a;
 		p->bronch_eff = p->w_bronch * p->anaph_a;
 		p->vaso_eff = p->w_vaso * p->anaph_a;
+		p->skin_eff = p->anaph_a;
 		p->trigger_active = true;
 		p->anaph_drive = 1.0;
 	}
@@ -284,6 +286,9 @@ static void init_state(patient *p, const patient_config *c)
 			break;
 		}
 		p->vf_amp = p->par[PP_VF_AMP_MV] * p->reserve;
+		/* the time without flow that drained the reserve this far (ischaemia_tau_s), and its lactate */
+		p->arrest_s = -p->par[PP_ISCHEMIA_TAU_S] * log(p->reserve);
+		p->lactate += p->par[PP_LACTATE_MAX_RATE] * p->arrest_s / 60.0;
 		p->rhythm = r;
 		p->was_arrest = true;
 		p->q = 0;
@@ -541,6 +546,42 @@ static scrub_result apply_shock(patient *p, const patient_action *a, patient_out
 	return done(o, effective, kind, why);
 }
 
+/* The routes each drug is given by (bit per patient_route). */
+static unsigned drug_routes(patient_drug d)
+{
+	const unsigned iv = 1u << PATIENT_ROUTE_IV | 1u << PATIENT_ROUTE_IO, im = 1u << PATIENT_ROUTE_IM,
+	               neb = 1u << PATIENT_ROUTE_NEB, po = 1u << PATIENT_ROUTE_PO;
+	switch (d) {
+	case PATIENT_DRUG_EPINEPHRINE:
+	case PATIENT_DRUG_ATROPINE:
+		return iv | im;
+	case PATIENT_DRUG_SALBUTAMOL:
+		return iv | neb;
+	case PATIENT_DRUG_CHLORPHENAMINE:
+	case PATIENT_DRUG_HYDROCORTISONE:
+		return iv | im | po;
+	case PATIENT_DRUG_AMIODARONE:
+	case PATIENT_DRUG_LIDOCAINE:
+	case PATIENT_DRUG_ADENOSINE:
+	case PATIENT_DRUG_COUNT_:
+		break;
+	}
+	return iv;
+}
+
+static void add_depot(patient *p, patient_drug d, patient_route rt, double dose, double onset, double tau)
+{
+	patient_pk *k = &p->pk[d];
+	if (p->npending < PATIENT_MAX_PENDING) {
+		p->pending[p->npending++] = (patient_pending_dose){
+			.release_t = p->t + onset, .dose_mg = dose, .tau_s = tau, .drug = d, .route = rt};
+	} else {
+		k->depot += dose;
+		k->depot_tau = tau;
+		k->depot_route = rt;
+	}
+}
+
 static scrub_result apply_drug(patient *p, const patient_action *a, patient_outcome *o)
 {
 	patient_drug d = a->drug.drug;
@@ -554,24 +595,40 @@ static scrub_result apply_drug(patient *p, const patient_action *a, patient_outc
 		return INVALID("dose must be a positive number of mg (at most 10 g)");
 	if (rt == PATIENT_ROUTE_IM && (unsigned)a->drug.site >= PATIENT_IM_SITE_COUNT_)
 		return INVALID("unknown IM site");
-	patient_pk *k = &p->pk[d];
-	if (rt == PATIENT_ROUTE_IM) {
-		if (d != PATIENT_DRUG_EPINEPHRINE && d != PATIENT_DRUG_ATROPINE)
-			return refused(o, "not_given_im", "this drug is not given IM");
+	if (!(drug_routes(d) & 1u << rt)) {
+		static const char *const word[] = {"not_given_iv", "not_given_io", "not_given_im",
+		                                                       "not_given_neb", "not_given_po"};
+		static const char *const why[] = {
+			"this drug is not given IV", "this drug is not given IO", "this drug is not given IM",
+			"this drug is not given nebulised", "this drug is not given by mouth"};
+		_Static_assert(sizeof word / sizeof word[0] == PATIENT_ROUTE_COUNT_ &&
+		                       sizeof why / sizeof why[0] == PATIENT_ROUTE_COUNT_,
+		               "a refusal for every route");
+		return refused(o, word[rt], why[rt]);
+	}
+	switch (rt) {
+	case PATIENT_ROUTE_IM: {
 		double tau = a->drug.site == PATIENT_IM_SITE_THIGH ? p->par[PP_EPI_IM_THIGH_TAU_S]
 		                                                   : p->par[PP_EPI_IM_DELTOID_TAU_S];
-		if (p->npending < PATIENT_MAX_PENDING) {
-			p->pending[p->npending++] = (patient_pending_dose){
-				.release_t = p->t + p->par[PP_EPI_IM_ONSET_S], .dose_mg = dose, .tau_s = tau, .drug = d};
-		} else {
-			k->depot += dose;
-			k->depot_tau = tau;
-		}
+		add_depot(p, d, rt, dose, p->par[PP_EPI_IM_ONSET_S], tau);
 		return done(o, true, PATIENT_COMP_NONE, "given IM");
+	}
+	case PATIENT_ROUTE_NEB:
+		add_depot(p, d, rt, dose, 0, p->par[PP_NEB_TAU_S]);
+		return done(o, true, PATIENT_COMP_NONE, "nebuliser running");
+	case PATIENT_ROUTE_PO:
+		if (p->v.avpu != PATIENT_AVPU_ALERT || p->intubated)
+			return refused(o, "cannot_swallow", "not alert enough to swallow");
+		add_depot(p, d, rt, dose, p->par[PP_PO_ONSET_S], p->par[PP_PO_TAU_S]);
+		return done(o, true, PATIENT_COMP_NONE, "given by mouth");
+	case PATIENT_ROUTE_IV:
+	case PATIENT_ROUTE_IO:
+	case PATIENT_ROUTE_COUNT_:
+		break;
 	}
 	if (!p->access)
 		return refused(o, "no_access", "no IV/IO access");
-	k->line += dose;
+	p->pk[d].line += dose;
 	if (d == PATIENT_DRUG_EPINEPHRINE && dose >= 0.1 && has_pulse(p))
 		return done(o, true, PATIENT_COMP_EPI_IV_BOLUS,
 		            "IV bolus of epinephrine with a pulse: risk of severe hypertension and arrhythmia");
@@ -600,9 +657,15 @@ static scrub_result apply_needle(patient *p, const patient_action *a, patient_ou
 		return done(o, false, PATIENT_COMP_NONE, "site not accepted for needle decompression");
 	if (p->chest_tube)
 		return done(o, false, PATIENT_COMP_NONE, "already drained by a chest tube");
+	if (!p->needle_in) {
+		/* one draw per catheter: when it kinks or blocks outright (exponential, never at hazard 0) */
+		double u = patient_rng_uniform(&p->rng);
+		double hz = p->par[PP_NEEDLE_KINK_HAZARD] / 60.0;
+		p->needle_kink_t = hz > 0 ? p->t - log(1.0 - u) / hz : INFINITY;
+	}
 	p->needle_in = true;
 	p->needle_patency = 1.0;
-	return done(o, true, PATIENT_COMP_NONE, "rush of air: tension relieved");
+	return done(o, true, PATIENT_COMP_NONE, "rush of air: tension partly relieved");
 }
 
 static scrub_result apply_cpr_start(patient *p, const patient_action *a, patient_outcome *o)

@@ -66,10 +66,20 @@ typedef enum patient_drug {
 	PATIENT_DRUG_LIDOCAINE,
 	PATIENT_DRUG_ATROPINE,
 	PATIENT_DRUG_ADENOSINE,
+	PATIENT_DRUG_SALBUTAMOL,     /* albuterol: nebulised (or IV/IO); relieves bronchospasm only */
+	PATIENT_DRUG_CHLORPHENAMINE, /* H1 antihistamine: skin symptoms only, no effect on BP or airway */
+	PATIENT_DRUG_HYDROCORTISONE, /* no acute effect (hours) */
 	PATIENT_DRUG_COUNT_
 } patient_drug;
 
-typedef enum patient_route { PATIENT_ROUTE_IV = 0, PATIENT_ROUTE_IO, PATIENT_ROUTE_IM, PATIENT_ROUTE_COUNT_ } patient_route;
+typedef enum patient_route {
+	PATIENT_ROUTE_IV = 0,
+	PATIENT_ROUTE_IO,
+	PATIENT_ROUTE_IM,
+	PATIENT_ROUTE_NEB, /* nebulised */
+	PATIENT_ROUTE_PO,  /* by mouth: needs an alert patient */
+	PATIENT_ROUTE_COUNT_
+} patient_route;
 
 typedef enum patient_im_site {
 	PATIENT_IM_SITE_THIGH = 0, /* anterolateral thigh (vastus lateralis), the recommended site */
@@ -293,8 +303,8 @@ typedef struct patient_outcome {
 	patient_complication kind;
 	/* NULL when applied; otherwise a stable snake_case word saying why not: "invalid" (the call returned
 	 * SCRUB_ERR_INVALID), "no_pads", "no_r_wave" (synchronised shock in VF/asystole), "no_access",
-	 * "already_running" (CPR start while declared compressions run), "not_given_im", "not_given_neb",
-	 * "not_given_po" (a route the drug is not given by), "cannot_swallow" (PO without an alert patient),
+	 * "already_running" (CPR start while declared compressions run), "not_given_iv", "not_given_io",
+	 * "not_given_im", "not_given_neb", "not_given_po" (a route the drug is not given by), "cannot_swallow" (PO without an alert patient),
 	 * "tube_blocked" (intubation through laryngeal oedema), "no_trigger" (no active anaphylactic trigger). */
 	const char *not_delivered;
 	const char *reason; /* short static human text; never NULL after patient_apply */
@@ -315,7 +325,10 @@ typedef struct patient_vitals {
 	bool rosc;               /* a perfusing rhythm after cardiac arrest */
 	double heart_rate;       /* /min, rate of organised complexes (0 in VF and asystole) */
 	double sbp, dbp, map;    /* mmHg (arterial line; during CPR the compression-generated pressures) */
-	double spo2;             /* %, arterial saturation (a pulse oximeter reads it only with a pulse) */
+	/* %, pulse oximetry. The oximeter needs a pulsatile signal: without a palpable pulse (arrest, CPR
+	 * included) it reads 0 and spo2_valid is false; the arterial saturation is still in pao2. */
+	double spo2;
+	bool spo2_valid;
 	double resp_rate;        /* /min, spontaneous plus assisted */
 	double etco2;            /* mmHg, 0 without exhaled gas */
 	double temperature_c;
@@ -340,6 +353,8 @@ typedef struct patient_vitals {
 	patient_pads pads;
 	patient_position position;
 	bool trigger_active;       /* an anaphylactic trigger is still running (see PATIENT_ACT_REMOVE_TRIGGER) */
+	double lactate_mmol_l;     /* arterial lactate (oxygen debt: rises when delivery falls short) */
+	double urticaria;          /* 0..1, hives, flushing and itch of anaphylaxis */
 } patient_vitals;
 
 const patient_vitals *patient_vitals_get(const patient *p);

@@ -24,6 +24,7 @@ typedef struct patient_pk {
 	double line;     /* mg given IV/IO, not yet in the central circulation */
 	double depot;    /* mg in an IM depot */
 	double depot_tau;/* s, absorption time constant of that depot */
+	patient_route depot_route; /* IM, NEB or PO: what limits the absorption (perfusion or ventilation) */
 	double central;  /* mg, effective central amount */
 	double effect;   /* 0..1 */
 } patient_pk;
@@ -33,6 +34,7 @@ typedef struct patient_pending_dose {
 	double dose_mg;
 	double tau_s;
 	patient_drug drug;
+	patient_route route;
 } patient_pending_dose;
 
 struct patient {
@@ -53,7 +55,10 @@ struct patient {
 	bool was_arrest;        /* an arrest happened: a later perfusing rhythm is ROSC */
 	bool primary_pea;       /* PEA of cardiac origin (ROSC only by the hazard) */
 	double reserve;         /* myocardial reserve 0..1 */
-	double stun;            /* 0..1 post-shock stunning, recovers */
+	double stun;            /* 0..1 post-arrest myocardial dysfunction, recovers over hours */
+	double arrest_s;        /* time spent in the current (or last) arrest */
+	double lactate;         /* mmol/L */
+	double surge;           /* 0..1 epinephrine surge the circulation answers (after lactate blunting) */
 	double vf_amp;          /* mV */
 	double pvt_s;           /* time in pVT */
 	double below_s, above_s;/* time with the intrinsic SBP below / above the pulse threshold */
@@ -80,6 +85,7 @@ struct patient {
 	double o2_flow;
 	int breaths_since_tick;
 	double bvm_rate;        /* EMA, /min */
+	double va;              /* alveolar ventilation of the last tick, fraction of normal */
 	double last_breath_t;
 	double spont_rr;
 
@@ -88,9 +94,10 @@ struct patient {
 	bool trigger_active;    /* the anaphylactic trigger still runs */
 	double anaph_drive;     /* 0..1 allergen drive: 1 while the trigger runs, washes out after */
 	double w_oedema, w_bronch, w_vaso;
-	double oedema_eff, bronch_eff, vaso_eff;
+	double oedema_eff, bronch_eff, vaso_eff, skin_eff;
 	patient_side ptx_side;
 	double ptx_sev, ptx_p, ptx_collapse, needle_patency;
+	double needle_kink_t;   /* time the catheter kinks outright (drawn at insertion) */
 	bool needle_in, chest_tube;
 
 	/* volume */

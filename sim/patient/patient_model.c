@@ -47,10 +47,12 @@ static patient_rhythm classify_sinus(double hr, patient_rhythm cur)
 
 void patient_model_refresh(patient *p)
 {
-	static const patient_param_id hl[PATIENT_DRUG_COUNT_] = {
+	static const patient_param_id hl[] = {
 		PP_EPI_HALF_LIFE_S, PP_AMIO_HALF_LIFE_S, PP_LIDO_HALF_LIFE_S, PP_ATROPINE_HALF_LIFE_S,
-		PP_ADENOSINE_HALF_LIFE_S,
+		PP_ADENOSINE_HALF_LIFE_S, PP_SALBUTAMOL_HALF_LIFE_S, PP_CHLORPHENAMINE_HALF_LIFE_S,
+		PP_HYDROCORTISONE_HALF_LIFE_S,
 	};
+	_Static_assert(sizeof hl / sizeof hl[0] == PATIENT_DRUG_COUNT_, "a half-life for every drug");
 	for (int d = 0; d < PATIENT_DRUG_COUNT_; d++)
 		p->decay[d] = exp(-log(2.0) * H / p->par[hl[d]]);
 	p->blood_vol0 = p->par[PP_BLOOD_VOLUME_PER_KG] * p->weight_kg;
@@ -62,8 +64,10 @@ void patient_model_set_rhythm(patient *p, patient_rhythm r)
 	bool now = patient_rhythm_is_arrest(r);
 	if (now)
 		p->was_arrest = true;
-	if (was && !now)
-		p->stun = 1.0; /* post-arrest stunning */
+	if (now && !was)
+		p->arrest_s = 0;
+	if (was && !now) /* post-arrest myocardial dysfunction, deeper after a longer arrest */
+		p->stun = fmax(p->stun, patient_clamp(0.3 + p->par[PP_POST_ARREST_STUN_PER_MIN] * p->arrest_s / 60.0, 0.3, 1));
 	if (r == PATIENT_RHYTHM_PVT && p->rhythm != PATIENT_RHYTHM_PVT)
 		p->pvt_s = 0;
 	if (r == PATIENT_RHYTHM_VF_COARSE || r == PATIENT_RHYTHM_VF_FINE) {
@@ -88,15 +92,18 @@ static double hill(const patient *p, double po2)
 
 static void tick_drugs(patient *p)
 {
-	static const patient_param_id ec50[PATIENT_DRUG_COUNT_] = {
+	static const patient_param_id ec50[] = {
 		PP_EPI_EC50_MG, PP_AMIO_EC50_MG, PP_LIDO_EC50_MG, PP_ATROPINE_EC50_MG, PP_ADENOSINE_EC50_MG,
+		PP_SALBUTAMOL_EC50_MG, PP_CHLORPHENAMINE_EC50_MG, PP_HYDROCORTISONE_EC50_MG,
 	};
+	_Static_assert(sizeof ec50 / sizeof ec50[0] == PATIENT_DRUG_COUNT_, "an EC50 for every drug");
 	for (int i = 0; i < p->npending;) {
 		patient_pending_dose *d = &p->pending[i];
 		if (p->t >= d->release_t) {
 			patient_pk *k = &p->pk[d->drug];
 			k->depot += d->dose_mg;
 			k->depot_tau = d->tau_s;
+			k->depot_route = d->route;
 			p->pending[i] = p->pending[--p->npending];
 		} else {
 			i++;
@@ -104,8 +111,10 @@ static void tick_drugs(patient *p)
 	}
 	double q = patient_clamp(p->q, 0, 1.5);
 	double k_line = patient_clamp(q / p->par[PP_IV_CIRCULATION_S] * H, 0, 1);
-	/* IM absorption needs local perfusion; some continues by diffusion with no flow */
+	/* IM and oral absorption need perfusion (some continues by diffusion with no flow); a nebulised
+	 * dose reaches the airways only with ventilation */
 	double k_im_flow = 0.15 + 0.85 * patient_clamp(p->q, 0, 1);
+	double k_neb = patient_clamp(p->va, 0, 1);
 	for (int d = 0; d < PATIENT_DRUG_COUNT_; d++) {
 		patient_pk *k = &p->pk[d];
 		k->central *= p->decay[d];
@@ -113,7 +122,8 @@ static void tick_drugs(patient *p)
 		k->line -= m;
 		k->central += m;
 		if (k->depot > 0) {
-			double a = patient_clamp(k_im_flow / k->depot_tau * H, 0, 1);
+			double f = k->depot_route == PATIENT_ROUTE_NEB ? k_neb : k_im_flow;
+			double a = patient_clamp(f / k->depot_tau * H, 0, 1);
 			m = k->depot * a;
 			k->depot -= m;
 			k->central += m;
@@ -136,27 +146,39 @@ static void tick_conditions(patient *p)
 		p->anaph_a = patient_clamp(a, 0, 1);
 		double m = p->anaph_a * (1.0 - block);
 		p->oedema_eff = p->w_oedema * m;
-		p->bronch_eff = p->w_bronch * m;
+		/* salbutamol relaxes bronchial smooth muscle; it touches neither the oedema nor the vessels */
+		p->bronch_eff = p->w_bronch * m *
+		                (1.0 - p->par[PP_SALBUTAMOL_BRONCHODILATION] * p->pk[PATIENT_DRUG_SALBUTAMOL].effect);
 		p->vaso_eff = p->w_vaso * m;
+		/* skin: what an H1 antihistamine treats, and all it treats */
+		p->skin_eff = m * (1.0 - p->par[PP_CHLORPHENAMINE_SKIN] * p->pk[PATIENT_DRUG_CHLORPHENAMINE].effect);
 	}
 	if (p->ptx_side != PATIENT_SIDE_NONE) {
 		double pmax = p->par[PP_PTX_MAX_PRESSURE] * p->ptx_sev;
 		double tau = p->par[PP_PTX_TAU_S];
 		if (p->bvm_rate > 2 || p->intubated)
 			tau *= 0.5; /* positive pressure ventilation pumps air into the pleura faster */
-		double target, ctarget;
+		double target, ctarget, vent_tau = p->par[PP_NEEDLE_VENT_TAU_S];
 		if (p->chest_tube) {
 			target = 0;
 			ctarget = 0;
+			vent_tau = p->par[PP_CHEST_TUBE_TAU_S];
 		} else if (p->needle_in) {
+			/* a 14 G catheter vents part of the tension, over a minute or two, and fails: slowly
+			 * (clot, displacement) and, at a seeded time, outright (kink) */
+			if (p->t >= p->needle_kink_t) {
+				p->needle_patency *= 0.1;
+				p->needle_kink_t = INFINITY;
+				LOG_D("t=%.2f decompression catheter kinked", p->t);
+			}
 			p->needle_patency *= exp(-H / p->par[PP_NEEDLE_REACCUMULATION_S]);
-			target = pmax * (1.0 - p->needle_patency);
+			target = pmax * (1.0 - p->par[PP_NEEDLE_RELIEF] * p->needle_patency);
 			ctarget = p->ptx_sev * (0.5 + 0.5 * (pmax > 0 ? p->ptx_p / pmax : 0));
 		} else {
 			target = pmax;
 			ctarget = p->ptx_sev;
 		}
-		p->ptx_p = lag2(p->ptx_p, target, tau, 3.0);
+		p->ptx_p = lag2(p->ptx_p, target, tau, vent_tau);
 		p->ptx_collapse = lag2(p->ptx_collapse, ctarget, 30.0, 120.0);
 	}
 	double loss = (p->bleed_rate + p->par[PP_ANAPH_LEAK] * p->vaso_eff) * H / 60.0;
@@ -233,8 +255,26 @@ void patient_model_tick(patient *p)
 	const double e_amio = p->pk[PATIENT_DRUG_AMIODARONE].effect;
 	const double e_atro = p->pk[PATIENT_DRUG_ATROPINE].effect;
 	const double e_aden = p->pk[PATIENT_DRUG_ADENOSINE].effect;
+	const double e_salb = p->pk[PATIENT_DRUG_SALBUTAMOL].effect;
 	patient_rhythm r = p->rhythm;
 	bool organised = rhythm_organised(r);
+	if (patient_rhythm_is_arrest(r))
+		p->arrest_s += H;
+
+	/* ---- oxygen debt: lactate ---- */
+	double do2 = patient_clamp(p->q, 0, 2) * p->sao2 / 0.97;
+	double deficit = patient_clamp(1.0 - do2 / p->par[PP_DO2_CRITICAL], 0, 1);
+	p->lactate += H * (p->par[PP_LACTATE_MAX_RATE] / 60.0 * deficit -
+	                   (p->lactate - 1.0) * patient_clamp(p->q, 0, 1) / p->par[PP_LACTATE_CLEARANCE_S]);
+	p->lactate = patient_clamp(p->lactate, 0.5, 30);
+
+	/* ---- the epinephrine surge: the answer of an intact circulation (a beating heart) to high
+	 * concentrations, blunted by acidosis (lactate) and absent from a stunned post-arrest heart ---- */
+	double ce = p->pk[PATIENT_DRUG_EPINEPHRINE].central / p->par[PP_EPI_SURGE_EC50_MG];
+	double surge = ce * ce * ce / (1.0 + ce * ce * ce);
+	double lx = fmax(0, p->lactate - 1.0) / p->par[PP_LACTATE_CATECHOLAMINE_K];
+	p->surge = organised && r != PATIENT_RHYTHM_PEA ? surge / (1.0 + lx * lx) * (1.0 - p->stun) : 0;
+	const double sg = p->surge;
 
 	/* ---- breathing ---- */
 	p->bvm_rate = lag(p->bvm_rate, p->breaths_since_tick * 60.0 / H, 20.0);
@@ -245,7 +285,8 @@ void patient_model_tick(patient *p)
 		patency = 1.0;
 	else
 		patency = (1.0 - obstruction) * ((p->brain < 0.35 && !p->airway_open) ? 0.3 : 1.0);
-	double mech = (1.0 - 0.6 * p->bronch_eff) * (1.0 - 0.45 * p->ptx_collapse);
+	double mech = (1.0 - 0.6 * p->bronch_eff) * (1.0 - 0.45 * p->ptx_collapse) *
+	              (p->position == PATIENT_POS_SITTING ? 1.1 : 1.0); /* upright: the diaphragm works better */
 	double mech_pp = (1.0 - 0.4 * p->bronch_eff) * (1.0 - 0.45 * p->ptx_collapse);
 	double rr0 = p->par[PP_BASELINE_RR];
 	if (organised && r != PATIENT_RHYTHM_PEA && p->brain > 0.25) {
@@ -263,6 +304,7 @@ void patient_model_tick(patient *p)
 	double va = va_spont + va_bvm;
 	if (va > 3.0)
 		va = 3.0;
+	p->va = va;
 	p->airway_pressure = 15.0 + 25.0 * p->bronch_eff + 0.5 * p->ptx_p;
 
 	/* ---- gas exchange ---- */
@@ -297,9 +339,21 @@ void patient_model_tick(patient *p)
 	double vol_ratio = p->blood_vol / p->blood_vol0;
 	double ptx_factor = patient_clamp(1.0 - p->ptx_p / p->par[PP_PTX_CRITICAL_PRESSURE], 0, 1);
 	double vol_preload = pow(patient_clamp(vol_ratio, 0.2, 1.5), p->par[PP_PRELOAD_EXPONENT]);
-	double preload = vol_preload * ptx_factor * (1.0 - p->par[PP_ANAPH_VENODILATION] * p->vaso_eff);
+	/* posture: sitting up pools blood in the legs; venous tone compensates unless the veins are dilated
+	 * (anaphylaxis, where the surge's alpha tone counters it) or already maximally constricted
+	 * (hypovolaemia); raising the legs returns some */
+	double posture = 1.0;
+	if (p->position == PATIENT_POS_SITTING) {
+		double uncomp = fmax(p->vaso_eff * (1.0 - sg), patient_clamp((1.0 - vol_ratio) / 0.3, 0, 1));
+		posture = 1.0 - p->par[PP_SITTING_PRELOAD_DROP] - p->par[PP_SITTING_UNCOMPENSATED_DROP] * uncomp;
+	} else if (p->position == PATIENT_POS_LEGS_RAISED) {
+		posture = 1.0 + p->par[PP_LEGS_RAISED_PRELOAD_GAIN];
+	}
+	double preload = vol_preload * ptx_factor * posture *
+	                 (1.0 - p->par[PP_ANAPH_VENODILATION] * p->vaso_eff * (1.0 - sg));
 	double hyp = patient_clamp((p->sao2 - 0.4) / 0.35, 0, 1);
-	double contract = p->reserve * (1.0 - 0.5 * p->stun) * hyp * (1.0 + p->par[PP_EPI_INOTROPY] * e_epi) *
+	double contract = p->reserve * (1.0 - p->par[PP_POST_ARREST_CONTRACTILITY_LOSS] * p->stun) * hyp *
+	                  (1.0 + p->par[PP_EPI_INOTROPY] * e_epi + p->par[PP_EPI_SURGE_INOTROPY] * sg) *
 	                  (1.0 - 0.15 * e_amio);
 	if (r == PATIENT_RHYTHM_PEA && p->primary_pea)
 		contract *= 0.1;
@@ -307,7 +361,8 @@ void patient_model_tick(patient *p)
 	double hr_t = 0;
 	if (rhythm_sinus(r) || r == PATIENT_RHYTHM_PEA) {
 		hr_t = p->par[PP_BASELINE_HR] + 40.0 * p->symp + p->par[PP_EPI_HR_GAIN] * e_epi +
-		       p->par[PP_ATROPINE_HR_GAIN] * e_atro - 10.0 * e_amio;
+		       p->par[PP_EPI_SURGE_HR_GAIN] * sg + p->par[PP_ATROPINE_HR_GAIN] * e_atro +
+		       p->par[PP_SALBUTAMOL_HR_GAIN] * e_salb - 10.0 * e_amio;
 		if (p->sao2 < 0.6)
 			hr_t *= patient_clamp((p->sao2 - 0.25) / 0.35, 0.3, 1);
 		hr_t *= 1.0 - 0.9 * e_aden;
@@ -323,10 +378,11 @@ void patient_model_tick(patient *p)
 	double sv0 = p->par[PP_BASELINE_CO] * 1000.0 / p->par[PP_BASELINE_HR];
 	double sv = organised ? sv0 * contract * preload * fill : 0;
 	double co_i = hr * sv / 1000.0;
-	double svr = p->par[PP_SVR] * (1.0 - p->par[PP_ANAPH_SVR_DROP] * p->vaso_eff) *
-	             (1.0 + p->par[PP_EPI_SVR_GAIN] * e_epi) * (1.0 + 0.4 * p->symp) * (1.0 - 0.1 * e_amio);
-	double cvp = p->par[PP_BASELINE_CVP] * patient_clamp(vol_ratio, 0.3, 1.5) *
-	                     (1.0 - p->par[PP_ANAPH_VENODILATION] * p->vaso_eff) +
+	double svr = p->par[PP_SVR] * (1.0 - p->par[PP_ANAPH_SVR_DROP] * p->vaso_eff * (1.0 - sg)) *
+	             (1.0 + p->par[PP_EPI_SVR_GAIN] * e_epi + p->par[PP_EPI_SURGE_SVR_GAIN] * sg) *
+	             (1.0 + 0.4 * p->symp) * (1.0 - 0.1 * e_amio) * (1.0 - p->par[PP_POST_ARREST_VASOPLEGIA] * p->stun);
+	double cvp = p->par[PP_BASELINE_CVP] * patient_clamp(vol_ratio, 0.3, 1.5) * posture *
+	                     (1.0 - p->par[PP_ANAPH_VENODILATION] * p->vaso_eff * (1.0 - sg)) +
 	             0.8 * p->ptx_p;
 	double map_i = co_i * svr + cvp;
 	double pp_i = sv * p->par[PP_PULSE_PRESSURE_PER_SV];
@@ -411,10 +467,8 @@ void patient_model_tick(patient *p)
 		}
 		if (p->rhythm == PATIENT_RHYTHM_PEA) {
 			p->above_s = sbp_i >= p->par[PP_PULSE_PALPABLE_SBP] + 10 ? p->above_s + H : 0;
-			if (p->above_s >= 3.0) {
+			if (p->above_s >= 3.0)
 				patient_model_set_rhythm(p, classify_sinus(hr, PATIENT_RHYTHM_SINUS));
-				p->stun = 0.3;
-			}
 		}
 		break;
 	case PATIENT_RHYTHM_SINUS:
@@ -426,11 +480,12 @@ void patient_model_tick(patient *p)
 			p->primary_pea = false;
 			patient_model_set_rhythm(p, PATIENT_RHYTHM_PEA);
 		} else if (r == PATIENT_RHYTHM_VT_PULSE) {
-			/* VT driven by catecholamine excess settles when the drug wears off */
-			if (e_epi < 0.5 && patient_rng_uniform(&p->rng) < H / 60.0)
+			/* VT driven by catecholamine excess settles when the surge wears off */
+			if (sg < 0.2 && patient_rng_uniform(&p->rng) < H / 60.0)
 				patient_model_set_rhythm(p, classify_sinus(hr, PATIENT_RHYTHM_SINUS));
 		} else {
-			if (e_epi > 0.9 && patient_rng_uniform(&p->rng) < p->par[PP_EPI_TOXIC_VT_HAZARD] / 60.0 * H)
+			/* catecholamine excess: ventricular ectopy runs into VT (a draw only during a surge) */
+			if (sg > 0.05 && patient_rng_uniform(&p->rng) < p->par[PP_EPI_TOXIC_VT_HAZARD] * sg * sg / 60.0 * H)
 				patient_model_set_rhythm(p, PATIENT_RHYTHM_VT_PULSE);
 			else
 				patient_model_set_rhythm(p, classify_sinus(hr, r));
@@ -442,7 +497,10 @@ void patient_model_tick(patient *p)
 
 	/* ---- consciousness ---- */
 	double ox = patient_clamp((p->sao2 - 0.5) / 0.35, 0, 1);
-	double pb = patient_clamp((map_t - 25.0) / 40.0, 0, 1);
+	/* cerebral perfusion needs pressure and flow: below conscious_flow_threshold of the normal output
+	 * (good CPR gives 0.3) the cortex is ischaemic (EEG silence below ~40% of normal cerebral flow) */
+	double pb = patient_clamp((map_t - 25.0) / 40.0, 0, 1) *
+	            patient_clamp((p->q - p->par[PP_CONSCIOUS_FLOW_THRESHOLD]) / 0.25, 0, 1);
 	double narc = p->pa_co2 > 70 ? patient_clamp(1.0 - (p->pa_co2 - 70) / 50.0, 0.3, 1) : 1.0;
 	p->brain = lag2(p->brain, pb * ox * narc, 90.0, 6.0);
 
@@ -468,7 +526,8 @@ void patient_model_update_vitals(patient *p)
 	v->sbp = p->sbp;
 	v->dbp = p->dbp;
 	v->map = p->map;
-	v->spo2 = p->spo2;
+	v->spo2_valid = v->pulse_present;
+	v->spo2 = v->spo2_valid ? p->spo2 : 0;
 	v->etco2 = p->etco2;
 	double b = p->brain;
 	v->avpu = b >= 0.8 ? PATIENT_AVPU_ALERT
@@ -496,4 +555,6 @@ void patient_model_update_vitals(patient *p)
 	v->pads = p->pads;
 	v->position = p->position;
 	v->trigger_active = p->trigger_active;
+	v->lactate_mmol_l = p->lactate;
+	v->urticaria = p->skin_eff;
 }
