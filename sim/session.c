@@ -30,7 +30,14 @@ typedef struct cpr_meter {
 	int long_pauses;         /* pauses over 10 s */
 	double recoil_pct;       /* the compressions' recoil as last reported (100: full) */
 	double run_s;            /* compressions without a break, now */
+	bool declared;           /* start_cpr ... stop_cpr / stand_clear */
+	double last_sample_t;    /* the last `compression` sample, or -1 */
 } cpr_meter;
+
+/* Sampled compressions (a manikin, a controller) count as running this long after the last one:
+ * at 100-120 /min they come every 0.5-0.6 s. A longer gap is a pause, measured from compression to
+ * compression as a feedback manikin does. */
+#define CPR_SAMPLE_GAP_S 1.0
 
 /* What the patient model made of an action. Actions it does not judge are delivered and effective. */
 typedef struct judgement {
@@ -136,19 +143,42 @@ static void read_model(sim_session *s)
 	const cpr_meter *m = &s->cpr;
 	double cpr = m->cpr_s > 0 ? m->cpr_s : 1;
 	x[SCN_MODEL_CCF] = m->arrest_s > 0 ? 100.0 * m->cpr_s / m->arrest_s : 0;
-	x[SCN_MODEL_CPR_RATE_OK] = m->cpr_s > 0 ? 100.0 * m->rate_ok_s / cpr : 0;
-	x[SCN_MODEL_CPR_DEPTH_OK] = m->cpr_s > 0 ? 100.0 * m->depth_ok_s / cpr : 0;
-	x[SCN_MODEL_CPR_RECOIL_OK] = m->cpr_s > 0 ? 100.0 * m->recoil_ok_s / cpr : 0;
+	x[SCN_MODEL_CPR_RATE_OK] = m->cpr_s > 0 ? fmin(100, 100.0 * m->rate_ok_s / cpr) : 0;
+	x[SCN_MODEL_CPR_DEPTH_OK] = m->cpr_s > 0 ? fmin(100, 100.0 * m->depth_ok_s / cpr) : 0;
+	x[SCN_MODEL_CPR_RECOIL_OK] = m->cpr_s > 0 ? fmin(100, 100.0 * m->recoil_ok_s / cpr) : 0;
 	x[SCN_MODEL_LONGEST_PAUSE] = m->longest_pause_s > m->pause_s ? m->longest_pause_s : m->pause_s;
 	x[SCN_MODEL_LONG_PAUSES] = m->long_pauses + (m->pause_s > CPR_PAUSE_LIMIT_S + 1e-9 ? 1 : 0);
 	x[SCN_MODEL_ETCO2_LOW] = m->etco2_judged_s > 0 ? 100.0 * m->etco2_low_s / m->etco2_judged_s : 0;
 }
 
-/* One step of the CPR meter (targets: AHA/ERC 2020-2025, docs/scenario-format.md "CPR quality"). */
-static void cpr_meter_step(cpr_meter *m, const patient_vitals *v, double dt)
+/* What the trainee's action does to the meter: compressions declared, stopped, or one sampled. */
+static void cpr_meter_action(cpr_meter *m, const char *name, const judgement *j, double t)
 {
+	if (strcmp(name, "start_cpr") == 0 && (j->delivered || (j->not_delivered && strcmp(j->not_delivered, "already_running") == 0))) {
+		m->declared = true;
+	} else if ((strcmp(name, "stop_cpr") == 0 || strcmp(name, "stand_clear") == 0) && j->judged && j->delivered) {
+		m->declared = false;
+	} else if (strcmp(name, "compression") == 0 && j->delivered) {
+		double gap = m->last_sample_t >= 0 ? t - m->last_sample_t : 0;
+		if (m->started && !m->declared && gap > CPR_SAMPLE_GAP_S) {
+			/* the step counted the first CPR_SAMPLE_GAP_S of this gap as compressions: it was a pause */
+			double tail = CPR_SAMPLE_GAP_S;
+			m->cpr_s = fmax(0, m->cpr_s - tail);
+			m->rate_ok_s = fmax(0, m->rate_ok_s - tail);
+			m->depth_ok_s = fmax(0, m->depth_ok_s - tail);
+			m->recoil_ok_s = fmax(0, m->recoil_ok_s - tail);
+			m->pause_s = gap;
+		}
+		m->last_sample_t = t;
+	}
+}
+
+/* One step of the CPR meter (targets: AHA/ERC 2020-2025, docs/scenario-format.md "CPR quality"). */
+static void cpr_meter_step(cpr_meter *m, const patient_vitals *v, double t, double dt)
+{
+	bool active = m->declared || (m->last_sample_t >= 0 && t - m->last_sample_t <= CPR_SAMPLE_GAP_S + 1e-9);
 	if (!m->started) {
-		if (!v->cpr_active)
+		if (!active)
 			return;
 		m->started = true;
 	}
@@ -158,7 +188,7 @@ static void cpr_meter_step(cpr_meter *m, const patient_vitals *v, double dt)
 		return;
 	}
 	m->arrest_s += dt;
-	if (!v->cpr_active) {
+	if (!active) {
 		m->pause_s += dt;
 		m->run_s = 0;
 		return;
@@ -524,6 +554,8 @@ static bool match(const scn_match *m, const sim_action *a, const judgement *j, b
 	return true;
 }
 
+static int constraint_misses(const scn_match *m, const sim_action *a);
+
 static bool item_match(const scn_item *it, const sim_action *a, const judgement *j)
 {
 	bool want = it->kind == SCN_ITEM_DO;
@@ -532,6 +564,17 @@ static bool item_match(const scn_item *it, const sim_action *a, const judgement 
 	for (int k = 0; k < it->nalts; k++)
 		if (match(&it->alts[k], a, j, want))
 			return true;
+	return false;
+}
+
+/* The parameters meet one of the item's forms (what the model judged aside). */
+static bool item_constraints_met(const scn_item *it, const sim_action *a)
+{
+	for (int k = -1; k < it->nalts; k++) {
+		const scn_match *m = k < 0 ? &it->match : &it->alts[k];
+		if (m->action == a->type && constraint_misses(m, a) == 0)
+			return true;
+	}
 	return false;
 }
 
@@ -727,6 +770,7 @@ scrub_result sim_session_create(const scenario *scn, const sim_session_opts *opt
 	s->vars_pre = calloc((size_t)scn->nvars + 1, sizeof *s->vars_pre);
 	s->stand_clear_t = -1;
 	s->cpr.recoil_pct = 100;
+	s->cpr.last_sample_t = -1;
 	s->ntr_prev = maxtr;
 	if (!s->vars || !s->trends || !s->action_count || !s->action_last || !s->item_done || !s->items ||
 	    !s->state_first || !s->tr_prev || !s->vars_pre) {
@@ -821,8 +865,10 @@ static void act(sim_session *s, const sim_action *a, bool derived)
 	/* The checklist sees the world as it was when the trainee acted, and what the model made of it. */
 	memcpy(s->vars_pre, s->vars, (size_t)scn->nvars * sizeof *s->vars);
 	judgement j = {.delivered = true, .effective = true};
-	if (s->pt && !derived)
+	if (s->pt && !derived) {
 		j = apply_to_patient(s, a);
+		cpr_meter_action(&s->cpr, def->name, &j, a->t);
+	}
 	const char *safety = NULL;
 	if (strcmp(def->name, "stand_clear") == 0)
 		s->stand_clear_t = a->t;
@@ -843,6 +889,9 @@ static void act(sim_session *s, const sim_action *a, bool derived)
 		sim_item_result *r = &s->items[i];
 		bool guard_ok = !it->guard || expr_eval(it->guard, &env);
 		bool ok = guard_ok && item_match(it, a, &j);
+		/* `each:` judges what was done (the constraints), also when the model says it was not news
+		 * (a start_cpr while compressions run reports their rate and depth) */
+		bool each_ok = ok || (it->each && guard_ok && item_constraints_met(it, a));
 		if (it->kind == SCN_ITEM_FORBID) {
 			if (!ok || r->status != ITEM_PENDING)
 				continue;
@@ -868,7 +917,7 @@ static void act(sim_session *s, const sim_action *a, bool derived)
 			continue;
 		}
 		/* an action of the item's kind that does not meet it: say why */
-		if (it->each && guard_ok && r->status != ITEM_VIOLATED && r->status != ITEM_PENDING) {
+		if (it->each && guard_ok && !each_ok && r->status != ITEM_VIOLATED && r->status != ITEM_PENDING) {
 			char why[200];
 			describe_miss(it, a, &j, guard_ok, NULL, why, sizeof why);
 			item_decide(s, i, ITEM_VIOLATED, a->t, "%s", why);
@@ -880,7 +929,7 @@ static void act(sim_session *s, const sim_action *a, bool derived)
 			r->attempt_t = a->t;
 			r->attempt_end = t_end;
 			describe_miss(it, a, &j, true, NULL, r->attempt, sizeof r->attempt);
-			if (it->each) {
+			if (it->each && !each_ok) {
 				item_decide(s, i, ITEM_VIOLATED, a->t, "%s", r->attempt);
 				continue;
 			}
@@ -956,7 +1005,7 @@ void sim_session_step(sim_session *s)
 		patient_step(s->pt, scn->dt);
 		patient_waves_append(s->pt, &s->waves);
 		if (!s->ended)
-			cpr_meter_step(&s->cpr, patient_vitals_get(s->pt), scn->dt);
+			cpr_meter_step(&s->cpr, patient_vitals_get(s->pt), s->t, scn->dt);
 		read_model(s);
 	}
 	if (s->surg) {

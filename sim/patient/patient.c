@@ -416,7 +416,9 @@ static bool has_pulse(const patient *p)
 /* Compressions running: declared, or a compression (declared or sampled) in the last 1.5 s. */
 static bool compressions_running(const patient *p)
 {
-	return p->cpr_declared || (p->comp_seen && p->t - p->last_comp_t < 1.5);
+	/* declared compressions until stopped; sampled ones until 1.5 s after the last (CPR_STOP and
+	 * "stand clear" reset comp_count: hands off means off, whatever the phase of the last one) */
+	return p->cpr_declared || (p->comp_count > 0 && p->t - p->last_comp_t < 1.5);
 }
 
 static double shock_probability(const patient *p, double energy, bool dsed)

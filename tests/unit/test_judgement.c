@@ -8,6 +8,7 @@
 #include "script.h"
 #include "session.h"
 
+#include <math.h>
 #include <stdlib.h>
 
 /* An arrest in coarse VF with the physiology model, and a checklist that uses every new rule. */
@@ -297,6 +298,37 @@ static void test_tallies(void)
 	scenario_destroy(&b);
 }
 
+/* Compressions from a manikin or controller (`compression` samples): a pause is measured from
+ * compression to compression, and a stand clear stops hands-on whatever the last one's phase. */
+static void test_sampled_compressions(scenario *scn)
+{
+	static char script[65536];
+	size_t l = (size_t)snprintf(script, sizeof script, "0:02 check_pulse duration=8s\n0:05 attach_pads\n");
+	double t = 12;
+	for (int k = 0; k < 40; k++, t += 0.55) /* 110 /min, 55 mm */
+		l += (size_t)snprintf(script + l, sizeof script - l, "%d:%05.2f compression depth=55mm\n", (int)t / 60, fmod(t, 60));
+	double resume = t - 0.55 + 11.0; /* an 11 s gap from the last compression to the next */
+	for (; resume < 359.5; resume += 0.55) /* to the end of the session: no pause after */
+		l += (size_t)snprintf(script + l, sizeof script - l, "%d:%05.2f compression depth=55mm\n", (int)resume / 60, fmod(resume, 60));
+	scrub_arena a;
+	scrub_arena_init(&a);
+	sim_session *s = play(scn, script, &a, NULL);
+	sim_cpr_quality q;
+	CHECK(sim_session_cpr_quality(s, &q));
+	CHECK_NEAR(q.longest_pause_s, 11.0, 0.02);
+	CHECK(q.long_pauses == 1);
+	CHECK(item(s, "pauses")->status == ITEM_MISSED);
+	sim_session_destroy(&s);
+
+	/* stand clear then a shock 1 s later, with declared compressions before: hands are off */
+	seen w = {0};
+	s = play(scn, GOOD "2:59 stand_clear\n3:00 shock energy=200J\n", &a, &w);
+	CHECK(!saw(&w, "complication:shock_during_compressions"));
+	CHECK(item(s, "safe")->status == ITEM_DONE);
+	sim_session_destroy(&s);
+	scrub_arena_fini(&a);
+}
+
 int main(void)
 {
 	test_tallies();
@@ -306,6 +338,7 @@ int main(void)
 	if (scn) {
 		test_correct_run(scn);
 		test_mistakes(scn);
+		test_sampled_compressions(scn);
 	}
 	scenario_destroy(&scn);
 	scrub_diags_fini(&d);
