@@ -800,14 +800,16 @@ static void test_shock_during_cpr(void)
 	run_for(p, 2, DT, 0);
 	o = act(p, shock(200));
 	CHECK(o.applied && !o.complication && o.kind == PATIENT_COMP_NONE);
-	/* right after the stop the last compression is < 1.5 s old */
+	/* right after the stop the last compression is < 1.5 s old, but the stop took the hands off:
+	 * whatever the phase of the last compression, no flag (a flag that depended on the phase would
+	 * score the same care differently) */
 	act(p, SET_VF);
 	act(p, CPR_GOOD);
 	run_for(p, 5, DT, 0);
 	act(p, (patient_action){.kind = PATIENT_ACT_CPR_STOP});
 	run_for(p, 0.5, DT, 0);
 	o = act(p, shock(200));
-	CHECK(o.kind == PATIENT_COMP_SHOCK_DURING_CPR);
+	CHECK(o.applied && o.kind == PATIENT_COMP_NONE);
 	patient_destroy(&p);
 
 	/* sampled compressions: 1 s after the last one still on the chest, 2 s after not */
