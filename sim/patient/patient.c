@@ -66,7 +66,7 @@ NAME_FN(patient_side_name, patient_side, 3, "none", "left", "right")
 NAME_FN(patient_line_name, patient_line, PATIENT_LINE_COUNT_, "parasternal", "midclavicular", "anterior_axillary",
         "mid_axillary")
 NAME_FN(patient_drug_name, patient_drug, PATIENT_DRUG_COUNT_, "epinephrine", "amiodarone", "lidocaine", "atropine",
-        "adenosine", "salbutamol", "chlorphenamine", "hydrocortisone")
+        "adenosine", "salbutamol", "chlorphenamine", "hydrocortisone", "naloxone", "dextrose", "glucagon", "insulin")
 NAME_FN(patient_route_name, patient_route, PATIENT_ROUTE_COUNT_, "iv", "io", "im", "neb", "po")
 NAME_FN(patient_im_site_name, patient_im_site, PATIENT_IM_SITE_COUNT_, "thigh", "deltoid", "gluteal")
 NAME_FN(patient_o2_device_name, patient_o2_device, PATIENT_O2_COUNT_, "none", "nasal", "mask", "nonrebreather", "bvm")
@@ -204,6 +204,14 @@ static scrub_result validate_config(const patient_config *c)
 		CFG_FAIL("hypovolaemia.blood_loss_ml %g is outside 0..5000", c->hypovolaemia.blood_loss_ml);
 	if (!finite_in(c->hypovolaemia.bleed_ml_per_min, 0, 1000))
 		CFG_FAIL("hypovolaemia.bleed_ml_per_min %g is outside 0..1000", c->hypovolaemia.bleed_ml_per_min);
+	if (!finite_in(c->opioid.severity, 0, 0.98))
+		CFG_FAIL("opioid.severity %g is outside 0..0.98", c->opioid.severity);
+	if (!finite_in(c->opioid.half_life_s, 0, 172800) || (c->opioid.half_life_s > 0 && c->opioid.half_life_s < 60))
+		CFG_FAIL("opioid.half_life_s %g is outside 60..172800 s", c->opioid.half_life_s);
+	if (!finite_in(c->glycaemia.glucose_mmol_l, 0, 50) || (c->glycaemia.glucose_mmol_l > 0 && c->glycaemia.glucose_mmol_l < 0.5))
+		CFG_FAIL("glycaemia.glucose_mmol_l %g is outside 0.5..50", c->glycaemia.glucose_mmol_l);
+	if (!finite_in(c->glycaemia.insulin_units, 0, 5000))
+		CFG_FAIL("glycaemia.insulin_units %g is outside 0..5000", c->glycaemia.insulin_units);
 	if (c->override_count && !c->overrides)
 		CFG_FAIL("override_count %zu with no overrides", c->override_count);
 	for (size_t i = 0; i < c->override_count; i++) {
@@ -238,6 +246,7 @@ static void init_state(patient *p, const patient_config *c)
 	p->sv = p->par[PP_BASELINE_CO] * 1000.0 / p->par[PP_BASELINE_HR];
 	p->sbp_native = p->sbp;
 	p->brain = 1.0;
+	p->stem = 1.0;
 	p->spont_rr = p->par[PP_BASELINE_RR];
 	p->airway_pressure = 15;
 	p->v.temperature_c = p->par[PP_BASELINE_TEMP];
@@ -246,6 +255,19 @@ static void init_state(patient *p, const patient_config *c)
 	if (c->hypovolaemia.blood_loss_ml > 0)
 		p->blood_vol = fmax(0.3 * p->blood_vol0, p->blood_vol0 - c->hypovolaemia.blood_loss_ml);
 	p->bleed_rate = c->hypovolaemia.bleed_ml_per_min;
+
+	if (c->opioid.severity > 0) {
+		p->opioid = c->opioid.severity / (1.0 - c->opioid.severity); /* effect o/(1 + o) = severity */
+		p->opioid_effect = c->opioid.severity;
+		p->opioid_decay = exp(-log(2.0) * PATIENT_SLOW_DT / (c->opioid.half_life_s > 0 ? c->opioid.half_life_s : 14400));
+	}
+	p->glucose = c->glycaemia.glucose_mmol_l > 0 ? c->glycaemia.glucose_mmol_l : 5.5;
+	if (c->glycaemia.insulin_units > 0) {
+		patient_pk *k = &p->pk[PATIENT_DRUG_INSULIN];
+		k->depot = c->glycaemia.insulin_units * PATIENT_INSULIN_MG_PER_UNIT;
+		k->depot_tau = p->par[PP_INSULIN_SC_TAU_S];
+		k->depot_route = PATIENT_ROUTE_IM;
+	}
 
 	if (c->anaphylaxis.severity > 0) {
 		p->anaph_sev = c->anaphylaxis.severity;
@@ -297,6 +319,7 @@ static void init_state(patient *p, const patient_config *c)
 		p->cpp = 0;
 		p->etco2 = 0;
 		p->brain = 0;
+		p->stem = 0;
 		p->spont_rr = 0;
 		p->sv = 0;
 		p->sbp_native = 0;
@@ -560,6 +583,12 @@ static unsigned drug_routes(patient_drug d)
 	case PATIENT_DRUG_CHLORPHENAMINE:
 	case PATIENT_DRUG_HYDROCORTISONE:
 		return iv | im | po;
+	case PATIENT_DRUG_NALOXONE:
+	case PATIENT_DRUG_GLUCAGON:
+		return iv | im;
+	case PATIENT_DRUG_DEXTROSE:
+		return iv | po;
+	case PATIENT_DRUG_INSULIN:
 	case PATIENT_DRUG_AMIODARONE:
 	case PATIENT_DRUG_LIDOCAINE:
 	case PATIENT_DRUG_ADENOSINE:
@@ -591,8 +620,8 @@ static scrub_result apply_drug(patient *p, const patient_action *a, patient_outc
 		return INVALID("unknown drug");
 	if ((unsigned)rt >= PATIENT_ROUTE_COUNT_)
 		return INVALID("unknown route");
-	if (!(dose > 0 && dose <= 10000))
-		return INVALID("dose must be a positive number of mg (at most 10 g)");
+	if (!(dose > 0 && dose <= (d == PATIENT_DRUG_DEXTROSE ? 100000 : 10000)))
+		return INVALID("dose must be a positive number of mg (at most 10 g; dextrose 100 g)");
 	if (rt == PATIENT_ROUTE_IM && (unsigned)a->drug.site >= PATIENT_IM_SITE_COUNT_)
 		return INVALID("unknown IM site");
 	if (!(drug_routes(d) & 1u << rt)) {
@@ -619,7 +648,10 @@ static scrub_result apply_drug(patient *p, const patient_action *a, patient_outc
 	case PATIENT_ROUTE_PO:
 		if (p->v.avpu != PATIENT_AVPU_ALERT || p->intubated)
 			return refused(o, "cannot_swallow", "not alert enough to swallow");
-		add_depot(p, d, rt, dose, p->par[PP_PO_ONSET_S], p->par[PP_PO_TAU_S]);
+		if (d == PATIENT_DRUG_DEXTROSE)
+			add_depot(p, d, rt, dose, p->par[PP_DEXTROSE_PO_ONSET_S], p->par[PP_DEXTROSE_PO_TAU_S]);
+		else
+			add_depot(p, d, rt, dose, p->par[PP_PO_ONSET_S], p->par[PP_PO_TAU_S]);
 		return done(o, true, PATIENT_COMP_NONE, "given by mouth");
 	case PATIENT_ROUTE_IV:
 	case PATIENT_ROUTE_IO:

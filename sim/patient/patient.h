@@ -69,8 +69,15 @@ typedef enum patient_drug {
 	PATIENT_DRUG_SALBUTAMOL,     /* albuterol: nebulised (or IV/IO); relieves bronchospasm only */
 	PATIENT_DRUG_CHLORPHENAMINE, /* H1 antihistamine: skin symptoms only, no effect on BP or airway */
 	PATIENT_DRUG_HYDROCORTISONE, /* no acute effect (hours) */
+	PATIENT_DRUG_NALOXONE,       /* opioid antagonist, shorter-acting than most opioids */
+	PATIENT_DRUG_DEXTROSE,       /* glucose: dose in mg (25 g = 25000 mg), IV/IO or PO */
+	PATIENT_DRUG_GLUCAGON,       /* raises hepatic glucose output: IM or IV */
+	PATIENT_DRUG_INSULIN,        /* dose in mg: PATIENT_INSULIN_MG_PER_UNIT per international unit */
 	PATIENT_DRUG_COUNT_
 } patient_drug;
+
+/* Insulin doses are given in mg like every other drug: 1 IU of human insulin = 0.0347 mg. */
+#define PATIENT_INSULIN_MG_PER_UNIT 0.0347
 
 typedef enum patient_route {
 	PATIENT_ROUTE_IV = 0,
@@ -221,6 +228,18 @@ typedef struct patient_config {
 		double bleed_ml_per_min;    /* ongoing loss, 0 for none */
 	} hypovolaemia;
 
+	struct {
+		/* 0 (absent) .. 0.98: the opioid's effect at the start without naloxone (0.5 drowsy and slow
+		 * breathing, 0.85 unresponsive with ~6 breaths/min, 0.95 near apnoea) */
+		double severity;
+		double half_life_s;   /* of the opioid's effect; 0: 4 h (a longer-acting opioid than naloxone) */
+	} opioid;
+
+	struct {
+		double glucose_mmol_l; /* blood glucose at the start; 0: 5.5 */
+		double insulin_units;  /* an insulin overdose still in a subcutaneous depot, absorbed over hours */
+	} glycaemia;
+
 	const patient_param_override *overrides;
 	size_t override_count;
 } patient_config;
@@ -355,6 +374,8 @@ typedef struct patient_vitals {
 	bool trigger_active;       /* an anaphylactic trigger is still running (see PATIENT_ACT_REMOVE_TRIGGER) */
 	double lactate_mmol_l;     /* arterial lactate (oxygen debt: rises when delivery falls short) */
 	double urticaria;          /* 0..1, hives, flushing and itch of anaphylaxis */
+	double glucose_mmol_l;     /* blood glucose */
+	double opioid_effect;      /* 0..1, opioid effect at the mu receptor (after naloxone) */
 } patient_vitals;
 
 const patient_vitals *patient_vitals_get(const patient *p);

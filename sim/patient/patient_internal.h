@@ -95,6 +95,9 @@ struct patient {
 	double anaph_drive;     /* 0..1 allergen drive: 1 while the trigger runs, washes out after */
 	double w_oedema, w_bronch, w_vaso;
 	double oedema_eff, bronch_eff, vaso_eff, skin_eff;
+	double opioid, opioid_decay; /* opioid receptor drive (effect o/(1 + o) without naloxone), its decay per tick */
+	double opioid_effect;        /* 0..1, with naloxone */
+	double glucose;              /* mmol/L */
 	patient_side ptx_side;
 	double ptx_sev, ptx_p, ptx_collapse, needle_patency;
 	double needle_kink_t;   /* time the catheter kinks outright (drawn at insertion) */
@@ -114,6 +117,7 @@ struct patient {
 
 	/* haemodynamics (lagged, displayed) */
 	double hr, map, sbp, dbp, co, cpp, cvp, svr, symp, brain, q;
+	double stem;            /* brainstem perfusion index (pressure, flow, oxygen): drives breathing */
 	double sv;              /* mL, for the pleth amplitude */
 	double sbp_native;      /* mmHg, lagged systolic pressure the heart itself generates (the palpable pulse) */
 	double airway_pressure;

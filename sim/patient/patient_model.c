@@ -50,11 +50,13 @@ void patient_model_refresh(patient *p)
 	static const patient_param_id hl[] = {
 		PP_EPI_HALF_LIFE_S, PP_AMIO_HALF_LIFE_S, PP_LIDO_HALF_LIFE_S, PP_ATROPINE_HALF_LIFE_S,
 		PP_ADENOSINE_HALF_LIFE_S, PP_SALBUTAMOL_HALF_LIFE_S, PP_CHLORPHENAMINE_HALF_LIFE_S,
-		PP_HYDROCORTISONE_HALF_LIFE_S,
+		PP_HYDROCORTISONE_HALF_LIFE_S, PP_NALOXONE_HALF_LIFE_S,
+		PP_COUNT_, /* dextrose: joins the blood glucose pool as it arrives (tick_drugs) */
+		PP_GLUCAGON_HALF_LIFE_S, PP_INSULIN_HALF_LIFE_S,
 	};
 	_Static_assert(sizeof hl / sizeof hl[0] == PATIENT_DRUG_COUNT_, "a half-life for every drug");
 	for (int d = 0; d < PATIENT_DRUG_COUNT_; d++)
-		p->decay[d] = exp(-log(2.0) * H / p->par[hl[d]]);
+		p->decay[d] = hl[d] == PP_COUNT_ ? 1.0 : exp(-log(2.0) * H / p->par[hl[d]]);
 	p->blood_vol0 = p->par[PP_BLOOD_VOLUME_PER_KG] * p->weight_kg;
 }
 
@@ -94,7 +96,9 @@ static void tick_drugs(patient *p)
 {
 	static const patient_param_id ec50[] = {
 		PP_EPI_EC50_MG, PP_AMIO_EC50_MG, PP_LIDO_EC50_MG, PP_ATROPINE_EC50_MG, PP_ADENOSINE_EC50_MG,
-		PP_SALBUTAMOL_EC50_MG, PP_CHLORPHENAMINE_EC50_MG, PP_HYDROCORTISONE_EC50_MG,
+		PP_SALBUTAMOL_EC50_MG, PP_CHLORPHENAMINE_EC50_MG, PP_HYDROCORTISONE_EC50_MG, PP_NALOXONE_EC50_MG,
+		PP_COUNT_, /* dextrose: no effect of its own, it is glucose */
+		PP_GLUCAGON_EC50_MG, PP_INSULIN_EC50_MG,
 	};
 	_Static_assert(sizeof ec50 / sizeof ec50[0] == PATIENT_DRUG_COUNT_, "an EC50 for every drug");
 	for (int i = 0; i < p->npending;) {
@@ -128,8 +132,25 @@ static void tick_drugs(patient *p)
 			k->depot -= m;
 			k->central += m;
 		}
-		k->effect = k->central / (k->central + p->par[ec50[d]]);
+		k->effect = ec50[d] == PP_COUNT_ ? 0 : k->central / (k->central + p->par[ec50[d]]);
 	}
+	/* dextrose that reached the circulation is blood glucose (mg -> mmol in the glucose volume) */
+	patient_pk *dx = &p->pk[PATIENT_DRUG_DEXTROSE];
+	p->glucose += dx->central / 180.16 / (p->par[PP_GLUCOSE_VOLUME] * p->weight_kg);
+	dx->central = 0;
+}
+
+/* Blood glucose: hepatic output (raised by glucagon, suppressed by insulin) against uptake (in
+ * proportion to the glucose, raised by insulin), balanced at 5.5 mmol/L. */
+static void tick_glucose(patient *p)
+{
+	double k = p->par[PP_GLUCOSE_TURNOVER] / (180.16 * p->par[PP_GLUCOSE_VOLUME]); /* mmol/L/min */
+	double e_ins = p->pk[PATIENT_DRUG_INSULIN].effect, e_gn = p->pk[PATIENT_DRUG_GLUCAGON].effect;
+	/* counter-regulation (glucagon, epinephrine, cortisol) raises the output below 3.9 mmol/L */
+	double counter = p->par[PP_GLUCOSE_COUNTERREG_GAIN] * patient_clamp((3.9 - p->glucose) / 2.0, 0, 1);
+	double out = k * (1.0 + p->par[PP_GLUCAGON_OUTPUT_GAIN] * e_gn + counter) * (1.0 - 0.7 * e_ins);
+	double use = k * p->glucose / 5.5 * (1.0 + p->par[PP_INSULIN_UPTAKE_GAIN] * e_ins);
+	p->glucose = patient_clamp(p->glucose + H / 60.0 * (out - use), 0.3, 60);
 }
 
 static void tick_conditions(patient *p)
@@ -247,6 +268,8 @@ static double fio2_of(const patient *p)
 void patient_model_tick(patient *p)
 {
 	tick_drugs(p);
+	tick_glucose(p);
+	p->opioid *= p->opioid_decay;
 	tick_conditions(p);
 	bool active = cpr_active(p);
 	tick_cpr(p, active);
@@ -258,6 +281,9 @@ void patient_model_tick(patient *p)
 	const double e_salb = p->pk[PATIENT_DRUG_SALBUTAMOL].effect;
 	patient_rhythm r = p->rhythm;
 	bool organised = rhythm_organised(r);
+	/* opioid at the mu receptor, naloxone competing for it */
+	const double e_opi = p->opioid / (p->opioid + 1.0 + p->pk[PATIENT_DRUG_NALOXONE].central / p->par[PP_NALOXONE_EC50_MG]);
+	p->opioid_effect = e_opi;
 	if (patient_rhythm_is_arrest(r))
 		p->arrest_s += H;
 
@@ -284,16 +310,21 @@ void patient_model_tick(patient *p)
 	if (p->intubated)
 		patency = 1.0;
 	else
-		patency = (1.0 - obstruction) * ((p->brain < 0.35 && !p->airway_open) ? 0.3 : 1.0);
+		/* an unconscious patient's tongue and soft palate fall back unless the airway is opened */
+		patency = (1.0 - obstruction) *
+		          (p->airway_open ? 1.0 : 0.3 + 0.7 * patient_clamp((p->brain - 0.1) / 0.25, 0, 1));
 	double mech = (1.0 - 0.6 * p->bronch_eff) * (1.0 - 0.45 * p->ptx_collapse) *
 	              (p->position == PATIENT_POS_SITTING ? 1.1 : 1.0); /* upright: the diaphragm works better */
 	double mech_pp = (1.0 - 0.4 * p->bronch_eff) * (1.0 - 0.45 * p->ptx_collapse);
 	double rr0 = p->par[PP_BASELINE_RR];
-	if (organised && r != PATIENT_RHYTHM_PEA && p->brain > 0.25) {
+	/* the respiratory centre needs a perfused, oxygenated brainstem; a coma of other causes (glucose,
+	 * opioids act on the drive separately) leaves it breathing */
+	if (organised && r != PATIENT_RHYTHM_PEA && p->stem > 0.25) {
 		double drive = 1.0 + 2.0 * fmax(0, 0.92 - p->sao2) / 0.3 + fmax(0, p->pa_co2 - 40) / 10.0 +
 		               0.6 * p->bronch_eff + 0.8 * p->ptx_collapse + (p->map < 65 ? 0.3 : 0);
-		double rr = rr0 * drive * (p->brain < 0.6 ? p->brain / 0.6 : 1.0);
-		p->spont_rr = lag(p->spont_rr, patient_clamp(rr, 4, 45), 10.0);
+		/* opioids depress the rate and its response to CO2 and hypoxia, down to apnoea */
+		double rr = rr0 * drive * (p->stem < 0.6 ? p->stem / 0.6 : 1.0) * (1.0 - e_opi);
+		p->spont_rr = lag(p->spont_rr, patient_clamp(rr, 4.0 * (1.0 - e_opi), 45), 10.0);
 	} else {
 		p->spont_rr = lag(p->spont_rr, 0, 3.0);
 	}
@@ -502,7 +533,11 @@ void patient_model_tick(patient *p)
 	double pb = patient_clamp((map_t - 25.0) / 40.0, 0, 1) *
 	            patient_clamp((p->q - p->par[PP_CONSCIOUS_FLOW_THRESHOLD]) / 0.25, 0, 1);
 	double narc = p->pa_co2 > 70 ? patient_clamp(1.0 - (p->pa_co2 - 70) / 50.0, 0.3, 1) : 1.0;
-	p->brain = lag2(p->brain, pb * ox * narc, 90.0, 6.0);
+	double glu = patient_clamp((p->glucose - p->par[PP_GLUCOSE_BRAIN_LOW]) /
+	                           (p->par[PP_GLUCOSE_BRAIN_FULL] - p->par[PP_GLUCOSE_BRAIN_LOW]), 0, 1);
+	double sed = 1.0 - 0.9 * e_opi;
+	p->brain = lag2(p->brain, pb * ox * narc * glu * sed, 90.0, 6.0);
+	p->stem = lag2(p->stem, pb * ox, 90.0, 6.0);
 
 	if (patient_rhythm_is_arrest(p->rhythm))
 		p->v.temperature_c -= 0.5 / 3600.0 * H;
@@ -557,4 +592,6 @@ void patient_model_update_vitals(patient *p)
 	v->trigger_active = p->trigger_active;
 	v->lactate_mmol_l = p->lactate;
 	v->urticaria = p->skin_eff;
+	v->glucose_mmol_l = p->glucose;
+	v->opioid_effect = p->opioid_effect;
 }

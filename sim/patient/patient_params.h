@@ -106,6 +106,22 @@
 	X(CHLORPHENAMINE_SKIN, "chlorphenamine_skin_relief", "fraction", 0.8, 0, 1, "urticaria and itch relieved at full chlorphenamine effect") \
 	X(HYDROCORTISONE_HALF_LIFE_S, "hydrocortisone_half_life_s", "s", 5400, 600, 86400, "half-life of hydrocortisone") \
 	X(HYDROCORTISONE_EC50_MG, "hydrocortisone_ec50_mg", "mg", 100, 5, 1000, "hydrocortisone amount giving half its (delayed) effect") \
+	X(NALOXONE_HALF_LIFE_S, "naloxone_half_life_s", "s", 1200, 60, 14400, "effective half-life of naloxone (redistribution: 30-90 min of action)") \
+	X(NALOXONE_EC50_MG, "naloxone_ec50_mg", "mg", 0.02, 0.001, 1, "naloxone amount that doubles the opioid needed for the same effect (competitive)") \
+	X(GLUCOSE_TURNOVER, "glucose_turnover_mg_kg_min", "mg/kg/min", 2.0, 0.5, 6, "basal hepatic glucose output, balanced by uptake at 5.5 mmol/L") \
+	X(GLUCOSE_VOLUME, "glucose_volume_l_per_kg", "L/kg", 0.2, 0.1, 0.4, "distribution volume of glucose (extracellular fluid)") \
+	X(INSULIN_HALF_LIFE_S, "insulin_half_life_s", "s", 1800, 120, 14400, "effective half-life of the effect of insulin") \
+	X(INSULIN_EC50_MG, "insulin_ec50_mg", "mg", 0.17, 0.01, 5, "insulin amount giving half its maximal effect (0.17 mg = 5 IU)") \
+	X(INSULIN_UPTAKE_GAIN, "insulin_uptake_gain", "fraction", 4, 0, 10, "rise of glucose uptake at full insulin effect") \
+	X(INSULIN_SC_TAU_S, "insulin_sc_tau_s", "s", 10800, 600, 86400, "absorption time constant of a subcutaneous insulin overdose") \
+	X(GLUCOSE_COUNTERREG_GAIN, "glucose_counterregulation_gain", "fraction", 1.5, 0, 5, "rise of hepatic glucose output at 1.9 mmol/L and below (counter-regulation starts at 3.9)") \
+	X(GLUCAGON_HALF_LIFE_S, "glucagon_half_life_s", "s", 1200, 120, 7200, "effective half-life of the effect of glucagon") \
+	X(GLUCAGON_EC50_MG, "glucagon_ec50_mg", "mg", 0.3, 0.01, 5, "glucagon amount giving half its maximal effect") \
+	X(GLUCAGON_OUTPUT_GAIN, "glucagon_output_gain", "fraction", 4, 0, 10, "rise of hepatic glucose output at full glucagon effect") \
+	X(DEXTROSE_PO_ONSET_S, "dextrose_po_onset_s", "s", 300, 0, 3600, "lag before oral glucose starts to be absorbed") \
+	X(DEXTROSE_PO_TAU_S, "dextrose_po_tau_s", "s", 900, 60, 7200, "absorption time constant of oral glucose") \
+	X(GLUCOSE_BRAIN_LOW, "glucose_brain_low", "mmol/L", 1.2, 0.5, 3, "blood glucose at which the brain fails (unresponsive)") \
+	X(GLUCOSE_BRAIN_FULL, "glucose_brain_full", "mmol/L", 3.3, 2, 6, "blood glucose above which consciousness is not affected") \
 	X(PO_ONSET_S, "po_onset_s", "s", 900, 0, 7200, "lag before an oral dose starts to be absorbed") \
 	X(PO_TAU_S, "po_tau_s", "s", 1800, 60, 14400, "absorption time constant of an oral dose") \
 	X(CRYSTALLOID_RETENTION, "crystalloid_retention", "fraction", 0.5, 0.1, 1, "fraction of a crystalloid bolus that stays intravascular") \

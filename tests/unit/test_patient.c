@@ -1628,6 +1628,148 @@ static void test_needle_partial(void)
 	patient_destroy(&p);
 }
 
+/* ---- Clinical breadth: opioid toxicity, glycaemia ---- */
+
+/* Opioid toxicity: slow breathing, hypoxia, hypercapnia, unresponsive; naloxone reverses it and wears
+ * off before the opioid (re-sedation); ventilation support works without it; near-apnoea arrests. */
+static void test_opioid_naloxone(void)
+{
+	patient_config cfg = {.seed = 31, .opioid = {.severity = 0.85}};
+	patient *p = mk(cfg), *im = mk(cfg), *bvm = mk(cfg);
+	run_for(p, 300, DT, 0);
+	run_for(im, 300, DT, 0);
+	run_for(bvm, 300, DT, 0);
+	const patient_vitals v0 = *vit(p);
+	act(p, ACCESS);
+	patient_outcome o = act(p, drug(PATIENT_DRUG_NALOXONE, 0.4, PATIENT_ROUTE_IV));
+	CHECK(o.applied && o.kind == PATIENT_COMP_NONE);
+	act(im, (patient_action){.kind = PATIENT_ACT_DRUG,
+	                         .drug = {.drug = PATIENT_DRUG_NALOXONE, .dose_mg = 0.4, .route = PATIENT_ROUTE_IM}});
+	act(bvm, AIRWAY);
+	act(bvm, (patient_action){.kind = PATIENT_ACT_OXYGEN, .oxygen = {.device = PATIENT_O2_BVM, .flow_l_min = 15}});
+	run_for(p, 180, DT, 0);
+	run_for(im, 180, DT, 0);
+	run_for(bvm, 180, DT, 6);
+	const patient_vitals v3 = *vit(p), i3 = *vit(im);
+	run_for(p, 720, DT, 0);
+	const patient_vitals v15 = *vit(p);
+	run_for(p, 2700, 0.05, 0);
+	const patient_vitals v60 = *vit(p);
+	fprintf(stderr, "opioid 0.85 at 5 min: RR %.1f, SpO2 %.1f, PaCO2 %.0f, %s; naloxone 0.4 mg IV +3 min: RR %.1f, SpO2 %.1f, %s "
+	                "(IM: RR %.1f, %s); +15 min effect %.2f %s; +60 min effect %.2f, RR %.1f, PaCO2 %.0f, %s; BVM 1/6 s: SpO2 %.1f\n",
+	        v0.resp_rate, v0.spo2, v0.paco2, patient_avpu_name(v0.avpu), v3.resp_rate, v3.spo2, patient_avpu_name(v3.avpu),
+	        i3.resp_rate, patient_avpu_name(i3.avpu), v15.opioid_effect, patient_avpu_name(v15.avpu), v60.opioid_effect,
+	        v60.resp_rate, v60.paco2, patient_avpu_name(v60.avpu), vit(bvm)->spo2);
+	CHECK(v0.resp_rate > 2 && v0.resp_rate < 9);
+	CHECK(v0.spo2 < 92 && v0.paco2 > 50 && v0.avpu == PATIENT_AVPU_UNRESPONSIVE && v0.pulse_present);
+	CHECK(v3.resp_rate > 12 && v3.spo2 > 94 && v3.avpu <= PATIENT_AVPU_VOICE && v3.opioid_effect < 0.3);
+	CHECK(i3.resp_rate > v0.resp_rate + 3 && i3.resp_rate < v3.resp_rate); /* IM: slower */
+	CHECK(v60.opioid_effect > v15.opioid_effect + 0.2);                     /* re-sedation */
+	CHECK(v60.avpu >= PATIENT_AVPU_PAIN && v60.paco2 > v15.paco2 + 3);
+	CHECK(vit(bvm)->spo2 > 97 && vit(bvm)->avpu == PATIENT_AVPU_UNRESPONSIVE); /* ventilation first */
+	patient_destroy(&p);
+	patient_destroy(&im);
+	patient_destroy(&bvm);
+
+	/* near-apnoea: hypoxic PEA arrest within 5 minutes */
+	p = mk((patient_config){.seed = 31, .opioid = {.severity = 0.95}});
+	run_for(p, 300, DT, 0);
+	CHECK(vit(p)->rhythm == PATIENT_RHYTHM_PEA && !vit(p)->pulse_present);
+	patient_destroy(&p);
+
+	/* naloxone without an opioid does nothing */
+	patient *a = mk((patient_config){.seed = 31}), *b = mk((patient_config){.seed = 31});
+	act(a, ACCESS);
+	act(b, ACCESS);
+	act(a, drug(PATIENT_DRUG_NALOXONE, 2, PATIENT_ROUTE_IV));
+	run_for(a, 120, DT, 0);
+	run_for(b, 120, DT, 0);
+	CHECK(vit(a)->resp_rate == vit(b)->resp_rate && vit(a)->map == vit(b)->map && vit(a)->spo2 == vit(b)->spo2 &&
+	      vit(a)->avpu == vit(b)->avpu);
+	patient_destroy(&a);
+	patient_destroy(&b);
+	CHECK(patient_create(&(patient_config){.opioid = {.severity = 0.99}}, &p) == SCRUB_ERR_INVALID);
+}
+
+/* Glycaemia: hypoglycaemia lowers consciousness but not breathing; dextrose wakes the patient within
+ * minutes, an insulin depot brings the glucose down again; glucagon IM works without access; IV
+ * insulin lowers a normal glucose. */
+static void test_glycaemia(void)
+{
+	patient *p = mk((patient_config){.seed = 32});
+	run_for(p, 1800, 0.05, 0);
+	CHECK_NEAR(vit(p)->glucose_mmol_l, 5.5, 0.05);
+	patient_destroy(&p);
+
+	p = mk((patient_config){.seed = 32, .glycaemia = {.glucose_mmol_l = 1.5, .insulin_units = 100}});
+	run_for(p, 120, DT, 0);
+	const patient_vitals v0 = *vit(p);
+	patient_outcome o = act(p, drug(PATIENT_DRUG_DEXTROSE, 20000, PATIENT_ROUTE_IV));
+	CHECK_STR(o.not_delivered, "no_access");
+	o = act(p, drug(PATIENT_DRUG_DEXTROSE, 20000, PATIENT_ROUTE_PO));
+	CHECK_STR(o.not_delivered, "cannot_swallow");
+	act(p, ACCESS);
+	o = act(p, drug(PATIENT_DRUG_DEXTROSE, 20000, PATIENT_ROUTE_IV));
+	CHECK(o.applied);
+	run_for(p, 120, DT, 0);
+	const patient_vitals v2 = *vit(p);
+	run_for(p, 180, DT, 0);
+	const patient_vitals v5 = *vit(p);
+	run_for(p, 3300, 0.05, 0);
+	const patient_vitals v60 = *vit(p);
+	fprintf(stderr, "hypoglycaemia 1.5 mmol/L + 100 IU depot: %s, RR %.0f, SpO2 %.0f; dextrose 20 g IV: %.1f mmol/L at 2 min, "
+	                "%s at 5 min; %.1f mmol/L and %s at 60 min\n",
+	        patient_avpu_name(v0.avpu), v0.resp_rate, v0.spo2, v2.glucose_mmol_l, patient_avpu_name(v5.avpu),
+	        v60.glucose_mmol_l, patient_avpu_name(v60.avpu));
+	CHECK(v0.avpu == PATIENT_AVPU_UNRESPONSIVE && v0.resp_rate > 10 && v0.spo2 > 92 && v0.pulse_present);
+	CHECK(v2.glucose_mmol_l > 7);
+	CHECK(v5.avpu == PATIENT_AVPU_ALERT);
+	CHECK(v60.glucose_mmol_l < 3 && v60.avpu != PATIENT_AVPU_ALERT); /* the depot is still absorbing */
+	patient_destroy(&p);
+
+	/* glucagon 1 mg IM, no access */
+	p = mk((patient_config){.seed = 32, .glycaemia = {.glucose_mmol_l = 2.0}});
+	run_for(p, 60, DT, 0);
+	CHECK(vit(p)->avpu >= PATIENT_AVPU_PAIN);
+	o = act(p, (patient_action){.kind = PATIENT_ACT_DRUG, .drug = {.drug = PATIENT_DRUG_GLUCAGON, .dose_mg = 1, .route = PATIENT_ROUTE_IM}});
+	CHECK(o.applied);
+	run_for(p, 600, DT, 0);
+	double g10 = vit(p)->glucose_mmol_l;
+	run_for(p, 300, DT, 0);
+	fprintf(stderr, "  glucagon 1 mg IM at 2.0 mmol/L: %.1f at 10 min, %.1f and %s at 15 min\n", g10, vit(p)->glucose_mmol_l,
+	        patient_avpu_name(vit(p)->avpu));
+	CHECK(g10 > 3.3 && vit(p)->avpu == PATIENT_AVPU_ALERT);
+	patient_destroy(&p);
+
+	/* oral glucose in a mild, alert hypoglycaemia */
+	p = mk((patient_config){.seed = 32, .glycaemia = {.glucose_mmol_l = 3.3}});
+	run_for(p, 30, DT, 0);
+	o = act(p, drug(PATIENT_DRUG_DEXTROSE, 20000, PATIENT_ROUTE_PO));
+	CHECK(o.applied);
+	double g = vit(p)->glucose_mmol_l;
+	run_for(p, 1200, 0.05, 0);
+	CHECK(vit(p)->glucose_mmol_l > g + 2);
+	CHECK(patient_apply(p, &(patient_action){.kind = PATIENT_ACT_DRUG, .drug = {.drug = PATIENT_DRUG_DEXTROSE, .dose_mg = 150000, .route = PATIENT_ROUTE_PO}}, &o) ==
+	      SCRUB_ERR_INVALID);
+	patient_destroy(&p);
+
+	/* insulin 10 IU IV in a normoglycaemic adult: the insulin tolerance test's nadir */
+	p = mk((patient_config){.seed = 32});
+	act(p, ACCESS);
+	act(p, drug(PATIENT_DRUG_INSULIN, 10 * PATIENT_INSULIN_MG_PER_UNIT, PATIENT_ROUTE_IV));
+	double nadir = 99;
+	for (int m = 0; m < 60; m++) {
+		run_for(p, 60, 0.05, 0);
+		nadir = fmin(nadir, vit(p)->glucose_mmol_l);
+	}
+	fprintf(stderr, "  insulin 10 IU IV: nadir %.1f mmol/L within 60 min\n", nadir);
+	CHECK(nadir > 2 && nadir < 3.5);
+	CHECK_STR(patient_drug_name(PATIENT_DRUG_INSULIN), "insulin");
+	o = act(p, (patient_action){.kind = PATIENT_ACT_DRUG, .drug = {.drug = PATIENT_DRUG_INSULIN, .dose_mg = 0.3, .route = PATIENT_ROUTE_IM}});
+	CHECK_STR(o.not_delivered, "not_given_im");
+	patient_destroy(&p);
+}
+
 /* docs/physiology.md lists every parameter of the table (it is generated from patient_params.h). */
 static void test_doc_in_sync(const char *path)
 {
@@ -1687,5 +1829,7 @@ int main(int argc, char **argv)
 	test_cpr_unresponsive_no_spo2();
 	test_vf_timeline();
 	test_needle_partial();
+	test_opioid_naloxone();
+	test_glycaemia();
 	return CHECK_DONE();
 }
