@@ -35,6 +35,8 @@ typedef enum patient_rhythm {
 	PATIENT_RHYTHM_VT_PULSE, /* ventricular tachycardia with a pulse */
 	PATIENT_RHYTHM_ASYSTOLE,
 	PATIENT_RHYTHM_PEA,      /* pulseless electrical activity */
+	PATIENT_RHYTHM_AVB2_MOBITZ2, /* second-degree AV block, Mobitz II (2:1, 3:1 at fast atrial rates) */
+	PATIENT_RHYTHM_AVB3,     /* third-degree (complete) AV block with an escape rhythm */
 	PATIENT_RHYTHM_COUNT_
 } patient_rhythm;
 
@@ -73,6 +75,7 @@ typedef enum patient_drug {
 	PATIENT_DRUG_DEXTROSE,       /* glucose: dose in mg (25 g = 25000 mg), IV/IO or PO */
 	PATIENT_DRUG_GLUCAGON,       /* raises hepatic glucose output: IM or IV */
 	PATIENT_DRUG_INSULIN,        /* dose in mg: PATIENT_INSULIN_MG_PER_UNIT per international unit */
+	PATIENT_DRUG_DOPAMINE,       /* by infusion only (PATIENT_ACT_INFUSION) */
 	PATIENT_DRUG_COUNT_
 } patient_drug;
 
@@ -236,6 +239,13 @@ typedef struct patient_config {
 	} opioid;
 
 	struct {
+		/* SINUS (0): absent; SINUS_BRADY (sinus node disease or vagal), AVB2_MOBITZ2 or AVB3 */
+		patient_rhythm rhythm;
+		/* ventricular rate at the start without drugs; 0: 40 (sinus), 40 (Mobitz II 2:1 of 80), 35 (AVB3) */
+		double rate;
+	} bradycardia;
+
+	struct {
 		double glucose_mmol_l; /* blood glucose at the start; 0: 5.5 */
 		double insulin_units;  /* an insulin overdose still in a subcutaneous depot, absorbed over hours */
 	} glycaemia;
@@ -292,6 +302,12 @@ typedef enum patient_action_kind {
 	PATIENT_ACT_POSITION,         /* position.position */
 	PATIENT_ACT_REMOVE_TRIGGER,   /* stops an ongoing anaphylactic trigger (a culprit infusion); not
 	                               * applied ("no_trigger") without an active one */
+	/* pacing.rate_per_min, current_ma: transcutaneous pacing through the pads (demand mode); both 0
+	 * stop it. Needs pads ("no_pads"); effective when it captures (current >= the threshold). */
+	PATIENT_ACT_PACING,
+	/* infusion.drug, rate_mcg_min: a continuous IV/IO infusion (0 stops it); needs access ("no_access");
+	 * epinephrine, dopamine, amiodarone, lidocaine, insulin, dextrose ("not_given_infusion" otherwise) */
+	PATIENT_ACT_INFUSION,
 	PATIENT_ACT_COUNT_
 } patient_action_kind;
 
@@ -312,6 +328,8 @@ typedef struct patient_action {
 		struct { patient_rhythm rhythm; } set_rhythm;
 		struct { patient_pads position; } pads;
 		struct { patient_position position; } position;
+		struct { double rate_per_min, current_ma; } pacing;
+		struct { patient_drug drug; double rate_mcg_min; } infusion;
 	};
 } patient_action;
 
@@ -324,7 +342,9 @@ typedef struct patient_outcome {
 	 * SCRUB_ERR_INVALID), "no_pads", "no_r_wave" (synchronised shock in VF/asystole), "no_access",
 	 * "already_running" (CPR start while declared compressions run), "not_given_iv", "not_given_io",
 	 * "not_given_im", "not_given_neb", "not_given_po" (a route the drug is not given by), "cannot_swallow" (PO without an alert patient),
-	 * "tube_blocked" (intubation through laryngeal oedema), "no_trigger" (no active anaphylactic trigger). */
+	 * "tube_blocked" (intubation through laryngeal oedema), "no_trigger" (no active anaphylactic trigger),
+	 * "not_given_infusion" (a drug the model does not infuse), "not_running" (stopping a pacing or an
+	 * infusion that is not running). */
 	const char *not_delivered;
 	const char *reason; /* short static human text; never NULL after patient_apply */
 } patient_outcome;
@@ -376,6 +396,10 @@ typedef struct patient_vitals {
 	double urticaria;          /* 0..1, hives, flushing and itch of anaphylaxis */
 	double glucose_mmol_l;     /* blood glucose */
 	double opioid_effect;      /* 0..1, opioid effect at the mu receptor (after naloxone) */
+	double atrial_rate;        /* /min, P waves (differs from heart_rate in AV block) */
+	bool pacing_capture;       /* the pacemaker captures the ventricle */
+	double pacing_rate, pacing_current_ma; /* set pacing, 0 when off */
+	double infusion_mcg_min[PATIENT_DRUG_COUNT_];
 } patient_vitals;
 
 const patient_vitals *patient_vitals_get(const patient *p);
