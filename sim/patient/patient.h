@@ -341,8 +341,9 @@ typedef struct patient_outcome {
 	/* NULL when applied; otherwise a stable snake_case word saying why not: "invalid" (the call returned
 	 * SCRUB_ERR_INVALID), "no_pads", "no_r_wave" (synchronised shock in VF/asystole), "no_access",
 	 * "already_running" (CPR start while declared compressions run), "not_given_iv", "not_given_io",
-	 * "not_given_im", "not_given_neb", "not_given_po" (a route the drug is not given by), "cannot_swallow" (PO without an alert patient),
-	 * "tube_blocked" (intubation through laryngeal oedema), "no_trigger" (no active anaphylactic trigger),
+	 * "not_given_im", "not_given_neb", "not_given_po" (a route the drug is not given by),
+	 * "cannot_swallow" (PO without an alert patient), "tube_blocked" (intubation through laryngeal
+	 * oedema), "no_trigger" (no active anaphylactic trigger),
 	 * "not_given_infusion" (a drug the model does not infuse), "not_running" (stopping a pacing or an
 	 * infusion that is not running). */
 	const char *not_delivered;
@@ -387,7 +388,7 @@ typedef struct patient_vitals {
 	bool cpr_active;
 	double cpr_rate, cpr_depth_cm; /* as measured from the compressions */
 	double cpr_fraction;       /* fraction of the last minute with compressions (EMA, tau 60 s) */
-	double drug_effect[PATIENT_DRUG_COUNT_]; /* 0..1 */
+	double drug_effect[PATIENT_DRUG_COUNT_]; /* 0..1 (dextrose: 0, it becomes glucose_mmol_l) */
 	int shocks;                /* shocks delivered (a DSED counts once) */
 	patient_pads pads;
 	patient_position position;
