@@ -60,19 +60,20 @@ double patient_rng_uniform(patient_rng *r)
 	}
 
 NAME_FN(patient_rhythm_name, patient_rhythm, PATIENT_RHYTHM_COUNT_, "sinus", "sinus_tachy", "sinus_brady", "vf_coarse",
-        "vf_fine", "pvt", "vt_pulse", "asystole", "pea")
+        "vf_fine", "pvt", "vt_pulse", "asystole", "pea", "avb2_mobitz2", "avb3")
 NAME_FN(patient_avpu_name, patient_avpu, PATIENT_AVPU_COUNT_, "alert", "voice", "pain", "unresponsive")
 NAME_FN(patient_side_name, patient_side, 3, "none", "left", "right")
 NAME_FN(patient_line_name, patient_line, PATIENT_LINE_COUNT_, "parasternal", "midclavicular", "anterior_axillary",
         "mid_axillary")
 NAME_FN(patient_drug_name, patient_drug, PATIENT_DRUG_COUNT_, "epinephrine", "amiodarone", "lidocaine", "atropine",
-        "adenosine", "salbutamol", "chlorphenamine", "hydrocortisone")
+        "adenosine", "salbutamol", "chlorphenamine", "hydrocortisone", "naloxone", "dextrose", "glucagon", "insulin",
+        "dopamine")
 NAME_FN(patient_route_name, patient_route, PATIENT_ROUTE_COUNT_, "iv", "io", "im", "neb", "po")
 NAME_FN(patient_im_site_name, patient_im_site, PATIENT_IM_SITE_COUNT_, "thigh", "deltoid", "gluteal")
 NAME_FN(patient_o2_device_name, patient_o2_device, PATIENT_O2_COUNT_, "none", "nasal", "mask", "nonrebreather", "bvm")
 NAME_FN(patient_action_kind_name, patient_action_kind, PATIENT_ACT_COUNT_, "airway_open", "cpr_start", "cpr_stop",
         "compression", "bvm_breath", "intubate", "oxygen", "shock", "drug", "vascular_access", "fluid_bolus",
-        "needle_decompression", "chest_tube", "set_rhythm", "pads", "position", "remove_trigger")
+        "needle_decompression", "chest_tube", "set_rhythm", "pads", "position", "remove_trigger", "pacing", "infusion")
 NAME_FN(patient_pads_name, patient_pads, PATIENT_PADS_COUNT_, "none", "anterolateral", "anteroposterior", "misplaced")
 NAME_FN(patient_position_name, patient_position, PATIENT_POS_COUNT_, "supine", "legs_raised", "sitting", "recovery",
         "left_lateral")
@@ -204,6 +205,22 @@ static scrub_result validate_config(const patient_config *c)
 		CFG_FAIL("hypovolaemia.blood_loss_ml %g is outside 0..5000", c->hypovolaemia.blood_loss_ml);
 	if (!finite_in(c->hypovolaemia.bleed_ml_per_min, 0, 1000))
 		CFG_FAIL("hypovolaemia.bleed_ml_per_min %g is outside 0..1000", c->hypovolaemia.bleed_ml_per_min);
+	if (!finite_in(c->opioid.severity, 0, 0.98))
+		CFG_FAIL("opioid.severity %g is outside 0..0.98", c->opioid.severity);
+	if (!finite_in(c->opioid.half_life_s, 0, 172800) || (c->opioid.half_life_s > 0 && c->opioid.half_life_s < 60))
+		CFG_FAIL("opioid.half_life_s %g is outside 60..172800 s", c->opioid.half_life_s);
+	{
+		patient_rhythm b = c->bradycardia.rhythm;
+		if (b != PATIENT_RHYTHM_SINUS && b != PATIENT_RHYTHM_SINUS_BRADY && b != PATIENT_RHYTHM_AVB2_MOBITZ2 &&
+		    b != PATIENT_RHYTHM_AVB3)
+			CFG_FAIL("bradycardia.rhythm '%s' is not sinus_brady, avb2_mobitz2 or avb3", patient_rhythm_name(b));
+		if (!finite_in(c->bradycardia.rate, 0, 59) || (c->bradycardia.rate > 0 && c->bradycardia.rate < 15))
+			CFG_FAIL("bradycardia.rate %g is outside 15..59 /min", c->bradycardia.rate);
+	}
+	if (!finite_in(c->glycaemia.glucose_mmol_l, 0, 50) || (c->glycaemia.glucose_mmol_l > 0 && c->glycaemia.glucose_mmol_l < 0.5))
+		CFG_FAIL("glycaemia.glucose_mmol_l %g is outside 0.5..50", c->glycaemia.glucose_mmol_l);
+	if (!finite_in(c->glycaemia.insulin_units, 0, 5000))
+		CFG_FAIL("glycaemia.insulin_units %g is outside 0..5000", c->glycaemia.insulin_units);
 	if (c->override_count && !c->overrides)
 		CFG_FAIL("override_count %zu with no overrides", c->override_count);
 	for (size_t i = 0; i < c->override_count; i++) {
@@ -227,6 +244,7 @@ static void init_state(patient *p, const patient_config *c)
 	p->sao2 = 0.97;
 	p->spo2 = 97;
 	p->hr = p->par[PP_BASELINE_HR];
+	p->atrial_rate = p->hr;
 	p->q = 1.0;
 	p->co = p->par[PP_BASELINE_CO];
 	p->map = p->par[PP_MAP_SETPOINT];
@@ -238,6 +256,7 @@ static void init_state(patient *p, const patient_config *c)
 	p->sv = p->par[PP_BASELINE_CO] * 1000.0 / p->par[PP_BASELINE_HR];
 	p->sbp_native = p->sbp;
 	p->brain = 1.0;
+	p->stem = 1.0;
 	p->spont_rr = p->par[PP_BASELINE_RR];
 	p->airway_pressure = 15;
 	p->v.temperature_c = p->par[PP_BASELINE_TEMP];
@@ -246,6 +265,28 @@ static void init_state(patient *p, const patient_config *c)
 	if (c->hypovolaemia.blood_loss_ml > 0)
 		p->blood_vol = fmax(0.3 * p->blood_vol0, p->blood_vol0 - c->hypovolaemia.blood_loss_ml);
 	p->bleed_rate = c->hypovolaemia.bleed_ml_per_min;
+
+	if (c->opioid.severity > 0) {
+		p->opioid = c->opioid.severity / (1.0 - c->opioid.severity); /* effect o/(1 + o) = severity */
+		p->opioid_effect = c->opioid.severity;
+		p->opioid_decay = exp(-log(2.0) * PATIENT_SLOW_DT / (c->opioid.half_life_s > 0 ? c->opioid.half_life_s : 14400));
+	}
+	p->glucose = c->glycaemia.glucose_mmol_l > 0 ? c->glycaemia.glucose_mmol_l : 5.5;
+	if (c->bradycardia.rhythm != PATIENT_RHYTHM_SINUS) {
+		patient_rhythm b = c->bradycardia.rhythm;
+		p->brady_rhythm = b;
+		p->brady_rate = c->bradycardia.rate > 0 ? c->bradycardia.rate : (b == PATIENT_RHYTHM_AVB3 ? 35 : 40);
+		p->rhythm = b == PATIENT_RHYTHM_SINUS_BRADY ? PATIENT_RHYTHM_SINUS_BRADY : b;
+		p->hr = p->brady_rate;
+		p->atrial_rate = b == PATIENT_RHYTHM_AVB2_MOBITZ2 ? 2 * p->brady_rate
+		               : b == PATIENT_RHYTHM_AVB3 ? p->par[PP_BASELINE_HR] : p->brady_rate;
+	}
+	if (c->glycaemia.insulin_units > 0) {
+		patient_pk *k = &p->pk[PATIENT_DRUG_INSULIN];
+		k->depot = c->glycaemia.insulin_units * PATIENT_INSULIN_MG_PER_UNIT;
+		k->depot_tau = p->par[PP_INSULIN_SC_TAU_S];
+		k->depot_route = PATIENT_ROUTE_IM;
+	}
 
 	if (c->anaphylaxis.severity > 0) {
 		p->anaph_sev = c->anaphylaxis.severity;
@@ -297,6 +338,7 @@ static void init_state(patient *p, const patient_config *c)
 		p->cpp = 0;
 		p->etco2 = 0;
 		p->brain = 0;
+		p->stem = 0;
 		p->spont_rr = 0;
 		p->sv = 0;
 		p->sbp_native = 0;
@@ -562,6 +604,14 @@ static unsigned drug_routes(patient_drug d)
 	case PATIENT_DRUG_CHLORPHENAMINE:
 	case PATIENT_DRUG_HYDROCORTISONE:
 		return iv | im | po;
+	case PATIENT_DRUG_NALOXONE:
+	case PATIENT_DRUG_GLUCAGON:
+		return iv | im;
+	case PATIENT_DRUG_DEXTROSE:
+		return iv | po;
+	case PATIENT_DRUG_DOPAMINE:
+		return 0; /* infusion only */
+	case PATIENT_DRUG_INSULIN:
 	case PATIENT_DRUG_AMIODARONE:
 	case PATIENT_DRUG_LIDOCAINE:
 	case PATIENT_DRUG_ADENOSINE:
@@ -593,8 +643,8 @@ static scrub_result apply_drug(patient *p, const patient_action *a, patient_outc
 		return INVALID("unknown drug");
 	if ((unsigned)rt >= PATIENT_ROUTE_COUNT_)
 		return INVALID("unknown route");
-	if (!(dose > 0 && dose <= 10000))
-		return INVALID("dose must be a positive number of mg (at most 10 g)");
+	if (!(dose > 0 && dose <= (d == PATIENT_DRUG_DEXTROSE ? 100000 : 10000)))
+		return INVALID("dose must be a positive number of mg (at most 10 g; dextrose 100 g)");
 	if (rt == PATIENT_ROUTE_IM && (unsigned)a->drug.site >= PATIENT_IM_SITE_COUNT_)
 		return INVALID("unknown IM site");
 	if (!(drug_routes(d) & 1u << rt)) {
@@ -621,7 +671,10 @@ static scrub_result apply_drug(patient *p, const patient_action *a, patient_outc
 	case PATIENT_ROUTE_PO:
 		if (p->v.avpu != PATIENT_AVPU_ALERT || p->intubated)
 			return refused(o, "cannot_swallow", "not alert enough to swallow");
-		add_depot(p, d, rt, dose, p->par[PP_PO_ONSET_S], p->par[PP_PO_TAU_S]);
+		if (d == PATIENT_DRUG_DEXTROSE)
+			add_depot(p, d, rt, dose, p->par[PP_DEXTROSE_PO_ONSET_S], p->par[PP_DEXTROSE_PO_TAU_S]);
+		else
+			add_depot(p, d, rt, dose, p->par[PP_PO_ONSET_S], p->par[PP_PO_TAU_S]);
 		return done(o, true, PATIENT_COMP_NONE, "given by mouth");
 	case PATIENT_ROUTE_IV:
 	case PATIENT_ROUTE_IO:
@@ -733,6 +786,53 @@ static scrub_result apply_position(patient *p, const patient_action *a, patient_
 	return done(o, true, PATIENT_COMP_NONE, "position changed");
 }
 
+static scrub_result apply_pacing(patient *p, const patient_action *a, patient_outcome *o)
+{
+	double rate = a->pacing.rate_per_min, ma = a->pacing.current_ma;
+	if (rate == 0 && ma == 0) {
+		if (p->pace_rate == 0)
+			return refused(o, "not_running", "pacing is not running");
+		p->pace_rate = p->pace_ma = 0;
+		p->pace_capture = p->paced = false;
+		return done(o, true, PATIENT_COMP_NONE, "pacing stopped");
+	}
+	if (!finite_in(rate, 30, 200) || !finite_in(ma, 0, 200))
+		return INVALID("pacing rate must be within 30..200 /min and current within 0..200 mA");
+	if (p->pads == PATIENT_PADS_NONE)
+		return refused(o, "no_pads", "pacing needs pads");
+	p->pace_rate = rate;
+	p->pace_ma = ma;
+	patient_model_pacing(p);
+	if (p->pace_capture)
+		return done(o, true, PATIENT_COMP_NONE, "pacing: electrical capture");
+	return done(o, false, PATIENT_COMP_NONE,
+	            patient_rhythm_is_arrest(p->rhythm) ? "pacing: no capture in cardiac arrest"
+	                                                : "pacing: no capture, raise the current");
+}
+
+static scrub_result apply_infusion(patient *p, const patient_action *a, patient_outcome *o)
+{
+	patient_drug d = a->infusion.drug;
+	double r = a->infusion.rate_mcg_min;
+	if ((unsigned)d >= PATIENT_DRUG_COUNT_)
+		return INVALID("unknown drug");
+	if (!finite_in(r, 0, 1e6))
+		return INVALID("infusion rate must be within 0..1 000 000 mcg/min");
+	if (d != PATIENT_DRUG_EPINEPHRINE && d != PATIENT_DRUG_DOPAMINE && d != PATIENT_DRUG_AMIODARONE &&
+	    d != PATIENT_DRUG_LIDOCAINE && d != PATIENT_DRUG_INSULIN && d != PATIENT_DRUG_DEXTROSE)
+		return refused(o, "not_given_infusion", "the model does not infuse this drug");
+	if (r == 0) {
+		if (p->infusion[d] == 0)
+			return refused(o, "not_running", "no infusion of this drug is running");
+		p->infusion[d] = 0;
+		return done(o, true, PATIENT_COMP_NONE, "infusion stopped");
+	}
+	if (!p->access)
+		return refused(o, "no_access", "no IV/IO access");
+	p->infusion[d] = r / 1000.0; /* mg/min */
+	return done(o, true, PATIENT_COMP_NONE, "infusion running");
+}
+
 static scrub_result apply(patient *p, const patient_action *a, patient_outcome *o)
 {
 	switch (a->kind) {
@@ -810,6 +910,13 @@ static scrub_result apply(patient *p, const patient_action *a, patient_outcome *
 		if (r == PATIENT_RHYTHM_VF_COARSE)
 			p->reserve = fmax(p->reserve, 0.5);
 		p->primary_pea = r == PATIENT_RHYTHM_PEA;
+		if (r == PATIENT_RHYTHM_AVB2_MOBITZ2 || r == PATIENT_RHYTHM_AVB3) {
+			if (p->brady_rhythm != r)
+				p->brady_rate = r == PATIENT_RHYTHM_AVB3 ? 35 : 40;
+			p->brady_rhythm = r; /* a block the scenario imposes stays until it sets another rhythm */
+		} else if (!patient_rhythm_is_arrest(r) && r != PATIENT_RHYTHM_VT_PULSE) {
+			p->brady_rhythm = PATIENT_RHYTHM_SINUS;
+		}
 		patient_model_set_rhythm(p, r);
 		if (r == PATIENT_RHYTHM_VF_COARSE || r == PATIENT_RHYTHM_VF_FINE)
 			p->vf_amp = p->par[PP_VF_AMP_MV] * p->reserve;
@@ -821,6 +928,10 @@ static scrub_result apply(patient *p, const patient_action *a, patient_outcome *
 		if (a->pads.position == PATIENT_PADS_NONE && p->pads == PATIENT_PADS_NONE)
 			return refused(o, "no_pads", "no pads to remove");
 		p->pads = a->pads.position;
+		if (p->pads == PATIENT_PADS_NONE) { /* pacing goes through the pads */
+			p->pace_rate = p->pace_ma = 0;
+			p->pace_capture = p->paced = false;
+		}
 		return done(o, p->pads != PATIENT_PADS_MISPLACED, PATIENT_COMP_NONE,
 		            p->pads == PATIENT_PADS_NONE ? "pads removed"
 		            : p->pads == PATIENT_PADS_MISPLACED ? "pads attached in a wrong position"
@@ -832,6 +943,10 @@ static scrub_result apply(patient *p, const patient_action *a, patient_outcome *
 			return refused(o, "no_trigger", "no anaphylactic trigger running");
 		p->trigger_active = false;
 		return done(o, true, PATIENT_COMP_NONE, "trigger removed");
+	case PATIENT_ACT_PACING:
+		return apply_pacing(p, a, o);
+	case PATIENT_ACT_INFUSION:
+		return apply_infusion(p, a, o);
 	case PATIENT_ACT_COUNT_:
 		break;
 	}

@@ -35,6 +35,8 @@ typedef enum patient_rhythm {
 	PATIENT_RHYTHM_VT_PULSE, /* ventricular tachycardia with a pulse */
 	PATIENT_RHYTHM_ASYSTOLE,
 	PATIENT_RHYTHM_PEA,      /* pulseless electrical activity */
+	PATIENT_RHYTHM_AVB2_MOBITZ2, /* second-degree AV block, Mobitz II (2:1, 3:1 at fast atrial rates) */
+	PATIENT_RHYTHM_AVB3,     /* third-degree (complete) AV block with an escape rhythm */
 	PATIENT_RHYTHM_COUNT_
 } patient_rhythm;
 
@@ -69,8 +71,16 @@ typedef enum patient_drug {
 	PATIENT_DRUG_SALBUTAMOL,     /* albuterol: nebulised (or IV/IO); relieves bronchospasm only */
 	PATIENT_DRUG_CHLORPHENAMINE, /* H1 antihistamine: skin symptoms only, no effect on BP or airway */
 	PATIENT_DRUG_HYDROCORTISONE, /* no acute effect (hours) */
+	PATIENT_DRUG_NALOXONE,       /* opioid antagonist, shorter-acting than most opioids */
+	PATIENT_DRUG_DEXTROSE,       /* glucose: dose in mg (25 g = 25000 mg), IV/IO or PO */
+	PATIENT_DRUG_GLUCAGON,       /* raises hepatic glucose output: IM or IV */
+	PATIENT_DRUG_INSULIN,        /* dose in mg: PATIENT_INSULIN_MG_PER_UNIT per international unit */
+	PATIENT_DRUG_DOPAMINE,       /* by infusion only (PATIENT_ACT_INFUSION) */
 	PATIENT_DRUG_COUNT_
 } patient_drug;
+
+/* Insulin doses are given in mg like every other drug: 1 IU of human insulin = 0.0347 mg. */
+#define PATIENT_INSULIN_MG_PER_UNIT 0.0347
 
 typedef enum patient_route {
 	PATIENT_ROUTE_IV = 0,
@@ -221,6 +231,25 @@ typedef struct patient_config {
 		double bleed_ml_per_min;    /* ongoing loss, 0 for none */
 	} hypovolaemia;
 
+	struct {
+		/* 0 (absent) .. 0.98: the opioid's effect at the start without naloxone (0.5 drowsy and slow
+		 * breathing, 0.85 unresponsive with ~6 breaths/min, 0.95 near apnoea) */
+		double severity;
+		double half_life_s;   /* of the opioid's effect; 0: 4 h (a longer-acting opioid than naloxone) */
+	} opioid;
+
+	struct {
+		/* SINUS (0): absent; SINUS_BRADY (sinus node disease or vagal), AVB2_MOBITZ2 or AVB3 */
+		patient_rhythm rhythm;
+		/* ventricular rate at the start without drugs; 0: 40 (sinus), 40 (Mobitz II 2:1 of 80), 35 (AVB3) */
+		double rate;
+	} bradycardia;
+
+	struct {
+		double glucose_mmol_l; /* blood glucose at the start; 0: 5.5 */
+		double insulin_units;  /* an insulin overdose still in a subcutaneous depot, absorbed over hours */
+	} glycaemia;
+
 	const patient_param_override *overrides;
 	size_t override_count;
 } patient_config;
@@ -273,6 +302,12 @@ typedef enum patient_action_kind {
 	PATIENT_ACT_POSITION,         /* position.position */
 	PATIENT_ACT_REMOVE_TRIGGER,   /* stops an ongoing anaphylactic trigger (a culprit infusion); not
 	                               * applied ("no_trigger") without an active one */
+	/* pacing.rate_per_min, current_ma: transcutaneous pacing through the pads (demand mode); both 0
+	 * stop it. Needs pads ("no_pads"); effective when it captures (current >= the threshold). */
+	PATIENT_ACT_PACING,
+	/* infusion.drug, rate_mcg_min: a continuous IV/IO infusion (0 stops it); needs access ("no_access");
+	 * epinephrine, dopamine, amiodarone, lidocaine, insulin, dextrose ("not_given_infusion" otherwise) */
+	PATIENT_ACT_INFUSION,
 	PATIENT_ACT_COUNT_
 } patient_action_kind;
 
@@ -293,6 +328,8 @@ typedef struct patient_action {
 		struct { patient_rhythm rhythm; } set_rhythm;
 		struct { patient_pads position; } pads;
 		struct { patient_position position; } position;
+		struct { double rate_per_min, current_ma; } pacing;
+		struct { patient_drug drug; double rate_mcg_min; } infusion;
 	};
 } patient_action;
 
@@ -304,8 +341,11 @@ typedef struct patient_outcome {
 	/* NULL when applied; otherwise a stable snake_case word saying why not: "invalid" (the call returned
 	 * SCRUB_ERR_INVALID), "no_pads", "no_r_wave" (synchronised shock in VF/asystole), "no_access",
 	 * "already_running" (CPR start while declared compressions run), "not_given_iv", "not_given_io",
-	 * "not_given_im", "not_given_neb", "not_given_po" (a route the drug is not given by), "cannot_swallow" (PO without an alert patient),
-	 * "tube_blocked" (intubation through laryngeal oedema), "no_trigger" (no active anaphylactic trigger). */
+	 * "not_given_im", "not_given_neb", "not_given_po" (a route the drug is not given by),
+	 * "cannot_swallow" (PO without an alert patient), "tube_blocked" (intubation through laryngeal
+	 * oedema), "no_trigger" (no active anaphylactic trigger),
+	 * "not_given_infusion" (a drug the model does not infuse), "not_running" (stopping a pacing or an
+	 * infusion that is not running). */
 	const char *not_delivered;
 	const char *reason; /* short static human text; never NULL after patient_apply */
 } patient_outcome;
@@ -348,13 +388,19 @@ typedef struct patient_vitals {
 	bool cpr_active;
 	double cpr_rate, cpr_depth_cm; /* as measured from the compressions */
 	double cpr_fraction;       /* fraction of the last minute with compressions (EMA, tau 60 s) */
-	double drug_effect[PATIENT_DRUG_COUNT_]; /* 0..1 */
+	double drug_effect[PATIENT_DRUG_COUNT_]; /* 0..1 (dextrose: 0, it becomes glucose_mmol_l) */
 	int shocks;                /* shocks delivered (a DSED counts once) */
 	patient_pads pads;
 	patient_position position;
 	bool trigger_active;       /* an anaphylactic trigger is still running (see PATIENT_ACT_REMOVE_TRIGGER) */
 	double lactate_mmol_l;     /* arterial lactate (oxygen debt: rises when delivery falls short) */
 	double urticaria;          /* 0..1, hives, flushing and itch of anaphylaxis */
+	double glucose_mmol_l;     /* blood glucose */
+	double opioid_effect;      /* 0..1, opioid effect at the mu receptor (after naloxone) */
+	double atrial_rate;        /* /min, P waves (differs from heart_rate in AV block) */
+	bool pacing_capture;       /* the pacemaker captures the ventricle */
+	double pacing_rate, pacing_current_ma; /* set pacing, 0 when off */
+	double infusion_mcg_min[PATIENT_DRUG_COUNT_];
 } patient_vitals;
 
 const patient_vitals *patient_vitals_get(const patient *p);

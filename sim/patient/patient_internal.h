@@ -66,6 +66,13 @@ struct patient {
 	int failed_shocks;      /* delivered shocks in VF/pVT that failed since the last conversion */
 	patient_pads pads;
 	patient_position position;
+	patient_rhythm brady_rhythm; /* SINUS: none; SINUS_BRADY, AVB2_MOBITZ2 or AVB3: the conduction disease */
+	double brady_rate;      /* its ventricular (or sinus) rate without drugs */
+	double atrial_rate;     /* /min */
+	double pace_rate, pace_ma; /* 0: off */
+	bool pace_capture;
+	bool paced;             /* the pacemaker drives the ventricle (captures and is faster) */
+	double infusion[PATIENT_DRUG_COUNT_]; /* mg/min into the IV line */
 
 	/* CPR */
 	bool cpr_declared;
@@ -95,6 +102,9 @@ struct patient {
 	double anaph_drive;     /* 0..1 allergen drive: 1 while the trigger runs, washes out after */
 	double w_oedema, w_bronch, w_vaso;
 	double oedema_eff, bronch_eff, vaso_eff, skin_eff;
+	double opioid, opioid_decay; /* opioid receptor drive (effect o/(1 + o) without naloxone), its decay per tick */
+	double opioid_effect;        /* 0..1, with naloxone */
+	double glucose;              /* mmol/L */
 	patient_side ptx_side;
 	double ptx_sev, ptx_p, ptx_collapse, needle_patency;
 	double needle_kink_t;   /* time the catheter kinks outright (drawn at insertion) */
@@ -114,6 +124,7 @@ struct patient {
 
 	/* haemodynamics (lagged, displayed) */
 	double hr, map, sbp, dbp, co, cpp, cvp, svr, symp, brain, q;
+	double stem;            /* brainstem perfusion index (pressure, flow, oxygen): drives breathing */
 	double sv;              /* mL, for the pleth amplitude */
 	double sbp_native;      /* mmHg, lagged systolic pressure the heart itself generates (the palpable pulse) */
 	double airway_pressure;
@@ -122,6 +133,8 @@ struct patient {
 
 	/* waveform generator */
 	double beat_t, rr;      /* time since the last R wave, current R-R interval */
+	double p_t, p_rr;       /* atrial clock: time since the last P wave, P-P interval */
+	double pace_t;          /* time since the last pacing spike */
 	double vf_ph[3], vf_slow;
 	double breath_t, breath_period;
 	bool breath_event_mode; /* last breath came from a BVM event */
@@ -133,6 +146,8 @@ struct patient {
 	float w_ecg[PATIENT_WAVE_MAX_PER_STEP], w_pleth[PATIENT_WAVE_MAX_PER_STEP],
 		w_co2[PATIENT_WAVE_MAX_PER_STEP];
 	float ecg_tpl[PATIENT_ECG_TPL_N];
+	float ecg_qrst[PATIENT_ECG_TPL_N];  /* the same beat without its P wave */
+	float ecg_wide[PATIENT_ECG_TPL_N];  /* a wide ventricular (escape or paced) beat */
 	float pleth_shape[PATIENT_SHAPE_N];
 	float sine[PATIENT_SINE_N];
 };
@@ -141,6 +156,7 @@ void patient_model_tick(patient *p);      /* one PATIENT_SLOW_DT physiology step
 void patient_model_refresh(patient *p);   /* recompute cached factors after a parameter change */
 void patient_model_update_vitals(patient *p);
 void patient_model_set_rhythm(patient *p, patient_rhythm r);
+void patient_model_pacing(patient *p);    /* recompute the capture after a change of pacing or rhythm */
 void patient_wave_init(patient *p);
 void patient_wave_generate(patient *p);   /* samples up to p->t */
 

@@ -16,6 +16,10 @@
 	X(PULSE_PRESSURE_PER_SV, "pulse_pressure_per_sv", "mmHg/mL", 0.6, 0.2, 1.5, "pulse pressure per mL stroke volume") \
 	X(BARO_GAIN, "baroreflex_gain", "1", 1.0, 0, 3, "sympathetic response to a fall in MAP") \
 	X(MAP_SETPOINT, "map_setpoint", "mmHg", 93, 60, 110, "baroreflex set point") \
+	X(BRADY_SV_GAIN, "brady_stroke_volume_gain", "fraction", 0.25, 0, 1, "stroke volume gained at 30 /min from the longer filling (Frank-Starling), from 0 at 60 /min") \
+	X(AVB2_CONDUCTION_LIMIT, "avb2_conduction_limit", "/min", 115, 60, 200, "atrial rate above which Mobitz II block goes from 2:1 to 3:1") \
+	X(PACED_SV_FRACTION, "paced_stroke_volume_fraction", "fraction", 0.85, 0.5, 1, "stroke volume of a paced beat (no atrial kick, dyssynchrony)") \
+	X(PACING_THRESHOLD_MA, "pacing_threshold_ma", "mA", 65, 10, 200, "transcutaneous pacing current needed for capture") \
 	X(PULSE_PALPABLE_SBP, "pulse_palpable_sbp", "mmHg", 50, 30, 80, "systolic pressure below which no central pulse is felt") \
 	X(HYPOTENSION_SBP, "hypotension_sbp", "mmHg", 90, 60, 120, "systolic pressure below which sitting the patient up is flagged") \
 	X(SITTING_PRELOAD_DROP, "sitting_preload_drop", "fraction", 0.1, 0, 0.5, "venous return lost on sitting up when venous tone compensates") \
@@ -75,14 +79,15 @@
 	/* drugs */ \
 	X(EPI_HALF_LIFE_S, "epi_half_life_s", "s", 120, 30, 1800, "elimination half-life of epinephrine") \
 	X(EPI_EC50_MG, "epi_ec50_mg", "mg", 0.2, 0.005, 1, "central amount of epinephrine giving half its maximal effect") \
+	X(EPI_BETA_EC50_MG, "epi_beta_ec50_mg", "mg", 0.04, 0.002, 1, "central epinephrine giving half its beta effects (rate, contractility): low doses act on beta receptors first") \
 	X(EPI_SVR_GAIN, "epi_svr_gain", "fraction", 0.5, 0, 3, "SVR increase at full epinephrine effect (alpha-1)") \
 	X(EPI_HR_GAIN, "epi_hr_gain", "/min", 45, 0, 120, "heart rate increase at full epinephrine effect (beta-1)") \
-	X(EPI_INOTROPY, "epi_inotropy", "fraction", 0.4, 0, 2, "contractility increase at full epinephrine effect") \
+	X(EPI_INOTROPY, "epi_inotropy", "fraction", 0.25, 0, 2, "contractility increase at full epinephrine effect") \
 	X(EPI_IM_ONSET_S, "epi_im_onset_s", "s", 60, 0, 600, "lag before an IM dose starts to be absorbed") \
 	X(EPI_IM_THIGH_TAU_S, "epi_im_thigh_tau_s", "s", 420, 30, 3600, "absorption time constant, IM anterolateral thigh") \
 	X(EPI_IM_DELTOID_TAU_S, "epi_im_deltoid_tau_s", "s", 1500, 30, 7200, "absorption time constant, IM deltoid or gluteal") \
 	X(EPI_SURGE_EC50_MG, "epi_surge_ec50_mg", "mg", 0.35, 0.02, 5, "central epinephrine giving half the surge of an intact circulation (an IV bolus with a pulse)") \
-	X(EPI_SURGE_SVR_GAIN, "epi_surge_svr_gain", "fraction", 0.6, 0, 6, "further SVR increase at full surge (alpha-1 at high concentration)") \
+	X(EPI_SURGE_SVR_GAIN, "epi_surge_svr_gain", "fraction", 0.75, 0, 6, "further SVR increase at full surge (alpha-1 at high concentration)") \
 	X(EPI_SURGE_HR_GAIN, "epi_surge_hr_gain", "/min", 40, 0, 150, "further heart rate increase at full surge") \
 	X(EPI_SURGE_INOTROPY, "epi_surge_inotropy", "fraction", 0.3, 0, 3, "further contractility increase at full surge") \
 	X(EPI_TOXIC_VT_HAZARD, "epi_toxic_vt_hazard_per_min", "/min", 0.5, 0, 10, "VT hazard with a pulse at full surge (times surge squared)") \
@@ -106,8 +111,31 @@
 	X(CHLORPHENAMINE_SKIN, "chlorphenamine_skin_relief", "fraction", 0.8, 0, 1, "urticaria and itch relieved at full chlorphenamine effect") \
 	X(HYDROCORTISONE_HALF_LIFE_S, "hydrocortisone_half_life_s", "s", 5400, 600, 86400, "half-life of hydrocortisone") \
 	X(HYDROCORTISONE_EC50_MG, "hydrocortisone_ec50_mg", "mg", 100, 5, 1000, "hydrocortisone amount giving half its (delayed) effect") \
+	X(NALOXONE_HALF_LIFE_S, "naloxone_half_life_s", "s", 1200, 60, 14400, "effective half-life of naloxone (redistribution: 30-90 min of action)") \
+	X(NALOXONE_EC50_MG, "naloxone_ec50_mg", "mg", 0.02, 0.001, 1, "naloxone amount that doubles the opioid needed for the same effect (competitive)") \
+	X(GLUCOSE_TURNOVER, "glucose_turnover_mg_kg_min", "mg/kg/min", 2.0, 0.5, 6, "basal hepatic glucose output, balanced by uptake at 5.5 mmol/L") \
+	X(GLUCOSE_VOLUME, "glucose_volume_l_per_kg", "L/kg", 0.2, 0.1, 0.4, "distribution volume of glucose (extracellular fluid)") \
+	X(INSULIN_HALF_LIFE_S, "insulin_half_life_s", "s", 1800, 120, 14400, "effective half-life of the effect of insulin") \
+	X(INSULIN_EC50_MG, "insulin_ec50_mg", "mg", 0.17, 0.01, 5, "insulin amount giving half its maximal effect (0.17 mg = 5 IU)") \
+	X(INSULIN_UPTAKE_GAIN, "insulin_uptake_gain", "fraction", 4, 0, 10, "rise of glucose uptake at full insulin effect") \
+	X(INSULIN_SC_TAU_S, "insulin_sc_tau_s", "s", 10800, 600, 86400, "absorption time constant of a subcutaneous insulin overdose") \
+	X(GLUCOSE_COUNTERREG_GAIN, "glucose_counterregulation_gain", "fraction", 1.5, 0, 5, "rise of hepatic glucose output at 1.9 mmol/L and below (counter-regulation starts at 3.9)") \
+	X(GLUCAGON_HALF_LIFE_S, "glucagon_half_life_s", "s", 1200, 120, 7200, "effective half-life of the effect of glucagon") \
+	X(GLUCAGON_EC50_MG, "glucagon_ec50_mg", "mg", 0.3, 0.01, 5, "glucagon amount giving half its maximal effect") \
+	X(GLUCAGON_OUTPUT_GAIN, "glucagon_output_gain", "fraction", 4, 0, 10, "rise of hepatic glucose output at full glucagon effect") \
+	X(DEXTROSE_PO_ONSET_S, "dextrose_po_onset_s", "s", 300, 0, 3600, "lag before oral glucose starts to be absorbed") \
+	X(DEXTROSE_PO_TAU_S, "dextrose_po_tau_s", "s", 900, 60, 7200, "absorption time constant of oral glucose") \
+	X(GLUCOSE_BRAIN_LOW, "glucose_brain_low", "mmol/L", 1.2, 0.5, 3, "blood glucose at which the brain fails (unresponsive)") \
+	X(GLUCOSE_BRAIN_FULL, "glucose_brain_full", "mmol/L", 3.3, 2, 6, "blood glucose above which consciousness is not affected") \
 	X(PO_ONSET_S, "po_onset_s", "s", 900, 0, 7200, "lag before an oral dose starts to be absorbed") \
 	X(PO_TAU_S, "po_tau_s", "s", 1800, 60, 14400, "absorption time constant of an oral dose") \
+	X(DOPAMINE_HALF_LIFE_S, "dopamine_half_life_s", "s", 120, 30, 1200, "half-life of dopamine") \
+	X(DOPAMINE_EC50_MG, "dopamine_ec50_mg", "mg", 1.5, 0.1, 20, "central dopamine giving half its beta effects (about 7 mcg/kg/min at 70 kg)") \
+	X(DOPAMINE_HR_GAIN, "dopamine_hr_gain", "/min", 40, 0, 100, "heart rate increase at full dopamine effect") \
+	X(DOPAMINE_INOTROPY, "dopamine_inotropy", "fraction", 0.2, 0, 2, "contractility increase at full dopamine effect") \
+	X(DOPAMINE_SVR_GAIN, "dopamine_svr_gain", "fraction", 0.4, 0, 3, "SVR increase at full dopamine effect squared (alpha at the higher doses)") \
+	X(ATROPINE_AVB3_FRACTION, "atropine_avb3_fraction", "fraction", 0.1, 0, 1, "fraction of the atropine rate effect an AV-block escape rhythm shows") \
+	X(CHRONOTROPE_ESCAPE_FRACTION, "chronotrope_escape_fraction", "fraction", 0.5, 0, 1, "fraction of the epinephrine/dopamine rate effect an escape rhythm shows") \
 	X(CRYSTALLOID_RETENTION, "crystalloid_retention", "fraction", 0.5, 0.1, 1, "fraction of a crystalloid bolus that stays intravascular") \
 	X(FLUID_RATE, "fluid_rate", "mL/min", 250, 10, 2000, "infusion rate of a fluid bolus (pressure bag)") \
 	/* conditions */ \
