@@ -146,6 +146,8 @@ static const act_def builtin[] = {
 	               "not_given_po", "cannot_swallow", "tube_blocked", "no_trigger", "invalid", "other"}},
 	  T("action", "the action that was not delivered"),
 	  T("reason", "the model's words")}},
+	{"glucose_reading", "derived", "Derived: the glucose meter's reading after check_glucose (from the patient model)",
+	 {Q("glucose", SCRUB_DIM_CONC, 0, 100, true, "capillary blood glucose")}},
 	{ACT_JUMP_NAME, "instructor", "Instructor: jump the scenario to a state marked jump_target",
 	 {{.name = "to", .kind = ACT_PARAM_TEXT, .required = true, .help = "state name"}}},
 };

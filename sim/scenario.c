@@ -1500,6 +1500,8 @@ static void check_items(loader *L)
 /* Does the physiology model simulate this drug (by its give_drug word)? */
 static bool model_simulates_drug(const char *word)
 {
+	if (strcmp(word, "glucose") == 0)
+		word = "dextrose";
 	for (int i = 0; i < PATIENT_DRUG_COUNT_; i++)
 		if (strcmp(patient_drug_name((patient_drug)i), word) == 0)
 			return true;
@@ -1574,6 +1576,9 @@ static const struct {
 	[SCN_MODEL_LONGEST_PAUSE] = {"longest_pause", "s", "Longest pause in compressions"},
 	[SCN_MODEL_LONG_PAUSES] = {"long_pauses", NULL, "Pauses in compressions over 10 s"},
 	[SCN_MODEL_ETCO2_LOW] = {"etco2_low", "%", "CPR time with EtCO2 under 10 mmHg"},
+	[SCN_MODEL_GLUCOSE] = {"glucose", "mmol/L", "Blood glucose"},
+	[SCN_MODEL_CAPTURE] = {"capture", NULL, "Pacing captures"},
+	[SCN_MODEL_LACTATE] = {"lactate", "mmol/L", "Lactate"},
 };
 
 static const char *no_yes[] = {"no", "yes"};
@@ -1710,7 +1715,50 @@ static void parse_model(loader *L, yaml_node *m)
 			static const char *f[] = {"blood_loss", "bleeding", NULL};
 			check_fields(L, hv, f, "hypovolaemia");
 		}
-		static const char *f[] = {"cardiac_arrest", "anaphylaxis", "tension_pneumothorax", "hypovolaemia", NULL};
+		yaml_node *op = yaml_get(cond, "opioid_toxicity");
+		if (op && expect_type(L, op, YAML_MAP, "'opioid_toxicity'")) {
+			yaml_node *sv = yaml_get(op, "severity"), *hl = yaml_get(op, "half_life");
+			c->opioid.severity = 0.85; /* unresponsive, about 6 breaths/min */
+			if (sv)
+				model_number(L, sv, "severity", 0.05, 0.98, NULL, &c->opioid.severity);
+			if (hl && parse_duration(L, hl, &c->opioid.half_life_s, "'half_life'") && (c->opioid.half_life_s < 60 || c->opioid.half_life_s > 86400))
+				ERR_AT(L, hl, SCRUB_DIAG_VALUE, "the opioid's half_life is between 1 min and 24 h");
+			static const char *f[] = {"severity", "half_life", NULL};
+			check_fields(L, op, f, "opioid_toxicity");
+		}
+		static const struct {
+			const char *name;
+			patient_rhythm rhythm;
+		} bradys[] = {{"sinus_bradycardia", PATIENT_RHYTHM_SINUS_BRADY},
+		              {"second_degree_av_block", PATIENT_RHYTHM_AVB2_MOBITZ2},
+		              {"third_degree_av_block", PATIENT_RHYTHM_AVB3}};
+		for (size_t k = 0; k < sizeof bradys / sizeof bradys[0]; k++) {
+			yaml_node *br = yaml_get(cond, bradys[k].name);
+			if (!br || !expect_type(L, br, YAML_MAP, bradys[k].name))
+				continue;
+			if (c->bradycardia.rhythm != PATIENT_RHYTHM_SINUS)
+				ERR_AT(L, key_of(cond, br), SCRUB_DIAG_DUPLICATE, "only one bradycardia per patient");
+			c->bradycardia.rhythm = bradys[k].rhythm;
+			yaml_node *rt = yaml_get(br, "rate");
+			if (rt)
+				model_number(L, rt, "rate", 20, 59, "/min", &c->bradycardia.rate);
+			static const char *f[] = {"rate", NULL};
+			check_fields(L, br, f, bradys[k].name);
+		}
+		yaml_node *gl = yaml_get(cond, "hypoglycaemia");
+		if (gl && expect_type(L, gl, YAML_MAP, "'hypoglycaemia'")) {
+			yaml_node *g = yaml_get(gl, "glucose"), *ins = yaml_get(gl, "insulin_depot");
+			c->glycaemia.glucose_mmol_l = 1.8;
+			if (g)
+				model_number(L, g, "glucose", 0.5, 3.9, "mmol/L", &c->glycaemia.glucose_mmol_l);
+			if (ins)
+				model_number(L, ins, "insulin_depot", 0, 1000, "units", &c->glycaemia.insulin_units);
+			static const char *f[] = {"glucose", "insulin_depot", NULL};
+			check_fields(L, gl, f, "hypoglycaemia");
+		}
+		static const char *f[] = {"cardiac_arrest", "anaphylaxis", "tension_pneumothorax", "hypovolaemia",
+		                          "opioid_toxicity", "sinus_bradycardia", "second_degree_av_block",
+		                          "third_degree_av_block", "hypoglycaemia", NULL};
 		check_fields(L, cond, f, "the patient's condition");
 	}
 	yaml_node *params = yaml_get(m, "params");
@@ -1772,7 +1820,8 @@ static void parse_model(loader *L, yaml_node *m)
 		v->col = m->col;
 		if (model_vars[fld].unit)
 			v->unit = scrub_unit_find(model_vars[fld].unit, strlen(model_vars[fld].unit));
-		if (fld == SCN_MODEL_RHYTHM || fld == SCN_MODEL_PULSE || fld == SCN_MODEL_AVPU || fld == SCN_MODEL_ROSC) {
+		if (fld == SCN_MODEL_RHYTHM || fld == SCN_MODEL_PULSE || fld == SCN_MODEL_AVPU || fld == SCN_MODEL_ROSC ||
+		    fld == SCN_MODEL_CAPTURE) {
 			v->is_symbol = true;
 			v->symbols = fld == SCN_MODEL_RHYTHM ? rhythm_words : fld == SCN_MODEL_PULSE ? pulse_words
 			           : fld == SCN_MODEL_AVPU ? avpu_words : no_yes;

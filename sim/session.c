@@ -140,6 +140,9 @@ static void read_model(sim_session *s)
 	x[SCN_MODEL_AVPU] = v->avpu;
 	x[SCN_MODEL_ROSC] = v->rosc;
 	x[SCN_MODEL_SHOCKS] = v->shocks;
+	x[SCN_MODEL_GLUCOSE] = v->glucose_mmol_l;
+	x[SCN_MODEL_CAPTURE] = v->pacing_capture;
+	x[SCN_MODEL_LACTATE] = v->lactate_mmol_l;
 	const cpr_meter *m = &s->cpr;
 	double cpr = m->cpr_s > 0 ? m->cpr_s : 1;
 	x[SCN_MODEL_CCF] = m->arrest_s > 0 ? 100.0 * m->cpr_s / m->arrest_s : 0;
@@ -238,6 +241,17 @@ static double num_of(const sim_action *a, const act_def *def, const char *param,
 	return pi >= 0 && a->params[pi].set ? a->params[pi].num : fallback;
 }
 
+/* The model's drug for a give_drug word ("glucose" is dextrose), or -1 when it does not simulate it. */
+static int drug_index(const char *w)
+{
+	if (w && strcmp(w, "glucose") == 0)
+		w = "dextrose";
+	for (int i = 0; w && i < PATIENT_DRUG_COUNT_; i++)
+		if (strcmp(w, patient_drug_name((patient_drug)i)) == 0)
+			return i;
+	return -1;
+}
+
 static int word_index(const char *const *words, int n, const char *w)
 {
 	for (int i = 0; w && i < n; i++)
@@ -318,10 +332,7 @@ static judgement apply_to_patient(sim_session *s, const sim_action *a)
 		sym_of(a, def, "drug", &w);
 		sym_of(a, def, "route", &route);
 		sym_of(a, def, "site", &site);
-		int d = -1;
-		for (int i = 0; i < PATIENT_DRUG_COUNT_; i++)
-			if (w && strcmp(w, patient_drug_name((patient_drug)i)) == 0)
-				d = i;
+		int d = drug_index(w);
 		int r = -1;
 		for (int i = 0; route && i < PATIENT_ROUTE_COUNT_; i++)
 			if (strcasecmp(route, patient_route_name((patient_route)i)) == 0)
@@ -330,10 +341,30 @@ static judgement apply_to_patient(sim_session *s, const sim_action *a)
 			return j; /* a drug or route the model does not simulate */
 		pa.kind = PATIENT_ACT_DRUG;
 		pa.drug.drug = (patient_drug)d;
+		/* the amount: a dose, units (insulin), or a volume of a solution of some strength (dextrose
+		 * 10 % is 100 mg/mL: 150 mL of it is 15 g) */
 		pa.drug.dose_mg = num_of(a, def, "dose", 0);
+		if (pa.drug.dose_mg <= 0 && num_of(a, def, "units", 0) > 0)
+			pa.drug.dose_mg = num_of(a, def, "units", 0) * PATIENT_INSULIN_MG_PER_UNIT;
+		if (pa.drug.dose_mg <= 0 && num_of(a, def, "volume", 0) > 0)
+			pa.drug.dose_mg = num_of(a, def, "volume", 0) * num_of(a, def, "concentration", 0) * 10.0;
 		pa.drug.route = (patient_route)r;
 		pa.drug.site = site && strcmp(site, "deltoid") == 0 ? PATIENT_IM_SITE_DELTOID
 		             : site && strcmp(site, "gluteal") == 0 ? PATIENT_IM_SITE_GLUTEAL : PATIENT_IM_SITE_THIGH;
+	} else if (strcmp(n, "pacing") == 0 || strcmp(n, "stop_pacing") == 0) {
+		pa.kind = PATIENT_ACT_PACING;
+		pa.pacing.rate_per_min = n[0] == 'p' ? num_of(a, def, "rate", 0) : 0;
+		pa.pacing.current_ma = n[0] == 'p' ? num_of(a, def, "current", 0) : 0;
+	} else if (strcmp(n, "start_infusion") == 0 || strcmp(n, "stop_infusion") == 0) {
+		sym_of(a, def, "drug", &w);
+		int d = drug_index(w);
+		if (d < 0)
+			return j;
+		pa.kind = PATIENT_ACT_INFUSION;
+		pa.infusion.drug = (patient_drug)d;
+		pa.infusion.rate_mcg_min = n[2] == 'o' ? 0 /* stop */
+		                         : num_of(a, def, "rate", 0) > 0 ? num_of(a, def, "rate", 0)
+		                         : num_of(a, def, "rate_per_kg", 0) * (s->scn->patient_weight > 0 ? s->scn->patient_weight : 70);
 	} else if (strcmp(n, "iv_access") == 0 || strcmp(n, "io_access") == 0) {
 		pa.kind = PATIENT_ACT_VASCULAR_ACCESS;
 		pa.access.route = n[0] == 'i' && n[1] == 'v' ? PATIENT_ROUTE_IV : PATIENT_ROUTE_IO;
@@ -974,6 +1005,14 @@ static void act(sim_session *s, const sim_action *a, bool derived)
 			enter_state(s, tr->to, a->t, s->cause);
 		}
 		break;
+	}
+	/* a bedside test shows its result, in the record too */
+	if (s->pt && !derived && strcmp(def->name, "check_glucose") == 0) {
+		act_id gr = actions_find("glucose_reading", 15);
+		sim_action r = {.t = a->t, .type = gr};
+		/* meters show one decimal in mmol/L */
+		r.params[0] = (act_value){.set = true, .num = round(patient_vitals_get(s->pt)->glucose_mmol_l * 10.0) / 10.0};
+		act(s, &r, true);
 	}
 	/* what the model judged goes into the record, where the checklist can see it */
 	if (j.not_delivered)
