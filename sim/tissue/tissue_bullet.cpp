@@ -128,7 +128,7 @@ struct Suture {
 	float bary[2][4];
 	btVector3 rest[2];
 	float max_loop = 0;          /* the loop length when the first throw began */
-	int node[2] = {-1, -1};      /* the nodes the loop's link joins */
+	int node[2] = {-1, -1};      /* the loop's ends: a node embedded at each bite point */
 	int link = -1;               /* the loop: a link in Bullet's solver, or -1 */
 };
 
@@ -151,6 +151,7 @@ struct scrub_tissue {
 	std::vector<uint8_t> node_layer;
 	std::vector<float> node_damp;
 	std::vector<uint8_t> pinned;
+	std::vector<uint8_t> embedded;  /* 1: a knot's bite point, held in its tet by links, not tissue */
 	std::vector<btVector3> last_good;
 	std::vector<Tet> tets;
 	std::vector<std::vector<int>> node_tets;
@@ -612,6 +613,7 @@ scrub_result build(scrub_tissue *t)
 	t->last_good.resize(nn);
 	for (int n = 0; n < nn; n++)
 		t->last_good[n] = t->rest[n];
+	t->embedded.assign(nn, 0);
 	t->tet_stamp.assign(nt, 0);
 	t->node_stamp.assign(nn, 0);
 	t->node_flag.assign(nn, 0);
@@ -758,7 +760,7 @@ void grasp(scrub_tissue *t, int hi)
 	const float r2 = kGraspRadius * kGraspRadius;
 	int layer = SCRUB_TISSUE_LAYER_NONE;
 	for (int n = 0; n < sb->m_nodes.size(); n++) {
-		if ((sb->m_nodes[n].m_x - hd.pos).length2() > r2 || t->pinned[n])
+		if ((sb->m_nodes[n].m_x - hd.pos).length2() > r2 || t->pinned[n] || t->embedded[n])
 			continue;
 		if (hd.grasped.size() >= 64)
 			break;
@@ -808,7 +810,7 @@ void push_capsule(scrub_tissue *t, int hi, const btVector3 &a, const btVector3 &
 		if (x.x() < lo.x() || x.y() < lo.y() || x.z() < lo.z() || x.x() > hi3.x() || x.y() > hi3.y() ||
 		    x.z() > hi3.z())
 			continue;
-		if (nd.m_im == 0 || nd.m_battach)
+		if (nd.m_im == 0 || nd.m_battach || t->embedded[n])
 			continue;
 		const float s = std::min(1.0f, std::max(0.0f, (x - a).dot(ab) / ab2));
 		const btVector3 c = a + ab * s;
@@ -902,6 +904,7 @@ void split_node(scrub_tissue *t, int n, std::vector<int> &touched)
 		t->node_layer.push_back(t->node_layer[n]);
 		t->node_damp.push_back(t->node_damp[n]);
 		t->pinned.push_back(t->pinned[n]);
+		t->embedded.push_back(0);
 		t->last_good.push_back(t->last_good[n]);
 		t->node_stamp.push_back(0);
 		t->node_flag.push_back(0);
@@ -1853,6 +1856,8 @@ float suture_gape(const scrub_tissue *t, const Suture &su)
 	return d2 > 1e29f ? g1 : 0.5f * (g1 + g2);
 }
 
+float bite_pull(scrub_tissue *t, int e, const btVector3 &u);
+
 void suture_measure(scrub_tissue *t, Suture &su)
 {
 	const btVector3 pa = material_point(t, su.tet[0], su.bary[0]), pb = material_point(t, su.tet[1], su.bary[1]);
@@ -1867,7 +1872,7 @@ void suture_measure(scrub_tissue *t, Suture &su)
 		const btVector3 d = t->sb->m_nodes[su.node[1]].m_x - t->sb->m_nodes[su.node[0]].m_x;
 		const float l = d.length();
 		const btVector3 u = l > 1e-9f ? d / l : btVector3(1, 0, 0);
-		const float ten = 0.5f * (-node_force(t, su.node[0]).dot(u) + node_force(t, su.node[1]).dot(u));
+		const float ten = 0.5f * (-bite_pull(t, su.node[0], u) + bite_pull(t, su.node[1], u));
 		if (std::isfinite(ten))
 			su.pub.tension = 0.8f * su.pub.tension + 0.2f * ten;
 	}
@@ -1900,17 +1905,80 @@ void suture_pass(scrub_tissue *t)
 	}
 }
 
-int bite_node(const scrub_tissue *t, int tet, const float bary[4])
+/* A knot's loop pulls on the bite point itself, not on one node: a node is embedded at the
+ * point (its place in the tet now), joined to the tet's four nodes by stiff links of their
+ * current lengths, with the mass of the tet's free nodes together (lighter, it would be drawn
+ * out of its tet by a hard pull). The loop's pull thus reaches the tet's nodes according to
+ * where the bite lies in it, and changes continuously with the bite's place. */
+int embed_bite(scrub_tissue *t, int tet, const float bary[4])
 {
-	const Tet &tt = t->tets[(size_t)tet];
-	int best = -1;
-	float bw = -1;
-	for (int k = 0; k < 4; k++)
-		if (t->sb->m_nodes[tt.n[k]].m_im > 0 && bary[k] > bw) {
-			bw = bary[k];
-			best = tt.n[k];
+	btSoftBody *sb = t->sb;
+	const Tet tt = t->tets[(size_t)tet];
+	float m = 0;
+	int nfree = 0;
+	for (int k = 0; k < 4; k++) {
+		const btSoftBody::Node &nd = sb->m_nodes[tt.n[k]];
+		if (nd.m_im > 0) {
+			m += 1.0f / nd.m_im;
+			nfree++;
 		}
-	return best;
+	}
+	if (nfree == 0)
+		return -1;
+	const btVector3 x = material_point(t, tet, bary);
+	btVector3 rest(0, 0, 0);
+	for (int k = 0; k < 4; k++)
+		rest += t->rest[(size_t)tt.n[k]] * bary[k];
+	const btSoftBody::Node *base = &sb->m_nodes[0];
+	sb->appendNode(x, m);
+	const int e = sb->m_nodes.size() - 1;
+	btSoftBody::Node &nd = sb->m_nodes[e];
+	nd.m_q = x;
+	nd.m_v = btVector3(0, 0, 0);
+	nd.m_material = t->mat_suture;
+	t->rest.push_back(rest);
+	t->node_layer.push_back((uint8_t)layer_at_depth(t, -rest.z()));
+	t->node_damp.push_back(t->node_damp[(size_t)tt.n[0]]);
+	t->pinned.push_back(0);
+	t->embedded.push_back(1);
+	t->last_good.push_back(x);
+	t->node_stamp.push_back(0);
+	t->node_flag.push_back(0);
+	t->node_tets.push_back({});
+	t->node_links.push_back({});
+	if (&sb->m_nodes[0] != base)
+		repoint_tetras(t);
+	for (int k = 0; k < 4; k++) {
+		const int n = tt.n[k];
+		sb->appendLink(node_ptr(t, e), node_ptr(t, n), t->mat_suture, false);
+		const int li = sb->m_links.size() - 1;
+		btSoftBody::Link &l = sb->m_links[li];
+		l.m_rl = (sb->m_nodes[n].m_x - x).length();
+		set_link_constants(t, l);
+		t->link_layer.push_back(SCRUB_TISSUE_LAYER_SKIN);
+		t->link_suture.push_back(1);
+		t->node_links[(size_t)e].push_back(li);
+		t->node_links[(size_t)n].push_back(li);
+	}
+	sb->m_bUpdateRtCst = false;
+	return e;
+}
+
+/* The tissue's pull on an embedded bite point along u: the elastic force of the tissue on its
+ * tet's nodes (their links to each other cancel). */
+float bite_pull(scrub_tissue *t, int e, const btVector3 &u)
+{
+	btSoftBody *sb = t->sb;
+	float f = 0;
+	for (int li : t->node_links[(size_t)e]) {
+		const btSoftBody::Link &l = sb->m_links[li];
+		const int a = node_index(t, l.m_n[0]), b = node_index(t, l.m_n[1]);
+		const int o = a == e ? b : a;
+		if (t->embedded[(size_t)o] || sb->m_nodes[o].m_im <= 0)
+			continue;
+		f += node_force(t, o).dot(u);
+	}
+	return f;
 }
 
 /* ---- sleep ---- */
@@ -2508,8 +2576,8 @@ scrub_result scrub_tissue_knot_throw(scrub_tissue *t, int pass_in, int pass_out,
 		su.pub.rest_distance = (a.rest - b.rest).length();
 		su.pub.state = SCRUB_SUTURE_TIGHTENING;
 		su.pub.pull = pull;
-		su.node[0] = bite_node(t, a.tet, a.bary);
-		su.node[1] = bite_node(t, b.tet, b.bary);
+		su.node[0] = embed_bite(t, a.tet, a.bary);
+		su.node[1] = su.node[0] >= 0 ? embed_bite(t, b.tet, b.bary) : -1;
 		suture_measure(t, su);
 		su.pub.tension = 0;
 		su.pub.gape_before = su.pub.gape;
