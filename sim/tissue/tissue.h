@@ -58,6 +58,7 @@ typedef struct scrub_tissue_desc {
 	bool no_pin_sides, no_pin_bottom;           /* the boundary is pinned unless these are set */
 	bool tearing;                               /* links over tear_strain break */
 	float max_node_speed;                       /* m/s; faster nodes are clamped (default 5) */
+	bool no_sleep;                              /* never skip a step at rest (docs/tissue.md, "Sleep") */
 } scrub_tissue_desc;
 
 /* Fills every zero field of *desc with its default. */
@@ -141,6 +142,7 @@ typedef struct scrub_tissue_stats {
 	uint64_t clamped_nodes;    /* node velocities clamped */
 	uint64_t repaired_nodes;   /* non-finite nodes restored to their last good position */
 	uint64_t dropped_events;   /* events lost because nobody polled */
+	uint64_t sleeping_steps;   /* steps skipped at rest with no instrument near (docs/tissue.md) */
 } scrub_tissue_stats;
 
 void scrub_tissue_get_stats(const scrub_tissue *t, scrub_tissue_stats *out_stats);
