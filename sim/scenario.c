@@ -2005,7 +2005,32 @@ static void parse_tissue(loader *L, yaml_node *key, yaml_node *m)
 		static const char *f[] = {"from", "to", "depth", NULL};
 		check_fields(L, w, f, "the wound");
 	}
-	static const char *f[] = {"size", "resolution", "layers", "skin_tension", "tearing", "physics_dt", "wound", NULL};
+	yaml_node *mk = yaml_get(m, "mark");
+	if (mk && expect_type(L, mk, YAML_MAP, "'mark'")) {
+		/* a line drawn on the skin, where the incision should go */
+		yaml_node *from = yaml_get(mk, "from"), *to = yaml_get(mk, "to");
+		if (!from || !to) {
+			ERR_AT(L, key_of(m, mk), SCRUB_DIAG_MISSING, "a mark needs 'from:' and 'to:' (points [x, y] on the skin)");
+		} else if (tissue_point(L, from, "the mark's 'from'", tc->mark_from) && tissue_point(L, to, "the mark's 'to'", tc->mark_to)) {
+			const double sx = d->size_x * 1e3, sy = d->size_y * 1e3;
+			yaml_node *pts[2] = {from, to};
+			const double *pv[2] = {tc->mark_from, tc->mark_to};
+			bool on = true;
+			for (int k = 0; k < 2; k++)
+				if (pv[k][0] < 0 || pv[k][0] > sx || pv[k][1] < 0 || pv[k][1] > sy) {
+					ERR_AT(L, pts[k], SCRUB_DIAG_VALUE, "the mark's '%s' [%g mm, %g mm] is not on the block (%g x %g mm)",
+					       k ? "to" : "from", pv[k][0], pv[k][1], sx, sy);
+					on = false;
+				}
+			if (on && hypot(tc->mark_to[0] - tc->mark_from[0], tc->mark_to[1] - tc->mark_from[1]) < 2)
+				ERR_AT(L, to, SCRUB_DIAG_VALUE, "the mark is shorter than 2 mm");
+			else if (on)
+				tc->has_mark = true;
+		}
+		static const char *f[] = {"from", "to", NULL};
+		check_fields(L, mk, f, "the mark");
+	}
+	static const char *f[] = {"size", "resolution", "layers", "skin_tension", "tearing", "physics_dt", "wound", "mark", NULL};
 	check_fields(L, m, f, "the tissue");
 
 	/* The tissue's outcomes become read-only variables. */
@@ -2015,7 +2040,9 @@ static void parse_tissue(loader *L, yaml_node *key, yaml_node *m)
 	static const char *layer_words[] = {"none", "skin", "fat", "muscle"};
 	static const char *units[SCN_TISSUE_COUNT_] = {
 		[SCN_TISSUE_INCISION_LENGTH] = "mm", [SCN_TISSUE_INCISION_DEPTH] = "mm", [SCN_TISSUE_INCISION_DEVIATION] = "mm",
-		[SCN_TISSUE_PATH_LENGTH] = "mm", [SCN_TISSUE_IDLE_TIME] = "s", [SCN_TISSUE_GAPE] = "mm"};
+		[SCN_TISSUE_PATH_LENGTH] = "mm", [SCN_TISSUE_IDLE_TIME] = "s", [SCN_TISSUE_GAPE] = "mm",
+		[SCN_TISSUE_OPEN_START] = "mm", [SCN_TISSUE_OPEN_END] = "mm", [SCN_TISSUE_OPEN_MAX] = "mm",
+		[SCN_TISSUE_SPACING_MIN] = "mm", [SCN_TISSUE_SPACING_MAX] = "mm", [SCN_TISSUE_DEPTH_RATIO_MIN] = "%"};
 	for (int fld = 0; fld < SCN_TISSUE_COUNT_; fld++) {
 		const char *name = surgery_var_name(fld);
 		int clash = scenario_find_var(s, name, strlen(name));

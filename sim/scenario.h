@@ -58,6 +58,8 @@ struct scn_tissue {
 	double physics_dt;         /* s; the scenario's dt is a whole number of these */
 	bool has_wound;            /* a laceration at the start */
 	double wound_from[2], wound_to[2], wound_depth;   /* mm */
+	bool has_mark;             /* a line drawn on the skin where the incision should go */
+	double mark_from[2], mark_to[2];                  /* mm */
 	int first_var;             /* index of the first tissue variable in vars[] */
 	int line, col;
 };
