@@ -10,7 +10,7 @@
  *                                          one rebuilt from the record
  *   test_scrub_xr SCRUB SRC_DIR noruntime  no runtime: exit 3 and a message naming desktop and headless mode
  *   test_scrub_xr SCRUB SRC_DIR incision   data/incision.simxr holds the scalpel in the right controller (squeeze)
- *                                          and cuts 40 mm through the skin of scenarios/skin_incision.yaml: the
+ *                                          and cuts 40 mm through the skin of tests/data/skin_incision_frontend.yaml: the
  *                                          grip poses become `pose` actions, the physics derives the incision
  *                                          (into the fat), the blade in the tissue vibrates the right hand, and
  *                                          the report equals the one `scrub report` rebuilds from the record
@@ -359,7 +359,7 @@ static void incision(void)
 	setenv("SIMXR_FRAME_LOG", "inc_cap/frames.log", 1);
 	setenv("SIMXR_HAPTIC_LOG", "inc_cap/haptics.log", 1);
 	setenv("SIMXR_CAPTURE_DIR", "inc_cap", 1);
-	CHECK(run("'%s' run --xr '%s/scenarios/skin_incision.yaml' --out inc --quiet > inc_cap/stdout 2> inc_cap/stderr",
+	CHECK(run("'%s' run --xr '%s/tests/data/skin_incision_frontend.yaml' --out inc --quiet > inc_cap/stdout 2> inc_cap/stderr",
 	          scrub, src) == 0);
 	run("cat inc_cap/stdout inc_cap/stderr");
 	char *report = slurp("inc/report.json", NULL);
