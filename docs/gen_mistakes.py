@@ -40,18 +40,21 @@ def build():
         runs = doc.get("model_runs", []) or []
         mistakes = [r for r in runs if r.get("expect") != "pass"]
         variants = [r for r in runs if r.get("expect") == "pass"]
+        minor = [r for r in mistakes if isinstance(r.get("expect"), dict) and "lose" in r["expect"]]
         totals.append((p.name, doc.get("title", ""), len(mistakes), len(variants)))
         out += [f"## {cell(doc.get('title'))} (`scenarios/{p.name}`)", "",
-                f"{len(mistakes)} mistakes, {len(variants)} correct runs.", "",
+                f"{len(mistakes)} mistakes ({len(minor)} of them minor: the run passes, losing points), "
+                f"{len(variants)} correct runs.", "",
                 "| Model run | Expected | Judged by | What it shows |", "|---|---|---|---|"]
         for r in variants + mistakes:
             exp = r.get("expect")
             if exp == "pass":
                 e = "pass"
             else:
-                f = exp.get("fail") if isinstance(exp, dict) else None
+                key = "fail" if isinstance(exp, dict) and "fail" in exp else "lose"
+                f = exp.get(key) if isinstance(exp, dict) else None
                 f = f if isinstance(f, list) else [f]
-                e = "fail on " + ", ".join(f"`{x}`" for x in f)
+                e = ("fail on " if key == "fail" else "pass, losing points on ") + ", ".join(f"`{x}`" for x in f)
             ref = r.get("ref")
             judged = f"{ref}: {refs.get(ref, '')}" if ref else ""
             out.append(f"| {cell(r.get('name'))} | {e} | {cell(judged)} | {cell(r.get('description'))} |")

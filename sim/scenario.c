@@ -1281,29 +1281,36 @@ static void parse_model_runs(loader *L, yaml_node *runs)
 				ERR_AT(L, yaml_get(n, "name"), SCRUB_DIAG_DUPLICATE, "model run '%s' is defined twice", r->name);
 		yaml_node *ex = yaml_get(n, "expect");
 		if (!ex) {
-			ERR_AT(L, n->n ? n->items[0] : n, SCRUB_DIAG_MISSING, "model run '%s' needs 'expect:' (pass, or fail: [item ids])", r->name);
+			ERR_AT(L, n->n ? n->items[0] : n, SCRUB_DIAG_MISSING, "model run '%s' needs 'expect:' (pass, {fail: [item ids]} or {lose: [item ids]})", r->name);
 		} else {
 			r->expect_line = ex->line;
 			r->expect_col = ex->col;
 			if (ex->type == YAML_SCALAR && strcmp(ex->str, "pass") == 0) {
 				r->expect_pass = true;
-			} else if (ex->type == YAML_MAP && yaml_get(ex, "fail")) {
-				yaml_node *f = yaml_get(ex, "fail");
+			} else if (ex->type == YAML_MAP && (yaml_get(ex, "fail") || yaml_get(ex, "lose"))) {
+				/* {fail: [ids]}: the run fails, on these items; {lose: [ids]}: a minor mistake, the run
+				 * passes but these items are not met */
+				bool lose = yaml_get(ex, "fail") == NULL;
+				yaml_node *f = yaml_get(ex, lose ? "lose" : "fail");
+				r->expect_pass = lose;
 				size_t cnt = f->type == YAML_SEQ ? f->n : 1;
 				if (f->type == YAML_MAP || cnt == 0) {
-					ERR_AT(L, f, SCRUB_DIAG_TYPE, "'fail' names the checklist items the run must fail on");
+					ERR_AT(L, f, SCRUB_DIAG_TYPE, "'%s' names the checklist items the run must %s", lose ? "lose" : "fail",
+					       lose ? "lose points on" : "fail on");
 					cnt = 0;
 				}
 				r->expect_items = SCRUB_ARENA_NEW(L->a, int, cnt + 1);
 				for (size_t j = 0; j < cnt; j++) {
-					int k = find_item_node(L, f->type == YAML_SEQ ? f->items[j] : f, "'fail'");
+					int k = find_item_node(L, f->type == YAML_SEQ ? f->items[j] : f, lose ? "'lose'" : "'fail'");
 					if (k >= 0)
 						r->expect_items[r->nexpect++] = k;
 				}
-				static const char *fl[] = {"fail", NULL};
+				static const char *fl[] = {"fail", "lose", NULL};
 				check_fields(L, ex, fl, "'expect'");
+				if (yaml_get(ex, "fail") && yaml_get(ex, "lose"))
+					ERR_AT(L, ex, SCRUB_DIAG_VALUE, "expect has either 'fail:' (the run fails) or 'lose:' (it passes, losing points)");
 			} else {
-				ERR_AT(L, ex, SCRUB_DIAG_VALUE, "expect is 'pass' or {fail: [item ids]}");
+				ERR_AT(L, ex, SCRUB_DIAG_VALUE, "expect is 'pass', {fail: [item ids]} or {lose: [item ids]}");
 			}
 		}
 		yaml_node *an = yaml_get(n, "actions"), *af = yaml_get(n, "actions_file");

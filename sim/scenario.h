@@ -167,7 +167,7 @@ typedef struct scn_checklist {
 typedef struct scn_model_run {
 	const char *name;
 	bool expect_pass;
-	int *expect_items;         /* items named in `expect: {fail: [...]}` */
+	int *expect_items;         /* items named in `expect: {fail: [...]}` or `{lose: [...]}` (expect_pass) */
 	int nexpect;
 	sim_action *actions;
 	int nactions;

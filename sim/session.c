@@ -964,7 +964,8 @@ static void act(sim_session *s, const sim_action *a, bool derived)
 				item_decide(s, i, ITEM_VIOLATED, a->t, "%s", r->attempt);
 				continue;
 			}
-		} else if (!guard_ok && !r->attempt[0]) {
+		} else if (!guard_ok && r->attempt_t < 0) {
+			/* the latest try when its condition did not hold says most about why the item was missed */
 			describe_miss(it, a, &j, false, expr_source(it->guard), r->attempt, sizeof r->attempt);
 		}
 	}
@@ -1270,7 +1271,18 @@ bool model_run_check(const scenario *scn, int index, scrub_diags *diags, model_r
 		               run->name, sc.score, scn->checklist.pass_score,
 		               sc.ncritical_failures ? ", critical items not met" : "", "", out->failed_items[0] ? out->failed_items : "none");
 		ok = false;
-	} else if (!run->expect_pass) {
+	} else if (run->expect_pass) {
+		/* {lose: [ids]}: a minor mistake that costs points without failing the run */
+		for (int k = 0; k < run->nexpect; k++) {
+			int it = run->expect_items[k];
+			if (res[it].status == ITEM_DONE) {
+				scrub_diag_add(diags, SCRUB_SEV_ERROR, SCRUB_DIAG_MODEL_RUN, run->expect_line, run->expect_col, 1,
+				               "model run '%s' was expected to lose points on '%s', but that item was done", run->name,
+				               scn->checklist.items[it].id);
+				ok = false;
+			}
+		}
+	} else {
 		if (sc.passed) {
 			scrub_diag_add(diags, SCRUB_SEV_ERROR, SCRUB_DIAG_MODEL_RUN, run->expect_line, run->expect_col, 1,
 			               "model run '%s' was expected to fail but passed with score %.1f", run->name, sc.score);

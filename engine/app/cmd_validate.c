@@ -167,7 +167,12 @@ int scrub_cmd_validate(int argc, char **argv)
 				const scn_model_run *run = &scn->runs[i];
 				printf("  model run '%s': %s, score %.1f, outcome %s", run->name, mr[i].passed ? "passed" : "not passed",
 				       mr[i].score, mr[i].outcome ? mr[i].outcome : "-");
-				if (run->expect_pass) {
+				if (run->expect_pass && run->nexpect) {
+					printf("; not met: %s (expected: pass, losing points on", mr[i].failed_items);
+					for (int k = 0; k < run->nexpect; k++)
+						printf("%s %s", k ? "," : "", scn->checklist.items[run->expect_items[k]].id);
+					printf(")\n");
+				} else if (run->expect_pass) {
 					printf(" (expected: pass)\n");
 				} else {
 					printf("; not met: %s (expected: fail on", mr[i].failed_items);

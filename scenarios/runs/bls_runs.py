@@ -91,7 +91,7 @@ def timeline(order="aha", call="arrest_team", check_kind="pulse", check_len=7, c
     for k, t in checks:
         rosc_check = rosc_check_after is not None and k == rosc_check_after + 1
         if jump_asystole_after is not None and k == jump_asystole_after + 1:
-            at(t - 30, "instructor_jump        to=non_shockable")
+            at(t - 30, "instructor_jump        to=asystole")
         # hands off for the analysis ("stand clear" also pauses compressions)
         if hands_off and clear_for_analysis:
             at(t - 4, hands_off)
