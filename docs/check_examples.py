@@ -61,7 +61,10 @@ def main():
     good += sorted((ROOT / "scenarios").glob("*.yaml"))
     for p in good:
         rel = p.relative_to(ROOT)
-        r = subprocess.run([scrub, "validate", str(rel)], cwd=ROOT, capture_output=True, text=True)
+        # the bundled scenarios' model runs are played by the bundled_scenarios test: here, the file
+        bundled = p.parent.name == "scenarios"
+        r = subprocess.run([scrub, "validate"] + (["--no-runs"] if bundled else []) + [str(rel)], cwd=ROOT,
+                           capture_output=True, text=True)
         if r.returncode != 0:
             print(f"FAIL scrub validate {rel}:\n{r.stderr}")
             ok = False
