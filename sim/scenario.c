@@ -1471,24 +1471,20 @@ static void check_items(loader *L)
 		if (it->has_window && it->win_hi > s->duration_s && it->anchor == SCN_FROM_START && s->duration_s > 0)
 			scrub_diag_add(L->d, SCRUB_SEV_WARNING, SCRUB_DIAG_WINDOW, it->line, it->col, (int)strlen(it->id),
 			               "item '%s': its window runs past the end of the scenario", it->id);
-		if (it->anchor == SCN_FROM_ITEM && it->anchor_ref >= 0 && c->items[it->anchor_ref].kind == SCN_ITEM_FORBID)
+		/* items that cannot anchor or precede others: forbidden actions (they never happen when it goes
+		 * right) and whole-session checks (decided only at the end) */
+		static const char *why_not[] = {[SCN_ITEM_FORBID] = "which is a forbidden action: when it goes right it never happens",
+		                                [SCN_ITEM_CHECK] = "a check: item that is decided only when the session ends"};
+		if (it->anchor == SCN_FROM_ITEM && it->anchor_ref >= 0 && why_not[c->items[it->anchor_ref].kind])
 			scrub_diag_add(L->d, SCRUB_SEV_ERROR, SCRUB_DIAG_WINDOW, it->line, it->col, (int)strlen(it->id),
-			               "item '%s' is timed from '%s', which is a forbidden action: when it goes right it never happens",
-			               it->id, c->items[it->anchor_ref].id);
+			               "item '%s' is timed from '%s', %s", it->id, c->items[it->anchor_ref].id,
+			               why_not[c->items[it->anchor_ref].kind]);
 		for (int k = 0; k < it->nafter; k++)
-			if (c->items[it->after[k]].kind == SCN_ITEM_FORBID)
+			if (why_not[c->items[it->after[k]].kind])
 				scrub_diag_add(L->d, SCRUB_SEV_ERROR, SCRUB_DIAG_CYCLE, it->line, it->col, (int)strlen(it->id),
-				               "item '%s' comes after '%s', which is a forbidden action: it could only be in order after a mistake",
-				               it->id, c->items[it->after[k]].id);
-		if (it->anchor == SCN_FROM_ITEM && it->anchor_ref >= 0 && c->items[it->anchor_ref].kind == SCN_ITEM_CHECK)
-			scrub_diag_add(L->d, SCRUB_SEV_ERROR, SCRUB_DIAG_WINDOW, it->line, it->col, (int)strlen(it->id),
-			               "item '%s' is timed from '%s', a check: item that is decided only when the session ends",
-			               it->id, c->items[it->anchor_ref].id);
-		for (int k = 0; k < it->nafter; k++)
-			if (c->items[it->after[k]].kind == SCN_ITEM_CHECK)
-				scrub_diag_add(L->d, SCRUB_SEV_ERROR, SCRUB_DIAG_CYCLE, it->line, it->col, (int)strlen(it->id),
-				               "item '%s' comes after '%s', a check: item that is decided only when the session ends",
-				               it->id, c->items[it->after[k]].id);
+				               "item '%s' comes after '%s', %s%s", it->id, c->items[it->after[k]].id,
+				               why_not[c->items[it->after[k]].kind],
+				               c->items[it->after[k]].kind == SCN_ITEM_FORBID ? ": it could only be in order after a mistake" : "");
 		if (!s->model.present && (it->kind == SCN_ITEM_DO || it->kind == SCN_ITEM_FORBID)) {
 			bool judged = it->match.delivered >= 0 || it->match.effective >= 0;
 			for (int k = 0; k < it->nalts; k++)
@@ -1528,14 +1524,10 @@ void scenario_check_actions(const scenario *scn, const sim_action *acts, int n, 
 			const char *w = def->params[0].symbols[k];
 			if (!model_simulates_drug(w) && k < 64 && !(warned & (1ull << k))) {
 				warned |= 1ull << k;
-				if (file)
-					scrub_diag_add_in(d, file, SCRUB_SEV_WARNING, SCRUB_DIAG_SUSPICIOUS, acts[i].line, acts[i].col, 1,
-					                  "the patient model does not simulate %s: giving it is recorded and scored, but the vital "
-					                  "signs do not respond (docs/physiology.md lists what the model simulates)", w);
-				else
-					scrub_diag_add(d, SCRUB_SEV_WARNING, SCRUB_DIAG_SUSPICIOUS, acts[i].line, acts[i].col, 1,
-					               "the patient model does not simulate %s: giving it is recorded and scored, but the vital "
-					               "signs do not respond (docs/physiology.md lists what the model simulates)", w);
+				/* file NULL: the scenario itself */
+				scrub_diag_add_in(d, file, SCRUB_SEV_WARNING, SCRUB_DIAG_SUSPICIOUS, acts[i].line, acts[i].col, 1,
+				                  "the patient model does not simulate %s: giving it is recorded and scored, but the vital "
+				                  "signs do not respond (docs/physiology.md lists what the model simulates)", w);
 			}
 		}
 		if (acts[i].type != jump)
@@ -1543,12 +1535,8 @@ void scenario_check_actions(const scenario *scn, const sim_action *acts, int n, 
 		const char *to = acts[i].params[0].text;
 		int st = scenario_find_state(scn, to);
 		if (st < 0 || !scn->states[st].jump_target) {
-			if (file)
-				scrub_diag_add_in(d, file, SCRUB_SEV_ERROR, SCRUB_DIAG_ACTIONS, acts[i].line, acts[i].col, 1,
-				                  "instructor_jump to '%s': %s", to, st < 0 ? "no such state" : "that state is not marked jump_target: true");
-			else
-				scrub_diag_add(d, SCRUB_SEV_ERROR, SCRUB_DIAG_ACTIONS, acts[i].line, acts[i].col, 1,
-				               "instructor_jump to '%s': %s", to, st < 0 ? "no such state" : "that state is not marked jump_target: true");
+			scrub_diag_add_in(d, file, SCRUB_SEV_ERROR, SCRUB_DIAG_ACTIONS, acts[i].line, acts[i].col, 1,
+			                  "instructor_jump to '%s': %s", to, st < 0 ? "no such state" : "that state is not marked jump_target: true");
 		}
 	}
 }

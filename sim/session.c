@@ -1271,31 +1271,19 @@ bool model_run_check(const scenario *scn, int index, scrub_diags *diags, model_r
 		               run->name, sc.score, scn->checklist.pass_score,
 		               sc.ncritical_failures ? ", critical items not met" : "", "", out->failed_items[0] ? out->failed_items : "none");
 		ok = false;
-	} else if (run->expect_pass) {
-		/* {lose: [ids]}: a minor mistake that costs points without failing the run */
-		for (int k = 0; k < run->nexpect; k++) {
-			int it = run->expect_items[k];
-			if (res[it].status == ITEM_DONE) {
-				scrub_diag_add(diags, SCRUB_SEV_ERROR, SCRUB_DIAG_MODEL_RUN, run->expect_line, run->expect_col, 1,
-				               "model run '%s' was expected to lose points on '%s', but that item was done", run->name,
-				               scn->checklist.items[it].id);
-				ok = false;
-			}
-		}
-	} else {
-		if (sc.passed) {
+	} else if (!run->expect_pass && sc.passed) {
+		scrub_diag_add(diags, SCRUB_SEV_ERROR, SCRUB_DIAG_MODEL_RUN, run->expect_line, run->expect_col, 1,
+		               "model run '%s' was expected to fail but passed with score %.1f", run->name, sc.score);
+		ok = false;
+	}
+	/* the items named ({fail: [...]}, or {lose: [...]} for a minor mistake that passes) must not be done */
+	for (int k = 0; k < run->nexpect; k++) {
+		int it = run->expect_items[k];
+		if (res[it].status == ITEM_DONE) {
 			scrub_diag_add(diags, SCRUB_SEV_ERROR, SCRUB_DIAG_MODEL_RUN, run->expect_line, run->expect_col, 1,
-			               "model run '%s' was expected to fail but passed with score %.1f", run->name, sc.score);
+			               "model run '%s' was expected to %s '%s', but that item was done", run->name,
+			               run->expect_pass ? "lose points on" : "fail on", scn->checklist.items[it].id);
 			ok = false;
-		}
-		for (int k = 0; k < run->nexpect; k++) {
-			int it = run->expect_items[k];
-			if (res[it].status == ITEM_DONE) {
-				scrub_diag_add(diags, SCRUB_SEV_ERROR, SCRUB_DIAG_MODEL_RUN, run->expect_line, run->expect_col, 1,
-				               "model run '%s' was expected to fail on '%s', but that item was done", run->name,
-				               scn->checklist.items[it].id);
-				ok = false;
-			}
 		}
 	}
 	sim_session_destroy(&s);

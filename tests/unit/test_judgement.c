@@ -4,6 +4,7 @@
  * and the CPR quality meter; windows that count from the end of a timed action; attempts that keep
  * a later item in order; reports that say what was measured against what was expected. */
 #include "check.h"
+#include "scenario_test_util.h"
 #include "scenario.h"
 #include "script.h"
 #include "session.h"
@@ -78,20 +79,8 @@ static void on_event(void *user, const sim_event *ev)
 
 static sim_session *play(scenario *scn, const char *script, scrub_arena *a, seen *w)
 {
-	scrub_diags d;
-	scrub_diags_init(&d, "script", script, strlen(script));
-	sim_action *acts = NULL;
-	int n = 0;
-	script_loc loc = {.line = 1, .col = 1};
-	scrub_result r = script_parse(script, strlen(script), &loc, a, &d, &acts, &n);
-	if (r != SCRUB_OK)
-		scrub_diags_print(&d, stderr);
-	CHECK(r == SCRUB_OK);
-	scrub_diags_fini(&d);
-	sim_session *s = NULL;
 	sim_run_opts o = {.session = {.on_event = w ? on_event : NULL, .user = w}};
-	CHECK(sim_run(scn, acts, n, &o, &s) == SCRUB_OK);
-	return s;
+	return play_script(scn, script, a, &o);
 }
 
 static const sim_item_result *item(sim_session *s, const char *id)
