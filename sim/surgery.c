@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <threads.h>
 
 /* ---- the actions ---- */
 
@@ -238,6 +239,95 @@ static int layer_sym(int layer)
 	return layer < 0 ? 0 : layer > 2 ? 2 : layer;
 }
 
+/* The laceration the trainee finds: a scalpel stroke, 10 mm/s at the wound's depth, before the
+ * session starts (some 2300 physics steps for 4 cm at 2 ms). */
+static void make_wound(scrub_tissue *t, const scn_tissue *cfg)
+{
+	const double *a = cfg->wound_from, *b = cfg->wound_to;
+	scrub_tissue_set_instrument(t, 0, SCRUB_INSTR_SCALPEL);
+	const double depth = cfg->wound_depth;
+	const int down = 150, along = (int)ceil(hypot(b[0] - a[0], b[1] - a[1]) / 0.02) + 1, up = 150;
+	for (int i = 0; i < down + along + up; i++) {
+		double x, y, z;
+		if (i < down) {
+			double f = (double)i / (down - 1);
+			x = a[0]; y = a[1]; z = 4.0 - (4.0 + depth) * f;
+		} else if (i < down + along) {
+			double f = (double)(i - down) / (along - 1);
+			x = a[0] + (b[0] - a[0]) * f; y = a[1] + (b[1] - a[1]) * f; z = -depth;
+		} else {
+			double f = (double)(i - down - along + 1) / up;
+			x = b[0]; y = b[1]; z = -depth + (30.0 + depth) * f;
+		}
+		scrub_hand_input in = {.pose = {.pos = {(float)(x * 1e-3), (float)(y * 1e-3), (float)(z * 1e-3)}, .rot = {0, 0, 0, 1}}};
+		scrub_tissue_set_hand(t, 0, &in);
+		scrub_tissue_step(t);
+	}
+	scrub_tissue_set_instrument(t, 0, SCRUB_INSTR_NONE);
+	scrub_tissue_event ev;
+	while (scrub_tissue_poll_event(t, &ev))
+		;
+}
+
+/* Every session of a scenario starts from the same wounded tissue: the last one made is kept
+ * and cloned (scrub_tissue_clone: identical to the bit), so `scrub validate`, which plays all
+ * of a scenario's model runs in one process, makes the wound once. The key is the tissue's
+ * description and the wound, byte for byte (the loader zeroes the description first). */
+static struct {
+	bool set;
+	unsigned char key[sizeof(scrub_tissue_desc) + 5 * sizeof(double)];
+	scrub_tissue *t;
+} wound_cache;
+static mtx_t wound_mtx;
+static once_flag wound_once = ONCE_FLAG_INIT;
+static bool wound_mtx_ok;
+
+static void wound_init(void)
+{
+	wound_mtx_ok = mtx_init(&wound_mtx, mtx_plain) == thrd_success;
+}
+
+static void wound_key(const scn_tissue *cfg, unsigned char *key)
+{
+	memcpy(key, &cfg->desc, sizeof cfg->desc);
+	unsigned char *k = key + sizeof cfg->desc;
+	memcpy(k, cfg->wound_from, 2 * sizeof(double));
+	memcpy(k + 2 * sizeof(double), cfg->wound_to, 2 * sizeof(double));
+	memcpy(k + 4 * sizeof(double), &cfg->wound_depth, sizeof(double));
+}
+
+static scrub_result wounded_tissue(const scn_tissue *cfg, scrub_tissue **out)
+{
+	if (!cfg->has_wound)
+		return scrub_tissue_create(&cfg->desc, out);
+	unsigned char key[sizeof wound_cache.key];
+	wound_key(cfg, key);
+	call_once(&wound_once, wound_init);
+	if (wound_mtx_ok && mtx_lock(&wound_mtx) == thrd_success) {
+		scrub_result r = SCRUB_ERR_INVALID;
+		if (wound_cache.set && memcmp(wound_cache.key, key, sizeof key) == 0)
+			r = scrub_tissue_clone(wound_cache.t, out);
+		mtx_unlock(&wound_mtx);
+		if (r == SCRUB_OK)
+			return SCRUB_OK;
+	}
+	scrub_result r = scrub_tissue_create(&cfg->desc, out);
+	if (r != SCRUB_OK)
+		return r;
+	make_wound(*out, cfg);
+	scrub_tissue *keep = NULL;
+	if (wound_mtx_ok && scrub_tissue_clone(*out, &keep) == SCRUB_OK && mtx_lock(&wound_mtx) == thrd_success) {
+		scrub_tissue_destroy(&wound_cache.t);
+		wound_cache.t = keep;
+		keep = NULL;
+		memcpy(wound_cache.key, key, sizeof key);
+		wound_cache.set = true;
+		mtx_unlock(&wound_mtx);
+	}
+	scrub_tissue_destroy(&keep);
+	return SCRUB_OK;
+}
+
 scrub_result surgery_create(const scn_tissue *cfg, surgery **out)
 {
 	*out = NULL;
@@ -250,7 +340,7 @@ scrub_result surgery_create(const scn_tissue *cfg, surgery **out)
 	g->incision_end_hand = -1;
 	for (int k = 0; k < A_COUNT_; k++)
 		g->ids[k] = actions_find(surgery_actions[k].name, strlen(surgery_actions[k].name));
-	scrub_result r = scrub_tissue_create(&cfg->desc, &g->t);
+	scrub_result r = wounded_tissue(cfg, &g->t);
 	if (r != SCRUB_OK) {
 		free(g);
 		return r;
@@ -270,31 +360,7 @@ scrub_result surgery_create(const scn_tissue *cfg, surgery **out)
 		hd->target[2] = 40.0;
 	}
 	if (cfg->has_wound) {
-		/* the laceration the trainee finds: a scalpel stroke before the session starts */
 		const double *a = cfg->wound_from, *b = cfg->wound_to;
-		scrub_tissue_set_instrument(g->t, 0, SCRUB_INSTR_SCALPEL);
-		const double depth = cfg->wound_depth;
-		const int down = 150, along = (int)ceil(hypot(b[0] - a[0], b[1] - a[1]) / 0.02) + 1, up = 150;
-		for (int i = 0; i < down + along + up; i++) {
-			double x, y, z;
-			if (i < down) {
-				double f = (double)i / (down - 1);
-				x = a[0]; y = a[1]; z = 4.0 - (4.0 + depth) * f;
-			} else if (i < down + along) {
-				double f = (double)(i - down) / (along - 1);
-				x = a[0] + (b[0] - a[0]) * f; y = a[1] + (b[1] - a[1]) * f; z = -depth;
-			} else {
-				double f = (double)(i - down - along + 1) / up;
-				x = b[0]; y = b[1]; z = -depth + (30.0 + depth) * f;
-			}
-			scrub_hand_input in = {.pose = {.pos = {(float)(x * 1e-3), (float)(y * 1e-3), (float)(z * 1e-3)}, .rot = {0, 0, 0, 1}}};
-			scrub_tissue_set_hand(g->t, 0, &in);
-			scrub_tissue_step(g->t);
-		}
-		scrub_tissue_set_instrument(g->t, 0, SCRUB_INSTR_NONE);
-		scrub_tissue_event ev;
-		while (scrub_tissue_poll_event(g->t, &ev))
-			;
 		for (int h = 0; h < SCRUB_TISSUE_HANDS; h++) {
 			scrub_hand_state hs;
 			scrub_tissue_hand_state(g->t, h, &hs);
