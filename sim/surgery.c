@@ -86,7 +86,7 @@ const act_def surgery_actions[] = {
 	  Q("bite_exit", SCRUB_DIM_LENGTH, 0, 1000, true, "distance of the exit from the wound edge"),
 	  Q("wound_depth", SCRUB_DIM_LENGTH, 0, 1000, true, "depth of the wound"),
 	  Q("depth_ratio", SCRUB_DIM_PERCENT, 0, 100000, true, "deepest point of the bite over the wound's depth (100 %: the bite reaches the wound's base)")}},
-	[A_CLOSURE] = {"closure", "derived", "Derived: the needle driver was put down (or exchanged): the wound's closure so far",
+	[A_CLOSURE] = {"closure", "derived", "Derived: the hand that held the needle driver put its instrument down (none): the wound's closure so far",
 	 {C("sutures", 0, 100000, true, "sutures across the wound with a finished knot"),
 	  C("untied", 0, 100000, true, "sutures across the wound without a finished knot"),
 	  Q("open_start", SCRUB_DIM_LENGTH, 0, 10000, true, "wound left open at its start: from the start to the nearest tied suture"),
@@ -95,7 +95,7 @@ const act_def surgery_actions[] = {
 	  Q("spacing_min", SCRUB_DIM_LENGTH, 0, 10000, false, "the shortest distance between neighbouring tied sutures (none with fewer than two)"),
 	  Q("spacing_max", SCRUB_DIM_LENGTH, 0, 10000, false, "the longest distance between neighbouring tied sutures (none with fewer than two)"),
 	  Q("depth_ratio_min", SCRUB_DIM_PERCENT, 0, 100000, false, "the shallowest bite across the wound, over the wound's depth")}},
-	[A_INCISION_END] = {"incision_end", "derived", "Derived: the scalpel was put down (or exchanged) after cutting: the whole incision, all strokes, on the skin",
+	[A_INCISION_END] = {"incision_end", "derived", "Derived: the hand that cut put its instrument down (none): the whole incision, all strokes, on the skin",
 	 {Q("span", SCRUB_DIM_LENGTH, 0, 10000, true, "length of the incision along its direction, end to end"),
 	  Q("heading", SCRUB_DIM_ANGLE, -90, 90, true, "direction of the incision from the block's x axis (0: along x, 90: along y)"),
 	  Q("x_min", SCRUB_DIM_LENGTH, -1000, 1000, true, "the incision's extent on the skin, mm from the block's corner"),
@@ -133,6 +133,8 @@ typedef struct hand_rt {
 	float (*pts)[2];            /* stroke path, material x-y in m (every 0.5 mm) */
 	float (*axis)[3];           /* the blade's direction (tip to handle) at each point */
 	int npts;
+	bool cut;                   /* this hand cut with the scalpel (a stroke that cut) */
+	bool held_driver;           /* this hand has held the needle driver */
 	bool has_half;              /* a needle pass that came out in the wound */
 	scrub_needle_pass half;
 	int half_idx;
@@ -484,11 +486,13 @@ static void apply_input(surgery *g, const sim_action *a, double t)
 	case A_PICK: {
 		static const scrub_instrument_kind map[] = {SCRUB_INSTR_NONE, SCRUB_INSTR_SCALPEL, SCRUB_INSTR_FORCEPS,
 		                                            SCRUB_INSTR_NEEDLE_DRIVER, SCRUB_INSTR_SCISSORS};
-		const int was = hd->instr;
 		hd->instr = map[a->params[1].sym];
-		if (was == SCRUB_INSTR_NEEDLE_DRIVER && hd->instr != was && g->sutures > 0)
+		hd->held_driver |= hd->instr == SCRUB_INSTR_NEEDLE_DRIVER;
+		/* put down (none; exchanging an instrument is not the end of the work): the hand that
+		 * sutured reports the closure, the hand that cut the incision */
+		if (hd->instr == SCRUB_INSTR_NONE && hd->held_driver && g->sutures > 0)
 			g->closure_pending = true;
-		if (was == SCRUB_INSTR_SCALPEL && hd->instr != was && (g->strokes > 0 || hd->stroke))
+		if (hd->instr == SCRUB_INSTR_NONE && (hd->cut || hd->stroke))
 			g->incision_end_hand = h;
 		scrub_tissue_set_instrument(g->t, h, (scrub_instrument_kind)hd->instr);
 		hd->grip = 0;
@@ -830,6 +834,7 @@ static void end_stroke(surgery *g, int h)
 	g->max_deviation = fmax(g->max_deviation, dev);
 	g->max_tilt = fmax(g->max_tilt, stroke_tilt(hd));
 	g->strokes++;
+	hd->cut = true;
 	add_cut_pts(g, hd);
 	sim_action a = {0};
 	set_num(&a, 0, inc.length * 1e3);
