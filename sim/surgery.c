@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <threads.h>
 
 /* ---- the actions ---- */
 
@@ -85,7 +86,7 @@ const act_def surgery_actions[] = {
 	  Q("bite_exit", SCRUB_DIM_LENGTH, 0, 1000, true, "distance of the exit from the wound edge"),
 	  Q("wound_depth", SCRUB_DIM_LENGTH, 0, 1000, true, "depth of the wound"),
 	  Q("depth_ratio", SCRUB_DIM_PERCENT, 0, 100000, true, "deepest point of the bite over the wound's depth (100 %: the bite reaches the wound's base)")}},
-	[A_CLOSURE] = {"closure", "derived", "Derived: the needle driver was put down (or exchanged): the wound's closure so far",
+	[A_CLOSURE] = {"closure", "derived", "Derived: the hand that held the needle driver put its instrument down (none): the wound's closure so far",
 	 {C("sutures", 0, 100000, true, "sutures across the wound with a finished knot"),
 	  C("untied", 0, 100000, true, "sutures across the wound without a finished knot"),
 	  Q("open_start", SCRUB_DIM_LENGTH, 0, 10000, true, "wound left open at its start: from the start to the nearest tied suture"),
@@ -94,7 +95,7 @@ const act_def surgery_actions[] = {
 	  Q("spacing_min", SCRUB_DIM_LENGTH, 0, 10000, false, "the shortest distance between neighbouring tied sutures (none with fewer than two)"),
 	  Q("spacing_max", SCRUB_DIM_LENGTH, 0, 10000, false, "the longest distance between neighbouring tied sutures (none with fewer than two)"),
 	  Q("depth_ratio_min", SCRUB_DIM_PERCENT, 0, 100000, false, "the shallowest bite across the wound, over the wound's depth")}},
-	[A_INCISION_END] = {"incision_end", "derived", "Derived: the scalpel was put down (or exchanged) after cutting: the whole incision, all strokes, on the skin",
+	[A_INCISION_END] = {"incision_end", "derived", "Derived: the hand that cut put its instrument down (none): the whole incision, all strokes, on the skin",
 	 {Q("span", SCRUB_DIM_LENGTH, 0, 10000, true, "length of the incision along its direction, end to end"),
 	  Q("heading", SCRUB_DIM_ANGLE, -90, 90, true, "direction of the incision from the block's x axis (0: along x, 90: along y)"),
 	  Q("x_min", SCRUB_DIM_LENGTH, -1000, 1000, true, "the incision's extent on the skin, mm from the block's corner"),
@@ -132,6 +133,8 @@ typedef struct hand_rt {
 	float (*pts)[2];            /* stroke path, material x-y in m (every 0.5 mm) */
 	float (*axis)[3];           /* the blade's direction (tip to handle) at each point */
 	int npts;
+	bool cut;                   /* this hand cut with the scalpel (a stroke that cut) */
+	bool held_driver;           /* this hand has held the needle driver */
 	bool has_half;              /* a needle pass that came out in the wound */
 	scrub_needle_pass half;
 	int half_idx;
@@ -238,6 +241,95 @@ static int layer_sym(int layer)
 	return layer < 0 ? 0 : layer > 2 ? 2 : layer;
 }
 
+/* The laceration the trainee finds: a scalpel stroke, 10 mm/s at the wound's depth, before the
+ * session starts (some 2300 physics steps for 4 cm at 2 ms). */
+static void make_wound(scrub_tissue *t, const scn_tissue *cfg)
+{
+	const double *a = cfg->wound_from, *b = cfg->wound_to;
+	scrub_tissue_set_instrument(t, 0, SCRUB_INSTR_SCALPEL);
+	const double depth = cfg->wound_depth;
+	const int down = 150, along = (int)ceil(hypot(b[0] - a[0], b[1] - a[1]) / 0.02) + 1, up = 150;
+	for (int i = 0; i < down + along + up; i++) {
+		double x, y, z;
+		if (i < down) {
+			double f = (double)i / (down - 1);
+			x = a[0]; y = a[1]; z = 4.0 - (4.0 + depth) * f;
+		} else if (i < down + along) {
+			double f = (double)(i - down) / (along - 1);
+			x = a[0] + (b[0] - a[0]) * f; y = a[1] + (b[1] - a[1]) * f; z = -depth;
+		} else {
+			double f = (double)(i - down - along + 1) / up;
+			x = b[0]; y = b[1]; z = -depth + (30.0 + depth) * f;
+		}
+		scrub_hand_input in = {.pose = {.pos = {(float)(x * 1e-3), (float)(y * 1e-3), (float)(z * 1e-3)}, .rot = {0, 0, 0, 1}}};
+		scrub_tissue_set_hand(t, 0, &in);
+		scrub_tissue_step(t);
+	}
+	scrub_tissue_set_instrument(t, 0, SCRUB_INSTR_NONE);
+	scrub_tissue_event ev;
+	while (scrub_tissue_poll_event(t, &ev))
+		;
+}
+
+/* Every session of a scenario starts from the same wounded tissue: the last one made is kept
+ * and cloned (scrub_tissue_clone: identical to the bit), so `scrub validate`, which plays all
+ * of a scenario's model runs in one process, makes the wound once. The key is the tissue's
+ * description and the wound, byte for byte (the loader zeroes the description first). */
+static struct {
+	bool set;
+	unsigned char key[sizeof(scrub_tissue_desc) + 5 * sizeof(double)];
+	scrub_tissue *t;
+} wound_cache;
+static mtx_t wound_mtx;
+static once_flag wound_once = ONCE_FLAG_INIT;
+static bool wound_mtx_ok;
+
+static void wound_init(void)
+{
+	wound_mtx_ok = mtx_init(&wound_mtx, mtx_plain) == thrd_success;
+}
+
+static void wound_key(const scn_tissue *cfg, unsigned char *key)
+{
+	memcpy(key, &cfg->desc, sizeof cfg->desc);
+	unsigned char *k = key + sizeof cfg->desc;
+	memcpy(k, cfg->wound_from, 2 * sizeof(double));
+	memcpy(k + 2 * sizeof(double), cfg->wound_to, 2 * sizeof(double));
+	memcpy(k + 4 * sizeof(double), &cfg->wound_depth, sizeof(double));
+}
+
+static scrub_result wounded_tissue(const scn_tissue *cfg, scrub_tissue **out)
+{
+	if (!cfg->has_wound)
+		return scrub_tissue_create(&cfg->desc, out);
+	unsigned char key[sizeof wound_cache.key];
+	wound_key(cfg, key);
+	call_once(&wound_once, wound_init);
+	if (wound_mtx_ok && mtx_lock(&wound_mtx) == thrd_success) {
+		scrub_result r = SCRUB_ERR_INVALID;
+		if (wound_cache.set && memcmp(wound_cache.key, key, sizeof key) == 0)
+			r = scrub_tissue_clone(wound_cache.t, out);
+		mtx_unlock(&wound_mtx);
+		if (r == SCRUB_OK)
+			return SCRUB_OK;
+	}
+	scrub_result r = scrub_tissue_create(&cfg->desc, out);
+	if (r != SCRUB_OK)
+		return r;
+	make_wound(*out, cfg);
+	scrub_tissue *keep = NULL;
+	if (wound_mtx_ok && scrub_tissue_clone(*out, &keep) == SCRUB_OK && mtx_lock(&wound_mtx) == thrd_success) {
+		scrub_tissue_destroy(&wound_cache.t);
+		wound_cache.t = keep;
+		keep = NULL;
+		memcpy(wound_cache.key, key, sizeof key);
+		wound_cache.set = true;
+		mtx_unlock(&wound_mtx);
+	}
+	scrub_tissue_destroy(&keep);
+	return SCRUB_OK;
+}
+
 scrub_result surgery_create(const scn_tissue *cfg, surgery **out)
 {
 	*out = NULL;
@@ -250,7 +342,7 @@ scrub_result surgery_create(const scn_tissue *cfg, surgery **out)
 	g->incision_end_hand = -1;
 	for (int k = 0; k < A_COUNT_; k++)
 		g->ids[k] = actions_find(surgery_actions[k].name, strlen(surgery_actions[k].name));
-	scrub_result r = scrub_tissue_create(&cfg->desc, &g->t);
+	scrub_result r = wounded_tissue(cfg, &g->t);
 	if (r != SCRUB_OK) {
 		free(g);
 		return r;
@@ -270,31 +362,7 @@ scrub_result surgery_create(const scn_tissue *cfg, surgery **out)
 		hd->target[2] = 40.0;
 	}
 	if (cfg->has_wound) {
-		/* the laceration the trainee finds: a scalpel stroke before the session starts */
 		const double *a = cfg->wound_from, *b = cfg->wound_to;
-		scrub_tissue_set_instrument(g->t, 0, SCRUB_INSTR_SCALPEL);
-		const double depth = cfg->wound_depth;
-		const int down = 150, along = (int)ceil(hypot(b[0] - a[0], b[1] - a[1]) / 0.02) + 1, up = 150;
-		for (int i = 0; i < down + along + up; i++) {
-			double x, y, z;
-			if (i < down) {
-				double f = (double)i / (down - 1);
-				x = a[0]; y = a[1]; z = 4.0 - (4.0 + depth) * f;
-			} else if (i < down + along) {
-				double f = (double)(i - down) / (along - 1);
-				x = a[0] + (b[0] - a[0]) * f; y = a[1] + (b[1] - a[1]) * f; z = -depth;
-			} else {
-				double f = (double)(i - down - along + 1) / up;
-				x = b[0]; y = b[1]; z = -depth + (30.0 + depth) * f;
-			}
-			scrub_hand_input in = {.pose = {.pos = {(float)(x * 1e-3), (float)(y * 1e-3), (float)(z * 1e-3)}, .rot = {0, 0, 0, 1}}};
-			scrub_tissue_set_hand(g->t, 0, &in);
-			scrub_tissue_step(g->t);
-		}
-		scrub_tissue_set_instrument(g->t, 0, SCRUB_INSTR_NONE);
-		scrub_tissue_event ev;
-		while (scrub_tissue_poll_event(g->t, &ev))
-			;
 		for (int h = 0; h < SCRUB_TISSUE_HANDS; h++) {
 			scrub_hand_state hs;
 			scrub_tissue_hand_state(g->t, h, &hs);
@@ -418,11 +486,13 @@ static void apply_input(surgery *g, const sim_action *a, double t)
 	case A_PICK: {
 		static const scrub_instrument_kind map[] = {SCRUB_INSTR_NONE, SCRUB_INSTR_SCALPEL, SCRUB_INSTR_FORCEPS,
 		                                            SCRUB_INSTR_NEEDLE_DRIVER, SCRUB_INSTR_SCISSORS};
-		const int was = hd->instr;
 		hd->instr = map[a->params[1].sym];
-		if (was == SCRUB_INSTR_NEEDLE_DRIVER && hd->instr != was && g->sutures > 0)
+		hd->held_driver |= hd->instr == SCRUB_INSTR_NEEDLE_DRIVER;
+		/* put down (none; exchanging an instrument is not the end of the work): the hand that
+		 * sutured reports the closure, the hand that cut the incision */
+		if (hd->instr == SCRUB_INSTR_NONE && hd->held_driver && g->sutures > 0)
 			g->closure_pending = true;
-		if (was == SCRUB_INSTR_SCALPEL && hd->instr != was && (g->strokes > 0 || hd->stroke))
+		if (hd->instr == SCRUB_INSTR_NONE && (hd->cut || hd->stroke))
 			g->incision_end_hand = h;
 		scrub_tissue_set_instrument(g->t, h, (scrub_instrument_kind)hd->instr);
 		hd->grip = 0;
@@ -764,6 +834,7 @@ static void end_stroke(surgery *g, int h)
 	g->max_deviation = fmax(g->max_deviation, dev);
 	g->max_tilt = fmax(g->max_tilt, stroke_tilt(hd));
 	g->strokes++;
+	hd->cut = true;
 	add_cut_pts(g, hd);
 	sim_action a = {0};
 	set_num(&a, 0, inc.length * 1e3);

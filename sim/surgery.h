@@ -20,9 +20,11 @@
  *   suture_site   {along, bite_entry, bite_exit, wound_depth (mm), depth_ratio (%)}  after a
  *                 suture across the wound: where it sits on the wound, how deep against it
  *   closure       {sutures, untied, open_start, open_end, open_max, spacing_min, spacing_max (mm),
- *                  depth_ratio_min (%)}   the needle driver put down, once knots have settled
+ *                  depth_ratio_min (%)}   the hand that held the needle driver puts its
+ *                  instrument down (pick none), once knots have settled
  *   incision_end  {span (mm), heading (deg), x_min, x_max, y_min, y_max (mm), strokes,
- *                  tilt (deg)}   the scalpel put down after cutting: the whole incision
+ *                  tilt (deg)}   the hand that cut puts its instrument down (pick none): the
+ *                  whole incision
  *
  * Everything is a pure function of the scenario and the inputs: fixed physics sub-steps, inputs
  * applied at the first sub-step at or after their time. */

@@ -58,8 +58,9 @@ const float kCinchSpeed = 0.010f;          /* m/s: how fast a throw takes up the
 /* sleep (see docs/tissue.md, "Sleep"): every node slower than this for kSleepSteps full steps,
  * and no instrument within kSleepMargin of the tissue */
 const float kSleepSpeed = 1e-4f;           /* m/s */
-const int kSleepSteps = 50;
+const int kSleepSteps = 20;
 const float kSleepMargin = 0.002f;         /* m, plus the farthest an instrument moves in a step */
+const float kThreadSleepMove = 1e-7f;      /* m per step: the thread rests below this */
 
 struct Tet {
 	int n[4];
@@ -130,6 +131,8 @@ struct Suture {
 	float max_loop = 0;          /* the loop length when the first throw began */
 	int node[2] = {-1, -1};      /* the loop's ends: a node embedded at each bite point */
 	int link = -1;               /* the loop: a link in Bullet's solver, or -1 */
+	bool still = false;          /* measured while the tissue slept: ten_raw and the figures hold */
+	float ten_raw = 0;           /* the tissue's pull before the low-pass */
 };
 
 }  // namespace
@@ -198,6 +201,9 @@ struct scrub_tissue {
 	float th_last = kThreadSeg;     /* length of the last segment (shorter after a cut) */
 	int th_hand = -1;
 	uint64_t th_repaired = 0;
+	bool th_asleep = false;         /* the thread rests: its step is skipped (see thread_step) */
+	int th_quiet = 0;
+	bool th_wake = false;           /* changed from outside the step (a pass, a cut) */
 	std::vector<Suture> sutures;
 
 	/* surface */
@@ -627,6 +633,11 @@ scrub_result build(scrub_tissue *t)
 bool locate(scrub_tissue *t, const btVector3 &p, Located *out)
 {
 	btSoftBody *sb = t->sb;
+	/* asleep, the nodes' bounds are exact: a point well outside them is in no tet */
+	const float pad = 0.001f;
+	if (t->asleep && (p.x() < t->sleep_lo.x() - pad || p.y() < t->sleep_lo.y() - pad || p.z() < t->sleep_lo.z() - pad ||
+	                  p.x() > t->sleep_hi.x() + pad || p.y() > t->sleep_hi.y() + pad || p.z() > t->sleep_hi.z() + pad))
+		return false;
 	const float r2 = (1.5f * t->h) * (1.5f * t->h);
 	const int st = new_stamp(t);
 	const int nn = sb->m_nodes.size();
@@ -1510,6 +1521,7 @@ void thread_make(scrub_tissue *t, const Hand &hd)
  * the entry and exit become eyelets. The tail end gives up the length that was laid. */
 void thread_pierce(scrub_tissue *t, int hi, int pass)
 {
+	t->th_wake = true;
 	const Hand &hd = t->hands[hi];
 	const int n = (int)t->th_x.size();
 	if (n < 2 || pass < 0 || pass >= (int)t->pass_loc.size())
@@ -1606,6 +1618,16 @@ void thread_push_capsule(scrub_tissue *t, const btVector3 &a, const btVector3 &b
 	}
 }
 
+/* Every instrument held still since the last step (the thread's anchor and the capsules it
+ * collides with did not move). */
+bool hands_still(const scrub_tissue *t)
+{
+	for (const Hand &hd : t->hands)
+		if (hd.placed && hd.kind != SCRUB_INSTR_NONE && (hd.pos != hd.prev_pos || !(hd.rot == hd.prev_rot)))
+			return false;
+	return true;
+}
+
 void thread_step(scrub_tissue *t)
 {
 	int h = -1;
@@ -1614,10 +1636,24 @@ void thread_step(scrub_tissue *t)
 			h = hi;
 	if (h >= 0 && t->th_x.empty())
 		thread_make(t, t->hands[h]);
+	if (h != t->th_hand)
+		t->th_wake = true;
 	t->th_hand = h;
 	const int n = (int)t->th_x.size();
 	if (n < 2)
 		return;
+	/* The thread sleeps like the tissue: while the tissue sleeps (skin and bites stay put), no
+	 * instrument moves and it has come to rest, its step is skipped. */
+	const bool can_rest = t->asleep && !t->th_wake && hands_still(t);
+	t->th_wake = false;
+	if (!can_rest) {
+		t->th_asleep = false;
+		t->th_quiet = 0;
+	}
+	if (t->th_asleep) {
+		t->stats.thread_sleeping_steps++;
+		return;
+	}
 	const float dt = t->desc.dt;
 	const float g = t->desc.gravity > 0 ? t->desc.gravity : 0;
 	const float vmax = kThreadMaxSpeed * dt;
@@ -1758,6 +1794,17 @@ void thread_step(scrub_tissue *t)
 		t->th_out[(size_t)i * 3 + 1] = x.y();
 		t->th_out[(size_t)i * 3 + 2] = x.z();
 	}
+	/* at rest for kSleepSteps steps in a row: asleep, still */
+	float move2 = 0;
+	for (int i = 0; i < n; i++)
+		move2 = std::max(move2, (t->th_x[(size_t)i] - t->th_p[(size_t)i]).length2());
+	if (!can_rest || move2 >= kThreadSleepMove * kThreadSleepMove) {
+		t->th_quiet = 0;
+	} else if (++t->th_quiet >= kSleepSteps) {
+		t->th_asleep = true;
+		for (int i = 0; i < n; i++)
+			t->th_p[(size_t)i] = t->th_x[(size_t)i];
+	}
 }
 
 /* Scissors closing: the thread segment nearest the blades within reach is cut. The needle side
@@ -1765,6 +1812,7 @@ void thread_step(scrub_tissue *t)
  * thread from the cut to where it enters the skin at the next bite. */
 void scissors_cut(scrub_tissue *t, int hi)
 {
+	t->th_wake = true;
 	const Hand &hd = t->hands[hi];
 	const int n = (int)t->th_x.size();
 	if (n < 2)
@@ -1860,6 +1908,12 @@ float bite_pull(scrub_tissue *t, int e, const btVector3 &u);
 
 void suture_measure(scrub_tissue *t, Suture &su)
 {
+	/* asleep, the nodes do not move: the last figures hold (only the tension's low-pass goes on) */
+	if (t->asleep && su.still) {
+		su.pub.tension = 0.8f * su.pub.tension + 0.2f * su.ten_raw;
+		return;
+	}
+	su.still = t->asleep;
 	const btVector3 pa = material_point(t, su.tet[0], su.bary[0]), pb = material_point(t, su.tet[1], su.bary[1]);
 	const float len = (pb - pa).length();
 	for (int k = 0; k < 3; k++) {
@@ -1875,6 +1929,9 @@ void suture_measure(scrub_tissue *t, Suture &su)
 		const float ten = 0.5f * (-bite_pull(t, su.node[0], u) + bite_pull(t, su.node[1], u));
 		if (std::isfinite(ten))
 			su.pub.tension = 0.8f * su.pub.tension + 0.2f * ten;
+		else
+			su.still = false;
+		su.ten_raw = ten;
 	}
 	su.pub.gape = suture_gape(t, su);
 }
@@ -1996,8 +2053,8 @@ bool box_near(const scrub_tissue *t, const btVector3 &a, const btVector3 &b, flo
 }
 
 /* An instrument near enough to the tissue to touch it this step: one of its working parts
- * (blade, shaft capsule, jaws, needle arc), grown by the sleep margin and by the most it can
- * move in one step, overlaps the nodes' bounds. */
+ * (blade, shaft capsule, jaws), grown by the sleep margin and by the most it can move in one
+ * step, overlaps the nodes' bounds. */
 bool hand_near(const scrub_tissue *t, int hi)
 {
 	const Hand &hd = t->hands[hi];
@@ -2017,9 +2074,9 @@ bool hand_near(const scrub_tissue *t, int hi)
 	case SCRUB_INSTR_SCISSORS:
 		return box_near(t, hd.pos, hd.pos + axis * kForcepsShaft,
 		                std::max(kGraspRadius, std::max(kForcepsTipRadius, contact)) + kSleepMargin + travel(kForcepsShaft));
-	case SCRUB_INSTR_NEEDLE_DRIVER:
-		return box_near(t, hd.pos, hd.pos, kNeedleRadius + kSleepMargin + travel(kNeedleRadius));
 	default:
+		/* the needle driver too: its needle is tracked through the tissue but pushes no node
+		 * (docs/tissue.md, "Not done"), so a needle pass leaves a resting tissue asleep */
 		return false;
 	}
 }
@@ -2196,6 +2253,84 @@ scrub_result scrub_tissue_create(const scrub_tissue_desc *desc, scrub_tissue **o
 	return SCRUB_OK;
 }
 
+scrub_result scrub_tissue_clone(const scrub_tissue *src, scrub_tissue **out_tissue)
+{
+	if (!src || !out_tissue)
+		return SCRUB_ERR_INVALID;
+	*out_tissue = nullptr;
+	scrub_tissue *t = new (std::nothrow) scrub_tissue();
+	if (!t)
+		return SCRUB_ERR_NOMEM;
+	t->desc = src->desc;
+	try {
+		/* a fresh Bullet world and body of the same block, then the source's state in them */
+		scrub_result r = build(t);
+		if (r != SCRUB_OK) {
+			destroy_all(t);
+			return r;
+		}
+		btSoftBodyRigidBodyCollisionConfiguration *config = t->config;
+		btCollisionDispatcher *dispatcher = t->dispatcher;
+		btDbvtBroadphase *broadphase = t->broadphase;
+		btSequentialImpulseConstraintSolver *solver = t->solver;
+		btSoftRigidDynamicsWorld *world = t->world;
+		btSoftBody *sb = t->sb;
+		btSoftBody::Material *mat[SCRUB_TISSUE_LAYER_COUNT], *mat_suture = t->mat_suture;
+		std::memcpy(mat, t->mat, sizeof mat);
+		*t = *src;  /* every vector, map and number of the source: node and link tables, hands, cut, thread, sutures */
+		t->config = config;
+		t->dispatcher = dispatcher;
+		t->broadphase = broadphase;
+		t->solver = solver;
+		t->world = world;
+		t->sb = sb;
+		std::memcpy(t->mat, mat, sizeof mat);
+		t->mat_suture = mat_suture;
+
+		const btSoftBody *ss = src->sb;
+		auto material = [&](const btSoftBody::Material *m) {
+			for (int k = 0; k < ss->m_materials.size(); k++)
+				if (ss->m_materials[k] == m)
+					return sb->m_materials[k];
+			return sb->m_materials[0];
+		};
+		auto node_of = [&](const btSoftBody::Node *n) { return &sb->m_nodes[(int)(n - &ss->m_nodes[0])]; };
+		while (sb->m_nodes.size() < ss->m_nodes.size())
+			sb->appendNode(btVector3(0, 0, 0), 0);
+		for (int n = 0; n < ss->m_nodes.size(); n++) {
+			btDbvtNode *leaf = sb->m_nodes[n].m_leaf;  /* the body's own tree */
+			sb->m_nodes[n] = ss->m_nodes[n];
+			sb->m_nodes[n].m_leaf = leaf;
+			sb->m_nodes[n].m_material = material(ss->m_nodes[n].m_material);
+		}
+		sb->m_links.resize(0);
+		for (int li = 0; li < ss->m_links.size(); li++) {
+			btSoftBody::Link l = ss->m_links[li];
+			l.m_n[0] = node_of(l.m_n[0]);
+			l.m_n[1] = node_of(l.m_n[1]);
+			l.m_material = material(l.m_material);
+			sb->m_links.push_back(l);
+		}
+		for (int ti = 0; ti < ss->m_tetras.size(); ti++) {
+			btDbvtNode *leaf = sb->m_tetras[ti].m_leaf;
+			sb->m_tetras[ti] = ss->m_tetras[ti];
+			sb->m_tetras[ti].m_leaf = leaf;
+			sb->m_tetras[ti].m_material = material(ss->m_tetras[ti].m_material);
+			for (int k = 0; k < 4; k++)
+				sb->m_tetras[ti].m_n[k] = node_of(ss->m_tetras[ti].m_n[k]);
+		}
+		sb->m_bUpdateRtCst = false;
+		sb->m_timeacc = ss->m_timeacc;
+		sb->m_bounds[0] = ss->m_bounds[0];
+		sb->m_bounds[1] = ss->m_bounds[1];
+	} catch (const std::bad_alloc &) {
+		destroy_all(t);
+		return SCRUB_ERR_NOMEM;
+	}
+	*out_tissue = t;
+	return SCRUB_OK;
+}
+
 void scrub_tissue_destroy(scrub_tissue **t)
 {
 	if (!t || !*t)
@@ -2210,6 +2345,7 @@ scrub_result scrub_tissue_set_instrument(scrub_tissue *t, int hand, scrub_instru
 		return SCRUB_ERR_INVALID;
 	Hand &hd = t->hands[hand];
 	if (hd.kind != kind) {
+		t->th_wake = true;  /* an instrument the thread collides with may appear */
 		release(t, hand, SCRUB_TEV_RELEASE);
 		if (hd.needle_inside)
 			hd.needle_inside = false;
@@ -2540,6 +2676,7 @@ scrub_result scrub_tissue_thread_set_position(scrub_tissue *t, int particle, con
 {
 	if (!t || !pos || particle < 0 || particle >= (int)t->th_x.size())
 		return SCRUB_ERR_INVALID;
+	t->th_wake = true;
 	t->th_x[(size_t)particle] = btVector3(pos[0], pos[1], pos[2]);
 	return SCRUB_OK;
 }
