@@ -7,6 +7,15 @@ layout(set = 0, binding = 0) uniform Frame {
 	vec4 sky;          // hemispheric ambient, upper
 	vec4 ground;       // hemispheric ambient, lower
 	vec4 params;       // x: 1 = encode sRGB in the shader, yz: target size in pixels
+	// The patient's body (engine/render/renderer.c fills these from scrub_render_body; see shaders/body.vert):
+	// [0] chest rise left, right, abdomen rise, sternum down (m)
+	// [1] jolt (m), head tilt (rad), eyes open (0..1), trachea shift towards +Z (m)
+	// [2] neck veins (0..1), bag squeeze (0..1), sweat (0..1), time (s)
+	// [3] cyanosis central, peripheral, pallor, flush (0..1)
+	// [4] urticaria, mottling (0..1)
+	// [5] left eye centre, lid closing angle (rad); [6] right eye centre
+	// [7] neck pivot of the head tilt; [8] compression point (x, _, z), width of the sternum's dent (m)
+	vec4 body[9];
 } frame;
 
 layout(push_constant) uniform Push {

@@ -96,6 +96,7 @@ static const scrub_render_snapshot *sim_scene_frame(sim_scene *ss, uint32_t fram
 		while (ss->next < ss->nacts && ss->acts[ss->next].t < t_next - 1e-9)
 			sim_session_act(ss->s, &ss->acts[ss->next++]);
 		sim_session_step(ss->s);
+		scene_sim_step(&ss->scene, ss->s);
 	}
 	if (ss->tissue) {
 		bench_tissue_mesh m;

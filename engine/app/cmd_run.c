@@ -7,6 +7,7 @@
 #include "report.h"
 #include "run_desktop.h"
 #include "run_xr.h"
+#include "scene_from_sim.h"
 #include "session_out.h"
 #include "script.h"
 #include "session.h"
@@ -43,6 +44,9 @@ static const char usage[] =
 	"  --at TIME           simulated time of the screenshot (90, 1:30, 90s) or 'end' (default: end,\n"
 	"                      with the results panel); a session that ends earlier is shown at its end\n"
 	"  --width N, --height N  screenshot or window size (default 1280 x 720)\n"
+	"  --view NAME         the camera: " SCENE_VIEW_NAMES " (default: bed,\n"
+	"                      beside the bed; a surgical scenario frames its tissue)\n"
+	"  --no-hud            a headless screenshot without HUD, monitor and results: the scene alone\n"
 	"  --input-script FILE drive the window from a file of timed key presses and menu picks\n"
 	"  --validation        enable the Vulkan validation layer; its messages fail the run\n";
 
@@ -82,8 +86,8 @@ static void on_step(void *user, const sim_session *s)
 int scrub_cmd_run(int argc, char **argv)
 {
 	const char *actions_path = NULL, *model_run = NULL, *out_dir = NULL, *trainee = NULL, *speed_s = NULL;
-	const char *shot_path = NULL, *at_s = NULL, *width_s = NULL, *height_s = NULL, *input_script = NULL;
-	bool headless = false, xr = false, force = false, quiet = false, help = false, validation = false;
+	const char *shot_path = NULL, *at_s = NULL, *width_s = NULL, *height_s = NULL, *input_script = NULL, *view = NULL;
+	bool headless = false, xr = false, force = false, quiet = false, help = false, validation = false, no_hud = false;
 	cli_opt opts[] = {
 		{"headless", false, NULL, &headless},
 		{"xr", false, NULL, &xr},
@@ -100,6 +104,8 @@ int scrub_cmd_run(int argc, char **argv)
 		{"height", true, &height_s, NULL},
 		{"input-script", true, &input_script, NULL},
 		{"validation", false, NULL, &validation},
+		{"view", true, &view, NULL},
+		{"no-hud", false, NULL, &no_hud},
 		{0},
 	};
 	const char *pos[1];
@@ -142,6 +148,11 @@ int scrub_cmd_run(int argc, char **argv)
 			fprintf(stderr, "scrub run: --at needs a simulated time (90, 1:30, 90s) or 'end', found '%s'\n", at_s);
 			return EXIT_USAGE;
 		}
+	}
+	float vdummy[3], vfov;
+	if (view && !scene_sim_view(view, vdummy, vdummy, &vfov)) {
+		fprintf(stderr, "scrub run: --view is one of %s, found '%s'\n", SCENE_VIEW_NAMES, view);
+		return EXIT_USAGE;
 	}
 	if (at_s && !shot_path) {
 		fprintf(stderr, "scrub run: --at goes with --screenshot FILE\n");
@@ -190,6 +201,7 @@ int scrub_cmd_run(int argc, char **argv)
 				.scn = scn, .out_dir = out_dir, .trainee = trainee, .force = force, .quiet = quiet,
 				.screenshot = shot_path, .shot_at = shot_at, .input_script = input_script,
 				.width = width_s ? size[0] : 0, .height = height_s ? size[1] : 0, .validation = validation,
+				.view = view,
 			};
 			rc = run_desktop(&dopts);
 			if (rc != RUN_DESKTOP_UNAVAILABLE) {
@@ -225,7 +237,7 @@ int scrub_cmd_run(int argc, char **argv)
 
 	run_ctx ctx = {.speed = speed, .wall0 = cli_now()};
 	if (shot_path) {
-		scrub_result sr = run_shot_create(scn, shot_path, shot_at, size[0], size[1], &ctx.shot);
+		scrub_result sr = run_shot_create(scn, shot_path, shot_at, size[0], size[1], view, no_hud, &ctx.shot);
 		if (sr != SCRUB_OK) {
 			fprintf(stderr, "scrub run: cannot render the screenshot: %s (no usable Vulkan device?)\n", scrub_result_str(sr));
 			scrub_arena_fini(&arena);

@@ -7,7 +7,9 @@
 #include "cli.h"
 #include "log.h"
 #include "scene_from_sim.h"
+#include "care_input.h"
 #include "instrument_input.h"
+#include "scrub_body.h"
 #include "script.h"
 #include "scrub_desktop.h"
 
@@ -23,8 +25,8 @@
 
 #define MENU_PAGE 10            /* keys 1..9 and 0 */
 #define CPR_DEPTH_MM 55.0       /* a key press cannot measure depth: every compression is recorded at 55 mm */
-#define CPR_START_PRESSES 4     /* start_cpr is inferred after this many compressions in rhythm... */
-#define CPR_GAP_S 2.0           /* ...and stop_cpr once no compression came for this long */
+#define CPR_MM_PER_PX 0.25      /* compressions with the mouse: 0.25 mm of depth per pixel dragged down */
+#define TILT_M_PER_PX 0.0004    /* head tilt with the mouse: the hand moves 0.4 mm per pixel dragged */
 #define MAX_EXTRA 24
 
 /* ---- the vocabulary: what the menu offers ----------------------------------------------------------------- */
@@ -163,7 +165,7 @@ static void vocab_build(vocab *vb, const scenario *scn)
 
 /* ---- input scripts ---------------------------------------------------------------------------------------- */
 
-typedef enum script_kind { EV_KEY, EV_PICK, EV_CLICK, EV_QUIT, EV_DRAG } script_kind;
+typedef enum script_kind { EV_KEY, EV_PICK, EV_CLICK, EV_QUIT, EV_DRAG, EV_MDOWN, EV_MMOVE, EV_MUP, EV_MREL } script_kind;
 
 typedef struct script_ev {
 	double t;          /* on the script's clock */
@@ -171,7 +173,9 @@ typedef struct script_ev {
 	script_kind kind;
 	int key;           /* KEY */
 	char name[64];     /* PICK: action name or entry number */
-	double x, y;       /* CLICK: fraction of the window; DRAG: pixels (key: modifier bits) */
+	double x, y;       /* CLICK, MDOWN, MMOVE: fraction of the window (or `name`); DRAG, MREL: pixels (key: modifier
+	                    * bits); MUP: key = 1 with 'under' */
+	int k, n;          /* MMOVE: step k of n frames */
 	int line;
 } script_ev;
 
@@ -193,6 +197,7 @@ static const struct {
 	/* instruments (surgical scenarios, instrument_input.h) */
 	{"h", GLFW_KEY_H}, {"i", GLFW_KEY_I}, {"u", GLFW_KEY_U}, {"g", GLFW_KEY_G}, {"t", GLFW_KEY_T},
 	{"y", GLFW_KEY_Y}, {"c", GLFW_KEY_C}, {"pageup", GLFW_KEY_PAGE_UP}, {"pagedown", GLFW_KEY_PAGE_DOWN},
+	{"m", GLFW_KEY_M},
 };
 
 static script_ev *script_push(input_script *sc)
@@ -261,6 +266,162 @@ static const char *script_drag(input_script *sc, double t, const char *line, int
 	return NULL;
 }
 
+/* Points of the scene a script's mouse can go to by name: what care_input.c reaches for, and the pad sites (where a
+ * carried pad is let go; "site_left_back" is the left chest, to be let go with 'under'). */
+static const struct {
+	const char *name;
+	int target;   /* care_target, or CARE_NONE for a pad site */
+	int site;     /* scrub_body_part of a pad site, or -1 */
+} point_names[] = {
+	{"chest", CARE_CHEST, -1}, {"forehead", CARE_FOREHEAD, -1}, {"carotid_left", CARE_CAROTID_LEFT, -1},
+	{"carotid_right", CARE_CAROTID_RIGHT, -1}, {"radial_left", CARE_RADIAL_LEFT, -1},
+	{"radial_right", CARE_RADIAL_RIGHT, -1}, {"pad_1", CARE_PAD_1, -1}, {"pad_2", CARE_PAD_2, -1},
+	{"bvm", CARE_BVM, -1}, {"power", CARE_BTN_POWER, -1}, {"energy", CARE_BTN_ENERGY, -1},
+	{"analyse", CARE_BTN_ANALYSE, -1}, {"charge", CARE_BTN_CHARGE, -1}, {"shock", CARE_BTN_SHOCK, -1},
+	{"site_right_infraclavicular", CARE_NONE, SCRUB_BODY_PAD_RIGHT_INFRACLAVICULAR},
+	{"site_left_apex", CARE_NONE, SCRUB_BODY_PAD_LEFT_APEX},
+	{"site_left_precordium", CARE_NONE, SCRUB_BODY_PAD_LEFT_PRECORDIUM},
+	{"site_left_back", CARE_NONE, SCRUB_BODY_PAD_LEFT_PRECORDIUM},
+	{"site_sternum", CARE_NONE, SCRUB_BODY_PAD_STERNUM}, {"site_abdomen", CARE_NONE, SCRUB_BODY_PAD_ABDOMEN},
+	{"site_left_infraclavicular", CARE_NONE, SCRUB_BODY_PAD_LEFT_INFRACLAVICULAR},
+	{"site_right_apex", CARE_NONE, SCRUB_BODY_PAD_RIGHT_APEX},
+};
+#define NPOINTS (int)(sizeof point_names / sizeof point_names[0])
+
+static int point_find(const char *name)
+{
+	for (int i = 0; i < NPOINTS; i++)
+		if (!strcmp(point_names[i].name, name))
+			return i;
+	return -1;
+}
+
+/* `NAME` or `X Y` (fractions of the window) from words w[i..]: sets *point (-1 for X Y) and x, y; returns the
+ * number of words used (0: neither). */
+static int script_where(char (*w)[64], int nw, int i, int *point, double *x, double *y)
+{
+	if (i < nw && (*point = point_find(w[i])) >= 0)
+		return 1;
+	char *e1, *e2;
+	if (i + 1 < nw) {
+		*x = strtod(w[i], &e1), *y = strtod(w[i + 1], &e2);
+		if (!*e1 && !*e2 && *x >= 0 && *x <= 1 && *y >= 0 && *y <= 1) {
+			*point = -1;
+			return 2;
+		}
+	}
+	return 0;
+}
+
+/* Care by hand with the mouse (care_input.h):
+ *   TIME mouse down NAME|X Y        the left button pressed there (NAME: chest, forehead, carotid_left, ..., pad_1,
+ *                                   bvm, power, energy, analyse, charge, shock, site_left_apex, ...)
+ *   TIME mouse move NAME|X Y [over D]   the cursor moves there (the button as it is)
+ *   TIME mouse drag DX DY [over D]  the cursor moves by DX, DY pixels
+ *   TIME mouse up [under]           the button released ('under': with Shift, a pad goes under the back)
+ *   TIME compress RATE DURATION DEPTH [RECOIL]   compressions with the button held on the chest: the cursor down by
+ *                                   DEPTH (mm, 0.25 mm per pixel) and back up by RECOIL % of it, at RATE /min
+ *   TIME hold NAME DURATION         the button pressed on NAME and released DURATION later (a pulse, a button) */
+static const char *script_mouse(input_script *sc, double t, const char *line, int lineno)
+{
+	char w[9][64] = {{0}};
+	int nw = sscanf(line, "%63s %63s %63s %63s %63s %63s %63s %63s %63s", w[0], w[1], w[2], w[3], w[4], w[5], w[6],
+	                w[7], w[8]);
+	script_ev *e;
+	if (!strcmp(w[1], "hold")) {
+		int point;
+		double x, y, dur = 0;
+		if (nw != 4 || script_where(w, nw, 2, &point, &x, &y) != 1 || !parse_time(w[3], &dur) || dur > 600)
+			return "hold needs a named point and a duration, e.g. 'hold carotid_left 7s'";
+		if (!(e = script_push(sc)))
+			return "too many events";
+		*e = (script_ev){.t = t, .kind = EV_MDOWN, .key = point, .line = lineno};
+		if (!(e = script_push(sc)))
+			return "too many events";
+		*e = (script_ev){.t = t + dur, .kind = EV_MUP, .line = lineno};
+		return NULL;
+	}
+	if (!strcmp(w[1], "compress")) {
+		char *e1, *e2, *e3;
+		double rate = strtod(w[2], &e1), dur = 0, depth = nw > 4 ? strtod(w[4], &e2) : -1, recoil = 100;
+		if (nw < 5 || nw > 6 || *e1 || !(rate >= 20 && rate <= 200) || !parse_time(w[3], &dur) || dur > 600 ||
+		    !(depth > 0 && depth <= 80) || (*e2 && strcmp(e2, "mm")))
+			return "compress needs a rate (/min), a duration and a depth (mm), e.g. 'compress 110 30s 55mm [90%]'";
+		if (nw == 6) {
+			recoil = strtod(w[5], &e3);
+			if ((*e3 && strcmp(e3, "%")) || !(recoil >= 0 && recoil <= 100))
+				return "compress: the recoil is a percentage, 0 to 100";
+		}
+		/* each stroke: down over half a period, back up over the other half, in whole frames */
+		double period = 60.0 / rate;
+		int half = (int)floor(period * 0.5 / sc->frame_dt + 1e-9);
+		if (half < 1)
+			return "compress: the strokes are shorter than two frames; lower frame_dt";
+		double res = 0, px = depth / CPR_MM_PER_PX, rest = (1 - recoil / 100.0) * px;
+		for (double t0 = t; t0 < t + dur - 1e-9; t0 += period) {
+			for (int k = 0; k < 2 * half; k++) {
+				if (!(e = script_push(sc)))
+					return "too many events";
+				double dy = k < half ? (px - res) / half : -(px - rest) / half;
+				*e = (script_ev){.t = t0 + k * sc->frame_dt, .kind = EV_MREL, .y = dy, .line = lineno};
+			}
+			res = rest;
+		}
+		if (rest > 0) { /* the hands come off the chest at the end */
+			if (!(e = script_push(sc)))
+				return "too many events";
+			*e = (script_ev){.t = t + ceil(dur / period) * period, .kind = EV_MREL, .y = -rest, .line = lineno};
+		}
+		return NULL;
+	}
+	/* mouse ... */
+	int point = -1;
+	double x = 0, y = 0, over = 0;
+	if (!strcmp(w[2], "down")) {
+		if (nw != 3 + script_where(w, nw, 3, &point, &x, &y) || nw < 4)
+			return "mouse down needs a named point or X Y (fractions of the window)";
+		if (!(e = script_push(sc)))
+			return "too many events";
+		*e = (script_ev){.t = t, .kind = EV_MDOWN, .key = point, .x = x, .y = y, .line = lineno};
+		return NULL;
+	}
+	if (!strcmp(w[2], "up")) {
+		if (nw > 4 || (nw == 4 && strcmp(w[3], "under")))
+			return "mouse up takes nothing or 'under'";
+		if (!(e = script_push(sc)))
+			return "too many events";
+		*e = (script_ev){.t = t, .kind = EV_MUP, .key = nw == 4, .line = lineno};
+		return NULL;
+	}
+	bool move = !strcmp(w[2], "move"), drag = !strcmp(w[2], "drag");
+	if (!move && !drag)
+		return "mouse down, move, drag or up";
+	int used = 0;
+	if (move) {
+		used = script_where(w, nw, 3, &point, &x, &y);
+	} else {
+		char *e1, *e2;
+		x = strtod(w[3], &e1), y = strtod(w[4], &e2);
+		used = nw >= 5 && !*e1 && !*e2 && fabs(x) <= 1e5 && fabs(y) <= 1e5 ? 2 : 0;
+	}
+	if (!used)
+		return move ? "mouse move needs a named point or X Y" : "mouse drag needs DX DY in pixels";
+	int i = 3 + used;
+	if (i < nw && (strcmp(w[i], "over") || i + 2 != nw || !parse_time(w[i + 1], &over) || over > 600))
+		return "after the point comes an optional 'over DURATION'";
+	int n = over > 0 ? (int)ceil(over / sc->frame_dt - 1e-9) : 1;
+	for (int k = 0; k < n; k++) {
+		if (!(e = script_push(sc)))
+			return "too many events";
+		if (move)
+			*e = (script_ev){.t = t + k * sc->frame_dt, .kind = EV_MMOVE, .key = point, .x = x, .y = y, .k = k,
+			                 .n = n, .line = lineno};
+		else
+			*e = (script_ev){.t = t + k * sc->frame_dt, .kind = EV_MREL, .x = x / n, .y = y / n, .line = lineno};
+	}
+	return NULL;
+}
+
 /* Reads an input script; prints "FILE:LINE: error: ..." and returns false on any problem. */
 static bool script_load(const char *path, input_script *sc)
 {
@@ -306,7 +467,8 @@ static bool script_load(const char *path, input_script *sc)
 					key = key_names[k].key;
 			script_ev *e = key >= 0 ? script_push(sc) : NULL;
 			if (key < 0)
-				err = "unknown key (space, tab, enter, up, down, escape, f1, p, r, 0-9, h, i, u, g, t, y, c, pageup, pagedown)";
+				err = "unknown key (space, tab, enter, up, down, escape, f1, m, p, r, 0-9, h, i, u, g, t, y, c, pageup, "
+				      "pagedown)";
 			else if (e)
 				*e = (script_ev){.t = t, .kind = EV_KEY, .key = key, .line = lineno};
 		} else if (nw >= 2 && !strcmp(w[1], "pick") && nw == 3) {
@@ -337,13 +499,16 @@ static bool script_load(const char *path, input_script *sc)
 			}
 		} else if (nw >= 4 && !strcmp(w[1], "drag")) {
 			err = script_drag(sc, t, line, lineno);
+		} else if (nw >= 3 && (!strcmp(w[1], "mouse") || !strcmp(w[1], "compress") || !strcmp(w[1], "hold"))) {
+			err = script_mouse(sc, t, line, lineno);
 		} else if (nw == 2 && !strcmp(w[1], "quit")) {
 			script_ev *e = script_push(sc);
 			if (e)
 				*e = (script_ev){.t = t, .kind = EV_QUIT, .line = lineno};
 		} else {
 			err = "expected 'TIME key KEY', 'TIME pick ACTION|N', 'TIME click X Y', 'TIME cpr RATE DURATION', "
-			      "'TIME drag DX DY [shift|ctrl|ctrl+shift] [over DURATION]' or 'TIME quit'";
+			      "'TIME drag DX DY [shift|ctrl|ctrl+shift] [over DURATION]', 'TIME mouse ...', 'TIME compress ...', "
+			      "'TIME hold ...' or 'TIME quit'";
 		}
 		if (!err && sc->n && !sc->v) /* an allocation failed */
 			err = "out of memory";
@@ -387,12 +552,19 @@ typedef struct desk {
 	scrub_buf actions_txt;
 	bool finished;          /* scored and written */
 	bool paused, help, quit;
+	bool menu_shown;        /* the menu's lines in the HUD (M); hidden at a patient: the hands act there */
 	double clock;           /* simulated time the frames have asked for */
 	int page, sel;
-	/* CPR on the space bar */
-	bool cpr_active;
-	double press_t[8];
-	int npress;
+	/* care by hand (care_input.h): the space bar's compressions and the mouse */
+	care_ctl care;
+	double mx, my;              /* the cursor, framebuffer pixels */
+	bool mdown, mdown_prev, mshift, mblocked;
+	care_target mtarget;        /* what the held button took */
+	double mx0, my0;            /* where the button went down */
+	double mpx, mpy;            /* ... as the press reported it (a script may move on in the same frame) */
+	float mstart[3];            /* ... on what (body frame) */
+	float mhover[3];            /* a carried pad: over where */
+	double move_from[2], move_to[2]; /* a scripted move under way */
 	/* screenshot */
 	bool shot_done;
 	/* the picture */
@@ -436,15 +608,17 @@ static bool attempt_start(desk *c)
 	                 c->scn->path ? c->scn->path : c->scn->id);
 	scene_sim_init(&c->scene, c->scn);
 	instr_ctl_init(&c->ic, c->scn, desk_emit, c);
+	care_init(&c->care, c->scn, &c->scene.signs, desk_emit, c);
+	c->mtarget = CARE_NONE;
+	c->mdown = c->mdown_prev = c->mblocked = false;
 	sim_session_opts so = {.on_event = desk_on_event, .user = c};
 	if (sim_session_create(c->scn, &so, &c->s) != SCRUB_OK) {
 		fprintf(stderr, "scrub run: cannot start the session (out of memory)\n");
 		return false;
 	}
 	c->finished = c->paused = false;
+	c->menu_shown = !c->care.enabled;
 	c->clock = 0;
-	c->cpr_active = false;
-	c->npress = 0;
 	c->page = c->sel = 0;
 	if (!c->o->quiet)
 		fprintf(stderr, "Session record: %s\n", c->out.record_path);
@@ -508,67 +682,23 @@ static void act(desk *c, const sim_action *src)
 
 static void desk_emit(void *user, const sim_action *a) { act(user, a); }
 
-static void act_named(desk *c, const char *name, const char *p1, double v1, const char *p2, double v2)
-{
-	sim_action a = {.type = actions_find(name, strlen(name))};
-	if (a.type == ACT_NONE)
-		return;
-	const act_def *def = actions_get(a.type);
-	int i1 = p1 ? act_param_find(def, p1, strlen(p1)) : -1, i2 = p2 ? act_param_find(def, p2, strlen(p2)) : -1;
-	if (i1 >= 0)
-		a.params[i1] = (act_value){.set = true, .num = v1};
-	if (i2 >= 0)
-		a.params[i2] = (act_value){.set = true, .num = v2};
-	act(c, &a);
-}
-
-static void note_cpr_pick(desk *c, act_id type)
-{
-	const act_def *def = actions_get(type);
-	if (!strcmp(def->name, "start_cpr"))
-		c->cpr_active = true;
-	else if (!strcmp(def->name, "stop_cpr"))
-		c->cpr_active = false, c->npress = 0;
-}
-
 static void pick(desk *c, int index)
 {
 	if (index < 0 || index >= c->vb.n || c->finished || c->paused)
 		return;
 	act(c, &c->vb.v[index].a);
-	note_cpr_pick(c, c->vb.v[index].a.type);
+	care_observe(&c->care, &c->vb.v[index].a);
 	instr_ctl_observe(&c->ic, &c->vb.v[index].a);
 	c->sel = index;
 }
 
-static double cpr_rate(const desk *c)
-{
-	if (c->npress < 2 || c->press_t[c->npress - 1] <= c->press_t[0])
-		return -1;
-	return 60.0 * (c->npress - 1) / (c->press_t[c->npress - 1] - c->press_t[0]);
-}
-
-/* One press of the space bar: a compression; a rhythm of them starts CPR (start_cpr with the measured rate). */
+/* One press of the space bar: a compression of 55 mm (a key cannot measure depth); care_input.c infers start_cpr
+ * from a rhythm of them and stop_cpr when they stop. */
 static void compression(desk *c)
 {
 	if (!c->s || c->finished || sim_session_ended(c->s) || c->paused)
 		return;
-	double t = sim_session_time(c->s);
-	act_named(c, "compression", "depth", CPR_DEPTH_MM, NULL, 0);
-	if (c->npress && t - c->press_t[c->npress - 1] > CPR_GAP_S)
-		c->npress = 0;
-	if (c->npress == 8) {
-		memmove(c->press_t, c->press_t + 1, sizeof(double) * 7);
-		c->npress = 7;
-	}
-	c->press_t[c->npress++] = t;
-	if (!c->cpr_active && c->npress >= CPR_START_PRESSES) {
-		double rate = cpr_rate(c);
-		if (rate > 0) {
-			act_named(c, "start_cpr", "rate", floor(rate + 0.5), "depth", CPR_DEPTH_MM);
-			c->cpr_active = true;
-		}
-	}
+	care_compression(&c->care, sim_session_time(c->s), CPR_DEPTH_MM, -1);
 }
 
 static void restart(desk *c)
@@ -604,6 +734,7 @@ static void handle_key(desk *c, int key)
 	int pages = (c->vb.n + MENU_PAGE - 1) / MENU_PAGE;
 	switch (key) {
 	case GLFW_KEY_F1: c->help = !c->help; break;
+	case GLFW_KEY_M: c->menu_shown = !c->menu_shown; break;
 	case GLFW_KEY_P:
 		if (!c->finished)
 			c->paused = !c->paused;
@@ -656,7 +787,245 @@ static void on_input(void *user, scrub_desktop *d, const scrub_desktop_input *in
 	if (in->kind == SCRUB_DESKTOP_KEY)
 		handle_key(c, in->key);
 	else if (in->kind == SCRUB_DESKTOP_MOUSE_BUTTON && in->key == GLFW_MOUSE_BUTTON_LEFT)
-		c->drag_blocked = handle_click(c, in->x, in->y); /* a press on a menu line drags nothing */
+		c->drag_blocked = c->mblocked = handle_click(c, in->x, in->y); /* a press on a menu line drags nothing */
+}
+
+/* ---- care by hand with the mouse (care_input.h) ---------------------------------------------------------- */
+
+static void mat4_mulv(const float m[16], const float v[4], float out[4])
+{
+	for (int i = 0; i < 4; i++)
+		out[i] = m[i] * v[0] + m[4 + i] * v[1] + m[8 + i] * v[2] + m[12 + i] * v[3];
+}
+
+/* inverse of a 4x4 matrix (cofactors); false when singular */
+static bool mat4_inverse(const float m[16], float inv[16])
+{
+	float t[16];
+	t[0] = m[5] * m[10] * m[15] - m[5] * m[11] * m[14] - m[9] * m[6] * m[15] + m[9] * m[7] * m[14] + m[13] * m[6] * m[11] - m[13] * m[7] * m[10];
+	t[4] = -m[4] * m[10] * m[15] + m[4] * m[11] * m[14] + m[8] * m[6] * m[15] - m[8] * m[7] * m[14] - m[12] * m[6] * m[11] + m[12] * m[7] * m[10];
+	t[8] = m[4] * m[9] * m[15] - m[4] * m[11] * m[13] - m[8] * m[5] * m[15] + m[8] * m[7] * m[13] + m[12] * m[5] * m[11] - m[12] * m[7] * m[9];
+	t[12] = -m[4] * m[9] * m[14] + m[4] * m[10] * m[13] + m[8] * m[5] * m[14] - m[8] * m[6] * m[13] - m[12] * m[5] * m[10] + m[12] * m[6] * m[9];
+	t[1] = -m[1] * m[10] * m[15] + m[1] * m[11] * m[14] + m[9] * m[2] * m[15] - m[9] * m[3] * m[14] - m[13] * m[2] * m[11] + m[13] * m[3] * m[10];
+	t[5] = m[0] * m[10] * m[15] - m[0] * m[11] * m[14] - m[8] * m[2] * m[15] + m[8] * m[3] * m[14] + m[12] * m[2] * m[11] - m[12] * m[3] * m[10];
+	t[9] = -m[0] * m[9] * m[15] + m[0] * m[11] * m[13] + m[8] * m[1] * m[15] - m[8] * m[3] * m[13] - m[12] * m[1] * m[11] + m[12] * m[3] * m[9];
+	t[13] = m[0] * m[9] * m[14] - m[0] * m[10] * m[13] - m[8] * m[1] * m[14] + m[8] * m[2] * m[13] + m[12] * m[1] * m[10] - m[12] * m[2] * m[9];
+	t[2] = m[1] * m[6] * m[15] - m[1] * m[7] * m[14] - m[5] * m[2] * m[15] + m[5] * m[3] * m[14] + m[13] * m[2] * m[7] - m[13] * m[3] * m[6];
+	t[6] = -m[0] * m[6] * m[15] + m[0] * m[7] * m[14] + m[4] * m[2] * m[15] - m[4] * m[3] * m[14] - m[12] * m[2] * m[7] + m[12] * m[3] * m[6];
+	t[10] = m[0] * m[5] * m[15] - m[0] * m[7] * m[13] - m[4] * m[1] * m[15] + m[4] * m[3] * m[13] + m[12] * m[1] * m[7] - m[12] * m[3] * m[5];
+	t[14] = -m[0] * m[5] * m[14] + m[0] * m[6] * m[13] + m[4] * m[1] * m[14] - m[4] * m[2] * m[13] - m[12] * m[1] * m[6] + m[12] * m[2] * m[5];
+	t[3] = -m[1] * m[6] * m[11] + m[1] * m[7] * m[10] + m[5] * m[2] * m[11] - m[5] * m[3] * m[10] - m[9] * m[2] * m[7] + m[9] * m[3] * m[6];
+	t[7] = m[0] * m[6] * m[11] - m[0] * m[7] * m[10] - m[4] * m[2] * m[11] + m[4] * m[3] * m[10] + m[8] * m[2] * m[7] - m[8] * m[3] * m[6];
+	t[11] = -m[0] * m[5] * m[11] + m[0] * m[7] * m[9] + m[4] * m[1] * m[11] - m[4] * m[3] * m[9] - m[8] * m[1] * m[7] + m[8] * m[3] * m[5];
+	t[15] = m[0] * m[5] * m[10] - m[0] * m[6] * m[9] - m[4] * m[1] * m[10] + m[4] * m[2] * m[9] + m[8] * m[1] * m[6] - m[8] * m[2] * m[5];
+	float det = m[0] * t[0] + m[1] * t[4] + m[2] * t[8] + m[3] * t[12];
+	if (fabsf(det) < 1e-20f)
+		return false;
+	for (int i = 0; i < 16; i++)
+		inv[i] = t[i] / det;
+	return true;
+}
+
+/* body frame <-> world: the body lies at (SCENE_PATIENT_X, SCENE_TABLE_TOP, 0), not turned */
+static void body_world(const float b[3], float w[3])
+{
+	w[0] = b[0] + SCENE_PATIENT_X, w[1] = b[1] + SCENE_TABLE_TOP, w[2] = b[2];
+}
+
+/* A point of the body frame on the window, in framebuffer pixels; false behind the eye. */
+static bool desk_project(const desk *c, const float b[3], double *px, double *py)
+{
+	const scrub_render_view *v = &c->scene.snapshot.camera.views[0];
+	float vp[16], w[4], clip[4];
+	scrub_render_mul(v->proj, v->view, vp);
+	body_world(b, w);
+	w[3] = 1.f;
+	mat4_mulv(vp, w, clip);
+	if (clip[3] <= 1e-4f)
+		return false;
+	*px = (clip[0] / clip[3] * 0.5 + 0.5) * c->fb_w;
+	*py = (clip[1] / clip[3] * 0.5 + 0.5) * c->fb_h;
+	return true;
+}
+
+/* The ray under a pixel, in the body frame. */
+static bool desk_ray(const desk *c, double px, double py, float o[3], float d[3])
+{
+	const scrub_render_view *v = &c->scene.snapshot.camera.views[0];
+	float vp[16], inv[16];
+	scrub_render_mul(v->proj, v->view, vp);
+	if (!c->fb_w || !c->fb_h || !mat4_inverse(vp, inv))
+		return false;
+	float nx = (float)(px / c->fb_w * 2 - 1), ny = (float)(py / c->fb_h * 2 - 1), p[2][4];
+	for (int k = 0; k < 2; k++) {
+		float ndc[4] = {nx, ny, k ? 1.f : 0.f, 1.f};
+		mat4_mulv(inv, ndc, p[k]);
+		for (int i = 0; i < 3; i++)
+			p[k][i] /= p[k][3];
+	}
+	float len = 0;
+	for (int i = 0; i < 3; i++)
+		d[i] = p[1][i] - p[0][i], len += d[i] * d[i];
+	len = sqrtf(len);
+	o[0] = p[0][0] - SCENE_PATIENT_X, o[1] = p[0][1] - SCENE_TABLE_TOP, o[2] = p[0][2];
+	for (int i = 0; i < 3; i++)
+		d[i] /= len;
+	return true;
+}
+
+/* Where the ray meets the front of the trunk (body frame); false when it misses. */
+static bool desk_hit_trunk(const desk *c, double px, double py, float hit[3])
+{
+	float o[3], d[3];
+	if (!desk_ray(c, px, py, o, d))
+		return false;
+	float prev = 0;
+	for (float t = 0.05f; t < 6.f; t += 0.01f) {
+		float p[3] = {o[0] + d[0] * t, o[1] + d[1] * t, o[2] + d[2] * t};
+		if (p[1] > 0.30f || p[1] < 0.f) {
+			prev = t;
+			continue;
+		}
+		float top = scrub_body_torso_top(p[0], p[2]);
+		if (!isnan(top) && p[1] <= top) {
+			float lo = prev, hi = t; /* refine between the last point above and this one */
+			for (int i = 0; i < 14; i++) {
+				float m = 0.5f * (lo + hi), q[3] = {o[0] + d[0] * m, o[1] + d[1] * m, o[2] + d[2] * m};
+				float tq = scrub_body_torso_top(q[0], q[2]);
+				if (!isnan(tq) && q[1] <= tq)
+					hi = m;
+				else
+					lo = m;
+			}
+			for (int i = 0; i < 3; i++)
+				hit[i] = o[i] + d[i] * hi;
+			return true;
+		}
+		prev = t;
+	}
+	return false;
+}
+
+/* What the mouse takes at a pixel: the nearest target on the window within its reach (the pads, the bag, the
+ * defibrillator's buttons, the pulses, the forehead), else the chest under the cursor. */
+static care_target desk_pick(const desk *c, double px, double py, float at[3])
+{
+	care_target best = CARE_NONE;
+	double best_score = 1.0;
+	const scrub_render_view *v = &c->scene.snapshot.camera.views[0];
+	for (int t = CARE_FOREHEAD; t < CARE_TARGET_COUNT; t++) {
+		float q[3], w[3];
+		double sx, sy;
+		if (!care_target_pos(&c->care, (care_target)t, q) || !desk_project(c, q, &sx, &sy))
+			continue;
+		body_world(q, w);
+		double dz = 0;
+		for (int i = 0; i < 3; i++)
+			dz += (w[i] - v->eye_pos[i]) * (w[i] - v->eye_pos[i]);
+		/* the target's reach on the window: its radius at its distance, at least 6 pixels */
+		double reach = fmax(6.0, care_target_radius((care_target)t) / sqrt(dz) * v->proj[5] * 0.5 * c->fb_h);
+		double score = hypot(px - sx, py - sy) / reach;
+		if (score < best_score)
+			best = (care_target)t, best_score = score, memcpy(at, q, sizeof q);
+	}
+	float hit[3];
+	if (best == CARE_NONE && desk_hit_trunk(c, px, py, hit) && care_target_at(&c->care, hit) == CARE_CHEST) {
+		best = CARE_CHEST;
+		care_target_pos(&c->care, CARE_CHEST, at);
+	}
+	return best;
+}
+
+/* A pad let go at a pixel: the pad site whose centre is nearest on the window within 6 cm there (the left apex lies
+ * on the far side of the chest from the trainee: let go at the chest's far edge); sets pos to the site's centre. */
+static void desk_pad_site(const desk *c, double px, double py, float pos[3])
+{
+	const scrub_render_view *v = &c->scene.snapshot.camera.views[0];
+	double best = 1.0;
+	for (int site = SCRUB_BODY_PAD_RIGHT_INFRACLAVICULAR; site <= SCRUB_BODY_PAD_RIGHT_APEX; site++) {
+		float q[3], n[3], al[3], w[3];
+		double sx, sy;
+		body_pad_site(site, q, n, al);
+		if (site == SCRUB_BODY_PAD_LEFT_BACK || !desk_project(c, q, &sx, &sy))
+			continue;
+		body_world(q, w);
+		double dz = 0;
+		for (int i = 0; i < 3; i++)
+			dz += (w[i] - v->eye_pos[i]) * (w[i] - v->eye_pos[i]);
+		double reach = fmax(8.0, 0.06 / sqrt(dz) * v->proj[5] * 0.5 * c->fb_h);
+		double score = hypot(px - sx, py - sy) / reach;
+		if (score < best) {
+			best = score;
+			memcpy(pos, q, sizeof q);
+		}
+	}
+}
+
+/* The mouse as a hand in the body frame: pressed on a target it takes it; on the chest, dragging down pushes
+ * (CPR_MM_PER_PX); on the forehead, dragging tilts; a pad follows the cursor over the trunk; Shift: under. */
+static void desk_hand(desk *c, care_hand *hand)
+{
+	memset(hand, 0, sizeof *hand);
+	bool press_edge = c->mdown && !c->mdown_prev;
+	if (press_edge) {
+		c->mtarget = c->mblocked ? CARE_NONE : desk_pick(c, c->mpx, c->mpy, c->mstart);
+		c->mx0 = c->mpx, c->my0 = c->mpy;
+		memcpy(c->mhover, c->mstart, sizeof c->mhover);
+	}
+	bool active = c->mdown || c->mdown_prev;
+	c->mdown_prev = c->mdown;
+	if (!active || c->mtarget == CARE_NONE)
+		return;
+	hand->tracked = true;
+	hand->grab = hand->press = c->mdown;
+	hand->under = c->mshift;
+	memcpy(hand->pos, c->mstart, sizeof hand->pos);
+	switch (c->mtarget) {
+	case CARE_CHEST: {
+		double depth = fmax(0, (c->my - c->my0) * CPR_MM_PER_PX) * 1e-3;
+		hand->pos[1] = (float)(BODY_CHEST_TOP_Y - depth);
+		break;
+	}
+	case CARE_FOREHEAD:
+		hand->pos[0] += (float)(hypot(c->mx - c->mx0, c->my - c->my0) * TILT_M_PER_PX);
+		break;
+	case CARE_PAD_1:
+	case CARE_PAD_2:
+		if (!press_edge) {
+			float hit[3];
+			if (desk_hit_trunk(c, c->mx, c->my, hit)) {
+				memcpy(c->mhover, hit, sizeof hit);
+			} else { /* off the trunk: in the air over the table; let go there, it goes back to the cart */
+				float o[3], d[3];
+				if (desk_ray(c, c->mx, c->my, o, d) && d[1] < -1e-3f) {
+					float t = (0.30f - o[1]) / d[1];
+					for (int i = 0; i < 3; i++)
+						c->mhover[i] = o[i] + d[i] * t;
+				}
+			}
+		}
+		memcpy(hand->pos, c->mhover, sizeof hand->pos);
+		if (!c->mdown) /* let go: on the pad site nearest on the window, if one is within reach */
+			desk_pad_site(c, c->mx, c->my, hand->pos);
+		break;
+	default: break;
+	}
+	if (!c->mdown)
+		c->mtarget = CARE_NONE;
+}
+
+/* A named point's pixel now, or the fractions of the window. */
+static void desk_point(const desk *c, int point, double x, double y, double *px, double *py)
+{
+	*px = x * c->fb_w, *py = y * c->fb_h;
+	if (point < 0)
+		return;
+	float q[3], n[3], al[3];
+	if (point_names[point].target != CARE_NONE)
+		care_target_pos(&c->care, (care_target)point_names[point].target, q);
+	else
+		body_pad_site(point_names[point].site, q, n, al);
+	desk_project(c, q, px, py);
 }
 
 static void run_script_event(desk *c, const script_ev *e)
@@ -668,6 +1037,28 @@ static void run_script_event(desk *c, const script_ev *e)
 	case EV_DRAG:
 		if (!c->paused && !c->finished)
 			instr_ctl_drag(&c->ic, e->x, e->y, e->key);
+		break;
+	case EV_MDOWN:
+		desk_point(c, e->key, e->x, e->y, &c->mx, &c->my);
+		c->mblocked = handle_click(c, c->mx, c->my);
+		c->mdown = true;
+		c->mpx = c->mx, c->mpy = c->my;
+		c->mshift = false;
+		break;
+	case EV_MUP:
+		c->mdown = false;
+		c->mshift = e->key == 1;
+		break;
+	case EV_MREL:
+		c->mx += e->x, c->my += e->y;
+		break;
+	case EV_MMOVE:
+		if (e->k == 0) {
+			c->move_from[0] = c->mx, c->move_from[1] = c->my;
+			desk_point(c, e->key, e->x, e->y, &c->move_to[0], &c->move_to[1]);
+		}
+		c->mx = c->move_from[0] + (c->move_to[0] - c->move_from[0]) * (e->k + 1) / e->n;
+		c->my = c->move_from[1] + (c->move_to[1] - c->move_from[1]) * (e->k + 1) / e->n;
 		break;
 	case EV_PICK: {
 		char *end;
@@ -698,6 +1089,7 @@ static void extra_line(desk *c, const char *fmt, const char *a, const char *b)
 
 static const char *const help_lines[] = {
 	"Keys (F1 closes this help)",
+	"M           show / hide the menu of actions",
 	"1-9, 0      pick an action from the menu",
 	"Tab         more actions   Up/Down, Enter  pick",
 	"Left click  pick the menu line under the mouse",
@@ -707,6 +1099,12 @@ static const char *const help_lines[] = {
 	"P pause   R restart   Esc quit",
 	"Right mouse + move  look   W/A/S/D/Q/E  move",
 	"Mouse wheel  closer   Shift  faster",
+	"Hands (left mouse button): drag down on the chest",
+	"  to compress; carry the pads from the cart to the",
+	"  chest (Shift: under the back); hold a carotid or",
+	"  wrist to feel a pulse; drag the forehead to tilt",
+	"  the head; click the bag, then squeeze it; click",
+	"  the defibrillator's buttons",
 };
 
 static const char *const instrument_help[] = {
@@ -741,15 +1139,24 @@ static void build_extra(desk *c)
 		extra_line(c, "%s", c->instr_text[i], NULL);
 	if (ni)
 		extra_line(c, "H hand, I instrument, drag/Shift/Ctrl move, G jaws, F1 keys", NULL, NULL);
-	double rate = cpr_rate(c);
-	bool recent = c->npress && sim_session_time(c->s) - c->press_t[c->npress - 1] <= CPR_GAP_S;
-	if (recent && rate > 0)
-		snprintf(buf, sizeof buf, "CPR %s: %.0f /min (Space)", c->cpr_active ? "on" : "starting", rate);
-	else
-		snprintf(buf, sizeof buf, "CPR %s: keep a rhythm on Space", c->cpr_active ? "on" : "off");
-	if (!ni) /* no CPR at the tissue pad */
+	if (!ni) { /* care by hand (no CPR at the tissue pad) */
+		char lines[6][SCENE_TEXT];
+		int nc = care_status(&c->care, c->s, lines[0], SCENE_TEXT, 6);
+		for (int i = 0; i < nc; i++)
+			extra_line(c, "%.94s", lines[i], NULL);
+		if (c->care.npress >= 2 && c->care.press_t[c->care.npress - 1] > c->care.press_t[0]) {
+			double rate = 60.0 * (c->care.npress - 1) / (c->care.press_t[c->care.npress - 1] - c->care.press_t[0]);
+			snprintf(buf, sizeof buf, "CPR %s: %.0f /min", c->care.cpr_active ? "on" : "starting", rate);
+		} else {
+			snprintf(buf, sizeof buf, "CPR %s: Space, or drag down on the chest", c->care.cpr_active ? "on" : "off");
+		}
 		extra_line(c, "%s", buf, NULL);
+	}
 	int pages = (c->vb.n + MENU_PAGE - 1) / MENU_PAGE;
+	if (!c->menu_shown) {
+		extra_line(c, "M: the menu of actions (F1: help)", NULL, NULL);
+		return;
+	}
 	if (pages > 1)
 		snprintf(buf, sizeof buf, "Actions %d/%d (1-0, Tab: more, F1: help)", c->page + 1, pages);
 	else
@@ -786,6 +1193,22 @@ static void live_drag(desk *c, scrub_desktop *d)
 	c->drag_y = y;
 }
 
+/* The mouse, read every frame, for care by hand (the left button; Shift when letting go of a pad). */
+static void live_mouse(desk *c, scrub_desktop *d)
+{
+	GLFWwindow *w = scrub_desktop_glfw_window(d);
+	if (!w)
+		return;
+	glfwGetCursorPos(w, &c->mx, &c->my);
+	bool down = glfwGetMouseButton(w, GLFW_MOUSE_BUTTON_LEFT) == GLFW_PRESS;
+	if (down && !c->mdown_prev && !c->mdown) {
+		c->mblocked = c->drag_blocked; /* set by the press event: a menu line */
+		c->mpx = c->mx, c->mpy = c->my;
+	}
+	c->mdown = down;
+	c->mshift = glfwGetKey(w, GLFW_KEY_LEFT_SHIFT) == GLFW_PRESS || glfwGetKey(w, GLFW_KEY_RIGHT_SHIFT) == GLFW_PRESS;
+}
+
 static const scrub_render_snapshot *frame(void *user, scrub_desktop *d, const scrub_desktop_frame_info *info)
 {
 	desk *c = user;
@@ -797,29 +1220,39 @@ static const scrub_render_snapshot *frame(void *user, scrub_desktop *d, const sc
 		return NULL;
 	double step = c->scripted ? c->script.frame_dt : fmin(info->dt, 0.1);
 	if (c->scripted) {
-		while (c->iev < c->script.n && c->script.v[c->iev].t <= c->script_clock + 1e-9 && !c->quit)
-			run_script_event(c, &c->script.v[c->iev++]);
+		while (c->iev < c->script.n && c->script.v[c->iev].t <= c->script_clock + 1e-9 && !c->quit) {
+			const script_ev *e = &c->script.v[c->iev++];
+			run_script_event(c, e);
+			/* one change of the button per frame: the hands must see a release before the next press */
+			if ((e->kind == EV_MDOWN || e->kind == EV_MUP) && c->iev < c->script.n &&
+			    (c->script.v[c->iev].kind == EV_MDOWN || c->script.v[c->iev].kind == EV_MUP))
+				break;
+		}
 		c->script_clock += step;
 	}
 	if (c->quit)
 		return NULL;
 	if (!c->scripted)
 		live_drag(c, d);
+	if (!c->scripted && c->care.enabled)
+		live_mouse(c, d);
 	if (!c->finished && !c->paused)
 		instr_ctl_flush(&c->ic); /* the hands' poses of this frame, before the step */
+	if (c->care.enabled && !c->scene.snapshot.camera.view_count)
+		scrub_desktop_camera(d, &c->scene.snapshot.camera); /* picking needs the camera from the first frame */
+	if (!c->finished && !c->paused && c->care.enabled) {
+		care_hand hands[CARE_HANDS] = {{0}};
+		desk_hand(c, &hands[0]);
+		care_frame(&c->care, c->s, hands); /* the hands of this frame, before the step */
+	}
 	if (!c->finished) {
-		double now = sim_session_time(c->s);
-		if (c->cpr_active && c->npress && now - c->press_t[c->npress - 1] > CPR_GAP_S) {
-			act_named(c, "stop_cpr", NULL, 0, NULL, 0);
-			c->cpr_active = false;
-			c->npress = 0;
-		}
 		if (!c->paused)
 			c->clock += step;
 		const double dt = c->scn->dt;
 		while (!sim_session_ended(c->s) && sim_session_time(c->s) + 0.5 * dt <= c->clock) {
 			sim_session_step(c->s);
 			session_out_after_step(&c->out, c->s);
+			scene_sim_step(&c->scene, c->s);
 		}
 		if (c->out.record)
 			record_maybe_flush(c->out.record);
@@ -835,7 +1268,7 @@ static const scrub_render_snapshot *frame(void *user, scrub_desktop *d, const sc
 	scrub_desktop_camera(d, &c->scene.snapshot.camera);
 	scene_sim_params p = {.aspect = info->height ? (float)info->width / (float)info->height : 1.f,
 	                      .use_camera = true, .extra_hud = c->extra, .extra_hud_count = c->nextra,
-	                      .hide_results = c->help};
+	                      .hide_results = c->help, .care = &c->care, .draw_hands = true};
 	scene_sim_update(&c->scene, c->s, &p);
 	c->menu_line0 += (int)(c->scene.snapshot.hud_line_count - c->nextra);
 	return &c->scene.snapshot;
@@ -881,7 +1314,8 @@ int run_desktop(const run_desktop_opts *o)
 	}
 	vocab_build(&c->vb, c->scn);
 	float eye[3], at[3], fovy;
-	scene_sim_camera_for(c->scn, eye, at, &fovy);
+	if (!o->view || !scene_sim_view(o->view, eye, at, &fovy))
+		scene_sim_camera_for(c->scn, eye, at, &fovy);
 	scrub_desktop_set_camera(c->d, eye, at, fovy);
 	scrub_desktop_set_input_fn(c->d, on_input, c);
 	if (!o->quiet)
@@ -927,10 +1361,13 @@ struct run_shot {
 	double at;
 	uint32_t w, h;
 	bool done;
+	bool own_camera;   /* a named view (--view) instead of the scenario's camera */
+	bool no_hud;
 	scrub_result result;
 };
 
-scrub_result run_shot_create(const scenario *scn, const char *path, double at, uint32_t w, uint32_t h, run_shot **out)
+scrub_result run_shot_create(const scenario *scn, const char *path, double at, uint32_t w, uint32_t h, const char *view,
+                             bool no_hud, run_shot **out)
 {
 	*out = NULL;
 	run_shot *sh = calloc(1, sizeof *sh);
@@ -939,9 +1376,15 @@ scrub_result run_shot_create(const scenario *scn, const char *path, double at, u
 		return SCRUB_ERR_NOMEM;
 	}
 	sh->at = at;
+	sh->no_hud = no_hud;
 	sh->w = w ? w : 1280;
 	sh->h = h ? h : 720;
 	scene_sim_init(&sh->scene, scn);
+	float eye[3], at_[3], fovy;
+	if (view && scene_sim_view(view, eye, at_, &fovy)) {
+		scrub_render_camera_look(&sh->scene.snapshot.camera, eye, at_, fovy, (float)sh->w / (float)sh->h);
+		sh->own_camera = true;
+	}
 	pin_test_driver();
 	scrub_render_desc desc = {0};
 	scrub_result r = scrub_renderer_create(&desc, &sh->r);
@@ -960,7 +1403,7 @@ void run_shot_on_event(run_shot *sh, const sim_event *ev) { scene_sim_on_event(&
 static void shoot(run_shot *sh, const sim_session *s)
 {
 	sh->done = true;
-	scene_sim_params p = {.aspect = (float)sh->w / (float)sh->h};
+	scene_sim_params p = {.aspect = (float)sh->w / (float)sh->h, .use_camera = sh->own_camera, .no_hud = sh->no_hud};
 	scene_sim_update(&sh->scene, s, &p);
 	uint8_t *px = malloc((size_t)sh->w * sh->h * 4);
 	if (!px) {
@@ -979,6 +1422,7 @@ static void shoot(run_shot *sh, const sim_session *s)
 
 void run_shot_on_step(run_shot *sh, const sim_session *s)
 {
+	scene_sim_step(&sh->scene, s);
 	if (!sh->done && sh->at >= 0 && sim_session_time(s) >= sh->at - 1e-9)
 		shoot(sh, s);
 }

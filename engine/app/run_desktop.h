@@ -31,6 +31,7 @@ typedef struct run_desktop_opts {
 	const char *input_script;   /* drive the window from this file (tests, demos) */
 	uint32_t width, height;     /* 0: 1280 x 720 */
 	bool validation;            /* Vulkan validation layer (tests) */
+	const char *view;           /* the camera to start with (scene_sim_view); NULL: the scenario's */
 } run_desktop_opts;
 
 /* True when a display is announced (DISPLAY or WAYLAND_DISPLAY set). */
@@ -43,7 +44,7 @@ int run_desktop(const run_desktop_opts *opts);
  * included, when it ends first or at < 0). */
 typedef struct run_shot run_shot;
 scrub_result run_shot_create(const scenario *scn, const char *path, double at, uint32_t width, uint32_t height,
-                             run_shot **out);
+                             const char *view, bool no_hud, run_shot **out);
 void run_shot_on_event(run_shot *shot, const sim_event *ev);
 /* Call after every step; renders once the session time reaches `at`. */
 void run_shot_on_step(run_shot *shot, const sim_session *s);

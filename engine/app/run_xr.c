@@ -60,13 +60,14 @@ typedef struct xr_run {
 	bool end_asked;            /* scenario control: the trainee ended the session */
 	double last_action_t;
 	/* render data */
-	scrub_render_instance inst[16];
+	scrub_render_instance inst[24];
 	uint32_t ninst;
 	scene_sim scene;           /* the room, monitor and results, as desktop mode builds them */
 	/* surgical scenarios: the controllers drive the instruments (xr_instruments below, docs/xr.md) */
 	instr_ctl ic;
 	float tissue_from_stage[16], stage_from_tissue[16];
 	scrub_render_tissue tissue;
+	scrub_render_body body;    /* the patient, placed in the stage */
 	sim_session *s;
 	bool squeeze_down[SCRUB_XR_HANDS], trigger_down[SCRUB_XR_HANDS];
 	int64_t haptic_ns[SCRUB_XR_HANDS];
@@ -180,16 +181,21 @@ static void build_scene(xr_run *c, const sim_session *s, const scrub_xr_frame *f
 		c->tissue = *c->scene.snapshot.tissue;
 		scrub_render_mul(world, c->scene.snapshot.tissue->model, c->tissue.model);
 	}
+	if (c->scene.snapshot.body) {
+		c->body = *c->scene.snapshot.body;
+		scrub_render_mul(world, c->scene.snapshot.body->model, c->body.model);
+	}
 	for (int h = 0; h < SCRUB_XR_HANDS && !c->ic.enabled; h++) /* surgical: the instruments are in the scene */
 		if (f->hands[h].active) {
 			pose_matrix(&f->hands[h].grip, m);
-			add_inst(c, h == SCRUB_XR_RIGHT ? SCRUB_MESH_SCALPEL : SCRUB_MESH_FORCEPS, m, SCRUB_MATERIAL_METAL);
+			add_inst(c, h == SCRUB_XR_RIGHT ? SCRUB_MESH_GLOVE_RIGHT : SCRUB_MESH_GLOVE_LEFT, m, SCRUB_MATERIAL_MATTE);
 		}
 	memset(out, 0, sizeof *out);
 	out->camera = f->camera;
 	out->instances = c->inst;
 	out->instance_count = c->ninst;
 	out->tissue = c->scene.snapshot.tissue ? &c->tissue : NULL;
+	out->body = c->scene.snapshot.body ? &c->body : NULL;
 	memcpy(out->clear_color, c->scene.snapshot.clear_color, sizeof out->clear_color);
 }
 
@@ -456,6 +462,7 @@ int scrub_run_xr(const run_xr_opts *o, run_xr_result *out)
 			while (!sim_session_ended(s) && (double)(sim_session_steps(s) + 1) * dt <= target + 1e-9) {
 				sim_session_step(s);
 				session_out_after_step(&c->out, s);
+				scene_sim_step(&c->scene, s);
 			}
 			double now = sim_session_time(s);
 			if (o->bench) {

@@ -2,7 +2,9 @@
 #include "scene_from_sim.h"
 
 #include "actions.h"
+#include "care_input.h"
 #include "scene_tissue.h"
+#include "scrub_body.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -11,7 +13,8 @@
 #include <string.h>
 
 #define PI_F 3.14159265358979f
-#define TABLE_TOP 0.90f
+#define TABLE_TOP SCENE_TABLE_TOP
+#define PATIENT_X SCENE_PATIENT_X   /* the pads' leads (bodygen.c) reach the cart from here */
 
 /* snprintf for display text, where cutting a long line short is what we want */
 static void txt(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -41,14 +44,46 @@ void scene_sim_init(scene_sim *sc, const scenario *scn)
 	sc->var_rhythm = find_var(scn, "rhythm");
 	sc->var_pads = find_var(scn, "pads");
 	sc->var_cpr = find_var(scn, "cpr");
+	patient_signs_init(&sc->signs, scn);
 }
+
+void scene_sim_step(scene_sim *sc, const sim_session *s) { patient_signs_step(&sc->signs, s); }
 
 void scene_sim_default_camera(float eye[3], float target[3], float *fovy)
 {
 	/* at the patient's right side, a little towards the feet, looking down at the chest */
 	eye[0] = -0.45f, eye[1] = 2.05f, eye[2] = -2.05f;
-	target[0] = 0.05f, target[1] = 0.85f, target[2] = 0.25f;
+	target[0] = 0.30f, target[1] = 1.02f, target[2] = 0.20f;
 	*fovy = 0.80f;
+}
+
+bool scene_sim_view(const char *name, float eye[3], float target[3], float *fovy)
+{
+	static const struct {
+		const char *name;
+		float eye[3], target[3], fovy;
+	} views[] = {
+		/* world = body frame + (PATIENT_X, TABLE_TOP, 0); the trainee stands at the patient's right (-Z) */
+		{"body", {0.05f, 2.75f, -1.55f}, {0.05f, 0.98f, 0.0f}, 0.75f},
+		{"face", {0.64f, 1.56f, -0.10f}, {0.79f, 1.05f, 0.0f}, 0.40f},
+		{"neck", {0.52f, 1.40f, -0.03f}, {0.64f, 1.03f, 0.0f}, 0.42f},
+		{"chest", {0.44f, 1.74f, -0.78f}, {0.42f, 1.07f, 0.0f}, 0.62f},
+		{"hands", {0.02f, 1.38f, -0.60f}, {0.02f, 0.96f, -0.26f}, 0.55f},
+		{"feet", {-0.50f, 1.45f, -0.55f}, {-0.80f, 1.02f, 0.0f}, 0.55f},
+		{"profile", {0.80f, 1.07f, -0.40f}, {0.81f, 1.07f, 0.0f}, 0.25f},
+	};
+	if (!strcmp(name, "bed")) {
+		scene_sim_default_camera(eye, target, fovy);
+		return true;
+	}
+	for (size_t i = 0; i < sizeof views / sizeof views[0]; i++)
+		if (!strcmp(name, views[i].name)) {
+			memcpy(eye, views[i].eye, sizeof views[i].eye);
+			memcpy(target, views[i].target, sizeof views[i].target);
+			*fovy = views[i].fovy;
+			return true;
+		}
+	return false;
 }
 
 void scene_sim_camera_for(const scenario *scn, float eye[3], float target[3], float *fovy)
@@ -103,6 +138,7 @@ void scene_action_label(const sim_action *a, char *buf, size_t size)
 
 void scene_sim_on_event(scene_sim *sc, const sim_event *ev)
 {
+	patient_signs_on_event(&sc->signs, ev);
 	if (ev->kind != SIM_EV_ACTION || ev->ignored || !ev->action)
 		return;
 	const act_def *def = actions_get(ev->action->type);
@@ -418,6 +454,80 @@ static void instance(scene_sim *sc, scrub_render_mesh mesh, float x, float y, fl
 	in->material = (scrub_render_material){kind, {1.f, 1.f, 1.f, 1.f}, 0.f};
 }
 
+/* body frame to world */
+static void body_to_world(const float b[3], float w[3])
+{
+	w[0] = b[0] + PATIENT_X, w[1] = b[1] + TABLE_TOP, w[2] = b[2];
+}
+
+/* The pads and the bag-valve-mask where nobody has taken them yet: the pads on the cart, the bag beside the head. */
+static void equipment(scene_sim *sc, const care_ctl *care)
+{
+	uint32_t pad_parts = 0;
+	for (int k = SCRUB_BODY_PAD_RIGHT_INFRACLAVICULAR; k <= SCRUB_BODY_PAD_RIGHT_APEX; k++)
+		pad_parts |= 1u << k;
+	bool pads_on = sc->body.parts & pad_parts;
+	for (int k = 0; k < 2; k++) {
+		bool on_cart = care ? care->pad_site[k] == -1 && !pads_on : !pads_on;
+		if (!on_cart)
+			continue;
+		float b[3], w[3];
+		care_ctl none; /* where the pads lie on the cart, from care_input.c's layout */
+		if (!care) {
+			memset(&none, 0, sizeof none);
+			none.pad_site[0] = none.pad_site[1] = -1;
+		}
+		care_target_pos(care ? care : &none, (care_target)(CARE_PAD_1 + k), b);
+		body_to_world(b, w);
+		instance(sc, SCRUB_MESH_PAD, w[0], w[1], w[2], 0, SCRUB_MATERIAL_MATTE);
+	}
+	uint32_t bvm_parts = 1u << SCRUB_BODY_BVM_MASK | 1u << SCRUB_BODY_BVM_TUBE;
+	if (!(sc->body.parts & bvm_parts) && !(care && care->bvm_on_face))
+		instance(sc, SCRUB_MESH_BVM, PATIENT_X + 0.20f, SCENE_CART_TOP + 0.045f, 0.72f, -PI_F / 2, SCRUB_MATERIAL_MATTE);
+}
+
+/* What the hands are doing now, before it is recorded: pads in flight or on the skin, the depth under the hands,
+ * the head's tilt, the bag on the face; and the desktop's hands where they touch. */
+static void care_scene(scene_sim *sc, const care_ctl *care, bool draw_hands)
+{
+	scrub_render_body *b = &sc->body;
+	for (int k = 0; k < 2; k++) {
+		if (care->pad_site[k] >= 0)
+			b->parts |= 1u << care->pad_site[k];
+		if (care->pad_site[k] == -2) {
+			float w[3];
+			body_to_world(care->pad_pos[k], w);
+			instance(sc, SCRUB_MESH_PAD, w[0], w[1], w[2], 0, SCRUB_MATERIAL_MATTE);
+		}
+	}
+	if (care->on_chest)
+		b->compression = (float)care->depth_now;
+	if (care->tilt_now > b->head_tilt)
+		b->head_tilt = (float)care->tilt_now;
+	if (care->bvm_on_face) {
+		b->parts |= 1u << ((b->parts & (1u << SCRUB_BODY_SGA | 1u << SCRUB_BODY_ETT)) ? SCRUB_BODY_BVM_TUBE : SCRUB_BODY_BVM_MASK);
+		b->bag_squeeze = fmaxf(b->bag_squeeze, (float)care->squeeze_now);
+	}
+	if (!draw_hands)
+		return;
+	if (care->on_chest) {
+		float y = TABLE_TOP + BODY_CHEST_TOP_Y - b->compression + b->jolt;
+		instance(sc, SCRUB_MESH_GLOVE_LEFT, PATIENT_X + BODY_CPR_X, y + 0.012f, BODY_CPR_Z, PI_F, SCRUB_MATERIAL_MATTE);
+		instance(sc, SCRUB_MESH_GLOVE_RIGHT, PATIENT_X + BODY_CPR_X + 0.01f, y + 0.036f, BODY_CPR_Z - 0.01f, PI_F,
+		         SCRUB_MATERIAL_MATTE);
+	}
+	for (int h = 0; h < CARE_HANDS; h++) {
+		care_target t = care->held[h];
+		if (t == CARE_FOREHEAD || (t >= CARE_CAROTID_LEFT && t <= CARE_RADIAL_RIGHT)) {
+			float q[3], w[3];
+			care_target_pos(care, t, q);
+			body_to_world(q, w);
+			instance(sc, h ? SCRUB_MESH_GLOVE_RIGHT : SCRUB_MESH_GLOVE_LEFT, w[0], w[1] + 0.02f, w[2] - 0.03f,
+			         PI_F, SCRUB_MATERIAL_MATTE);
+		}
+	}
+}
+
 void scene_sim_update(scene_sim *sc, const sim_session *s, const scene_sim_params *p)
 {
 	scrub_render_snapshot *snap = &sc->snapshot;
@@ -441,13 +551,25 @@ void scene_sim_update(scene_sim *sc, const sim_session *s, const scene_sim_param
 		if (scene_tissue_fill(s, &sc->tissue, sc->instances, &snap->instance_count, SCENE_MAX_INSTANCES))
 			snap->tissue = &sc->tissue;
 	} else {
-		instance(sc, SCRUB_MESH_PATIENT, 0.08f, TABLE_TOP, 0, 0, SCRUB_MATERIAL_MATTE);
-		const double *vars = sim_session_vars(s);
-		const char *pads = var_symbol(sc, vars, sc->var_pads);
-		if (pads && !strcmp(pads, "on"))
-			instance(sc, SCRUB_MESH_AED_PADS, 0.08f, TABLE_TOP, 0, 0, SCRUB_MATERIAL_MATTE);
-		instance(sc, SCRUB_MESH_CRASH_CART, 0.55f, 0, 0.95f, PI_F, SCRUB_MATERIAL_MATTE);
-		instance(sc, SCRUB_MESH_DEFIBRILLATOR, 0.55f, 1.04f, 0.95f, PI_F, SCRUB_MATERIAL_MATTE);
+		/* the patient lies on the table, head towards +X (engine/render/bodygen.h), with the clinical signs */
+		scrub_render_trs(PATIENT_X, TABLE_TOP, 0, 0, 1.f, sc->body.model);
+		patient_signs_fill(&sc->signs, s, &sc->body);
+		snap->body = &sc->body;
+		const care_ctl *care = p && p->care && p->care->enabled ? p->care : NULL;
+		if (care)
+			care_scene(sc, care, p->draw_hands);
+		equipment(sc, care);
+		if (patient_signs_compressing(&sc->signs, s) && !(care && care->on_chest)) {
+			/* the rescuer's hands, one on the other, on the lower half of the sternum; fingers across the chest */
+			float y = TABLE_TOP + BODY_CHEST_TOP_Y - sc->body.compression + sc->body.jolt;
+			instance(sc, SCRUB_MESH_GLOVE_LEFT, PATIENT_X + BODY_CPR_X, y + 0.012f, BODY_CPR_Z, PI_F, SCRUB_MATERIAL_MATTE);
+			instance(sc, SCRUB_MESH_GLOVE_RIGHT, PATIENT_X + BODY_CPR_X + 0.01f, y + 0.036f, BODY_CPR_Z - 0.01f, PI_F,
+			         SCRUB_MATERIAL_MATTE);
+		}
+		if (sc->body.parts & 1u << SCRUB_BODY_IV) /* the drip at the head of the bed, right side */
+			instance(sc, SCRUB_MESH_IV_STAND, PATIENT_X + 0.87f, 0, -0.45f, 0, SCRUB_MATERIAL_MATTE);
+		instance(sc, SCRUB_MESH_CRASH_CART, SCENE_CART_X, 0, SCENE_CART_Z, PI_F, SCRUB_MATERIAL_MATTE);
+		instance(sc, SCRUB_MESH_DEFIBRILLATOR, SCENE_CART_X, SCENE_CART_TOP, SCENE_CART_Z, PI_F, SCRUB_MATERIAL_MATTE);
 		monitor(sc, s);
 	}
 	snap->monitor.alarm = sc->alarm[0] ? sc->alarm : NULL;
@@ -460,4 +582,9 @@ void scene_sim_update(scene_sim *sc, const sim_session *s, const scene_sim_param
 	/* feedback: none keeps the checklist from the trainee: no results panel (the report is written all the same) */
 	if (sim_session_ended(s) && !(p && p->hide_results) && !feedback_is(sc->scn, "none"))
 		results(sc, s);
+	if (p && p->no_hud) {
+		snap->hud_line_count = 0;
+		snap->monitor.visible = false;
+		snap->results.visible = false;
+	}
 }

@@ -37,8 +37,11 @@ typedef enum scrub_render_mesh {
 	SCRUB_MESH_NEEDLE_DRIVER,
 	SCRUB_MESH_CRASH_CART,
 	SCRUB_MESH_DEFIBRILLATOR,
-	SCRUB_MESH_PATIENT,      /* a manikin lying on its back along +X (head at +X), origin under the pelvis */
-	SCRUB_MESH_AED_PADS,     /* two pads in the anterolateral position, in the patient's frame */
+	SCRUB_MESH_IV_STAND,     /* a drip stand with a bag of fluid, origin on the floor */
+	SCRUB_MESH_GLOVE_LEFT,   /* a gloved hand, the trainee's: origin at the palm, fingers along -Z, palm facing -Y */
+	SCRUB_MESH_GLOVE_RIGHT,
+	SCRUB_MESH_PAD,          /* one defibrillator pad, origin at its centre, gel side facing -Y */
+	SCRUB_MESH_BVM,          /* a bag-valve-mask, mask at the origin facing -Y, bag along +X */
 	SCRUB_MESH_COUNT,
 } scrub_render_mesh;
 
@@ -80,6 +83,79 @@ typedef struct scrub_render_tissue {
 	uint32_t index_count;
 	float model[16];          /* tissue to world */
 } scrub_render_tissue;
+
+/* The defibrillator's buttons (SCRUB_MESH_DEFIBRILLATOR, its own frame: origin at the bottom centre, screen facing
+ * +Z): a column right of the screen, at x, their centres' heights, on the front face at z. */
+#define SCRUB_DEFIB_BUTTON_X 0.11f
+#define SCRUB_DEFIB_BUTTON_Z 0.113f
+#define SCRUB_DEFIB_POWER_Y 0.225f    /* green */
+#define SCRUB_DEFIB_ENERGY_Y 0.185f   /* grey: the energy selector */
+#define SCRUB_DEFIB_ANALYSE_Y 0.145f  /* blue */
+#define SCRUB_DEFIB_CHARGE_Y 0.105f   /* yellow */
+#define SCRUB_DEFIB_SHOCK_Y 0.055f    /* red */
+
+/* The patient's body (engine/render/bodygen.c): generated when the renderer starts, drawn with the clinical signs
+ * (shaders/body.vert, body.frag). Parts are drawn when their bit is set in scrub_render_body.parts. */
+typedef enum scrub_body_part {
+	SCRUB_BODY_SKIN = 0,           /* the body: head with face, eyes and mouth, neck, trunk, arms, hands, legs, feet */
+	SCRUB_BODY_HAIR_LONG,          /* long hair spread on the table (the skin has short hair) */
+	SCRUB_BODY_GOWN,               /* a hospital gown, closed */
+	SCRUB_BODY_GOWN_OPEN,          /* the gown opened down to the waist: the chest exposed */
+	SCRUB_BODY_NECK_VEINS,         /* the external jugular veins: flat (hidden) unless distended */
+	/* defibrillator pads, one part per site: right infraclavicular and left apex (anterolateral), left precordium
+	 * and left back (anteroposterior), and sites that make a placement wrong */
+	SCRUB_BODY_PAD_RIGHT_INFRACLAVICULAR,
+	SCRUB_BODY_PAD_LEFT_APEX,
+	SCRUB_BODY_PAD_LEFT_PRECORDIUM,
+	SCRUB_BODY_PAD_LEFT_BACK,
+	SCRUB_BODY_PAD_STERNUM,
+	SCRUB_BODY_PAD_ABDOMEN,
+	SCRUB_BODY_PAD_LEFT_INFRACLAVICULAR,
+	SCRUB_BODY_PAD_RIGHT_APEX,
+	SCRUB_BODY_FACE_MASK,          /* simple oxygen mask */
+	SCRUB_BODY_NONREBREATHER,      /* mask with a reservoir bag */
+	SCRUB_BODY_NASAL_CANNULA,
+	SCRUB_BODY_BVM_MASK,           /* bag-valve-mask held on the face */
+	SCRUB_BODY_BVM_TUBE,           /* the bag on a tube (supraglottic airway or tracheal tube) */
+	SCRUB_BODY_OPA,                /* oropharyngeal airway: its flange at the lips */
+	SCRUB_BODY_NPA,                /* nasopharyngeal airway: its flange at the right nostril */
+	SCRUB_BODY_SGA,                /* supraglottic airway */
+	SCRUB_BODY_ETT,                /* tracheal tube, tied */
+	SCRUB_BODY_IV,                 /* cannula in the right antecubital fossa and its line */
+	SCRUB_BODY_IO,                 /* intraosseous needle in the right proximal tibia */
+	SCRUB_BODY_NEEDLE_LEFT_2ICS,   /* decompression catheter, 2nd intercostal space, mid-clavicular line */
+	SCRUB_BODY_NEEDLE_RIGHT_2ICS,
+	SCRUB_BODY_NEEDLE_LEFT_5ICS,   /* ... 5th intercostal space, anterior axillary line */
+	SCRUB_BODY_NEEDLE_RIGHT_5ICS,
+	SCRUB_BODY_DRAIN_LEFT,         /* chest drain, 5th intercostal space, mid-axillary line */
+	SCRUB_BODY_DRAIN_RIGHT,
+	SCRUB_BODY_PART_COUNT
+} scrub_body_part;
+
+/* The body this frame: where it lies, what it wears and the clinical signs, as the shaders animate them. Lengths in
+ * metres, in the body frame (+X towards the head, +Y up, +Z the patient's left). See docs/patient-signs.md. */
+typedef struct scrub_render_body {
+	float model[16];          /* body frame to world (rigid) */
+	uint32_t parts;           /* 1u << scrub_body_part for each part drawn */
+	int lod;                  /* level of detail: 0 close, 1 far; -1 = chosen by the distance to the first eye */
+	float chest_rise[2];      /* outward movement of the left [0] and right [1] chest wall now */
+	float abdomen_rise;       /* outward movement of the abdomen now */
+	float compression;        /* how far the sternum is pushed down now */
+	float jolt;               /* how far a shock lifts the body now */
+	float head_tilt;          /* radians: head tilt (extension of the neck) */
+	float eyes_open;          /* 0 closed .. 1 open */
+	float trachea_shift;      /* the trachea's displacement towards +Z (the patient's left) */
+	float neck_veins;         /* 0 flat .. 1 distended */
+	float bag_squeeze;        /* 0 .. 1: the bag of a bag-valve-mask squeezed */
+	float cyanosis_central;   /* 0 .. 1: lips, face */
+	float cyanosis_peripheral;/* 0 .. 1: fingers, toes, ears */
+	float pallor;             /* 0 .. 1 */
+	float flush;              /* 0 .. 1: face, neck, upper chest */
+	float urticaria;          /* 0 .. 1: wheals */
+	float sweat;              /* 0 .. 1 */
+	float mottling;           /* 0 .. 1: livedo of the skin */
+	float time;               /* seconds, for the glints of sweat */
+} scrub_render_body;
 
 typedef struct scrub_render_view {
 	float view[16];       /* world to eye */
@@ -131,6 +207,7 @@ typedef struct scrub_render_snapshot {
 	const scrub_render_instance *instances;
 	uint32_t instance_count;
 	const scrub_render_tissue *tissue;   /* NULL = no tissue this frame */
+	const scrub_render_body *body;       /* NULL = no patient this frame */
 	scrub_render_monitor monitor;
 	const char *const *hud_lines;        /* top-left text, ASCII */
 	uint32_t hud_line_count;

@@ -1,5 +1,6 @@
 /* Procedural meshes: primitives composed into the scene's static meshes (metres, +Y up, front faces CCW). */
 #include "meshgen.h"
+#include "bodygen.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -429,15 +430,22 @@ static void build_crash_cart(meshgen *mg)
 
 static void build_defibrillator(meshgen *mg)
 {
-	/* 0.34 x 0.26 x 0.22 m, origin at the bottom centre, screen facing +Z */
+	/* 0.34 x 0.26 x 0.22 m, origin at the bottom centre, screen facing +Z; buttons as scrub_render.h places them */
 	mg->color = meshgen_rgba(0.80f, 0.78f, 0.70f);
 	meshgen_box(mg, 0, 0.13f, 0, 0.34f, 0.26f, 0.22f);
 	mg->color = meshgen_rgba(0.03f, 0.05f, 0.04f);
 	meshgen_box(mg, -0.04f, 0.16f, 0.111f, 0.18f, 0.13f, 0.004f);
-	mg->color = meshgen_rgba(0.9f, 0.75f, 0.05f);
-	meshgen_box(mg, 0.11f, 0.18f, 0.111f, 0.05f, 0.05f, 0.006f); /* energy knob plate */
-	mg->color = meshgen_rgba(0.75f, 0.1f, 0.08f);
-	meshgen_box(mg, 0.11f, 0.07f, 0.111f, 0.04f, 0.03f, 0.008f); /* shock button */
+	const struct {
+		float y, r, g, b;
+	} buttons[] = {
+		{SCRUB_DEFIB_POWER_Y, 0.10f, 0.65f, 0.15f}, {SCRUB_DEFIB_ENERGY_Y, 0.55f, 0.55f, 0.58f},
+		{SCRUB_DEFIB_ANALYSE_Y, 0.10f, 0.35f, 0.80f}, {SCRUB_DEFIB_CHARGE_Y, 0.90f, 0.75f, 0.05f},
+		{SCRUB_DEFIB_SHOCK_Y, 0.80f, 0.10f, 0.08f},
+	};
+	for (size_t i = 0; i < sizeof buttons / sizeof buttons[0]; i++) {
+		mg->color = meshgen_rgba(buttons[i].r, buttons[i].g, buttons[i].b);
+		meshgen_box(mg, SCRUB_DEFIB_BUTTON_X, buttons[i].y, SCRUB_DEFIB_BUTTON_Z - 0.004f, 0.05f, 0.03f, 0.008f);
+	}
 	mg->color = meshgen_rgba(0.15f, 0.15f, 0.16f);
 	for (int s = -1; s <= 1; s += 2) { /* paddles in their holders on the sides */
 		float a[3] = {(float)s * 0.19f, 0.10f, 0}, b[3] = {(float)s * 0.19f, 0.22f, 0};
@@ -445,47 +453,60 @@ static void build_defibrillator(meshgen *mg)
 	}
 }
 
-static void build_patient(meshgen *mg)
+static void build_iv_stand(meshgen *mg)
 {
-	/* an adult manikin on its back, 1.75 m, head towards +X, lying on y = 0 (the table top), hospital gown */
-	const uint32_t skin = meshgen_rgba(0.80f, 0.62f, 0.50f), gown = meshgen_rgba(0.55f, 0.68f, 0.80f);
-	mg->color = gown;
-	meshgen_box(mg, 0.30f, 0.11f, 0, 0.58f, 0.20f, 0.40f);          /* chest and abdomen */
-	meshgen_box(mg, -0.02f, 0.10f, 0, 0.16f, 0.18f, 0.36f);         /* pelvis */
-	for (int s = -1; s <= 1; s += 2) {
-		float sh[3] = {0.54f, 0.10f, (float)s * 0.22f}, el[3] = {0.26f, 0.07f, (float)s * 0.27f};
-		float wr[3] = {0.02f, 0.06f, (float)s * 0.28f};
-		meshgen_capsule(mg, sh, el, 0.045f, 12);                    /* upper arm (sleeve) */
-		mg->color = skin;
-		meshgen_capsule(mg, el, wr, 0.038f, 12);                    /* forearm */
-		float hand[3] = {-0.05f, 0.055f, (float)s * 0.285f};
-		meshgen_sphere(mg, hand, 0.045f, 12);
-		mg->color = gown;
-		float hip[3] = {-0.08f, 0.09f, (float)s * 0.10f}, kn[3] = {-0.52f, 0.08f, (float)s * 0.11f};
-		float an[3] = {-0.92f, 0.06f, (float)s * 0.11f};
-		meshgen_capsule(mg, hip, kn, 0.075f, 12);                   /* thigh */
-		mg->color = skin;
-		meshgen_capsule(mg, kn, an, 0.055f, 12);                    /* lower leg */
-		meshgen_box(mg, -0.97f, 0.10f, (float)s * 0.11f, 0.06f, 0.12f, 0.08f); /* foot */
-		mg->color = gown;
+	/* a drip stand with a 1 L bag, origin on the floor at the stand's foot */
+	mg->color = meshgen_rgba(0.70f, 0.71f, 0.73f);
+	float a[3] = {0, 0.04f, 0}, b[3] = {0, 1.85f, 0};
+	meshgen_cylinder(mg, a, b, 0.012f, 10);
+	for (int k = 0; k < 5; k++) {
+		float ang = 2.f * PI_F * (float)k / 5.f, f[3] = {0.28f * cosf(ang), 0.03f, 0.28f * sinf(ang)};
+		meshgen_cylinder(mg, a, f, 0.012f, 8);
 	}
-	mg->color = skin;
-	float n0[3] = {0.58f, 0.11f, 0}, n1[3] = {0.66f, 0.11f, 0};
-	meshgen_cylinder(mg, n0, n1, 0.055f, 14);                       /* neck */
-	float head[3] = {0.76f, 0.12f, 0};
-	meshgen_sphere(mg, head, 0.105f, 20);
-	float nose[3] = {0.80f, 0.22f, 0};
-	meshgen_sphere(mg, nose, 0.02f, 8);
+	float h0[3] = {-0.12f, 1.80f, 0}, h1[3] = {0.12f, 1.80f, 0};
+	meshgen_cylinder(mg, h0, h1, 0.008f, 8);
+	mg->color = meshgen_rgba(0.82f, 0.88f, 0.92f);
+	meshgen_box(mg, 0.0f, 1.62f, 0, 0.12f, 0.22f, 0.04f);
+	mg->color = meshgen_rgba(0.95f, 0.95f, 0.95f);
+	meshgen_box(mg, 0.0f, 1.66f, 0.021f, 0.08f, 0.06f, 0.002f); /* the label */
+	mg->color = meshgen_rgba(0.80f, 0.84f, 0.86f);
+	float c0[3] = {0, 1.51f, 0}, c1[3] = {0, 1.44f, 0};
+	meshgen_cylinder(mg, c0, c1, 0.009f, 8); /* the drip chamber */
 }
 
-static void build_aed_pads(meshgen *mg)
+static void build_pad(meshgen *mg)
 {
-	/* right upper chest (below the clavicle) and the left side at the apex, on the chest's top surface (y = 0.21) */
-	mg->color = meshgen_rgba(0.92f, 0.92f, 0.90f);
-	meshgen_box(mg, 0.47f, 0.212f, -0.09f, 0.11f, 0.006f, 0.09f);
-	meshgen_box(mg, 0.22f, 0.19f, 0.17f, 0.09f, 0.05f, 0.09f);
-	mg->color = meshgen_rgba(0.80f, 0.10f, 0.08f);
-	meshgen_box(mg, 0.47f, 0.216f, -0.09f, 0.03f, 0.004f, 0.03f);
+	mg->color = meshgen_rgba(0.86f, 0.86f, 0.84f);
+	meshgen_box(mg, 0, 0.002f, 0, 0.125f, 0.004f, 0.085f);
+	mg->color = meshgen_rgba(0.60f, 0.05f, 0.04f);
+	meshgen_box(mg, 0, 0.0045f, 0, 0.03f, 0.001f, 0.022f);
+	mg->color = meshgen_rgba(0.05f, 0.05f, 0.06f);
+	float a[3] = {0.06f, 0.004f, 0}, b[3] = {0.16f, 0.01f, 0};
+	meshgen_cylinder(mg, a, b, 0.003f, 6);
+}
+
+/* a mesh from the body's shapes (bodygen.c), in one colour per vertex as generated */
+static void build_from_body(meshgen *mg, scrub_render_mesh mesh)
+{
+	bodygen bg;
+	bodygen_init(&bg);
+	bodygen_static(&bg, mesh);
+	if (bg.failed || !reserve(mg, bg.vcount, bg.icount)) {
+		mg->failed = true;
+		bodygen_fini(&bg);
+		return;
+	}
+	uint32_t base = mg->vcount;
+	for (uint32_t i = 0; i < bg.vcount; i++) {
+		meshgen_vertex *o = &mg->v[mg->vcount++];
+		memcpy(o->pos, bg.v[i].pos, sizeof o->pos);
+		memcpy(o->normal, bg.v[i].normal, sizeof o->normal);
+		o->uv[0] = o->uv[1] = 0.f;
+		o->color = bg.v[i].color | 0xffu << 24;
+	}
+	for (uint32_t i = 0; i < bg.icount; i++)
+		mg->idx[mg->icount++] = base + bg.idx[i];
+	bodygen_fini(&bg);
 }
 
 void meshgen_build(meshgen *mg, scrub_render_mesh mesh)
@@ -500,8 +521,11 @@ void meshgen_build(meshgen *mg, scrub_render_mesh mesh)
 	case SCRUB_MESH_NEEDLE_DRIVER: build_needle_driver(mg); break;
 	case SCRUB_MESH_CRASH_CART: build_crash_cart(mg); break;
 	case SCRUB_MESH_DEFIBRILLATOR: build_defibrillator(mg); break;
-	case SCRUB_MESH_PATIENT: build_patient(mg); break;
-	case SCRUB_MESH_AED_PADS: build_aed_pads(mg); break;
+	case SCRUB_MESH_IV_STAND: build_iv_stand(mg); break;
+	case SCRUB_MESH_PAD: build_pad(mg); break;
+	case SCRUB_MESH_GLOVE_LEFT:
+	case SCRUB_MESH_GLOVE_RIGHT:
+	case SCRUB_MESH_BVM: build_from_body(mg, mesh); break;
 	case SCRUB_MESH_COUNT: break;
 	}
 	scrub_render_identity(mg->xf);

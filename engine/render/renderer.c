@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bodygen.h"
 #include "log.h"
 #include "meshgen.h"
 #include "render_internal.h"
@@ -32,6 +33,18 @@ static const uint32_t spv_tissue_vert[] =
 	;
 static const uint32_t spv_tissue_frag[] =
 #include "tissue_frag.spv.h"
+	;
+static const uint32_t spv_body_vert[] =
+#include "body_vert.spv.h"
+	;
+static const uint32_t spv_body_frag[] =
+#include "body_frag.spv.h"
+	;
+static const uint32_t spv_body_vlit_vert[] =
+#include "body_vlit_vert.spv.h"
+	;
+static const uint32_t spv_body_vlit_frag[] =
+#include "body_vlit_frag.spv.h"
 	;
 static const uint32_t spv_ui_vert[] =
 #include "ui_vert.spv.h"
@@ -66,7 +79,7 @@ typedef struct frame {
 typedef struct variant {
 	VkFormat format;
 	uint32_t view_mask;
-	VkPipeline mesh, mesh_vlit, tissue, ui, occluder;
+	VkPipeline mesh, mesh_vlit, tissue, ui, occluder, body, body_vlit;
 } variant;
 
 typedef struct gpu_frame_data { /* std140, matches shaders/common.glsl */
@@ -77,6 +90,7 @@ typedef struct gpu_frame_data { /* std140, matches shaders/common.glsl */
 	float sky[4];
 	float ground[4];
 	float params[4];
+	float body[9][4];
 } gpu_frame_data;
 
 typedef struct gpu_push {
@@ -106,7 +120,7 @@ struct scrub_renderer {
 	VkDescriptorSetLayout set_layout;
 	VkPipelineLayout layout;
 	VkDescriptorPool dpool;
-	VkShaderModule mods[8];
+	VkShaderModule mods[12];
 	variant variants[MAX_VARIANTS];
 	uint32_t variant_count;
 
@@ -115,6 +129,12 @@ struct scrub_renderer {
 		uint32_t first_index, index_count;
 		int32_t vertex_offset;
 	} meshes[SCRUB_MESH_COUNT];
+	/* the patient's body (bodygen.c): every part at every level of detail in one vertex and index buffer */
+	buffer body_vb, body_ib;
+	struct {
+		uint32_t first_index, index_count;
+		int32_t vertex_offset;
+	} body_parts[BODY_LODS][SCRUB_BODY_PART_COUNT];
 
 	ui_font font;
 	image atlas;
@@ -592,6 +612,64 @@ static scrub_result upload_static(scrub_renderer *r)
 	return res;
 }
 
+/* The patient's body: generated here (bodygen.c) when a snapshot first has one (about half a second on a CPU; a
+ * renderer that never draws a patient never pays), every part at both levels of detail; parts without levels share
+ * one mesh. */
+static scrub_result upload_body(scrub_renderer *r)
+{
+	bodygen bg;
+	bodygen_init(&bg);
+	for (uint32_t lod = 0; lod < BODY_LODS; lod++)
+		for (int part = 0; part < SCRUB_BODY_PART_COUNT; part++) {
+			bool has_lods = part == SCRUB_BODY_SKIN || part == SCRUB_BODY_HAIR_LONG || part == SCRUB_BODY_GOWN ||
+			                part == SCRUB_BODY_GOWN_OPEN || part == SCRUB_BODY_NECK_VEINS;
+			if (lod > 0 && !has_lods) {
+				r->body_parts[lod][part] = r->body_parts[0][part];
+				continue;
+			}
+			uint32_t v0 = bg.vcount, i0 = bg.icount;
+			bodygen_build(&bg, (scrub_body_part)part, lod);
+			for (uint32_t i = i0; i < bg.icount; i++)
+				bg.idx[i] -= v0;
+			r->body_parts[lod][part].first_index = i0;
+			r->body_parts[lod][part].index_count = bg.icount - i0;
+			r->body_parts[lod][part].vertex_offset = (int32_t)v0;
+		}
+	if (bg.failed || !bg.vcount) {
+		bodygen_fini(&bg);
+		return SCRUB_ERR_NOMEM;
+	}
+	LOG_D("body: %u vertices, %u triangles (skin %u / %u triangles at LOD 0 / 1)", bg.vcount, bg.icount / 3,
+	      r->body_parts[0][SCRUB_BODY_SKIN].index_count / 3, r->body_parts[1][SCRUB_BODY_SKIN].index_count / 3);
+	VkDeviceSize vsize = (VkDeviceSize)bg.vcount * sizeof(body_vertex), isize = (VkDeviceSize)bg.icount * 4u;
+	buffer staging;
+	scrub_result res = buffer_create(r, vsize + isize, VK_BUFFER_USAGE_TRANSFER_SRC_BIT,
+	                                 VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT, &staging);
+	if (res == SCRUB_OK) {
+		memcpy(staging.map, bg.v, vsize);
+		memcpy((char *)staging.map + vsize, bg.idx, isize);
+	}
+	bodygen_fini(&bg);
+	if (res != SCRUB_OK)
+		return res;
+	res = buffer_create(r, vsize, VK_BUFFER_USAGE_VERTEX_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT,
+	                    VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT, &r->body_vb);
+	if (res == SCRUB_OK)
+		res = buffer_create(r, isize, VK_BUFFER_USAGE_INDEX_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT,
+		                    VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT, &r->body_ib);
+	VkCommandBuffer cmd = VK_NULL_HANDLE;
+	if (res == SCRUB_OK)
+		res = oneshot_begin(r, &cmd);
+	if (res == SCRUB_OK) {
+		VkBufferCopy vc = {0, 0, vsize}, ic = {vsize, 0, isize};
+		vkCmdCopyBuffer(cmd, staging.buf, r->body_vb.buf, 1, &vc);
+		vkCmdCopyBuffer(cmd, staging.buf, r->body_ib.buf, 1, &ic);
+		res = oneshot_submit_wait(r, cmd);
+	}
+	buffer_destroy(r, &staging);
+	return res;
+}
+
 /* ------------------------------------------------------------------------------------------------------------- */
 /* Pipelines                                                                                                     */
 
@@ -631,20 +709,22 @@ static scrub_result create_layouts(scrub_renderer *r)
 	const struct {
 		const uint32_t *code;
 		size_t size;
-	} src[8] = {
+	} src[12] = {
 		{spv_mesh_vert, sizeof(spv_mesh_vert)},           {spv_mesh_frag, sizeof(spv_mesh_frag)},
 		{spv_mesh_vlit_vert, sizeof(spv_mesh_vlit_vert)}, {spv_mesh_vlit_frag, sizeof(spv_mesh_vlit_frag)},
 		{spv_tissue_vert, sizeof(spv_tissue_vert)},       {spv_tissue_frag, sizeof(spv_tissue_frag)},
 		{spv_ui_vert, sizeof(spv_ui_vert)},               {spv_ui_frag, sizeof(spv_ui_frag)},
+		{spv_body_vert, sizeof(spv_body_vert)},           {spv_body_frag, sizeof(spv_body_frag)},
+		{spv_body_vlit_vert, sizeof(spv_body_vlit_vert)}, {spv_body_vlit_frag, sizeof(spv_body_vlit_frag)},
 	};
-	for (int i = 0; i < 8 && res == SCRUB_OK; i++)
+	for (int i = 0; i < 12 && res == SCRUB_OK; i++)
 		res = create_module(r, src[i].code, src[i].size, &r->mods[i]);
 	return res;
 }
 
 /* PIPE_OCCLUDER: the overlay's opaque panels drawn first, depth only (at depth 0), so that the scene behind them
  * fails the depth test before it is shaded. */
-enum pipe_kind { PIPE_MESH, PIPE_MESH_VLIT, PIPE_TISSUE, PIPE_UI, PIPE_OCCLUDER };
+enum pipe_kind { PIPE_MESH, PIPE_MESH_VLIT, PIPE_TISSUE, PIPE_UI, PIPE_BODY, PIPE_BODY_VLIT, PIPE_OCCLUDER };
 
 static scrub_result create_pipeline(scrub_renderer *r, enum pipe_kind kind, VkFormat format, uint32_t view_mask,
                                     VkPipeline *out)
@@ -661,8 +741,9 @@ static scrub_result create_pipeline(scrub_renderer *r, enum pipe_kind kind, VkFo
 		 .pName = "main"},
 	};
 	const bool is_mesh = kind == PIPE_MESH || kind == PIPE_MESH_VLIT, is_ui = kind == PIPE_UI;
+	const bool is_body = kind == PIPE_BODY || kind == PIPE_BODY_VLIT, culled = is_mesh || is_body;
 	VkVertexInputBindingDescription vb[4];
-	VkVertexInputAttributeDescription va[4];
+	VkVertexInputAttributeDescription va[6];
 	uint32_t nb = 0, na = 0;
 	if (is_mesh) {
 		vb[nb++] = (VkVertexInputBindingDescription){0, sizeof(meshgen_vertex), VK_VERTEX_INPUT_RATE_VERTEX};
@@ -670,6 +751,12 @@ static scrub_result create_pipeline(scrub_renderer *r, enum pipe_kind kind, VkFo
 		va[na++] = (VkVertexInputAttributeDescription){1, 0, VK_FORMAT_R32G32B32_SFLOAT, 12};
 		/* uv (offset 24) is unused by the static shading */
 		va[na++] = (VkVertexInputAttributeDescription){3, 0, VK_FORMAT_R8G8B8A8_UNORM, 32};
+	} else if (is_body) {
+		vb[nb++] = (VkVertexInputBindingDescription){0, sizeof(body_vertex), VK_VERTEX_INPUT_RATE_VERTEX};
+		va[na++] = (VkVertexInputAttributeDescription){0, 0, VK_FORMAT_R32G32B32_SFLOAT, 0};
+		va[na++] = (VkVertexInputAttributeDescription){1, 0, VK_FORMAT_R32G32B32_SFLOAT, 12};
+		for (uint32_t i = 0; i < 4; i++) /* colour and the three weight sets */
+			va[na++] = (VkVertexInputAttributeDescription){2 + i, 0, VK_FORMAT_R8G8B8A8_UNORM, 24 + 4 * i};
 	} else if (kind == PIPE_TISSUE) {
 		const uint32_t stride[4] = {12, 12, 8, 1};
 		const VkFormat fmt[4] = {VK_FORMAT_R32G32B32_SFLOAT, VK_FORMAT_R32G32B32_SFLOAT, VK_FORMAT_R32G32_SFLOAT,
@@ -704,7 +791,7 @@ static scrub_result create_pipeline(scrub_renderer *r, enum pipe_kind kind, VkFo
 		.sType = VK_STRUCTURE_TYPE_PIPELINE_RASTERIZATION_STATE_CREATE_INFO,
 		.polygonMode = VK_POLYGON_MODE_FILL,
 		/* the projection flips Y, so world counter-clockwise stays counter-clockwise on screen */
-		.cullMode = is_mesh ? VK_CULL_MODE_BACK_BIT : VK_CULL_MODE_NONE,
+		.cullMode = culled ? VK_CULL_MODE_BACK_BIT : VK_CULL_MODE_NONE,
 		.frontFace = VK_FRONT_FACE_COUNTER_CLOCKWISE,
 		.lineWidth = 1.f,
 	};
@@ -789,6 +876,10 @@ static scrub_result get_variant(scrub_renderer *r, VkFormat format, uint32_t vie
 		res = create_pipeline(r, PIPE_TISSUE, format, view_mask, &v->tissue);
 	if (res == SCRUB_OK)
 		res = create_pipeline(r, PIPE_UI, format, view_mask, &v->ui);
+	if (res == SCRUB_OK)
+		res = create_pipeline(r, PIPE_BODY, format, view_mask, &v->body);
+	if (res == SCRUB_OK)
+		res = create_pipeline(r, PIPE_BODY_VLIT, format, view_mask, &v->body_vlit);
 	r->variant_count++; /* counted even on failure so destroy frees what was made */
 	*out = v;
 	return res;
@@ -988,8 +1079,10 @@ void scrub_renderer_destroy(scrub_renderer **renderer)
 			vkDestroyPipeline(r->device, r->variants[i].occluder, NULL);
 			vkDestroyPipeline(r->device, r->variants[i].tissue, NULL);
 			vkDestroyPipeline(r->device, r->variants[i].ui, NULL);
+			vkDestroyPipeline(r->device, r->variants[i].body, NULL);
+			vkDestroyPipeline(r->device, r->variants[i].body_vlit, NULL);
 		}
-		for (int i = 0; i < 8; i++)
+		for (int i = 0; i < 12; i++)
 			if (r->mods[i])
 				vkDestroyShaderModule(r->device, r->mods[i], NULL);
 		if (r->layout)
@@ -1003,6 +1096,8 @@ void scrub_renderer_destroy(scrub_renderer **renderer)
 		image_destroy(r, &r->atlas);
 		buffer_destroy(r, &r->mesh_vb);
 		buffer_destroy(r, &r->mesh_ib);
+		buffer_destroy(r, &r->body_vb);
+		buffer_destroy(r, &r->body_ib);
 		if (r->pool)
 			vkDestroyCommandPool(r->device, r->pool, NULL);
 		if (r->owns_device)
@@ -1116,6 +1211,24 @@ static void fill_frame_data(gpu_frame_data *d, const scrub_render_snapshot *s, c
 	d->params[0] = format_is_srgb(t->format) ? 0.f : 1.f;
 	d->params[1] = (float)t->width;
 	d->params[2] = (float)t->height;
+	const scrub_render_body *b = s->body;
+	if (b) {
+		const float v[5][4] = {
+			{b->chest_rise[0], b->chest_rise[1], b->abdomen_rise, b->compression},
+			{b->jolt, b->head_tilt, b->eyes_open, b->trachea_shift},
+			{b->neck_veins, b->bag_squeeze, b->sweat, b->time},
+			{b->cyanosis_central, b->cyanosis_peripheral, b->pallor, b->flush},
+			{b->urticaria, b->mottling, 0, 0},
+		};
+		memcpy(d->body, v, sizeof v);
+	}
+	const float geo[4][4] = {
+		{BODY_EYE_X, BODY_EYE_Y, BODY_EYE_Z, BODY_LID_CLOSE_RAD},
+		{BODY_EYE_X, BODY_EYE_Y, -BODY_EYE_Z, 0},
+		{BODY_NECK_PIVOT_X, BODY_NECK_PIVOT_Y, 0, 0},
+		{BODY_CPR_X, 0, BODY_CPR_Z, 0.075f},
+	};
+	memcpy(d->body[5], geo, sizeof geo);
 }
 
 static VkDeviceSize align16(VkDeviceSize x) { return (x + 15) & ~(VkDeviceSize)15; }
@@ -1135,6 +1248,10 @@ static scrub_result validate_snapshot(const scrub_render_snapshot *s, const scru
 			LOG_E("instance %u: unknown mesh %d", i, (int)s->instances[i].mesh);
 			return SCRUB_ERR_INVALID;
 		}
+	if (s->body && (s->body->parts >> SCRUB_BODY_PART_COUNT)) {
+		LOG_E("body: part bits 0x%x beyond the %d parts", s->body->parts, SCRUB_BODY_PART_COUNT);
+		return SCRUB_ERR_INVALID;
+	}
 	const scrub_render_tissue *ts = s->tissue;
 	if (ts && ts->index_count) {
 		if (!ts->positions || !ts->normals || !ts->layers || !ts->indices || ts->index_count % 3) {
@@ -1187,6 +1304,11 @@ scrub_result scrub_renderer_vk_draw(scrub_renderer *r, const scrub_render_vk_tar
 	scrub_result res = validate_snapshot(s, t);
 	if (res != SCRUB_OK)
 		return res;
+	if (s->body && s->body->parts && !r->body_vb.buf) { /* the body is made when it is first drawn */
+		res = upload_body(r);
+		if (res != SCRUB_OK)
+			return res;
+	}
 	frame *f = &r->frames[r->frame_index];
 	if (f->submitted) {
 		VK_CHECK(vkWaitForFences(r->device, 1, &f->fence, VK_TRUE, UINT64_MAX));
@@ -1338,6 +1460,31 @@ scrub_result scrub_renderer_vk_draw(scrub_renderer *r, const scrub_render_vk_tar
 			vkCmdPushConstants(cmd, r->layout, VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof(pc),
 			                   &pc);
 			vkCmdDrawIndexed(cmd, ts->index_count, 1, 0, 0, 0);
+		}
+		if (s->body && s->body->parts) {
+			const scrub_render_body *b = s->body;
+			int lod = b->lod;
+			if (lod < 0) { /* the close mesh within 1.8 m of the (first) eye */
+				const float *e = s->camera.views[0].eye_pos;
+				float dx = b->model[12] - e[0], dy = b->model[13] - e[1], dz = b->model[14] - e[2];
+				lod = dx * dx + dy * dy + dz * dz < 1.8f * 1.8f ? 0 : 1;
+			}
+			if (lod >= BODY_LODS)
+				lod = BODY_LODS - 1;
+			/* far away (LOD 1) the body is lit per vertex: per pixel it is most of a CPU rasteriser's frame */
+			vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, lod ? var->body_vlit : var->body);
+			VkDeviceSize zero = 0;
+			vkCmdBindVertexBuffers(cmd, 0, 1, &r->body_vb.buf, &zero);
+			vkCmdBindIndexBuffer(cmd, r->body_ib.buf, 0, VK_INDEX_TYPE_UINT32);
+			memset(&pc, 0, sizeof(pc));
+			memcpy(pc.model, b->model, sizeof(pc.model));
+			pc.material[2] = (float)pass;
+			vkCmdPushConstants(cmd, r->layout, VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof(pc),
+			                   &pc);
+			for (int part = 0; part < SCRUB_BODY_PART_COUNT; part++)
+				if (b->parts & (1u << part) && r->body_parts[lod][part].index_count)
+					vkCmdDrawIndexed(cmd, r->body_parts[lod][part].index_count, 1, r->body_parts[lod][part].first_index,
+					                 r->body_parts[lod][part].vertex_offset, 0);
 		}
 		if (s->instance_count) {
 			VkPipeline bound = VK_NULL_HANDLE;

@@ -17,6 +17,19 @@
 #define H 240
 #include "golden.h"
 
+/* the share of pixels where a channel differs by more than thr */
+static double frac_differ(const uint8_t *a, const uint8_t *b, int thr)
+{
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < W * H; i++)
+		for (int c = 0; c < 3; c++)
+			if (abs((int)a[4 * i + c] - (int)b[4 * i + c]) > thr) {
+				n++;
+				break;
+			}
+	return (double)n / (W * H);
+}
+
 static bool render(scrub_renderer *r, scrub_render_offscreen *off, scrub_render_demo *demo,
                    const scrub_render_demo_params *p, uint8_t *out)
 {
@@ -124,6 +137,68 @@ int main(int argc, char **argv)
 		/* a stereo camera on a mono target is refused */
 		CHECK(scrub_render_offscreen_draw(r, off, &snap) == SCRUB_ERR_INVALID);
 		free(mono);
+	}
+
+	/* 5: the patient's body (engine/render/bodygen.c) close up, with what care puts on it and the signs half on;
+	 * then the signs' colours and movements must show, at both levels of detail */
+	{
+		scrub_render_body body = {.lod = 0, .eyes_open = 0.5f, .head_tilt = 0.2f, .chest_rise = {0.01f, 0.002f},
+		                          .compression = 0.02f, .neck_veins = 0.5f, .trachea_shift = 0.008f, .sweat = 0.3f,
+		                          .cyanosis_central = 0.3f, .cyanosis_peripheral = 0.3f, .flush = 0.3f,
+		                          .urticaria = 0.4f, .pallor = 0.2f, .mottling = 0.2f};
+		body.parts = 1u << SCRUB_BODY_SKIN | 1u << SCRUB_BODY_GOWN_OPEN | 1u << SCRUB_BODY_NECK_VEINS |
+		             1u << SCRUB_BODY_PAD_RIGHT_INFRACLAVICULAR | 1u << SCRUB_BODY_PAD_LEFT_APEX | 1u << SCRUB_BODY_IV |
+		             1u << SCRUB_BODY_NONREBREATHER | 1u << SCRUB_BODY_NEEDLE_RIGHT_2ICS | 1u << SCRUB_BODY_HAIR_LONG;
+		scrub_render_trs(0.08f, 0.90f, 0, 0, 1.f, body.model);
+		scrub_render_snapshot bs = demo.snapshot;
+		bs.tissue = NULL;
+		bs.body = &body;
+		bs.hud_line_count = 0;
+		bs.monitor.visible = false;
+		bs.results.visible = false;
+		bs.instance_count = 2; /* the room and the table */
+		const float eye[3] = {0.30f, 1.62f, -0.72f}, at[3] = {0.55f, 1.05f, 0.0f};
+		scrub_render_camera_look(&bs.camera, eye, at, 0.75f, (float)W / H);
+		CHECK(scrub_render_offscreen_draw(r, off, &bs) == SCRUB_OK);
+		CHECK(scrub_render_offscreen_read(r, off, 0, img) == SCRUB_OK);
+		CHECK(check_golden("body", img));
+		/* the skin's signs in full against none */
+		scrub_render_body plain = body;
+		plain.cyanosis_central = plain.cyanosis_peripheral = plain.flush = plain.urticaria = plain.pallor = 0.f;
+		plain.mottling = plain.sweat = 0.f;
+		scrub_render_body full = plain;
+		full.cyanosis_central = full.cyanosis_peripheral = full.urticaria = full.mottling = full.sweat = 1.f;
+		bs.body = &plain;
+		CHECK(scrub_render_offscreen_draw(r, off, &bs) == SCRUB_OK);
+		CHECK(scrub_render_offscreen_read(r, off, 0, img2) == SCRUB_OK);
+		uint8_t *img3 = malloc((size_t)W * H * 4);
+		bs.body = &full;
+		CHECK(img3 && scrub_render_offscreen_draw(r, off, &bs) == SCRUB_OK);
+		CHECK(img3 && scrub_render_offscreen_read(r, off, 0, img3) == SCRUB_OK);
+		double skin = img3 ? frac_differ(img3, img2, 16) : 0;
+		free(img3);
+		bs.body = &plain;
+		plain = body;
+		plain.chest_rise[0] = plain.compression = plain.head_tilt = plain.trachea_shift = 0.f;
+		plain.eyes_open = 1.f;
+		CHECK(scrub_render_offscreen_draw(r, off, &bs) == SCRUB_OK);
+		CHECK(scrub_render_offscreen_read(r, off, 0, img2) == SCRUB_OK);
+		double shape = (double)compare(img, img2, W * H, NULL) / (W * H);
+		fprintf(stderr, "body: the skin's signs change %.1f%% of the pixels (by > 16), the movements %.1f%%\n", skin * 100,
+		        shape * 100);
+		CHECK(skin > 0.08);
+		CHECK(shape > 0.01);
+		/* the far level of detail (lit per vertex) draws the same body: most pixels agree */
+		plain = body;
+		plain.lod = 1;
+		CHECK(scrub_render_offscreen_draw(r, off, &bs) == SCRUB_OK);
+		CHECK(scrub_render_offscreen_read(r, off, 0, img2) == SCRUB_OK);
+		double lod = (double)compare(img, img2, W * H, NULL) / (W * H);
+		fprintf(stderr, "body: LOD 1 differs from LOD 0 in %.1f%% of the pixels\n", lod * 100);
+		CHECK(lod < 0.08);
+		/* a part that does not exist is refused */
+		plain.parts |= 1u << SCRUB_BODY_PART_COUNT;
+		CHECK(scrub_render_offscreen_draw(r, off, &bs) == SCRUB_ERR_INVALID);
 	}
 
 	/* bad snapshots are refused before anything is recorded */
