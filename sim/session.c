@@ -545,6 +545,10 @@ static void item_happened(sim_session *s, int i, double t, double t_end)
 		r->reps = 0;
 		return;
 	}
+	/* the anchor's end lies ahead (a pulse check recorded when the hands let go, or cut short by the
+	 * next action): the timed action ended when this one began */
+	if (it->anchor == SCN_FROM_ITEM && a0 > t)
+		a0 = t;
 	if (it->has_window) {
 		if (t - a0 > it->win_hi + 1e-9) {
 			item_decide(s, i, ITEM_LATE, t, "%s after %s; expected within %s", fmt_t(t - a0, b1, sizeof b1),
