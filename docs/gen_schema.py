@@ -35,7 +35,8 @@ DIM_OF_TEXT = {
     "a pressure": "PRESSURE", "a percentage": "PERCENT", "a rate per minute": "RATE", "a length": "LENGTH",
     "a temperature": "TEMPERATURE", "a flow": "FLOW", "a dose per kg": "DOSE_PER_KG",
     "a concentration": "CONC", "an angle": "ANGLE", "a force": "FORCE", "a speed": "SPEED",
-    "a body weight": "WEIGHT",
+    "a body weight": "WEIGHT", "a dose rate": "DOSE_RATE", "a dose rate per kg": "DOSE_RATE_PER_KG",
+    "a number of units": "UNITS", "a volume per kg": "VOLUME_PER_KG", "a current": "CURRENT",
 }
 
 
@@ -131,7 +132,8 @@ def build(scrub):
                               {"type": "string", "pattern": r"^\s*(?:(?:>=|<=|>|<)\s*)?" + NUM +
                                r"\s*(?:(?:\.\.|±|\+/-|\+-)\s*" + NUM + r")?\s*$"}]}
             else:
-                u = alt(units[p["dim"]])
+                per_kg = {"MASS": "DOSE_PER_KG", "VOLUME": "VOLUME_PER_KG", "DOSE_RATE": "DOSE_RATE_PER_KG"}.get(p["dim"])
+                u = alt(units[p["dim"]] + (units[per_kg] if per_kg else []))
                 q = NUM + r"\s*(?:" + u + r")?"
                 props[p["name"]] = {
                     "description": f"{p['help']}, {p['dimtext']} ({', '.join(units[p['dim']])}): a value `1 {units[p['dim']][0]}`, "
@@ -159,11 +161,18 @@ def build(scrub):
         props = {"action": {"const": name}}
         props.update({k: {"$ref": f"#/definitions/with_{name}/properties/{k}"}
                       for k in D["with_" + name]["properties"]})
+        props["delivered"] = {"$ref": "#/definitions/boolean",
+                              "description": "The patient model's judgement: the action physically happened (default for do:/on: yes)."}
+        props["effective"] = {"$ref": "#/definitions/boolean",
+                              "description": "The patient model's judgement: the action did what it is for."}
         match_obj["allOf"].append({"if": {"properties": {"action": {"const": name}}},
                                    "then": {"properties": props, "additionalProperties": False}})
     D["match_object"] = match_obj
     D["match"] = {"description": "An action: its name (`shock`), or `{action: shock, energy: 120..360 J}`.",
                   "anyOf": [{"$ref": "#/definitions/action_name"}, {"$ref": "#/definitions/match_object"}]}
+    D["matches"] = {"description": "An action, or a list of accepted alternatives (any one meets the item).",
+                    "anyOf": [{"$ref": "#/definitions/match"},
+                              {"type": "array", "minItems": 1, "maxItems": 64, "items": {"$ref": "#/definitions/match"}}]}
 
     var_value = {"type": ["number", "string"],
                  "description": "A number (in the variable's unit, or with a unit of the same kind: `80 mmHg`), or one of the variable's words."}
@@ -239,9 +248,11 @@ def build(scrub):
     item_props = {
         "id": {"$ref": "#/definitions/name", "description": "A short unique name, used in reports, `after:`, `from: item ...`, `done(...)` and model runs."},
         "text": {"$ref": "#/definitions/text", "description": "What the trainee is scored on, as the report shows it."},
-        "do": {"$ref": "#/definitions/match", "description": "An expected action."},
-        "forbid": {"$ref": "#/definitions/match", "description": "An action that must not happen (while `if:` holds, inside `within:`)."},
+        "do": {"$ref": "#/definitions/matches", "description": "An expected action, or a list of accepted alternatives."},
+        "forbid": {"$ref": "#/definitions/matches", "description": "An action that must not happen (while `if:` holds, inside `within:`), or a list of them."},
         "reach": {"$ref": "#/definitions/name", "description": "A state the patient must reach."},
+        "check": {"$ref": "#/definitions/condition", "description": "A condition that must hold when the session ends (e.g. CPR quality: `ccf >= 80 %`)."},
+        "each": {"$ref": "#/definitions/boolean", "description": "With do: every occurrence of the action must meet the item, not only the first."},
         "with": {"type": "object", "description": "Constraints on the action's parameters, e.g. `{dose: 1 mg ± 0.1 mg, route: [IV, IO]}`."},
         "if": {"$ref": "#/definitions/condition", "description": "The action counts (or is forbidden) only while this holds."},
         "after": {"description": "Items that must be done first; otherwise this one is out_of_order.",
@@ -259,10 +270,10 @@ def build(scrub):
     }
     D["item"] = {
         "type": "object", "additionalProperties": False, "required": ["id", "text"],
-        "description": "A checklist item: exactly one of `do:`, `forbid:` or `reach:`.",
+        "description": "A checklist item: exactly one of `do:`, `forbid:`, `reach:` or `check:`.",
         "properties": item_props,
-        "oneOf": [{"required": ["do"]}, {"required": ["forbid"]}, {"required": ["reach"]}],
-        "dependencies": {"from": ["within"], "while_in": ["every"], "every": ["do"], "penalty": ["forbid"]},
+        "oneOf": [{"required": ["do"]}, {"required": ["forbid"]}, {"required": ["reach"]}, {"required": ["check"]}],
+        "dependencies": {"from": ["within"], "while_in": ["every"], "every": ["do"], "each": ["do"], "penalty": ["forbid"]},
         "allOf": per_action("do", "with") + per_action("forbid", "with"),
     }
     D["action_line"] = {
@@ -277,10 +288,15 @@ def build(scrub):
             "name": {"$ref": "#/definitions/text", "description": "A unique name for the run."},
             "description": {"$ref": "#/definitions/text", "description": "What this run shows."},
             "trainee": {"$ref": "#/definitions/text", "description": "Accepted and ignored (for authors' notes)."},
-            "expect": {"description": "`pass`, or `{fail: [item ids]}`: the run must not pass, and each listed item must not be done (late, out of order, missed or violated).",
+            "ref": {"type": "string", "description": "The id of the reference (under `references:`) that makes this run a mistake or a correct variant."},
+            "expect": {"description": "`pass`; `{fail: [item ids]}`: the run must not pass, and each listed item must not be done (late, out of order, missed or violated); `{lose: [item ids]}`: the run passes, but each listed item is not done.",
                        "anyOf": [{"const": "pass"},
                                  {"type": "object", "additionalProperties": False, "required": ["fail"],
                                   "properties": {"fail": {"description": "Checklist items the run must fail on.",
+                                                          "anyOf": [{"$ref": "#/definitions/name"},
+                                                                    {"type": "array", "minItems": 1, "items": {"$ref": "#/definitions/name"}}]}}},
+                                 {"type": "object", "additionalProperties": False, "required": ["lose"],
+                                  "properties": {"lose": {"description": "A minor mistake: the run passes, but these items are not met.",
                                                           "anyOf": [{"$ref": "#/definitions/name"},
                                                                     {"type": "array", "minItems": 1, "items": {"$ref": "#/definitions/name"}}]}}}]},
             "actions": {"description": "The trainee's actions, one per line: a list, or a block after `actions: |`.",

@@ -15,7 +15,7 @@
 #include <stdint.h>
 
 #define ACT_MAX_PARAMS 8
-#define ACT_MAX_SYMBOLS 32
+#define ACT_MAX_SYMBOLS 64
 
 typedef enum act_param_kind {
 	ACT_PARAM_QUANTITY,   /* a number with a unit of one dimension */
@@ -31,6 +31,9 @@ typedef struct act_param_def {
 	double min, max;                      /* QUANTITY/COUNT: accepted range in the base unit */
 	const char *symbols[ACT_MAX_SYMBOLS]; /* SYMBOL: accepted words, NULL-terminated */
 	bool required;
+	/* at least one of an action's parameters marked `one_of` must be given: give_drug needs dose=,
+	 * units= (insulin) or volume= (dextrose 10 % 150 mL) */
+	bool one_of;
 	const char *help;
 } act_param_def;
 
@@ -81,5 +84,8 @@ const char *const *actions_names(void);
 
 /* The reserved instructor action that jumps the scenario to a state marked jump_target. */
 #define ACT_JUMP_NAME "instructor_jump"
+/* Derived actions the session makes from the patient model's judgements (see docs/scenario-format.md). */
+#define ACT_COMPLICATION_NAME "complication"
+#define ACT_NOT_DELIVERED_NAME "not_delivered"
 
 #endif

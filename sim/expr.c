@@ -13,7 +13,7 @@ typedef enum tok_kind {
 	TK_END, TK_NUM, TK_IDENT, TK_LP, TK_RP,
 	TK_OR, TK_AND, TK_NOT,
 	TK_LT, TK_LE, TK_GT, TK_GE, TK_EQ, TK_NE,
-	TK_PLUS, TK_MINUS, TK_STAR, TK_SLASH, TK_BAD,
+	TK_PLUS, TK_MINUS, TK_STAR, TK_SLASH, TK_COMMA, TK_BAD,
 } tok_kind;
 
 typedef struct token {
@@ -31,6 +31,7 @@ typedef enum ty { TY_NUM, TY_BOOL, TY_SYM, TY_WORD } ty;
 
 typedef enum node_kind {
 	N_NUM, N_BOOL, N_VAR, N_TIME, N_TIS, N_STATE, N_COUNT, N_SINCE, N_DONE, N_WORD,
+	N_TALLY,               /* count(action, param == word...) or total(action, param, ...): ref = tally */
 	N_NEG, N_NOT, N_BIN,
 } node_kind;
 
@@ -50,7 +51,7 @@ typedef struct node {
 } node;
 
 typedef enum opcode {
-	OP_CONST, OP_VAR, OP_TIME, OP_TIS, OP_STATE, OP_COUNT, OP_SINCE, OP_DONE,
+	OP_CONST, OP_VAR, OP_TIME, OP_TIS, OP_STATE, OP_COUNT, OP_SINCE, OP_DONE, OP_TALLY,
 	OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_NEG,
 	OP_LT, OP_LE, OP_GT, OP_GE, OP_EQ, OP_NE, OP_NOT,
 	OP_JF, OP_JT, /* short circuit: if top is false/true jump (keeping it), else pop */
@@ -75,7 +76,7 @@ typedef struct parser {
 	size_t pos;
 	token tok;
 	int line, col;
-	const scenario *scn;
+	scenario *scn;
 	scrub_arena *arena;
 	scrub_diags *diags;
 	int nodes;
@@ -180,6 +181,7 @@ static void next(parser *p)
 		case '-': t.kind = TK_MINUS; break;
 		case '*': t.kind = TK_STAR; break;
 		case '/': t.kind = TK_SLASH; break;
+		case ',': t.kind = TK_COMMA; break;
 		case '<': if (d == '=') { t.kind = TK_LE; t.len = 2; } else t.kind = TK_LT; break;
 		case '>': if (d == '=') { t.kind = TK_GE; t.len = 2; } else t.kind = TK_GT; break;
 		case '=': t.kind = TK_EQ; if (d == '=') t.len = 2; break;
@@ -230,7 +232,7 @@ static void expected(parser *p, const char *what)
 	err(p, p->tok.pos, p->tok.len, "expected %s, found %s", what, tok_text(p, &p->tok, buf, sizeof buf));
 }
 
-static const char *builtin_names[] = {"time", "time_in_state", "state", "count", "since", "done", "true", "false"};
+static const char *builtin_names[] = {"time", "time_in_state", "state", "count", "since", "done", "total", "true", "false"};
 
 /* did-you-mean over variables and built-ins */
 static const char *suggest_name(parser *p, const char *w)
@@ -244,11 +246,105 @@ static const char *suggest_name(parser *p, const char *w)
 	return scrub_suggest(w, cands, n);
 }
 
+/* The rest of count(ACTION, PARAM == WORD, ...) or total(ACTION, PARAM, PARAM == WORD, ...), after
+ * the action: a tally the session keeps of the delivered actions that match. */
+static bool parse_tally(parser *p, node *n, bool total)
+{
+	const act_def *def = actions_get((act_id)n->ref);
+	scn_tally t;
+	memset(&t, 0, sizeof t); /* tallies are compared with memcmp: no stray padding */
+	t.action = (act_id)n->ref;
+	t.param = -1;
+	char word[128];
+	if (total) {
+		if (p->tok.kind != TK_COMMA) {
+			expected(p, "',' and the parameter to add up, e.g. total(give_drug, dose, drug == atropine)");
+			return false;
+		}
+		next(p);
+		token pt = p->tok;
+		snprintf(word, sizeof word, "%.*s", (int)(pt.len < 127 ? pt.len : 127), p->src + pt.pos);
+		int pi = pt.kind == TK_IDENT ? act_param_find(def, word, strlen(word)) : -1;
+		if (pi < 0 || (def->params[pi].kind != ACT_PARAM_QUANTITY && def->params[pi].kind != ACT_PARAM_COUNT)) {
+			char list[256] = "";
+			size_t l = 0;
+			for (int k = 0; k < ACT_MAX_PARAMS && def->params[k].name && l < sizeof list - 40; k++)
+				if (def->params[k].kind == ACT_PARAM_QUANTITY || def->params[k].kind == ACT_PARAM_COUNT)
+					l += (size_t)snprintf(list + l, sizeof list - l, "%s%s", l ? ", " : "", def->params[k].name);
+			err(p, pt.pos, pt.len, "total(%s, ...) adds up a number parameter of %s: %s", def->name, def->name,
+			    l ? list : "it has none");
+			return false;
+		}
+		t.param = pi;
+		next(p);
+	}
+	while (p->tok.kind == TK_COMMA) {
+		next(p);
+		token pt = p->tok;
+		snprintf(word, sizeof word, "%.*s", (int)(pt.len < 127 ? pt.len : 127), p->src + pt.pos);
+		int pi = pt.kind == TK_IDENT ? act_param_find(def, word, strlen(word)) : -1;
+		if (pi < 0 || def->params[pi].kind != ACT_PARAM_SYMBOL) {
+			err(p, pt.pos, pt.len, "expected a word parameter of %s and its value, e.g. %s == ...", def->name,
+			    pi >= 0 ? def->params[pi].name : "drug");
+			return false;
+		}
+		next(p);
+		if (p->tok.kind != TK_EQ) {
+			expected(p, "'=='");
+			return false;
+		}
+		next(p);
+		token wt = p->tok;
+		snprintf(word, sizeof word, "%.*s", (int)(wt.len < 127 ? wt.len : 127), p->src + wt.pos);
+		const act_param_def *pd = &def->params[pi];
+		int sym = wt.kind == TK_IDENT ? act_symbol_find(pd, word, strlen(word)) : -1;
+		if (sym < 0) {
+			const char *sug = wt.kind == TK_IDENT ? scrub_suggest(word, pd->symbols, (size_t)act_param_nsymbols(pd)) : NULL;
+			err(p, wt.pos, wt.len, "'%s' is not a value of %s%s%s%s", word, pd->name, sug ? " (did you mean '" : "",
+			    sug ? sug : "", sug ? "'?)" : "");
+			return false;
+		}
+		if (t.n >= ACT_MAX_PARAMS) {
+			err(p, wt.pos, wt.len, "too many conditions in one tally");
+			return false;
+		}
+		int c = -1;
+		for (int k = 0; k < t.n; k++)
+			if (t.c[k].param == pi)
+				c = k;
+		if (c < 0) {
+			c = t.n++;
+			t.c[c].param = pi;
+			t.c[c].is_symbol = true;
+		}
+		t.c[c].symbols |= 1ull << sym; /* the same parameter twice: either word */
+		next(p);
+	}
+	/* one tally per distinct condition, shared by every expression that asks for it */
+	int ref = -1;
+	for (int k = 0; k < p->scn->ntallies && ref < 0; k++)
+		if (memcmp(&p->scn->tallies[k], &t, sizeof t) == 0)
+			ref = k;
+	if (ref < 0) {
+		if (p->scn->ntallies >= SCN_MAX_TALLIES) {
+			err(p, n->pos, 1, "a scenario may keep at most %d different count(...)/total(...) tallies", SCN_MAX_TALLIES);
+			return false;
+		}
+		ref = p->scn->ntallies++;
+		p->scn->tallies[ref] = t;
+	}
+	n->kind = N_TALLY;
+	n->ref = ref;
+	return true;
+}
+
 static node *parse_call(parser *p, token name)
 {
 	const char *s = p->src + name.pos;
+	bool total = name.len == 5 && memcmp(s, "total", 5) == 0;
 	node_kind k = name.len == 5 && memcmp(s, "count", 5) == 0 ? N_COUNT
 	            : name.len == 5 && memcmp(s, "since", 5) == 0 ? N_SINCE
+	            : total ? N_TALLY
 	            : N_DONE;
 	next(p); /* ( */
 	token arg = p->tok;
@@ -288,8 +384,12 @@ static node *parse_call(parser *p, token name)
 		n->ref = a;
 	}
 	next(p);
+	if ((k == N_COUNT || k == N_TALLY) && (p->tok.kind == TK_COMMA || total)) {
+		if (!parse_tally(p, n, total))
+			return NULL;
+	}
 	if (p->tok.kind != TK_RP) {
-		expected(p, "')'");
+		expected(p, k == N_COUNT || k == N_TALLY ? "',' or ')'" : "')'");
 		return NULL;
 	}
 	n->len = p->tok.pos + 1 - name.pos;
@@ -333,7 +433,7 @@ static node *parse_primary(parser *p)
 		size_t l = t.len;
 		next(p);
 		bool call = p->tok.kind == TK_LP;
-		if ((l == 5 && (memcmp(s, "count", 5) == 0 || memcmp(s, "since", 5) == 0)) ||
+		if ((l == 5 && (memcmp(s, "count", 5) == 0 || memcmp(s, "since", 5) == 0 || memcmp(s, "total", 5) == 0)) ||
 		    (l == 4 && memcmp(s, "done", 4) == 0)) {
 			if (!call) {
 				err(p, t.pos, l, "'%.*s' needs a name in parentheses, e.g. %.*s(shock)", (int)l, s, (int)l, s);
@@ -343,7 +443,7 @@ static node *parse_primary(parser *p)
 			break;
 		}
 		if (call) {
-			err(p, t.pos, l, "unknown function '%.*s' (expected count, since or done)", (int)l, s);
+			err(p, t.pos, l, "unknown function '%.*s' (expected count, total, since or done)", (int)l, s);
 			break;
 		}
 		n = mk(p, N_WORD, t.pos, l);
@@ -503,8 +603,12 @@ static bool resolve_word(parser *p, node *w, int domain, const node *other)
 			for (int i = 0; i < p->scn->nstates && nc < 512; i++)
 				c[nc++] = p->scn->states[i].name;
 			const char *sug = scrub_suggest(word, c, nc);
-			err(p, w->pos, w->len, "unknown state '%s'%s%s%s", word, sug ? " (did you mean '" : "",
-			    sug ? sug : "", sug ? "'?)" : "");
+			char list[400];
+			scrub_list_words(list, sizeof list, c, nc);
+			if (sug)
+				err(p, w->pos, w->len, "unknown state '%s' (did you mean '%s'?)", word, sug);
+			else
+				err(p, w->pos, w->len, "unknown state '%s'; the states are: %s", word, list);
 			return false;
 		}
 		w->num = s;
@@ -564,6 +668,13 @@ static bool check(parser *p, node *n)
 		n->type = TY_NUM;
 		n->dim = SCRUB_DIM_NONE;
 		return true;
+	case N_TALLY: {
+		const scn_tally *t = &p->scn->tallies[n->ref];
+		const act_def *def = actions_get(t->action);
+		n->type = TY_NUM;
+		n->dim = t->param >= 0 && def->params[t->param].kind == ACT_PARAM_QUANTITY ? def->params[t->param].dim : SCRUB_DIM_NONE;
+		return true;
+	}
 	case N_DONE:
 		n->type = TY_BOOL;
 		return true;
@@ -776,6 +887,7 @@ static void gen(const parser *p, emitter *e, const node *n, double scale)
 	case N_COUNT: emit(e, OP_COUNT, n->ref, 0, 1); return;
 	case N_SINCE: emit(e, OP_SINCE, n->ref, 0, 1); return;
 	case N_DONE: emit(e, OP_DONE, n->ref, 0, 1); return;
+	case N_TALLY: emit(e, OP_TALLY, n->ref, 0, 1); return;
 	case N_WORD: emit(e, OP_CONST, 0, n->num, 1); return;
 	case N_NEG: gen(p, e, n->a, scale); emit(e, OP_NEG, 0, 0, 0); return;
 	case N_NOT: gen(p, e, n->a, 1.0); emit(e, OP_NOT, 0, 0, 0); return;
@@ -824,7 +936,7 @@ static void gen(const parser *p, emitter *e, const node *n, double scale)
 	emit(e, o, 0, 0, -1);
 }
 
-expr_prog *expr_compile(const char *src, size_t len, int line, int col, const scenario *scn,
+expr_prog *expr_compile(const char *src, size_t len, int line, int col, scenario *scn,
                         scrub_arena *arena, scrub_diags *diags)
 {
 	parser p = {.src = src, .len = len, .line = line, .col = col, .scn = scn, .arena = arena, .diags = diags};
@@ -899,6 +1011,7 @@ bool expr_eval(const expr_prog *p, const expr_env *env)
 		case OP_COUNT: st[sp++] = env->action_count[in->i]; break;
 		case OP_SINCE: st[sp++] = env->action_last[in->i] < 0 ? INFINITY : env->time - env->action_last[in->i]; break;
 		case OP_DONE: st[sp++] = env->item_done[in->i]; break;
+		case OP_TALLY: st[sp++] = env->tally ? env->tally[in->i] : 0; break;
 		case OP_ADD: sp--; st[sp - 1] += st[sp]; break;
 		case OP_SUB: sp--; st[sp - 1] -= st[sp]; break;
 		case OP_MUL: sp--; st[sp - 1] *= st[sp]; break;

@@ -3,6 +3,7 @@
  *   spo2 < 88 and time_in_state > 30 s
  *   rhythm == vf or count(shock) >= 3
  *   since(give_drug) > 3 min and not done(first_shock)
+ *   total(give_drug, dose, drug == atropine) <= 3 mg and count(shock, synchronised == yes) == 0
  *
  * Names are resolved and types and units checked when the scenario loads: an unknown name,
  * a unit of the wrong kind or a comparison of a word with a number is a load error, never a
@@ -29,11 +30,13 @@ typedef struct expr_env {
 	const uint32_t *action_count;/* per action id */
 	const double *action_last;   /* per action id: time of the last one, or -1 */
 	const uint8_t *item_done;    /* per checklist item: 1 once done (in any way) */
+	const double *tally;         /* per scenario tally: count(...)/total(...) with conditions */
 } expr_env;
 
 /* Compiles `src` (found at line/col of the scenario file). Needs the scenario's variables,
- * states and checklist item ids already known. NULL on error, with diagnostics added. */
-expr_prog *expr_compile(const char *src, size_t len, int line, int col, const scenario *scn,
+ * states and checklist item ids already known; count(...)/total(...) with conditions add a tally
+ * to the scenario. NULL on error, with diagnostics added. */
+expr_prog *expr_compile(const char *src, size_t len, int line, int col, scenario *scn,
                         scrub_arena *arena, scrub_diags *diags);
 bool expr_eval(const expr_prog *p, const expr_env *env);
 /* The text it was compiled from. */

@@ -119,7 +119,8 @@ void report_write_json(const sim_session *s, const report_timeline *tl, const re
 		scrub_json_object_begin(&j, NULL);
 		scrub_json_str(&j, "id", it->id);
 		scrub_json_str(&j, "text", it->text);
-		scrub_json_str(&j, "kind", it->kind == SCN_ITEM_DO ? "do" : it->kind == SCN_ITEM_FORBID ? "forbid" : "reach");
+		scrub_json_str(&j, "kind", it->kind == SCN_ITEM_DO ? "do" : it->kind == SCN_ITEM_FORBID ? "forbid"
+		                           : it->kind == SCN_ITEM_CHECK ? "check" : "reach");
 		scrub_json_bool(&j, "critical", it->critical);
 		scrub_json_str(&j, "status", item_status_name(r->status));
 		json_time(&j, "time_s", r->status == ITEM_DONE && it->kind == SCN_ITEM_FORBID ? -1 : r->time);
@@ -136,6 +137,20 @@ void report_write_json(const sim_session *s, const report_timeline *tl, const re
 		scrub_json_object_end(&j);
 	}
 	scrub_json_array_end(&j);
+	sim_cpr_quality q;
+	if (sim_session_cpr_quality(s, &q)) {
+		scrub_json_object_begin(&j, "cpr_quality");
+		scrub_json_num(&j, "arrest_s", q.arrest_s, 2);
+		scrub_json_num(&j, "compressions_s", q.compressions_s, 2);
+		scrub_json_num(&j, "compression_fraction_pct", q.fraction, 1);
+		scrub_json_num(&j, "rate_in_target_pct", q.rate_ok, 1);
+		scrub_json_num(&j, "depth_in_target_pct", q.depth_ok, 1);
+		scrub_json_num(&j, "full_recoil_pct", q.recoil_ok, 1);
+		scrub_json_num(&j, "longest_pause_s", q.longest_pause_s, 2);
+		scrub_json_int(&j, "pauses_over_10s", q.long_pauses);
+		scrub_json_num(&j, "etco2_under_10_pct", q.etco2_low, 1);
+		scrub_json_object_end(&j);
+	}
 	scrub_json_array_begin(&j, "timeline");
 	for (size_t k = 0; tl && k < tl->n; k++) {
 		const sim_event evc = entry_event(&tl->v[k]);
@@ -218,10 +233,21 @@ void report_print_summary(const sim_session *s, const report_info *info, FILE *f
 		else
 			snprintf(pts, sizeof pts, "%g/%g", r->points, it->points);
 		bool show_time = r->time >= 0 && !(it->kind == SCN_ITEM_FORBID && r->status == ITEM_DONE);
-		fprintf(f, "  %s %-9s %-7s %s%s%s%s%s\n", status_mark(r->status),
+		char reps[32] = "";
+		if (it->repeat && r->reps > 0)
+			snprintf(reps, sizeof reps, ", done %d time%s", r->reps, r->reps == 1 ? "" : "s");
+		fprintf(f, "  %s %-9s %-7s %s%s%s%s%s%s\n", status_mark(r->status),
 		        show_time ? scrub_format_time(r->time, tb, sizeof tb) : "-", pts, it->critical ? "[critical] " : "",
-		        it->text, r->note[0] ? " (" : "", r->note, r->note[0] ? ")" : "");
+		        it->text, it->reference || reps[0] ? " [" : "", it->reference ? it->reference : "", reps,
+		        it->reference || reps[0] ? "]" : "");
+		if (r->note[0])
+			fprintf(f, "  %-4s %-9s %-7s %s %s\n", "", "", "", r->status == ITEM_DONE ? "measured:" : "why:", r->note);
 	}
+	sim_cpr_quality q;
+	if (sim_session_cpr_quality(s, &q))
+		fprintf(f, "\nCPR quality: compression fraction %.0f %%, rate 100-120 /min %.0f %%, depth 5-6 cm %.0f %%, "
+		        "full recoil %.0f %%, longest pause %.1f s (%d over 10 s), EtCO2 under 10 mmHg %.0f %% of CPR\n",
+		        q.fraction, q.rate_ok, q.depth_ok, q.recoil_ok, q.longest_pause_s, q.long_pauses, q.etco2_low);
 	fprintf(f, "\nScore: %.1f / 100 (pass mark %g%s)  ->  %s\n", sc.score, scn->checklist.pass_score,
 	        scn->checklist.all_critical ? ", every critical item" : "",
 	        !info->complete ? "NOT PASSED (incomplete)" : sc.passed ? "PASSED" : "NOT PASSED");

@@ -14,7 +14,7 @@ typedef struct report_entry {
 	sim_event ev;              /* its pointers are cleared: the array moves as it grows */
 	bool has_action, has_text;
 	sim_action action;         /* ev.action's copy */
-	char text[200];            /* ev.cause's or ev.note's copy */
+	char text[360];            /* ev.cause's or ev.note's copy */
 } report_entry;
 
 typedef struct report_timeline {

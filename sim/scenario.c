@@ -460,6 +460,25 @@ static bool parse_num_constraint(loader *L, yaml_node *n, const act_param_def *p
 		ERR_AT(L, n, SCRUB_DIAG_UNIT, "'%s': the tolerance's unit does not match the value's", s);
 		return false;
 	}
+	/* a dose per kilogram of the patient's weight (1..1.5 mg/kg): turned into mg for this patient */
+	if (need_unit && unit && scrub_dim_without_kg(unit->dim) == p->dim && p->dim != SCRUB_DIM_NONE) {
+		if (!(L->s->patient_weight > 0)) {
+			ERR_AT(L, n, SCRUB_DIAG_UNIT, "'%s' is a dose per kg: give the patient's weight (patient: weight: 70 kg)", s);
+			return false;
+		}
+		scrub_quantity *qs[3] = {&q1, kind == 1 ? &q2 : NULL, kind == 2 ? &tol : NULL};
+		for (int k = 0; k < 3; k++) {
+			if (!qs[k])
+				continue;
+			if (qs[k]->unit && qs[k]->unit->dim != unit->dim) {
+				ERR_AT(L, n, SCRUB_DIAG_UNIT, "'%s': write every part per kg (mg/kg), or none", s);
+				return false;
+			}
+			qs[k]->value *= L->s->patient_weight * (qs[k]->unit ? qs[k]->unit->factor : unit->factor);
+			qs[k]->unit = NULL;
+		}
+		unit = scrub_unit_base(p->dim);
+	}
 	if (need_unit) {
 		if (!unit) {
 			ERR_AT(L, n, SCRUB_DIAG_UNIT, "write the unit of %s: '%s %s' (%s is %s: %s)", p->name, s, base->name,
@@ -553,7 +572,7 @@ static bool parse_constraint(loader *L, const act_def *def, yaml_node *key, yaml
 				continue;
 			}
 			act_value av = {0};
-			char why[512];
+			char why[1024];
 			const char *w = script_parse_value(p, one->str, one->len, L->a, &av, why, sizeof why);
 			if (w) {
 				ERR_AT(L, one, SCRUB_DIAG_VALUE, "%s", w);
@@ -590,6 +609,7 @@ static bool parse_match(loader *L, yaml_node *v, yaml_node *with, scn_match *m)
 			return false;
 		}
 	}
+	m->delivered = m->effective = -1;
 	if (!expect_type(L, name, YAML_SCALAR, "an action name"))
 		return false;
 	m->line = name->line;
@@ -620,6 +640,15 @@ static bool parse_match(loader *L, yaml_node *v, yaml_node *with, scn_match *m)
 			if (pass == 0 && strcmp(k->str, "action") == 0)
 				continue;
 			k->used = true;
+			if (strcmp(k->str, "delivered") == 0 || strcmp(k->str, "effective") == 0) {
+				/* the patient model's judgement of the action (docs: "What the patient model judges") */
+				bool b;
+				if (parse_bool(L, map->values[i], &b, k->str[0] == 'd' ? "'delivered'" : "'effective'"))
+					*(k->str[0] == 'd' ? &m->delivered : &m->effective) = b;
+				else
+					ok = false;
+				continue;
+			}
 			ok = parse_constraint(L, def, k, map->values[i], m) && ok;
 		}
 	}
@@ -734,8 +763,12 @@ static int find_state_node(loader *L, yaml_node *n, const char *what)
 		for (int i = 0; i < L->s->nstates; i++)
 			c[i] = L->s->states[i].name;
 		const char *sug = scrub_suggest(n->str, c, (size_t)L->s->nstates);
-		ERR_AT(L, n, SCRUB_DIAG_UNKNOWN_NAME, "unknown state '%s'%s%s%s", n->str, sug ? " (did you mean '" : "",
-		       sug ? sug : "", sug ? "'?)" : "");
+		char list[400];
+		scrub_list_words(list, sizeof list, c, (size_t)L->s->nstates);
+		if (sug)
+			ERR_AT(L, n, SCRUB_DIAG_UNKNOWN_NAME, "unknown state '%s' (did you mean '%s'?)", n->str, sug);
+		else
+			ERR_AT(L, n, SCRUB_DIAG_UNKNOWN_NAME, "unknown state '%s'; the states are: %s", n->str, list);
 	}
 	return s;
 }
@@ -917,10 +950,36 @@ static int find_item_node(loader *L, yaml_node *n, const char *what)
 		for (int i = 0; i < L->s->checklist.n; i++)
 			c[i] = L->s->checklist.items[i].id;
 		const char *sug = scrub_suggest(n->str, c, (size_t)L->s->checklist.n);
-		ERR_AT(L, n, SCRUB_DIAG_UNKNOWN_NAME, "unknown checklist item '%s'%s%s%s", n->str, sug ? " (did you mean '" : "",
-		       sug ? sug : "", sug ? "'?)" : "");
+		char list[400];
+		scrub_list_words(list, sizeof list, c, (size_t)L->s->checklist.n);
+		if (sug)
+			ERR_AT(L, n, SCRUB_DIAG_UNKNOWN_NAME, "unknown checklist item '%s' (did you mean '%s'?)", n->str, sug);
+		else
+			ERR_AT(L, n, SCRUB_DIAG_UNKNOWN_NAME, "unknown checklist item '%s'; the items are: %s", n->str, list);
 	}
 	return k;
+}
+
+/* `ref:` names one of the scenario's references. */
+static const char *parse_ref(loader *L, yaml_node *ref)
+{
+	if (!ref || !expect_type(L, ref, YAML_SCALAR, "'ref'"))
+		return NULL;
+	bool found = false;
+	const char *c[64];
+	size_t nc = 0;
+	for (int r = 0; r < L->s->nreferences; r++) {
+		if (strcmp(L->s->references[r].id, ref->str) == 0)
+			found = true;
+		if (nc < 64)
+			c[nc++] = L->s->references[r].id;
+	}
+	if (!found) {
+		const char *sug = scrub_suggest(ref->str, c, nc);
+		ERR_AT(L, ref, SCRUB_DIAG_UNKNOWN_NAME, "unknown reference '%s'%s%s%s; list it under references:", ref->str,
+		       sug ? " (did you mean '" : "", sug ? sug : "", sug ? "'?)" : "");
+	}
+	return ref->str;
 }
 
 static void parse_item(loader *L, yaml_node *n, scn_item *it, double default_partial)
@@ -936,15 +995,39 @@ static void parse_item(loader *L, yaml_node *n, scn_item *it, double default_par
 	(void)idn;
 	it->text = get_text(L, n, "text", true, "a checklist item");
 	yaml_node *do_ = yaml_get(n, "do"), *forbid = yaml_get(n, "forbid"), *reach = yaml_get(n, "reach");
+	yaml_node *checkn = yaml_get(n, "check");
 	yaml_node *with = yaml_get(n, "with");
-	int kinds = (do_ != NULL) + (forbid != NULL) + (reach != NULL);
+	int kinds = (do_ != NULL) + (forbid != NULL) + (reach != NULL) + (checkn != NULL);
 	if (kinds != 1)
 		ERR_AT(L, idn ? idn : n, SCRUB_DIAG_MISSING,
-		       "checklist item '%s' needs exactly one of 'do:' (an expected action), 'forbid:' (an action that must not happen) or 'reach:' (a state)",
+		       "checklist item '%s' needs exactly one of 'do:' (an expected action), 'forbid:' (an action that must not happen), "
+		       "'reach:' (a state) or 'check:' (a condition that must hold at the end)",
 		       it->id);
+	if (checkn && kinds == 1) {
+		it->kind = SCN_ITEM_CHECK;
+		it->check = compile(L, checkn, "'check'");
+		if (with)
+			ERR_AT(L, key_of(n, with), SCRUB_DIAG_VALUE, "'with:' belongs to 'do:' or 'forbid:'");
+	}
 	if (do_ || forbid) {
 		it->kind = do_ ? SCN_ITEM_DO : SCN_ITEM_FORBID;
-		parse_match(L, do_ ? do_ : forbid, with, &it->match);
+		yaml_node *m = do_ ? do_ : forbid;
+		if (m->type == YAML_SEQ) {
+			/* alternatives: any one of the listed forms meets the item */
+			if (m->n == 0 || m->n > MAX_LIST) {
+				ERR_AT(L, m, SCRUB_DIAG_VALUE, "a list of accepted actions has 1 to %d entries", MAX_LIST);
+			} else {
+				if (with)
+					ERR_AT(L, key_of(n, with), SCRUB_DIAG_VALUE,
+					       "'with:' cannot go with a list of alternatives: write the parameters in each one");
+				parse_match(L, m->items[0], NULL, &it->match);
+				it->alts = SCRUB_ARENA_NEW(L->a, scn_match, m->n);
+				for (size_t j = 1; j < m->n; j++)
+					parse_match(L, m->items[j], NULL, &it->alts[it->nalts++]);
+			}
+		} else {
+			parse_match(L, m, with, &it->match);
+		}
 	} else if (reach) {
 		it->kind = SCN_ITEM_REACH;
 		it->reach_state = find_state_node(L, reach, "'reach'");
@@ -1028,6 +1111,17 @@ static void parse_item(loader *L, yaml_node *n, scn_item *it, double default_par
 			ERR_AT(L, key_of(n, while_in), SCRUB_DIAG_VALUE, "'while_in:' goes with 'every:' (a repeated action)");
 		it->while_state = find_state_node(L, while_in, "'while_in'");
 	}
+	yaml_node *each = yaml_get(n, "each");
+	if (each && parse_bool(L, each, &it->each, "'each'") && it->each && it->kind != SCN_ITEM_DO)
+		ERR_AT(L, key_of(n, each), SCRUB_DIAG_VALUE, "'each:' is for expected actions (do:): every occurrence must meet the item");
+	if (it->kind == SCN_ITEM_CHECK) {
+		static const char *timing[] = {"after", "within", "from", "every", "while_in", "if"};
+		for (size_t k = 0; k < sizeof timing / sizeof timing[0]; k++) {
+			yaml_node *x = yaml_get(n, timing[k]);
+			if (x)
+				ERR_AT(L, key_of(n, x), SCRUB_DIAG_VALUE, "'%s:' does not apply to a check: item (it is decided when the session ends)", timing[k]);
+		}
+	}
 	yaml_node *pts = yaml_get(n, "points"), *pen = yaml_get(n, "penalty"), *crit = yaml_get(n, "critical");
 	yaml_node *part = yaml_get(n, "partial_credit");
 	if (pts && parse_number(L, pts, &it->points, "'points'") && (it->points < 0 || it->points > 1000))
@@ -1040,27 +1134,10 @@ static void parse_item(loader *L, yaml_node *n, scn_item *it, double default_par
 		parse_bool(L, crit, &it->critical, "'critical'");
 	if (part && parse_number(L, part, &it->partial, "'partial_credit'") && (it->partial < 0 || it->partial > 1))
 		ERR_AT(L, part, SCRUB_DIAG_VALUE, "partial_credit is a share between 0 and 1");
-	yaml_node *ref = yaml_get(n, "ref");
-	if (ref && expect_type(L, ref, YAML_SCALAR, "'ref'")) {
-		it->reference = ref->str;
-		bool found = false;
-		const char *c[64];
-		size_t nc = 0;
-		for (int r = 0; r < L->s->nreferences; r++) {
-			if (strcmp(L->s->references[r].id, ref->str) == 0)
-				found = true;
-			if (nc < 64)
-				c[nc++] = L->s->references[r].id;
-		}
-		if (!found) {
-			const char *sug = scrub_suggest(ref->str, c, nc);
-			ERR_AT(L, ref, SCRUB_DIAG_UNKNOWN_NAME, "unknown reference '%s'%s%s%s; list it under references:", ref->str,
-			       sug ? " (did you mean '" : "", sug ? sug : "", sug ? "'?)" : "");
-		}
-	}
+	it->reference = parse_ref(L, yaml_get(n, "ref"));
 	if (!it->critical && it->points == 0 && it->penalty == 0 && kinds == 1)
 		WARN_AT(L, idn ? idn : n, SCRUB_DIAG_SUSPICIOUS, "item '%s' has no points, no penalty and is not critical: it counts for nothing", it->id);
-	static const char *fields[] = {"id", "text", "do", "forbid", "reach", "with", "if", "after", "within", "from",
+	static const char *fields[] = {"id", "text", "do", "forbid", "reach", "check", "with", "each", "if", "after", "within", "from",
 	                               "every", "while_in", "points", "penalty", "critical", "partial_credit", "ref", NULL};
 	check_fields(L, n, fields, "a checklist item");
 }
@@ -1204,29 +1281,36 @@ static void parse_model_runs(loader *L, yaml_node *runs)
 				ERR_AT(L, yaml_get(n, "name"), SCRUB_DIAG_DUPLICATE, "model run '%s' is defined twice", r->name);
 		yaml_node *ex = yaml_get(n, "expect");
 		if (!ex) {
-			ERR_AT(L, n->n ? n->items[0] : n, SCRUB_DIAG_MISSING, "model run '%s' needs 'expect:' (pass, or fail: [item ids])", r->name);
+			ERR_AT(L, n->n ? n->items[0] : n, SCRUB_DIAG_MISSING, "model run '%s' needs 'expect:' (pass, {fail: [item ids]} or {lose: [item ids]})", r->name);
 		} else {
 			r->expect_line = ex->line;
 			r->expect_col = ex->col;
 			if (ex->type == YAML_SCALAR && strcmp(ex->str, "pass") == 0) {
 				r->expect_pass = true;
-			} else if (ex->type == YAML_MAP && yaml_get(ex, "fail")) {
-				yaml_node *f = yaml_get(ex, "fail");
+			} else if (ex->type == YAML_MAP && (yaml_get(ex, "fail") || yaml_get(ex, "lose"))) {
+				/* {fail: [ids]}: the run fails, on these items; {lose: [ids]}: a minor mistake, the run
+				 * passes but these items are not met */
+				bool lose = yaml_get(ex, "fail") == NULL;
+				yaml_node *f = yaml_get(ex, lose ? "lose" : "fail");
+				r->expect_pass = lose;
 				size_t cnt = f->type == YAML_SEQ ? f->n : 1;
 				if (f->type == YAML_MAP || cnt == 0) {
-					ERR_AT(L, f, SCRUB_DIAG_TYPE, "'fail' names the checklist items the run must fail on");
+					ERR_AT(L, f, SCRUB_DIAG_TYPE, "'%s' names the checklist items the run must %s", lose ? "lose" : "fail",
+					       lose ? "lose points on" : "fail on");
 					cnt = 0;
 				}
 				r->expect_items = SCRUB_ARENA_NEW(L->a, int, cnt + 1);
 				for (size_t j = 0; j < cnt; j++) {
-					int k = find_item_node(L, f->type == YAML_SEQ ? f->items[j] : f, "'fail'");
+					int k = find_item_node(L, f->type == YAML_SEQ ? f->items[j] : f, lose ? "'lose'" : "'fail'");
 					if (k >= 0)
 						r->expect_items[r->nexpect++] = k;
 				}
-				static const char *fl[] = {"fail", NULL};
+				static const char *fl[] = {"fail", "lose", NULL};
 				check_fields(L, ex, fl, "'expect'");
+				if (yaml_get(ex, "fail") && yaml_get(ex, "lose"))
+					ERR_AT(L, ex, SCRUB_DIAG_VALUE, "expect has either 'fail:' (the run fails) or 'lose:' (it passes, losing points)");
 			} else {
-				ERR_AT(L, ex, SCRUB_DIAG_VALUE, "expect is 'pass' or {fail: [item ids]}");
+				ERR_AT(L, ex, SCRUB_DIAG_VALUE, "expect is 'pass', {fail: [item ids]} or {lose: [item ids]}");
 			}
 		}
 		yaml_node *an = yaml_get(n, "actions"), *af = yaml_get(n, "actions_file");
@@ -1254,8 +1338,9 @@ static void parse_model_runs(loader *L, yaml_node *runs)
 				}
 			}
 		}
-		static const char *fields[] = {"name", "description", "trainee", "expect", "actions", "actions_file", NULL};
-		yaml_get(n, "description");
+		static const char *fields[] = {"name", "description", "trainee", "expect", "actions", "actions_file", "ref", NULL};
+		r->description = get_text(L, n, "description", false, "a model run");
+		r->reference = parse_ref(L, yaml_get(n, "ref"));
 		yaml_get(n, "trainee");
 		check_fields(L, n, fields, "a model run");
 	}
@@ -1386,36 +1471,72 @@ static void check_items(loader *L)
 		if (it->has_window && it->win_hi > s->duration_s && it->anchor == SCN_FROM_START && s->duration_s > 0)
 			scrub_diag_add(L->d, SCRUB_SEV_WARNING, SCRUB_DIAG_WINDOW, it->line, it->col, (int)strlen(it->id),
 			               "item '%s': its window runs past the end of the scenario", it->id);
-		if (it->anchor == SCN_FROM_ITEM && it->anchor_ref >= 0 && c->items[it->anchor_ref].kind == SCN_ITEM_FORBID)
+		/* items that cannot anchor or precede others: forbidden actions (they never happen when it goes
+		 * right) and whole-session checks (decided only at the end) */
+		static const char *why_not[] = {[SCN_ITEM_FORBID] = "which is a forbidden action: when it goes right it never happens",
+		                                [SCN_ITEM_CHECK] = "a check: item that is decided only when the session ends"};
+		if (it->anchor == SCN_FROM_ITEM && it->anchor_ref >= 0 && why_not[c->items[it->anchor_ref].kind])
 			scrub_diag_add(L->d, SCRUB_SEV_ERROR, SCRUB_DIAG_WINDOW, it->line, it->col, (int)strlen(it->id),
-			               "item '%s' is timed from '%s', which is a forbidden action: when it goes right it never happens",
-			               it->id, c->items[it->anchor_ref].id);
+			               "item '%s' is timed from '%s', %s", it->id, c->items[it->anchor_ref].id,
+			               why_not[c->items[it->anchor_ref].kind]);
 		for (int k = 0; k < it->nafter; k++)
-			if (c->items[it->after[k]].kind == SCN_ITEM_FORBID)
+			if (why_not[c->items[it->after[k]].kind])
 				scrub_diag_add(L->d, SCRUB_SEV_ERROR, SCRUB_DIAG_CYCLE, it->line, it->col, (int)strlen(it->id),
-				               "item '%s' comes after '%s', which is a forbidden action: it could only be in order after a mistake",
-				               it->id, c->items[it->after[k]].id);
+				               "item '%s' comes after '%s', %s%s", it->id, c->items[it->after[k]].id,
+				               why_not[c->items[it->after[k]].kind],
+				               c->items[it->after[k]].kind == SCN_ITEM_FORBID ? ": it could only be in order after a mistake" : "");
+		if (!s->model.present && (it->kind == SCN_ITEM_DO || it->kind == SCN_ITEM_FORBID)) {
+			bool judged = it->match.delivered >= 0 || it->match.effective >= 0;
+			for (int k = 0; k < it->nalts; k++)
+				judged = judged || it->alts[k].delivered >= 0 || it->alts[k].effective >= 0;
+			if (judged)
+				scrub_diag_add(L->d, SCRUB_SEV_WARNING, SCRUB_DIAG_SUSPICIOUS, it->line, it->col, (int)strlen(it->id),
+				               "item '%s': 'delivered:' and 'effective:' are judged by the patient model; without "
+				               "patient: model: every action counts as delivered and effective", it->id);
+		}
 		if (it->kind == SCN_ITEM_REACH && it->reach_state == s->initial && s->initial >= 0)
 			scrub_diag_add(L->d, SCRUB_SEV_WARNING, SCRUB_DIAG_SUSPICIOUS, it->line, it->col, (int)strlen(it->id),
 			               "item '%s' is reached at the start: the initial state is entered before anyone acts", it->id);
 	}
 }
 
+/* Does the physiology model simulate this drug (by its give_drug word)? */
+static bool model_simulates_drug(const char *word)
+{
+	if (strcmp(word, "glucose") == 0)
+		word = "dextrose";
+	for (int i = 0; i < PATIENT_DRUG_COUNT_; i++)
+		if (strcmp(patient_drug_name((patient_drug)i), word) == 0)
+			return true;
+	return false;
+}
+
 void scenario_check_actions(const scenario *scn, const sim_action *acts, int n, const char *file, scrub_diags *d)
 {
 	act_id jump = actions_find(ACT_JUMP_NAME, strlen(ACT_JUMP_NAME));
+	act_id give = actions_find("give_drug", 9);
+	uint64_t warned = 0;
 	for (int i = 0; i < n; i++) {
+		if (acts[i].type == give && scn->model.present && acts[i].params[0].set) {
+			/* a drug the model ignores changes nothing: say so once per drug */
+			const act_def *def = actions_get(give);
+			int k = acts[i].params[0].sym;
+			const char *w = def->params[0].symbols[k];
+			if (!model_simulates_drug(w) && k < 64 && !(warned & (1ull << k))) {
+				warned |= 1ull << k;
+				/* file NULL: the scenario itself */
+				scrub_diag_add_in(d, file, SCRUB_SEV_WARNING, SCRUB_DIAG_SUSPICIOUS, acts[i].line, acts[i].col, 1,
+				                  "the patient model does not simulate %s: giving it is recorded and scored, but the vital "
+				                  "signs do not respond (docs/physiology.md lists what the model simulates)", w);
+			}
+		}
 		if (acts[i].type != jump)
 			continue;
 		const char *to = acts[i].params[0].text;
 		int st = scenario_find_state(scn, to);
 		if (st < 0 || !scn->states[st].jump_target) {
-			if (file)
-				scrub_diag_add_in(d, file, SCRUB_SEV_ERROR, SCRUB_DIAG_ACTIONS, acts[i].line, acts[i].col, 1,
-				                  "instructor_jump to '%s': %s", to, st < 0 ? "no such state" : "that state is not marked jump_target: true");
-			else
-				scrub_diag_add(d, SCRUB_SEV_ERROR, SCRUB_DIAG_ACTIONS, acts[i].line, acts[i].col, 1,
-				               "instructor_jump to '%s': %s", to, st < 0 ? "no such state" : "that state is not marked jump_target: true");
+			scrub_diag_add_in(d, file, SCRUB_SEV_ERROR, SCRUB_DIAG_ACTIONS, acts[i].line, acts[i].col, 1,
+			                  "instructor_jump to '%s': %s", to, st < 0 ? "no such state" : "that state is not marked jump_target: true");
 		}
 	}
 }
@@ -1443,6 +1564,16 @@ static const struct {
 	[SCN_MODEL_AVPU] = {"avpu", NULL, "Level of consciousness"},
 	[SCN_MODEL_ROSC] = {"rosc", NULL, "Return of spontaneous circulation"},
 	[SCN_MODEL_SHOCKS] = {"shocks", NULL, "Shocks delivered"},
+	[SCN_MODEL_CCF] = {"ccf", "%", "Chest compression fraction"},
+	[SCN_MODEL_CPR_RATE_OK] = {"cpr_rate_ok", "%", "Compressions at 100-120 /min"},
+	[SCN_MODEL_CPR_DEPTH_OK] = {"cpr_depth_ok", "%", "Compressions 5-6 cm deep"},
+	[SCN_MODEL_CPR_RECOIL_OK] = {"cpr_recoil_ok", "%", "Compressions with full recoil"},
+	[SCN_MODEL_LONGEST_PAUSE] = {"longest_pause", "s", "Longest pause in compressions"},
+	[SCN_MODEL_LONG_PAUSES] = {"long_pauses", NULL, "Pauses in compressions over 10 s"},
+	[SCN_MODEL_ETCO2_LOW] = {"etco2_low", "%", "CPR time with EtCO2 under 10 mmHg"},
+	[SCN_MODEL_GLUCOSE] = {"glucose", "mmol/L", "Blood glucose"},
+	[SCN_MODEL_CAPTURE] = {"capture", NULL, "Pacing captures"},
+	[SCN_MODEL_LACTATE] = {"lactate", "mmol/L", "Lactate"},
 };
 
 static const char *no_yes[] = {"no", "yes"};
@@ -1579,7 +1710,50 @@ static void parse_model(loader *L, yaml_node *m)
 			static const char *f[] = {"blood_loss", "bleeding", NULL};
 			check_fields(L, hv, f, "hypovolaemia");
 		}
-		static const char *f[] = {"cardiac_arrest", "anaphylaxis", "tension_pneumothorax", "hypovolaemia", NULL};
+		yaml_node *op = yaml_get(cond, "opioid_toxicity");
+		if (op && expect_type(L, op, YAML_MAP, "'opioid_toxicity'")) {
+			yaml_node *sv = yaml_get(op, "severity"), *hl = yaml_get(op, "half_life");
+			c->opioid.severity = 0.85; /* unresponsive, about 6 breaths/min */
+			if (sv)
+				model_number(L, sv, "severity", 0.05, 0.98, NULL, &c->opioid.severity);
+			if (hl && parse_duration(L, hl, &c->opioid.half_life_s, "'half_life'") && (c->opioid.half_life_s < 60 || c->opioid.half_life_s > 86400))
+				ERR_AT(L, hl, SCRUB_DIAG_VALUE, "the opioid's half_life is between 1 min and 24 h");
+			static const char *f[] = {"severity", "half_life", NULL};
+			check_fields(L, op, f, "opioid_toxicity");
+		}
+		static const struct {
+			const char *name;
+			patient_rhythm rhythm;
+		} bradys[] = {{"sinus_bradycardia", PATIENT_RHYTHM_SINUS_BRADY},
+		              {"second_degree_av_block", PATIENT_RHYTHM_AVB2_MOBITZ2},
+		              {"third_degree_av_block", PATIENT_RHYTHM_AVB3}};
+		for (size_t k = 0; k < sizeof bradys / sizeof bradys[0]; k++) {
+			yaml_node *br = yaml_get(cond, bradys[k].name);
+			if (!br || !expect_type(L, br, YAML_MAP, bradys[k].name))
+				continue;
+			if (c->bradycardia.rhythm != PATIENT_RHYTHM_SINUS)
+				ERR_AT(L, key_of(cond, br), SCRUB_DIAG_DUPLICATE, "only one bradycardia per patient");
+			c->bradycardia.rhythm = bradys[k].rhythm;
+			yaml_node *rt = yaml_get(br, "rate");
+			if (rt)
+				model_number(L, rt, "rate", 20, 59, "/min", &c->bradycardia.rate);
+			static const char *f[] = {"rate", NULL};
+			check_fields(L, br, f, bradys[k].name);
+		}
+		yaml_node *gl = yaml_get(cond, "hypoglycaemia");
+		if (gl && expect_type(L, gl, YAML_MAP, "'hypoglycaemia'")) {
+			yaml_node *g = yaml_get(gl, "glucose"), *ins = yaml_get(gl, "insulin_depot");
+			c->glycaemia.glucose_mmol_l = 1.8;
+			if (g)
+				model_number(L, g, "glucose", 0.5, 3.9, "mmol/L", &c->glycaemia.glucose_mmol_l);
+			if (ins)
+				model_number(L, ins, "insulin_depot", 0, 1000, "units", &c->glycaemia.insulin_units);
+			static const char *f[] = {"glucose", "insulin_depot", NULL};
+			check_fields(L, gl, f, "hypoglycaemia");
+		}
+		static const char *f[] = {"cardiac_arrest", "anaphylaxis", "tension_pneumothorax", "hypovolaemia",
+		                          "opioid_toxicity", "sinus_bradycardia", "second_degree_av_block",
+		                          "third_degree_av_block", "hypoglycaemia", NULL};
 		check_fields(L, cond, f, "the patient's condition");
 	}
 	yaml_node *params = yaml_get(m, "params");
@@ -1641,7 +1815,8 @@ static void parse_model(loader *L, yaml_node *m)
 		v->col = m->col;
 		if (model_vars[fld].unit)
 			v->unit = scrub_unit_find(model_vars[fld].unit, strlen(model_vars[fld].unit));
-		if (fld == SCN_MODEL_RHYTHM || fld == SCN_MODEL_PULSE || fld == SCN_MODEL_AVPU || fld == SCN_MODEL_ROSC) {
+		if (fld == SCN_MODEL_RHYTHM || fld == SCN_MODEL_PULSE || fld == SCN_MODEL_AVPU || fld == SCN_MODEL_ROSC ||
+		    fld == SCN_MODEL_CAPTURE) {
 			v->is_symbol = true;
 			v->symbols = fld == SCN_MODEL_RHYTHM ? rhythm_words : fld == SCN_MODEL_PULSE ? pulse_words
 			           : fld == SCN_MODEL_AVPU ? avpu_words : no_yes;
@@ -1825,7 +2000,32 @@ static void parse_tissue(loader *L, yaml_node *key, yaml_node *m)
 		static const char *f[] = {"from", "to", "depth", NULL};
 		check_fields(L, w, f, "the wound");
 	}
-	static const char *f[] = {"size", "resolution", "layers", "skin_tension", "tearing", "physics_dt", "wound", NULL};
+	yaml_node *mk = yaml_get(m, "mark");
+	if (mk && expect_type(L, mk, YAML_MAP, "'mark'")) {
+		/* a line drawn on the skin, where the incision should go */
+		yaml_node *from = yaml_get(mk, "from"), *to = yaml_get(mk, "to");
+		if (!from || !to) {
+			ERR_AT(L, key_of(m, mk), SCRUB_DIAG_MISSING, "a mark needs 'from:' and 'to:' (points [x, y] on the skin)");
+		} else if (tissue_point(L, from, "the mark's 'from'", tc->mark_from) && tissue_point(L, to, "the mark's 'to'", tc->mark_to)) {
+			const double sx = d->size_x * 1e3, sy = d->size_y * 1e3;
+			yaml_node *pts[2] = {from, to};
+			const double *pv[2] = {tc->mark_from, tc->mark_to};
+			bool on = true;
+			for (int k = 0; k < 2; k++)
+				if (pv[k][0] < 0 || pv[k][0] > sx || pv[k][1] < 0 || pv[k][1] > sy) {
+					ERR_AT(L, pts[k], SCRUB_DIAG_VALUE, "the mark's '%s' [%g mm, %g mm] is not on the block (%g x %g mm)",
+					       k ? "to" : "from", pv[k][0], pv[k][1], sx, sy);
+					on = false;
+				}
+			if (on && hypot(tc->mark_to[0] - tc->mark_from[0], tc->mark_to[1] - tc->mark_from[1]) < 2)
+				ERR_AT(L, to, SCRUB_DIAG_VALUE, "the mark is shorter than 2 mm");
+			else if (on)
+				tc->has_mark = true;
+		}
+		static const char *f[] = {"from", "to", NULL};
+		check_fields(L, mk, f, "the mark");
+	}
+	static const char *f[] = {"size", "resolution", "layers", "skin_tension", "tearing", "physics_dt", "wound", "mark", NULL};
 	check_fields(L, m, f, "the tissue");
 
 	/* The tissue's outcomes become read-only variables. */
@@ -1835,7 +2035,9 @@ static void parse_tissue(loader *L, yaml_node *key, yaml_node *m)
 	static const char *layer_words[] = {"none", "skin", "fat", "muscle"};
 	static const char *units[SCN_TISSUE_COUNT_] = {
 		[SCN_TISSUE_INCISION_LENGTH] = "mm", [SCN_TISSUE_INCISION_DEPTH] = "mm", [SCN_TISSUE_INCISION_DEVIATION] = "mm",
-		[SCN_TISSUE_PATH_LENGTH] = "mm", [SCN_TISSUE_IDLE_TIME] = "s", [SCN_TISSUE_GAPE] = "mm"};
+		[SCN_TISSUE_PATH_LENGTH] = "mm", [SCN_TISSUE_IDLE_TIME] = "s", [SCN_TISSUE_GAPE] = "mm",
+		[SCN_TISSUE_OPEN_START] = "mm", [SCN_TISSUE_OPEN_END] = "mm", [SCN_TISSUE_OPEN_MAX] = "mm",
+		[SCN_TISSUE_SPACING_MIN] = "mm", [SCN_TISSUE_SPACING_MAX] = "mm", [SCN_TISSUE_DEPTH_RATIO_MIN] = "%"};
 	for (int fld = 0; fld < SCN_TISSUE_COUNT_; fld++) {
 		const char *name = surgery_var_name(fld);
 		int clash = scenario_find_var(s, name, strlen(name));

@@ -36,6 +36,11 @@ typedef enum scn_model_field {
 	SCN_MODEL_HR, SCN_MODEL_SBP, SCN_MODEL_DBP, SCN_MODEL_MAP, SCN_MODEL_SPO2, SCN_MODEL_RR,
 	SCN_MODEL_ETCO2, SCN_MODEL_TEMP, SCN_MODEL_CO, SCN_MODEL_CPP, SCN_MODEL_RHYTHM, SCN_MODEL_PULSE,
 	SCN_MODEL_AVPU, SCN_MODEL_ROSC, SCN_MODEL_SHOCKS,
+	/* CPR quality over the whole session, measured by the session like a feedback manikin
+	 * (see docs/scenario-format.md, "CPR quality") */
+	SCN_MODEL_CCF, SCN_MODEL_CPR_RATE_OK, SCN_MODEL_CPR_DEPTH_OK, SCN_MODEL_CPR_RECOIL_OK,
+	SCN_MODEL_LONGEST_PAUSE, SCN_MODEL_LONG_PAUSES, SCN_MODEL_ETCO2_LOW,
+	SCN_MODEL_GLUCOSE, SCN_MODEL_CAPTURE, SCN_MODEL_LACTATE,
 	SCN_MODEL_COUNT_
 } scn_model_field;
 
@@ -53,6 +58,8 @@ struct scn_tissue {
 	double physics_dt;         /* s; the scenario's dt is a whole number of these */
 	bool has_wound;            /* a laceration at the start */
 	double wound_from[2], wound_to[2], wound_depth;   /* mm */
+	bool has_mark;             /* a line drawn on the skin where the incision should go */
+	double mark_from[2], mark_to[2];                  /* mm */
 	int first_var;             /* index of the first tissue variable in vars[] */
 	int line, col;
 };
@@ -69,6 +76,9 @@ typedef struct scn_match {
 	act_id action;
 	int n;
 	scn_constraint c[ACT_MAX_PARAMS];
+	/* what the patient model judged (-1: not written). Unwritten `delivered` means "yes" for
+	 * expected actions and transitions, "either" for forbidden ones. */
+	int8_t delivered, effective;
 	int line, col;
 } scn_match;
 
@@ -110,7 +120,12 @@ typedef struct scn_state {
 	int line, col;
 } scn_state;
 
-typedef enum scn_item_kind { SCN_ITEM_DO, SCN_ITEM_FORBID, SCN_ITEM_REACH } scn_item_kind;
+typedef enum scn_item_kind {
+	SCN_ITEM_DO,       /* an expected action */
+	SCN_ITEM_FORBID,   /* an action that must not happen */
+	SCN_ITEM_REACH,    /* a state to reach */
+	SCN_ITEM_CHECK,    /* a condition that must hold when the session ends (CPR quality...) */
+} scn_item_kind;
 typedef enum scn_anchor { SCN_FROM_START, SCN_FROM_STATE, SCN_FROM_ITEM } scn_anchor;
 
 typedef struct scn_item {
@@ -118,8 +133,12 @@ typedef struct scn_item {
 	const char *text;
 	const char *reference;     /* the id of one of the scenario's references */
 	scn_item_kind kind;
-	scn_match match;           /* DO / FORBID */
+	scn_match match;           /* DO / FORBID: the first (or only) accepted form */
+	scn_match *alts;           /* ... and the other accepted forms (`do:` written as a list) */
+	int nalts;
+	bool each;                 /* DO: every occurrence of the action must meet the constraints */
 	int reach_state;           /* REACH */
+	expr_prog *check;          /* CHECK */
 	expr_prog *guard;          /* counts only while this holds */
 	int *after;                /* items that must come first */
 	int nafter;
@@ -148,14 +167,26 @@ typedef struct scn_checklist {
 typedef struct scn_model_run {
 	const char *name;
 	bool expect_pass;
-	int *expect_items;         /* items named in `expect: {fail: [...]}` */
+	int *expect_items;         /* items named in `expect: {fail: [...]}` or `{lose: [...]}` (expect_pass) */
 	int nexpect;
 	sim_action *actions;
 	int nactions;
 	const char *actions_file;  /* when the script lives beside the scenario */
+	const char *description;
+	const char *reference;     /* the guideline the run's mistake (or variant) is judged by */
 	int line, col;
 	int expect_line, expect_col;
 } scn_model_run;
+
+/* A tally the session keeps: the number of delivered `action`s matching the constraints, or the sum
+ * of their `param` (in its base unit): count(give_drug, drug == atropine), total(give_drug, dose, ...). */
+#define SCN_MAX_TALLIES 32
+typedef struct scn_tally {
+	act_id action;
+	int param;                 /* -1: count */
+	int n;
+	scn_constraint c[ACT_MAX_PARAMS];
+} scn_tally;
 
 typedef struct scn_reference {
 	const char *id;
@@ -196,6 +227,8 @@ typedef struct scenario {
 	scn_checklist checklist;
 	scn_model_run *runs;
 	int nruns;
+	scn_tally tallies[SCN_MAX_TALLIES];
+	int ntallies;
 } scenario;
 
 typedef struct scenario_load_opts {

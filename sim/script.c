@@ -83,7 +83,7 @@ const char *script_parse_value(const act_param_def *p, const char *s, size_t n, 
 			if (strlen(aliases[a][0]) == n && memcmp(aliases[a][0], s, n) == 0)
 				k = act_symbol_find(p, aliases[a][1], strlen(aliases[a][1]));
 		if (k < 0) {
-			char list[512] = "";
+			char list[900] = "";
 			size_t l = 0;
 			for (int i = 0; i < ACT_MAX_SYMBOLS && p->symbols[i] && l < sizeof list - 40; i++)
 				l += (size_t)snprintf(list + l, sizeof list - l, "%s%s", i ? ", " : "", p->symbols[i]);
@@ -91,8 +91,9 @@ const char *script_parse_value(const act_param_def *p, const char *s, size_t n, 
 			snprintf(word, sizeof word, "%.*s", (int)(n < 63 ? n : 63), s);
 			/* one drug is never suggested for another: a near miss in spelling can be a different drug */
 			const char *sug = strcmp(p->name, "drug") == 0 ? NULL : scrub_suggest(word, p->symbols, (size_t)act_param_nsymbols(p));
-			snprintf(why, why_size, "%s '%s' is not accepted%s%s%s; expected one of: %s", p->name, word,
-			         sug ? " (did you mean '" : "", sug ? sug : "", sug ? "'?)" : "", list);
+			snprintf(why, why_size, "%s '%s' is not accepted%s%s%s; expected one of: %s%s", p->name, word,
+			         sug ? " (did you mean '" : "", sug ? sug : "", sug ? "'?)" : "", list,
+			         strcmp(p->name, "drug") == 0 ? " (also accepted: adrenaline, lignocaine, noradrenaline)" : "");
 			return why;
 		}
 		out->sym = k;
@@ -303,7 +304,7 @@ scrub_result script_parse_line(const char *s, size_t n, const char *file, int li
 			ERR(ks, ke - ks, "%s is given twice", def->params[pi].name);
 			continue;
 		}
-		char whybuf[512];
+		char whybuf[1024];
 		if (ve == vs) {
 			ERR(ks, ke - ks + 1, "%s has no value after '='", def->params[pi].name);
 			continue;
@@ -321,6 +322,21 @@ scrub_result script_parse_line(const char *s, size_t n, const char *file, int li
 	for (int k = 0; k < ACT_MAX_PARAMS && def->params[k].name; k++) {
 		if (def->params[k].required && !out->params[k].set && ok)
 			ERR(as, strlen(def->name), "%s needs %s=... (%s)", def->name, def->params[k].name, def->params[k].help);
+	}
+	if (ok) {
+		/* an amount given one of several ways (dose=, units= or volume=) */
+		bool any = false;
+		int nalt = 0;
+		char list[160] = "";
+		size_t l = 0;
+		for (int k = 0; k < ACT_MAX_PARAMS && def->params[k].name; k++) {
+			if (!def->params[k].one_of)
+				continue;
+			any = any || out->params[k].set;
+			l += (size_t)snprintf(list + l, sizeof list - l, "%s%s=...", nalt++ ? ", " : "", def->params[k].name);
+		}
+		if (nalt && !any)
+			ERR(as, strlen(def->name), "%s needs one of %s", def->name, list);
 	}
 	return ok ? SCRUB_OK : SCRUB_ERR_INVALID;
 #undef ERR

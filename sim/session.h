@@ -52,7 +52,11 @@ typedef struct sim_item_result {
 	double penalty;               /* subtracted from the score */
 	int reps;                     /* repeated items: how many times done */
 	double last_t;
-	char note[160];
+	double end_t;                 /* when the deciding action ended (its `duration` after `time`) */
+	double attempt_t, attempt_end;/* first action of the item's kind that did not meet it; -1 if none */
+	char note[360];
+	char attempt[200];            /* why that attempt did not count (measured against expected) */
+	bool attempt_noted;           /* the attempt is already in the note */
 } sim_item_result;
 
 typedef struct sim_session_opts {
@@ -90,6 +94,20 @@ const patient_vitals *sim_session_vitals(const sim_session *s);
 /* The soft-tissue physics of a scenario with `tissue:` (NULL without), for renderers and haptics: read only. */
 struct scrub_tissue;
 const struct scrub_tissue *sim_session_tissue(const sim_session *s);
+
+/* CPR quality over the session, as a feedback manikin reports it: from the first compression, while
+ * the patient has no pulse (percentages 0..100; targets 100-120 /min, 5-6 cm, full recoil). */
+typedef struct sim_cpr_quality {
+	double arrest_s, compressions_s;
+	double fraction;          /* compression fraction, % */
+	double rate_ok, depth_ok, recoil_ok; /* % of compression time in target */
+	double longest_pause_s;
+	int long_pauses;          /* pauses over 10 s */
+	double etco2_low;         /* % of CPR time (after its first minute) with EtCO2 under 10 mmHg */
+} sim_cpr_quality;
+
+/* False when there was no CPR (or no patient model). */
+bool sim_session_cpr_quality(const sim_session *s, sim_cpr_quality *out);
 
 typedef struct sim_score {
 	double score;                 /* 0..100 */

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <threads.h>
 
 /* ---- the actions ---- */
 
@@ -16,7 +17,8 @@
 #define ANG(n, h) Q(n, SCRUB_DIM_ANGLE, -3600, 3600, false, h)
 #define LAYER(req) {.name = "layer", .kind = ACT_PARAM_SYMBOL, .symbols = {"skin", "fat", "muscle"}, .required = req, .help = "deepest tissue layer reached"}
 
-enum { A_PICK, A_POSE, A_MOVE, A_GRASP, A_RELEASE, A_THROW, A_CUT_THREAD, A_INCISION, A_SUTURE, A_KNOT, A_INJURY, A_CUT, A_COUNT_ };
+enum { A_PICK, A_POSE, A_MOVE, A_GRASP, A_RELEASE, A_THROW, A_CUT_THREAD, A_INCISION, A_SUTURE, A_KNOT, A_INJURY, A_CUT,
+       A_SUTURE_SITE, A_CLOSURE, A_INCISION_END, A_COUNT_ };
 
 /* A knot's outcome is measured this long after it is locked (a knot that slips opens again). */
 #define KNOT_SETTLE_S 0.3
@@ -78,12 +80,38 @@ const act_def surgery_actions[] = {
 	  LAYER(false)}},
 	[A_CUT] = {"cut", "derived", "Derived: the scissors cut the thread",
 	 {Q("tail", SCRUB_DIM_LENGTH, 0, 10000, false, "thread left from the knot's bite to the cut (none: a free end was cut)")}},
+	[A_SUTURE_SITE] = {"suture_site", "derived", "Derived: where a suture across the wound sits on it (right after its suture)",
+	 {Q("along", SCRUB_DIM_LENGTH, -10000, 10000, true, "position along the wound from its start (the wound's from: point)"),
+	  Q("bite_entry", SCRUB_DIM_LENGTH, 0, 1000, true, "distance of the entry from the wound edge"),
+	  Q("bite_exit", SCRUB_DIM_LENGTH, 0, 1000, true, "distance of the exit from the wound edge"),
+	  Q("wound_depth", SCRUB_DIM_LENGTH, 0, 1000, true, "depth of the wound"),
+	  Q("depth_ratio", SCRUB_DIM_PERCENT, 0, 100000, true, "deepest point of the bite over the wound's depth (100 %: the bite reaches the wound's base)")}},
+	[A_CLOSURE] = {"closure", "derived", "Derived: the hand that held the needle driver put its instrument down (none): the wound's closure so far",
+	 {C("sutures", 0, 100000, true, "sutures across the wound with a finished knot"),
+	  C("untied", 0, 100000, true, "sutures across the wound without a finished knot"),
+	  Q("open_start", SCRUB_DIM_LENGTH, 0, 10000, true, "wound left open at its start: from the start to the nearest tied suture"),
+	  Q("open_end", SCRUB_DIM_LENGTH, 0, 10000, true, "wound left open at its end: from the end to the nearest tied suture"),
+	  Q("open_max", SCRUB_DIM_LENGTH, 0, 10000, true, "the longest stretch of the wound without a tied suture, ends included"),
+	  Q("spacing_min", SCRUB_DIM_LENGTH, 0, 10000, false, "the shortest distance between neighbouring tied sutures (none with fewer than two)"),
+	  Q("spacing_max", SCRUB_DIM_LENGTH, 0, 10000, false, "the longest distance between neighbouring tied sutures (none with fewer than two)"),
+	  Q("depth_ratio_min", SCRUB_DIM_PERCENT, 0, 100000, false, "the shallowest bite across the wound, over the wound's depth")}},
+	[A_INCISION_END] = {"incision_end", "derived", "Derived: the hand that cut put its instrument down (none): the whole incision, all strokes, on the skin",
+	 {Q("span", SCRUB_DIM_LENGTH, 0, 10000, true, "length of the incision along its direction, end to end"),
+	  Q("heading", SCRUB_DIM_ANGLE, -90, 90, true, "direction of the incision from the block's x axis (0: along x, 90: along y)"),
+	  Q("x_min", SCRUB_DIM_LENGTH, -1000, 1000, true, "the incision's extent on the skin, mm from the block's corner"),
+	  Q("x_max", SCRUB_DIM_LENGTH, -1000, 1000, true, "the incision's extent on the skin"),
+	  Q("y_min", SCRUB_DIM_LENGTH, -1000, 1000, true, "the incision's extent on the skin"),
+	  Q("y_max", SCRUB_DIM_LENGTH, -1000, 1000, true, "the incision's extent on the skin"),
+	  C("strokes", 0, 100000, true, "scalpel strokes that cut"),
+	  Q("tilt", SCRUB_DIM_ANGLE, 0, 90, true, "the blade's largest mean sideways lean from the vertical in a stroke (a bevelled cut)")}},
 };
 const int surgery_action_count = A_COUNT_;
 
 static const char *const var_names[SCN_TISSUE_COUNT_] = {
 	"incision_length", "incision_depth", "deepest_layer", "incision_deviation", "sutures", "knots",
 	"square_knots", "injuries", "path_length", "idle_time", "wound_gape",
+	"tied_sutures", "wound_open_start", "wound_open_end", "wound_open_max", "suture_spacing_min",
+	"suture_spacing_max", "bite_depth_ratio_min", "incision_strokes",
 };
 
 const char *surgery_var_name(int field)
@@ -103,7 +131,10 @@ typedef struct hand_rt {
 	float grip;
 	bool stroke;                /* the scalpel is cutting: a stroke in progress */
 	float (*pts)[2];            /* stroke path, material x-y in m (every 0.5 mm) */
+	float (*axis)[3];           /* the blade's direction (tip to handle) at each point */
 	int npts;
+	bool cut;                   /* this hand cut with the scalpel (a stroke that cut) */
+	bool held_driver;           /* this hand has held the needle driver */
 	bool has_half;              /* a needle pass that came out in the wound */
 	scrub_needle_pass half;
 	int half_idx;
@@ -111,6 +142,8 @@ typedef struct hand_rt {
 
 typedef struct suture_rt {
 	double along;               /* mm along the wound */
+	double depth;               /* mm, deepest point of the bite */
+	bool tied;                  /* its knot was finished and measured */
 } suture_rt;
 
 struct surgery {
@@ -131,15 +164,23 @@ struct surgery {
 	bool alternating;
 	int pass_in, pass_out;      /* the needle passes of the suture waiting for its knot */
 	int knot_suture;            /* its suture in the physics once a throw began, else -1 */
+	int knot_placed;            /* its index in placed[] */
 	struct {                    /* knots locked, measured once they settle */
 		double at;
-		int suture, throws;
+		int suture, throws, placed;
 		bool square;
 	} settling[8];
+	bool closure_pending;       /* the needle driver was put down: report the closure */
+	int incision_end_hand;      /* the scalpel was put down by this hand: report the incision, else -1 */
+	float (*cut_pts)[2];        /* every stroke's path, mm on the skin */
+	int ncut_pts, capcut_pts;
+	int strokes;
+	double max_tilt;            /* deg, the largest mean sideways lean of the blade in a stroke */
 	int nsettling;
 	int knots, square_knots, injuries;
 	double max_deviation;       /* mm */
 	double wound[2][2];         /* mm, the wound line for bite distances */
+	double wound_depth;         /* mm, the configured wound's depth, or the incision's */
 	bool has_line;
 	scrub_instrument_metrics base[SCRUB_TISSUE_HANDS];
 	double now;                 /* physics time */
@@ -200,6 +241,95 @@ static int layer_sym(int layer)
 	return layer < 0 ? 0 : layer > 2 ? 2 : layer;
 }
 
+/* The laceration the trainee finds: a scalpel stroke, 10 mm/s at the wound's depth, before the
+ * session starts (some 2300 physics steps for 4 cm at 2 ms). */
+static void make_wound(scrub_tissue *t, const scn_tissue *cfg)
+{
+	const double *a = cfg->wound_from, *b = cfg->wound_to;
+	scrub_tissue_set_instrument(t, 0, SCRUB_INSTR_SCALPEL);
+	const double depth = cfg->wound_depth;
+	const int down = 150, along = (int)ceil(hypot(b[0] - a[0], b[1] - a[1]) / 0.02) + 1, up = 150;
+	for (int i = 0; i < down + along + up; i++) {
+		double x, y, z;
+		if (i < down) {
+			double f = (double)i / (down - 1);
+			x = a[0]; y = a[1]; z = 4.0 - (4.0 + depth) * f;
+		} else if (i < down + along) {
+			double f = (double)(i - down) / (along - 1);
+			x = a[0] + (b[0] - a[0]) * f; y = a[1] + (b[1] - a[1]) * f; z = -depth;
+		} else {
+			double f = (double)(i - down - along + 1) / up;
+			x = b[0]; y = b[1]; z = -depth + (30.0 + depth) * f;
+		}
+		scrub_hand_input in = {.pose = {.pos = {(float)(x * 1e-3), (float)(y * 1e-3), (float)(z * 1e-3)}, .rot = {0, 0, 0, 1}}};
+		scrub_tissue_set_hand(t, 0, &in);
+		scrub_tissue_step(t);
+	}
+	scrub_tissue_set_instrument(t, 0, SCRUB_INSTR_NONE);
+	scrub_tissue_event ev;
+	while (scrub_tissue_poll_event(t, &ev))
+		;
+}
+
+/* Every session of a scenario starts from the same wounded tissue: the last one made is kept
+ * and cloned (scrub_tissue_clone: identical to the bit), so `scrub validate`, which plays all
+ * of a scenario's model runs in one process, makes the wound once. The key is the tissue's
+ * description and the wound, byte for byte (the loader zeroes the description first). */
+static struct {
+	bool set;
+	unsigned char key[sizeof(scrub_tissue_desc) + 5 * sizeof(double)];
+	scrub_tissue *t;
+} wound_cache;
+static mtx_t wound_mtx;
+static once_flag wound_once = ONCE_FLAG_INIT;
+static bool wound_mtx_ok;
+
+static void wound_init(void)
+{
+	wound_mtx_ok = mtx_init(&wound_mtx, mtx_plain) == thrd_success;
+}
+
+static void wound_key(const scn_tissue *cfg, unsigned char *key)
+{
+	memcpy(key, &cfg->desc, sizeof cfg->desc);
+	unsigned char *k = key + sizeof cfg->desc;
+	memcpy(k, cfg->wound_from, 2 * sizeof(double));
+	memcpy(k + 2 * sizeof(double), cfg->wound_to, 2 * sizeof(double));
+	memcpy(k + 4 * sizeof(double), &cfg->wound_depth, sizeof(double));
+}
+
+static scrub_result wounded_tissue(const scn_tissue *cfg, scrub_tissue **out)
+{
+	if (!cfg->has_wound)
+		return scrub_tissue_create(&cfg->desc, out);
+	unsigned char key[sizeof wound_cache.key];
+	wound_key(cfg, key);
+	call_once(&wound_once, wound_init);
+	if (wound_mtx_ok && mtx_lock(&wound_mtx) == thrd_success) {
+		scrub_result r = SCRUB_ERR_INVALID;
+		if (wound_cache.set && memcmp(wound_cache.key, key, sizeof key) == 0)
+			r = scrub_tissue_clone(wound_cache.t, out);
+		mtx_unlock(&wound_mtx);
+		if (r == SCRUB_OK)
+			return SCRUB_OK;
+	}
+	scrub_result r = scrub_tissue_create(&cfg->desc, out);
+	if (r != SCRUB_OK)
+		return r;
+	make_wound(*out, cfg);
+	scrub_tissue *keep = NULL;
+	if (wound_mtx_ok && scrub_tissue_clone(*out, &keep) == SCRUB_OK && mtx_lock(&wound_mtx) == thrd_success) {
+		scrub_tissue_destroy(&wound_cache.t);
+		wound_cache.t = keep;
+		keep = NULL;
+		memcpy(wound_cache.key, key, sizeof key);
+		wound_cache.set = true;
+		mtx_unlock(&wound_mtx);
+	}
+	scrub_tissue_destroy(&keep);
+	return SCRUB_OK;
+}
+
 scrub_result surgery_create(const scn_tissue *cfg, surgery **out)
 {
 	*out = NULL;
@@ -208,9 +338,11 @@ scrub_result surgery_create(const scn_tissue *cfg, surgery **out)
 		return SCRUB_ERR_NOMEM;
 	g->cfg = cfg;
 	g->knot_suture = -1;
+	g->knot_placed = -1;
+	g->incision_end_hand = -1;
 	for (int k = 0; k < A_COUNT_; k++)
 		g->ids[k] = actions_find(surgery_actions[k].name, strlen(surgery_actions[k].name));
-	scrub_result r = scrub_tissue_create(&cfg->desc, &g->t);
+	scrub_result r = wounded_tissue(cfg, &g->t);
 	if (r != SCRUB_OK) {
 		free(g);
 		return r;
@@ -219,7 +351,8 @@ scrub_result surgery_create(const scn_tissue *cfg, surgery **out)
 	for (int h = 0; h < SCRUB_TISSUE_HANDS; h++) {
 		hand_rt *hd = &g->hands[h];
 		hd->pts = malloc(MAX_STROKE_PTS * sizeof *hd->pts);
-		if (!hd->pts) {
+		hd->axis = malloc(MAX_STROKE_PTS * sizeof *hd->axis);
+		if (!hd->pts || !hd->axis) {
 			surgery_destroy(&g);
 			return SCRUB_ERR_NOMEM;
 		}
@@ -229,31 +362,7 @@ scrub_result surgery_create(const scn_tissue *cfg, surgery **out)
 		hd->target[2] = 40.0;
 	}
 	if (cfg->has_wound) {
-		/* the laceration the trainee finds: a scalpel stroke before the session starts */
 		const double *a = cfg->wound_from, *b = cfg->wound_to;
-		scrub_tissue_set_instrument(g->t, 0, SCRUB_INSTR_SCALPEL);
-		const double depth = cfg->wound_depth;
-		const int down = 150, along = (int)ceil(hypot(b[0] - a[0], b[1] - a[1]) / 0.02) + 1, up = 150;
-		for (int i = 0; i < down + along + up; i++) {
-			double x, y, z;
-			if (i < down) {
-				double f = (double)i / (down - 1);
-				x = a[0]; y = a[1]; z = 4.0 - (4.0 + depth) * f;
-			} else if (i < down + along) {
-				double f = (double)(i - down) / (along - 1);
-				x = a[0] + (b[0] - a[0]) * f; y = a[1] + (b[1] - a[1]) * f; z = -depth;
-			} else {
-				double f = (double)(i - down - along + 1) / up;
-				x = b[0]; y = b[1]; z = -depth + (30.0 + depth) * f;
-			}
-			scrub_hand_input in = {.pose = {.pos = {(float)(x * 1e-3), (float)(y * 1e-3), (float)(z * 1e-3)}, .rot = {0, 0, 0, 1}}};
-			scrub_tissue_set_hand(g->t, 0, &in);
-			scrub_tissue_step(g->t);
-		}
-		scrub_tissue_set_instrument(g->t, 0, SCRUB_INSTR_NONE);
-		scrub_tissue_event ev;
-		while (scrub_tissue_poll_event(g->t, &ev))
-			;
 		for (int h = 0; h < SCRUB_TISSUE_HANDS; h++) {
 			scrub_hand_state hs;
 			scrub_tissue_hand_state(g->t, h, &hs);
@@ -261,6 +370,7 @@ scrub_result surgery_create(const scn_tissue *cfg, surgery **out)
 		}
 		memcpy(g->wound[0], a, sizeof g->wound[0]);
 		memcpy(g->wound[1], b, sizeof g->wound[1]);
+		g->wound_depth = cfg->wound_depth;
 		g->has_line = true;
 	}
 	*out = g;
@@ -273,8 +383,11 @@ void surgery_destroy(surgery **gp)
 		return;
 	surgery *g = *gp;
 	scrub_tissue_destroy(&g->t);
-	for (int h = 0; h < SCRUB_TISSUE_HANDS; h++)
+	for (int h = 0; h < SCRUB_TISSUE_HANDS; h++) {
 		free(g->hands[h].pts);
+		free(g->hands[h].axis);
+	}
+	free(g->cut_pts);
 	free(g->queue);
 	free(g->out);
 	free(g->placed);
@@ -328,6 +441,7 @@ static void finish_knot(surgery *g, double t)
 		g->settling[g->nsettling].at = t + KNOT_SETTLE_S;
 		g->settling[g->nsettling].suture = g->knot_suture;
 		g->settling[g->nsettling].throws = g->throws;
+		g->settling[g->nsettling].placed = g->knot_placed;
 		g->settling[g->nsettling].square = square;
 		g->nsettling++;
 	} else {
@@ -336,6 +450,7 @@ static void finish_knot(surgery *g, double t)
 	g->knot_pending = false;
 	g->throws = 0;
 	g->knot_suture = -1;
+	g->knot_placed = -1;
 }
 
 static void report_knot(surgery *g, int i)
@@ -353,6 +468,8 @@ static void report_knot(surgery *g, int i)
 		set_sym(&k, 7, su.compression > STRANGULATION_COMPRESSION);
 	}
 	derive(g, A_KNOT, &k);
+	if (g->settling[i].placed >= 0 && g->settling[i].placed < g->nsutures_all)
+		g->placed[g->settling[i].placed].tied = true;
 	g->knots++;
 	g->square_knots += g->settling[i].square;
 	memmove(&g->settling[i], &g->settling[i + 1], (size_t)(g->nsettling - i - 1) * sizeof g->settling[0]);
@@ -370,6 +487,13 @@ static void apply_input(surgery *g, const sim_action *a, double t)
 		static const scrub_instrument_kind map[] = {SCRUB_INSTR_NONE, SCRUB_INSTR_SCALPEL, SCRUB_INSTR_FORCEPS,
 		                                            SCRUB_INSTR_NEEDLE_DRIVER, SCRUB_INSTR_SCISSORS};
 		hd->instr = map[a->params[1].sym];
+		hd->held_driver |= hd->instr == SCRUB_INSTR_NEEDLE_DRIVER;
+		/* put down (none; exchanging an instrument is not the end of the work): the hand that
+		 * sutured reports the closure, the hand that cut the incision */
+		if (hd->instr == SCRUB_INSTR_NONE && hd->held_driver && g->sutures > 0)
+			g->closure_pending = true;
+		if (hd->instr == SCRUB_INSTR_NONE && (hd->cut || hd->stroke))
+			g->incision_end_hand = h;
 		scrub_tissue_set_instrument(g->t, h, (scrub_instrument_kind)hd->instr);
 		hd->grip = 0;
 		break;
@@ -456,12 +580,42 @@ static void ensure_line(surgery *g)
 	}
 }
 
+static double wound_length(const surgery *g)
+{
+	return hypot(g->wound[1][0] - g->wound[0][0], g->wound[1][1] - g->wound[0][1]);
+}
+
+/* The wound's depth for bites: the configured wound's, else the incision's deepest point. */
+static double current_wound_depth(const surgery *g)
+{
+	if (g->cfg->has_wound)
+		return g->wound_depth;
+	scrub_tissue_incision inc;
+	scrub_tissue_get_incision(g->t, &inc);
+	return inc.max_depth * 1e3;
+}
+
+static bool add_placed(surgery *g, double along, double depth)
+{
+	if (g->nsutures_all == g->capsutures) {
+		int c = g->capsutures ? g->capsutures * 2 : 16;
+		suture_rt *nv = realloc(g->placed, (size_t)c * sizeof *nv);
+		if (!nv)
+			return false;
+		g->placed = nv;
+		g->capsutures = c;
+	}
+	g->placed[g->nsutures_all++] = (suture_rt){.along = along, .depth = depth};
+	return true;
+}
+
 /* One suture from the entry of `a` to the exit of `b` (the same pass, or the two halves of a
  * two-bite pass that came out in the wound and went in again from its other wall). */
 static void derive_suture(surgery *g, const scrub_needle_pass *a, int ia, const scrub_needle_pass *b, int ib)
 {
-	sim_action act = {0};
+	sim_action act = {0}, site = {0};
 	bool crosses = false;
+	const double depth = fmax(a->bite_depth, b->bite_depth) * 1e3;
 	if (g->has_line) {
 		int s_in, s_out;
 		double d_in = line_dist(g, a->entry, &s_in), d_out = line_dist(g, b->exit, &s_out);
@@ -476,19 +630,17 @@ static void derive_suture(surgery *g, const scrub_needle_pass *a, int ia, const 
 				best = fmin(best, fabs(g->placed[i].along - along));
 			if (isfinite(best))
 				set_num(&act, 5, best);
-			if (g->nsutures_all == g->capsutures) {
-				int c = g->capsutures ? g->capsutures * 2 : 16;
-				suture_rt *nv = realloc(g->placed, (size_t)c * sizeof *nv);
-				if (nv) {
-					g->placed = nv;
-					g->capsutures = c;
-				}
-			}
-			if (g->nsutures_all < g->capsutures)
-				g->placed[g->nsutures_all++].along = along;
+			const double wd = current_wound_depth(g);
+			set_num(&site, 0, along);
+			set_num(&site, 1, d_in);
+			set_num(&site, 2, d_out);
+			set_num(&site, 3, wd);
+			set_num(&site, 4, wd > 0 ? 100.0 * depth / wd : 0);
+			if (!add_placed(g, along, depth))
+				LOG_E("out of memory: a suture is left out of the closure");
 		}
 	}
-	set_num(&act, 3, fmax(a->bite_depth, b->bite_depth) * 1e3);
+	set_num(&act, 3, depth);
 	set_num(&act, 4, clampd(a->entry_angle_deg, 0, 90));
 	set_sym(&act, 6, layer_sym(a->deepest_layer > b->deepest_layer ? a->deepest_layer : b->deepest_layer));
 	set_sym(&act, 7, crosses);
@@ -502,8 +654,84 @@ static void derive_suture(surgery *g, const scrub_needle_pass *a, int ia, const 
 		g->pass_in = ia;
 		g->pass_out = ib;
 		g->knot_suture = -1;
+		g->knot_placed = g->nsutures_all - 1;
 	}
 	derive(g, A_SUTURE, &act);
+	if (crosses)
+		derive(g, A_SUTURE_SITE, &site);
+}
+
+/* The closure as the tied sutures leave it (mm along the wound, ends clamped to the wound). */
+typedef struct closure_fig {
+	int tied, untied;
+	double open_start, open_end, open_max, spacing_min, spacing_max, depth_ratio_min;
+} closure_fig;
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+static void closure_figures(const surgery *g, closure_fig *c)
+{
+	memset(c, 0, sizeof *c);
+	const double len = g->has_line ? wound_length(g) : 0;
+	double *al = g->nsutures_all ? malloc((size_t)g->nsutures_all * sizeof *al) : NULL;
+	const double wd = current_wound_depth(g);
+	c->depth_ratio_min = INFINITY;
+	for (int i = 0; i < g->nsutures_all; i++) {
+		const suture_rt *p = &g->placed[i];
+		c->depth_ratio_min = fmin(c->depth_ratio_min, wd > 0 ? 100.0 * p->depth / wd : 0);
+		if (!p->tied) {
+			c->untied++;
+			continue;
+		}
+		if (al)
+			al[c->tied] = clampd(p->along, 0, len);
+		c->tied++;
+	}
+	if (!isfinite(c->depth_ratio_min))
+		c->depth_ratio_min = 0;
+	if (!al || c->tied == 0) {
+		c->tied = 0; /* (out of memory: nothing is counted as closed) */
+		c->open_start = c->open_end = c->open_max = len;
+		free(al);
+		return;
+	}
+	qsort(al, (size_t)c->tied, sizeof *al, cmp_double);
+	c->open_start = al[0];
+	c->open_end = len - al[c->tied - 1];
+	c->spacing_min = INFINITY;
+	for (int i = 1; i < c->tied; i++) {
+		const double d = al[i] - al[i - 1];
+		c->spacing_min = fmin(c->spacing_min, d);
+		c->spacing_max = fmax(c->spacing_max, d);
+	}
+	if (c->tied < 2)
+		c->spacing_min = 0;
+	c->open_max = fmax(fmax(c->open_start, c->open_end), c->spacing_max);
+	free(al);
+}
+
+static void report_closure(surgery *g)
+{
+	closure_fig c;
+	closure_figures(g, &c);
+	sim_action a = {0};
+	set_num(&a, 0, c.tied);
+	set_num(&a, 1, c.untied);
+	set_num(&a, 2, c.open_start);
+	set_num(&a, 3, c.open_end);
+	set_num(&a, 4, c.open_max);
+	if (c.tied >= 2) {
+		set_num(&a, 5, c.spacing_min);
+		set_num(&a, 6, c.spacing_max);
+	}
+	if (g->nsutures_all > 0)
+		set_num(&a, 7, c.depth_ratio_min);
+	derive(g, A_CLOSURE, &a);
+	g->closure_pending = false;
 }
 
 /* Where a pass met the wound: an end below the skin surface close to the wound line went
@@ -557,6 +785,46 @@ static double stroke_deviation(const hand_rt *hd)
 	return m * 1e3;
 }
 
+/* The blade's mean sideways lean from the vertical over a stroke (deg): its direction at each
+ * point, across the stroke's chord. Leaning forward or back along the stroke does not bevel. */
+static double stroke_tilt(const hand_rt *hd)
+{
+	if (hd->npts < 2)
+		return 0;
+	const float *a = hd->pts[0], *b = hd->pts[hd->npts - 1];
+	double dx = b[0] - a[0], dy = b[1] - a[1], l = hypot(dx, dy);
+	if (l < 1e-9)
+		return 0;
+	const double nx = -dy / l, ny = dx / l; /* across the stroke, in the skin plane */
+	double sum = 0;
+	for (int i = 0; i < hd->npts; i++) {
+		const float *u = hd->axis[i];
+		sum += fabs(atan2(u[0] * nx + u[1] * ny, u[2])) * 180.0 / M_PI;
+	}
+	return sum / hd->npts;
+}
+
+static void add_cut_pts(surgery *g, const hand_rt *hd)
+{
+	if (g->ncut_pts + hd->npts > g->capcut_pts) {
+		int c = g->capcut_pts ? g->capcut_pts : 1024;
+		while (c < g->ncut_pts + hd->npts)
+			c *= 2;
+		float (*nv)[2] = realloc(g->cut_pts, (size_t)c * sizeof *nv);
+		if (!nv) {
+			LOG_E("out of memory: a stroke is left out of the incision's position");
+			return;
+		}
+		g->cut_pts = nv;
+		g->capcut_pts = c;
+	}
+	for (int i = 0; i < hd->npts; i++) {
+		g->cut_pts[g->ncut_pts][0] = hd->pts[i][0] * 1e3f;
+		g->cut_pts[g->ncut_pts][1] = hd->pts[i][1] * 1e3f;
+		g->ncut_pts++;
+	}
+}
+
 static void end_stroke(surgery *g, int h)
 {
 	hand_rt *hd = &g->hands[h];
@@ -564,6 +832,10 @@ static void end_stroke(surgery *g, int h)
 	scrub_tissue_get_incision(g->t, &inc);
 	double dev = stroke_deviation(hd);
 	g->max_deviation = fmax(g->max_deviation, dev);
+	g->max_tilt = fmax(g->max_tilt, stroke_tilt(hd));
+	g->strokes++;
+	hd->cut = true;
+	add_cut_pts(g, hd);
 	sim_action a = {0};
 	set_num(&a, 0, inc.length * 1e3);
 	set_num(&a, 1, inc.max_depth * 1e3);
@@ -573,6 +845,56 @@ static void end_stroke(surgery *g, int h)
 	derive(g, A_INCISION, &a);
 	hd->stroke = false;
 	hd->npts = 0;
+}
+
+/* The whole incision on the skin: the line through every stroke's points (principal axis),
+ * the extent along it, the box around the points. */
+static void report_incision_end(surgery *g)
+{
+	g->incision_end_hand = -1;
+	if (g->ncut_pts == 0)
+		return;
+	double mx = 0, my = 0;
+	double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
+	for (int i = 0; i < g->ncut_pts; i++) {
+		const double x = g->cut_pts[i][0], y = g->cut_pts[i][1];
+		mx += x;
+		my += y;
+		x0 = fmin(x0, x);
+		x1 = fmax(x1, x);
+		y0 = fmin(y0, y);
+		y1 = fmax(y1, y);
+	}
+	mx /= g->ncut_pts;
+	my /= g->ncut_pts;
+	double sxx = 0, sxy = 0, syy = 0;
+	for (int i = 0; i < g->ncut_pts; i++) {
+		const double dx = g->cut_pts[i][0] - mx, dy = g->cut_pts[i][1] - my;
+		sxx += dx * dx;
+		sxy += dx * dy;
+		syy += dy * dy;
+	}
+	double ang = 0.5 * atan2(2 * sxy, sxx - syy); /* the principal axis, -90..90 deg */
+	const double ux = cos(ang), uy = sin(ang);
+	double lo = INFINITY, hi = -INFINITY;
+	for (int i = 0; i < g->ncut_pts; i++) {
+		const double p = (g->cut_pts[i][0] - mx) * ux + (g->cut_pts[i][1] - my) * uy;
+		lo = fmin(lo, p);
+		hi = fmax(hi, p);
+	}
+	double deg = ang * 180.0 / M_PI;
+	if (deg <= -90.0 + 1e-9)
+		deg += 180.0;
+	sim_action a = {0};
+	set_num(&a, 0, hi - lo);
+	set_num(&a, 1, deg);
+	set_num(&a, 2, x0);
+	set_num(&a, 3, x1);
+	set_num(&a, 4, y0);
+	set_num(&a, 5, y1);
+	set_num(&a, 6, g->strokes);
+	set_num(&a, 7, clampd(g->max_tilt, 0, 90));
+	derive(g, A_INCISION_END, &a);
 }
 
 scrub_result surgery_step(surgery *g, double t0, double dt, const sim_action **out_actions, int *out_n)
@@ -664,9 +986,18 @@ scrub_result surgery_step(surgery *g, double t0, double dt, const sim_action **o
 			if (hd->npts == 0 || (hd->npts < MAX_STROKE_PTS && hypotf(x - hd->pts[hd->npts - 1][0], y - hd->pts[hd->npts - 1][1]) >= 0.0005f)) {
 				hd->pts[hd->npts][0] = x;
 				hd->pts[hd->npts][1] = y;
+				/* the blade runs along the instrument's local +z: that axis of the rotation */
+				const float *q = hs.pose.rot;
+				hd->axis[hd->npts][0] = 2 * (q[0] * q[2] + q[3] * q[1]);
+				hd->axis[hd->npts][1] = 2 * (q[1] * q[2] - q[3] * q[0]);
+				hd->axis[hd->npts][2] = 1 - 2 * (q[0] * q[0] + q[1] * q[1]);
 				hd->npts++;
 			}
 		}
+		if (g->incision_end_hand >= 0 && !g->hands[g->incision_end_hand].stroke)
+			report_incision_end(g);
+		if (g->closure_pending && g->nsettling == 0)
+			report_closure(g);
 	}
 	/* inputs later than this step (a live caller may act ahead) stay queued */
 	if (qi > 0) {
@@ -700,6 +1031,16 @@ void surgery_read_vars(const surgery *g, double *x)
 	x[SCN_TISSUE_PATH_LENGTH] = path * 1e3;
 	x[SCN_TISSUE_IDLE_TIME] = idle;
 	x[SCN_TISSUE_GAPE] = inc.gape * 1e3;
+	closure_fig c;
+	closure_figures(g, &c);
+	x[SCN_TISSUE_TIED_SUTURES] = c.tied;
+	x[SCN_TISSUE_OPEN_START] = c.open_start;
+	x[SCN_TISSUE_OPEN_END] = c.open_end;
+	x[SCN_TISSUE_OPEN_MAX] = c.open_max;
+	x[SCN_TISSUE_SPACING_MIN] = c.spacing_min;
+	x[SCN_TISSUE_SPACING_MAX] = c.spacing_max;
+	x[SCN_TISSUE_DEPTH_RATIO_MIN] = c.depth_ratio_min;
+	x[SCN_TISSUE_STROKES] = g->strokes;
 }
 
 const struct scrub_tissue *surgery_tissue(const surgery *g)

@@ -17,6 +17,14 @@
  *                  apposed, strangulated}   0.3 s after the knot is locked (cut)
  *   cut           {tail (mm)}                   scissors closed on the thread
  *   tissue_injury {hand, force (N), kind: force|strain|tear, layer}
+ *   suture_site   {along, bite_entry, bite_exit, wound_depth (mm), depth_ratio (%)}  after a
+ *                 suture across the wound: where it sits on the wound, how deep against it
+ *   closure       {sutures, untied, open_start, open_end, open_max, spacing_min, spacing_max (mm),
+ *                  depth_ratio_min (%)}   the hand that held the needle driver puts its
+ *                  instrument down (pick none), once knots have settled
+ *   incision_end  {span (mm), heading (deg), x_min, x_max, y_min, y_max (mm), strokes,
+ *                  tilt (deg)}   the hand that cut puts its instrument down (pick none): the
+ *                  whole incision
  *
  * Everything is a pure function of the scenario and the inputs: fixed physics sub-steps, inputs
  * applied at the first sub-step at or after their time. */
@@ -45,6 +53,16 @@ typedef enum scn_tissue_field {
 	SCN_TISSUE_PATH_LENGTH,       /* mm, both instruments */
 	SCN_TISSUE_IDLE_TIME,         /* s */
 	SCN_TISSUE_GAPE,              /* mm, widest opening of the wound */
+	/* The closure and the incision, as the derived actions closure and incision_end measure
+	 * them (plain numbers in the units given, until the loader gives these variables units). */
+	SCN_TISSUE_TIED_SUTURES,      /* sutures across the wound with a finished knot */
+	SCN_TISSUE_OPEN_START,        /* mm, wound from its start to the nearest tied suture */
+	SCN_TISSUE_OPEN_END,          /* mm, from its end */
+	SCN_TISSUE_OPEN_MAX,          /* mm, the longest stretch without a tied suture, ends included */
+	SCN_TISSUE_SPACING_MIN,       /* mm, between neighbouring tied sutures (0 with fewer than two) */
+	SCN_TISSUE_SPACING_MAX,       /* mm */
+	SCN_TISSUE_DEPTH_RATIO_MIN,   /* %, the shallowest bite over the wound's depth (0: no suture) */
+	SCN_TISSUE_STROKES,           /* scalpel strokes that cut */
 	SCN_TISSUE_COUNT_
 } scn_tissue_field;
 

@@ -29,7 +29,8 @@ test)
 	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 	export LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0
 	status=0
-	meson test -C build-test --print-errorlogs --num-processes "$jobs" || status=1
+	# AddressSanitizer makes the physics two to three times slower than a release build
+	meson test -C build-test --print-errorlogs --num-processes "$jobs" --timeout-multiplier 3 || status=1
 	# The scenario loader under libFuzzer, for a bounded time (60 s in CI).
 	fuzz_s=${SCRUB_FUZZ_SECONDS:-20}
 	[ "${CI:-}" = true ] && fuzz_s=${SCRUB_FUZZ_SECONDS:-60}

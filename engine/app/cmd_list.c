@@ -1,6 +1,7 @@
 /* scrub list: bundled scenarios, the action vocabulary, units. */
 #include "actions.h"
 #include "cli.h"
+#include "scenario.h"
 #include "units.h"
 
 #include <dirent.h>
@@ -11,9 +12,11 @@
 #include <string.h>
 
 static const char usage[] =
-	"usage: scrub list [scenarios [DIR] | actions | units]\n"
+	"usage: scrub list [scenarios [DIR] | runs FILE | actions | units]\n"
 	"\n"
 	"  scenarios [DIR]  the scenario files in DIR (default: the bundled scenarios)\n"
+	"  runs FILE        the model runs of a scenario (its mistake library), one per line:\n"
+	"                   NAME, a tab, and what it expects (pass; fail on ITEMS; pass, losing ITEMS)\n"
 	"  actions          every action a scenario or action script can use, with its parameters\n"
 	"  units            the units Scrub understands\n";
 
@@ -115,6 +118,23 @@ static int list_actions(void)
 	return EXIT_DONE;
 }
 
+static int list_runs(const char *path)
+{
+	scenario *scn = NULL;
+	int rc = cli_load_scenario(path, true, &scn);
+	if (rc != EXIT_DONE)
+		return rc;
+	for (int i = 0; i < scn->nruns; i++) {
+		const scn_model_run *r = &scn->runs[i];
+		printf("%s\t%s", r->name, !r->expect_pass ? "fail on" : r->nexpect ? "pass, losing" : "pass");
+		for (int k = 0; k < r->nexpect; k++)
+			printf("%s %s", k ? "," : "", scn->checklist.items[r->expect_items[k]].id);
+		printf("\n");
+	}
+	scenario_destroy(&scn);
+	return EXIT_DONE;
+}
+
 static int list_units(void)
 {
 	for (int d = 1; d < SCRUB_DIM_COUNT_; d++)
@@ -138,6 +158,13 @@ int scrub_cmd_list(int argc, char **argv)
 	const char *what = npos ? pos[0] : "scenarios";
 	if (strcmp(what, "scenarios") == 0)
 		return list_scenarios(npos > 1 ? pos[1] : cli_scenario_dir());
+	if (strcmp(what, "runs") == 0) {
+		if (npos < 2) {
+			fprintf(stderr, "scrub list runs: name a scenario file\n\n%s", usage);
+			return EXIT_USAGE;
+		}
+		return list_runs(pos[1]);
+	}
 	if (npos > 1) {
 		fprintf(stderr, "scrub list: unexpected argument '%s'\n\n%s", pos[1], usage);
 		return EXIT_USAGE;

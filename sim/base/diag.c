@@ -229,3 +229,18 @@ const char *scrub_suggest(const char *word, const char *const *candidates, size_
 	}
 	return best_d <= limit ? best : NULL;
 }
+
+void scrub_list_words(char *buf, size_t size, const char *const *words, size_t n)
+{
+	size_t l = 0;
+	if (size)
+		buf[0] = '\0';
+	for (size_t i = 0; i < n && size; i++) {
+		size_t w = strlen(words[i]);
+		if (l + w + 8 >= size) {
+			snprintf(buf + l, size - l, ", ...");
+			return;
+		}
+		l += (size_t)snprintf(buf + l, size - l, "%s%s", i ? ", " : "", words[i]);
+	}
+}

@@ -86,5 +86,7 @@ const char *scrub_diag_code_name(scrub_diag_code code);
 
 /* "did you mean": the candidate closest to `word` (edit distance), or NULL if none is close. */
 const char *scrub_suggest(const char *word, const char *const *candidates, size_t n);
+/* "a, b, c" (", ..." when it does not fit): the candidates, for a message that has no suggestion. */
+void scrub_list_words(char *buf, size_t size, const char *const *words, size_t n);
 
 #endif

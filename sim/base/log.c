@@ -1,6 +1,7 @@
 #include "log.h"
 #include "result.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,10 +73,17 @@ void scrub_log_configure(const char *spec)
 	}
 }
 
-bool scrub_log_enabled(const char *module, scrub_log_level level)
+static pthread_once_t log_once = PTHREAD_ONCE_INIT;
+
+static void configure_from_env(void)
 {
 	if (!g_log.configured)
 		scrub_log_configure(getenv("SCRUB_LOG"));
+}
+
+bool scrub_log_enabled(const char *module, scrub_log_level level)
+{
+	pthread_once(&log_once, configure_from_env);
 	scrub_log_level min = g_log.def;
 	for (int i = 0; i < g_log.nrules; i++) {
 		if (strcmp(g_log.rules[i].module, module) == 0) {
@@ -96,7 +104,11 @@ void scrub_log_write(const char *module, scrub_log_level level, const char *file
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "[%s] %s (%s:%d): %s\n", level_names[level], module, base, line, msg);
+	/* the source location helps developers (debug, trace), not instructors (info and above) */
+	if (level <= SCRUB_LOG_DEBUG)
+		fprintf(stderr, "[%s] %s (%s:%d): %s\n", level_names[level], module, base, line, msg);
+	else
+		fprintf(stderr, "[%s] %s: %s\n", level_names[level], module, msg);
 }
 
 const char *scrub_result_str(scrub_result r)

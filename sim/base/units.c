@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <pthread.h>
 #include <string.h>
 
 typedef struct unit_alias {
@@ -58,6 +59,24 @@ static const unit_alias units[] = {
 	{"cm/s", {"cm/s", SCRUB_DIM_SPEED, 10.0}},
 	{"m/s", {"m/s", SCRUB_DIM_SPEED, 1000.0}},
 	{"kg", {"kg", SCRUB_DIM_WEIGHT, 1.0}},
+	/* blood glucose: 1 mmol/L = 18.016 mg/dL (glucose only: the factor is glucose's molar mass) */
+	{"mg/dL", {"mg/dL", SCRUB_DIM_CONC, 1.0 / 18.016}},
+	{"mg/dl", {"mg/dL", SCRUB_DIM_CONC, 1.0 / 18.016}},
+	{"mcg/min", {"mcg/min", SCRUB_DIM_DOSE_RATE, 1.0}},
+	{"ug/min", {"mcg/min", SCRUB_DIM_DOSE_RATE, 1.0}},
+	{"mg/min", {"mg/min", SCRUB_DIM_DOSE_RATE, 1000.0}},
+	{"mcg/h", {"mcg/h", SCRUB_DIM_DOSE_RATE, 1.0 / 60.0}},
+	{"mg/h", {"mg/h", SCRUB_DIM_DOSE_RATE, 1000.0 / 60.0}},
+	{"mcg/kg/min", {"mcg/kg/min", SCRUB_DIM_DOSE_RATE_PER_KG, 1.0}},
+	{"ug/kg/min", {"mcg/kg/min", SCRUB_DIM_DOSE_RATE_PER_KG, 1.0}},
+	{"mg/kg/h", {"mg/kg/h", SCRUB_DIM_DOSE_RATE_PER_KG, 1000.0 / 60.0}},
+	{"units", {"units", SCRUB_DIM_UNITS, 1.0}},
+	{"unit", {"units", SCRUB_DIM_UNITS, 1.0}},
+	{"U", {"units", SCRUB_DIM_UNITS, 1.0}},
+	{"IU", {"units", SCRUB_DIM_UNITS, 1.0}},
+	{"mL/kg", {"mL/kg", SCRUB_DIM_VOLUME_PER_KG, 1.0}},
+	{"ml/kg", {"mL/kg", SCRUB_DIM_VOLUME_PER_KG, 1.0}},
+	{"mA", {"mA", SCRUB_DIM_CURRENT, 1.0}},
 };
 
 static const char *dim_names[SCRUB_DIM_COUNT_] = {
@@ -78,7 +97,22 @@ static const char *dim_names[SCRUB_DIM_COUNT_] = {
 	[SCRUB_DIM_FORCE] = "a force",
 	[SCRUB_DIM_SPEED] = "a speed",
 	[SCRUB_DIM_WEIGHT] = "a body weight",
+	[SCRUB_DIM_DOSE_RATE] = "a dose rate",
+	[SCRUB_DIM_DOSE_RATE_PER_KG] = "a dose rate per kg",
+	[SCRUB_DIM_UNITS] = "a number of units",
+	[SCRUB_DIM_VOLUME_PER_KG] = "a volume per kg",
+	[SCRUB_DIM_CURRENT] = "a current",
 };
+
+scrub_dim scrub_dim_without_kg(scrub_dim dim)
+{
+	switch (dim) {
+	case SCRUB_DIM_DOSE_PER_KG: return SCRUB_DIM_MASS;
+	case SCRUB_DIM_VOLUME_PER_KG: return SCRUB_DIM_VOLUME;
+	case SCRUB_DIM_DOSE_RATE_PER_KG: return SCRUB_DIM_DOSE_RATE;
+	default: return SCRUB_DIM_NONE;
+	}
+}
 
 const char *scrub_dim_name(scrub_dim dim)
 {
@@ -103,24 +137,31 @@ const scrub_unit *scrub_unit_base(scrub_dim dim)
 	return NULL;
 }
 
+static char dim_units_buf[SCRUB_DIM_COUNT_][128];
+static pthread_once_t dim_units_once = PTHREAD_ONCE_INIT;
+
+static void fill_dim_units(void)
+{
+	for (int dim = 0; dim < SCRUB_DIM_COUNT_; dim++) {
+		char *b = dim_units_buf[dim];
+		size_t len = 0;
+		for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+			if ((int)units[i].unit.dim != dim || strcmp(units[i].spelling, units[i].unit.name) != 0)
+				continue;
+			if (strchr(units[i].spelling, '\xc2'))
+				continue;
+			len += (size_t)snprintf(b + len, sizeof dim_units_buf[0] - len, "%s%s", len ? ", " : "",
+			                        units[i].spelling);
+		}
+	}
+}
+
 const char *scrub_dim_units(scrub_dim dim)
 {
-	static char buf[SCRUB_DIM_COUNT_][128];
 	if (dim >= SCRUB_DIM_COUNT_)
 		return "";
-	char *b = buf[dim];
-	if (b[0])
-		return b;
-	size_t len = 0;
-	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
-		if (units[i].unit.dim != dim || strcmp(units[i].spelling, units[i].unit.name) != 0)
-			continue;
-		if (strchr(units[i].spelling, '\xc2'))
-			continue;
-		len += (size_t)snprintf(b + len, sizeof buf[0] - len, "%s%s", len ? ", " : "",
-		                        units[i].spelling);
-	}
-	return b;
+	pthread_once(&dim_units_once, fill_dim_units);
+	return dim_units_buf[dim];
 }
 
 static bool is_unit_char(char c)

@@ -25,6 +25,11 @@ typedef enum scrub_dim {
 	SCRUB_DIM_FORCE,      /* base N */
 	SCRUB_DIM_SPEED,      /* base mm/s */
 	SCRUB_DIM_WEIGHT,     /* body weight, base kg (kept apart from drug mass on purpose) */
+	SCRUB_DIM_DOSE_RATE,  /* an infusion's drug per time, base mcg/min */
+	SCRUB_DIM_DOSE_RATE_PER_KG, /* base mcg/kg/min */
+	SCRUB_DIM_UNITS,      /* international units (insulin, heparin), base units */
+	SCRUB_DIM_VOLUME_PER_KG, /* base mL/kg (30 mL/kg of crystalloid) */
+	SCRUB_DIM_CURRENT,    /* pacing current, base mA */
 	SCRUB_DIM_COUNT_
 } scrub_dim;
 
@@ -36,6 +41,9 @@ typedef struct scrub_unit {
 
 /* Looks up a unit by any accepted spelling ("ml", "mL", "µg", "mcg", "bpm"...). */
 const scrub_unit *scrub_unit_find(const char *s, size_t n);
+/* A dimension per kilogram of body weight (mg/kg, mL/kg, mcg/kg/min) and the one it becomes for a
+ * patient of known weight (mass, volume, dose rate); SCRUB_DIM_NONE when `dim` is not per kg. */
+scrub_dim scrub_dim_without_kg(scrub_dim dim);
 /* The canonical unit for a dimension (its base unit). */
 const scrub_unit *scrub_unit_base(scrub_dim dim);
 const char *scrub_dim_name(scrub_dim dim);

@@ -35,6 +35,8 @@ typedef enum patient_rhythm {
 	PATIENT_RHYTHM_VT_PULSE, /* ventricular tachycardia with a pulse */
 	PATIENT_RHYTHM_ASYSTOLE,
 	PATIENT_RHYTHM_PEA,      /* pulseless electrical activity */
+	PATIENT_RHYTHM_AVB2_MOBITZ2, /* second-degree AV block, Mobitz II (2:1, 3:1 at fast atrial rates) */
+	PATIENT_RHYTHM_AVB3,     /* third-degree (complete) AV block with an escape rhythm */
 	PATIENT_RHYTHM_COUNT_
 } patient_rhythm;
 
@@ -66,10 +68,28 @@ typedef enum patient_drug {
 	PATIENT_DRUG_LIDOCAINE,
 	PATIENT_DRUG_ATROPINE,
 	PATIENT_DRUG_ADENOSINE,
+	PATIENT_DRUG_SALBUTAMOL,     /* albuterol: nebulised (or IV/IO); relieves bronchospasm only */
+	PATIENT_DRUG_CHLORPHENAMINE, /* H1 antihistamine: skin symptoms only, no effect on BP or airway */
+	PATIENT_DRUG_HYDROCORTISONE, /* no acute effect (hours) */
+	PATIENT_DRUG_NALOXONE,       /* opioid antagonist, shorter-acting than most opioids */
+	PATIENT_DRUG_DEXTROSE,       /* glucose: dose in mg (25 g = 25000 mg), IV/IO or PO */
+	PATIENT_DRUG_GLUCAGON,       /* raises hepatic glucose output: IM or IV */
+	PATIENT_DRUG_INSULIN,        /* dose in mg: PATIENT_INSULIN_MG_PER_UNIT per international unit */
+	PATIENT_DRUG_DOPAMINE,       /* by infusion only (PATIENT_ACT_INFUSION) */
 	PATIENT_DRUG_COUNT_
 } patient_drug;
 
-typedef enum patient_route { PATIENT_ROUTE_IV = 0, PATIENT_ROUTE_IO, PATIENT_ROUTE_IM, PATIENT_ROUTE_COUNT_ } patient_route;
+/* Insulin doses are given in mg like every other drug: 1 IU of human insulin = 0.0347 mg. */
+#define PATIENT_INSULIN_MG_PER_UNIT 0.0347
+
+typedef enum patient_route {
+	PATIENT_ROUTE_IV = 0,
+	PATIENT_ROUTE_IO,
+	PATIENT_ROUTE_IM,
+	PATIENT_ROUTE_NEB, /* nebulised */
+	PATIENT_ROUTE_PO,  /* by mouth: needs an alert patient */
+	PATIENT_ROUTE_COUNT_
+} patient_route;
 
 typedef enum patient_im_site {
 	PATIENT_IM_SITE_THIGH = 0, /* anterolateral thigh (vastus lateralis), the recommended site */
@@ -87,6 +107,50 @@ typedef enum patient_o2_device {
 	PATIENT_O2_COUNT_
 } patient_o2_device;
 
+/* Defibrillator pads. NONE: no pads (removed); a shock needs pads. Anterolateral (right
+ * infraclavicular + left mid-axillary at V6) and anteroposterior (left precordium + left infrascapular)
+ * are the standard positions (AHA 2020, ERC 2021); they are equivalent for a first shock, and after
+ * three failed shocks the anteroposterior "vector change" raises the success odds (DOSE-VF, Cheskes et
+ * al., NEJM 2022). MISPLACED: any other position (both pads on the front of the chest, pads touching,
+ * over the breast tissue, too medial): the current misses most of the heart. */
+typedef enum patient_pads {
+	PATIENT_PADS_NONE = 0,
+	PATIENT_PADS_ANTEROLATERAL,
+	PATIENT_PADS_ANTEROPOSTERIOR,
+	PATIENT_PADS_MISPLACED,
+	PATIENT_PADS_COUNT_
+} patient_pads;
+
+/* Body position. SITTING stands for any upright posture (sat up or stood): with hypotension it lowers
+ * the venous return and is flagged (RCUK 2021 anaphylaxis). */
+typedef enum patient_position {
+	PATIENT_POS_SUPINE = 0,
+	PATIENT_POS_LEGS_RAISED,  /* supine with the legs raised */
+	PATIENT_POS_SITTING,
+	PATIENT_POS_RECOVERY,     /* lateral recovery position */
+	PATIENT_POS_LEFT_LATERAL,
+	PATIENT_POS_COUNT_
+} patient_position;
+
+/* Harmful or dangerous side effects of an action, reported in patient_outcome.kind. One kind per
+ * outcome; when several apply the most serious is reported: vf_induced > shock_during_compressions >
+ * shock_non_shockable > shock_on_perfusing_rhythm. */
+typedef enum patient_complication {
+	PATIENT_COMP_NONE = 0,
+	PATIENT_COMP_SHOCK_PERFUSING,     /* unsynchronised shock with a pulse (or any shock on sinus rhythm) */
+	PATIENT_COMP_SHOCK_NON_SHOCKABLE, /* asystole or PEA */
+	PATIENT_COMP_SHOCK_DURING_CPR,    /* compressions running when a shock is delivered: hands on the chest */
+	PATIENT_COMP_VF_INDUCED,          /* a shock on a perfusing rhythm induced VF */
+	PATIENT_COMP_EPI_IV_BOLUS,        /* IV/IO epinephrine >= 0.1 mg with a pulse */
+	PATIENT_COMP_NEEDLE_MEDIAL,       /* needle medial to the mid-clavicular line: heart, great vessels */
+	PATIENT_COMP_NEEDLE_LOW,          /* below the 5th ICS: diaphragm, liver, spleen */
+	PATIENT_COMP_NEEDLE_WRONG_SIDE,   /* no tension pneumothorax on that side: iatrogenic pneumothorax */
+	PATIENT_COMP_DRAIN_WRONG_SIDE,    /* chest tube on the side without a pneumothorax */
+	PATIENT_COMP_COMPRESSION_TOO_DEEP,/* deeper than cpr_depth_max + 0.5 cm */
+	PATIENT_COMP_UPRIGHT_HYPOTENSIVE, /* sat up or stood while hypotensive (RCUK anaphylaxis) */
+	PATIENT_COMP_COUNT_
+} patient_complication;
+
 typedef enum patient_airway_manoeuvre {
 	PATIENT_AIRWAY_HEAD_TILT = 0, /* head tilt, chin lift */
 	PATIENT_AIRWAY_JAW_THRUST,
@@ -101,10 +165,21 @@ const char *patient_drug_name(patient_drug d);
 const char *patient_route_name(patient_route r);
 const char *patient_im_site_name(patient_im_site s);
 const char *patient_o2_device_name(patient_o2_device d);
+const char *patient_pads_name(patient_pads p);          /* "none", "anterolateral", "anteroposterior", "misplaced" */
+const char *patient_position_name(patient_position p);  /* "supine", "legs_raised", "sitting", "recovery", "left_lateral" */
+/* "none", "shock_on_perfusing_rhythm", "shock_non_shockable", "shock_during_compressions", "vf_induced",
+ * "iv_bolus_epinephrine", "needle_medial", "needle_too_low", "needle_wrong_side", "drain_wrong_side",
+ * "compression_too_deep", "upright_while_hypotensive" */
+const char *patient_complication_name(patient_complication c);
 /* True for VF (coarse or fine) and pulseless VT. */
 bool patient_rhythm_shockable(patient_rhythm r);
 /* True for the rhythms of cardiac arrest: VF, pVT, asystole, PEA. */
 bool patient_rhythm_is_arrest(patient_rhythm r);
+/* The accepted sites for needle decompression of a tension pneumothorax in an adult: the 4th or 5th
+ * intercostal space just anterior to the mid-axillary line (ATLS 10th edition), the 5th ICS in the
+ * anterior axillary line and the 2nd ICS in the mid-clavicular line (TCCC). This is the single table:
+ * the model's judgement of a PATIENT_ACT_NEEDLE_DECOMPRESSION and the scenario checklists both use it. */
+bool patient_needle_site_accepted(int ics, patient_line line);
 
 /* ---- Named tunable parameters ---- */
 
@@ -156,6 +231,25 @@ typedef struct patient_config {
 		double bleed_ml_per_min;    /* ongoing loss, 0 for none */
 	} hypovolaemia;
 
+	struct {
+		/* 0 (absent) .. 0.98: the opioid's effect at the start without naloxone (0.5 drowsy and slow
+		 * breathing, 0.85 unresponsive with ~6 breaths/min, 0.95 near apnoea) */
+		double severity;
+		double half_life_s;   /* of the opioid's effect; 0: 4 h (a longer-acting opioid than naloxone) */
+	} opioid;
+
+	struct {
+		/* SINUS (0): absent; SINUS_BRADY (sinus node disease or vagal), AVB2_MOBITZ2 or AVB3 */
+		patient_rhythm rhythm;
+		/* ventricular rate at the start without drugs; 0: 40 (sinus), 40 (Mobitz II 2:1 of 80), 35 (AVB3) */
+		double rate;
+	} bradycardia;
+
+	struct {
+		double glucose_mmol_l; /* blood glucose at the start; 0: 5.5 */
+		double insulin_units;  /* an insulin overdose still in a subcutaneous depot, absorbed over hours */
+	} glycaemia;
+
 	const patient_param_override *overrides;
 	size_t override_count;
 } patient_config;
@@ -183,19 +277,37 @@ double patient_time(const patient *p);
 
 typedef enum patient_action_kind {
 	PATIENT_ACT_AIRWAY_OPEN = 0,  /* airway.manoeuvre */
-	PATIENT_ACT_CPR_START,        /* cpr: declared rate and depth (0: 110 /min, 5.5 cm) */
+	/* cpr: declared rate and depth (0: 110 /min, 5.5 cm). While declared compressions already run it is
+	 * not applied (not_delivered "already_running") but the declared rate and depth still update, so the
+	 * quality measurement follows what is being done. */
+	PATIENT_ACT_CPR_START,
 	PATIENT_ACT_CPR_STOP,
 	PATIENT_ACT_COMPRESSION,      /* compression.depth_cm: one compression, now */
 	PATIENT_ACT_BVM_BREATH,       /* breath.volume_ml (0: 500): one breath, now */
 	PATIENT_ACT_INTUBATE,
 	PATIENT_ACT_OXYGEN,           /* oxygen.device, oxygen.flow_l_min; device NONE removes it */
-	PATIENT_ACT_SHOCK,            /* shock.energy_j, shock.synchronised */
+	/* shock.energy_j, synchronised, dsed. Needs pads (else not delivered: "no_pads", no shock counted, no
+	 * random draw); a synchronised shock in VF or asystole is not delivered ("no_r_wave"); a shock
+	 * delivered while compressions run (declared, or a sampled one in the last 1.5 s) is flagged
+	 * shock_during_compressions. dsed: double sequential external defibrillation (a second defibrillator,
+	 * its pads anteroposterior, < 1 s apart); counts as one shock. */
+	PATIENT_ACT_SHOCK,
 	PATIENT_ACT_DRUG,             /* drug.drug, dose_mg, route, site (IM only) */
 	PATIENT_ACT_VASCULAR_ACCESS,  /* access.route: IV or IO */
 	PATIENT_ACT_FLUID_BOLUS,      /* fluid.volume_ml of crystalloid */
 	PATIENT_ACT_NEEDLE_DECOMPRESSION, /* needle.side, needle.ics (2..6), needle.line */
 	PATIENT_ACT_CHEST_TUBE,       /* chest_tube.side */
 	PATIENT_ACT_SET_RHYTHM,       /* set_rhythm.rhythm: a transition the scenario imposes */
+	PATIENT_ACT_PADS,             /* pads.position: attach, move or (NONE) remove the defibrillator pads */
+	PATIENT_ACT_POSITION,         /* position.position */
+	PATIENT_ACT_REMOVE_TRIGGER,   /* stops an ongoing anaphylactic trigger (a culprit infusion); not
+	                               * applied ("no_trigger") without an active one */
+	/* pacing.rate_per_min, current_ma: transcutaneous pacing through the pads (demand mode); both 0
+	 * stop it. Needs pads ("no_pads"); effective when it captures (current >= the threshold). */
+	PATIENT_ACT_PACING,
+	/* infusion.drug, rate_mcg_min: a continuous IV/IO infusion (0 stops it); needs access ("no_access");
+	 * epinephrine, dopamine, amiodarone, lidocaine, insulin, dextrose ("not_given_infusion" otherwise) */
+	PATIENT_ACT_INFUSION,
 	PATIENT_ACT_COUNT_
 } patient_action_kind;
 
@@ -207,21 +319,35 @@ typedef struct patient_action {
 		struct { double depth_cm; } compression;
 		struct { double volume_ml; } breath;
 		struct { patient_o2_device device; double flow_l_min; } oxygen;
-		struct { double energy_j; bool synchronised; } shock;
+		struct { double energy_j; bool synchronised; bool dsed; } shock;
 		struct { patient_drug drug; double dose_mg; patient_route route; patient_im_site site; } drug;
 		struct { patient_route route; } access;
 		struct { double volume_ml; } fluid;
 		struct { patient_side side; int ics; patient_line line; } needle;
 		struct { patient_side side; } chest_tube;
 		struct { patient_rhythm rhythm; } set_rhythm;
+		struct { patient_pads position; } pads;
+		struct { patient_position position; } position;
+		struct { double rate_per_min, current_ma; } pacing;
+		struct { patient_drug drug; double rate_mcg_min; } infusion;
 	};
 } patient_action;
 
 typedef struct patient_outcome {
 	bool applied;       /* the action had its physical effect (a needle went in, a shock was delivered) */
 	bool effective;     /* ... and it did what it is for (tension relieved, VF terminated) */
-	bool complication;  /* a harmful or dangerous side effect to flag (medial needle, shock with a pulse) */
-	const char *reason; /* short static text; never NULL after patient_apply */
+	bool complication;  /* a harmful or dangerous side effect to flag: always kind != PATIENT_COMP_NONE */
+	patient_complication kind;
+	/* NULL when applied; otherwise a stable snake_case word saying why not: "invalid" (the call returned
+	 * SCRUB_ERR_INVALID), "no_pads", "no_r_wave" (synchronised shock in VF/asystole), "no_access",
+	 * "already_running" (CPR start while declared compressions run), "not_given_iv", "not_given_io",
+	 * "not_given_im", "not_given_neb", "not_given_po" (a route the drug is not given by),
+	 * "cannot_swallow" (PO without an alert patient), "tube_blocked" (intubation through laryngeal
+	 * oedema), "no_trigger" (no active anaphylactic trigger),
+	 * "not_given_infusion" (a drug the model does not infuse), "not_running" (stopping a pacing or an
+	 * infusion that is not running). */
+	const char *not_delivered;
+	const char *reason; /* short static human text; never NULL after patient_apply */
 } patient_outcome;
 
 /* SCRUB_ERR_INVALID for malformed parameters (negative energy, unknown drug, dose not a positive
@@ -239,7 +365,10 @@ typedef struct patient_vitals {
 	bool rosc;               /* a perfusing rhythm after cardiac arrest */
 	double heart_rate;       /* /min, rate of organised complexes (0 in VF and asystole) */
 	double sbp, dbp, map;    /* mmHg (arterial line; during CPR the compression-generated pressures) */
-	double spo2;             /* %, arterial saturation (a pulse oximeter reads it only with a pulse) */
+	/* %, pulse oximetry. The oximeter needs a pulsatile signal: without a palpable pulse (arrest, CPR
+	 * included) it reads 0 and spo2_valid is false; the arterial saturation is still in pao2. */
+	double spo2;
+	bool spo2_valid;
 	double resp_rate;        /* /min, spontaneous plus assisted */
 	double etco2;            /* mmHg, 0 without exhaled gas */
 	double temperature_c;
@@ -259,8 +388,19 @@ typedef struct patient_vitals {
 	bool cpr_active;
 	double cpr_rate, cpr_depth_cm; /* as measured from the compressions */
 	double cpr_fraction;       /* fraction of the last minute with compressions (EMA, tau 60 s) */
-	double drug_effect[PATIENT_DRUG_COUNT_]; /* 0..1 */
-	int shocks;
+	double drug_effect[PATIENT_DRUG_COUNT_]; /* 0..1 (dextrose: 0, it becomes glucose_mmol_l) */
+	int shocks;                /* shocks delivered (a DSED counts once) */
+	patient_pads pads;
+	patient_position position;
+	bool trigger_active;       /* an anaphylactic trigger is still running (see PATIENT_ACT_REMOVE_TRIGGER) */
+	double lactate_mmol_l;     /* arterial lactate (oxygen debt: rises when delivery falls short) */
+	double urticaria;          /* 0..1, hives, flushing and itch of anaphylaxis */
+	double glucose_mmol_l;     /* blood glucose */
+	double opioid_effect;      /* 0..1, opioid effect at the mu receptor (after naloxone) */
+	double atrial_rate;        /* /min, P waves (differs from heart_rate in AV block) */
+	bool pacing_capture;       /* the pacemaker captures the ventricle */
+	double pacing_rate, pacing_current_ma; /* set pacing, 0 when off */
+	double infusion_mcg_min[PATIENT_DRUG_COUNT_];
 } patient_vitals;
 
 const patient_vitals *patient_vitals_get(const patient *p);

@@ -24,6 +24,7 @@ typedef struct patient_pk {
 	double line;     /* mg given IV/IO, not yet in the central circulation */
 	double depot;    /* mg in an IM depot */
 	double depot_tau;/* s, absorption time constant of that depot */
+	patient_route depot_route; /* IM, NEB or PO: what limits the absorption (perfusion or ventilation) */
 	double central;  /* mg, effective central amount */
 	double effect;   /* 0..1 */
 } patient_pk;
@@ -33,6 +34,7 @@ typedef struct patient_pending_dose {
 	double dose_mg;
 	double tau_s;
 	patient_drug drug;
+	patient_route route;
 } patient_pending_dose;
 
 struct patient {
@@ -53,17 +55,31 @@ struct patient {
 	bool was_arrest;        /* an arrest happened: a later perfusing rhythm is ROSC */
 	bool primary_pea;       /* PEA of cardiac origin (ROSC only by the hazard) */
 	double reserve;         /* myocardial reserve 0..1 */
-	double stun;            /* 0..1 post-shock stunning, recovers */
+	double stun;            /* 0..1 post-arrest myocardial dysfunction, recovers over hours */
+	double arrest_s;        /* time spent in the current (or last) arrest */
+	double lactate;         /* mmol/L */
+	double surge;           /* 0..1 epinephrine surge the circulation answers (after lactate blunting) */
 	double vf_amp;          /* mV */
 	double pvt_s;           /* time in pVT */
 	double below_s, above_s;/* time with the intrinsic SBP below / above the pulse threshold */
 	int shocks;
+	int failed_shocks;      /* delivered shocks in VF/pVT that failed since the last conversion */
+	patient_pads pads;
+	patient_position position;
+	patient_rhythm brady_rhythm; /* SINUS: none; SINUS_BRADY, AVB2_MOBITZ2 or AVB3: the conduction disease */
+	double brady_rate;      /* its ventricular (or sinus) rate without drugs */
+	double atrial_rate;     /* /min */
+	double pace_rate, pace_ma; /* 0: off */
+	bool pace_capture;
+	bool paced;             /* the pacemaker drives the ventricle (captures and is faster) */
+	double infusion[PATIENT_DRUG_COUNT_]; /* mg/min into the IV line */
 
 	/* CPR */
 	bool cpr_declared;
 	double cpr_decl_rate, cpr_decl_depth;
 	double decl_next_t;     /* time of the next declared compression */
 	double last_comp_t;     /* time of the last compression (declared or sampled) */
+	bool comp_seen;         /* a compression (declared or sampled) has happened */
 	double comp_interval;   /* s, last interval */
 	double comp_rate, comp_depth; /* EMA of the measured rate and depth */
 	int comp_count;
@@ -76,15 +92,22 @@ struct patient {
 	double o2_flow;
 	int breaths_since_tick;
 	double bvm_rate;        /* EMA, /min */
+	double va;              /* alveolar ventilation of the last tick, fraction of normal */
 	double last_breath_t;
 	double spont_rr;
 
 	/* conditions */
 	double anaph_sev, anaph_a;
+	bool trigger_active;    /* the anaphylactic trigger still runs */
+	double anaph_drive;     /* 0..1 allergen drive: 1 while the trigger runs, washes out after */
 	double w_oedema, w_bronch, w_vaso;
-	double oedema_eff, bronch_eff, vaso_eff;
+	double oedema_eff, bronch_eff, vaso_eff, skin_eff;
+	double opioid, opioid_decay; /* opioid receptor drive (effect o/(1 + o) without naloxone), its decay per tick */
+	double opioid_effect;        /* 0..1, with naloxone */
+	double glucose;              /* mmol/L */
 	patient_side ptx_side;
 	double ptx_sev, ptx_p, ptx_collapse, needle_patency;
+	double needle_kink_t;   /* time the catheter kinks outright (drawn at insertion) */
 	bool needle_in, chest_tube;
 
 	/* volume */
@@ -101,6 +124,7 @@ struct patient {
 
 	/* haemodynamics (lagged, displayed) */
 	double hr, map, sbp, dbp, co, cpp, cvp, svr, symp, brain, q;
+	double stem;            /* brainstem perfusion index (pressure, flow, oxygen): drives breathing */
 	double sv;              /* mL, for the pleth amplitude */
 	double sbp_native;      /* mmHg, lagged systolic pressure the heart itself generates (the palpable pulse) */
 	double airway_pressure;
@@ -109,6 +133,8 @@ struct patient {
 
 	/* waveform generator */
 	double beat_t, rr;      /* time since the last R wave, current R-R interval */
+	double p_t, p_rr;       /* atrial clock: time since the last P wave, P-P interval */
+	double pace_t;          /* time since the last pacing spike */
 	double vf_ph[3], vf_slow;
 	double breath_t, breath_period;
 	bool breath_event_mode; /* last breath came from a BVM event */
@@ -120,6 +146,8 @@ struct patient {
 	float w_ecg[PATIENT_WAVE_MAX_PER_STEP], w_pleth[PATIENT_WAVE_MAX_PER_STEP],
 		w_co2[PATIENT_WAVE_MAX_PER_STEP];
 	float ecg_tpl[PATIENT_ECG_TPL_N];
+	float ecg_qrst[PATIENT_ECG_TPL_N];  /* the same beat without its P wave */
+	float ecg_wide[PATIENT_ECG_TPL_N];  /* a wide ventricular (escape or paced) beat */
 	float pleth_shape[PATIENT_SHAPE_N];
 	float sine[PATIENT_SINE_N];
 };
@@ -128,6 +156,7 @@ void patient_model_tick(patient *p);      /* one PATIENT_SLOW_DT physiology step
 void patient_model_refresh(patient *p);   /* recompute cached factors after a parameter change */
 void patient_model_update_vitals(patient *p);
 void patient_model_set_rhythm(patient *p, patient_rhythm r);
+void patient_model_pacing(patient *p);    /* recompute the capture after a change of pacing or rhythm */
 void patient_wave_init(patient *p);
 void patient_wave_generate(patient *p);   /* samples up to p->t */
 

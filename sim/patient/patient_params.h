@@ -16,7 +16,15 @@
 	X(PULSE_PRESSURE_PER_SV, "pulse_pressure_per_sv", "mmHg/mL", 0.6, 0.2, 1.5, "pulse pressure per mL stroke volume") \
 	X(BARO_GAIN, "baroreflex_gain", "1", 1.0, 0, 3, "sympathetic response to a fall in MAP") \
 	X(MAP_SETPOINT, "map_setpoint", "mmHg", 93, 60, 110, "baroreflex set point") \
+	X(BRADY_SV_GAIN, "brady_stroke_volume_gain", "fraction", 0.25, 0, 1, "stroke volume gained at 30 /min from the longer filling (Frank-Starling), from 0 at 60 /min") \
+	X(AVB2_CONDUCTION_LIMIT, "avb2_conduction_limit", "/min", 115, 60, 200, "atrial rate above which Mobitz II block goes from 2:1 to 3:1") \
+	X(PACED_SV_FRACTION, "paced_stroke_volume_fraction", "fraction", 0.85, 0.5, 1, "stroke volume of a paced beat (no atrial kick, dyssynchrony)") \
+	X(PACING_THRESHOLD_MA, "pacing_threshold_ma", "mA", 65, 10, 200, "transcutaneous pacing current needed for capture") \
 	X(PULSE_PALPABLE_SBP, "pulse_palpable_sbp", "mmHg", 50, 30, 80, "systolic pressure below which no central pulse is felt") \
+	X(HYPOTENSION_SBP, "hypotension_sbp", "mmHg", 90, 60, 120, "systolic pressure below which sitting the patient up is flagged") \
+	X(SITTING_PRELOAD_DROP, "sitting_preload_drop", "fraction", 0.1, 0, 0.5, "venous return lost on sitting up when venous tone compensates") \
+	X(SITTING_UNCOMPENSATED_DROP, "sitting_uncompensated_drop", "fraction", 0.3, 0, 0.8, "further venous return lost sitting up with full vasodilation or hypovolaemia") \
+	X(LEGS_RAISED_PRELOAD_GAIN, "legs_raised_preload_gain", "fraction", 0.08, 0, 0.3, "venous return gained by raising the legs (about 300 mL autotransfused)") \
 	X(PEA_ONSET_S, "pea_onset_s", "s", 10, 1, 60, "time without a palpable pulse before an organised rhythm is called PEA") \
 	/* CPR */ \
 	X(CPR_MAX_CO_FRACTION, "cpr_max_co_fraction", "fraction", 0.30, 0.05, 0.6, "cardiac output of ideal CPR relative to baseline_co") \
@@ -43,11 +51,22 @@
 	X(EPI_SHOCK_OR, "epi_shock_odds_ratio", "1", 1.5, 0.2, 5, "odds ratio of shock success at full epinephrine effect") \
 	X(AMIO_SHOCK_OR, "amio_shock_odds_ratio", "1", 1.6, 0.2, 5, "odds ratio of shock success at full amiodarone effect") \
 	X(LIDO_SHOCK_OR, "lido_shock_odds_ratio", "1", 1.3, 0.2, 5, "odds ratio of shock success at full lidocaine effect") \
+	X(REFRACTORY_VF_SHOCKS, "refractory_vf_shocks", "1", 3, 1, 10, "failed shocks after which VF counts as refractory (DOSE-VF: 3)") \
+	X(VECTOR_CHANGE_SHOCK_OR, "vector_change_shock_odds_ratio", "1", 1.5, 0.2, 5, "odds ratio of shock success with anteroposterior pads in refractory VF (DOSE-VF ROSC 35.4% vs 26.5%)") \
+	X(DSED_SHOCK_OR, "dsed_shock_odds_ratio", "1", 2.4, 0.2, 8, "odds ratio of shock success of a DSED in refractory VF (DOSE-VF ROSC 46.4% vs 26.5%)") \
+	X(MISPLACED_PADS_SHOCK_OR, "misplaced_pads_shock_odds_ratio", "1", 0.15, 0.01, 1, "odds ratio of shock success with misplaced pads (the current misses the heart)") \
 	X(CARDIOVERSION_SUCCESS, "cardioversion_success_100j", "fraction", 0.8, 0, 1, "probability a synchronised 100 J shock converts VT with a pulse") \
 	X(UNSYNC_VF_RISK, "unsync_shock_vf_risk", "fraction", 0.3, 0, 1, "probability an unsynchronised shock with a pulse induces VF") \
 	X(PEA_ROSC_HAZARD, "pea_rosc_hazard_per_min", "/min", 0.2, 0, 5, "ROSC hazard in primary PEA with ideal CPR and full epinephrine effect") \
 	X(ASYSTOLE_ROSC_HAZARD, "asystole_rosc_hazard_per_min", "/min", 0.04, 0, 5, "the same in asystole") \
-	X(ROSC_STUN_S, "rosc_stun_s", "s", 20, 1, 300, "time constant of recovery from post-shock myocardial stunning") \
+	X(ROSC_STUN_S, "rosc_stun_s", "s", 14400, 1, 259200, "time constant of recovery from post-arrest myocardial dysfunction") \
+	X(POST_ARREST_CONTRACTILITY_LOSS, "post_arrest_contractility_loss", "fraction", 0.6, 0, 0.9, "contractility lost at full post-arrest myocardial dysfunction") \
+	X(POST_ARREST_VASOPLEGIA, "post_arrest_vasoplegia", "fraction", 0.2, 0, 0.6, "SVR lost at full post-arrest dysfunction (the sepsis-like syndrome)") \
+	X(POST_ARREST_STUN_PER_MIN, "post_arrest_stun_per_min", "/min", 0.15, 0, 1, "post-arrest dysfunction per minute of arrest (from 0.3, at most 1)") \
+	X(LACTATE_MAX_RATE, "lactate_max_rate", "mmol/L/min", 0.8, 0, 5, "lactate production with no oxygen delivery") \
+	X(DO2_CRITICAL, "do2_critical", "fraction", 0.5, 0.1, 1, "oxygen delivery (fraction of normal) below which lactate is produced") \
+	X(LACTATE_CLEARANCE_S, "lactate_clearance_s", "s", 3600, 300, 36000, "time constant of lactate clearance at normal flow") \
+	X(LACTATE_CATECHOLAMINE_K, "lactate_catecholamine_k", "mmol/L", 3, 0.5, 20, "lactate excess that halves the catecholamine surge response") \
 	/* breathing and gas exchange */ \
 	X(BASELINE_RR, "baseline_rr", "/min", 14, 6, 30, "resting respiratory rate") \
 	X(BASELINE_SHUNT, "baseline_shunt", "fraction", 0.03, 0, 0.3, "resting intrapulmonary shunt") \
@@ -60,13 +79,18 @@
 	/* drugs */ \
 	X(EPI_HALF_LIFE_S, "epi_half_life_s", "s", 120, 30, 1800, "elimination half-life of epinephrine") \
 	X(EPI_EC50_MG, "epi_ec50_mg", "mg", 0.2, 0.005, 1, "central amount of epinephrine giving half its maximal effect") \
+	X(EPI_BETA_EC50_MG, "epi_beta_ec50_mg", "mg", 0.04, 0.002, 1, "central epinephrine giving half its beta effects (rate, contractility): low doses act on beta receptors first") \
 	X(EPI_SVR_GAIN, "epi_svr_gain", "fraction", 0.5, 0, 3, "SVR increase at full epinephrine effect (alpha-1)") \
 	X(EPI_HR_GAIN, "epi_hr_gain", "/min", 45, 0, 120, "heart rate increase at full epinephrine effect (beta-1)") \
-	X(EPI_INOTROPY, "epi_inotropy", "fraction", 0.4, 0, 2, "contractility increase at full epinephrine effect") \
+	X(EPI_INOTROPY, "epi_inotropy", "fraction", 0.25, 0, 2, "contractility increase at full epinephrine effect") \
 	X(EPI_IM_ONSET_S, "epi_im_onset_s", "s", 60, 0, 600, "lag before an IM dose starts to be absorbed") \
 	X(EPI_IM_THIGH_TAU_S, "epi_im_thigh_tau_s", "s", 420, 30, 3600, "absorption time constant, IM anterolateral thigh") \
 	X(EPI_IM_DELTOID_TAU_S, "epi_im_deltoid_tau_s", "s", 1500, 30, 7200, "absorption time constant, IM deltoid or gluteal") \
-	X(EPI_TOXIC_VT_HAZARD, "epi_toxic_vt_hazard_per_min", "/min", 0.5, 0, 10, "VT hazard with a pulse at near-maximal epinephrine effect") \
+	X(EPI_SURGE_EC50_MG, "epi_surge_ec50_mg", "mg", 0.35, 0.02, 5, "central epinephrine giving half the surge of an intact circulation (an IV bolus with a pulse)") \
+	X(EPI_SURGE_SVR_GAIN, "epi_surge_svr_gain", "fraction", 0.75, 0, 6, "further SVR increase at full surge (alpha-1 at high concentration)") \
+	X(EPI_SURGE_HR_GAIN, "epi_surge_hr_gain", "/min", 40, 0, 150, "further heart rate increase at full surge") \
+	X(EPI_SURGE_INOTROPY, "epi_surge_inotropy", "fraction", 0.3, 0, 3, "further contractility increase at full surge") \
+	X(EPI_TOXIC_VT_HAZARD, "epi_toxic_vt_hazard_per_min", "/min", 0.5, 0, 10, "VT hazard with a pulse at full surge (times surge squared)") \
 	X(IV_CIRCULATION_S, "iv_circulation_s", "s", 20, 2, 120, "time constant from an IV/IO bolus to the central circulation at normal flow") \
 	X(AMIO_HALF_LIFE_S, "amio_half_life_s", "s", 3600, 60, 86400, "effective half-life of an amiodarone bolus") \
 	X(AMIO_EC50_MG, "amio_ec50_mg", "mg", 150, 10, 1000, "amiodarone amount giving half its maximal effect") \
@@ -77,12 +101,49 @@
 	X(ATROPINE_HR_GAIN, "atropine_hr_gain", "/min", 40, 0, 100, "heart rate increase at full atropine effect") \
 	X(ADENOSINE_HALF_LIFE_S, "adenosine_half_life_s", "s", 10, 1, 120, "half-life of adenosine") \
 	X(ADENOSINE_EC50_MG, "adenosine_ec50_mg", "mg", 3, 0.5, 24, "adenosine amount giving half its maximal effect") \
+	X(SALBUTAMOL_HALF_LIFE_S, "salbutamol_half_life_s", "s", 14400, 600, 86400, "effective half-life of salbutamol") \
+	X(SALBUTAMOL_EC50_MG, "salbutamol_ec50_mg", "mg", 1.0, 0.05, 20, "salbutamol amount (absorbed) giving half its maximal effect") \
+	X(SALBUTAMOL_BRONCHODILATION, "salbutamol_bronchodilation", "fraction", 0.6, 0, 1, "bronchospasm relieved at full salbutamol effect") \
+	X(SALBUTAMOL_HR_GAIN, "salbutamol_hr_gain", "/min", 15, 0, 60, "heart rate increase at full salbutamol effect") \
+	X(NEB_TAU_S, "neb_tau_s", "s", 300, 30, 3600, "absorption time constant of a nebulised dose at normal ventilation") \
+	X(CHLORPHENAMINE_HALF_LIFE_S, "chlorphenamine_half_life_s", "s", 72000, 600, 259200, "half-life of chlorphenamine") \
+	X(CHLORPHENAMINE_EC50_MG, "chlorphenamine_ec50_mg", "mg", 4, 0.5, 50, "chlorphenamine amount giving half its maximal effect") \
+	X(CHLORPHENAMINE_SKIN, "chlorphenamine_skin_relief", "fraction", 0.8, 0, 1, "urticaria and itch relieved at full chlorphenamine effect") \
+	X(HYDROCORTISONE_HALF_LIFE_S, "hydrocortisone_half_life_s", "s", 5400, 600, 86400, "half-life of hydrocortisone") \
+	X(HYDROCORTISONE_EC50_MG, "hydrocortisone_ec50_mg", "mg", 100, 5, 1000, "hydrocortisone amount giving half its (delayed) effect") \
+	X(NALOXONE_HALF_LIFE_S, "naloxone_half_life_s", "s", 1200, 60, 14400, "effective half-life of naloxone (redistribution: 30-90 min of action)") \
+	X(NALOXONE_EC50_MG, "naloxone_ec50_mg", "mg", 0.02, 0.001, 1, "naloxone amount that doubles the opioid needed for the same effect (competitive)") \
+	X(GLUCOSE_TURNOVER, "glucose_turnover_mg_kg_min", "mg/kg/min", 2.0, 0.5, 6, "basal hepatic glucose output, balanced by uptake at 5.5 mmol/L") \
+	X(GLUCOSE_VOLUME, "glucose_volume_l_per_kg", "L/kg", 0.2, 0.1, 0.4, "distribution volume of glucose (extracellular fluid)") \
+	X(INSULIN_HALF_LIFE_S, "insulin_half_life_s", "s", 1800, 120, 14400, "effective half-life of the effect of insulin") \
+	X(INSULIN_EC50_MG, "insulin_ec50_mg", "mg", 0.17, 0.01, 5, "insulin amount giving half its maximal effect (0.17 mg = 5 IU)") \
+	X(INSULIN_UPTAKE_GAIN, "insulin_uptake_gain", "fraction", 4, 0, 10, "rise of glucose uptake at full insulin effect") \
+	X(INSULIN_SC_TAU_S, "insulin_sc_tau_s", "s", 10800, 600, 86400, "absorption time constant of a subcutaneous insulin overdose") \
+	X(GLUCOSE_COUNTERREG_GAIN, "glucose_counterregulation_gain", "fraction", 1.5, 0, 5, "rise of hepatic glucose output at 1.9 mmol/L and below (counter-regulation starts at 3.9)") \
+	X(GLUCAGON_HALF_LIFE_S, "glucagon_half_life_s", "s", 1200, 120, 7200, "effective half-life of the effect of glucagon") \
+	X(GLUCAGON_EC50_MG, "glucagon_ec50_mg", "mg", 0.3, 0.01, 5, "glucagon amount giving half its maximal effect") \
+	X(GLUCAGON_OUTPUT_GAIN, "glucagon_output_gain", "fraction", 4, 0, 10, "rise of hepatic glucose output at full glucagon effect") \
+	X(DEXTROSE_PO_ONSET_S, "dextrose_po_onset_s", "s", 300, 0, 3600, "lag before oral glucose starts to be absorbed") \
+	X(DEXTROSE_PO_TAU_S, "dextrose_po_tau_s", "s", 900, 60, 7200, "absorption time constant of oral glucose") \
+	X(GLUCOSE_BRAIN_LOW, "glucose_brain_low", "mmol/L", 1.2, 0.5, 3, "blood glucose at which the brain fails (unresponsive)") \
+	X(GLUCOSE_BRAIN_FULL, "glucose_brain_full", "mmol/L", 3.3, 2, 6, "blood glucose above which consciousness is not affected") \
+	X(PO_ONSET_S, "po_onset_s", "s", 900, 0, 7200, "lag before an oral dose starts to be absorbed") \
+	X(PO_TAU_S, "po_tau_s", "s", 1800, 60, 14400, "absorption time constant of an oral dose") \
+	X(DOPAMINE_HALF_LIFE_S, "dopamine_half_life_s", "s", 120, 30, 1200, "half-life of dopamine") \
+	X(DOPAMINE_EC50_MG, "dopamine_ec50_mg", "mg", 1.5, 0.1, 20, "central dopamine giving half its beta effects (about 7 mcg/kg/min at 70 kg)") \
+	X(DOPAMINE_HR_GAIN, "dopamine_hr_gain", "/min", 40, 0, 100, "heart rate increase at full dopamine effect") \
+	X(DOPAMINE_INOTROPY, "dopamine_inotropy", "fraction", 0.2, 0, 2, "contractility increase at full dopamine effect") \
+	X(DOPAMINE_SVR_GAIN, "dopamine_svr_gain", "fraction", 0.4, 0, 3, "SVR increase at full dopamine effect squared (alpha at the higher doses)") \
+	X(ATROPINE_AVB3_FRACTION, "atropine_avb3_fraction", "fraction", 0.1, 0, 1, "fraction of the atropine rate effect an AV-block escape rhythm shows") \
+	X(CHRONOTROPE_ESCAPE_FRACTION, "chronotrope_escape_fraction", "fraction", 0.5, 0, 1, "fraction of the epinephrine/dopamine rate effect an escape rhythm shows") \
 	X(CRYSTALLOID_RETENTION, "crystalloid_retention", "fraction", 0.5, 0.1, 1, "fraction of a crystalloid bolus that stays intravascular") \
 	X(FLUID_RATE, "fluid_rate", "mL/min", 250, 10, 2000, "infusion rate of a fluid bolus (pressure bag)") \
 	/* conditions */ \
 	X(ANAPH_PROGRESSION_S, "anaph_progression_s", "s", 600, 30, 7200, "time constant of the worsening of untreated anaphylaxis") \
 	X(ANAPH_RECOVERY_S, "anaph_recovery_s", "s", 600, 30, 7200, "time constant of the resolution of anaphylaxis under epinephrine") \
 	X(ANAPH_EPI_EFFICACY, "anaph_epi_efficacy", "fraction", 1.0, 0, 1, "fraction of the mediator effects epinephrine can block") \
+	X(ANAPH_TRIGGER_WASHOUT_S, "anaph_trigger_washout_s", "s", 120, 10, 3600, "time constant of the fall of the allergen drive once the trigger is removed") \
+	X(ANAPH_SPONT_RECOVERY, "anaph_spontaneous_recovery", "fraction", 0.05, 0, 1, "resolution without epinephrine once the trigger has washed out, relative to full epinephrine block") \
 	X(ANAPH_SVR_DROP, "anaph_svr_drop", "fraction", 0.6, 0, 0.9, "SVR reduction at full vasodilation") \
 	X(ANAPH_VENODILATION, "anaph_venodilation", "fraction", 0.35, 0, 0.9, "preload reduction at full vasodilation") \
 	X(ANAPH_LEAK, "anaph_leak", "mL/min", 80, 0, 500, "capillary leak at full vasodilation") \
@@ -92,7 +153,13 @@
 	X(PTX_TAU_S, "ptx_tau_s", "s", 300, 10, 3600, "time constant of the rise of the tension") \
 	X(PTX_CRITICAL_PRESSURE, "ptx_critical_pressure", "mmHg", 25, 10, 60, "intrathoracic pressure that stops venous return") \
 	X(PTX_SHUNT, "ptx_shunt", "fraction", 0.35, 0, 0.6, "shunt of a fully collapsed lung") \
-	X(NEEDLE_REACCUMULATION_S, "needle_reaccumulation_s", "s", 1800, 60, 36000, "time constant of the failure (kinking, clotting) of a decompression needle")
+	X(NEEDLE_RELIEF, "needle_relief_fraction", "fraction", 0.75, 0, 1, "fraction of the tension a patent decompression catheter vents (the rest stays until a chest tube)") \
+	X(NEEDLE_VENT_TAU_S, "needle_vent_tau_s", "s", 45, 1, 600, "time constant of the fall of the tension through a decompression catheter") \
+	X(NEEDLE_REACCUMULATION_S, "needle_reaccumulation_s", "s", 900, 60, 36000, "time constant of the gradual failure (clotting, displacement) of a decompression catheter") \
+	X(NEEDLE_KINK_HAZARD, "needle_kink_hazard_per_min", "/min", 0.03, 0, 2, "hazard of the catheter kinking or blocking outright (one seeded draw at insertion)") \
+	X(CHEST_TUBE_TAU_S, "chest_tube_tau_s", "s", 8, 1, 120, "time constant of the fall of the tension through a chest tube") \
+	/* consciousness */ \
+	X(CONSCIOUS_FLOW_THRESHOLD, "conscious_flow_threshold", "fraction", 0.35, 0.1, 0.8, "cardiac output (fraction of normal) below which the brain is not perfused enough for consciousness")
 
 typedef enum patient_param_id {
 #define X(id, name, unit, def, lo, hi, desc) PP_##id,

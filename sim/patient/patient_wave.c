@@ -23,10 +23,13 @@ void patient_wave_init(patient *p)
 	/* Lead II beat around the R peak (t = 0): P, Q, R, S, T (mV, s). */
 	for (int i = 0; i < PATIENT_ECG_TPL_N; i++) {
 		double t = PATIENT_ECG_TPL_T0 + i * 0.001;
-		double v = 0.15 * gauss(t, -0.16, 0.022) - 0.10 * gauss(t, -0.028, 0.008) +
-		           1.20 * gauss(t, 0.0, 0.010) - 0.25 * gauss(t, 0.030, 0.009) +
-		           0.30 * gauss(t, 0.27, 0.045);
-		p->ecg_tpl[i] = (float)v;
+		double qrst = -0.10 * gauss(t, -0.028, 0.008) + 1.20 * gauss(t, 0.0, 0.010) - 0.25 * gauss(t, 0.030, 0.009) +
+		              0.30 * gauss(t, 0.27, 0.045);
+		p->ecg_tpl[i] = (float)(0.15 * gauss(t, -0.16, 0.022) + qrst);
+		p->ecg_qrst[i] = (float)qrst;
+		/* a beat born in the ventricle (escape or paced): broad QRS, discordant T */
+		p->ecg_wide[i] = (float)(0.95 * gauss(t, 0.0, 0.030) - 0.40 * gauss(t, 0.075, 0.030) -
+		                         0.30 * gauss(t, 0.32, 0.060));
 	}
 	/* Pleth pulse over one beat: systolic upstroke, dicrotic notch, diastolic run-off. */
 	double mx = 0;
@@ -42,6 +45,7 @@ void patient_wave_init(patient *p)
 	for (int i = 0; i < PATIENT_SHAPE_N; i++)
 		p->pleth_shape[i] = (float)(tmp[i] / mx);
 	p->rr = 60.0 / p->par[PP_BASELINE_HR];
+	p->p_rr = p->rr;
 	p->breath_period = 60.0 / p->par[PP_BASELINE_RR];
 }
 
@@ -51,6 +55,22 @@ static double sine(const patient *p, double x)
 	x -= floor(x);
 	int i = (int)(x * PATIENT_SINE_N);
 	return p->sine[i & (PATIENT_SINE_N - 1)];
+}
+
+static double tpl_at(const float *tpl, double t)
+{
+	double x = (t - PATIENT_ECG_TPL_T0) * 1000.0;
+	if (x < 0 || x >= PATIENT_ECG_TPL_N - 1)
+		return 0;
+	int i = (int)x;
+	double f = x - i;
+	return tpl[i] + (tpl[i + 1] - tpl[i]) * f;
+}
+
+/* A P wave on its own, t seconds after the start of the atrial beat (peak at 0.06 s). */
+static double p_wave(const patient *p, double t)
+{
+	return tpl_at(p->ecg_tpl, t - 0.22) - tpl_at(p->ecg_qrst, t - 0.22);
 }
 
 static double ecg_tpl(const patient *p, double t)
@@ -81,28 +101,58 @@ static void gen_sample(patient *p, int slot)
 	double ecg = 0;
 
 	/* beat clock: every rhythm with complexes */
+	const bool avb = r == PATIENT_RHYTHM_AVB2_MOBITZ2 || r == PATIENT_RHYTHM_AVB3;
+	const bool paced = p->paced;
 	bool beats = r == PATIENT_RHYTHM_SINUS || r == PATIENT_RHYTHM_SINUS_TACHY || r == PATIENT_RHYTHM_SINUS_BRADY ||
-	             r == PATIENT_RHYTHM_PEA || r == PATIENT_RHYTHM_VT_PULSE || r == PATIENT_RHYTHM_PVT;
+	             r == PATIENT_RHYTHM_PEA || r == PATIENT_RHYTHM_VT_PULSE || r == PATIENT_RHYTHM_PVT || avb;
 	p->beat_t += DS;
 	if (p->beat_t >= p->rr) {
 		p->beat_t -= p->rr;
 		if (p->beat_t >= p->rr)
 			p->beat_t = 0;
-		double hr = p->hr > 20 ? p->hr : 20;
-		double jitter = (r == PATIENT_RHYTHM_VT_PULSE || r == PATIENT_RHYTHM_PVT)
+		double hr = p->hr > 15 ? p->hr : 15;
+		double jitter = (r == PATIENT_RHYTHM_VT_PULSE || r == PATIENT_RHYTHM_PVT || paced)
 		                        ? 0
 		                        : 0.03 * (patient_rng_uniform(&p->wave_rng) - 0.5);
 		p->rr = 60.0 / hr * (1.0 + jitter);
+		if (r == PATIENT_RHYTHM_AVB2_MOBITZ2) { /* the conducted P precedes this QRS by 0.16 s */
+			double n = floor(p->atrial_rate / hr + 0.5);
+			p->p_rr = p->rr / (n >= 2 ? n : 2);
+			p->p_t = 0.22 - p->beat_t;
+		}
 	}
+	/* atrial clock: P waves of their own in AV block and under pacing */
+	p->p_t += DS;
+	if (p->p_t >= p->p_rr) {
+		p->p_t -= p->p_rr;
+		if (r != PATIENT_RHYTHM_AVB2_MOBITZ2)
+			p->p_rr = 60.0 / (p->atrial_rate > 15 ? p->atrial_rate : 15);
+	}
+	/* pacing spikes: the pacemaker fires at its rate while the heart is slower (or does not capture) */
+	p->pace_t += DS;
+	bool firing = p->pace_rate > 0 && p->pads != PATIENT_PADS_NONE && (paced || !p->pace_capture);
+	if (firing && p->pace_t >= 60.0 / p->pace_rate) {
+		p->pace_t = 0;
+		if (paced) { /* the captured beat follows the spike */
+			p->beat_t = -0.04;
+			p->rr = 60.0 / p->pace_rate;
+		}
+	}
+	if (firing && p->pace_t < 1.5 * DS)
+		ecg += 2.5;
 	if (beats) {
 		if (r == PATIENT_RHYTHM_VT_PULSE || r == PATIENT_RHYTHM_PVT) {
 			double u = p->beat_t / p->rr;
-			ecg = 1.3 * sine(p, u) + 0.35 * sine(p, 2.0 * u + 0.1);
+			ecg += 1.3 * sine(p, u) + 0.35 * sine(p, 2.0 * u + 0.1);
+		} else if (avb || paced) {
+			bool wide = paced || (r == PATIENT_RHYTHM_AVB3 && p->hr < 40);
+			const float *tpl = wide ? p->ecg_wide : p->ecg_qrst;
+			ecg += tpl_at(tpl, p->beat_t) + tpl_at(tpl, p->beat_t - p->rr) + p_wave(p, p->p_t);
 		} else {
 			/* QT shortens with rate: compress the template by sqrt(RR / 0.8 s) */
 			double k = p->rr >= 0.8 ? 1.0 : (p->rr <= 0.24 ? 0.55 : sqrt(p->rr / 0.8));
 			double inv = 1.0 / k;
-			ecg = ecg_tpl(p, p->beat_t * inv) + ecg_tpl(p, (p->beat_t - p->rr) * inv);
+			ecg += ecg_tpl(p, p->beat_t * inv) + ecg_tpl(p, (p->beat_t - p->rr) * inv);
 			if (r == PATIENT_RHYTHM_PEA)
 				ecg *= 0.7;
 		}
@@ -113,7 +163,7 @@ static void gen_sample(patient *p, int slot)
 		p->vf_ph[1] = wrap01(p->vf_ph[1] + (6.1 - 0.5 * m) * DS);
 		p->vf_ph[2] = wrap01(p->vf_ph[2] + 8.3 * DS);
 		double env = 0.8 + 0.2 * sine(p, 3.0 * p->vf_slow + 0.25);
-		ecg = p->vf_amp * env * (0.75 * sine(p, p->vf_ph[0]) + 0.35 * sine(p, p->vf_ph[1]) + 0.2 * sine(p, p->vf_ph[2]));
+		ecg += p->vf_amp * env * (0.75 * sine(p, p->vf_ph[0]) + 0.35 * sine(p, p->vf_ph[1]) + 0.2 * sine(p, p->vf_ph[2]));
 	}
 	/* baseline wander and noise */
 	p->wander_ph = wrap01(p->wander_ph + 0.23 * DS);

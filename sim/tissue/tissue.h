@@ -58,6 +58,7 @@ typedef struct scrub_tissue_desc {
 	bool no_pin_sides, no_pin_bottom;           /* the boundary is pinned unless these are set */
 	bool tearing;                               /* links over tear_strain break */
 	float max_node_speed;                       /* m/s; faster nodes are clamped (default 5) */
+	bool no_sleep;                              /* never skip a step at rest (docs/tissue.md, "Sleep") */
 } scrub_tissue_desc;
 
 /* Fills every zero field of *desc with its default. */
@@ -66,6 +67,9 @@ void scrub_tissue_desc_defaults(scrub_tissue_desc *desc);
 scrub_result scrub_tissue_create(const scrub_tissue_desc *desc, scrub_tissue **out_tissue);
 /* Accepts NULL and clears the pointer. */
 void scrub_tissue_destroy(scrub_tissue **tissue);
+/* A copy of the tissue as it is now (mesh, cuts, nodes, instruments, thread, sutures, events):
+ * stepped with the same inputs, the copy and the source stay identical to the bit. */
+scrub_result scrub_tissue_clone(const scrub_tissue *src, scrub_tissue **out_tissue);
 
 /* ---- Instruments ------------------------------------------------------------------------- */
 
@@ -141,6 +145,8 @@ typedef struct scrub_tissue_stats {
 	uint64_t clamped_nodes;    /* node velocities clamped */
 	uint64_t repaired_nodes;   /* non-finite nodes restored to their last good position */
 	uint64_t dropped_events;   /* events lost because nobody polled */
+	uint64_t sleeping_steps;   /* steps skipped at rest with no instrument near (docs/tissue.md) */
+	uint64_t thread_sleeping_steps; /* steps the resting thread was not moved (docs/tissue.md) */
 } scrub_tissue_stats;
 
 void scrub_tissue_get_stats(const scrub_tissue *t, scrub_tissue_stats *out_stats);

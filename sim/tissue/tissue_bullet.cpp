@@ -55,6 +55,12 @@ const int kThreadFreeNearSwage = 4;        /* particles next to the needle may e
 const float kScissorsBlade = 0.015f;       /* m of blade from the tip up the shaft */
 const float kScissorsCatch = 0.002f;       /* m: the blades close on thread this near */
 const float kCinchSpeed = 0.010f;          /* m/s: how fast a throw takes up the loop */
+/* sleep (see docs/tissue.md, "Sleep"): every node slower than this for kSleepSteps full steps,
+ * and no instrument within kSleepMargin of the tissue */
+const float kSleepSpeed = 1e-4f;           /* m/s */
+const int kSleepSteps = 20;
+const float kSleepMargin = 0.002f;         /* m, plus the farthest an instrument moves in a step */
+const float kThreadSleepMove = 1e-7f;      /* m per step: the thread rests below this */
 
 struct Tet {
 	int n[4];
@@ -123,8 +129,10 @@ struct Suture {
 	float bary[2][4];
 	btVector3 rest[2];
 	float max_loop = 0;          /* the loop length when the first throw began */
-	int node[2] = {-1, -1};      /* the nodes the loop's link joins */
+	int node[2] = {-1, -1};      /* the loop's ends: a node embedded at each bite point */
 	int link = -1;               /* the loop: a link in Bullet's solver, or -1 */
+	bool still = false;          /* measured while the tissue slept: ten_raw and the figures hold */
+	float ten_raw = 0;           /* the tissue's pull before the low-pass */
 };
 
 }  // namespace
@@ -146,6 +154,7 @@ struct scrub_tissue {
 	std::vector<uint8_t> node_layer;
 	std::vector<float> node_damp;
 	std::vector<uint8_t> pinned;
+	std::vector<uint8_t> embedded;  /* 1: a knot's bite point, held in its tet by links, not tissue */
 	std::vector<btVector3> last_good;
 	std::vector<Tet> tets;
 	std::vector<std::vector<int>> node_tets;
@@ -169,6 +178,14 @@ struct scrub_tissue {
 	float cut_max_depth = 0;
 	int cut_deepest = SCRUB_TISSUE_LAYER_NONE;
 	bool topology_dirty = true;
+	bool surface_stale = true;    /* node positions moved since the surface was refreshed */
+
+	/* sleep: Bullet's step is skipped while the tissue is at rest and no instrument is near */
+	bool asleep = false;
+	int quiet_steps = 0;          /* full steps in a row with every node slower than kSleepSpeed */
+	bool wake = false;            /* something changed the tissue from outside the step */
+	btVector3 sleep_lo{0, 0, 0}, sleep_hi{0, 0, 0};  /* the nodes' bounds while asleep */
+	float max_speed = 0;          /* fastest node after the last full step, m/s */
 
 	std::vector<scrub_needle_pass> passes;
 	std::vector<std::pair<Located, Located>> pass_loc;  /* entry, exit of each pass */
@@ -184,6 +201,9 @@ struct scrub_tissue {
 	float th_last = kThreadSeg;     /* length of the last segment (shorter after a cut) */
 	int th_hand = -1;
 	uint64_t th_repaired = 0;
+	bool th_asleep = false;         /* the thread rests: its step is skipped (see thread_step) */
+	int th_quiet = 0;
+	bool th_wake = false;           /* changed from outside the step (a pass, a cut) */
 	std::vector<Suture> sutures;
 
 	/* surface */
@@ -599,6 +619,7 @@ scrub_result build(scrub_tissue *t)
 	t->last_good.resize(nn);
 	for (int n = 0; n < nn; n++)
 		t->last_good[n] = t->rest[n];
+	t->embedded.assign(nn, 0);
 	t->tet_stamp.assign(nt, 0);
 	t->node_stamp.assign(nn, 0);
 	t->node_flag.assign(nn, 0);
@@ -612,6 +633,11 @@ scrub_result build(scrub_tissue *t)
 bool locate(scrub_tissue *t, const btVector3 &p, Located *out)
 {
 	btSoftBody *sb = t->sb;
+	/* asleep, the nodes' bounds are exact: a point well outside them is in no tet */
+	const float pad = 0.001f;
+	if (t->asleep && (p.x() < t->sleep_lo.x() - pad || p.y() < t->sleep_lo.y() - pad || p.z() < t->sleep_lo.z() - pad ||
+	                  p.x() > t->sleep_hi.x() + pad || p.y() > t->sleep_hi.y() + pad || p.z() > t->sleep_hi.z() + pad))
+		return false;
 	const float r2 = (1.5f * t->h) * (1.5f * t->h);
 	const int st = new_stamp(t);
 	const int nn = sb->m_nodes.size();
@@ -745,7 +771,7 @@ void grasp(scrub_tissue *t, int hi)
 	const float r2 = kGraspRadius * kGraspRadius;
 	int layer = SCRUB_TISSUE_LAYER_NONE;
 	for (int n = 0; n < sb->m_nodes.size(); n++) {
-		if ((sb->m_nodes[n].m_x - hd.pos).length2() > r2 || t->pinned[n])
+		if ((sb->m_nodes[n].m_x - hd.pos).length2() > r2 || t->pinned[n] || t->embedded[n])
 			continue;
 		if (hd.grasped.size() >= 64)
 			break;
@@ -795,7 +821,7 @@ void push_capsule(scrub_tissue *t, int hi, const btVector3 &a, const btVector3 &
 		if (x.x() < lo.x() || x.y() < lo.y() || x.z() < lo.z() || x.x() > hi3.x() || x.y() > hi3.y() ||
 		    x.z() > hi3.z())
 			continue;
-		if (nd.m_im == 0 || nd.m_battach)
+		if (nd.m_im == 0 || nd.m_battach || t->embedded[n])
 			continue;
 		const float s = std::min(1.0f, std::max(0.0f, (x - a).dot(ab) / ab2));
 		const btVector3 c = a + ab * s;
@@ -889,6 +915,7 @@ void split_node(scrub_tissue *t, int n, std::vector<int> &touched)
 		t->node_layer.push_back(t->node_layer[n]);
 		t->node_damp.push_back(t->node_damp[n]);
 		t->pinned.push_back(t->pinned[n]);
+		t->embedded.push_back(0);
 		t->last_good.push_back(t->last_good[n]);
 		t->node_stamp.push_back(0);
 		t->node_flag.push_back(0);
@@ -1054,6 +1081,7 @@ void cut(scrub_tissue *t, int hi)
 	if (ncut == 0)
 		return;
 	t->topology_dirty = true;
+	t->wake = true;
 	std::sort(affected.begin(), affected.end());
 	affected.erase(std::unique(affected.begin(), affected.end()), affected.end());
 	std::vector<int> touched;
@@ -1217,6 +1245,8 @@ void guard_pass(scrub_tissue *t, bool post)
 	const btVector3 lo(-margin, -margin, -t->thickness - margin);
 	const btVector3 hi(t->desc.size_x + margin, t->desc.size_y + margin, margin);
 	uint64_t repaired = 0, clamped = 0;
+	float vmax_seen2 = 0;
+	btVector3 blo(1e30f, 1e30f, 1e30f), bhi(-1e30f, -1e30f, -1e30f);
 	for (int n = 0; n < sb->m_nodes.size(); n++) {
 		btSoftBody::Node &nd = sb->m_nodes[n];
 		if (!finite3(nd.m_x) || !finite3(nd.m_v) || nd.m_x.x() < lo.x() || nd.m_x.y() < lo.y() ||
@@ -1243,7 +1273,15 @@ void guard_pass(scrub_tissue *t, bool post)
 			nd.m_v *= vmax / std::sqrt(v2);
 			clamped++;
 		}
+		vmax_seen2 = std::max(vmax_seen2, std::min(v2, vmax2));
+		blo.setMin(nd.m_x);
+		bhi.setMax(nd.m_x);
 		t->last_good[n] = nd.m_x;
+	}
+	if (post) {
+		t->max_speed = repaired ? 1e30f : std::sqrt(vmax_seen2);
+		t->sleep_lo = blo;
+		t->sleep_hi = bhi;
 	}
 	if (repaired) {
 		const uint64_t before = t->stats.repaired_nodes;
@@ -1377,8 +1415,13 @@ void rebuild_surface(scrub_tissue *t)
 	t->topology_dirty = false;
 }
 
+/* The surface is made when it is read (a renderer reads it every frame; a headless session
+ * never does), from the node positions of the last step. */
 void refresh_surface(scrub_tissue *t)
 {
+	if (!t->surface_stale && !t->topology_dirty)
+		return;
+	t->surface_stale = false;
 	if (t->topology_dirty)
 		rebuild_surface(t);
 	const size_t nv = t->vert_node.size();
@@ -1478,6 +1521,7 @@ void thread_make(scrub_tissue *t, const Hand &hd)
  * the entry and exit become eyelets. The tail end gives up the length that was laid. */
 void thread_pierce(scrub_tissue *t, int hi, int pass)
 {
+	t->th_wake = true;
 	const Hand &hd = t->hands[hi];
 	const int n = (int)t->th_x.size();
 	if (n < 2 || pass < 0 || pass >= (int)t->pass_loc.size())
@@ -1574,6 +1618,16 @@ void thread_push_capsule(scrub_tissue *t, const btVector3 &a, const btVector3 &b
 	}
 }
 
+/* Every instrument held still since the last step (the thread's anchor and the capsules it
+ * collides with did not move). */
+bool hands_still(const scrub_tissue *t)
+{
+	for (const Hand &hd : t->hands)
+		if (hd.placed && hd.kind != SCRUB_INSTR_NONE && (hd.pos != hd.prev_pos || !(hd.rot == hd.prev_rot)))
+			return false;
+	return true;
+}
+
 void thread_step(scrub_tissue *t)
 {
 	int h = -1;
@@ -1582,10 +1636,24 @@ void thread_step(scrub_tissue *t)
 			h = hi;
 	if (h >= 0 && t->th_x.empty())
 		thread_make(t, t->hands[h]);
+	if (h != t->th_hand)
+		t->th_wake = true;
 	t->th_hand = h;
 	const int n = (int)t->th_x.size();
 	if (n < 2)
 		return;
+	/* The thread sleeps like the tissue: while the tissue sleeps (skin and bites stay put), no
+	 * instrument moves and it has come to rest, its step is skipped. */
+	const bool can_rest = t->asleep && !t->th_wake && hands_still(t);
+	t->th_wake = false;
+	if (!can_rest) {
+		t->th_asleep = false;
+		t->th_quiet = 0;
+	}
+	if (t->th_asleep) {
+		t->stats.thread_sleeping_steps++;
+		return;
+	}
 	const float dt = t->desc.dt;
 	const float g = t->desc.gravity > 0 ? t->desc.gravity : 0;
 	const float vmax = kThreadMaxSpeed * dt;
@@ -1726,6 +1794,17 @@ void thread_step(scrub_tissue *t)
 		t->th_out[(size_t)i * 3 + 1] = x.y();
 		t->th_out[(size_t)i * 3 + 2] = x.z();
 	}
+	/* at rest for kSleepSteps steps in a row: asleep, still */
+	float move2 = 0;
+	for (int i = 0; i < n; i++)
+		move2 = std::max(move2, (t->th_x[(size_t)i] - t->th_p[(size_t)i]).length2());
+	if (!can_rest || move2 >= kThreadSleepMove * kThreadSleepMove) {
+		t->th_quiet = 0;
+	} else if (++t->th_quiet >= kSleepSteps) {
+		t->th_asleep = true;
+		for (int i = 0; i < n; i++)
+			t->th_p[(size_t)i] = t->th_x[(size_t)i];
+	}
 }
 
 /* Scissors closing: the thread segment nearest the blades within reach is cut. The needle side
@@ -1733,6 +1812,7 @@ void thread_step(scrub_tissue *t)
  * thread from the cut to where it enters the skin at the next bite. */
 void scissors_cut(scrub_tissue *t, int hi)
 {
+	t->th_wake = true;
 	const Hand &hd = t->hands[hi];
 	const int n = (int)t->th_x.size();
 	if (n < 2)
@@ -1824,8 +1904,16 @@ float suture_gape(const scrub_tissue *t, const Suture &su)
 	return d2 > 1e29f ? g1 : 0.5f * (g1 + g2);
 }
 
+float bite_pull(scrub_tissue *t, int e, const btVector3 &u);
+
 void suture_measure(scrub_tissue *t, Suture &su)
 {
+	/* asleep, the nodes do not move: the last figures hold (only the tension's low-pass goes on) */
+	if (t->asleep && su.still) {
+		su.pub.tension = 0.8f * su.pub.tension + 0.2f * su.ten_raw;
+		return;
+	}
+	su.still = t->asleep;
 	const btVector3 pa = material_point(t, su.tet[0], su.bary[0]), pb = material_point(t, su.tet[1], su.bary[1]);
 	const float len = (pb - pa).length();
 	for (int k = 0; k < 3; k++) {
@@ -1838,9 +1926,12 @@ void suture_measure(scrub_tissue *t, Suture &su)
 		const btVector3 d = t->sb->m_nodes[su.node[1]].m_x - t->sb->m_nodes[su.node[0]].m_x;
 		const float l = d.length();
 		const btVector3 u = l > 1e-9f ? d / l : btVector3(1, 0, 0);
-		const float ten = 0.5f * (-node_force(t, su.node[0]).dot(u) + node_force(t, su.node[1]).dot(u));
+		const float ten = 0.5f * (-bite_pull(t, su.node[0], u) + bite_pull(t, su.node[1], u));
 		if (std::isfinite(ten))
 			su.pub.tension = 0.8f * su.pub.tension + 0.2f * ten;
+		else
+			su.still = false;
+		su.ten_raw = ten;
 	}
 	su.pub.gape = suture_gape(t, su);
 }
@@ -1856,28 +1947,165 @@ void suture_pass(scrub_tissue *t)
 		scrub_suture &p = su.pub;
 		if (p.state != SCRUB_SUTURE_TIGHTENING || su.link < 0)
 			continue;
+		const float before = p.loop_length;
 		if (p.tension < p.pull)
 			p.loop_length -= kCinchSpeed * dt;
 		else if (p.tension > 1.2f * p.pull)
 			p.loop_length += 0.25f * kCinchSpeed * dt;
 		p.loop_length = std::max(0.1f * su.max_loop, std::min(su.max_loop, p.loop_length));
+		if (p.loop_length == before)
+			continue;
+		t->wake = true;  /* the loop pulls the tissue: it cannot sleep */
 		btSoftBody::Link &l = t->sb->m_links[su.link];
 		l.m_rl = p.loop_length;
 		set_link_constants(t, l);
 	}
 }
 
-int bite_node(const scrub_tissue *t, int tet, const float bary[4])
+/* A knot's loop pulls on the bite point itself, not on one node: a node is embedded at the
+ * point (its place in the tet now), joined to the tet's four nodes by stiff links of their
+ * current lengths, with the mass of the tet's free nodes together (lighter, it would be drawn
+ * out of its tet by a hard pull). The loop's pull thus reaches the tet's nodes according to
+ * where the bite lies in it, and changes continuously with the bite's place. */
+int embed_bite(scrub_tissue *t, int tet, const float bary[4])
 {
-	const Tet &tt = t->tets[(size_t)tet];
-	int best = -1;
-	float bw = -1;
-	for (int k = 0; k < 4; k++)
-		if (t->sb->m_nodes[tt.n[k]].m_im > 0 && bary[k] > bw) {
-			bw = bary[k];
-			best = tt.n[k];
+	btSoftBody *sb = t->sb;
+	const Tet tt = t->tets[(size_t)tet];
+	float m = 0;
+	int nfree = 0;
+	for (int k = 0; k < 4; k++) {
+		const btSoftBody::Node &nd = sb->m_nodes[tt.n[k]];
+		if (nd.m_im > 0) {
+			m += 1.0f / nd.m_im;
+			nfree++;
 		}
-	return best;
+	}
+	if (nfree == 0)
+		return -1;
+	const btVector3 x = material_point(t, tet, bary);
+	btVector3 rest(0, 0, 0);
+	for (int k = 0; k < 4; k++)
+		rest += t->rest[(size_t)tt.n[k]] * bary[k];
+	const btSoftBody::Node *base = &sb->m_nodes[0];
+	sb->appendNode(x, m);
+	const int e = sb->m_nodes.size() - 1;
+	btSoftBody::Node &nd = sb->m_nodes[e];
+	nd.m_q = x;
+	nd.m_v = btVector3(0, 0, 0);
+	nd.m_material = t->mat_suture;
+	t->rest.push_back(rest);
+	t->node_layer.push_back((uint8_t)layer_at_depth(t, -rest.z()));
+	t->node_damp.push_back(t->node_damp[(size_t)tt.n[0]]);
+	t->pinned.push_back(0);
+	t->embedded.push_back(1);
+	t->last_good.push_back(x);
+	t->node_stamp.push_back(0);
+	t->node_flag.push_back(0);
+	t->node_tets.push_back({});
+	t->node_links.push_back({});
+	if (&sb->m_nodes[0] != base)
+		repoint_tetras(t);
+	for (int k = 0; k < 4; k++) {
+		const int n = tt.n[k];
+		sb->appendLink(node_ptr(t, e), node_ptr(t, n), t->mat_suture, false);
+		const int li = sb->m_links.size() - 1;
+		btSoftBody::Link &l = sb->m_links[li];
+		l.m_rl = (sb->m_nodes[n].m_x - x).length();
+		set_link_constants(t, l);
+		t->link_layer.push_back(SCRUB_TISSUE_LAYER_SKIN);
+		t->link_suture.push_back(1);
+		t->node_links[(size_t)e].push_back(li);
+		t->node_links[(size_t)n].push_back(li);
+	}
+	sb->m_bUpdateRtCst = false;
+	return e;
+}
+
+/* The tissue's pull on an embedded bite point along u: the elastic force of the tissue on its
+ * tet's nodes (their links to each other cancel). */
+float bite_pull(scrub_tissue *t, int e, const btVector3 &u)
+{
+	btSoftBody *sb = t->sb;
+	float f = 0;
+	for (int li : t->node_links[(size_t)e]) {
+		const btSoftBody::Link &l = sb->m_links[li];
+		const int a = node_index(t, l.m_n[0]), b = node_index(t, l.m_n[1]);
+		const int o = a == e ? b : a;
+		if (t->embedded[(size_t)o] || sb->m_nodes[o].m_im <= 0)
+			continue;
+		f += node_force(t, o).dot(u);
+	}
+	return f;
+}
+
+/* ---- sleep ---- */
+
+/* Does the box around the segment a-b, grown by r, overlap the nodes' bounds? */
+bool box_near(const scrub_tissue *t, const btVector3 &a, const btVector3 &b, float r)
+{
+	btVector3 lo = a, hi = a;
+	lo.setMin(b);
+	hi.setMax(b);
+	lo -= btVector3(r, r, r);
+	hi += btVector3(r, r, r);
+	return !(hi.x() < t->sleep_lo.x() || hi.y() < t->sleep_lo.y() || hi.z() < t->sleep_lo.z() ||
+	         lo.x() > t->sleep_hi.x() || lo.y() > t->sleep_hi.y() || lo.z() > t->sleep_hi.z());
+}
+
+/* An instrument near enough to the tissue to touch it this step: one of its working parts
+ * (blade, shaft capsule, jaws), grown by the sleep margin and by the most it can move in one
+ * step, overlaps the nodes' bounds. */
+bool hand_near(const scrub_tissue *t, int hi)
+{
+	const Hand &hd = t->hands[hi];
+	if (!hd.placed)
+		return false;
+	const float dt = t->desc.dt;
+	/* a part reaching L from the pose moves at most this far in a step */
+	auto travel = [&](float L) { return (kMaxToolSpeed + kMaxToolSpin * L) * dt; };
+	const btVector3 axis = rotate(hd.rot, btVector3(0, 0, 1));
+	const float contact = 0.6f * t->h;  /* push_capsule's smallest radius */
+	switch (hd.kind) {
+	case SCRUB_INSTR_SCALPEL:
+		return box_near(t, hd.pos, hd.pos + axis * kBladeLength, kSleepMargin + travel(kBladeLength)) ||
+		       box_near(t, hd.pos + axis * (kBladeLength + 0.004f), hd.pos + axis * 0.1f,
+		                std::max(0.004f, contact) + kSleepMargin + travel(0.1f));
+	case SCRUB_INSTR_FORCEPS:
+	case SCRUB_INSTR_SCISSORS:
+		return box_near(t, hd.pos, hd.pos + axis * kForcepsShaft,
+		                std::max(kGraspRadius, std::max(kForcepsTipRadius, contact)) + kSleepMargin + travel(kForcepsShaft));
+	default:
+		/* the needle driver too: its needle is tracked through the tissue but pushes no node
+		 * (docs/tissue.md, "Not done"), so a needle pass leaves a resting tissue asleep */
+		return false;
+	}
+}
+
+/* Something may move the tissue this step: an instrument near it or holding it, or a change
+ * made since the last step (a cut, a throw or a lock, a knot's loop taken up or let out, a node
+ * set by a test). */
+bool must_be_awake(const scrub_tissue *t)
+{
+	if (t->wake)
+		return true;
+	for (int hi = 0; hi < SCRUB_TISSUE_HANDS; hi++)
+		if (!t->hands[hi].grasped.empty() || hand_near(t, hi))
+			return true;
+	return false;
+}
+
+/* After a full step: kSleepSteps quiet steps in a row put the tissue to sleep, at rest. */
+void update_sleep(scrub_tissue *t, bool awake_reason)
+{
+	if (awake_reason || t->max_speed >= kSleepSpeed) {
+		t->quiet_steps = 0;
+		return;
+	}
+	if (t->desc.no_sleep || ++t->quiet_steps < kSleepSteps)
+		return;
+	t->asleep = true;
+	for (int n = 0; n < t->sb->m_nodes.size(); n++)
+		t->sb->m_nodes[n].m_v = btVector3(0, 0, 0);
 }
 
 void destroy_all(scrub_tissue *t)
@@ -2021,7 +2249,84 @@ scrub_result scrub_tissue_create(const scrub_tissue_desc *desc, scrub_tissue **o
 		t->node_damp[n] = t->node_tets[n].empty() ? 0 : s / (float)t->node_tets[n].size();
 	}
 	t->stats.tets = (int)t->tets.size();
-	refresh_surface(t);
+	*out_tissue = t;
+	return SCRUB_OK;
+}
+
+scrub_result scrub_tissue_clone(const scrub_tissue *src, scrub_tissue **out_tissue)
+{
+	if (!src || !out_tissue)
+		return SCRUB_ERR_INVALID;
+	*out_tissue = nullptr;
+	scrub_tissue *t = new (std::nothrow) scrub_tissue();
+	if (!t)
+		return SCRUB_ERR_NOMEM;
+	t->desc = src->desc;
+	try {
+		/* a fresh Bullet world and body of the same block, then the source's state in them */
+		scrub_result r = build(t);
+		if (r != SCRUB_OK) {
+			destroy_all(t);
+			return r;
+		}
+		btSoftBodyRigidBodyCollisionConfiguration *config = t->config;
+		btCollisionDispatcher *dispatcher = t->dispatcher;
+		btDbvtBroadphase *broadphase = t->broadphase;
+		btSequentialImpulseConstraintSolver *solver = t->solver;
+		btSoftRigidDynamicsWorld *world = t->world;
+		btSoftBody *sb = t->sb;
+		btSoftBody::Material *mat[SCRUB_TISSUE_LAYER_COUNT], *mat_suture = t->mat_suture;
+		std::memcpy(mat, t->mat, sizeof mat);
+		*t = *src;  /* every vector, map and number of the source: node and link tables, hands, cut, thread, sutures */
+		t->config = config;
+		t->dispatcher = dispatcher;
+		t->broadphase = broadphase;
+		t->solver = solver;
+		t->world = world;
+		t->sb = sb;
+		std::memcpy(t->mat, mat, sizeof mat);
+		t->mat_suture = mat_suture;
+
+		const btSoftBody *ss = src->sb;
+		auto material = [&](const btSoftBody::Material *m) {
+			for (int k = 0; k < ss->m_materials.size(); k++)
+				if (ss->m_materials[k] == m)
+					return sb->m_materials[k];
+			return sb->m_materials[0];
+		};
+		auto node_of = [&](const btSoftBody::Node *n) { return &sb->m_nodes[(int)(n - &ss->m_nodes[0])]; };
+		while (sb->m_nodes.size() < ss->m_nodes.size())
+			sb->appendNode(btVector3(0, 0, 0), 0);
+		for (int n = 0; n < ss->m_nodes.size(); n++) {
+			btDbvtNode *leaf = sb->m_nodes[n].m_leaf;  /* the body's own tree */
+			sb->m_nodes[n] = ss->m_nodes[n];
+			sb->m_nodes[n].m_leaf = leaf;
+			sb->m_nodes[n].m_material = material(ss->m_nodes[n].m_material);
+		}
+		sb->m_links.resize(0);
+		for (int li = 0; li < ss->m_links.size(); li++) {
+			btSoftBody::Link l = ss->m_links[li];
+			l.m_n[0] = node_of(l.m_n[0]);
+			l.m_n[1] = node_of(l.m_n[1]);
+			l.m_material = material(l.m_material);
+			sb->m_links.push_back(l);
+		}
+		for (int ti = 0; ti < ss->m_tetras.size(); ti++) {
+			btDbvtNode *leaf = sb->m_tetras[ti].m_leaf;
+			sb->m_tetras[ti] = ss->m_tetras[ti];
+			sb->m_tetras[ti].m_leaf = leaf;
+			sb->m_tetras[ti].m_material = material(ss->m_tetras[ti].m_material);
+			for (int k = 0; k < 4; k++)
+				sb->m_tetras[ti].m_n[k] = node_of(ss->m_tetras[ti].m_n[k]);
+		}
+		sb->m_bUpdateRtCst = false;
+		sb->m_timeacc = ss->m_timeacc;
+		sb->m_bounds[0] = ss->m_bounds[0];
+		sb->m_bounds[1] = ss->m_bounds[1];
+	} catch (const std::bad_alloc &) {
+		destroy_all(t);
+		return SCRUB_ERR_NOMEM;
+	}
 	*out_tissue = t;
 	return SCRUB_OK;
 }
@@ -2040,6 +2345,7 @@ scrub_result scrub_tissue_set_instrument(scrub_tissue *t, int hand, scrub_instru
 		return SCRUB_ERR_INVALID;
 	Hand &hd = t->hands[hand];
 	if (hd.kind != kind) {
+		t->th_wake = true;  /* an instrument the thread collides with may appear */
 		release(t, hand, SCRUB_TEV_RELEASE);
 		if (hd.needle_inside)
 			hd.needle_inside = false;
@@ -2079,7 +2385,6 @@ scrub_result scrub_tissue_step(scrub_tissue *t)
 {
 	if (!t)
 		return SCRUB_ERR_INVALID;
-	btSoftBody *sb = t->sb;
 	t->step_no++;
 	std::fill(t->node_flag.begin(), t->node_flag.end(), 0);
 
@@ -2098,20 +2403,34 @@ scrub_result scrub_tissue_step(scrub_tissue *t)
 		for (int n : hd.grasped)
 			t->node_flag[n] |= (uint8_t)(1u << hi);
 	}
+	/* Asleep, the nodes stay where they are: nothing below that moves or reads a node's
+	 * motion runs (Bullet's step, volume, contact, cutting, guards, strain); instruments,
+	 * needle tracking, the thread and the sutures' measurements run as always. */
+	const bool awake_reason = must_be_awake(t);
+	if (t->asleep && awake_reason) {
+		t->asleep = false;
+		t->quiet_steps = 0;
+	}
+	const bool active = !t->asleep;
+	t->wake = false;
+	if (!active)
+		t->stats.sleeping_steps++;
 
 	try {
-		guard_pass(t, false);
-		t->world->stepSimulation(t->desc.dt, 0, t->desc.dt);
-		if (t->any_volume)
-			volume_pass(t);
-		attach_pass(t);
+		if (active) {
+			guard_pass(t, false);
+			t->world->stepSimulation(t->desc.dt, 0, t->desc.dt);
+			if (t->any_volume)
+				volume_pass(t);
+			attach_pass(t);
+		}
 
 		for (int hi = 0; hi < SCRUB_TISSUE_HANDS; hi++) {
 			Hand &hd = t->hands[hi];
 			if (!hd.placed)
 				continue;
 			const btVector3 axis = rotate(hd.rot, btVector3(0, 0, 1));
-			switch (hd.kind) {
+			switch (active ? hd.kind : SCRUB_INSTR_NONE) {
 			case SCRUB_INSTR_FORCEPS:
 				if (!hd.grasping)
 					push_capsule(t, hi, hd.pos, hd.pos + axis * kForcepsShaft, kForcepsTipRadius);
@@ -2122,15 +2441,17 @@ scrub_result scrub_tissue_step(scrub_tissue *t)
 				break;
 			case SCRUB_INSTR_SCISSORS:
 				push_capsule(t, hi, hd.pos, hd.pos + axis * kForcepsShaft, kForcepsTipRadius);
+				break;
+			default:
+				break;
+			}
+			if (hd.kind == SCRUB_INSTR_SCISSORS) {
 				if (!hd.blades_closed && hd.grip > 0.5f) {
 					hd.blades_closed = true;
 					scissors_cut(t, hi);
 				} else if (hd.blades_closed && hd.grip < 0.4f) {
 					hd.blades_closed = false;
 				}
-				break;
-			default:
-				break;
 			}
 			if (hd.kind == SCRUB_INSTR_SCALPEL || hd.kind == SCRUB_INSTR_NEEDLE_DRIVER)
 				track_tip(t, hi);
@@ -2141,7 +2462,8 @@ scrub_result scrub_tissue_step(scrub_tissue *t)
 		}
 		if (!t->sutures.empty())
 			suture_pass(t);
-		guard_pass(t, true);
+		if (active)
+			guard_pass(t, true);
 		thread_step(t);
 
 		for (int hi = 0; hi < SCRUB_TISSUE_HANDS; hi++) {
@@ -2170,14 +2492,16 @@ scrub_result scrub_tissue_step(scrub_tissue *t)
 				hd.over_force = false;
 			}
 		}
-		if (t->step_no % 8 == 0)
-			strain_pass(t);
-		refresh_surface(t);
+		if (active) {
+			if (t->step_no % 8 == 0)
+				strain_pass(t);
+			t->surface_stale = true;
+			update_sleep(t, awake_reason || t->wake);
+		}
 	} catch (const std::bad_alloc &) {
 		LOG_E("out of memory in the tissue step");
 		return SCRUB_ERR_NOMEM;
 	}
-	(void)sb;
 	t->stats.steps = t->step_no;
 	return SCRUB_OK;
 }
@@ -2186,6 +2510,7 @@ void scrub_tissue_get_stats(const scrub_tissue *t, scrub_tissue_stats *out)
 {
 	if (!t || !out)
 		return;
+	refresh_surface(const_cast<scrub_tissue *>(t));  /* allocated non-const: the cache may change */
 	*out = t->stats;
 	out->nodes = t->sb->m_nodes.size();
 	out->links = t->sb->m_links.size();
@@ -2239,6 +2564,8 @@ scrub_result scrub_tissue_node_set_position(scrub_tissue *t, int node, const flo
 	if (!t || !pos || node < 0 || node >= t->sb->m_nodes.size())
 		return SCRUB_ERR_INVALID;
 	t->sb->m_nodes[node].m_x = btVector3(pos[0], pos[1], pos[2]);
+	t->wake = true;
+	t->surface_stale = true;
 	return SCRUB_OK;
 }
 
@@ -2273,6 +2600,7 @@ void scrub_tissue_get_surface(const scrub_tissue *t, scrub_tissue_surface *out)
 {
 	if (!t || !out)
 		return;
+	refresh_surface(const_cast<scrub_tissue *>(t));  /* allocated non-const: the cache may change */
 	out->vertex_count = (uint32_t)t->vert_node.size();
 	out->triangle_count = (uint32_t)(t->s_idx.size() / 3);
 	out->positions = t->s_pos.data();
@@ -2348,6 +2676,7 @@ scrub_result scrub_tissue_thread_set_position(scrub_tissue *t, int particle, con
 {
 	if (!t || !pos || particle < 0 || particle >= (int)t->th_x.size())
 		return SCRUB_ERR_INVALID;
+	t->th_wake = true;
 	t->th_x[(size_t)particle] = btVector3(pos[0], pos[1], pos[2]);
 	return SCRUB_OK;
 }
@@ -2357,6 +2686,7 @@ scrub_result scrub_tissue_knot_throw(scrub_tissue *t, int pass_in, int pass_out,
 	if (!t || pass_in < 0 || pass_out < pass_in || pass_out >= (int)t->pass_loc.size() || !std::isfinite(pull) ||
 	    pull <= 0 || pull > 100)
 		return SCRUB_ERR_INVALID;
+	t->wake = true;
 	try {
 		for (size_t i = 0; i < t->sutures.size(); i++) {
 			Suture &su = t->sutures[i];
@@ -2383,8 +2713,8 @@ scrub_result scrub_tissue_knot_throw(scrub_tissue *t, int pass_in, int pass_out,
 		su.pub.rest_distance = (a.rest - b.rest).length();
 		su.pub.state = SCRUB_SUTURE_TIGHTENING;
 		su.pub.pull = pull;
-		su.node[0] = bite_node(t, a.tet, a.bary);
-		su.node[1] = bite_node(t, b.tet, b.bary);
+		su.node[0] = embed_bite(t, a.tet, a.bary);
+		su.node[1] = su.node[0] >= 0 ? embed_bite(t, b.tet, b.bary) : -1;
 		suture_measure(t, su);
 		su.pub.tension = 0;
 		su.pub.gape_before = su.pub.gape;
@@ -2420,6 +2750,7 @@ scrub_result scrub_tissue_knot_lock(scrub_tissue *t, int suture, bool secure)
 	Suture &su = t->sutures[(size_t)suture];
 	if (su.pub.state == SCRUB_SUTURE_TIED)
 		return SCRUB_OK;
+	t->wake = true;
 	su.pub.state = SCRUB_SUTURE_TIED;
 	if (!secure) {
 		su.pub.loop_length += 0.5f * (su.max_loop - su.pub.loop_length);

@@ -35,6 +35,7 @@ static double run_once(double dt, double minutes, uint64_t seed, double *checksu
 	patient_wave_ring ring = {.ecg_mv = ecg, .pleth = pleth, .co2_mmhg = co2, .capacity = 4096};
 	patient_apply(p, &(patient_action){.kind = PATIENT_ACT_CPR_START}, NULL);
 	patient_apply(p, &(patient_action){.kind = PATIENT_ACT_AIRWAY_OPEN}, NULL);
+	patient_apply(p, &(patient_action){.kind = PATIENT_ACT_PADS, .pads = {.position = PATIENT_PADS_ANTEROLATERAL}}, NULL);
 	patient_apply(p, &(patient_action){.kind = PATIENT_ACT_VASCULAR_ACCESS, .access = {.route = PATIENT_ROUTE_IO}}, NULL);
 	long steps = (long)(minutes * 60.0 / dt + 0.5);
 	long breath_every = (long)(6.0 / dt + 0.5), shock_every = (long)(120.0 / dt + 0.5);

@@ -13,9 +13,12 @@ cmp "$tmp/a/report.json" "$tmp/b/report.json"
 "$scrub" report "$tmp/a/session.jsonl" --out "$tmp/rebuilt.json" --quiet
 cmp "$tmp/a/report.json" "$tmp/rebuilt.json"
 grep -q '"passed": true' "$tmp/a/report.json"
-# three sutures and three knots were derived, and recorded as derived
-[ "$(grep -c '"action":"suture".*"derived":true' "$tmp/a/session.jsonl")" = 3 ]
-[ "$(grep -c '"action":"knot".*"derived":true' "$tmp/a/session.jsonl")" = 3 ]
+# five sutures (each with its site on the wound), five knots and one closure were derived, and
+# recorded as derived
+[ "$(grep -c '"action":"suture".*"derived":true' "$tmp/a/session.jsonl")" = 5 ]
+[ "$(grep -c '"action":"suture_site".*"derived":true' "$tmp/a/session.jsonl")" = 5 ]
+[ "$(grep -c '"action":"knot".*"derived":true' "$tmp/a/session.jsonl")" = 5 ]
+[ "$(grep -c '"action":"closure".*"derived":true' "$tmp/a/session.jsonl")" = 1 ]
 # a failing run fails for its named reason
 "$scrub" run --headless "$lac" --model-run "sutures too close" --out "$tmp/c" --quiet
 grep -q '"passed": false' "$tmp/c/report.json"
@@ -23,6 +26,8 @@ grep -A1 '"critical_failures"' "$tmp/c/report.json" | grep -q spacing
 "$scrub" run --headless "$inc" --model-run "cut into muscle" --out "$tmp/d" --quiet
 grep -A1 '"critical_failures"' "$tmp/d/report.json" | grep -q -e full_thickness -e no_muscle
 grep -q 'layer=muscle' "$tmp/d/report.json"
+# the scalpel put down: the whole incision on the skin
+grep -q '"action": "incision_end"' "$tmp/d/report.json"
 # tracked poses: kept in the record, left out of the report's timeline, and the cut is scored
 "$scrub" run --headless "$inc" --actions "$root/scenarios/runs/incision_tracked.actions" --out "$tmp/e" --quiet
 "$scrub" run --headless "$inc" --actions "$root/scenarios/runs/incision_tracked.actions" --out "$tmp/f" --quiet

@@ -26,7 +26,7 @@ has() { grep -q "$2" "$1/session.jsonl" || { echo "not in $1/session.jsonl: $2";
 count() { grep -c "$2" "$1/session.jsonl" || true; }
 
 # BLS by hand: passes, and every action but the first two came from the hands
-bls="$root/scenarios/bls_aed_adult.yaml"
+bls="$root/tests/data/bls_frontend.yaml"
 "$scrub" run "$bls" --out "$d/bls" --input-script "$root/tests/desktop/bls_hands.input" \
 	--screenshot "$d/window.png" --at 1:01.5 --width 640 --height 360 --validation --quiet
 grep -q '"passed": true' "$d/bls/report.json"

@@ -7,7 +7,7 @@
 set -eu
 scrub=$1; root=$2; out=$3
 [ -n "${DISPLAY:-}" ] || { echo "no display: skipped (run under xvfb-run -a)"; exit 77; }
-scn="$root/scenarios/skin_incision.yaml"
+scn="$root/tests/data/skin_incision_frontend.yaml"
 d="$out/desktop_incision"
 rm -rf "$d"
 mkdir -p "$d"

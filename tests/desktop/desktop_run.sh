@@ -7,7 +7,7 @@
 set -eu
 scrub=$1; root=$2; out=$3; cmp_png=$4
 [ -n "${DISPLAY:-}" ] || { echo "no display: skipped (run under xvfb-run -a)"; exit 77; }
-scn="$root/scenarios/bls_aed_adult.yaml"
+scn="$root/tests/data/bls_frontend.yaml"
 d="$out/desktop_run"
 rm -rf "$d"
 mkdir -p "$d"
@@ -21,7 +21,7 @@ grep -q '"passed": true' "$d/full/report.json"
 [ "$(grep -c '"action":"compression"' "$d/full/session.jsonl")" -gt 400 ]
 grep -q '"action":"start_cpr","params":{"rate":"10[0-9]/min","depth":"55mm"}' "$d/full/session.jsonl"
 [ "$(grep -c '"action":"stop_cpr"' "$d/full/session.jsonl")" -eq 3 ]
-[ "$(grep -c '"action":"shock"' "$d/full/session.jsonl")" -eq 2 ]
+[ "$(grep -c '"action":"shock","params"' "$d/full/session.jsonl")" -eq 2 ]
 
 "$scrub" report "$d/full/session.jsonl" --out "$d/full/replay.json" --quiet
 cmp "$d/full/report.json" "$d/full/replay.json"

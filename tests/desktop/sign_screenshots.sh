@@ -1,6 +1,6 @@
 #!/bin/sh
 # Golden images of the clinical signs on the body (docs/patient-signs.md): `scrub run --headless` screenshots of the
-# bundled scenarios' textbook runs at known times, from named views, compared with tests/desktop/golden/sign_*.png.
+# textbook runs of the front-end fixtures (tests/data, frozen) and the bundled ACLS case at known times, from named views, compared with tests/desktop/golden/sign_*.png.
 # With DOCS_DIR set, writes the same pictures at 640 x 360 into DOCS_DIR instead (docs/images/signs/).
 # usage: sign_screenshots.sh SCRUB SOURCE_ROOT OUT_DIR PNG_COMPARE
 set -eu
@@ -16,28 +16,28 @@ while read -r name scn at view; do
 	case "$name" in ''|'#'*) continue ;; esac
 	png="$d/$name.png"
 	[ -n "${DOCS_DIR:-}" ] && png="$DOCS_DIR/$name.png"
-	"$scrub" run --headless "$root/scenarios/$scn.yaml" --model-run textbook --out "$d/$name" --quiet \
+	"$scrub" run --headless "$root/$scn.yaml" --model-run textbook --out "$d/$name" --quiet \
 		--screenshot "$png" --at "$at" --view "$view" --no-hud --width $w --height $h >/dev/null
 	[ -n "${DOCS_DIR:-}" ] && continue
 	"$cmp_png" "$png" "$root/tests/desktop/golden/sign_$name.png" "$d/$name.diff.png" || fail=1
 done <<'LIST'
 # anaphylaxis: flushing and wheals on the face, neck and arms; sweat; fast shallow breathing
-anaphylaxis_face      anaphylaxis_adult     0:30     face
-anaphylaxis_arms      anaphylaxis_adult     0:30     chest
+anaphylaxis_face      tests/data/anaphylaxis_frontend 0:30     face
+anaphylaxis_arms      tests/data/anaphylaxis_frontend 0:30     chest
 # tension pneumothorax (right): the trachea pushed left, the neck veins full; after the drain, both gone
-tension_neck          tension_pneumothorax  0:40     neck
-tension_neck_drained  tension_pneumothorax  5:00     neck
-tension_chest         tension_pneumothorax  0:40.18  chest
+tension_neck          tests/data/tension_frontend 0:40     neck
+tension_neck_drained  tests/data/tension_frontend 5:00     neck
+tension_chest         tests/data/tension_frontend 0:40.18  chest
 # awake and pink at first; drowsy and cyanosed (SpO2 77 %) at 0:40
-tension_face_awake    tension_pneumothorax  0:05     face
-tension_face_hypoxic  tension_pneumothorax  0:40     face
+tension_face_awake    tests/data/tension_frontend 0:05     face
+tension_face_hypoxic  tests/data/tension_frontend 0:40     face
 # cardiac arrest: eyes closed, grey and mottled, an agonal gasp; a compression; the jolt of a shock; pads
-arrest_face           acls_vf_arrest        0:04     face
-arrest_gasp           acls_vf_arrest        0:02.35  chest
-arrest_compression    acls_vf_arrest        0:16.91  chest
-arrest_shock          acls_vf_arrest        1:05.05  chest
-arrest_after_shock    acls_vf_arrest        1:05.80  chest
-bls_pads              bls_aed_adult         1:10     chest
+arrest_face           scenarios/acls_vf_arrest 0:04     face
+arrest_gasp           scenarios/acls_vf_arrest 0:02.35  chest
+arrest_compression    scenarios/acls_vf_arrest 0:16.91  chest
+arrest_shock          scenarios/acls_vf_arrest 1:05.05  chest
+arrest_after_shock    scenarios/acls_vf_arrest 1:05.80  chest
+bls_pads              tests/data/bls_frontend 1:10     chest
 LIST
 [ -n "${DOCS_DIR:-}" ] && { echo "sign pictures written to $DOCS_DIR"; exit 0; }
 # each sign shows: the pictures with and without it differ by more than the goldens' tolerance

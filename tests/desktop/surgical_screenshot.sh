@@ -7,7 +7,7 @@ set -eu
 scrub=$1; root=$2; out=$3; cmp_png=$4
 d="$out/surgical_screenshot"
 rm -rf "$d"
-"$scrub" run --headless "$root/scenarios/laceration_repair.yaml" --model-run textbook --out "$d" \
+"$scrub" run --headless "$root/tests/data/laceration_frontend.yaml" --model-run textbook --out "$d" \
 	--screenshot "$d/shot.png" --at 0:12 --width 640 --height 360 --quiet
 grep -q '"passed": true' "$d/report.json"
 "$cmp_png" "$d/shot.png" "$root/tests/desktop/golden/laceration_12s.png" "$d/shot.diff.png"

@@ -86,7 +86,7 @@ static void play_to(sim_session *s, const scenario *scn, const sim_action *acts,
 
 int main(int argc, char **argv)
 {
-	const char *path = argc > 1 ? argv[1] : "scenarios/bls_aed_adult.yaml";
+	const char *path = argc > 1 ? argv[1] : "tests/data/bls_frontend.yaml";
 	scrub_diags d;
 	scrub_diags_init(&d, path, NULL, 0);
 	scenario *scn = NULL;

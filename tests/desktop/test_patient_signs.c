@@ -106,7 +106,7 @@ static double peak(const series *se, double t0, double t1, size_t offset)
 static void tension_pneumothorax(const char *dir)
 {
 	series se;
-	CHECK(play(dir, "tension_pneumothorax.yaml", "textbook", &se));
+	CHECK(play(dir, "../tests/data/tension_frontend.yaml", "textbook", &se));
 	/* right tension: the right chest hardly moves (and stays up), the trachea goes left (+Z), the neck veins fill */
 	double left = range(&se, 30, 40, OFF(chest_rise[0])), right = range(&se, 30, 40, OFF(chest_rise[1]));
 	fprintf(stderr, "tension 0:30-0:40: chest movement left %.4f m, right %.4f m\n", left, right);
@@ -119,7 +119,9 @@ static void tension_pneumothorax(const char *dir)
 	CHECK(b->neck_veins > 0.6f);
 	CHECK(b->cyanosis_central > 0.3f);
 	CHECK(b->sweat > 0.3f);
-	CHECK(peak(&se, 2, 8, OFF(eyes_open)) > 0.99); /* awake at first: eyes open (blinking) */
+	/* more awake at first than at 0:40 (the model makes this patient drowsy from the start: AVPU voice at
+	 * SBP 76, see docs/physiology.md, so the eyes are not fully open even then) */
+	CHECK(peak(&se, 2, 8, OFF(eyes_open)) > b->eyes_open + 0.2f);
 	CHECK(b->eyes_open < 0.5f);                     /* hypoxic at 0:40: drowsy (AVPU: voice) */
 	/* a trauma patient: the chest bare from the start; the mask from 0:10, the needle from 1:00, the drain at 4:00 */
 	CHECK(HAS(se.b[0], SCRUB_BODY_GOWN_OPEN) && !HAS(se.b[0], SCRUB_BODY_GOWN));
@@ -142,7 +144,7 @@ static void tension_pneumothorax(const char *dir)
 static void anaphylaxis(const char *dir)
 {
 	series se;
-	CHECK(play(dir, "anaphylaxis_adult.yaml", "textbook", &se));
+	CHECK(play(dir, "../tests/data/anaphylaxis_frontend.yaml", "textbook", &se));
 	const scrub_render_body *b = &se.b[at(&se, 30)];
 	fprintf(stderr, "anaphylaxis 0:30: flush %.2f, urticaria %.2f, sweat %.2f, pallor %.2f\n", b->flush, b->urticaria,
 	        b->sweat, b->pallor);
@@ -210,7 +212,7 @@ static void bls(const char *dir)
 {
 	/* no patient model: the scenario's variables */
 	series se;
-	CHECK(play(dir, "bls_aed_adult.yaml", "textbook", &se));
+	CHECK(play(dir, "../tests/data/bls_frontend.yaml", "textbook", &se));
 	CHECK(se.b[at(&se, 3)].eyes_open < 0.1f);
 	CHECK(se.b[at(&se, 3)].pallor > 0.5f);
 	CHECK(HAS(se.b[at(&se, 61)], SCRUB_BODY_PAD_LEFT_APEX) && !HAS(se.b[at(&se, 59)], SCRUB_BODY_PAD_LEFT_APEX));

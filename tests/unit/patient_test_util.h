@@ -58,6 +58,7 @@ static inline patient_action needle(patient_side s, int ics, patient_line l)
 
 static const patient_action CPR_GOOD = {.kind = PATIENT_ACT_CPR_START, .cpr = {.rate_per_min = 110, .depth_cm = 5.5}};
 static const patient_action AIRWAY = {.kind = PATIENT_ACT_AIRWAY_OPEN};
+static const patient_action PADS_AL = {.kind = PATIENT_ACT_PADS, .pads = {.position = PATIENT_PADS_ANTEROLATERAL}};
 static const patient_action ACCESS = {.kind = PATIENT_ACT_VASCULAR_ACCESS, .access = {.route = PATIENT_ROUTE_IV}};
 
 static inline patient_config arrest_cfg(patient_rhythm r, uint64_t seed)

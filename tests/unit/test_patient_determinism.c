@@ -25,6 +25,7 @@ static void acls_run(uint64_t seed, trace *t)
 	patient_wave_ring ring = {.ecg_mv = t->ecg, .pleth = t->pleth, .co2_mmhg = t->co2, .capacity = CAP};
 	act(p, CPR_GOOD);
 	act(p, AIRWAY);
+	act(p, PADS_AL);
 	act(p, (patient_action){.kind = PATIENT_ACT_VASCULAR_ACCESS, .access = {.route = PATIENT_ROUTE_IO}});
 	for (int i = 0; i < STEPS; i++) {
 		if (i % 600 == 0)

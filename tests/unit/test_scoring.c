@@ -1,6 +1,7 @@
 /* The scenario engine end to end on small scenarios written inline: expressions, state machine,
  * checklist statuses, scores and pass rules. */
 #include "check.h"
+#include "scenario_test_util.h"
 #include "expr.h"
 #include "scenario.h"
 #include "script.h"
@@ -63,19 +64,7 @@ static scenario *load(const char *extra_items, scrub_diags *d)
 
 static sim_session *play(scenario *scn, const char *script, scrub_arena *a)
 {
-	scrub_diags d;
-	scrub_diags_init(&d, "script", script, strlen(script));
-	sim_action *acts = NULL;
-	int n = 0;
-	script_loc loc = {.line = 1, .col = 1};
-	scrub_result r = script_parse(script, strlen(script), &loc, a, &d, &acts, &n);
-	if (r != SCRUB_OK)
-		scrub_diags_print(&d, stderr);
-	CHECK(r == SCRUB_OK);
-	scrub_diags_fini(&d);
-	sim_session *s = NULL;
-	CHECK(sim_run(scn, acts, n, NULL, &s) == SCRUB_OK);
-	return s;
+	return play_script(scn, script, a, NULL);
 }
 
 static item_status status(sim_session *s, const char *id)

@@ -62,7 +62,7 @@ static void test_errors(void)
 		{"0:05 shock energy=2mg", 19, "unit mismatch"},
 		{"0:05 shock energy=9000J", 19, "outside the accepted range"},
 		{"0:05 shock power=200J", 12, "no parameter 'power'"},
-		{"0:05 give_drug drug=epinephrine route=IV", 6, "needs dose="},
+		{"0:05 give_drug drug=epinephrine route=IV", 6, "needs one of dose="},
 		{"0:05 give_drug drug=epi dose=1mg route=IV", 21, "not accepted"},
 		{"0:05 shock energy=200J energy=150J", 24, "given twice"},
 		{"0:05 shock 200J", 12, "expected name=value"},

@@ -279,6 +279,90 @@ static void test_metrics(void)
 	scrub_tissue_destroy(&t);
 }
 
+/* Sleep: at rest with no instrument near, the step is skipped; an instrument coming near wakes
+ * the tissue, which then answers as one that never slept. */
+static void test_sleep(void)
+{
+	scrub_tissue *t[2] = {NULL, NULL};
+	for (int k = 0; k < 2; k++) {
+		scrub_tissue_desc d;
+		memset(&d, 0, sizeof d);
+		d.size_x = 0.04f;
+		d.size_y = 0.03f;
+		d.element_size = 0.0025f;
+		d.no_sleep = k == 1;
+		CHECK(scrub_tissue_create(&d, &t[k]) == SCRUB_OK);
+		if (!t[k])
+			return;
+		CHECK(scrub_tissue_set_instrument(t[k], 1, SCRUB_INSTR_FORCEPS) == SCRUB_OK);
+	}
+	scrub_tissue_stats st[2];
+	/* the forceps wait 30 mm above the skin: the tissue settles, then sleeps */
+	for (int i = 0; i < 600; i++)
+		for (int k = 0; k < 2; k++) {
+			scrub_hand_input in = tu_pose(0.02f, 0.015f, 0.03f, 0);
+			scrub_tissue_set_hand(t[k], 1, &in);
+			CHECK(scrub_tissue_step(t[k]) == SCRUB_OK);
+		}
+	for (int k = 0; k < 2; k++)
+		scrub_tissue_get_stats(t[k], &st[k]);
+	CHECK(st[0].sleeping_steps > 100);
+	CHECK(st[1].sleeping_steps == 0);
+	const uint64_t slept = st[0].sleeping_steps;
+	/* they come down 0.5 mm into the skin and stay: awake from before the touch */
+	int contact[2] = {0, 0};
+	for (int i = 0; i < 700; i++)
+		for (int k = 0; k < 2; k++) {
+			float z = 0.03f - 0.0305f * fminf(1.0f, (float)i / 400.0f);
+			scrub_hand_input in = tu_pose(0.02f, 0.015f, z, 0);
+			scrub_tissue_set_hand(t[k], 1, &in);
+			scrub_tissue_step(t[k]);
+			scrub_hand_state hs;
+			scrub_tissue_hand_state(t[k], 1, &hs);
+			if (hs.contact_nodes > 0 && !contact[k])
+				contact[k] = i;
+		}
+	scrub_tissue_get_stats(t[0], &st[0]);
+	CHECK(contact[0] > 0 && contact[0] == contact[1]);
+	CHECK(st[0].sleeping_steps < slept + 400); /* woke before the forceps reached the skin */
+	float worst = 0;
+	for (int n = 0; n < scrub_tissue_node_count(t[0]); n++) {
+		float a[3], b[3];
+		scrub_tissue_node_position(t[0], n, a);
+		scrub_tissue_node_position(t[1], n, b);
+		worst = fmaxf(worst, sqrtf((a[0] - b[0]) * (a[0] - b[0]) + (a[1] - b[1]) * (a[1] - b[1]) + (a[2] - b[2]) * (a[2] - b[2])));
+	}
+	scrub_hand_state hs[2];
+	for (int k = 0; k < 2; k++)
+		scrub_tissue_hand_state(t[k], 1, &hs[k]);
+	fprintf(stderr, "sleep: %llu of 600 steps asleep, then pressed: nodes differ by %.2f um, force %.4f / %.4f N\n",
+	        (unsigned long long)slept, worst * 1e6, hs[0].force[2], hs[1].force[2]);
+	CHECK(worst < 20e-6f);
+	CHECK(hs[0].force[2] > 0.01f);
+	CHECK_NEAR(hs[0].force[2], hs[1].force[2], 0.02 * fabs(hs[1].force[2]) + 0.002);
+	/* lifted away, it sleeps again; a node moved from outside wakes it and springs back */
+	for (int i = 0; i < 600; i++) {
+		scrub_hand_input in = tu_pose(0.02f, 0.015f, 0.03f, 0);
+		scrub_tissue_set_hand(t[0], 1, &in);
+		scrub_tissue_step(t[0]);
+	}
+	scrub_tissue_get_stats(t[0], &st[0]);
+	CHECK(st[0].sleeping_steps > slept + 100);
+	int node;
+	node_z_near(t[0], 0.02f, 0.015f, &node);
+	float p[3];
+	scrub_tissue_node_position(t[0], node, p);
+	const float z0 = p[2];
+	p[2] += 0.002f;
+	CHECK(scrub_tissue_node_set_position(t[0], node, p) == SCRUB_OK);
+	for (int i = 0; i < 200; i++)
+		scrub_tissue_step(t[0]);
+	scrub_tissue_node_position(t[0], node, p);
+	CHECK(fabsf(p[2] - z0) < 0.0005f);
+	for (int k = 0; k < 2; k++)
+		scrub_tissue_destroy(&t[k]);
+}
+
 static void test_bad_arguments(void)
 {
 	scrub_tissue *t = NULL;
@@ -312,6 +396,7 @@ int main(void)
 	test_incision_and_needle();
 	test_deep_cut_reaches_muscle();
 	test_metrics();
+	test_sleep();
 	test_bad_arguments();
 	return CHECK_DONE();
 }

@@ -102,6 +102,29 @@ static void test_thread_drapes(void)
 	fprintf(stderr, "thread: %d particles, lowest %.2f mm, worst segment error %.1f %%\n", th.node_count, mz * 1e3, worst * 100);
 	CHECK(worst < 0.5f);
 	CHECK(scrub_tissue_state_ok(t));
+	/* with the needle held still it comes to rest (it creeps along the drape for a few seconds)
+	 * and sleeps; the needle moving wakes it */
+	for (int i = 0; i < 6000; i++) {
+		set_needle(t, 0, 0.02f, 0.015f, 0.02f, 0);
+		scrub_tissue_step(t);
+	}
+	scrub_tissue_get_thread(t, &th);
+	scrub_tissue_stats st;
+	scrub_tissue_get_stats(t, &st);
+	const uint64_t slept = st.thread_sleeping_steps;
+	CHECK(slept > 100);
+	float before[3];
+	memcpy(before, th.positions + 10 * 3, sizeof before);
+	for (int i = 0; i < 200; i++) {
+		set_needle(t, 0, 0.02f + 0.01f * (float)(i + 1) / 200.0f, 0.015f, 0.02f, 0);
+		scrub_tissue_step(t);
+	}
+	scrub_tissue_get_thread(t, &th);
+	scrub_tissue_get_stats(t, &st);
+	CHECK(st.thread_sleeping_steps == slept);
+	CHECK(fabsf(th.positions[10 * 3] - before[0]) > 0.001f);
+	fprintf(stderr, "thread: asleep %llu of 6800 steps held still, woke when the needle moved (particle 10 moved %.1f mm)\n",
+	        (unsigned long long)slept, (th.positions[10 * 3] - before[0]) * 1e3);
 	scrub_tissue_destroy(&t);
 }
 
@@ -166,6 +189,106 @@ static void test_knot_closes(void)
 	CHECK(hard.tension > snug.tension);
 }
 
+/* Bitwise equal: every node, every thread particle, every suture's figures, the incision. */
+static bool same_state(const scrub_tissue *a, const scrub_tissue *b)
+{
+	if (scrub_tissue_node_count(a) != scrub_tissue_node_count(b))
+		return false;
+	for (int n = 0; n < scrub_tissue_node_count(a); n++) {
+		float pa[3], pb[3];
+		scrub_tissue_node_position(a, n, pa);
+		scrub_tissue_node_position(b, n, pb);
+		if (memcmp(pa, pb, sizeof pa) != 0)
+			return false;
+	}
+	scrub_thread_state ta, tb;
+	scrub_tissue_get_thread(a, &ta);
+	scrub_tissue_get_thread(b, &tb);
+	if (ta.node_count != tb.node_count || ta.eyelets != tb.eyelets ||
+	    memcmp(ta.positions, tb.positions, (size_t)ta.node_count * 3 * sizeof(float)) != 0)
+		return false;
+	if (scrub_tissue_suture_count(a) != scrub_tissue_suture_count(b))
+		return false;
+	for (int i = 0; i < scrub_tissue_suture_count(a); i++) {
+		scrub_suture sa, sb;
+		scrub_tissue_suture_get(a, i, &sa);
+		scrub_tissue_suture_get(b, i, &sb);
+		if (sa.state != sb.state || sa.tension != sb.tension || sa.gape != sb.gape || sa.loop_length != sb.loop_length ||
+		    sa.compression != sb.compression)
+			return false;
+	}
+	scrub_tissue_incision ia, ib;
+	scrub_tissue_get_incision(a, &ia);
+	scrub_tissue_get_incision(b, &ib);
+	return ia.cut_faces == ib.cut_faces && ia.length == ib.length && ia.gape == ib.gape;
+}
+
+/* A clone taken in the middle of everything (a cut wound, the thread through two bites, a knot
+ * being cinched) and stepped with the same inputs stays identical to the original, to the bit;
+ * the original is untouched by the clone's steps. */
+static void test_clone(void)
+{
+	scrub_tissue *t = make();
+	if (!t)
+		return;
+	incise(t);
+	scrub_tissue_set_instrument(t, 1, SCRUB_INSTR_NEEDLE_DRIVER);
+	for (int i = 0; i < 1700; i++) {
+		set_needle(t, 1, 0.02f, 0.0153f, 0.002f, 4.7f * fminf(1.0f, (float)i / 1500.0f));
+		scrub_tissue_step(t);
+	}
+	int idx = -1;
+	CHECK(scrub_tissue_knot_throw(t, 0, 0, 0.25f, &idx) == SCRUB_OK);
+	for (int i = 0; i < 200; i++)
+		scrub_tissue_step(t);
+	scrub_tissue *c = NULL;
+	CHECK(scrub_tissue_clone(t, &c) == SCRUB_OK);
+	CHECK(scrub_tissue_clone(NULL, &c) == SCRUB_ERR_INVALID);
+	if (!c) {
+		scrub_tissue_destroy(&t);
+		return;
+	}
+	CHECK(same_state(t, c));
+	scrub_tissue *both[2] = {t, c};
+	int events[2][16] = {{0}};
+	for (int i = 0; i < 900; i++) {
+		for (int k = 0; k < 2; k++) {
+			/* forceps press beside the wound and let go; the knot is locked half way */
+			if (i == 450)
+				CHECK(scrub_tissue_knot_lock(both[k], 0, true) == SCRUB_OK);
+			scrub_tissue_set_instrument(both[k], 0, SCRUB_INSTR_FORCEPS);
+			scrub_hand_input in = tu_pose(0.012f, 0.01f, 0.004f - 0.006f * fminf(1.0f, (float)i / 300.0f), 0);
+			scrub_tissue_set_hand(both[k], 0, &in);
+			scrub_tissue_step(both[k]);
+			tu_drain(both[k], events[k]);
+		}
+	}
+	CHECK(same_state(t, c));
+	CHECK(memcmp(events[0], events[1], sizeof events[0]) == 0);
+	scrub_tissue_stats sa, sb;
+	scrub_tissue_get_stats(t, &sa);
+	scrub_tissue_get_stats(c, &sb);
+	CHECK(sa.steps == sb.steps && sa.nodes == sb.nodes && sa.links == sb.links && sa.cut_faces == sb.cut_faces &&
+	      sa.sleeping_steps == sb.sleeping_steps);
+	scrub_hand_state ha, hb;
+	scrub_tissue_hand_state(t, 0, &ha);
+	scrub_tissue_hand_state(c, 0, &hb);
+	CHECK(ha.contact_nodes > 0 && ha.contact_nodes == hb.contact_nodes && ha.force[2] == hb.force[2]);
+	/* the clone goes on alone: the original stays where it was */
+	float before[3], after[3];
+	scrub_tissue_node_position(t, scrub_tissue_node_count(t) / 2, before);
+	for (int i = 0; i < 100; i++) {
+		scrub_hand_input in = tu_pose(0.02f, 0.015f, -0.004f, 0);
+		scrub_tissue_set_hand(c, 0, &in);
+		scrub_tissue_step(c);
+	}
+	scrub_tissue_node_position(t, scrub_tissue_node_count(t) / 2, after);
+	CHECK(memcmp(before, after, sizeof before) == 0);
+	CHECK(scrub_tissue_state_ok(c));
+	scrub_tissue_destroy(&c);
+	scrub_tissue_destroy(&t);
+}
+
 static void test_scissors_cut(void)
 {
 	scrub_tissue *t = make();
@@ -211,6 +334,7 @@ int main(void)
 {
 	test_thread_drapes();
 	test_knot_closes();
+	test_clone();
 	test_scissors_cut();
 	return CHECK_DONE();
 }
