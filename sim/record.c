@@ -1,5 +1,6 @@
 #define SCRUB_LOG_MODULE "record"
 #include "record.h"
+#include "clock.h"
 #include "json.h"
 #include "log.h"
 #include "script.h"
@@ -22,13 +23,6 @@ struct sim_record {
 	const scenario *scn;
 	bool failed;
 };
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static void put_line(sim_record *r)
 {
@@ -72,7 +66,7 @@ scrub_result record_create(const char *path, bool force, const record_header *h,
 	}
 	scrub_buf_init(&r->line);
 	r->scn = h->scn;
-	r->last_flush = now_s();
+	r->last_flush = scrub_now();
 
 	char stamp[32];
 	time_t now = time(NULL);
@@ -219,7 +213,7 @@ void record_waves(sim_record *r, double t, const patient_wave_ring *ring, int de
 
 void record_maybe_flush(sim_record *r)
 {
-	double now = now_s();
+	double now = scrub_now();
 	if (now - r->last_flush >= 1.0) {
 		fflush(r->f);
 		r->last_flush = now;

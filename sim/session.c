@@ -1212,37 +1212,6 @@ const char *sim_session_outcome(const sim_session *s) { return s->outcome; }
 double sim_session_end_time(const sim_session *s) { return s->end_t; }
 const scenario *sim_session_scenario(const sim_session *s) { return s->scn; }
 
-scrub_result sim_run(const scenario *scn, const sim_action *actions, int n, const sim_run_opts *opts,
-                     sim_session **out)
-{
-	sim_session *s;
-	scrub_result r = sim_session_create(scn, opts ? &opts->session : NULL, &s);
-	if (r != SCRUB_OK)
-		return r;
-	double stop = opts && opts->stop_at > 0 ? opts->stop_at : INFINITY;
-	bool past_end = opts && opts->past_end;
-	int i = 0;
-	const double dt = scn->dt;
-	for (;;) {
-		/* actions due before the end of this step take effect at its start */
-		double t_next = (double)(s->step + 1) * dt;
-		while (i < n && actions[i].t < t_next - 1e-9 && actions[i].t <= stop) {
-			sim_session_act(s, &actions[i]);
-			i++;
-		}
-		if (s->t >= stop - 1e-9)
-			break;
-		if (s->ended && !(past_end && s->t < scn->duration_s - 1e-9))
-			break;
-		sim_session_step(s);
-		if (opts && opts->on_step)
-			opts->on_step(opts->step_user, s);
-	}
-	sim_session_finish(s, isfinite(stop) && !s->ended ? "incomplete" : NULL);
-	*out = s;
-	return SCRUB_OK;
-}
-
 bool model_run_check(const scenario *scn, int index, scrub_diags *diags, model_run_result *out)
 {
 	const scn_model_run *run = &scn->runs[index];

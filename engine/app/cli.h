@@ -3,6 +3,7 @@
 #ifndef SCRUB_CLI_H
 #define SCRUB_CLI_H
 
+#include "clock.h"
 #include "diag.h"
 #include "result.h"
 #include "scenario.h"
@@ -55,8 +56,22 @@ int cli_exit_for(scrub_result r);
 /* The folder of bundled scenarios (SCRUB_SCENARIO_DIR, beside the build, or installed). */
 const char *cli_scenario_dir(void);
 
-/* Monotonic seconds. */
-double cli_now(void);
+/* Ctrl-C (SIGINT) and SIGTERM end a running session through its host (host_request_end): the record is
+ * closed, the report written and marked incomplete, a headset session ended properly, and the process
+ * exits with 128 + the signal's number (130, 143) as a shell expects. Install for the host that runs,
+ * then clear. A second signal while ending kills the process the default way. */
+struct host;
+void cli_signals_install(struct host *h);
+void cli_signals_clear(void);
+/* The signal that asked the session to end, or 0. */
+int cli_signal_received(void);
+/* The exit status after a session: 128 + the signal when one ended it, else rc. */
+int cli_exit_after_session(int rc);
+
+/* Ends a session run by a host with a session_out sink: finishes it (complete or cut short), prints the
+ * summary (one line with quiet) and where the files are, or what went wrong. Returns the exit status. */
+struct session_out;
+int cli_session_end(struct host *h, struct session_out *o, bool complete, bool quiet);
 
 /* The p-quantile (0..1, nearest rank) of v[0..n); sorts v. 0 when n is 0. */
 double cli_percentile(double *v, size_t n, double p);

@@ -72,9 +72,9 @@ int scrub_cmd_bench_scenario(int argc, char **argv)
 	sim_run_opts ro = {.past_end = true};
 	for (int i = 0; i < runs && wall; i++) {
 		sim_session *s = NULL;
-		double t0 = cli_now();
+		double t0 = scrub_now();
 		sim_run(scn, acts, nacts, &ro, &s);
-		wall[i] = cli_now() - t0;
+		wall[i] = scrub_now() - t0;
 		sim_s = sim_session_time(s);
 		active_s = sim_session_end_time(s);
 		steps = sim_session_steps(s);

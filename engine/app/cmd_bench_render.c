@@ -16,20 +16,6 @@
 #include "scrub_render_demo.h"
 #include "bench_tissue.h"
 
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-/* CPU time of the whole process, lavapipe's rasteriser threads included: less sensitive to other load */
-static double cpu_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 /* The scene `scrub run` shows, from a session of a scenario played by its first passing model run (looping). */
 typedef struct sim_scene {
@@ -81,7 +67,7 @@ static bool sim_scene_init(sim_scene *ss, const char *path, uint32_t tets)
 
 static const scrub_render_snapshot *sim_scene_frame(sim_scene *ss, uint32_t frame_no, float aspect, double *untimed)
 {
-	double t0 = now_s(), target = (double)frame_no / 60.0;
+	double t0 = scrub_now(), target = (double)frame_no / 60.0;
 	target = fmod(target, sim_session_ended(ss->s) ? 1.0 : 1e9);
 	if (sim_session_ended(ss->s)) { /* play it again */
 		sim_session_destroy(&ss->s);
@@ -110,7 +96,7 @@ static const scrub_render_snapshot *sim_scene_frame(sim_scene *ss, uint32_t fram
 		ss->rt.indices = m.indices;
 		ss->rt.index_count = m.index_count;
 	}
-	*untimed += now_s() - t0; /* the simulation's own cost is not the renderer's */
+	*untimed += scrub_now() - t0; /* the simulation's own cost is not the renderer's */
 	scene_sim_params p = {.aspect = aspect};
 	scene_sim_update(&ss->scene, ss->s, &p);
 	if (ss->tissue)
@@ -230,7 +216,7 @@ int scrub_cmd_bench_render(int argc, char **argv)
 	if (scrub_renderer_wait_idle(r) != SCRUB_OK)
 		goto out;
 	for (uint32_t run = 0; run < runs; run++) {
-		double t0 = now_s(), prev = t0, c0 = cpu_s(), skipped = 0;
+		double t0 = scrub_now(), prev = t0, c0 = scrub_cpu_process() /* lavapipe's threads included: less sensitive to other load */, skipped = 0;
 		for (uint32_t i = 0; i < frames; i++, frame_no++) {
 			/* the tissue changes every frame, as the simulation's would */
 			const scrub_render_snapshot *snap = &demo.snapshot;
@@ -246,18 +232,18 @@ int scrub_cmd_bench_render(int argc, char **argv)
 				goto out;
 			if (snap->tissue)
 				tissue_triangles = snap->tissue->index_count / 3;
-			double t = now_s();
+			double t = scrub_now();
 			ft[run * frames + i] = (t - prev - untimed) * 1000.0;
 			skipped += untimed;
 			prev = t;
 		}
 		if (scrub_renderer_wait_idle(r) != SCRUB_OK)
 			goto out;
-		double total = now_s() - t0 - skipped;
+		double total = scrub_now() - t0 - skipped;
 		/* the last frames finish inside wait_idle: charge that time to the last frame */
-		ft[run * frames + frames - 1] += (now_s() - prev) * 1000.0;
+		ft[run * frames + frames - 1] += (scrub_now() - prev) * 1000.0;
 		fps[run] = (double)frames / total;
-		cpu[run] = (cpu_s() - c0) * 1000.0 / (double)frames;
+		cpu[run] = (scrub_cpu_process() /* lavapipe's threads included: less sensitive to other load */ - c0) * 1000.0 / (double)frames;
 		fprintf(stderr, "run %u: %.1f fps, %.2f ms CPU per frame\n", run + 1, fps[run], cpu[run]);
 	}
 	uint32_t validation_messages = scrub_renderer_validation_messages(r);

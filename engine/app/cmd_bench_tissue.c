@@ -38,13 +38,6 @@ static int parse_int(const char *s, long lo, long hi, long *out)
 	return 0;
 }
 
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
 static scrub_hand_input pose_at(float x, float y, float z)
 {
 	scrub_hand_input in;
@@ -124,9 +117,9 @@ int scrub_cmd_bench_tissue(int argc, char **argv)
 			scrub_hand_input forceps = pose_at(desc.size_x * 0.5f, desc.size_y * 0.25f, zf);
 			scrub_tissue_set_hand(t, 0, &blade);
 			scrub_tissue_set_hand(t, 1, &forceps);
-			const double t0 = now_ms();
+			const double t0 = (scrub_now() * 1e3);
 			r = scrub_tissue_step(t);
-			const double t1 = now_ms();
+			const double t1 = (scrub_now() * 1e3);
 			if (r != SCRUB_OK) {
 				fprintf(stderr, "bench tissue: step failed: %s\n", scrub_result_str(r));
 				free(ms);

@@ -5,6 +5,7 @@
 #include "session.h"
 #include "session_out.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -86,7 +87,12 @@ int scrub_cmd_report(int argc, char **argv)
 			out = path;
 		}
 		report_info info = {.trainee = rec.trainee, .input = rec.input, .complete = rec.complete};
-		rc = cli_write_report(s, &tl, &info, out, quiet);
+		if (report_write_file(s, &tl, &info, out) != SCRUB_OK) {
+			fprintf(stderr, "scrub report: cannot write %s: %s\n", out, strerror(errno));
+		} else {
+			report_print(s, &info, out, quiet, stdout);
+			rc = EXIT_DONE;
+		}
 	}
 	sim_session_destroy(&s);
 	report_timeline_fini(&tl);

@@ -11,6 +11,7 @@
 #include "session_out.h"
 #include "script.h"
 #include "session.h"
+#include "host.h"
 
 #include <errno.h>
 #include <math.h>
@@ -50,38 +51,14 @@ static const char usage[] =
 	"  --input-script FILE drive the window from a file of timed key presses and menu picks\n"
 	"  --validation        enable the Vulkan validation layer; its messages fail the run\n";
 
-typedef struct run_ctx {
-	session_out out;
+/* The screenshot, as a sink of the host: it watches the session step by step. */
+typedef struct shot_sink {
+	host_sink base;
 	run_shot *shot;
-	double speed;
-	double wall0;
-} run_ctx;
+} shot_sink;
 
-static void on_event(void *user, const sim_event *ev)
-{
-	run_ctx *c = user;
-	session_out_on_event(&c->out, ev);
-	if (c->shot)
-		run_shot_on_event(c->shot, ev);
-}
-
-static void on_step(void *user, const sim_session *s)
-{
-	run_ctx *c = user;
-	double t = sim_session_time(s);
-	if (c->shot)
-		run_shot_on_step(c->shot, s);
-	session_out_after_step(&c->out, s);
-	if (c->speed > 0) {
-		double due = c->wall0 + t / c->speed;
-		double now = cli_now();
-		if (due > now) {
-			double d = due - now;
-			struct timespec ts = {.tv_sec = (time_t)d, .tv_nsec = (long)((d - floor(d)) * 1e9)};
-			nanosleep(&ts, NULL);
-		}
-	}
-}
+static void shot_event(host_sink *sink, const sim_event *ev) { run_shot_on_event(((shot_sink *)sink)->shot, ev); }
+static void shot_step(host_sink *sink, const sim_session *s) { run_shot_on_step(((shot_sink *)sink)->shot, s); }
 
 int scrub_cmd_run(int argc, char **argv)
 {
@@ -235,9 +212,9 @@ int scrub_cmd_run(int argc, char **argv)
 	if (!actions_path && !quiet)
 		fprintf(stderr, "Scripted trainee: %s\n", input);
 
-	run_ctx ctx = {.speed = speed, .wall0 = cli_now()};
+	run_shot *shot = NULL;
 	if (shot_path) {
-		scrub_result sr = run_shot_create(scn, shot_path, shot_at, size[0], size[1], view, no_hud, &ctx.shot);
+		scrub_result sr = run_shot_create(scn, shot_path, shot_at, size[0], size[1], view, no_hud, &shot);
 		if (sr != SCRUB_OK) {
 			fprintf(stderr, "scrub run: cannot render the screenshot: %s (no usable Vulkan device?)\n", scrub_result_str(sr));
 			scrub_arena_fini(&arena);
@@ -245,20 +222,28 @@ int scrub_cmd_run(int argc, char **argv)
 			return EXIT_RUNTIME;
 		}
 	}
-	sim_session *s = NULL;
-	rc = session_out_open(&ctx.out, scn, out_dir, force, who, input);
-	if (rc == EXIT_DONE) {
-		sim_run_opts ro = {.session = {.on_event = on_event, .user = &ctx}, .on_step = on_step, .step_user = &ctx};
-		scrub_result r = sim_run(scn, acts, nacts, &ro, &s);
-		if (r != SCRUB_OK) {
-			fprintf(stderr, "scrub run: the session failed: %s\n", scrub_result_str(r));
+	session_out out;
+	host *h = NULL;
+	if (session_out_open(&out, scn, out_dir, force, who, input) != SCRUB_OK) {
+		fprintf(stderr, "scrub run: %s\n", out.error);
+		rc = EXIT_RUNTIME;
+	} else {
+		shot_sink ss = {.base = {.event = shot_event, .step = shot_step}, .shot = shot};
+		host_sink *sinks[] = {shot ? &ss.base : NULL, &out.sink};
+		host_desc hd = {.scn = scn, .clock = speed > 0 ? HOST_CLOCK_PACED : HOST_CLOCK_FAST, .speed = speed,
+		                .sinks = sinks, .nsinks = 2};
+		if (host_create(&hd, &h) != SCRUB_OK) {
+			fprintf(stderr, "scrub run: cannot start the session (out of memory)\n");
 			rc = EXIT_RUNTIME;
 		} else {
-			rc = session_out_finish(&ctx.out, s, true, quiet);
+			host_queue(h, acts, nacts);
+			cli_signals_install(h);
+			rc = cli_session_end(h, &out, host_run(h), quiet);
+			cli_signals_clear();
 		}
 	}
-	if (rc == EXIT_DONE && ctx.shot) {
-		scrub_result sr = run_shot_finish(ctx.shot, s);
+	if (rc == EXIT_DONE && shot) {
+		scrub_result sr = run_shot_finish(shot, host_session(h));
 		if (sr != SCRUB_OK) {
 			fprintf(stderr, "scrub run: cannot write the screenshot %s: %s\n", shot_path, scrub_result_str(sr));
 			rc = EXIT_RUNTIME;
@@ -266,10 +251,10 @@ int scrub_cmd_run(int argc, char **argv)
 			printf("Screenshot: %s\n", shot_path);
 		}
 	}
-	session_out_fini(&ctx.out);
-	run_shot_destroy(&ctx.shot);
-	sim_session_destroy(&s);
+	session_out_fini(&out);
+	run_shot_destroy(&shot);
+	host_destroy(&h);
 	scrub_arena_fini(&arena);
 	scenario_destroy(&scn);
-	return rc;
+	return cli_exit_after_session(rc);
 }

@@ -71,12 +71,12 @@ static void run_all(const scenario *scn, const char *file, int jobs, bool progre
 		run_worker(p);
 	} else {
 		/* the calling thread reports progress (and runs what is left when no worker started) */
-		double t0 = cli_now();
+		double t0 = scrub_now();
 		if (started == 0)
 			run_worker(p);
 		while (atomic_load(&p->done) < p->n) {
 			int done = atomic_load(&p->done);
-			double el = cli_now() - t0;
+			double el = scrub_now() - t0;
 			if (el > 0.5 && done == 0)
 				fprintf(stderr, "\r%s: model runs 0/%d, %.0f s   ", file, p->n, el);
 			else if (el > 0.5)
@@ -84,7 +84,7 @@ static void run_all(const scenario *scn, const char *file, int jobs, bool progre
 				        done / el, el / done * (p->n - done));
 			nanosleep(&(struct timespec){.tv_nsec = 100000000}, NULL);
 		}
-		if (cli_now() - t0 > 0.5)
+		if (scrub_now() - t0 > 0.5)
 			fprintf(stderr, "\r%*s\r", (int)strlen(file) + 60, "");
 	}
 	for (int k = 0; k < started; k++)
@@ -230,7 +230,7 @@ int scrub_cmd_bench_validate(int argc, char **argv)
 	int nruns_total = 0;
 	for (int f = 0; f < npos; f++) {
 		for (int r = 0; r < runs; r++) {
-			double t0 = cli_now();
+			double t0 = scrub_now();
 			scrub_diags d;
 			scrub_diags_init(&d, pos[f], NULL, 0);
 			scenario *scn = NULL;
@@ -245,7 +245,7 @@ int scrub_cmd_bench_validate(int argc, char **argv)
 				nruns_total += scn->nruns;
 			if (scn->nruns > 0)
 				run_all(scn, pos[f], jobs, false, &d, mr);
-			wall[f * runs + r] = cli_now() - t0;
+			wall[f * runs + r] = scrub_now() - t0;
 			scenario_destroy(&scn);
 			scrub_diags_fini(&d);
 		}

@@ -184,13 +184,6 @@ double cli_percentile(double *v, size_t n, double p)
 	return v[k < n ? k : n - 1];
 }
 
-double cli_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 int cli_trainee_actions(const scenario *scn, const char *actions_path, const char *model_run, scrub_arena *arena,
                         const sim_action **out, int *out_n, const char **out_label)
 {

@@ -3,6 +3,8 @@
 #define SCRUB_LOG_MODULE "run"
 #include "run_desktop.h"
 #include "session_out.h"
+#include "script_sink.h"
+#include "host.h"
 
 #include "cli.h"
 #include "log.h"
@@ -17,6 +19,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -546,14 +549,15 @@ typedef struct desk {
 	double script_clock;
 	/* the current attempt (R starts another) */
 	int attempt;
-	char dir[4200], act_path[4300];
-	sim_session *s;
-	session_out out;        /* this attempt's folder, record and report */
-	scrub_buf actions_txt;
+	char dir[4200];
+	host *h;                /* this attempt's session host (steps, pause, end) and its sinks: */
+	const sim_session *s;   /* (the host's session) */
+	session_out out;        /* ... the folder, record and report, */
+	script_sink actions_txt; /* ... actions.txt, */
+	host_sink scene_sink;   /* ... the picture */
 	bool finished;          /* scored and written */
-	bool paused, help, quit;
+	bool help, quit;
 	bool menu_shown;        /* the menu's lines in the HUD (M); hidden at a patient: the hands act there */
-	double clock;           /* simulated time the frames have asked for */
 	int page, sel;
 	/* care by hand (care_input.h): the space bar's compressions and the mouse */
 	care_ctl care;
@@ -582,12 +586,12 @@ typedef struct desk {
 	int rc;
 } desk;
 
-static void desk_on_event(void *user, const sim_event *ev)
-{
-	desk *c = user;
-	session_out_on_event(&c->out, ev);
-	scene_sim_on_event(&c->scene, ev);
-}
+#define DESK_OF_SCENE(sinkp) ((desk *)((char *)(sinkp) - offsetof(desk, scene_sink)))
+static void scene_event(host_sink *sink, const sim_event *ev) { scene_sim_on_event(&DESK_OF_SCENE(sink)->scene, ev); }
+static void scene_step(host_sink *sink, const sim_session *s) { scene_sim_step(&DESK_OF_SCENE(sink)->scene, s); }
+
+/* The session takes input (not paused, not over). */
+static bool live(const desk *c) { return c->h && !c->finished && !host_ended(c->h) && !host_paused(c->h); }
 
 static void desk_emit(void *user, const sim_action *a);
 
@@ -600,25 +604,28 @@ static bool attempt_start(desk *c)
 		snprintf(c->dir, sizeof c->dir, "%s", c->o->out_dir);
 	else
 		snprintf(c->dir, sizeof c->dir, "%s-%d", c->o->out_dir, c->attempt);
-	snprintf(c->act_path, sizeof c->act_path, "%s/actions.txt", c->dir);
-	if (session_out_open(&c->out, c->scn, c->dir, c->o->force, who(c), "desktop") != EXIT_DONE)
+	if (session_out_open(&c->out, c->scn, c->dir, c->o->force, who(c), "desktop") != SCRUB_OK) {
+		fprintf(stderr, "scrub run: %s\n", c->out.error);
+		session_out_fini(&c->out);
 		return false;
-	scrub_buf_init(&c->actions_txt);
-	scrub_buf_printf(&c->actions_txt, "# actions taken in the desktop window (%s), as an action script\n",
-	                 c->scn->path ? c->scn->path : c->scn->id);
+	}
+	script_sink_init(&c->actions_txt, c->dir, "the desktop window", c->scn->path ? c->scn->path : c->scn->id);
+	c->scene_sink = (host_sink){.event = scene_event, .step = scene_step};
 	scene_sim_init(&c->scene, c->scn);
 	instr_ctl_init(&c->ic, c->scn, desk_emit, c);
 	care_init(&c->care, c->scn, &c->scene.signs, desk_emit, c);
 	c->mtarget = CARE_NONE;
 	c->mdown = c->mdown_prev = c->mblocked = false;
-	sim_session_opts so = {.on_event = desk_on_event, .user = c};
-	if (sim_session_create(c->scn, &so, &c->s) != SCRUB_OK) {
+	host_sink *sinks[] = {&c->out.sink, &c->scene_sink, &c->actions_txt.sink};
+	host_desc hd = {.scn = c->scn, .clock = HOST_CLOCK_EXTERNAL, .step_at_half = true, .sinks = sinks, .nsinks = 3};
+	if (host_create(&hd, &c->h) != SCRUB_OK) {
 		fprintf(stderr, "scrub run: cannot start the session (out of memory)\n");
 		return false;
 	}
-	c->finished = c->paused = false;
+	c->s = host_session(c->h);
+	cli_signals_install(c->h);
+	c->finished = false;
 	c->menu_shown = !c->care.enabled;
-	c->clock = 0;
 	c->page = c->sel = 0;
 	if (!c->o->quiet)
 		fprintf(stderr, "Session record: %s\n", c->out.record_path);
@@ -629,62 +636,43 @@ static bool attempt_start(desk *c)
  * scenario's end; the record then has no "end" line and is scored, like one cut short, up to the last event. */
 static void attempt_finish(desk *c, bool quitting)
 {
-	if (!c->s || c->finished)
+	if (!c->h || c->finished)
 		return;
-	if (quitting && sim_session_time(c->s) <= 0) { /* a record needs one step to be cut short after */
-		sim_session_step(c->s);
-		session_out_after_step(&c->out, c->s);
-	}
+	if (quitting && sim_session_time(c->s) <= 0) /* a record needs one step to be cut short after */
+		host_step(c->h);
 	c->finished = true;
-	FILE *f = fopen(c->act_path, "wb");
-	bool act_ok = f && fwrite(c->actions_txt.data ? c->actions_txt.data : "", 1, c->actions_txt.len, f) ==
-	                           c->actions_txt.len;
-	if (f)
-		act_ok = fclose(f) == 0 && act_ok;
-	if (c->actions_txt.oom || !act_ok) {
-		fprintf(stderr, "scrub run: cannot write %s\n", c->act_path);
-		c->rc = EXIT_RUNTIME;
-	}
-	int rc = session_out_finish(&c->out, c->s, !quitting, c->o->quiet);
+	int rc = cli_session_end(c->h, &c->out, !quitting, c->o->quiet);
 	if (rc != EXIT_DONE || c->rc == EXIT_DONE)
 		c->rc = rc;
 	if (!c->o->quiet)
-		printf("Actions: %s\n", c->act_path);
+		printf("Actions: %s\n", c->actions_txt.path);
 	fflush(stdout);
 }
 
 static void attempt_free(desk *c)
 {
-	sim_session_destroy(&c->s);
+	host_destroy(&c->h);
+	c->s = NULL;
 	session_out_fini(&c->out);
-	scrub_buf_fini(&c->actions_txt);
+	script_sink_fini(&c->actions_txt);
 }
 
 /* Feeds an action to the session now (at the current step) and keeps it for the action script. */
 static void act(desk *c, const sim_action *src)
 {
-	if (!c->s || c->finished || sim_session_ended(c->s) || c->paused)
+	if (!live(c))
 		return;
 	sim_action a = *src;
-	a.t = sim_session_time(c->s);
 	a.line = a.col = 0;
-	sim_session_act(c->s, &a);
-	const act_def *def = actions_get(a.type);
-	scrub_buf_printf(&c->actions_txt, "%.17gs %s", a.t, def->name);
-	scrub_buf params;
-	scrub_buf_init(&params);
-	script_format_params(&a, &params);
-	if (params.len)
-		scrub_buf_printf(&c->actions_txt, " %.*s", (int)params.len, params.data);
-	scrub_buf_fini(&params);
-	scrub_buf_puts(&c->actions_txt, "\n");
+	bool instructor = strcmp(actions_get(a.type)->name, ACT_JUMP_NAME) == 0;
+	host_act(c->h, &a, instructor ? HOST_SRC_INSTRUCTOR : HOST_SRC_TRAINEE);
 }
 
 static void desk_emit(void *user, const sim_action *a) { act(user, a); }
 
 static void pick(desk *c, int index)
 {
-	if (index < 0 || index >= c->vb.n || c->finished || c->paused)
+	if (index < 0 || index >= c->vb.n || !live(c))
 		return;
 	act(c, &c->vb.v[index].a);
 	care_observe(&c->care, &c->vb.v[index].a);
@@ -696,7 +684,7 @@ static void pick(desk *c, int index)
  * from a rhythm of them and stop_cpr when they stop. */
 static void compression(desk *c)
 {
-	if (!c->s || c->finished || sim_session_ended(c->s) || c->paused)
+	if (!live(c))
 		return;
 	care_compression(&c->care, sim_session_time(c->s), CPR_DEPTH_MM, -1);
 }
@@ -737,7 +725,7 @@ static void handle_key(desk *c, int key)
 	case GLFW_KEY_M: c->menu_shown = !c->menu_shown; break;
 	case GLFW_KEY_P:
 		if (!c->finished)
-			c->paused = !c->paused;
+			host_pause(c->h, !host_paused(c->h));
 		break;
 	case GLFW_KEY_R: restart(c); break;
 	case GLFW_KEY_ESCAPE: c->quit = true; break;
@@ -759,7 +747,7 @@ static void handle_key(desk *c, int key)
 	case GLFW_KEY_ENTER:
 	case GLFW_KEY_KP_ENTER: pick(c, c->sel); break;
 	default:
-		if (c->ic.enabled && !c->paused && !c->finished && instrument_key(c, key))
+		if (c->ic.enabled && !host_paused(c->h) && !c->finished && instrument_key(c, key))
 			break;
 		if (key >= GLFW_KEY_0 && key <= GLFW_KEY_9)
 			pick(c, c->page * MENU_PAGE + (key == GLFW_KEY_0 ? 9 : key - GLFW_KEY_1));
@@ -1036,7 +1024,7 @@ static void run_script_event(desk *c, const script_ev *e)
 	case EV_QUIT: c->quit = true; break;
 	case EV_CLICK: handle_click(c, e->x * c->fb_w, e->y * c->fb_h); break;
 	case EV_DRAG:
-		if (!c->paused && !c->finished)
+		if (!host_paused(c->h) && !c->finished)
 			instr_ctl_drag(&c->ic, e->x, e->y, e->key);
 		break;
 	case EV_MDOWN:
@@ -1133,7 +1121,7 @@ static void build_extra(desk *c)
 		extra_line(c, "Session over: R restart, Esc quit", NULL, NULL);
 		return;
 	}
-	if (c->paused)
+	if (host_paused(c->h))
 		extra_line(c, "PAUSED - P resumes", NULL, NULL);
 	int ni = instr_ctl_status(&c->ic, c->s, c->instr_text[0], SCENE_TEXT, 2);
 	for (int i = 0; i < ni; i++)
@@ -1180,7 +1168,7 @@ static void live_drag(desk *c, scrub_desktop *d)
 	double x, y;
 	glfwGetCursorPos(w, &x, &y);
 	bool down = glfwGetMouseButton(w, GLFW_MOUSE_BUTTON_LEFT) == GLFW_PRESS;
-	if (down && c->drag_live && !c->drag_blocked && !c->paused && !c->finished) {
+	if (down && c->drag_live && !c->drag_blocked && !host_paused(c->h) && !c->finished) {
 		int mods = 0;
 		if (glfwGetKey(w, GLFW_KEY_LEFT_SHIFT) == GLFW_PRESS || glfwGetKey(w, GLFW_KEY_RIGHT_SHIFT) == GLFW_PRESS)
 			mods |= INSTR_MOD_SHIFT;
@@ -1217,6 +1205,8 @@ static const scrub_render_snapshot *frame(void *user, scrub_desktop *d, const sc
 	c->fb_h = info->height;
 	bool script_done = !c->scripted || c->iev >= c->script.n;
 	bool shot_pending = c->o->screenshot && !c->shot_done;
+	if (c->h && host_end_requested(c->h)) /* Ctrl-C or SIGTERM: ends like closing the window */
+		c->quit = true;
 	if (c->quit || (c->scripted && script_done && c->finished && !shot_pending))
 		return NULL;
 	double step = c->scripted ? c->script.frame_dt : fmin(info->dt, 0.1);
@@ -1237,26 +1227,17 @@ static const scrub_render_snapshot *frame(void *user, scrub_desktop *d, const sc
 		live_drag(c, d);
 	if (!c->scripted && c->care.enabled)
 		live_mouse(c, d);
-	if (!c->finished && !c->paused)
+	if (!c->finished && !host_paused(c->h))
 		instr_ctl_flush(&c->ic); /* the hands' poses of this frame, before the step */
 	if (c->care.enabled && !c->scene.snapshot.camera.view_count)
 		scrub_desktop_camera(d, &c->scene.snapshot.camera); /* picking needs the camera from the first frame */
-	if (!c->finished && !c->paused && c->care.enabled) {
+	if (!c->finished && !host_paused(c->h) && c->care.enabled) {
 		care_hand hands[CARE_HANDS] = {{0}};
 		desk_hand(c, &hands[0]);
 		care_frame(&c->care, c->s, hands); /* the hands of this frame, before the step */
 	}
 	if (!c->finished) {
-		if (!c->paused)
-			c->clock += step;
-		const double dt = c->scn->dt;
-		while (!sim_session_ended(c->s) && sim_session_time(c->s) + 0.5 * dt <= c->clock) {
-			sim_session_step(c->s);
-			session_out_after_step(&c->out, c->s);
-			scene_sim_step(&c->scene, c->s);
-		}
-		if (c->out.record)
-			record_maybe_flush(c->out.record);
+		host_advance(c->h, step);
 		if (sim_session_ended(c->s))
 			attempt_finish(c, false);
 	}
@@ -1345,11 +1326,12 @@ int run_desktop(const run_desktop_opts *o)
 	}
 	attempt_free(c);
 	scrub_desktop_destroy(&c->d);
+	cli_signals_clear();
 	int rc = c->rc;
 	free(c->vb.v);
 	free(c->script.v);
 	free(c);
-	return rc;
+	return cli_exit_after_session(rc);
 }
 
 /* ---- offscreen screenshot of a headless run -------------------------------------------------------------- */

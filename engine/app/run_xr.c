@@ -16,6 +16,8 @@
 #include "scene_tissue.h"
 #include "tissue.h"
 #include "session_out.h"
+#include "script_sink.h"
+#include "host.h"
 
 #include "cli.h"
 #include "log.h"
@@ -29,6 +31,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -53,11 +56,13 @@ typedef struct menu_entry {
 
 typedef struct xr_run {
 	const scenario *scn;
-	session_out out;           /* the session folder, record and report */
+	host *h;                   /* the session host: steps the session, pause, end */
+	session_out out;           /* sinks: the session folder, record and report; */
+	script_sink script;        /* ... actions.txt; */
+	host_sink scene_sink;      /* ... the scene */
 	menu_entry menu[MENU_MAX];
 	int nmenu, sel;
 	int last_action;           /* menu index of the last performed action, -1 */
-	bool paused;               /* scenario control: the simulation does not advance */
 	bool end_asked;            /* scenario control: the trainee ended the session */
 	double last_action_t;
 	/* render data */
@@ -69,7 +74,7 @@ typedef struct xr_run {
 	float tissue_from_stage[16], stage_from_tissue[16];
 	scrub_render_tissue tissue;
 	scrub_render_body body;    /* the patient, placed in the stage */
-	sim_session *s;
+	const sim_session *s;      /* the host's session */
 	bool squeeze_down[SCRUB_XR_HANDS], trigger_down[SCRUB_XR_HANDS];
 	int64_t haptic_ns[SCRUB_XR_HANDS];
 	/* emergency scenarios: care by hand (care_input.h); the body frame in the stage */
@@ -79,18 +84,14 @@ typedef struct xr_run {
 	uint32_t care_strokes, care_done;
 	int64_t pulse_beat_ns;
 	char care_text[6][SCENE_TEXT];
-	scrub_buf actions_txt;     /* every action taken, as an action script (OUT/actions.txt, as desktop mode writes) */
 	char instr_text[2][SCENE_TEXT];
 	char hud_text[MENU_SHOWN + 3][160];
 	const char *hud[MENU_SHOWN + 3];
 } xr_run;
 
-static void on_event(void *user, const sim_event *ev)
-{
-	xr_run *c = user;
-	session_out_on_event(&c->out, ev);
-	scene_sim_on_event(&c->scene, ev);
-}
+#define XR_OF_SCENE(sinkp) ((xr_run *)((char *)(sinkp) - offsetof(xr_run, scene_sink)))
+static void scene_event(host_sink *sink, const sim_event *ev) { scene_sim_on_event(&XR_OF_SCENE(sink)->scene, ev); }
+static void scene_step(host_sink *sink, const sim_session *s) { scene_sim_step(&XR_OF_SCENE(sink)->scene, s); }
 
 /* The menu: every distinct action (with its parameters) of the scenario's model runs, in order of first use;
  * without model runs, every registered action that needs no parameters. */
@@ -241,7 +242,7 @@ static void build_panel(xr_run *c, const sim_session *s, bool results, scrub_ren
 	}
 	/* the menu, a window of MENU_SHOWN entries around the highlighted one */
 	snprintf(c->hud_text[n++], sizeof c->hud_text[0], "%02d:%02d  stick: choose  trigger: do%s", secs / 60, secs % 60,
-	         c->paused ? "   PAUSED" : "");
+	         host_paused(c->h) ? "   PAUSED" : "");
 	int first = c->sel - MENU_SHOWN / 2;
 	if (first > c->nmenu - MENU_SHOWN)
 		first = c->nmenu - MENU_SHOWN;
@@ -266,24 +267,15 @@ static void build_panel(xr_run *c, const sim_session *s, bool results, scrub_ren
 
 /* ---- surgical scenarios: the controllers hold the instruments ---------------------------------------------- */
 
-/* An action at the current simulation time, into the session, its record and actions.txt. */
+/* An action at the current simulation time, through the host (into the session and every sink). */
 static void xr_act(xr_run *c, const sim_action *src)
 {
-	if (!c->s || sim_session_ended(c->s))
+	if (!c->h)
 		return;
 	sim_action a = *src;
-	a.t = sim_session_time(c->s);
 	a.line = a.col = 0;
-	sim_session_act(c->s, &a);
-	const act_def *def = actions_get(a.type);
-	scrub_buf_printf(&c->actions_txt, "%.17gs %s", a.t, def->name);
-	scrub_buf params;
-	scrub_buf_init(&params);
-	script_format_params(&a, &params);
-	if (params.len)
-		scrub_buf_printf(&c->actions_txt, " %.*s", (int)params.len, params.data);
-	scrub_buf_fini(&params);
-	scrub_buf_puts(&c->actions_txt, "\n");
+	bool instructor = strcmp(actions_get(a.type)->name, ACT_JUMP_NAME) == 0;
+	host_act(c->h, &a, instructor ? HOST_SRC_INSTRUCTOR : HOST_SRC_TRAINEE);
 }
 
 /* An input from the instruments or the hands. */
@@ -489,17 +481,6 @@ int scrub_run_xr(const run_xr_opts *o, run_xr_result *out)
 	}
 	snprintf(out->runtime, sizeof out->runtime, "%s", scrub_xr_runtime_name(xr));
 
-	char dirbuf[4096];
-	const char *out_dir = o->out_dir;
-	if (!out_dir) {
-		char stamp[32];
-		time_t now = time(NULL);
-		struct tm tmv;
-		gmtime_r(&now, &tmv);
-		strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tmv);
-		snprintf(dirbuf, sizeof dirbuf, "sessions/%s-%s", scn->id, stamp);
-		out_dir = dirbuf;
-	}
 	char input[300];
 	snprintf(input, sizeof input, "xr %s", scrub_xr_runtime_name(xr));
 	const char *who = o->trainee ? o->trainee : "anonymous";
@@ -511,34 +492,36 @@ int scrub_run_xr(const run_xr_opts *o, run_xr_result *out)
 		return EXIT_RUNTIME;
 	}
 	c->scn = scn;
-	scrub_buf_init(&c->actions_txt);
-	scrub_buf_printf(&c->actions_txt, "# actions taken in the headset (%s), as an action script\n", o->scenario_path);
 	c->last_action = -1;
 	build_menu(c);
 	scene_sim_init(&c->scene, scn);
 	xr_instruments_init(c);
 	xr_care_init(c);
 	c->see_through = scrub_xr_see_through(xr);
-	rc = session_out_open(&c->out, scn, o->out_dir, o->force, who, input);
-	if (rc != EXIT_DONE) {
+	if (session_out_open(&c->out, scn, o->out_dir, o->force, who, input) != SCRUB_OK) {
+		fprintf(stderr, "scrub run: %s\n", c->out.error);
 		session_out_fini(&c->out);
-		scrub_buf_fini(&c->actions_txt);
-		free(c);
-		scrub_xr_destroy(&xr);
-		scenario_destroy(&scn);
-		return rc;
-	}
-	sim_session_opts so = {.on_event = on_event, .user = c};
-	sim_session *s = NULL;
-	if (sim_session_create(scn, &so, &s) != SCRUB_OK) {
-		session_out_fini(&c->out);
-		scrub_buf_fini(&c->actions_txt);
 		free(c);
 		scrub_xr_destroy(&xr);
 		scenario_destroy(&scn);
 		return EXIT_RUNTIME;
 	}
+	/* the sinks: the record and report, the scene, and (not when benchmarking) actions.txt */
+	script_sink_init(&c->script, c->out.dir, "the headset", o->scenario_path);
+	c->scene_sink = (host_sink){.event = scene_event, .step = scene_step};
+	host_sink *sinks[] = {&c->out.sink, &c->scene_sink, o->bench ? NULL : &c->script.sink};
+	host_desc hdesc = {.scn = scn, .clock = HOST_CLOCK_EXTERNAL, .max_frame = 0.25, .sinks = sinks, .nsinks = 3};
+	if (host_create(&hdesc, &c->h) != SCRUB_OK) {
+		session_out_fini(&c->out);
+		script_sink_fini(&c->script);
+		free(c);
+		scrub_xr_destroy(&xr);
+		scenario_destroy(&scn);
+		return EXIT_RUNTIME;
+	}
+	const sim_session *s = host_session(c->h);
 	c->s = s;
+	cli_signals_install(c->h);
 	for (int i = 0; i < c->nmenu; i++)
 		LOG_D("menu %d: %s", i, c->menu[i].text);
 	if (!o->quiet)
@@ -546,15 +529,12 @@ int scrub_run_xr(const run_xr_opts *o, run_xr_result *out)
 		        scrub_xr_view_count(xr) == 2 ? "stereo" : "mono", scrub_xr_blend_mode(xr), scrub_xr_reference_space(xr),
 		        scrub_xr_eye_width(xr), scrub_xr_eye_height(xr), c->nmenu);
 
-	const double dt = scn->dt;
 	bool started = false, finished = false, exit_asked = false;
-	int64_t prev_ns = 0, sim_ns = 0, results_ns = 0, first_ns = 0;
-	int inject_i = 0, ninject = 0;
-	const sim_action *inject = NULL;
-	for (int i = 0; o->bench && i < scn->nruns && !inject; i++)
-		if (scn->runs[i].expect_pass) {
-			inject = scn->runs[i].actions;
-			ninject = scn->runs[i].nactions;
+	int64_t prev_ns = 0, results_ns = 0, first_ns = 0;
+	for (int i = 0; o->bench && i < scn->nruns; i++)
+		if (scn->runs[i].expect_pass) { /* the benchmark's trainee: the first passing model run */
+			host_queue(c->h, scn->runs[i].actions, scn->runs[i].nactions);
+			break;
 		}
 	double wall0 = 0, wall1 = 0;
 	scrub_render_snapshot scene, panel;
@@ -579,9 +559,9 @@ int scrub_run_xr(const run_xr_opts *o, run_xr_result *out)
 		out->frames++;
 		if (!first_ns) {
 			first_ns = f.time_ns;
-			wall0 = cli_now();
+			wall0 = scrub_now();
 		}
-		wall1 = cli_now();
+		wall1 = scrub_now();
 		bool focused = st.focused;
 		if (focused && !finished) {
 			struct timespec c0, c1;
@@ -592,25 +572,16 @@ int scrub_run_xr(const run_xr_opts *o, run_xr_result *out)
 			}
 			int64_t d = f.time_ns - prev_ns;
 			prev_ns = f.time_ns;
-			/* a hitch (or a long pause) does not jump the scenario ahead; paused, it does not move */
-			if (!c->paused)
-				sim_ns += d < 0 ? 0 : d > 250000000 ? 250000000 : d;
-			double target = (double)sim_ns * 1e-9;
-			while (!sim_session_ended(s) && (double)(sim_session_steps(s) + 1) * dt <= target + 1e-9) {
-				sim_session_step(s);
-				session_out_after_step(&c->out, s);
-				scene_sim_step(&c->scene, s);
-			}
+			/* a hitch (or a long pause) does not jump the scenario ahead (max_frame); paused, it does not move */
+			host_advance(c->h, (double)d * 1e-9);
 			double now = sim_session_time(s);
 			if (o->bench) {
-				while (inject && inject_i < ninject && inject[inject_i].t <= now + 1e-9 && !sim_session_ended(s))
-					sim_session_act(s, &inject[inject_i++]);
 				if (c->care.enabled) /* the hands are read as in a session: their cost is timed */
 					xr_care_frame(c, xr, &f);
 			} else if (c->ic.enabled) {
 				xr_instruments_frame(c, xr, &f);
 			} else {
-				if (!c->paused)
+				if (!host_paused(c->h))
 					xr_care_frame(c, xr, &f);
 				for (int h = 0; h < SCRUB_XR_HANDS; h++) {
 					const scrub_xr_hand *hd = &f.hands[h];
@@ -624,10 +595,10 @@ int scrub_run_xr(const run_xr_opts *o, run_xr_result *out)
 				if (rh->trigger_pressed && c->nmenu && !sim_session_ended(s) && !xr_care_busy(c, &f, SCRUB_XR_RIGHT)) {
 					const menu_entry *e = &c->menu[c->sel];
 					if (e->kind == MENU_PAUSE) {
-						c->paused = !c->paused;
+						host_pause(c->h, !host_paused(c->h));
 					} else if (e->kind == MENU_END) {
 						c->end_asked = true;
-					} else if (!c->paused) {
+					} else if (!host_paused(c->h)) {
 						xr_act(c, &e->act);
 						care_observe(&c->care, &e->act);
 						c->last_action = c->sel;
@@ -636,9 +607,8 @@ int scrub_run_xr(const run_xr_opts *o, run_xr_result *out)
 					scrub_xr_haptic(xr, SCRUB_XR_RIGHT, 0.5f, 0.05f);
 				}
 			}
-			record_maybe_flush(c->out.record);
-			if (sim_session_ended(s)) {
-				sim_session_finish(s, NULL);
+			if (sim_session_ended(s)) { /* scored and written now; the results stay in view */
+				host_finish(c->h, true);
 				finished = true;
 				results_ns = f.time_ns;
 			}
@@ -656,7 +626,9 @@ int scrub_run_xr(const run_xr_opts *o, run_xr_result *out)
 				exit_asked = true;
 			}
 		}
-		if (c->end_asked && !exit_asked) { /* the session ends here, cut short: the report says incomplete */
+		if ((c->end_asked || host_end_requested(c->h)) && !exit_asked) {
+			/* the session ends here, cut short (the menu, Ctrl-C or SIGTERM): the headset session ends properly
+			 * and the report says incomplete */
 			scrub_xr_request_exit(xr);
 			exit_asked = true;
 		}
@@ -703,24 +675,11 @@ int scrub_run_xr(const run_xr_opts *o, run_xr_result *out)
 
 	/* cut short (runtime lost, stopped, or the trainee left): the record stops here and says so by having no end
 	 * line; `scrub report` then replays it to this time and marks it incomplete, as this report is */
-	bool complete = sim_session_ended(s);
+	bool complete = finished;
 	out->sim_s = sim_session_time(s);
-	rc = session_out_finish(&c->out, s, complete, o->quiet || o->bench);
-	if (!o->bench) { /* the actions taken, as an action script: a headless run of it gives the same report */
-		char path[4300];
-		snprintf(path, sizeof path, "%s/actions.txt", c->out.dir);
-		FILE *af = fopen(path, "wb");
-		bool ok = af && !c->actions_txt.oom &&
-		          fwrite(c->actions_txt.data ? c->actions_txt.data : "", 1, c->actions_txt.len, af) == c->actions_txt.len;
-		if (af)
-			ok = fclose(af) == 0 && ok;
-		if (!ok) {
-			fprintf(stderr, "scrub run: cannot write %s\n", path);
-			if (rc == EXIT_DONE)
-				rc = EXIT_RUNTIME;
-		}
-	}
-	scrub_buf_fini(&c->actions_txt);
+	rc = cli_session_end(c->h, &c->out, complete, o->quiet || o->bench);
+	cli_signals_clear();
+	script_sink_fini(&c->script);
 	if (st.lost) {
 		int t = (int)sim_session_time(s);
 		fprintf(stderr,
@@ -733,10 +692,10 @@ int scrub_run_xr(const run_xr_opts *o, run_xr_result *out)
 		fprintf(stderr, "scrub run: the headset session ended before the scenario did; the report is marked "
 		                "incomplete\n");
 	}
-	sim_session_destroy(&s);
+	host_destroy(&c->h);
 	session_out_fini(&c->out);
 	free(c);
 	scrub_xr_destroy(&xr);
 	scenario_destroy(&scn);
-	return rc;
+	return cli_exit_after_session(rc);
 }
