@@ -184,10 +184,17 @@ bool host_advance(host *h, double wall_dt)
 	return !sim_session_ended(h->s);
 }
 
+bool host_advance_to(host *h, double t)
+{
+	return host_advance(h, t - h->clock);
+}
+
 scrub_result host_finish(host *h, bool complete)
 {
 	if (h->finished)
 		return h->finish_result;
+	if (!complete && sim_session_steps(h->s) == 0)
+		host_step(h); /* a record cut short is replayed to its last event, and at least one step */
 	h->finished = true;
 	for (int i = 0; i < h->nsinks; i++)
 		if (h->sinks[i]->ending)

@@ -104,6 +104,8 @@ bool host_run(host *h);
 /* EXTERNAL: the front-end's frame took `wall_dt` seconds; unless paused, the clock moves on and the
  * session steps up to it. Returns true while the session runs (false once it ended). */
 bool host_advance(host *h, double wall_dt);
+/* EXTERNAL: the same with the front-end's own clock: it moves to `t` (never back), unless paused. */
+bool host_advance_to(host *h, double t);
 /* Steps once, whatever the clock (a record needs a step before it can be cut short). */
 void host_step(host *h);
 

@@ -3,8 +3,10 @@
 #define SCRUB_LOG_MODULE "bench"
 #include "cmd_bench_render.h"
 #include "cli.h"
+#include "host.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,17 +22,40 @@
 /* The scene `scrub run` shows, from a session of a scenario played by its first passing model run (looping). */
 typedef struct sim_scene {
 	scenario *scn;
-	sim_session *s;
+	host *h;                 /* the session (EXTERNAL clock: the frames' time) */
+	const sim_session *s;
 	const sim_action *acts;
-	int nacts, next;
+	int nacts;
 	scene_sim scene;
+	host_sink scene_sink;    /* steps the scene's motion with the session */
 	bench_tissue *tissue;
 	scrub_render_tissue rt;
 } sim_scene;
 
+static void scene_step(host_sink *sink, const sim_session *s)
+{
+	sim_scene *ss = (sim_scene *)((char *)sink - offsetof(sim_scene, scene_sink));
+	scene_sim_step(&ss->scene, s);
+}
+
+/* A new session from the start, played by the scenario's first passing model run. */
+static bool sim_scene_start(sim_scene *ss)
+{
+	host_destroy(&ss->h);
+	ss->scene_sink = (host_sink){.step = scene_step};
+	host_sink *sinks[] = {&ss->scene_sink};
+	host_desc hd = {.scn = ss->scn, .clock = HOST_CLOCK_EXTERNAL, .step_at_half = true, .sinks = sinks, .nsinks = 1};
+	if (host_create(&hd, &ss->h) != SCRUB_OK)
+		return false;
+	host_queue(ss->h, ss->acts, ss->nacts);
+	ss->s = host_session(ss->h);
+	scene_sim_init(&ss->scene, ss->scn);
+	return true;
+}
+
 static void sim_scene_fini(sim_scene *ss)
 {
-	sim_session_destroy(&ss->s);
+	host_destroy(&ss->h);
 	bench_tissue_destroy(&ss->tissue);
 	scenario_destroy(&ss->scn);
 }
@@ -49,9 +74,8 @@ static bool sim_scene_init(sim_scene *ss, const char *path, uint32_t tets)
 	for (int i = 0; i < ss->scn->nruns && !ss->acts; i++)
 		if (ss->scn->runs[i].expect_pass)
 			ss->acts = ss->scn->runs[i].actions, ss->nacts = ss->scn->runs[i].nactions;
-	if (sim_session_create(ss->scn, NULL, &ss->s) != SCRUB_OK)
+	if (!sim_scene_start(ss))
 		return false;
-	scene_sim_init(&ss->scene, ss->scn);
 	if (tets) {
 		float sx = 0, sy = 0;
 		if (!bench_tissue_create(tets, &sx, &sy, &ss->tissue))
@@ -69,21 +93,9 @@ static const scrub_render_snapshot *sim_scene_frame(sim_scene *ss, uint32_t fram
 {
 	double t0 = scrub_now(), target = (double)frame_no / 60.0;
 	target = fmod(target, sim_session_ended(ss->s) ? 1.0 : 1e9);
-	if (sim_session_ended(ss->s)) { /* play it again */
-		sim_session_destroy(&ss->s);
-		if (sim_session_create(ss->scn, NULL, &ss->s) != SCRUB_OK)
-			return NULL;
-		scene_sim_init(&ss->scene, ss->scn);
-		ss->next = 0;
-	}
-	const double dt = ss->scn->dt;
-	while (!sim_session_ended(ss->s) && sim_session_time(ss->s) + 0.5 * dt <= target) {
-		double t_next = (double)(sim_session_steps(ss->s) + 1) * dt;
-		while (ss->next < ss->nacts && ss->acts[ss->next].t < t_next - 1e-9)
-			sim_session_act(ss->s, &ss->acts[ss->next++]);
-		sim_session_step(ss->s);
-		scene_sim_step(&ss->scene, ss->s);
-	}
+	if (sim_session_ended(ss->s) && !sim_scene_start(ss)) /* play it again */
+		return NULL;
+	host_advance_to(ss->h, target);
 	if (ss->tissue) {
 		bench_tissue_mesh m;
 		if (!bench_tissue_step(ss->tissue, &m))

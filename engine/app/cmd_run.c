@@ -49,7 +49,12 @@ static const char usage[] =
 	"                      beside the bed; a surgical scenario frames its tissue)\n"
 	"  --no-hud            a headless screenshot without HUD, monitor and results: the scene alone\n"
 	"  --input-script FILE drive the window from a file of timed key presses and menu picks\n"
-	"  --validation        enable the Vulkan validation layer; its messages fail the run\n";
+	"  --validation        enable the Vulkan validation layer; its messages fail the run\n"
+	"\n"
+	"Ctrl-C or SIGTERM ends the session (window, headset or headless): the record is closed, the report\n"
+	"written and marked incomplete, and scrub exits with 130 (Ctrl-C) or 143 (SIGTERM).\n"
+	"Exit status: 0 done (whatever the score), 1 invalid scenario or action file, 2 bad command line,\n"
+	"3 missing device, runtime or file, 128 + N stopped by signal N.\n";
 
 /* The screenshot, as a sink of the host: it watches the session step by step. */
 typedef struct shot_sink {

@@ -638,8 +638,6 @@ static void attempt_finish(desk *c, bool quitting)
 {
 	if (!c->h || c->finished)
 		return;
-	if (quitting && sim_session_time(c->s) <= 0) /* a record needs one step to be cut short after */
-		host_step(c->h);
 	c->finished = true;
 	int rc = cli_session_end(c->h, &c->out, !quitting, c->o->quiet);
 	if (rc != EXIT_DONE || c->rc == EXIT_DONE)

@@ -9,6 +9,7 @@
 #include "scene_from_sim.h"
 #include "scenario.h"
 #include "session.h"
+#include "host.h"
 
 static const char *label(item_status st)
 {
@@ -74,16 +75,6 @@ static int check_live(const scenario *scn, const sim_session *s, const scrub_ren
 	return shown;
 }
 
-static void play_to(sim_session *s, const scenario *scn, const sim_action *acts, int n, int *next, double t)
-{
-	while (!sim_session_ended(s) && sim_session_time(s) + 0.5 * scn->dt <= t) {
-		double t_next = (double)(sim_session_steps(s) + 1) * scn->dt;
-		while (*next < n && acts[*next].t < t_next - 1e-9)
-			sim_session_act(s, &acts[(*next)++]);
-		sim_session_step(s);
-	}
-}
-
 int main(int argc, char **argv)
 {
 	const char *path = argc > 1 ? argv[1] : "tests/data/bls_frontend.yaml";
@@ -102,14 +93,17 @@ int main(int argc, char **argv)
 		scn->checklist.feedback = modes[m];
 		for (int r = 0; r < scn->nruns; r++) {
 			const scn_model_run *run = &scn->runs[r];
-			sim_session *s = NULL;
-			CHECK(sim_session_create(scn, NULL, &s) == SCRUB_OK);
-			if (!s)
+			/* as the window drives it: the frames' clock, stepping past the middle of a step */
+			host *h = NULL;
+			host_desc hd = {.scn = scn, .clock = HOST_CLOCK_EXTERNAL, .step_at_half = true};
+			CHECK(host_create(&hd, &h) == SCRUB_OK);
+			if (!h)
 				break;
+			host_queue(h, run->actions, run->nactions);
+			const sim_session *s = host_session(h);
 			scene_sim *sc = calloc(1, sizeof *sc);
 			scene_sim_init(sc, scn);
 			scene_sim_params p = {.aspect = 16.f / 9.f};
-			int next = 0;
 			/* at the start nothing is decided */
 			scene_sim_update(sc, s, &p);
 			if (m == 0) {
@@ -118,7 +112,7 @@ int main(int argc, char **argv)
 				CHECK(checklist_line(&sc->snapshot) < 0);
 			}
 			for (double t = 10; t < scn->duration_s + 10 && !sim_session_ended(s); t += 10) {
-				play_to(s, scn, run->actions, run->nactions, &next, t);
+				host_advance_to(h, t);
 				scene_sim_update(sc, s, &p);
 				CHECK(!sc->snapshot.results.visible || sim_session_ended(s));
 				if (m == 0) {
@@ -128,7 +122,7 @@ int main(int argc, char **argv)
 				}
 			}
 			if (!sim_session_ended(s))
-				sim_session_finish(s, "duration");
+				host_finish(h, true);
 			scene_sim_update(sc, s, &p);
 			/* the end: every item decided; live and end show the results panel, none does not */
 			CHECK(sc->snapshot.results.visible == (m != 2));
@@ -138,7 +132,7 @@ int main(int argc, char **argv)
 				for (int i = 0; i < scn->checklist.n; i++)
 					listed_late_or_worse += res[i].status != ITEM_DONE && res[i].status != ITEM_PENDING;
 			}
-			sim_session_destroy(&s);
+			host_destroy(&h);
 			free(sc);
 		}
 	}
