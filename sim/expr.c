@@ -973,14 +973,15 @@ expr_prog *expr_compile(const char *src, size_t len, int line, int col, scenario
 	}
 	emitter e = {0};
 	gen(&p, &e, root, 1.0);
+	jmp_buf *jump = scrub_arena_nojump(arena); /* e.code is ours until copied */
 	expr_prog *prog = SCRUB_ARENA_NEW(arena, expr_prog, 1);
-	if (e.oom || !prog) {
+	if (prog && !e.oom)
+		prog->code = SCRUB_ARENA_NEW(arena, insn, e.n);
+	scrub_arena_jump(arena, jump);
+	if (e.oom || !prog || !prog->code) {
 		free(e.code);
-		return NULL;
-	}
-	prog->code = SCRUB_ARENA_NEW(arena, insn, e.n);
-	if (!prog->code) {
-		free(e.code);
+		if (jump)
+			longjmp(*jump, 1); /* out of memory: the loader's way out */
 		return NULL;
 	}
 	memcpy(prog->code, e.code, (size_t)e.n * sizeof *e.code);

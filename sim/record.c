@@ -243,20 +243,31 @@ static const char *str_field(yaml_node *obj, const char *key)
 
 scrub_result record_read(const char *path, record_data *out, scrub_diags *diags)
 {
-	memset(out, 0, sizeof *out);
-	scrub_arena_init(&out->arena);
 	char *text = NULL;
 	size_t len = 0;
 	scrub_result r = scrub_read_file(path, 256u << 20, &text, &len);
 	if (r != SCRUB_OK) {
+		memset(out, 0, sizeof *out);
+		scrub_arena_init(&out->arena);
 		scrub_diag_add(diags, SCRUB_SEV_ERROR, SCRUB_DIAG_FILE, 0, 0, 1, "cannot read the record: %s",
 		               r == SCRUB_ERR_LIMIT ? "larger than 256 MiB" : strerror(errno));
 		return r == SCRUB_ERR_LIMIT ? SCRUB_ERR_INVALID : SCRUB_ERR_IO;
 	}
+	r = record_read_text(path, text, len, out, diags);
+	free(text);
+	return r;
+}
+
+scrub_result record_read_text(const char *path, const char *text, size_t len, record_data *out, scrub_diags *diags)
+{
+	memset(out, 0, sizeof *out);
+	scrub_arena_init(&out->arena);
 	int cap = 1;
 	for (size_t i = 0; i < len; i++)
 		cap += text[i] == '\n';
 	out->actions = SCRUB_ARENA_NEW(&out->arena, sim_action, cap);
+	if (!out->actions)
+		return SCRUB_ERR_NOMEM;
 	size_t i = 0;
 	int line = 0;
 	bool header = false;
@@ -353,7 +364,6 @@ scrub_result record_read(const char *path, record_data *out, scrub_diags *diags)
 		scrub_arena_fini(&tmp);
 		i = e + 1;
 	}
-	free(text);
 	if (ok && !header) {
 		scrub_diag_add(diags, SCRUB_SEV_ERROR, SCRUB_DIAG_FILE, 0, 0, 1, "the record is empty (no session header)");
 		ok = false;

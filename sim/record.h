@@ -57,6 +57,8 @@ typedef struct record_data {
 
 /* Reads a record. Errors (not a record, a damaged line before the last) go to diags. */
 scrub_result record_read(const char *path, record_data *out, scrub_diags *diags);
+/* The same from text in memory (`path` names it in the diagnostics). */
+scrub_result record_read_text(const char *path, const char *text, size_t len, record_data *out, scrub_diags *diags);
 void record_data_fini(record_data *d);
 
 #endif

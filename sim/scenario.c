@@ -11,6 +11,7 @@
 #include <math.h>
 #include <sha2.h>
 #include <stdio.h>
+#include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -1331,10 +1332,17 @@ static void parse_model_runs(loader *L, yaml_node *runs)
 					ERR_AT(L, af, SCRUB_DIAG_FILE, "cannot read '%s': %s", af->str,
 					       rr == SCRUB_ERR_LIMIT ? "larger than 4 MiB" : strerror(errno));
 				} else {
+					/* the text into the arena first: nothing of ours is held when an allocation jumps */
+					jmp_buf *jump = scrub_arena_nojump(L->a);
+					char *kept = scrub_arena_strndup(L->a, text, len);
+					scrub_arena_jump(L->a, jump);
+					free(text);
+					if (!kept && jump)
+						longjmp(*jump, 1);
 					r->actions_file = scrub_arena_strdup(L->a, path);
 					script_loc loc = {.file = r->actions_file, .line = 1, .col = 1};
-					script_parse(text, len, &loc, L->a, L->d, &r->actions, &r->nactions);
-					free(text);
+					if (kept)
+						script_parse(kept, len, &loc, L->a, L->d, &r->actions, &r->nactions);
 				}
 			}
 		}
@@ -2329,8 +2337,23 @@ scrub_result scenario_load_text(const char *path, const char *text, size_t len,
 
 	loader L = {.s = s, .a = &s->arena, .d = diags, .base_dir = s->dir, .no_runs = opts && opts->no_model_runs};
 	yaml_node *root = yaml_parse(src, len, NULL, &s->arena, diags);
+	if (!root && diags->errors == 0) { /* out of memory while reading it */
+		scenario_destroy(&s);
+		return SCRUB_ERR_NOMEM;
+	}
+	/* out of memory while loading jumps back here (the arena's oom; see arena.h): everything load() made is in
+	 * the arena, so it goes with the scenario */
+	jmp_buf oom;
+	if (setjmp(oom)) {
+		s->arena.oom = NULL;
+		scenario_destroy(&s);
+		scrub_diag_add(diags, SCRUB_SEV_ERROR, SCRUB_DIAG_LIMIT, 0, 0, 1, "out of memory while loading the scenario");
+		return SCRUB_ERR_NOMEM;
+	}
+	s->arena.oom = &oom;
 	if (root)
 		load(&L, root);
+	s->arena.oom = NULL;
 	if (diags->errors > 0) {
 		LOG_D("%s: %d errors, %d warnings", display, diags->errors, diags->warnings);
 		scenario_destroy(&s);

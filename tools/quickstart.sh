@@ -40,19 +40,30 @@ test)
 			CC=clang CXX=clang++ meson setup build-fuzz -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false \
 				-Dtests=true -Dwerror=$werror
 		fi
-		ninja -C build-fuzz -j "$jobs" tests/fuzz/fuzz_scenario
-		mkdir -p build-fuzz/corpus
-		if build-fuzz/tests/fuzz/fuzz_scenario -max_total_time="$fuzz_s" -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
-			-print_final_stats=1 -artifact_prefix=build-fuzz/ build-fuzz/corpus tests/fuzz/corpus scenarios \
-			> build-fuzz/fuzz.log 2>&1; then
-			fuzz_result=ok
-		else
-			fuzz_result=failed
-			status=1
-			tail -n 40 build-fuzz/fuzz.log
-		fi
-		grep -E 'stat::number_of_executed_units|stat::peak_rss_mb' build-fuzz/fuzz.log || true
-		echo "fuzz: $fuzz_result after ${fuzz_s}s (log: build-fuzz/fuzz.log)"
+		ninja -C build-fuzz -j "$jobs" tests/fuzz/fuzz_scenario tests/fuzz/fuzz_record tests/fuzz/fuzz_script
+		fuzz_result=ok
+		# the scenario loader for the whole time; session records and action scripts for half of it each
+		half=$(( (fuzz_s + 1) / 2 ))
+		for target in scenario:"$fuzz_s":8192:"tests/fuzz/corpus scenarios" \
+		              record:"$half":32768:tests/fuzz/corpus_record \
+		              script:"$half":8192:tests/fuzz/corpus_script; do
+			name=${target%%:*}; rest=${target#*:}; secs=${rest%%:*}; rest=${rest#*:}; maxlen=${rest%%:*}; seeds=${rest#*:}
+			mkdir -p "build-fuzz/corpus_$name"
+			# shellcheck disable=SC2086 # the seed folders are words
+			if build-fuzz/tests/fuzz/fuzz_$name -max_total_time="$secs" -max_len="$maxlen" -timeout=10 \
+				-rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="build-fuzz/$name-" "build-fuzz/corpus_$name" \
+				$seeds > "build-fuzz/fuzz_$name.log" 2>&1; then
+				:
+			else
+				fuzz_result=failed
+				status=1
+				tail -n 40 "build-fuzz/fuzz_$name.log"
+			fi
+			printf 'fuzz_%s: ' "$name"
+			grep -E 'stat::number_of_executed_units' "build-fuzz/fuzz_$name.log" | tr '\n' ' ' || true
+			echo
+		done
+		echo "fuzz: $fuzz_result after ${fuzz_s}s + 2 x ${half}s (logs: build-fuzz/fuzz_*.log)"
 	fi
 	python3 tools/test_summary.py build-test/meson-logs/testlog.json "$fuzz_result"
 	exit $status

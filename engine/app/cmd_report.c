@@ -1,6 +1,7 @@
 /* scrub report: rebuild the report from a session record, even one cut short by a crash. */
 #include "cli.h"
 #include "record.h"
+#include "replay.h"
 #include "report.h"
 #include "session.h"
 #include "session_out.h"
@@ -51,32 +52,15 @@ int scrub_cmd_report(int argc, char **argv)
 	if (rec.torn && !quiet)
 		fprintf(stderr, "%s: note: the last line was cut off (the session stopped while writing it) and was ignored\n", pos[0]);
 	scenario *scn = NULL;
-	scenario_load_opts lo = {.no_model_runs = true, .base_dir = "."};
-	char display[4200];
-	snprintf(display, sizeof display, "%s (scenario %s kept in the record)", pos[0], rec.scenario_path);
-	lo.display_path = display;
-	r = scenario_load_text(rec.scenario_path, rec.source, rec.source_len, &lo, &d, &scn);
-	if (r != SCRUB_OK) {
-		scrub_diags_print(&d, stderr);
-		scrub_diags_fini(&d);
-		record_data_fini(&rec);
-		return EXIT_INVALID;
-	}
-	scrub_diags_fini(&d);
-	if (rec.sha256 && strcmp(rec.sha256, scn->sha256) != 0) {
-		fprintf(stderr, "%s: the scenario text in the record does not match its recorded sha256; the record is damaged\n", pos[0]);
-		scenario_destroy(&scn);
-		record_data_fini(&rec);
-		return EXIT_INVALID;
-	}
 	report_timeline tl;
 	report_timeline_init(&tl);
-	sim_run_opts ro = {.session = {.on_event = report_timeline_on_event, .user = &tl}};
-	if (!rec.complete)
-		ro.stop_at = rec.last_t > 0 ? rec.last_t : scn->dt;
 	sim_session *s = NULL;
-	int rc = EXIT_RUNTIME;
-	if (sim_run(scn, rec.actions, rec.nactions, &ro, &s) == SCRUB_OK && !tl.oom) {
+	r = record_replay(&rec, pos[0], &d, &tl, &scn, &s);
+	if (r != SCRUB_OK) /* the scenario's warnings were given when it ran */
+		scrub_diags_print(&d, stderr);
+	scrub_diags_fini(&d);
+	int rc = r == SCRUB_ERR_INVALID ? EXIT_INVALID : EXIT_RUNTIME;
+	if (r == SCRUB_OK && !tl.oom) {
 		char path[4200];
 		if (!out) {
 			const char *slash = strrchr(pos[0], '/');

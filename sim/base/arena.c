@@ -18,6 +18,7 @@ void scrub_arena_init(scrub_arena *a)
 {
 	a->head = NULL;
 	a->used_total = 0;
+	a->oom = NULL;
 }
 
 void scrub_arena_fini(scrub_arena *a)
@@ -42,8 +43,11 @@ void *scrub_arena_alloc(scrub_arena *a, size_t size)
 	if (!b || b->size - b->used < size) {
 		size_t bsize = size > BLOCK_MIN ? size : BLOCK_MIN;
 		b = malloc(sizeof *b + bsize);
-		if (!b)
+		if (!b) {
+			if (a->oom)
+				longjmp(*a->oom, 1);
 			return NULL;
+		}
 		b->size = bsize;
 		b->used = 0;
 		b->next = a->head;
