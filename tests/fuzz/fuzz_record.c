@@ -5,6 +5,8 @@
 #include "replay.h"
 #include "report.h"
 
+#include "fuzz_util.h"
+
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -48,11 +50,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		scenario_destroy(&scn);
 	}
 	record_data_fini(&rec);
-	FILE *null = fopen("/dev/null", "w");
-	if (null) {
-		scrub_diags_print(&d, null);
-		fclose(null);
-	}
-	scrub_diags_fini(&d);
+	fuzz_diags_done(&d);
 	return 0;
 }

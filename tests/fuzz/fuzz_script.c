@@ -7,6 +7,8 @@
 #include "script.h"
 #include "session.h"
 
+#include "fuzz_util.h"
+
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -64,12 +66,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			scrub_buf_fini(&b);
 		}
 	}
-	FILE *null = fopen("/dev/null", "w");
-	if (null) {
-		scrub_diags_print(&d, null);
-		fclose(null);
-	}
-	scrub_diags_fini(&d);
+	fuzz_diags_done(&d);
 	scrub_arena_fini(&arena);
 	return 0;
 }
