@@ -879,18 +879,22 @@ static bool desk_hit_trunk(const desk *c, double px, double py, float hit[3])
 	float o[3], d[3];
 	if (!desk_ray(c, px, py, o, d))
 		return false;
+	/* the trunk is found on the supine body: each point of the ray is taken back there (scrub_body_unpose) */
+	const float pose[2] = {c->scene.body.posture[0], c->scene.body.posture[1]};
 	float prev = 0;
 	for (float t = 0.05f; t < 6.f; t += 0.01f) {
 		float p[3] = {o[0] + d[0] * t, o[1] + d[1] * t, o[2] + d[2] * t};
-		if (p[1] > 0.30f || p[1] < 0.f) {
+		if (p[1] > (pose[0] > 0.f ? 1.0f : 0.30f) || p[1] < 0.f) {
 			prev = t;
 			continue;
 		}
+		scrub_body_unpose(pose, p, p);
 		float top = scrub_body_torso_top(p[0], p[2]);
 		if (!isnan(top) && p[1] <= top) {
 			float lo = prev, hi = t; /* refine between the last point above and this one */
 			for (int i = 0; i < 14; i++) {
 				float m = 0.5f * (lo + hi), q[3] = {o[0] + d[0] * m, o[1] + d[1] * m, o[2] + d[2] * m};
+				scrub_body_unpose(pose, q, q);
 				float tq = scrub_body_torso_top(q[0], q[2]);
 				if (!isnan(tq) && q[1] <= tq)
 					hi = m;
@@ -946,6 +950,8 @@ static void desk_pad_site(const desk *c, double px, double py, float pos[3])
 		float q[3], n[3], al[3], w[3];
 		double sx, sy;
 		body_pad_site(site, q, n, al);
+		const float pose[2] = {c->scene.body.posture[0], c->scene.body.posture[1]};
+		scrub_body_pose(pose, q, q);
 		if (site == SCRUB_BODY_PAD_LEFT_BACK || !desk_project(c, q, &sx, &sy))
 			continue;
 		body_world(q, w);
@@ -1022,10 +1028,13 @@ static void desk_point(const desk *c, int point, double x, double y, double *px,
 	if (point < 0)
 		return;
 	float q[3], n[3], al[3];
-	if (point_names[point].target != CARE_NONE)
+	if (point_names[point].target != CARE_NONE) {
 		care_target_pos(&c->care, (care_target)point_names[point].target, q);
-	else
+	} else {
+		const float pose[2] = {c->scene.body.posture[0], c->scene.body.posture[1]};
 		body_pad_site(point_names[point].site, q, n, al);
+		scrub_body_pose(pose, q, q);
+	}
 	desk_project(c, q, px, py);
 }
 

@@ -370,7 +370,7 @@ static void xr_care_frame(xr_run *c, scrub_xr *xr, const scrub_xr_frame *f)
 		}
 	if (c->care.strokes != c->care_strokes) { /* the bottom of a compression */
 		for (int h = 0; h < CARE_HANDS; h++)
-			if (hands[h].tracked && care_on_chest(hands[h].pos))
+			if (hands[h].tracked && care_on_chest(&c->care, hands[h].pos))
 				scrub_xr_haptic(xr, h, 0.35f, 0.03f);
 		c->care_strokes = c->care.strokes;
 	}

@@ -129,8 +129,11 @@ typedef enum scrub_body_part {
 	SCRUB_BODY_NEEDLE_RIGHT_5ICS,
 	SCRUB_BODY_DRAIN_LEFT,         /* chest drain, 5th intercostal space, mid-axillary line */
 	SCRUB_BODY_DRAIN_RIGHT,
+	SCRUB_BODY_BACKREST,           /* the trolley's backrest, raised with the trunk (sitting up) */
+	SCRUB_BODY_LEG_REST,           /* a foam wedge under the raised legs (at BODY_LEGS_RAD) */
 	SCRUB_BODY_PART_COUNT
 } scrub_body_part;
+_Static_assert(SCRUB_BODY_PART_COUNT <= 32, "scrub_render_body.parts is a 32-bit mask");
 
 /* The body this frame: where it lies, what it wears and the clinical signs, as the shaders animate them. Lengths in
  * metres, in the body frame (+X towards the head, +Y up, +Z the patient's left). See docs/patient-signs.md. */
@@ -155,6 +158,7 @@ typedef struct scrub_render_body {
 	float sweat;              /* 0 .. 1 */
 	float mottling;           /* 0 .. 1: livedo of the skin */
 	float time;               /* seconds, for the glints of sweat */
+	float posture[2];         /* radians: [0] the trunk raised (sitting up), [1] the legs raised (scrub_body_pose.h) */
 } scrub_render_body;
 
 typedef struct scrub_render_view {
