@@ -42,6 +42,7 @@ typedef enum scrub_render_mesh {
 	SCRUB_MESH_GLOVE_RIGHT,
 	SCRUB_MESH_PAD,          /* one defibrillator pad, origin at its centre, gel side facing -Y */
 	SCRUB_MESH_BVM,          /* a bag-valve-mask, mask at the origin facing -Y, bag along +X */
+	SCRUB_MESH_SCISSORS,     /* suture scissors: pivot at the origin, blades to +X (tips at 45 mm), rings at -X */
 	SCRUB_MESH_COUNT,
 } scrub_render_mesh;
 

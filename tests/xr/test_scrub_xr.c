@@ -381,8 +381,14 @@ static void incision(void)
 	char *record = slurp("inc/session.jsonl", NULL);
 	CHECK(record != NULL);
 	if (record) {
-		/* squeeze: scalpel, then forceps, needle driver and none (put down: the scenario ends) */
-		CHECK(count(record, "\"action\":\"pick\",\"params\":{\"hand\":\"right\",\"instrument\":\"scalpel\"}") == 1);
+		/* squeeze: scalpel, then forceps, needle driver, scissors and none (put down: the scenario ends) */
+		static const char *const picked[] = {"scalpel", "forceps", "needle_driver", "scissors"};
+		for (size_t i = 0; i < sizeof picked / sizeof *picked; i++) {
+			char want[128];
+			snprintf(want, sizeof want, "\"action\":\"pick\",\"params\":{\"hand\":\"right\",\"instrument\":\"%s\"}",
+			         picked[i]);
+			CHECK(count(record, want) == 1);
+		}
 		CHECK(count(record, "\"action\":\"pick\",\"params\":{\"hand\":\"right\",\"instrument\":\"none\"}") == 1);
 		/* the grip's trajectory as poses (only when it moved), the blade upright in the tissue's frame */
 		int poses = count(record, "\"action\":\"pose\",\"params\":{\"hand\":\"right\"");
