@@ -17,6 +17,8 @@
 #define TILT_MIN_RAD 0.26      /* 15 degrees */
 #define TILT_HOLD_S 0.5
 #define PULSE_MIN_S 1.0        /* shorter touches are no pulse check */
+#define CALL_HAND_Y 0.95f      /* a hand this high over the table (1.85 m over the floor: raised over the head) ... */
+#define CALL_HOLD_S 1.0        /* ... for this long calls for help */
 
 static const double energies[] = {120, 150, 200, 360};
 
@@ -41,6 +43,21 @@ void care_init(care_ctl *c, const scenario *scn, patient_signs *signs, care_emit
 	c->id_analyse = find("analyse_rhythm");
 	c->id_charge = find("charge");
 	c->id_shock = find("shock");
+	c->id_responsive = find("check_responsiveness");
+	c->id_call = find("call_for_help");
+	/* whom a raised hand calls: whom the scenario's own runs call (the arrest team, an ambulance), else the team */
+	c->call_who = -1;
+	const act_def *call = actions_get(c->id_call);
+	int who = call ? act_param_find(call, "who", 3) : -1;
+	c->call_param = who;
+	for (int r = 0; who >= 0 && r < scn->nruns && c->call_who < 0; r++)
+		for (int i = 0; i < scn->runs[r].nactions && c->call_who < 0; i++)
+			if (scn->runs[r].actions[i].type == c->id_call && scn->runs[r].actions[i].params[who].set)
+				c->call_who = scn->runs[r].actions[i].params[who].sym;
+	if (c->call_who < 0 && who >= 0)
+		c->call_who = act_symbol_find(&call->params[who], "team", 4);
+	for (int h = 0; h < CARE_HANDS; h++)
+		c->raise_t0[h] = -1;
 	c->pad_site[0] = c->pad_site[1] = -1;
 	c->pads_sent[0] = c->pads_sent[1] = -1;
 	c->energy_idx = 2; /* 200 J */
@@ -134,7 +151,7 @@ const char *care_target_name(care_target t)
 {
 	static const char *const names[CARE_TARGET_COUNT] = {
 		"nothing", "the chest", "the forehead", "the left carotid", "the right carotid", "the left radial pulse",
-		"the right radial pulse", "pad 1", "pad 2", "the bag-valve-mask", "power", "energy", "charge", "analyse",
+		"the right radial pulse", "the left shoulder", "the right shoulder", "pad 1", "pad 2", "the bag-valve-mask", "power", "energy", "charge", "analyse",
 		"shock",
 	};
 	return (unsigned)t < CARE_TARGET_COUNT ? names[t] : "?";
@@ -179,6 +196,11 @@ static bool target_supine(const care_ctl *c, care_target t, float out[3])
 	case CARE_RADIAL_RIGHT:
 		out[0] = BODY_RADIAL_X, out[1] = BODY_RADIAL_Y;
 		out[2] = t == CARE_RADIAL_LEFT ? BODY_RADIAL_Z : -BODY_RADIAL_Z;
+		return true;
+	case CARE_SHOULDER_LEFT:
+	case CARE_SHOULDER_RIGHT: /* over the shoulder joint, in front */
+		out[0] = BODY_SHOULDER_X, out[1] = BODY_SHOULDER_Y;
+		out[2] = t == CARE_SHOULDER_LEFT ? BODY_SHOULDER_Z : -BODY_SHOULDER_Z;
 		return true;
 	case CARE_PAD_1:
 	case CARE_PAD_2: {
@@ -227,6 +249,8 @@ float care_target_radius(care_target t)
 	switch (t) {
 	case CARE_CHEST: return 0.07f;
 	case CARE_FOREHEAD: return 0.06f;
+	case CARE_SHOULDER_LEFT:
+	case CARE_SHOULDER_RIGHT: return 0.06f;
 	case CARE_PAD_1:
 	case CARE_PAD_2: return 0.07f;
 	case CARE_BVM: return 0.10f;
@@ -447,6 +471,9 @@ void care_frame(care_ctl *c, const sim_session *s, const care_hand hands[CARE_HA
 				if (c->nsqueeze < 8)
 					c->squeeze_t[c->nsqueeze++] = c->t;
 				c->bvm_last_t = c->t;
+			} else if (t == CARE_SHOULDER_LEFT || t == CARE_SHOULDER_RIGHT) { /* shake and shout */
+				sim_action a = {.type = c->id_responsive};
+				emit(c, &a, "shaking the shoulder: are you all right?");
 			} else if (grab_edge && t == CARE_FOREHEAD) {
 				c->held[h] = t;
 				c->tilt_since = -1;
@@ -496,6 +523,21 @@ void care_frame(care_ctl *c, const sim_session *s, const care_hand hands[CARE_HA
 		}
 		c->was_grab[h] = grab;
 		c->was_press[h] = press;
+		/* a hand raised over the head, held there: a call for help (once until it comes down) */
+		if (hands[h].tracked && hands[h].pos[1] > CALL_HAND_Y && c->held[h] == CARE_NONE) {
+			if (c->raise_t0[h] < 0)
+				c->raise_t0[h] = c->t;
+			if (!c->raise_sent[h] && c->t - c->raise_t0[h] >= CALL_HOLD_S - 1e-9 && c->call_who >= 0) {
+				sim_action a = {.type = c->id_call};
+				a.params[c->call_param] = (act_value){.set = true, .sym = c->call_who};
+				c->last_hand = h;
+				emit(c, &a, "hand raised: calling for help");
+				c->raise_sent[h] = true;
+			}
+		} else {
+			c->raise_t0[h] = -1;
+			c->raise_sent[h] = false;
+		}
 	}
 	compressions(c, local);
 	/* stop_cpr once compressions stop */

@@ -10,14 +10,18 @@
  *   the bag          the bag-valve-mask put on the face, then squeezed: `give_breaths {count, device: bvm}` 2.5 s
  *                    after the last squeeze of a group
  *   head tilt        the forehead pushed back and held 0.5 s past 15 degrees: `open_airway {head_tilt_chin_lift}`
+ *   responsiveness   a hand takes or presses a shoulder (shake and shout): `check_responsiveness`
+ *   call for help    a hand raised over the head (0.95 m above the table) and held there 1 s: `call_for_help {who}`,
+ *                    whom the scenario's own runs call (the arrest team, an ambulance), else the team
  *   pulse            two fingers held on a carotid or a radial pulse: `check_pulse {site, duration}` when they leave
  *   defibrillator    its buttons: power (`power_on_aed`), energy (120, 150, 200, 360 J), charge and shock
  *                    (`charge` / `shock {energy}`), analyse (`analyse_rhythm`)
  *
  * Everything is in the body frame (engine/include/scrub_body.h); the caller turns a mouse ray or a controller pose
  * into a hand position there. Sat up or with the legs raised, the body's points move (scrub_body_pose); the hands are
- * taken back onto the supine body, where the landmarks are, and the targets given out where the body is drawn. The controller keeps what the hands hold and what the scene should show live (the
- * depth under the hands, the head's tilt, the pads in flight) between the recorded actions. */
+ * taken back onto the supine body, where the landmarks are, and the targets given out where the body is drawn. The
+ * controller keeps what the hands hold and what the scene should show live (the depth under the hands, the head's
+ * tilt, the pads in flight) between the recorded actions. */
 #ifndef SCRUB_CARE_INPUT_H
 #define SCRUB_CARE_INPUT_H
 
@@ -38,6 +42,8 @@ typedef enum care_target {
 	CARE_CAROTID_RIGHT,
 	CARE_RADIAL_LEFT,
 	CARE_RADIAL_RIGHT,
+	CARE_SHOULDER_LEFT,   /* a hand shakes a shoulder: check_responsiveness */
+	CARE_SHOULDER_RIGHT,
 	CARE_PAD_1,           /* the pads: on the cart, in a hand or on the body */
 	CARE_PAD_2,
 	CARE_BVM,             /* the bag-valve-mask: beside the head, or on the face */
@@ -69,9 +75,14 @@ typedef struct care_ctl {
 	void *user;
 	act_id id_compression, id_start, id_stop, id_breaths, id_airway, id_pulse, id_pads;
 	act_id id_power, id_analyse, id_charge, id_shock;
+	act_id id_responsive, id_call;
+	int call_param, call_who;           /* call_for_help's 'who' (its index, the word) for a raised hand: whom the
+	                                     * scenario's own runs call, else the team; call_who -1: no such action */
 	double t;                           /* the session time of the last frame */
 	/* hands */
 	care_target held[CARE_HANDS];       /* what each hand holds or touches since its grab or press began */
+	double raise_t0[CARE_HANDS];        /* since when each hand is raised high (call_for_help), -1 not raised */
+	bool raise_sent[CARE_HANDS];
 	bool was_grab[CARE_HANDS], was_press[CARE_HANDS];
 	float start[CARE_HANDS][3];
 	/* compressions */

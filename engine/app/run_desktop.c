@@ -275,7 +275,8 @@ static const struct {
 } point_names[] = {
 	{"chest", CARE_CHEST, -1}, {"forehead", CARE_FOREHEAD, -1}, {"carotid_left", CARE_CAROTID_LEFT, -1},
 	{"carotid_right", CARE_CAROTID_RIGHT, -1}, {"radial_left", CARE_RADIAL_LEFT, -1},
-	{"radial_right", CARE_RADIAL_RIGHT, -1}, {"pad_1", CARE_PAD_1, -1}, {"pad_2", CARE_PAD_2, -1},
+	{"radial_right", CARE_RADIAL_RIGHT, -1}, {"shoulder_left", CARE_SHOULDER_LEFT, -1},
+	{"shoulder_right", CARE_SHOULDER_RIGHT, -1}, {"pad_1", CARE_PAD_1, -1}, {"pad_2", CARE_PAD_2, -1},
 	{"bvm", CARE_BVM, -1}, {"power", CARE_BTN_POWER, -1}, {"energy", CARE_BTN_ENERGY, -1},
 	{"analyse", CARE_BTN_ANALYSE, -1}, {"charge", CARE_BTN_CHARGE, -1}, {"shock", CARE_BTN_SHOCK, -1},
 	{"site_right_infraclavicular", CARE_NONE, SCRUB_BODY_PAD_RIGHT_INFRACLAVICULAR},
@@ -911,15 +912,20 @@ static bool desk_hit_trunk(const desk *c, double px, double py, float hit[3])
 }
 
 /* What the mouse takes at a pixel: the nearest target on the window within its reach (the pads, the bag, the
- * defibrillator's buttons, the pulses, the forehead), else the chest under the cursor. */
+ * defibrillator's buttons, the pulses, the forehead, the shoulders unless the chest is under the cursor), else the
+ * chest under the cursor. */
 static care_target desk_pick(const desk *c, double px, double py, float at[3])
 {
 	care_target best = CARE_NONE;
 	double best_score = 1.0;
 	const scrub_render_view *v = &c->scene.snapshot.camera.views[0];
+	float hit[3];
+	bool chest = desk_hit_trunk(c, px, py, hit) && care_target_at(&c->care, hit) == CARE_CHEST;
 	for (int t = CARE_FOREHEAD; t < CARE_TARGET_COUNT; t++) {
 		float q[3], w[3];
 		double sx, sy;
+		if (chest && (t == CARE_SHOULDER_LEFT || t == CARE_SHOULDER_RIGHT))
+			continue; /* the chest under the cursor, not the shoulder beside it on the window */
 		if (!care_target_pos(&c->care, (care_target)t, q) || !desk_project(c, q, &sx, &sy))
 			continue;
 		body_world(q, w);
@@ -932,8 +938,7 @@ static care_target desk_pick(const desk *c, double px, double py, float at[3])
 		if (score < best_score)
 			best = (care_target)t, best_score = score, memcpy(at, q, sizeof q);
 	}
-	float hit[3];
-	if (best == CARE_NONE && desk_hit_trunk(c, px, py, hit) && care_target_at(&c->care, hit) == CARE_CHEST) {
+	if (best == CARE_NONE && chest) {
 		best = CARE_CHEST;
 		care_target_pos(&c->care, CARE_CHEST, at);
 	}

@@ -21,6 +21,9 @@
 #define BODY_RADIAL_X (-0.060f)      /* the radial pulse, at the wrist, thumb side (palms up) */
 #define BODY_RADIAL_Y 0.088f
 #define BODY_RADIAL_Z 0.274f
+#define BODY_SHOULDER_X 0.462f       /* where a hand shakes a shoulder: in front of the joint, either side */
+#define BODY_SHOULDER_Y 0.160f
+#define BODY_SHOULDER_Z 0.185f
 #define BODY_FOREHEAD_X 0.783f       /* where a hand tilts the head */
 #define BODY_FOREHEAD_Y 0.186f
 

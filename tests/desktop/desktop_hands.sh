@@ -25,12 +25,13 @@ replays() { # DIR SCENARIO [cut]: the report is the record's and (played to its 
 has() { grep -q "$2" "$1/session.jsonl" || { echo "not in $1/session.jsonl: $2"; exit 1; }; }
 count() { grep -c "$2" "$1/session.jsonl" || true; }
 
-# BLS by hand: passes, and every action but the first two came from the hands
+# BLS by hand: passes, and every action but the call for help came from the hands
 bls="$root/tests/data/bls_frontend.yaml"
 "$scrub" run "$bls" --out "$d/bls" --input-script "$root/tests/desktop/bls_hands.input" \
 	--screenshot "$d/window.png" --at 1:01.5 --width 640 --height 360 --validation --quiet
 grep -q '"passed": true' "$d/bls/report.json"
 grep -q '"outcome": "rosc"' "$d/bls/report.json"
+[ "$(count "$d/bls" '"action":"check_responsiveness"')" -eq 1 ]
 has "$d/bls" '"action":"open_airway","params":{"method":"head_tilt_chin_lift"}'
 has "$d/bls" '"action":"check_pulse","params":{"site":"carotid","duration":"8s"}'
 has "$d/bls" '"action":"check_pulse","params":{"site":"carotid","duration":"6s"}'

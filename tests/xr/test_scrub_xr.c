@@ -10,7 +10,8 @@
  *                                          one rebuilt from the record
  *   test_scrub_xr SCRUB SRC_DIR noruntime  no runtime: exit 3 and a message naming desktop and headless mode
  *   test_scrub_xr SCRUB SRC_DIR hands      data/bls_hands.simxr (tests/xr/gen_hands_simxr.py) plays the BLS scenario
- *                                          with the right controller's hands: head tilt, pulse checks, compressions,
+ *                                          with the right controller's hands alone (no menu): a shoulder shaken,
+ *                                          a hand raised to call for help, head tilt, pulse checks, compressions,
  *                                          the pads carried from the cart, the defibrillator's buttons; the report
  *                                          passes and equals `scrub report`'s and the headless replay's; the hands
  *                                          feel each compression and each heartbeat under the fingers
@@ -416,7 +417,7 @@ static void incision(void)
 	free(frames);
 }
 
-/* care by hand with the controllers: BLS to ROSC, every action but the first two from the hands */
+/* care by hand with the controllers: BLS to ROSC, every action from the hands, the menu never used */
 static void hands(void)
 {
 	CHECK(run("rm -rf hands hands_cap hands_headless && mkdir -p hands_cap") == 0);
@@ -426,9 +427,13 @@ static void hands(void)
 	setenv("SIMXR_FRAME_LOG", "hands_cap/frames.log", 1);
 	setenv("SIMXR_HAPTIC_LOG", "hands_cap/haptics.log", 1);
 	setenv("SIMXR_CAPTURE_DIR", "hands_cap", 1);
-	CHECK(run("'%s' run --xr '%s/tests/data/bls_frontend.yaml' --out hands --quiet > hands_cap/stdout "
+	CHECK(run("SCRUB_LOG=xr=info '%s' run --xr '%s/tests/data/bls_frontend.yaml' --out hands --quiet > hands_cap/stdout "
 	          "2> hands_cap/stderr", scrub, src) == 0);
 	run("cat hands_cap/stdout hands_cap/stderr");
+	/* the whole case by hand: the menu is never used (a pick logs "menu pick" and clicks 50 ms in the hand) */
+	char *err = slurp("hands_cap/stderr", NULL);
+	CHECK(err && strstr(err, "menu pick") == NULL);
+	free(err);
 	char *report = slurp("hands/report.json", NULL);
 	CHECK(report && strstr(report, "\"passed\": true") && strstr(report, "\"outcome\": \"rosc\""));
 	CHECK(run("'%s' report hands/session.jsonl --out hands/replay.json --quiet", scrub) == 0);
@@ -446,6 +451,10 @@ static void hands(void)
 	char *record = slurp("hands/session.jsonl", NULL);
 	CHECK(record != NULL);
 	if (record) {
+		/* a hand on the shoulder, a hand raised over the head: the scenario's own call (its textbook calls the
+		 * arrest team) */
+		CHECK(count(record, "\"action\":\"check_responsiveness\"") == 1);
+		CHECK(count(record, "\"action\":\"call_for_help\",\"params\":{\"who\":\"arrest_team\"}") == 1);
 		CHECK(count(record, "\"action\":\"open_airway\",\"params\":{\"method\":\"head_tilt_chin_lift\"}") == 1);
 		CHECK(count(record, "\"action\":\"check_pulse\",\"params\":{\"site\":\"carotid\",\"duration\":\"8.1s\"}") == 1);
 		CHECK(count(record, "\"action\":\"check_pulse\",\"params\":{\"site\":\"carotid\",\"duration\":\"6.1s\"}") == 1);
@@ -458,8 +467,8 @@ static void hands(void)
 		CHECK(count(record, "\"action\":\"power_on_aed\"") == 1);
 		CHECK(count(record, "\"action\":\"analyse_rhythm\"") == 2);
 		CHECK(count(record, "\"action\":\"shock\",\"params\":{\"energy\":\"200J\"}") == 2);
-		/* and nothing else: 2 from the menu, a head tilt, 2 pulse checks, 4 start_cpr and 4 stop_cpr inferred from
-		 * the compressions, the pads, power, 2 analyses, 2 shocks */
+		/* and nothing else: the shoulder, the call, a head tilt, 2 pulse checks, 4 start_cpr and 4 stop_cpr inferred
+		 * from the compressions, the pads, power, 2 analyses, 2 shocks */
 		CHECK(count(record, "{\"type\":\"action\"") - count(record, "\"derived\":true") == n + 19);
 	}
 	/* the hands feel: a tick at the bottom of each compression, the menu's and the hands' clicks, and after ROSC the
@@ -472,6 +481,7 @@ static void hands(void)
 		CHECK(ticks > 350);
 		CHECK(beats >= 3);
 		CHECK(count(hap, "hand=left") == 0);
+		CHECK(count(hap, "amplitude=0.500 duration_ns=50000000") == 0); /* no menu click */
 	}
 	free(report);
 	free(headless);
