@@ -50,6 +50,11 @@ int cli_load_scenario(const char *path, bool quiet, scenario **out);
 int cli_trainee_actions(const scenario *scn, const char *actions_path, const char *model_run, scrub_arena *arena,
                         const sim_action **out, int *out_n, const char **out_label);
 
+/* The one way the command line reads numbers: the whole string is a number within [lo, hi] (cli_whole: a
+ * whole number). False otherwise (the caller says which option wanted what). */
+bool cli_whole(const char *s, long lo, long hi, long *out);
+bool cli_real(const char *s, double lo, double hi, double *out);
+
 /* Exit status for a scrub_result. */
 int cli_exit_for(scrub_result r);
 

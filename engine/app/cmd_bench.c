@@ -46,8 +46,8 @@ int scrub_cmd_bench_scenario(int argc, char **argv)
 		fputs(usage_scenario, stderr);
 		return EXIT_USAGE;
 	}
-	int runs = runs_s ? atoi(runs_s) : 7;
-	if (runs < 1 || runs > 1000) {
+	long runs = 7;
+	if (runs_s && !cli_whole(runs_s, 1, 1000, &runs)) {
 		fprintf(stderr, "scrub bench scenario: --runs is 1..1000\n");
 		return EXIT_USAGE;
 	}

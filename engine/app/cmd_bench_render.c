@@ -133,9 +133,8 @@ static void usage(FILE *f)
 
 static bool parse_u32(const char *s, uint32_t lo, uint32_t hi, uint32_t *out)
 {
-	char *end = NULL;
-	unsigned long v = s ? strtoul(s, &end, 10) : 0;
-	if (!s || !*s || *end || v < lo || v > hi)
+	long v;
+	if (!cli_whole(s, lo, hi, &v))
 		return false;
 	*out = (uint32_t)v;
 	return true;

@@ -27,17 +27,6 @@ static void usage(FILE *f)
 	        "  peak_rss_mb.\n");
 }
 
-static int parse_int(const char *s, long lo, long hi, long *out)
-{
-	char *end = NULL;
-	errno = 0;
-	long v = strtol(s, &end, 10);
-	if (errno || !end || *end || v < lo || v > hi)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 static scrub_hand_input pose_at(float x, float y, float z)
 {
 	scrub_hand_input in;
@@ -75,7 +64,7 @@ int scrub_cmd_bench_tissue(int argc, char **argv)
 			fprintf(stderr, "bench tissue: %s needs a value\n", a);
 			return 2;
 		}
-		if (parse_int(argv[++i], lo, hi, dst)) {
+		if (!cli_whole(argv[++i], lo, hi, dst)) {
 			fprintf(stderr, "bench tissue: %s wants an integer in [%ld, %ld], got '%s'\n", a, lo, hi, argv[i]);
 			return 1;
 		}

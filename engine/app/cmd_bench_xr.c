@@ -39,10 +39,10 @@ int scrub_cmd_bench_xr(int argc, char **argv)
 		fputs(usage, stdout);
 		return EXIT_DONE;
 	}
-	long frames = frames_s ? strtol(frames_s, NULL, 10) : 300;
-	long runs = runs_s ? strtol(runs_s, NULL, 10) : 5;
-	double scale = scale_s ? strtod(scale_s, NULL) : 1.0;
-	if (frames < 10 || frames > 1000000 || runs < 1 || runs > 100 || !(scale > 0.01 && scale <= 2)) {
+	long frames = 300, runs = 5;
+	double scale = 1.0;
+	if ((frames_s && !cli_whole(frames_s, 10, 1000000, &frames)) || (runs_s && !cli_whole(runs_s, 1, 100, &runs)) ||
+	    (scale_s && !cli_real(scale_s, 0.01, 2, &scale))) {
 		fprintf(stderr, "scrub bench xr: --frames 10..1000000, --runs 1..100, --scale 0.01..2\n");
 		return EXIT_USAGE;
 	}

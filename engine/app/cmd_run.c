@@ -108,9 +108,7 @@ int scrub_cmd_run(int argc, char **argv)
 	}
 	double speed = 0;
 	if (speed_s) {
-		char *end;
-		speed = strtod(speed_s, &end);
-		if (*end || !(speed > 0) || !isfinite(speed)) {
+		if (!cli_real(speed_s, 1e-6, 1e6, &speed)) {
 			fprintf(stderr, "scrub run: --speed needs a positive number, found '%s'\n", speed_s);
 			return EXIT_USAGE;
 		}
@@ -145,9 +143,8 @@ int scrub_cmd_run(int argc, char **argv)
 	for (int i = 0; i < 2; i++) {
 		if (!size_s[i])
 			continue;
-		char *end;
-		long v = strtol(size_s[i], &end, 10);
-		if (*end || v < 64 || v > 8192) {
+		long v;
+		if (!cli_whole(size_s[i], 64, 8192, &v)) {
 			fprintf(stderr, "scrub run: --%s needs a number of pixels (64..8192), found '%s'\n", i ? "height" : "width", size_s[i]);
 			return EXIT_USAGE;
 		}

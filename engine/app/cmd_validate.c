@@ -121,9 +121,8 @@ int scrub_cmd_validate(int argc, char **argv)
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	int jobs = ncpu > 0 ? (int)(ncpu < 64 ? ncpu : 64) : 1;
 	if (jobs_s) {
-		char *end = NULL;
-		long j = strtol(jobs_s, &end, 10);
-		if (!end || *end || end == jobs_s || j < 1 || j > 64) {
+		long j;
+		if (!cli_whole(jobs_s, 1, 64, &j)) {
 			fprintf(stderr, "scrub validate: --jobs takes a whole number from 1 to 64, not '%s'\n", jobs_s);
 			return EXIT_USAGE;
 		}
@@ -214,11 +213,12 @@ int scrub_cmd_bench_validate(int argc, char **argv)
 		return EXIT_DONE;
 	}
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	int runs = runs_s ? atoi(runs_s) : 5, jobs = jobs_s ? atoi(jobs_s) : ncpu > 0 ? (int)(ncpu < 64 ? ncpu : 64) : 1;
-	if (npos < 1 || runs < 1 || runs > 100 || jobs < 1 || jobs > 64) {
+	long runs_l = 5, jobs_l = ncpu > 0 ? (ncpu < 64 ? ncpu : 64) : 1;
+	if (npos < 1 || (runs_s && !cli_whole(runs_s, 1, 100, &runs_l)) || (jobs_s && !cli_whole(jobs_s, 1, 64, &jobs_l))) {
 		fputs(usage_bench, stderr);
 		return EXIT_USAGE;
 	}
+	int runs = (int)runs_l, jobs = (int)jobs_l;
 	(void)actions_count();
 	double *wall = calloc((size_t)runs * (size_t)npos, sizeof *wall);
 	model_run_result *mr = calloc(MAX_RUNS, sizeof *mr);

@@ -4,6 +4,7 @@
 #include "script.h"
 
 #include <errno.h>
+#include <math.h>
 
 #include <limits.h>
 #include <stdlib.h>
@@ -106,6 +107,31 @@ bool cli_parse(int argc, char **argv, const cli_opt *opts, const char **pos, int
 		}
 		pos[(*npos)++] = a;
 	}
+	return true;
+}
+
+bool cli_whole(const char *s, long lo, long hi, long *out)
+{
+	if (!s || !*s)
+		return false;
+	char *end = NULL;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < lo || v > hi)
+		return false;
+	*out = v;
+	return true;
+}
+
+bool cli_real(const char *s, double lo, double hi, double *out)
+{
+	if (!s || !*s)
+		return false;
+	char *end = NULL;
+	double v = strtod(s, &end);
+	if (end == s || *end || !isfinite(v) || v < lo || v > hi)
+		return false;
+	*out = v;
 	return true;
 }
 
