@@ -3,6 +3,7 @@
 #extension GL_GOOGLE_include_directive : require
 #include "common.glsl"
 #include "body_common.glsl"
+#include "../engine/include/scrub_body_pose.h"
 
 // The patient's body (engine/render/bodygen.c): the clinical signs move and colour it here, per vertex, from the
 // weights the generator gave each vertex and the values in frame.body (see common.glsl, docs/patient-signs.md).
@@ -93,6 +94,19 @@ void main()
 	// a shock lifts the body, most at the chest
 	float dx = (in_pos.x - 0.25) / 0.55;
 	p.y += b1.x * exp(-dx * dx);
+	// posture (scrub_body_pose.h, as scrub_body_pose() in C): the trunk raised about the hips, the legs about the hip
+	// joints, each point by its share of the turn
+	vec4 b4 = frame.body[4];
+	if (b4.z != 0.0 || b4.w != 0.0) {
+		float az = abs(in_pos.z);
+		float wt = smoothstep(BODY_TRUNK_X0, BODY_TRUNK_X1, in_pos.x) * (1.0 - smoothstep(BODY_TRUNK_Z0, BODY_TRUNK_Z1, az));
+		float wl = smoothstep(BODY_LEGS_X0, BODY_LEGS_X1, -in_pos.x) * (1.0 - smoothstep(BODY_LEGS_Z0, BODY_LEGS_Z1, az));
+		vec2 tp = vec2(BODY_TRUNK_PIVOT_X, BODY_TRUNK_PIVOT_Y), lp = vec2(BODY_LEGS_PIVOT_X, BODY_LEGS_PIVOT_Y);
+		p.xy = tp + rot(p.xy - tp, b4.z * wt);
+		n.xy = rot(n.xy, b4.z * wt);
+		p.xy = lp + rot(p.xy - lp, -b4.w * wl);
+		n.xy = rot(n.xy, -b4.w * wl);
+	}
 
 	vec4 w = pc.model * vec4(p, 1.0);
 	int view = gl_ViewIndex + int(pc.material.z);

@@ -4,7 +4,7 @@
  *
  * SIGN is a field of scrub_render_body (chest_rise_left, chest_rise_right, abdomen_rise, compression, jolt,
  * head_tilt, eyes_open, trachea_shift, neck_veins, bag_squeeze, cyanosis_central, cyanosis_peripheral, pallor,
- * flush, urticaria, sweat, mottling, time, lod). Parts are scrub_body_part names in lower case without the prefix
+ * flush, urticaria, sweat, mottling, time, trunk_raise, legs_raise, lod). Parts are scrub_body_part names in lower case without the prefix
  * (skin, hair_long, gown, gown_open, neck_veins, pad_right_infraclavicular, ...) or "all". For tuning the body and
  * for pictures in the docs; the table, room and cart are drawn around it. */
 #include "scene_from_sim.h"
@@ -19,7 +19,7 @@ static const char *const part_names[SCRUB_BODY_PART_COUNT] = {
 	"pad_left_precordium", "pad_left_back", "pad_sternum", "pad_abdomen", "pad_left_infraclavicular",
 	"pad_right_apex", "face_mask", "nonrebreather", "nasal_cannula", "bvm_mask", "bvm_tube", "opa", "npa", "sga",
 	"ett", "iv", "io", "needle_left_2ics", "needle_right_2ics", "needle_left_5ics", "needle_right_5ics",
-	"drain_left", "drain_right",
+	"drain_left", "drain_right", "backrest", "leg_rest",
 };
 
 int main(int argc, char **argv)
@@ -42,7 +42,7 @@ int main(int argc, char **argv)
 		{"trachea_shift", &b.trachea_shift}, {"neck_veins", &b.neck_veins}, {"bag_squeeze", &b.bag_squeeze},
 		{"cyanosis_central", &b.cyanosis_central}, {"cyanosis_peripheral", &b.cyanosis_peripheral},
 		{"pallor", &b.pallor}, {"flush", &b.flush}, {"urticaria", &b.urticaria}, {"sweat", &b.sweat},
-		{"mottling", &b.mottling}, {"time", &b.time},
+		{"mottling", &b.mottling}, {"time", &b.time}, {"trunk_raise", &b.posture[0]}, {"legs_raise", &b.posture[1]},
 	};
 	for (int i = 2; i < argc; i++) {
 		if (!strcmp(argv[i], "--view") && i + 1 < argc) {
@@ -61,7 +61,7 @@ int main(int argc, char **argv)
 					if (!strcmp(tok, part_names[p]))
 						k = p;
 				if (!strcmp(tok, "all")) {
-					b.parts = (1u << SCRUB_BODY_PART_COUNT) - 1;
+					b.parts = (uint32_t)((1ull << SCRUB_BODY_PART_COUNT) - 1);
 					continue;
 				}
 				if (k < 0) {

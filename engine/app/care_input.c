@@ -17,6 +17,8 @@
 #define TILT_MIN_RAD 0.26      /* 15 degrees */
 #define TILT_HOLD_S 0.5
 #define PULSE_MIN_S 1.0        /* shorter touches are no pulse check */
+#define CALL_HAND_Y 0.95f      /* a hand this high over the table (1.85 m over the floor: raised over the head) ... */
+#define CALL_HOLD_S 1.0        /* ... for this long calls for help */
 
 static const double energies[] = {120, 150, 200, 360};
 
@@ -41,11 +43,21 @@ void care_init(care_ctl *c, const scenario *scn, patient_signs *signs, care_emit
 	c->id_analyse = find("analyse_rhythm");
 	c->id_charge = find("charge");
 	c->id_shock = find("shock");
-	c->sym_misplaced = -1;
-	const act_def *d = actions_get(c->id_pads);
-	int pi = d ? act_param_find(d, "position", 8) : -1;
-	if (pi >= 0)
-		c->sym_misplaced = act_symbol_find(&d->params[pi], "misplaced", 9);
+	c->id_responsive = find("check_responsiveness");
+	c->id_call = find("call_for_help");
+	/* whom a raised hand calls: whom the scenario's own runs call (the arrest team, an ambulance), else the team */
+	c->call_who = -1;
+	const act_def *call = actions_get(c->id_call);
+	int who = call ? act_param_find(call, "who", 3) : -1;
+	c->call_param = who;
+	for (int r = 0; who >= 0 && r < scn->nruns && c->call_who < 0; r++)
+		for (int i = 0; i < scn->runs[r].nactions && c->call_who < 0; i++)
+			if (scn->runs[r].actions[i].type == c->id_call && scn->runs[r].actions[i].params[who].set)
+				c->call_who = scn->runs[r].actions[i].params[who].sym;
+	if (c->call_who < 0 && who >= 0)
+		c->call_who = act_symbol_find(&call->params[who], "team", 4);
+	for (int h = 0; h < CARE_HANDS; h++)
+		c->raise_t0[h] = -1;
 	c->pad_site[0] = c->pad_site[1] = -1;
 	c->pads_sent[0] = c->pads_sent[1] = -1;
 	c->energy_idx = 2; /* 200 J */
@@ -139,7 +151,7 @@ const char *care_target_name(care_target t)
 {
 	static const char *const names[CARE_TARGET_COUNT] = {
 		"nothing", "the chest", "the forehead", "the left carotid", "the right carotid", "the left radial pulse",
-		"the right radial pulse", "pad 1", "pad 2", "the bag-valve-mask", "power", "energy", "charge", "analyse",
+		"the right radial pulse", "the left shoulder", "the right shoulder", "pad 1", "pad 2", "the bag-valve-mask", "power", "energy", "charge", "analyse",
 		"shock",
 	};
 	return (unsigned)t < CARE_TARGET_COUNT ? names[t] : "?";
@@ -153,7 +165,23 @@ static void defib_point(float lx, float ly, float lz, float out[3])
 	out[2] = SCENE_CART_Z - lz;
 }
 
-bool care_target_pos(const care_ctl *c, care_target t, float out[3])
+/* the posture now (scrub_body_pose.h): the body frame's points move with it, the supine ones do not */
+static void care_pose(const care_ctl *c, float pose[2])
+{
+	pose[0] = c->signs ? (float)c->signs->posture[0] : 0.f;
+	pose[1] = c->signs ? (float)c->signs->posture[1] : 0.f;
+}
+
+static void unposed(const care_ctl *c, const float p[3], float out[3])
+{
+	float pose[2];
+	care_pose(c, pose);
+	scrub_body_unpose(pose, p, out);
+}
+
+/* Where a target is on the supine body (the frame of the landmarks; the cart's things are beyond the posture's
+ * reach). Everything below works there: the hands are brought into it first. */
+static bool target_supine(const care_ctl *c, care_target t, float out[3])
 {
 	float n[3], al[3];
 	switch (t) {
@@ -169,11 +197,16 @@ bool care_target_pos(const care_ctl *c, care_target t, float out[3])
 		out[0] = BODY_RADIAL_X, out[1] = BODY_RADIAL_Y;
 		out[2] = t == CARE_RADIAL_LEFT ? BODY_RADIAL_Z : -BODY_RADIAL_Z;
 		return true;
+	case CARE_SHOULDER_LEFT:
+	case CARE_SHOULDER_RIGHT: /* over the shoulder joint, in front */
+		out[0] = BODY_SHOULDER_X, out[1] = BODY_SHOULDER_Y;
+		out[2] = t == CARE_SHOULDER_LEFT ? BODY_SHOULDER_Z : -BODY_SHOULDER_Z;
+		return true;
 	case CARE_PAD_1:
 	case CARE_PAD_2: {
 		int k = t - CARE_PAD_1;
 		if (c->pad_site[k] == -2) {
-			memcpy(out, c->pad_pos[k], sizeof c->pad_pos[k]);
+			unposed(c, c->pad_pos[k], out);
 		} else if (c->pad_site[k] >= 0) {
 			body_pad_site(c->pad_site[k], out, n, al);
 		} else { /* on the cart, in front of the defibrillator */
@@ -197,11 +230,27 @@ bool care_target_pos(const care_ctl *c, care_target t, float out[3])
 	}
 }
 
+bool care_target_pos(const care_ctl *c, care_target t, float out[3])
+{
+	if ((t == CARE_PAD_1 || t == CARE_PAD_2) && c->pad_site[t - CARE_PAD_1] == -2) {
+		memcpy(out, c->pad_pos[t - CARE_PAD_1], sizeof c->pad_pos[0]); /* in the hand: where the hand is */
+		return true;
+	}
+	float q[3], pose[2];
+	if (!target_supine(c, t, q))
+		return false;
+	care_pose(c, pose);
+	scrub_body_pose(pose, q, out);
+	return true;
+}
+
 float care_target_radius(care_target t)
 {
 	switch (t) {
 	case CARE_CHEST: return 0.07f;
 	case CARE_FOREHEAD: return 0.06f;
+	case CARE_SHOULDER_LEFT:
+	case CARE_SHOULDER_RIGHT: return 0.06f;
 	case CARE_PAD_1:
 	case CARE_PAD_2: return 0.07f;
 	case CARE_BVM: return 0.10f;
@@ -219,28 +268,43 @@ static float dist3(const float a[3], const float b[3])
 	return sqrtf(dx * dx + dy * dy + dz * dz);
 }
 
-/* the chest: within 7 cm across of the compression point, from 4 cm above the skin to 9 cm into it */
-bool care_on_chest(const float p[3])
+/* the chest (supine): within 7 cm across of the compression point, from 4 cm above the skin to 9 cm into it */
+static bool on_chest(const float p[3])
 {
 	float dx = p[0] - BODY_CPR_X, dz = p[2] - BODY_CPR_Z;
 	return dx * dx + dz * dz < 0.07f * 0.07f && p[1] < BODY_CHEST_TOP_Y + 0.04f && p[1] > BODY_CHEST_TOP_Y - 0.09f;
 }
 
-care_target care_target_at(const care_ctl *c, const float p[3])
+bool care_on_chest(const care_ctl *c, const float p[3])
+{
+	float q[3];
+	unposed(c, p, q);
+	return on_chest(q);
+}
+
+/* the target nearest a point of the supine body */
+static care_target target_at(const care_ctl *c, const float p[3])
 {
 	care_target best = CARE_NONE;
 	float best_d = 1e9f;
 	for (int t = CARE_FOREHEAD; t < CARE_TARGET_COUNT; t++) {
 		float q[3];
-		if (!care_target_pos(c, (care_target)t, q))
+		if (!target_supine(c, (care_target)t, q))
 			continue;
 		float d = dist3(p, q) / care_target_radius((care_target)t);
 		if (d < 1.f && d < best_d)
 			best = (care_target)t, best_d = d;
 	}
-	if (best == CARE_NONE && care_on_chest(p))
+	if (best == CARE_NONE && on_chest(p))
 		best = CARE_CHEST;
 	return best;
+}
+
+care_target care_target_at(const care_ctl *c, const float p[3])
+{
+	float q[3];
+	unposed(c, p, q);
+	return target_at(c, q);
 }
 
 /* ---- pads ------------------------------------------------------------------------------------------------- */
@@ -264,15 +328,16 @@ static int pad_site_at(const float p[3], bool under)
 	return best;
 }
 
-static const char *pads_position(int a, int b)
+/* 0 anterolateral, 1 anteroposterior, 2 misplaced (the patient model's order, less 'none') */
+static int pads_position(int a, int b)
 {
 	if ((a == SCRUB_BODY_PAD_RIGHT_INFRACLAVICULAR && b == SCRUB_BODY_PAD_LEFT_APEX) ||
 	    (b == SCRUB_BODY_PAD_RIGHT_INFRACLAVICULAR && a == SCRUB_BODY_PAD_LEFT_APEX))
-		return "anterolateral";
+		return 0;
 	if ((a == SCRUB_BODY_PAD_LEFT_PRECORDIUM && b == SCRUB_BODY_PAD_LEFT_BACK) ||
 	    (b == SCRUB_BODY_PAD_LEFT_PRECORDIUM && a == SCRUB_BODY_PAD_LEFT_BACK))
-		return "anteroposterior";
-	return "misplaced";
+		return 1;
+	return 2;
 }
 
 static void pads_landed(care_ctl *c)
@@ -280,20 +345,16 @@ static void pads_landed(care_ctl *c)
 	int a = c->pad_site[0], b = c->pad_site[1];
 	if (a < 0 || b < 0 || a == b || (a == c->pads_sent[0] && b == c->pads_sent[1]))
 		return;
-	const char *pos = pads_position(a, b);
-	patient_signs_place_pads(c->signs, a, b);
+	static const char *const words[3] = {"anterolateral", "anteroposterior", "misplaced"};
+	int kind = pads_position(a, b);
 	sim_action act = {.type = c->id_pads};
-	if (!set_sym(&act, "position", pos)) {
-		/* a build whose attach_pads has no word for it: shown, not recorded */
-		snprintf(c->pads_note, sizeof c->pads_note, "pads %s (not recorded: attach_pads has no '%s')", pos, pos);
-		c->pads_sent[0] = a, c->pads_sent[1] = b;
-		return;
-	}
+	if (!set_sym(&act, "position", words[kind]))
+		return; /* cannot happen: the registry has the three words */
+	patient_signs_place_pads(c->signs, kind, a, b);
 	char what[64];
-	snprintf(what, sizeof what, "pads on: %s", pos);
+	snprintf(what, sizeof what, "pads on: %s", words[kind]);
 	emit(c, &act, what);
 	c->pads_sent[0] = a, c->pads_sent[1] = b;
-	c->pads_note[0] = '\0';
 }
 
 /* ---- the frame -------------------------------------------------------------------------------------------- */
@@ -341,7 +402,7 @@ static void compressions(care_ctl *c, const care_hand hands[CARE_HANDS])
 {
 	double depth = -1;
 	for (int h = 0; h < CARE_HANDS; h++)
-		if (hands[h].tracked && care_on_chest(hands[h].pos) && c->held[h] == CARE_NONE)
+		if (hands[h].tracked && on_chest(hands[h].pos) && c->held[h] == CARE_NONE)
 			depth = fmax(depth, (BODY_CHEST_TOP_Y - hands[h].pos[1]) * 1000.0);
 	c->on_chest = depth >= 0;
 	double d = depth < 0 ? 0 : depth > 80 ? 80 : depth;
@@ -376,20 +437,26 @@ void care_frame(care_ctl *c, const sim_session *s, const care_hand hands[CARE_HA
 	if (!c->enabled)
 		return;
 	c->t = sim_session_time(s);
-	care_hand none[CARE_HANDS];
+	/* the hands on the supine body (what the posture put where they are) */
+	care_hand none[CARE_HANDS], local[CARE_HANDS];
 	memset(none, 0, sizeof none);
 	if (!hands)
 		hands = none;
+	for (int h = 0; h < CARE_HANDS; h++) {
+		local[h] = hands[h];
+		unposed(c, hands[h].pos, local[h].pos);
+		unposed(c, hands[h].tip, local[h].tip);
+	}
 	bool ended = sim_session_ended(s);
 	for (int h = 0; h < CARE_HANDS && !ended; h++) {
-		const care_hand *hd = &hands[h];
+		const care_hand *hd = &local[h];
 		bool grab = hd->tracked && hd->grab, press = hd->tracked && hd->press;
 		bool grab_edge = grab && !c->was_grab[h], press_edge = press && !c->was_press[h];
 		if (grab_edge || press_edge) {
 			/* what the palm takes, or what the fingertips press */
-			care_target t = care_target_at(c, grab_edge ? hd->pos : hd->tip);
+			care_target t = target_at(c, grab_edge ? hd->pos : hd->tip);
 			if (press_edge && !grab_edge && t == CARE_NONE)
-				t = care_target_at(c, hd->pos);
+				t = target_at(c, hd->pos);
 			c->last_hand = h;
 			if (t >= CARE_BTN_POWER && press_edge) {
 				button(c, t);
@@ -404,6 +471,9 @@ void care_frame(care_ctl *c, const sim_session *s, const care_hand hands[CARE_HA
 				if (c->nsqueeze < 8)
 					c->squeeze_t[c->nsqueeze++] = c->t;
 				c->bvm_last_t = c->t;
+			} else if (t == CARE_SHOULDER_LEFT || t == CARE_SHOULDER_RIGHT) { /* shake and shout */
+				sim_action a = {.type = c->id_responsive};
+				emit(c, &a, "shaking the shoulder: are you all right?");
 			} else if (grab_edge && t == CARE_FOREHEAD) {
 				c->held[h] = t;
 				c->tilt_since = -1;
@@ -418,7 +488,7 @@ void care_frame(care_ctl *c, const sim_session *s, const care_hand hands[CARE_HA
 		care_target held = c->held[h];
 		if (held == CARE_PAD_1 || held == CARE_PAD_2) {
 			int k = held - CARE_PAD_1;
-			memcpy(c->pad_pos[k], hd->pos, sizeof c->pad_pos[k]);
+			memcpy(c->pad_pos[k], hands[h].pos, sizeof c->pad_pos[k]); /* as the hand holds it */
 			if (!grab) { /* let go: on a pad site, or back to the cart */
 				int site = pad_site_at(hd->pos, hd->under);
 				c->pad_site[k] = site >= 0 ? site : -1;
@@ -445,7 +515,7 @@ void care_frame(care_ctl *c, const sim_session *s, const care_hand hands[CARE_HA
 				c->held[h] = CARE_NONE, c->tilt_now = 0;
 		} else if (held >= CARE_CAROTID_LEFT && held <= CARE_RADIAL_RIGHT) {
 			float q[3];
-			care_target_pos(c, held, q);
+			target_supine(c, held, q);
 			if (!(grab || press) || dist3(hd->tip, q) > 2.f * care_target_radius(held)) {
 				pulse_end(c);
 				c->held[h] = CARE_NONE;
@@ -453,8 +523,23 @@ void care_frame(care_ctl *c, const sim_session *s, const care_hand hands[CARE_HA
 		}
 		c->was_grab[h] = grab;
 		c->was_press[h] = press;
+		/* a hand raised over the head, held there: a call for help (once until it comes down) */
+		if (hands[h].tracked && hands[h].pos[1] > CALL_HAND_Y && c->held[h] == CARE_NONE) {
+			if (c->raise_t0[h] < 0)
+				c->raise_t0[h] = c->t;
+			if (!c->raise_sent[h] && c->t - c->raise_t0[h] >= CALL_HOLD_S - 1e-9 && c->call_who >= 0) {
+				sim_action a = {.type = c->id_call};
+				a.params[c->call_param] = (act_value){.set = true, .sym = c->call_who};
+				c->last_hand = h;
+				emit(c, &a, "hand raised: calling for help");
+				c->raise_sent[h] = true;
+			}
+		} else {
+			c->raise_t0[h] = -1;
+			c->raise_sent[h] = false;
+		}
 	}
-	compressions(c, hands);
+	compressions(c, local);
 	/* stop_cpr once compressions stop */
 	if (c->cpr_active && c->npress && c->t - c->press_t[c->npress - 1] > CPR_GAP_S && !ended) {
 		sim_action a = {.type = c->id_stop};
@@ -524,8 +609,6 @@ int care_status(const care_ctl *c, const sim_session *s, char *lines, int width,
 	for (int k = 0; k < 2; k++)
 		if (c->pad_site[k] == -2)
 			LINE("Carrying pad %d: let go on the chest%s", k + 1, k == 1 && c->pad_site[0] >= 0 ? "" : "");
-	if (c->pads_note[0])
-		LINE("%s", c->pads_note);
 	if (c->bvm_on_face)
 		LINE("Bag on the face: %d squeeze%s", c->nsqueeze, c->nsqueeze == 1 ? "" : "s");
 	if (c->tilt_now > 0)

@@ -10,13 +10,18 @@
  *   the bag          the bag-valve-mask put on the face, then squeezed: `give_breaths {count, device: bvm}` 2.5 s
  *                    after the last squeeze of a group
  *   head tilt        the forehead pushed back and held 0.5 s past 15 degrees: `open_airway {head_tilt_chin_lift}`
+ *   responsiveness   a hand takes or presses a shoulder (shake and shout): `check_responsiveness`
+ *   call for help    a hand raised over the head (0.95 m above the table) and held there 1 s: `call_for_help {who}`,
+ *                    whom the scenario's own runs call (the arrest team, an ambulance), else the team
  *   pulse            two fingers held on a carotid or a radial pulse: `check_pulse {site, duration}` when they leave
  *   defibrillator    its buttons: power (`power_on_aed`), energy (120, 150, 200, 360 J), charge and shock
  *                    (`charge` / `shock {energy}`), analyse (`analyse_rhythm`)
  *
  * Everything is in the body frame (engine/include/scrub_body.h); the caller turns a mouse ray or a controller pose
- * into a hand position there. The controller keeps what the hands hold and what the scene should show live (the
- * depth under the hands, the head's tilt, the pads in flight) between the recorded actions. */
+ * into a hand position there. Sat up or with the legs raised, the body's points move (scrub_body_pose); the hands are
+ * taken back onto the supine body, where the landmarks are, and the targets given out where the body is drawn. The
+ * controller keeps what the hands hold and what the scene should show live (the depth under the hands, the head's
+ * tilt, the pads in flight) between the recorded actions. */
 #ifndef SCRUB_CARE_INPUT_H
 #define SCRUB_CARE_INPUT_H
 
@@ -37,6 +42,8 @@ typedef enum care_target {
 	CARE_CAROTID_RIGHT,
 	CARE_RADIAL_LEFT,
 	CARE_RADIAL_RIGHT,
+	CARE_SHOULDER_LEFT,   /* a hand shakes a shoulder: check_responsiveness */
+	CARE_SHOULDER_RIGHT,
 	CARE_PAD_1,           /* the pads: on the cart, in a hand or on the body */
 	CARE_PAD_2,
 	CARE_BVM,             /* the bag-valve-mask: beside the head, or on the face */
@@ -68,10 +75,14 @@ typedef struct care_ctl {
 	void *user;
 	act_id id_compression, id_start, id_stop, id_breaths, id_airway, id_pulse, id_pads;
 	act_id id_power, id_analyse, id_charge, id_shock;
-	int sym_misplaced;                  /* attach_pads's 'misplaced', -1 when the registry has none */
+	act_id id_responsive, id_call;
+	int call_param, call_who;           /* call_for_help's 'who' (its index, the word) for a raised hand: whom the
+	                                     * scenario's own runs call, else the team; call_who -1: no such action */
 	double t;                           /* the session time of the last frame */
 	/* hands */
 	care_target held[CARE_HANDS];       /* what each hand holds or touches since its grab or press began */
+	double raise_t0[CARE_HANDS];        /* since when each hand is raised high (call_for_help), -1 not raised */
+	bool raise_sent[CARE_HANDS];
 	bool was_grab[CARE_HANDS], was_press[CARE_HANDS];
 	float start[CARE_HANDS][3];
 	/* compressions */
@@ -86,7 +97,6 @@ typedef struct care_ctl {
 	int pad_site[2];                    /* scrub_body_part where each lies; -1 on the cart; -2 in a hand */
 	float pad_pos[2][3];                /* in a hand: where */
 	int pads_sent[2];                   /* the sites of the last attach_pads written; -1 none */
-	char pads_note[96];
 	/* the bag */
 	bool bvm_on_face;
 	double squeeze_t[8];
@@ -116,12 +126,12 @@ void care_compression(care_ctl *c, double t, double depth_mm, double recoil);
 /* Keeps the controller in step with actions picked from the menu (start_cpr, stop_cpr). */
 void care_observe(care_ctl *c, const sim_action *a);
 
-/* Where a target is now (body frame); false for CARE_NONE. */
+/* Where a target is now (body frame, the posture included: scrub_body_pose); false for CARE_NONE. */
 bool care_target_pos(const care_ctl *c, care_target t, float out[3]);
 /* How close a hand must come to a target to hold or touch it (m). */
 float care_target_radius(care_target t);
 /* p is at the chest: within 7 cm across of the compression point, from 4 cm above the skin to 9 cm into it. */
-bool care_on_chest(const float p[3]);
+bool care_on_chest(const care_ctl *c, const float p[3]);
 /* The target nearest to p within its radius (the chest: within 7 cm across, above the sternum), or CARE_NONE. */
 care_target care_target_at(const care_ctl *c, const float p[3]);
 const char *care_target_name(care_target t);

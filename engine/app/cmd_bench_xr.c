@@ -18,6 +18,8 @@ static const char usage[] =
 	"  cpu_ms_median, cpu_ms_p99  CPU time per stereo frame spent in the simulation and the session record\n"
 	"                             (stepping to the frame's display time, input to actions, recording); the\n"
 	"                             median over the runs of each run's median and 99th percentile\n"
+	"  scene_ms_median, scene_ms_p99  CPU time per rendered frame building the scene and the panel (the body's\n"
+	"                             signs, the instances, the HUD), rendering excluded; medians over the runs\n"
 	"  fps                        frames per wall-clock second, rendering included (median over the runs)\n"
 	"The runtime is the active one; without XR_RUNTIME_JSON, the simulated runtime built beside scrub\n"
 	"(build/simxr.json), unpaced (SIMXR_PACE=0) so that the figures are not capped by the display rate.\n"
@@ -69,31 +71,38 @@ int scrub_cmd_bench_xr(int argc, char **argv)
 	double *cpu = calloc((size_t)frames, sizeof *cpu);
 	double *med = calloc((size_t)runs, sizeof *med), *p99 = calloc((size_t)runs, sizeof *p99);
 	double *fps = calloc((size_t)runs, sizeof *fps);
+	double *scene = calloc((size_t)frames, sizeof *scene);
+	double *smed = calloc((size_t)runs, sizeof *smed), *sp99 = calloc((size_t)runs, sizeof *sp99);
 	int rc = EXIT_DONE;
 	run_xr_result res = {0};
 	uint32_t timed = 0;
-	for (long i = 0; i < runs && cpu && med && p99 && fps; i++) {
+	bool mem = cpu && med && p99 && fps && scene && smed && sp99;
+	for (long i = 0; i < runs && mem; i++) {
 		run_xr_opts o = {.scenario_path = scen, .out_dir = tmpl, .force = true, .quiet = true, .bench = true,
 		                 .eye_scale = (float)scale, .max_frames = (uint64_t)frames, .frame_cpu_ms = cpu,
-		                 .frame_cpu_cap = (size_t)frames};
+		                 .frame_cpu_cap = (size_t)frames, .frame_scene_ms = scene};
 		rc = scrub_run_xr(&o, &res);
 		if (rc != EXIT_DONE)
 			break;
 		med[i] = cli_percentile(cpu, res.frames_timed, 0.5);
 		p99[i] = cli_percentile(cpu, res.frames_timed, 0.99);
+		smed[i] = cli_percentile(scene, res.scenes_timed, 0.5);
+		sp99[i] = cli_percentile(scene, res.scenes_timed, 0.99);
 		fps[i] = res.wall_s > 0 ? (double)(res.frames > 1 ? res.frames - 1 : 0) / res.wall_s : 0;
 		timed = (uint32_t)res.frames_timed;
-		fprintf(stderr, "run %ld: %llu frames (%u timed), cpu median %.4f ms, p99 %.4f ms, %.1f fps\n", i + 1,
-		        (unsigned long long)res.frames, timed, med[i], p99[i], fps[i]);
+		fprintf(stderr, "run %ld: %llu frames (%u timed), cpu median %.4f ms, p99 %.4f ms, scene median %.4f ms, %.1f fps\n",
+		        i + 1, (unsigned long long)res.frames, timed, med[i], p99[i], smed[i], fps[i]);
 	}
 	char path[sizeof tmpl + 32];
 	snprintf(path, sizeof path, "%s/session.jsonl", tmpl);
 	remove(path);
 	rmdir(tmpl);
-	if (rc == EXIT_DONE && cpu && med && p99 && fps)
+	if (rc == EXIT_DONE && mem)
 		printf("{\"bench\":\"xr\",\"runtime\":\"%s\",\"runs\":%ld,\"frames\":%ld,\"frames_timed\":%u,"
-		       "\"cpu_ms_median\":%.5f,\"cpu_ms_p99\":%.5f,\"fps\":%.1f,\"eye_scale\":%.2f}\n",
+		       "\"cpu_ms_median\":%.5f,\"cpu_ms_p99\":%.5f,\"scene_ms_median\":%.5f,\"scene_ms_p99\":%.5f,"
+		       "\"fps\":%.1f,\"eye_scale\":%.2f}\n",
 		       res.runtime, runs, frames, timed, cli_percentile(med, (size_t)runs, 0.5), cli_percentile(p99, (size_t)runs, 0.5),
+		       cli_percentile(smed, (size_t)runs, 0.5), cli_percentile(sp99, (size_t)runs, 0.5),
 		       cli_percentile(fps, (size_t)runs, 0.5), scale);
 	else if (rc == EXIT_DONE)
 		rc = EXIT_RUNTIME;
@@ -101,5 +110,8 @@ int scrub_cmd_bench_xr(int argc, char **argv)
 	free(med);
 	free(p99);
 	free(fps);
+	free(scene);
+	free(smed);
+	free(sp99);
 	return rc;
 }

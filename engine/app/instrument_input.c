@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const instr_names[INSTR_KINDS] = {"-", "scalpel", "forceps", "needle driver"};
+static const char *const instr_names[INSTR_KINDS] = {"-", "scalpel", "forceps", "needle driver", "scissors"};
 
 static act_id find(const char *name) { return actions_find(name, strlen(name)); }
 

@@ -19,8 +19,9 @@
 #define INSTR_LEFT 0
 #define INSTR_RIGHT 1
 
-/* Instruments in the order of the pick action's symbols: none, scalpel, forceps, needle_driver. */
-enum { INSTR_NONE = 0, INSTR_SCALPEL, INSTR_FORCEPS, INSTR_NEEDLE_DRIVER, INSTR_KINDS };
+/* Instruments in the order of the pick action's symbols (sim/surgery.c): none, scalpel, forceps, needle_driver,
+ * scissors (tests/desktop/desktop_incision.sh cycles through them and reads the words back from the record). */
+enum { INSTR_NONE = 0, INSTR_SCALPEL, INSTR_FORCEPS, INSTR_NEEDLE_DRIVER, INSTR_SCISSORS, INSTR_KINDS };
 
 /* Modifier bits of a desktop drag (the same values as GLFW_MOD_SHIFT and GLFW_MOD_CONTROL). */
 #define INSTR_MOD_SHIFT 0x1
@@ -53,7 +54,7 @@ typedef struct instr_ctl {
 void instr_ctl_init(instr_ctl *c, const scenario *scn, instr_emit_fn emit, void *user);
 
 void instr_ctl_pick(instr_ctl *c, int hand, int instrument);
-/* none -> scalpel -> forceps -> needle driver -> none */
+/* none -> scalpel -> forceps -> needle driver -> scissors -> none */
 void instr_ctl_next_instrument(instr_ctl *c, int hand);
 void instr_ctl_grasp(instr_ctl *c, int hand, bool closed);
 /* direction: 0 clockwise, 1 counterclockwise */

@@ -2,6 +2,7 @@
 #include "patient_signs.h"
 
 #include "actions.h"
+#include "scrub_body.h"
 
 #include <math.h>
 #include <string.h>
@@ -58,6 +59,7 @@ void patient_signs_init(patient_signs *ps, const scenario *scn)
 	ps->last_compression_t = ps->shock_t = ps->airway_t = ps->jaw_thrust_t = ps->bvm_t = -1e9;
 	ps->arrest_since = -1;
 	ps->pads = -1;
+	ps->pad_sites_kind = -1;
 	ps->oxygen = -1;
 	ps->cpr_rate = 110;
 	ps->cpr_depth_mm = 55;
@@ -84,8 +86,9 @@ static void set_pads(patient_signs *ps, int kind)
 {
 	ps->pads = kind;
 	ps->exposed = true;
-	if (ps->pad_sites_set)
-		return;
+	if (ps->pad_sites_kind == kind)
+		return; /* placed by hand where they landed */
+	ps->pad_sites_kind = -1;
 	static const int sites[3][2] = {
 		{SCRUB_BODY_PAD_RIGHT_INFRACLAVICULAR, SCRUB_BODY_PAD_LEFT_APEX},
 		{SCRUB_BODY_PAD_LEFT_PRECORDIUM, SCRUB_BODY_PAD_LEFT_BACK},
@@ -95,11 +98,11 @@ static void set_pads(patient_signs *ps, int kind)
 	ps->pad_sites[1] = sites[kind][1];
 }
 
-void patient_signs_place_pads(patient_signs *ps, int site_a, int site_b)
+void patient_signs_place_pads(patient_signs *ps, int kind, int site_a, int site_b)
 {
 	ps->pad_sites[0] = site_a;
 	ps->pad_sites[1] = site_b;
-	ps->pad_sites_set = true;
+	ps->pad_sites_kind = kind;
 }
 
 void patient_signs_on_event(patient_signs *ps, const sim_event *ev)
@@ -162,6 +165,12 @@ void patient_signs_on_event(patient_signs *ps, const sim_event *ev)
 	} else if (!strcmp(n, "intubate")) {
 		ps->ett = true;
 		ps->sga = ps->opa = false;
+	} else if (!strcmp(n, "position_patient")) {
+		/* without a model the word itself (with one, the model's position wins in state_of) */
+		const char *w = sym(a, d, "position");
+		for (int k = 0; w && k < PATIENT_POS_COUNT_; k++)
+			if (!strcmp(w, patient_position_name((patient_position)k)))
+				ps->position = k;
 	} else if (!strcmp(n, "iv_access")) {
 		ps->iv = true;
 	} else if (!strcmp(n, "io_access")) {
@@ -187,6 +196,8 @@ typedef struct state_now {
 	double rr, spo2, map, co, cvp, itp, hr, e_epi;
 	int avpu;            /* -1 unknown */
 	bool pads_on;
+	int pads_kind;       /* the model's pads: -1 unknown (no model), 0 none, 1 anterolateral, 2 anteroposterior, 3 misplaced */
+	int position;        /* patient_position: the model's, else the last position_patient */
 } state_now;
 
 static const char *var_sym(const patient_signs *ps, const double *vars, int i)
@@ -202,6 +213,7 @@ static void state_of(const patient_signs *ps, const sim_session *s, state_now *s
 	memset(st, 0, sizeof *st);
 	st->t = sim_session_time(s);
 	st->avpu = -1;
+	st->pads_kind = -1;
 	const patient_vitals *pv = sim_session_vitals(s);
 	const double *vars = sim_session_vars(s);
 	if (pv) {
@@ -216,7 +228,10 @@ static void state_of(const patient_signs *ps, const sim_session *s, state_now *s
 		st->hr = pv->heart_rate;
 		st->e_epi = pv->drug_effect[PATIENT_DRUG_EPINEPHRINE];
 		st->avpu = (int)pv->avpu;
+		st->pads_kind = (int)pv->pads;
+		st->position = (int)pv->position;
 	} else {
+		st->position = ps->position;
 		const char *rh = var_sym(ps, vars, ps->var_rhythm);
 		st->arrest = rh && (!strncmp(rh, "vf", 2) || !strcmp(rh, "vt") || !strcmp(rh, "pvt") || !strcmp(rh, "asystole") ||
 		                    !strcmp(rh, "pea"));
@@ -229,7 +244,9 @@ static void state_of(const patient_signs *ps, const sim_session *s, state_now *s
 		st->co = st->arrest ? (st->cpr ? 1.2 : 0) : 5;
 		st->cvp = 5;
 	}
-	st->pads_on = ps->pads >= 0 || is(var_sym(ps, vars, ps->var_pads), "on");
+	/* the model knows whether pads are on (and takes them off); without one, the actions and the scenario's 'pads' */
+	st->pads_on = st->pads_kind >= 0 ? st->pads_kind != PATIENT_PADS_NONE
+	                                 : ps->pads >= 0 || is(var_sym(ps, vars, ps->var_pads), "on");
 }
 
 /* the skin's targets: cyanosis central, peripheral, pallor, flush, urticaria, sweat, mottling */
@@ -259,6 +276,16 @@ void patient_signs_step(patient_signs *ps, const sim_session *s)
 	state_now st;
 	state_of(ps, s, &st);
 	double dt = ps->scn->dt;
+	if (st.pads_kind > PATIENT_PADS_NONE && st.pads_kind < PATIENT_PADS_COUNT_ && ps->pads != st.pads_kind - 1)
+		set_pads(ps, st.pads_kind - 1); /* the model's word for them; sites placed by hand stay where they landed */
+	/* posture: sat up or legs raised, turning there in about a second (recovery and lateral positions are not shown) */
+	const double goal[2] = {st.position == PATIENT_POS_SITTING ? BODY_SIT_RAD : 0,
+	                        st.position == PATIENT_POS_LEGS_RAISED ? BODY_LEGS_RAD : 0};
+	const double speed[2] = {0.8, 0.5}; /* rad/s */
+	for (int k = 0; k < 2; k++) {
+		double d = goal[k] - ps->posture[k], step = speed[k] * dt;
+		ps->posture[k] += d > step ? step : d < -step ? -step : d;
+	}
 	if (st.rr > 0)
 		ps->breath_phase = fmod(ps->breath_phase + dt * st.rr / 60.0, 1.0);
 	if (st.cpr)
@@ -413,9 +440,15 @@ void patient_signs_fill(const patient_signs *ps, const sim_session *s, scrub_ren
 
 	/* ---- what the body wears ---- */
 	uint32_t parts = 1u << SCRUB_BODY_SKIN | 1u << SCRUB_BODY_NECK_VEINS;
+	b->posture[0] = (float)ps->posture[0];
+	b->posture[1] = (float)ps->posture[1];
+	if (ps->posture[0] > 0.005)
+		parts |= 1u << SCRUB_BODY_BACKREST;
+	if (ps->posture[1] >= 0.98 * BODY_LEGS_RAD)
+		parts |= 1u << SCRUB_BODY_LEG_REST; /* the wedge is made for the legs at rest on it */
 	if (ps->female)
 		parts |= 1u << SCRUB_BODY_HAIR_LONG;
-	bool pads = ps->pads >= 0 || st.pads_on;
+	bool pads = st.pads_on;
 	parts |= 1u << (ps->exposed || pads || st.cpr ? SCRUB_BODY_GOWN_OPEN : SCRUB_BODY_GOWN);
 	if (pads) {
 		int a = ps->pads >= 0 ? ps->pad_sites[0] : SCRUB_BODY_PAD_RIGHT_INFRACLAVICULAR;

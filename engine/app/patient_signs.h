@@ -30,6 +30,7 @@ typedef struct patient_signs {
 	double arrest_since;          /* < 0: not in arrest */
 	double skin[7];               /* smoothed: cyanosis central, peripheral, pallor, flush, urticaria, sweat, mottling */
 	bool skin_init;
+	double posture[2];            /* radians now: the trunk raised, the legs raised (easing towards the position) */
 	/* from events */
 	double last_compression_t, last_compression_mm, last_recoil;
 	double shock_t;
@@ -43,10 +44,11 @@ typedef struct patient_signs {
 	bool exposed;                 /* the chest bared: pads, CPR, a needle or drain, trauma */
 	int pads;                     /* -1 none, else 0 anterolateral, 1 anteroposterior, 2 misplaced */
 	int pad_sites[2];             /* scrub_body_part of each pad (hand-placed pads say where) */
-	bool pad_sites_set;
+	int pad_sites_kind;           /* the kind of pads placed by hand at pad_sites, -1 none */
 	int oxygen;                   /* -1 none, else the oxygen action's device symbol */
 	bool opa, npa, sga, ett, iv, io;
 	uint32_t needles, drains;     /* scrub_body_part bits */
+	int position;                 /* position_patient's word, as patient_position (no model: the last one given) */
 } patient_signs;
 
 void patient_signs_init(patient_signs *ps, const scenario *scn);
@@ -54,8 +56,9 @@ void patient_signs_init(patient_signs *ps, const scenario *scn);
 void patient_signs_on_event(patient_signs *ps, const sim_event *ev);
 /* Advances the breathing and CPR phases and the skin (call after every sim_session_step). */
 void patient_signs_step(patient_signs *ps, const sim_session *s);
-/* Where hand-placed pads lie (scrub_body_part of each); the next attach_pads shows them there. */
-void patient_signs_place_pads(patient_signs *ps, int site_a, int site_b);
+/* Where hand-placed pads lie (scrub_body_part of each) and their kind (as 'pads'); pads of that kind are shown
+ * there, pads of another kind (from the menu) at that kind's standard sites. */
+void patient_signs_place_pads(patient_signs *ps, int kind, int site_a, int site_b);
 /* True while compressions go on (a sample in the last 1.5 s, or CPR declared and running): the rescuer's hands are on
  * the chest. */
 bool patient_signs_compressing(const patient_signs *ps, const sim_session *s);

@@ -275,7 +275,8 @@ static const struct {
 } point_names[] = {
 	{"chest", CARE_CHEST, -1}, {"forehead", CARE_FOREHEAD, -1}, {"carotid_left", CARE_CAROTID_LEFT, -1},
 	{"carotid_right", CARE_CAROTID_RIGHT, -1}, {"radial_left", CARE_RADIAL_LEFT, -1},
-	{"radial_right", CARE_RADIAL_RIGHT, -1}, {"pad_1", CARE_PAD_1, -1}, {"pad_2", CARE_PAD_2, -1},
+	{"radial_right", CARE_RADIAL_RIGHT, -1}, {"shoulder_left", CARE_SHOULDER_LEFT, -1},
+	{"shoulder_right", CARE_SHOULDER_RIGHT, -1}, {"pad_1", CARE_PAD_1, -1}, {"pad_2", CARE_PAD_2, -1},
 	{"bvm", CARE_BVM, -1}, {"power", CARE_BTN_POWER, -1}, {"energy", CARE_BTN_ENERGY, -1},
 	{"analyse", CARE_BTN_ANALYSE, -1}, {"charge", CARE_BTN_CHARGE, -1}, {"shock", CARE_BTN_SHOCK, -1},
 	{"site_right_infraclavicular", CARE_NONE, SCRUB_BODY_PAD_RIGHT_INFRACLAVICULAR},
@@ -879,18 +880,22 @@ static bool desk_hit_trunk(const desk *c, double px, double py, float hit[3])
 	float o[3], d[3];
 	if (!desk_ray(c, px, py, o, d))
 		return false;
+	/* the trunk is found on the supine body: each point of the ray is taken back there (scrub_body_unpose) */
+	const float pose[2] = {c->scene.body.posture[0], c->scene.body.posture[1]};
 	float prev = 0;
 	for (float t = 0.05f; t < 6.f; t += 0.01f) {
 		float p[3] = {o[0] + d[0] * t, o[1] + d[1] * t, o[2] + d[2] * t};
-		if (p[1] > 0.30f || p[1] < 0.f) {
+		if (p[1] > (pose[0] > 0.f ? 1.0f : 0.30f) || p[1] < 0.f) {
 			prev = t;
 			continue;
 		}
+		scrub_body_unpose(pose, p, p);
 		float top = scrub_body_torso_top(p[0], p[2]);
 		if (!isnan(top) && p[1] <= top) {
 			float lo = prev, hi = t; /* refine between the last point above and this one */
 			for (int i = 0; i < 14; i++) {
 				float m = 0.5f * (lo + hi), q[3] = {o[0] + d[0] * m, o[1] + d[1] * m, o[2] + d[2] * m};
+				scrub_body_unpose(pose, q, q);
 				float tq = scrub_body_torso_top(q[0], q[2]);
 				if (!isnan(tq) && q[1] <= tq)
 					hi = m;
@@ -907,15 +912,20 @@ static bool desk_hit_trunk(const desk *c, double px, double py, float hit[3])
 }
 
 /* What the mouse takes at a pixel: the nearest target on the window within its reach (the pads, the bag, the
- * defibrillator's buttons, the pulses, the forehead), else the chest under the cursor. */
+ * defibrillator's buttons, the pulses, the forehead, the shoulders unless the chest is under the cursor), else the
+ * chest under the cursor. */
 static care_target desk_pick(const desk *c, double px, double py, float at[3])
 {
 	care_target best = CARE_NONE;
 	double best_score = 1.0;
 	const scrub_render_view *v = &c->scene.snapshot.camera.views[0];
+	float hit[3];
+	bool chest = desk_hit_trunk(c, px, py, hit) && care_target_at(&c->care, hit) == CARE_CHEST;
 	for (int t = CARE_FOREHEAD; t < CARE_TARGET_COUNT; t++) {
 		float q[3], w[3];
 		double sx, sy;
+		if (chest && (t == CARE_SHOULDER_LEFT || t == CARE_SHOULDER_RIGHT))
+			continue; /* the chest under the cursor, not the shoulder beside it on the window */
 		if (!care_target_pos(&c->care, (care_target)t, q) || !desk_project(c, q, &sx, &sy))
 			continue;
 		body_world(q, w);
@@ -928,8 +938,7 @@ static care_target desk_pick(const desk *c, double px, double py, float at[3])
 		if (score < best_score)
 			best = (care_target)t, best_score = score, memcpy(at, q, sizeof q);
 	}
-	float hit[3];
-	if (best == CARE_NONE && desk_hit_trunk(c, px, py, hit) && care_target_at(&c->care, hit) == CARE_CHEST) {
+	if (best == CARE_NONE && chest) {
 		best = CARE_CHEST;
 		care_target_pos(&c->care, CARE_CHEST, at);
 	}
@@ -946,6 +955,8 @@ static void desk_pad_site(const desk *c, double px, double py, float pos[3])
 		float q[3], n[3], al[3], w[3];
 		double sx, sy;
 		body_pad_site(site, q, n, al);
+		const float pose[2] = {c->scene.body.posture[0], c->scene.body.posture[1]};
+		scrub_body_pose(pose, q, q);
 		if (site == SCRUB_BODY_PAD_LEFT_BACK || !desk_project(c, q, &sx, &sy))
 			continue;
 		body_world(q, w);
@@ -1022,10 +1033,13 @@ static void desk_point(const desk *c, int point, double x, double y, double *px,
 	if (point < 0)
 		return;
 	float q[3], n[3], al[3];
-	if (point_names[point].target != CARE_NONE)
+	if (point_names[point].target != CARE_NONE) {
 		care_target_pos(&c->care, (care_target)point_names[point].target, q);
-	else
+	} else {
+		const float pose[2] = {c->scene.body.posture[0], c->scene.body.posture[1]};
 		body_pad_site(point_names[point].site, q, n, al);
+		scrub_body_pose(pose, q, q);
+	}
 	desk_project(c, q, px, py);
 }
 

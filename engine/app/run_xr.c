@@ -370,7 +370,7 @@ static void xr_care_frame(xr_run *c, scrub_xr *xr, const scrub_xr_frame *f)
 		}
 	if (c->care.strokes != c->care_strokes) { /* the bottom of a compression */
 		for (int h = 0; h < CARE_HANDS; h++)
-			if (hands[h].tracked && care_on_chest(hands[h].pos))
+			if (hands[h].tracked && care_on_chest(&c->care, hands[h].pos))
 				scrub_xr_haptic(xr, h, 0.35f, 0.03f);
 		c->care_strokes = c->care.strokes;
 	}
@@ -623,6 +623,7 @@ int scrub_run_xr(const run_xr_opts *o, run_xr_result *out)
 				const scrub_xr_hand *rh = &f.hands[SCRUB_XR_RIGHT];
 				if (rh->trigger_pressed && c->nmenu && !sim_session_ended(s) && !xr_care_busy(c, &f, SCRUB_XR_RIGHT)) {
 					const menu_entry *e = &c->menu[c->sel];
+					LOG_I("menu pick at %.2f s: %s", now, e->text); /* tests tell the menu from the hands by it */
 					if (e->kind == MENU_PAUSE) {
 						c->paused = !c->paused;
 					} else if (e->kind == MENU_END) {
@@ -667,8 +668,14 @@ int scrub_run_xr(const run_xr_opts *o, run_xr_result *out)
 		scrub_xr_panel panels[2];
 		uint32_t np = 0;
 		if (f.should_render) {
+			struct timespec c0, c1;
+			clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c0);
 			build_scene(c, s, &f, &scene);
 			build_panel(c, s, finished, &panel);
+			clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c1);
+			if (o->frame_scene_ms && out->scenes_timed < o->frame_cpu_cap)
+				o->frame_scene_ms[out->scenes_timed++] =
+					(double)(c1.tv_sec - c0.tv_sec) * 1e3 + (double)(c1.tv_nsec - c0.tv_nsec) * 1e-6;
 			float mw = 0.41f, mh = 0.58f, mx = 1.f - 0.40f - 0.02f * 640.f / 1024.f - 0.005f;
 			if (finished) {
 				panels[np++] = (scrub_xr_panel){SCRUB_XR_ANCHOR_HEAD, {{0, 0, -1.1f}, {0, 0, 0, 1}}, 1.0f,

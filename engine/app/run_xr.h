@@ -21,10 +21,13 @@ typedef struct run_xr_opts {
 	uint64_t max_frames;        /* stop after this many waited frames (0 = no limit) */
 	double *frame_cpu_ms;       /* per focused frame: CPU time of the simulation and the recording */
 	size_t frame_cpu_cap;
+	double *frame_scene_ms;     /* per rendered frame: CPU time building the scene and the panel (the body's signs,
+	                             * the instances, the HUD), not the rendering; up to frame_cpu_cap entries */
 } run_xr_opts;
 
 typedef struct run_xr_result {
 	size_t frames_timed;        /* entries written to frame_cpu_ms */
+	size_t scenes_timed;        /* entries written to frame_scene_ms */
 	uint64_t frames, rendered;
 	double wall_s;              /* wall-clock seconds from the first to the last frame */
 	double sim_s;               /* simulated time */

@@ -486,6 +486,18 @@ static void equipment(scene_sim *sc, const care_ctl *care)
 		instance(sc, SCRUB_MESH_BVM, PATIENT_X + 0.20f, SCENE_CART_TOP + 0.045f, 0.72f, -PI_F / 2, SCRUB_MATERIAL_MATTE);
 }
 
+/* the rescuer's hands, one on the other, on the lower half of the sternum, fingers across the chest; where the
+ * posture puts the chest */
+static void cpr_hands(scene_sim *sc)
+{
+	const scrub_render_body *b = &sc->body;
+	float at[3] = {BODY_CPR_X, BODY_CHEST_TOP_Y - b->compression + b->jolt, BODY_CPR_Z}, w[3];
+	scrub_body_pose(b->posture, at, at);
+	body_to_world(at, w);
+	instance(sc, SCRUB_MESH_GLOVE_LEFT, w[0], w[1] + 0.012f, w[2], PI_F, SCRUB_MATERIAL_MATTE);
+	instance(sc, SCRUB_MESH_GLOVE_RIGHT, w[0] + 0.01f, w[1] + 0.036f, w[2] - 0.01f, PI_F, SCRUB_MATERIAL_MATTE);
+}
+
 /* What the hands are doing now, before it is recorded: pads in flight or on the skin, the depth under the hands,
  * the head's tilt, the bag on the face; and the desktop's hands where they touch. */
 static void care_scene(scene_sim *sc, const care_ctl *care, bool draw_hands)
@@ -510,12 +522,8 @@ static void care_scene(scene_sim *sc, const care_ctl *care, bool draw_hands)
 	}
 	if (!draw_hands)
 		return;
-	if (care->on_chest) {
-		float y = TABLE_TOP + BODY_CHEST_TOP_Y - b->compression + b->jolt;
-		instance(sc, SCRUB_MESH_GLOVE_LEFT, PATIENT_X + BODY_CPR_X, y + 0.012f, BODY_CPR_Z, PI_F, SCRUB_MATERIAL_MATTE);
-		instance(sc, SCRUB_MESH_GLOVE_RIGHT, PATIENT_X + BODY_CPR_X + 0.01f, y + 0.036f, BODY_CPR_Z - 0.01f, PI_F,
-		         SCRUB_MATERIAL_MATTE);
-	}
+	if (care->on_chest)
+		cpr_hands(sc);
 	for (int h = 0; h < CARE_HANDS; h++) {
 		care_target t = care->held[h];
 		if (t == CARE_FOREHEAD || (t >= CARE_CAROTID_LEFT && t <= CARE_RADIAL_RIGHT)) {
@@ -559,13 +567,8 @@ void scene_sim_update(scene_sim *sc, const sim_session *s, const scene_sim_param
 		if (care)
 			care_scene(sc, care, p->draw_hands);
 		equipment(sc, care);
-		if (patient_signs_compressing(&sc->signs, s) && !(care && care->on_chest)) {
-			/* the rescuer's hands, one on the other, on the lower half of the sternum; fingers across the chest */
-			float y = TABLE_TOP + BODY_CHEST_TOP_Y - sc->body.compression + sc->body.jolt;
-			instance(sc, SCRUB_MESH_GLOVE_LEFT, PATIENT_X + BODY_CPR_X, y + 0.012f, BODY_CPR_Z, PI_F, SCRUB_MATERIAL_MATTE);
-			instance(sc, SCRUB_MESH_GLOVE_RIGHT, PATIENT_X + BODY_CPR_X + 0.01f, y + 0.036f, BODY_CPR_Z - 0.01f, PI_F,
-			         SCRUB_MATERIAL_MATTE);
-		}
+		if (patient_signs_compressing(&sc->signs, s) && !(care && care->on_chest))
+			cpr_hands(sc);
 		if (sc->body.parts & 1u << SCRUB_BODY_IV) /* the drip at the head of the bed, right side */
 			instance(sc, SCRUB_MESH_IV_STAND, PATIENT_X + 0.87f, 0, -0.45f, 0, SCRUB_MATERIAL_MATTE);
 		instance(sc, SCRUB_MESH_CRASH_CART, SCENE_CART_X, 0, SCENE_CART_Z, PI_F, SCRUB_MATERIAL_MATTE);

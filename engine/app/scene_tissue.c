@@ -79,6 +79,7 @@ static void mesh_to_local(scrub_instrument_kind kind, float m[16])
 	switch (kind) {
 	case SCRUB_INSTR_SCALPEL: m[14] = 0.040f; break;
 	case SCRUB_INSTR_FORCEPS: m[14] = 0.140f; break;
+	case SCRUB_INSTR_SCISSORS: m[14] = 0.045f; break;
 	case SCRUB_INSTR_NEEDLE_DRIVER:
 		m[12] = 0.008f;
 		m[14] = 0.045f;
@@ -113,6 +114,7 @@ bool scene_tissue_fill(const sim_session *s, scrub_render_tissue *out, scrub_ren
 		scrub_render_mesh mesh = hs.kind == SCRUB_INSTR_SCALPEL         ? SCRUB_MESH_SCALPEL
 		                         : hs.kind == SCRUB_INSTR_FORCEPS       ? SCRUB_MESH_FORCEPS
 		                         : hs.kind == SCRUB_INSTR_NEEDLE_DRIVER ? SCRUB_MESH_NEEDLE_DRIVER
+		                         : hs.kind == SCRUB_INSTR_SCISSORS      ? SCRUB_MESH_SCISSORS
 		                                                                : SCRUB_MESH_COUNT;
 		if (mesh == SCRUB_MESH_COUNT)
 			continue;

@@ -42,6 +42,7 @@ typedef enum scrub_render_mesh {
 	SCRUB_MESH_GLOVE_RIGHT,
 	SCRUB_MESH_PAD,          /* one defibrillator pad, origin at its centre, gel side facing -Y */
 	SCRUB_MESH_BVM,          /* a bag-valve-mask, mask at the origin facing -Y, bag along +X */
+	SCRUB_MESH_SCISSORS,     /* suture scissors: pivot at the origin, blades to +X (tips at 45 mm), rings at -X */
 	SCRUB_MESH_COUNT,
 } scrub_render_mesh;
 
@@ -129,8 +130,11 @@ typedef enum scrub_body_part {
 	SCRUB_BODY_NEEDLE_RIGHT_5ICS,
 	SCRUB_BODY_DRAIN_LEFT,         /* chest drain, 5th intercostal space, mid-axillary line */
 	SCRUB_BODY_DRAIN_RIGHT,
+	SCRUB_BODY_BACKREST,           /* the trolley's backrest, raised with the trunk (sitting up) */
+	SCRUB_BODY_LEG_REST,           /* a foam wedge under the raised legs (at BODY_LEGS_RAD) */
 	SCRUB_BODY_PART_COUNT
 } scrub_body_part;
+_Static_assert(SCRUB_BODY_PART_COUNT <= 32, "scrub_render_body.parts is a 32-bit mask");
 
 /* The body this frame: where it lies, what it wears and the clinical signs, as the shaders animate them. Lengths in
  * metres, in the body frame (+X towards the head, +Y up, +Z the patient's left). See docs/patient-signs.md. */
@@ -155,6 +159,7 @@ typedef struct scrub_render_body {
 	float sweat;              /* 0 .. 1 */
 	float mottling;           /* 0 .. 1: livedo of the skin */
 	float time;               /* seconds, for the glints of sweat */
+	float posture[2];         /* radians: [0] the trunk raised (sitting up), [1] the legs raised (scrub_body_pose.h) */
 } scrub_render_body;
 
 typedef struct scrub_render_view {

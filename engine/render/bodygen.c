@@ -1343,6 +1343,66 @@ static void build_drain(bodygen *bg, bool left)
 	cable(bg, R_FIXED, cp, 5, 0.0055f, rgbm(0.80f, 0.82f, 0.85f, BODY_MAT_PLASTIC));
 }
 
+/* ---- supports for the posture (scrub_body_pose.h) ---------------------------------------------------------- */
+
+/* a flat quad facing away from `inside` */
+static void flat_quad(bodygen *bg, v3 a, v3 b, v3 c, v3 d, v3 inside, uint32_t color)
+{
+	if (!reserve(bg, 4, 6))
+		return;
+	v3 n = norm(cross(sub(b, a), sub(d, a)));
+	if (dot(n, sub(lerp3(a, c, 0.5f), inside)) < 0.f)
+		n = scl(n, -1.f);
+	uint32_t base = bg->vcount;
+	vert(bg, R_FIXED, a, n, color);
+	vert(bg, R_FIXED, b, n, color);
+	vert(bg, R_FIXED, c, n, color);
+	vert(bg, R_FIXED, d, n, color);
+	quad(bg, base, base + 1, base + 2, base + 3);
+}
+
+/* The trolley's backrest: a padded board lying in the table under the back (hidden there); raised with the trunk
+ * it bends across the hips as the body does, in segments along X. */
+static void build_backrest(bodygen *bg)
+{
+	enum { NX = 24 };
+	const float x0 = 0.06f, x1 = 0.95f, z = 0.27f, y0 = -0.05f, y1 = -0.004f;
+	const uint32_t pad = rgbm(0.22f, 0.30f, 0.36f, BODY_MAT_CLOTH), frame = rgbm(0.55f, 0.56f, 0.58f, BODY_MAT_PLASTIC);
+	for (int i = 0; i < NX; i++) {
+		float xa = x0 + (x1 - x0) * (float)i / NX, xb = x0 + (x1 - x0) * (float)(i + 1) / NX;
+		v3 in = V(0.5f * (xa + xb), 0.5f * (y0 + y1), 0);
+		flat_quad(bg, V(xa, y1, -z), V(xb, y1, -z), V(xb, y1, z), V(xa, y1, z), in, pad);
+		flat_quad(bg, V(xa, y0, -z), V(xb, y0, -z), V(xb, y0, z), V(xa, y0, z), in, frame);
+		flat_quad(bg, V(xa, y0, -z), V(xb, y0, -z), V(xb, y1, -z), V(xa, y1, -z), in, frame);
+		flat_quad(bg, V(xa, y0, z), V(xb, y0, z), V(xb, y1, z), V(xa, y1, z), in, frame);
+	}
+	flat_quad(bg, V(x1, y0, -z), V(x1, y1, -z), V(x1, y1, z), V(x1, y0, z), V(0, 0, 0), frame);
+}
+
+/* A foam wedge under the legs raised to BODY_LEGS_RAD: its top under the calves turns with them, its base lies on the
+ * table. Made where the supine legs lie and turned back by the posture, so the shader's turn puts it in place. */
+static void build_leg_rest(bodygen *bg)
+{
+	const float pose[2] = {0.f, BODY_LEGS_RAD};
+	const float x0 = -0.92f, x1 = -0.30f, z = 0.19f, y1 = -0.004f;
+	const uint32_t foam = rgbm(0.62f, 0.70f, 0.74f, BODY_MAT_CLOTH);
+	v3 top[4] = {V(x0, y1, -z), V(x1, y1, -z), V(x1, y1, z), V(x0, y1, z)}, bot[4];
+	for (int k = 0; k < 4; k++) {
+		float p[3] = {top[k].x, top[k].y, top[k].z}, q[3], u[3];
+		scrub_body_pose(pose, p, q);
+		q[1] = 0.f; /* straight down to the table */
+		scrub_body_unpose(pose, q, u);
+		bot[k] = V(u[0], u[1], u[2]);
+	}
+	v3 in = scl(add(add(top[0], top[2]), add(bot[0], bot[2])), 0.25f);
+	flat_quad(bg, top[0], top[1], top[2], top[3], in, foam);
+	flat_quad(bg, bot[0], bot[1], bot[2], bot[3], in, foam);
+	for (int k = 0; k < 4; k++) {
+		int k1 = (k + 1) % 4;
+		flat_quad(bg, top[k], top[k1], bot[k1], bot[k], in, foam);
+	}
+}
+
 void bodygen_build(bodygen *bg, scrub_body_part part, uint32_t lod)
 {
 	if (lod >= BODY_LODS)
@@ -1453,6 +1513,8 @@ void bodygen_build(bodygen *bg, scrub_body_part part, uint32_t lod)
 	case SCRUB_BODY_NEEDLE_RIGHT_5ICS: build_needle(bg, false, false); break;
 	case SCRUB_BODY_DRAIN_LEFT: build_drain(bg, true); break;
 	case SCRUB_BODY_DRAIN_RIGHT: build_drain(bg, false); break;
+	case SCRUB_BODY_BACKREST: build_backrest(bg); break;
+	case SCRUB_BODY_LEG_REST: build_leg_rest(bg); break;
 	case SCRUB_BODY_PART_COUNT: break;
 	}
 }

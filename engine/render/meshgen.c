@@ -383,6 +383,22 @@ static void build_forceps(meshgen *mg)
 	}
 }
 
+/* the shanks of a ringed instrument from its joint at the origin back along -X to its two finger rings */
+static void ring_handles(meshgen *mg, float shank_x, float shank_z, float ring_x, float ring_z)
+{
+	for (int s = -1; s <= 1; s += 2) {
+		float a[3] = {0, 0.004f, 0}, b[3] = {shank_x, 0.004f, (float)s * shank_z};
+		meshgen_capsule(mg, a, b, 0.0028f, 8);
+		float tf[16];
+		memcpy(tf, mg->xf, sizeof(tf));
+		set_flat(mg, 0, 0, 0);
+		/* flat: local (x, y, z) -> world (x, z, -y); rings lie in the XZ plane */
+		float c[3] = {ring_x, -(float)s * ring_z, 0.004f};
+		meshgen_torus(mg, c, 0.011f, 0.0025f, 20, 8);
+		memcpy(mg->xf, tf, sizeof(tf));
+	}
+}
+
 static void build_needle_driver(meshgen *mg)
 {
 	/* jaws at +X, box joint at the origin, finger rings at -X, 15 cm */
@@ -390,19 +406,23 @@ static void build_needle_driver(meshgen *mg)
 	float j0[3] = {0.0f, 0.004f, 0}, j1[3] = {0.045f, 0.004f, 0};
 	meshgen_capsule(mg, j0, j1, 0.003f, 10);
 	meshgen_box(mg, 0, 0.004f, 0, 0.012f, 0.008f, 0.010f);
-	for (int s = -1; s <= 1; s += 2) {
-		float a[3] = {0, 0.004f, 0}, b[3] = {-0.085f, 0.004f, (float)s * 0.018f};
-		meshgen_capsule(mg, a, b, 0.0028f, 8);
-		float tf[16];
-		memcpy(tf, mg->xf, sizeof(tf));
-		set_flat(mg, 0, 0, 0);
-		/* flat: local (x, y, z) -> world (x, z, -y); rings lie in the XZ plane */
-		float c[3] = {-0.097f, -(float)s * 0.022f, 0.004f};
-		meshgen_torus(mg, c, 0.011f, 0.0025f, 20, 8);
-		memcpy(mg->xf, tf, sizeof(tf));
-	}
+	ring_handles(mg, -0.085f, 0.018f, -0.097f, 0.022f);
 	mg->color = meshgen_rgba(0.85f, 0.70f, 0.20f); /* gold handles: tungsten carbide inserts */
 	meshgen_box(mg, 0.035f, 0.004f, 0, 0.02f, 0.007f, 0.007f);
+}
+
+static void build_scissors(meshgen *mg)
+{
+	/* suture scissors: two flat blades from the pivot at the origin to their blunt tips at +X (45 mm), slightly
+	 * open; finger rings at -X, 14 cm */
+	mg->color = meshgen_rgba(0.80f, 0.81f, 0.83f);
+	for (int s = -1; s <= 1; s += 2) {
+		float a[3] = {-0.004f, 0.004f, 0}, b[3] = {0.042f, 0.004f, (float)s * 0.004f};
+		meshgen_capsule(mg, a, b, 0.0022f, 8);
+	}
+	float p[3] = {0, 0.0065f, 0}, q[3] = {0, 0.0015f, 0};
+	meshgen_cylinder(mg, p, q, 0.0035f, 10); /* the screw */
+	ring_handles(mg, -0.078f, 0.016f, -0.090f, 0.020f);
 }
 
 static void build_crash_cart(meshgen *mg)
@@ -519,6 +539,7 @@ void meshgen_build(meshgen *mg, scrub_render_mesh mesh)
 	case SCRUB_MESH_SCALPEL: build_scalpel(mg); break;
 	case SCRUB_MESH_FORCEPS: build_forceps(mg); break;
 	case SCRUB_MESH_NEEDLE_DRIVER: build_needle_driver(mg); break;
+	case SCRUB_MESH_SCISSORS: build_scissors(mg); break;
 	case SCRUB_MESH_CRASH_CART: build_crash_cart(mg); break;
 	case SCRUB_MESH_DEFIBRILLATOR: build_defibrillator(mg); break;
 	case SCRUB_MESH_IV_STAND: build_iv_stand(mg); break;

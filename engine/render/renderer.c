@@ -1218,7 +1218,7 @@ static void fill_frame_data(gpu_frame_data *d, const scrub_render_snapshot *s, c
 			{b->jolt, b->head_tilt, b->eyes_open, b->trachea_shift},
 			{b->neck_veins, b->bag_squeeze, b->sweat, b->time},
 			{b->cyanosis_central, b->cyanosis_peripheral, b->pallor, b->flush},
-			{b->urticaria, b->mottling, 0, 0},
+			{b->urticaria, b->mottling, b->posture[0], b->posture[1]},
 		};
 		memcpy(d->body, v, sizeof v);
 	}
@@ -1248,10 +1248,6 @@ static scrub_result validate_snapshot(const scrub_render_snapshot *s, const scru
 			LOG_E("instance %u: unknown mesh %d", i, (int)s->instances[i].mesh);
 			return SCRUB_ERR_INVALID;
 		}
-	if (s->body && (s->body->parts >> SCRUB_BODY_PART_COUNT)) {
-		LOG_E("body: part bits 0x%x beyond the %d parts", s->body->parts, SCRUB_BODY_PART_COUNT);
-		return SCRUB_ERR_INVALID;
-	}
 	const scrub_render_tissue *ts = s->tissue;
 	if (ts && ts->index_count) {
 		if (!ts->positions || !ts->normals || !ts->layers || !ts->indices || ts->index_count % 3) {

@@ -26,6 +26,12 @@ cmp "$d/win/report.json" "$d/win/replay.json"
 grep -v '"input"' "$d/win/report.json" > "$d/a.json"
 grep -v '"input"' "$d/headless/report.json" > "$d/b.json"
 cmp "$d/a.json" "$d/b.json"
+# `I` reaches every instrument of the pick action, the scissors included, in the vocabulary's order
+"$scrub" run "$scn" --out "$d/instr" --input-script "$root/tests/desktop/instruments_desktop.input" \
+	--width 320 --height 180 --quiet
+picks=$(grep -o '"action":"pick","params":{"hand":"right","instrument":"[a-z_]*"}' "$d/instr/session.jsonl" |
+	sed 's/.*"instrument":"\([a-z_]*\)".*/\1/' | tr '\n' ' ')
+[ "$picks" = "scalpel forceps needle_driver scissors none " ] || { echo "picks: $picks"; exit 1; }
 # a script error names its line
 printf 'frame_dt 0.02\n0:01 drag 10 x\n' > "$d/bad.input"
 s=0; "$scrub" run "$scn" --out "$d/bad" --input-script "$d/bad.input" --quiet 2> "$d/bad.err" || s=$?

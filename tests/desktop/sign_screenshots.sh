@@ -1,6 +1,6 @@
 #!/bin/sh
 # Golden images of the clinical signs on the body (docs/patient-signs.md): `scrub run --headless` screenshots of the
-# textbook runs of the front-end fixtures (tests/data, frozen) and the bundled ACLS case at known times, from named views, compared with tests/desktop/golden/sign_*.png.
+# textbook runs of the front-end fixtures (tests/data, frozen) at known times, from named views, compared with tests/desktop/golden/sign_*.png.
 # With DOCS_DIR set, writes the same pictures at 640 x 360 into DOCS_DIR instead (docs/images/signs/).
 # usage: sign_screenshots.sh SCRUB SOURCE_ROOT OUT_DIR PNG_COMPARE
 set -eu
@@ -11,12 +11,13 @@ mkdir -p "$d"
 w=400; h=225
 [ -n "${DOCS_DIR:-}" ] && { w=640; h=360; mkdir -p "$DOCS_DIR"; }
 fail=0
-# name                     scenario              time     view   what it shows
-while read -r name scn at view; do
+# name                     scenario              time     view   [actions file instead of the textbook run]
+while read -r name scn at view acts; do
 	case "$name" in ''|'#'*) continue ;; esac
 	png="$d/$name.png"
 	[ -n "${DOCS_DIR:-}" ] && png="$DOCS_DIR/$name.png"
-	"$scrub" run --headless "$root/$scn.yaml" --model-run textbook --out "$d/$name" --quiet \
+	if [ -n "$acts" ]; then set -- --actions "$root/$acts"; else set -- --model-run textbook; fi
+	"$scrub" run --headless "$root/$scn.yaml" "$@" --out "$d/$name" --quiet \
 		--screenshot "$png" --at "$at" --view "$view" --no-hud --width $w --height $h >/dev/null
 	[ -n "${DOCS_DIR:-}" ] && continue
 	"$cmp_png" "$png" "$root/tests/desktop/golden/sign_$name.png" "$d/$name.diff.png" || fail=1
@@ -32,12 +33,15 @@ tension_chest         tests/data/tension_frontend 0:40.18  chest
 tension_face_awake    tests/data/tension_frontend 0:05     face
 tension_face_hypoxic  tests/data/tension_frontend 0:40     face
 # cardiac arrest: eyes closed, grey and mottled, an agonal gasp; a compression; the jolt of a shock; pads
-arrest_face           scenarios/acls_vf_arrest 0:04     face
-arrest_gasp           scenarios/acls_vf_arrest 0:02.35  chest
-arrest_compression    scenarios/acls_vf_arrest 0:16.91  chest
-arrest_shock          scenarios/acls_vf_arrest 1:05.05  chest
-arrest_after_shock    scenarios/acls_vf_arrest 1:05.80  chest
+arrest_face           tests/data/acls_frontend 0:04     face
+arrest_gasp           tests/data/acls_frontend 0:02.35  chest
+arrest_compression    tests/data/acls_frontend 0:16.91  chest
+arrest_shock          tests/data/acls_frontend 1:05.05  chest
+arrest_after_shock    tests/data/acls_frontend 1:05.80  chest
 bls_pads              tests/data/bls_frontend 1:10     chest
+# posture: the legs raised on a wedge (anaphylaxis, from 0:40); sat up against the backrest
+anaphylaxis_legs      tests/data/anaphylaxis_frontend 1:00 body
+tension_sat_up        tests/data/tension_frontend 0:15 body tests/desktop/tension_sat_up.actions
 LIST
 [ -n "${DOCS_DIR:-}" ] && { echo "sign pictures written to $DOCS_DIR"; exit 0; }
 # each sign shows: the pictures with and without it differ by more than the goldens' tolerance

@@ -9,8 +9,10 @@
 #include <string.h>
 
 #include "check.h"
+#include "actions.h"
 #include "patient_signs.h"
 #include "scenario.h"
+#include "scrub_body.h"
 #include "session.h"
 
 typedef struct series {
@@ -40,8 +42,15 @@ static void on_step(void *user, const sim_session *s)
 	se->n++;
 }
 
-/* Plays model run `run` of dir/file (the whole scenario, to its end) and keeps the body of every step. */
-static bool play(const char *dir, const char *file, const char *run, series *se)
+/* One more action for a model run: `name param=word` at t (NULL: none). */
+typedef struct extra_action {
+	double t;
+	const char *name, *param, *word;
+} extra_action;
+
+/* Plays model run `run` of dir/file, with `extra` put in at its time (NULL: none), the whole scenario to its end,
+ * and keeps the body of every step. */
+static bool play_with(const char *dir, const char *file, const char *run, const extra_action *extra, series *se)
 {
 	memset(se, 0, sizeof *se);
 	char path[4096];
@@ -62,10 +71,38 @@ static bool play(const char *dir, const char *file, const char *run, series *se)
 	CHECK(ri >= 0);
 	if (ri < 0)
 		return false;
+	int n = scn->runs[ri].nactions;
+	sim_action *acts = calloc((size_t)n + 1, sizeof *acts);
+	CHECK(acts != NULL);
+	if (!acts)
+		return false;
+	int pos = n;
+	for (int i = 0; extra && i < n; i++)
+		if (scn->runs[ri].actions[i].t > extra->t) {
+			pos = i;
+			break;
+		}
+	for (int i = 0, j = 0; i < n; i++, j++) {
+		if (extra && i == pos)
+			j++;
+		acts[j] = scn->runs[ri].actions[i];
+	}
+	if (extra) {
+		sim_action *x = &acts[pos];
+		x->t = extra->t;
+		x->type = actions_find(extra->name, strlen(extra->name));
+		const act_def *def = actions_get(x->type);
+		int pi = def ? act_param_find(def, extra->param, strlen(extra->param)) : -1;
+		int wi = pi >= 0 ? act_symbol_find(&def->params[pi], extra->word, strlen(extra->word)) : -1;
+		CHECK(wi >= 0);
+		if (wi >= 0)
+			x->params[pi] = (act_value){.set = true, .sym = wi};
+	}
 	patient_signs_init(&se->ps, scn);
 	sim_run_opts ro = {.session = {.on_event = on_event, .user = se}, .on_step = on_step, .step_user = se};
 	sim_session *s = NULL;
-	bool ok = sim_run(scn, scn->runs[ri].actions, scn->runs[ri].nactions, &ro, &s) == SCRUB_OK;
+	bool ok = sim_run(scn, acts, n + (extra != NULL), &ro, &s) == SCRUB_OK;
+	free(acts);
 	sim_session_destroy(&s);
 	/* the scenario is not needed after the run: the series holds plain values (se->ps.scn is left dangling) */
 	scenario_destroy(&scn);
@@ -98,6 +135,11 @@ static double peak(const series *se, double t0, double t1, size_t offset)
 	for (int i = at(se, t0); i < se->n && se->t[i] <= t1; i++)
 		hi = fmax(hi, *(const float *)((const char *)&se->b[i] + offset));
 	return hi;
+}
+
+static bool play(const char *dir, const char *file, const char *run, series *se)
+{
+	return play_with(dir, file, run, NULL, se);
 }
 
 #define OFF(field) offsetof(scrub_render_body, field)
@@ -173,7 +215,7 @@ static void anaphylaxis(const char *dir)
 static void arrest(const char *dir)
 {
 	series se;
-	CHECK(play(dir, "acls_vf_arrest.yaml", "textbook", &se));
+	CHECK(play(dir, "../tests/data/acls_frontend.yaml", "textbook", &se));
 	const scrub_render_body *b = &se.b[at(&se, 5)];
 	fprintf(stderr, "arrest 0:05: eyes %.2f, pallor %.2f, cyanosis %.2f/%.2f, mottling %.2f\n", b->eyes_open, b->pallor,
 	        b->cyanosis_central, b->cyanosis_peripheral, b->mottling);
@@ -225,6 +267,72 @@ static void bls(const char *dir)
 	free(se.t);
 }
 
+/* the posture: legs raised (the anaphylaxis textbook at 0:40), sat up (the tension patient sat up at 0:03, given in
+ * addition), each turning there in about a second; what the hands touch follows the body */
+static void posture(const char *dir)
+{
+	series se;
+	CHECK(play(dir, "../tests/data/anaphylaxis_frontend.yaml", "textbook", &se));
+	const scrub_render_body *b0 = &se.b[at(&se, 39.9)], *b1 = &se.b[at(&se, 40.4)], *b2 = &se.b[at(&se, 42)];
+	fprintf(stderr, "legs raised: %.3f, %.3f, %.3f rad at 0:39.9, 0:40.4, 0:42\n", b0->posture[1], b1->posture[1],
+	        b2->posture[1]);
+	CHECK(b0->posture[1] == 0.f && b1->posture[1] > 0.05f && b1->posture[1] < BODY_LEGS_RAD - 0.05f);
+	CHECK(fabsf(b2->posture[1] - BODY_LEGS_RAD) < 1e-6f && b2->posture[0] == 0.f);
+	CHECK(!HAS(*b0, SCRUB_BODY_LEG_REST) && !HAS(*b1, SCRUB_BODY_LEG_REST) && HAS(*b2, SCRUB_BODY_LEG_REST));
+	CHECK(!HAS(*b2, SCRUB_BODY_BACKREST));
+	free(se.b);
+	free(se.t);
+
+	const extra_action sit = {3.0, "position_patient", "position", "sitting"};
+	CHECK(play_with(dir, "../tests/data/tension_frontend.yaml", "textbook", &sit, &se));
+	b0 = &se.b[at(&se, 2.9)], b1 = &se.b[at(&se, 3.5)], b2 = &se.b[at(&se, 5)];
+	fprintf(stderr, "sat up: %.3f, %.3f, %.3f rad at 0:02.9, 0:03.5, 0:05\n", b0->posture[0], b1->posture[0],
+	        b2->posture[0]);
+	CHECK(b0->posture[0] == 0.f && b1->posture[0] > 0.2f && b1->posture[0] < BODY_SIT_RAD - 0.2f);
+	CHECK(fabsf(b2->posture[0] - BODY_SIT_RAD) < 1e-6f && b2->posture[1] == 0.f);
+	CHECK(!HAS(*b0, SCRUB_BODY_BACKREST) && HAS(*b1, SCRUB_BODY_BACKREST) && HAS(*b2, SCRUB_BODY_BACKREST));
+	free(se.b);
+	free(se.t);
+
+	/* the pose and its inverse agree over the body and at the pad sites (the turns spread over the hips gently enough
+	 * that no part of the body folds over another); the head turns whole with the trunk, the feet with the legs, the
+	 * hands stay where they lie (within a millimetre) */
+	const float poses[3][2] = {{BODY_SIT_RAD, 0}, {0, BODY_LEGS_RAD}, {BODY_SIT_RAD, BODY_LEGS_RAD}};
+	float worst = 0;
+	for (int k = 0; k < 3; k++) {
+		for (float x = -0.95f; x <= 0.95f; x += 0.01f)
+			for (float y = 0.f; y <= 0.25f; y += 0.05f)
+				for (float z = -0.35f; z <= 0.35f; z += 0.05f) {
+					float p[3] = {x, y, z}, q[3], r[3];
+					scrub_body_pose(poses[k], p, q);
+					scrub_body_unpose(poses[k], q, r);
+					worst = fmaxf(worst, fmaxf(fabsf(r[0] - p[0]), fmaxf(fabsf(r[1] - p[1]), fabsf(r[2] - p[2]))));
+				}
+		for (int site = SCRUB_BODY_PAD_RIGHT_INFRACLAVICULAR; site <= SCRUB_BODY_PAD_RIGHT_APEX; site++) {
+			float p[3], n[3], al[3], q[3], r[3];
+			body_pad_site(site, p, n, al);
+			scrub_body_pose(poses[k], p, q);
+			scrub_body_unpose(poses[k], q, r);
+			worst = fmaxf(worst, fmaxf(fabsf(r[0] - p[0]), fmaxf(fabsf(r[1] - p[1]), fabsf(r[2] - p[2]))));
+		}
+	}
+	fprintf(stderr, "pose then unpose: worst %.2g m\n", worst);
+	CHECK(worst < 3e-4f);
+	const float eye[3] = {BODY_EYE_X, BODY_EYE_Y, BODY_EYE_Z}, heel[3] = {-0.90f, 0.03f, 0.10f};
+	const float wrist[3] = {BODY_RADIAL_X, BODY_RADIAL_Y, BODY_RADIAL_Z};
+	float q[3];
+	scrub_body_pose(poses[2], eye, q);
+	float r0 = hypotf(eye[0] - BODY_TRUNK_PIVOT_X, eye[1] - BODY_TRUNK_PIVOT_Y);
+	float a0 = atan2f(eye[1] - BODY_TRUNK_PIVOT_Y, eye[0] - BODY_TRUNK_PIVOT_X);
+	CHECK(fabsf(hypotf(q[0] - BODY_TRUNK_PIVOT_X, q[1] - BODY_TRUNK_PIVOT_Y) - r0) < 1e-5f);
+	CHECK(fabsf(atan2f(q[1] - BODY_TRUNK_PIVOT_Y, q[0] - BODY_TRUNK_PIVOT_X) - a0 - BODY_SIT_RAD) < 1e-5f);
+	scrub_body_pose(poses[2], heel, q);
+	fprintf(stderr, "heel raised %.3f m\n", q[1] - heel[1]);
+	CHECK(q[1] - heel[1] > 0.30f && q[1] - heel[1] < 0.40f);
+	scrub_body_pose(poses[2], wrist, q);
+	CHECK(hypotf(q[0] - wrist[0], q[1] - wrist[1]) < 1e-3f && q[2] == wrist[2]);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -235,5 +343,6 @@ int main(int argc, char **argv)
 	anaphylaxis(argv[1]);
 	arrest(argv[1]);
 	bls(argv[1]);
+	posture(argv[1]);
 	return CHECK_DONE();
 }

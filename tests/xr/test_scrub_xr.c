@@ -10,7 +10,8 @@
  *                                          one rebuilt from the record
  *   test_scrub_xr SCRUB SRC_DIR noruntime  no runtime: exit 3 and a message naming desktop and headless mode
  *   test_scrub_xr SCRUB SRC_DIR hands      data/bls_hands.simxr (tests/xr/gen_hands_simxr.py) plays the BLS scenario
- *                                          with the right controller's hands: head tilt, pulse checks, compressions,
+ *                                          with the right controller's hands alone (no menu): a shoulder shaken,
+ *                                          a hand raised to call for help, head tilt, pulse checks, compressions,
  *                                          the pads carried from the cart, the defibrillator's buttons; the report
  *                                          passes and equals `scrub report`'s and the headless replay's; the hands
  *                                          feel each compression and each heartbeat under the fingers
@@ -381,8 +382,14 @@ static void incision(void)
 	char *record = slurp("inc/session.jsonl", NULL);
 	CHECK(record != NULL);
 	if (record) {
-		/* squeeze: scalpel, then forceps, needle driver and none (put down: the scenario ends) */
-		CHECK(count(record, "\"action\":\"pick\",\"params\":{\"hand\":\"right\",\"instrument\":\"scalpel\"}") == 1);
+		/* squeeze: scalpel, then forceps, needle driver, scissors and none (put down: the scenario ends) */
+		static const char *const picked[] = {"scalpel", "forceps", "needle_driver", "scissors"};
+		for (size_t i = 0; i < sizeof picked / sizeof *picked; i++) {
+			char want[128];
+			snprintf(want, sizeof want, "\"action\":\"pick\",\"params\":{\"hand\":\"right\",\"instrument\":\"%s\"}",
+			         picked[i]);
+			CHECK(count(record, want) == 1);
+		}
 		CHECK(count(record, "\"action\":\"pick\",\"params\":{\"hand\":\"right\",\"instrument\":\"none\"}") == 1);
 		/* the grip's trajectory as poses (only when it moved), the blade upright in the tissue's frame */
 		int poses = count(record, "\"action\":\"pose\",\"params\":{\"hand\":\"right\"");
@@ -410,7 +417,7 @@ static void incision(void)
 	free(frames);
 }
 
-/* care by hand with the controllers: BLS to ROSC, every action but the first two from the hands */
+/* care by hand with the controllers: BLS to ROSC, every action from the hands, the menu never used */
 static void hands(void)
 {
 	CHECK(run("rm -rf hands hands_cap hands_headless && mkdir -p hands_cap") == 0);
@@ -420,16 +427,20 @@ static void hands(void)
 	setenv("SIMXR_FRAME_LOG", "hands_cap/frames.log", 1);
 	setenv("SIMXR_HAPTIC_LOG", "hands_cap/haptics.log", 1);
 	setenv("SIMXR_CAPTURE_DIR", "hands_cap", 1);
-	CHECK(run("'%s' run --xr '%s/scenarios/bls_aed_adult.yaml' --out hands --quiet > hands_cap/stdout "
+	CHECK(run("SCRUB_LOG=xr=info '%s' run --xr '%s/tests/data/bls_frontend.yaml' --out hands --quiet > hands_cap/stdout "
 	          "2> hands_cap/stderr", scrub, src) == 0);
 	run("cat hands_cap/stdout hands_cap/stderr");
+	/* the whole case by hand: the menu is never used (a pick logs "menu pick" and clicks 50 ms in the hand) */
+	char *err = slurp("hands_cap/stderr", NULL);
+	CHECK(err && strstr(err, "menu pick") == NULL);
+	free(err);
 	char *report = slurp("hands/report.json", NULL);
 	CHECK(report && strstr(report, "\"passed\": true") && strstr(report, "\"outcome\": \"rosc\""));
 	CHECK(run("'%s' report hands/session.jsonl --out hands/replay.json --quiet", scrub) == 0);
 	CHECK(same_file("hands/report.json", "hands/replay.json"));
 	/* the actions the hands made (actions.txt, as the desktop writes it), replayed headless: the same report but for
 	 * the input line */
-	CHECK(run("'%s' run --headless '%s/scenarios/bls_aed_adult.yaml' --actions hands/actions.txt --out hands_headless "
+	CHECK(run("'%s' run --headless '%s/tests/data/bls_frontend.yaml' --actions hands/actions.txt --out hands_headless "
 	          "--quiet", scrub, src) == 0);
 	char *headless = slurp("hands_headless/report.json", NULL);
 	if (report && headless) {
@@ -440,6 +451,10 @@ static void hands(void)
 	char *record = slurp("hands/session.jsonl", NULL);
 	CHECK(record != NULL);
 	if (record) {
+		/* a hand on the shoulder, a hand raised over the head: the scenario's own call (its textbook calls the
+		 * arrest team) */
+		CHECK(count(record, "\"action\":\"check_responsiveness\"") == 1);
+		CHECK(count(record, "\"action\":\"call_for_help\",\"params\":{\"who\":\"arrest_team\"}") == 1);
 		CHECK(count(record, "\"action\":\"open_airway\",\"params\":{\"method\":\"head_tilt_chin_lift\"}") == 1);
 		CHECK(count(record, "\"action\":\"check_pulse\",\"params\":{\"site\":\"carotid\",\"duration\":\"8.1s\"}") == 1);
 		CHECK(count(record, "\"action\":\"check_pulse\",\"params\":{\"site\":\"carotid\",\"duration\":\"6.1s\"}") == 1);
@@ -452,9 +467,9 @@ static void hands(void)
 		CHECK(count(record, "\"action\":\"power_on_aed\"") == 1);
 		CHECK(count(record, "\"action\":\"analyse_rhythm\"") == 2);
 		CHECK(count(record, "\"action\":\"shock\",\"params\":{\"energy\":\"200J\"}") == 2);
-		/* and nothing else: 2 from the menu, a head tilt, 2 pulse checks, 4 start_cpr and 4 stop_cpr inferred from
-		 * the compressions, the pads, power, 2 analyses, 2 shocks */
-		CHECK(count(record, "{\"type\":\"action\"") == n + 19);
+		/* and nothing else: the shoulder, the call, a head tilt, 2 pulse checks, 4 start_cpr and 4 stop_cpr inferred
+		 * from the compressions, the pads, power, 2 analyses, 2 shocks */
+		CHECK(count(record, "{\"type\":\"action\"") - count(record, "\"derived\":true") == n + 19);
 	}
 	/* the hands feel: a tick at the bottom of each compression, the menu's and the hands' clicks, and after ROSC the
 	 * heartbeat under the fingers on the carotid */
@@ -466,6 +481,7 @@ static void hands(void)
 		CHECK(ticks > 350);
 		CHECK(beats >= 3);
 		CHECK(count(hap, "hand=left") == 0);
+		CHECK(count(hap, "amplitude=0.500 duration_ns=50000000") == 0); /* no menu click */
 	}
 	free(report);
 	free(headless);
@@ -482,7 +498,7 @@ static void tracked(void)
 	setenv("SIMXR_SCRIPT", script, 1);
 	setenv("SIMXR_FRAME_LOG", "tracked_cap/frames.log", 1);
 	setenv("SIMXR_HAPTIC_LOG", "tracked_cap/haptics.log", 1);
-	CHECK(run("SCRUB_LOG=xr=info '%s' run --xr '%s/scenarios/acls_vf_arrest.yaml' --out tracked --quiet "
+	CHECK(run("SCRUB_LOG=xr=info '%s' run --xr '%s/tests/data/acls_frontend.yaml' --out tracked --quiet "
 	          "> tracked_cap/stdout 2> tracked_cap/stderr", scrub, src) == 0);
 	run("cat tracked_cap/stdout tracked_cap/stderr");
 	char *err = slurp("tracked_cap/stderr", NULL);
@@ -529,7 +545,7 @@ static void views(void)
 	setenv("SIMXR_SCRIPT", script, 1);
 	setenv("SIMXR_FRAME_LOG", "views_cap/frames.log", 1);
 	setenv("SIMXR_CAPTURE_DIR", "views_cap", 1);
-	CHECK(run("SCRUB_LOG=xr=info '%s' run --xr '%s/scenarios/bls_aed_adult.yaml' --out views --quiet "
+	CHECK(run("SCRUB_LOG=xr=info '%s' run --xr '%s/tests/data/bls_frontend.yaml' --out views --quiet "
 	          "> views_cap/stdout 2> views_cap/stderr", scrub, src) == 0);
 	run("cat views_cap/stderr");
 	char *err = slurp("views_cap/stderr", NULL);
@@ -564,7 +580,7 @@ static void seethrough(void)
 		snprintf(path, sizeof path, "%s/frames.log", dir);
 		setenv("SIMXR_FRAME_LOG", path, 1);
 		setenv("SIMXR_CAPTURE_DIR", dir, 1);
-		CHECK(run("SCRUB_LOG=xr=info '%s' run --xr '%s/scenarios/bls_aed_adult.yaml' --out see_%s --quiet "
+		CHECK(run("SCRUB_LOG=xr=info '%s' run --xr '%s/tests/data/bls_frontend.yaml' --out see_%s --quiet "
 		          "> %s/stdout 2> %s/stderr", scrub, src, mode, dir, dir) == 0);
 		snprintf(path, sizeof path, "%s/stderr", dir);
 		char *err = slurp(path, NULL);
@@ -620,7 +636,7 @@ static void profiles(void)
 		setenv("SIMXR_SCRIPT", script, 1);
 		setenv("SIMXR_FRAME_LOG", log, 1);
 		setenv("SIMXR_HAPTIC_LOG", hlog, 1);
-		CHECK(run("'%s' run --xr '%s/scenarios/bls_aed_adult.yaml' --out prof/%zu --quiet > prof/%zu.out 2>&1", scrub,
+		CHECK(run("'%s' run --xr '%s/tests/data/bls_frontend.yaml' --out prof/%zu --quiet > prof/%zu.out 2>&1", scrub,
 		          src, i, i) == 0);
 		char *frames = slurp(log, NULL), *hap = slurp(hlog, NULL), *rec = NULL, want[128];
 		snprintf(want, sizeof want, "profile /interaction_profiles/%s\n", all[i]);
