@@ -175,12 +175,71 @@ typedef struct simxr_session {
 
 /* simxr.c */
 XrTime simxr_now_ns(void);
+/* The two-call idiom: *count = n; SIZE_INSUFFICIENT when cap is neither 0 nor n or more. */
+XrResult simxr_two_call(uint32_t cap, uint32_t *count, uint32_t n);
 const char *simxr_path_str(const simxr_instance *inst, XrPath p);
 XrPath simxr_path_get(simxr_instance *inst, const char *s);
 void simxr_push_event(simxr_instance *inst, const void *ev, size_t size);
 void simxr_set_state(simxr_session *s, XrSessionState st);
 double simxr_script_time(const simxr_session *s, XrTime t);
 bool simxr_eval_channel(const simxr_instance *inst, const char *name, double t, float *out);
+
+/* simxr_instance.c: the one instance of the process and the handles that lead to it */
+simxr_instance *simxr_get_instance(XrInstance h);
+simxr_session *simxr_get_session(XrSession h);
+simxr_session *simxr_current_session(void); /* NULL when none */
+XrResult simxr_xrEnumerateInstanceExtensionProperties(const char *layerName, uint32_t cap, uint32_t *count,
+                                                      XrExtensionProperties *props);
+XrResult simxr_xrCreateInstance(const XrInstanceCreateInfo *info, XrInstance *out);
+XrResult simxr_xrDestroyInstance(XrInstance instance);
+XrResult simxr_xrGetInstanceProperties(XrInstance instance, XrInstanceProperties *props);
+XrResult simxr_xrResultToString(XrInstance instance, XrResult value, char buffer[XR_MAX_RESULT_STRING_SIZE]);
+XrResult simxr_xrStructureTypeToString(XrInstance instance, XrStructureType value,
+                                       char buffer[XR_MAX_STRUCTURE_NAME_SIZE]);
+XrResult simxr_xrGetSystem(XrInstance instance, const XrSystemGetInfo *info, XrSystemId *out);
+XrResult simxr_xrGetSystemProperties(XrInstance instance, XrSystemId sys, XrSystemProperties *p);
+XrResult simxr_xrEnumerateEnvironmentBlendModes(XrInstance instance, XrSystemId sys, XrViewConfigurationType vct,
+                                                uint32_t cap, uint32_t *count, XrEnvironmentBlendMode *modes);
+XrResult simxr_xrEnumerateViewConfigurations(XrInstance instance, XrSystemId sys, uint32_t cap, uint32_t *count,
+                                             XrViewConfigurationType *types);
+XrResult simxr_xrGetViewConfigurationProperties(XrInstance instance, XrSystemId sys, XrViewConfigurationType vct,
+                                                XrViewConfigurationProperties *p);
+XrResult simxr_xrEnumerateViewConfigurationViews(XrInstance instance, XrSystemId sys, XrViewConfigurationType vct,
+                                                 uint32_t cap, uint32_t *count, XrViewConfigurationView *views);
+
+/* simxr_session.c */
+XrResult simxr_xrCreateSession(XrInstance instance, const XrSessionCreateInfo *info, XrSession *out);
+XrResult simxr_xrDestroySession(XrSession session);
+XrResult simxr_xrBeginSession(XrSession session, const XrSessionBeginInfo *info);
+XrResult simxr_xrEndSession(XrSession session);
+XrResult simxr_xrRequestExitSession(XrSession session);
+XrResult simxr_xrEnumerateReferenceSpaces(XrSession session, uint32_t cap, uint32_t *count, XrReferenceSpaceType *out);
+XrResult simxr_xrCreateReferenceSpace(XrSession session, const XrReferenceSpaceCreateInfo *info, XrSpace *out);
+XrResult simxr_xrCreateActionSpace(XrSession session, const XrActionSpaceCreateInfo *info, XrSpace *out);
+XrResult simxr_xrDestroySpace(XrSpace space);
+XrResult simxr_xrGetReferenceSpaceBoundsRect(XrSession session, XrReferenceSpaceType type, XrExtent2Df *bounds);
+XrResult simxr_xrLocateSpace(XrSpace space, XrSpace baseSpace, XrTime time, XrSpaceLocation *loc);
+XrResult simxr_xrLocateViews(XrSession session, const XrViewLocateInfo *info, XrViewState *state, uint32_t cap,
+                             uint32_t *count, XrView *views);
+/* STOPPING (through the states before it) for an exit or a loss the script asked for. */
+void simxr_go_down_to_stopping(simxr_session *s);
+/* Lost, not running: the error xrEndSession, xrRequestExitSession and the frame calls return; else XR_SUCCESS. */
+XrResult simxr_session_running(const simxr_session *s);
+struct XrSpace_T *simxr_get_space(XrSpace h);
+/* The pose of a space in STAGE space at script time t; false when it has none (an inactive action). */
+bool simxr_space_pose(struct XrSpace_T *sp, double t, XrPosef *out);
+
+/* simxr_frame.c */
+XrResult simxr_xrWaitFrame(XrSession session, const XrFrameWaitInfo *info, XrFrameState *state);
+XrResult simxr_xrBeginFrame(XrSession session, const XrFrameBeginInfo *info);
+XrResult simxr_xrEndFrame(XrSession session, const XrFrameEndInfo *info);
+
+/* simxr_hands.c */
+XrResult simxr_xrCreateHandTrackerEXT(XrSession session, const XrHandTrackerCreateInfoEXT *info,
+                                      XrHandTrackerEXT *out);
+XrResult simxr_xrDestroyHandTrackerEXT(XrHandTrackerEXT tracker);
+XrResult simxr_xrLocateHandJointsEXT(XrHandTrackerEXT tracker, const XrHandJointsLocateInfoEXT *info,
+                                     XrHandJointLocationsEXT *loc);
 
 /* simxr_input.c */
 XrResult simxr_xrStringToPath(XrInstance instance, const char *pathString, XrPath *path);
