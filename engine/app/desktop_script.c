@@ -4,7 +4,6 @@
 
 #include "log.h"
 
-#include <GLFW/glfw3.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -38,15 +37,15 @@ static const struct {
 	const char *name;
 	int key;
 } key_names[] = {
-	{"space", GLFW_KEY_SPACE}, {"tab", GLFW_KEY_TAB}, {"enter", GLFW_KEY_ENTER}, {"up", GLFW_KEY_UP},
-	{"down", GLFW_KEY_DOWN}, {"escape", GLFW_KEY_ESCAPE}, {"esc", GLFW_KEY_ESCAPE}, {"f1", GLFW_KEY_F1},
-	{"p", GLFW_KEY_P}, {"r", GLFW_KEY_R}, {"0", GLFW_KEY_0}, {"1", GLFW_KEY_1}, {"2", GLFW_KEY_2},
-	{"3", GLFW_KEY_3}, {"4", GLFW_KEY_4}, {"5", GLFW_KEY_5}, {"6", GLFW_KEY_6}, {"7", GLFW_KEY_7},
-	{"8", GLFW_KEY_8}, {"9", GLFW_KEY_9},
+	{"space", SCRUB_KEY_SPACE}, {"tab", SCRUB_KEY_TAB}, {"enter", SCRUB_KEY_ENTER}, {"up", SCRUB_KEY_UP},
+	{"down", SCRUB_KEY_DOWN}, {"escape", SCRUB_KEY_ESCAPE}, {"esc", SCRUB_KEY_ESCAPE}, {"f1", SCRUB_KEY_F1},
+	{"p", SCRUB_KEY_P}, {"r", SCRUB_KEY_R}, {"0", SCRUB_KEY_0}, {"1", SCRUB_KEY_1}, {"2", SCRUB_KEY_2},
+	{"3", SCRUB_KEY_3}, {"4", SCRUB_KEY_4}, {"5", SCRUB_KEY_5}, {"6", SCRUB_KEY_6}, {"7", SCRUB_KEY_7},
+	{"8", SCRUB_KEY_8}, {"9", SCRUB_KEY_9},
 	/* instruments (surgical scenarios, instrument_input.h) */
-	{"h", GLFW_KEY_H}, {"i", GLFW_KEY_I}, {"u", GLFW_KEY_U}, {"g", GLFW_KEY_G}, {"t", GLFW_KEY_T},
-	{"y", GLFW_KEY_Y}, {"c", GLFW_KEY_C}, {"pageup", GLFW_KEY_PAGE_UP}, {"pagedown", GLFW_KEY_PAGE_DOWN},
-	{"m", GLFW_KEY_M},
+	{"h", SCRUB_KEY_H}, {"i", SCRUB_KEY_I}, {"u", SCRUB_KEY_U}, {"g", SCRUB_KEY_G}, {"t", SCRUB_KEY_T},
+	{"y", SCRUB_KEY_Y}, {"c", SCRUB_KEY_C}, {"pageup", SCRUB_KEY_PAGE_UP}, {"pagedown", SCRUB_KEY_PAGE_DOWN},
+	{"m", SCRUB_KEY_M},
 };
 
 static script_ev *script_push(input_script *sc)
@@ -323,7 +322,7 @@ bool desk_script_load(const char *path, input_script *sc)
 				if (!e)
 					err = "too many events";
 				else
-					*e = (script_ev){.t = k, .kind = EV_KEY, .key = GLFW_KEY_SPACE, .line = lineno};
+					*e = (script_ev){.t = k, .kind = EV_KEY, .key = SCRUB_KEY_SPACE, .line = lineno};
 			}
 		} else if (nw >= 4 && !strcmp(w[1], "drag")) {
 			err = script_drag(sc, t, line, lineno);

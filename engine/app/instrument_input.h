@@ -23,7 +23,7 @@
  * scissors (tests/desktop/desktop_incision.sh cycles through them and reads the words back from the record). */
 enum { INSTR_NONE = 0, INSTR_SCALPEL, INSTR_FORCEPS, INSTR_NEEDLE_DRIVER, INSTR_SCISSORS, INSTR_KINDS };
 
-/* Modifier bits of a desktop drag (the same values as GLFW_MOD_SHIFT and GLFW_MOD_CONTROL). */
+/* Modifier bits of a desktop drag (the same values as SCRUB_MOD_SHIFT and SCRUB_MOD_CONTROL). */
 #define INSTR_MOD_SHIFT 0x1
 #define INSTR_MOD_CTRL 0x2
 

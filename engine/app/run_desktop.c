@@ -8,7 +8,6 @@
 #include "log.h"
 #include "session_out.h"
 
-#include <GLFW/glfw3.h>
 #include <dlfcn.h>
 #include <math.h>
 #include <stddef.h>
@@ -132,15 +131,15 @@ static bool instrument_key(desk *c, int key)
 {
 	instr_ctl *ic = &c->ic;
 	switch (key) {
-	case GLFW_KEY_H: ic->active = 1 - ic->active; return true;
-	case GLFW_KEY_I: instr_ctl_next_instrument(ic, ic->active); return true;
-	case GLFW_KEY_U: instr_ctl_pick(ic, ic->active, INSTR_NONE); return true;
-	case GLFW_KEY_G: instr_ctl_grasp(ic, ic->active, !ic->grasp[ic->active]); return true;
-	case GLFW_KEY_T: instr_ctl_throw(ic, ic->active, 0); return true;
-	case GLFW_KEY_Y: instr_ctl_throw(ic, ic->active, 1); return true;
-	case GLFW_KEY_C: instr_ctl_cut_thread(ic, ic->active); return true;
-	case GLFW_KEY_PAGE_UP: instr_ctl_depth(ic, 0.5); return true;
-	case GLFW_KEY_PAGE_DOWN: instr_ctl_depth(ic, -0.5); return true;
+	case SCRUB_KEY_H: ic->active = 1 - ic->active; return true;
+	case SCRUB_KEY_I: instr_ctl_next_instrument(ic, ic->active); return true;
+	case SCRUB_KEY_U: instr_ctl_pick(ic, ic->active, INSTR_NONE); return true;
+	case SCRUB_KEY_G: instr_ctl_grasp(ic, ic->active, !ic->grasp[ic->active]); return true;
+	case SCRUB_KEY_T: instr_ctl_throw(ic, ic->active, 0); return true;
+	case SCRUB_KEY_Y: instr_ctl_throw(ic, ic->active, 1); return true;
+	case SCRUB_KEY_C: instr_ctl_cut_thread(ic, ic->active); return true;
+	case SCRUB_KEY_PAGE_UP: instr_ctl_depth(ic, 0.5); return true;
+	case SCRUB_KEY_PAGE_DOWN: instr_ctl_depth(ic, -0.5); return true;
 	default: return false;
 	}
 }
@@ -149,36 +148,36 @@ static void handle_key(desk *c, int key)
 {
 	int pages = (c->vb.n + MENU_PAGE - 1) / MENU_PAGE;
 	switch (key) {
-	case GLFW_KEY_F1: c->help = !c->help; break;
-	case GLFW_KEY_M: c->menu_shown = !c->menu_shown; break;
-	case GLFW_KEY_P:
+	case SCRUB_KEY_F1: c->help = !c->help; break;
+	case SCRUB_KEY_M: c->menu_shown = !c->menu_shown; break;
+	case SCRUB_KEY_P:
 		if (!c->finished)
 			host_pause(c->h, !host_paused(c->h));
 		break;
-	case GLFW_KEY_R: restart(c); break;
-	case GLFW_KEY_ESCAPE: c->quit = true; break;
-	case GLFW_KEY_SPACE: compression(c); break;
-	case GLFW_KEY_TAB:
+	case SCRUB_KEY_R: restart(c); break;
+	case SCRUB_KEY_ESCAPE: c->quit = true; break;
+	case SCRUB_KEY_SPACE: compression(c); break;
+	case SCRUB_KEY_TAB:
 		c->page = pages ? (c->page + 1) % pages : 0;
 		c->sel = c->page * MENU_PAGE;
 		break;
-	case GLFW_KEY_UP:
+	case SCRUB_KEY_UP:
 		if (c->sel > 0)
 			c->sel--;
 		c->page = c->sel / MENU_PAGE;
 		break;
-	case GLFW_KEY_DOWN:
+	case SCRUB_KEY_DOWN:
 		if (c->sel + 1 < c->vb.n)
 			c->sel++;
 		c->page = c->sel / MENU_PAGE;
 		break;
-	case GLFW_KEY_ENTER:
-	case GLFW_KEY_KP_ENTER: pick(c, c->sel); break;
+	case SCRUB_KEY_ENTER:
+	case SCRUB_KEY_KP_ENTER: pick(c, c->sel); break;
 	default:
 		if (c->ic.enabled && !host_paused(c->h) && !c->finished && instrument_key(c, key))
 			break;
-		if (key >= GLFW_KEY_0 && key <= GLFW_KEY_9)
-			pick(c, c->page * MENU_PAGE + (key == GLFW_KEY_0 ? 9 : key - GLFW_KEY_1));
+		if (key >= SCRUB_KEY_0 && key <= SCRUB_KEY_9)
+			pick(c, c->page * MENU_PAGE + (key == SCRUB_KEY_0 ? 9 : key - SCRUB_KEY_1));
 		break;
 	}
 }
@@ -202,7 +201,7 @@ static void on_input(void *user, scrub_desktop *d, const scrub_desktop_input *in
 	desk *c = user;
 	if (in->kind == SCRUB_DESKTOP_KEY)
 		handle_key(c, in->key);
-	else if (in->kind == SCRUB_DESKTOP_MOUSE_BUTTON && in->key == GLFW_MOUSE_BUTTON_LEFT)
+	else if (in->kind == SCRUB_DESKTOP_MOUSE_BUTTON && in->key == SCRUB_MOUSE_LEFT)
 		c->drag_blocked = c->mblocked = handle_click(c, in->x, in->y); /* a press on a menu line drags nothing */
 }
 
@@ -352,18 +351,14 @@ static void build_extra(desk *c)
 /* The mouse, read every frame: a left-button drag that did not start on a menu line moves the instrument. */
 static void live_drag(desk *c, scrub_desktop *d)
 {
-	GLFWwindow *w = scrub_desktop_glfw_window(d);
-	if (!c->ic.enabled || !w)
+	if (!c->ic.enabled)
 		return;
-	double x, y;
-	glfwGetCursorPos(w, &x, &y);
-	bool down = glfwGetMouseButton(w, GLFW_MOUSE_BUTTON_LEFT) == GLFW_PRESS;
+	scrub_desktop_pointer pt;
+	scrub_desktop_pointer_state(d, &pt);
+	double x = pt.x, y = pt.y;
+	bool down = pt.left;
 	if (down && c->drag_live && !c->drag_blocked && !host_paused(c->h) && !c->finished) {
-		int mods = 0;
-		if (glfwGetKey(w, GLFW_KEY_LEFT_SHIFT) == GLFW_PRESS || glfwGetKey(w, GLFW_KEY_RIGHT_SHIFT) == GLFW_PRESS)
-			mods |= INSTR_MOD_SHIFT;
-		if (glfwGetKey(w, GLFW_KEY_LEFT_CONTROL) == GLFW_PRESS || glfwGetKey(w, GLFW_KEY_RIGHT_CONTROL) == GLFW_PRESS)
-			mods |= INSTR_MOD_CTRL;
+		int mods = (pt.mods & SCRUB_MOD_SHIFT ? INSTR_MOD_SHIFT : 0) | (pt.mods & SCRUB_MOD_CONTROL ? INSTR_MOD_CTRL : 0);
 		if (x != c->drag_x || y != c->drag_y)
 			instr_ctl_drag(&c->ic, x - c->drag_x, y - c->drag_y, mods);
 	}
@@ -375,17 +370,17 @@ static void live_drag(desk *c, scrub_desktop *d)
 /* The mouse, read every frame, for care by hand (the left button; Shift when letting go of a pad). */
 static void live_mouse(desk *c, scrub_desktop *d)
 {
-	GLFWwindow *w = scrub_desktop_glfw_window(d);
-	if (!w)
-		return;
-	glfwGetCursorPos(w, &c->mx, &c->my);
-	bool down = glfwGetMouseButton(w, GLFW_MOUSE_BUTTON_LEFT) == GLFW_PRESS;
+	scrub_desktop_pointer pt;
+	scrub_desktop_pointer_state(d, &pt);
+	c->mx = pt.x;
+	c->my = pt.y;
+	bool down = pt.left;
 	if (down && !c->mdown_prev && !c->mdown) {
 		c->mblocked = c->drag_blocked; /* set by the press event: a menu line */
 		c->mpx = c->mx, c->mpy = c->my;
 	}
 	c->mdown = down;
-	c->mshift = glfwGetKey(w, GLFW_KEY_LEFT_SHIFT) == GLFW_PRESS || glfwGetKey(w, GLFW_KEY_RIGHT_SHIFT) == GLFW_PRESS;
+	c->mshift = (pt.mods & SCRUB_MOD_SHIFT) != 0;
 }
 
 static const scrub_render_snapshot *frame(void *user, scrub_desktop *d, const scrub_desktop_frame_info *info)

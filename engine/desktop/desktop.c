@@ -60,13 +60,38 @@ static void on_scroll(GLFWwindow *w, double dx, double dy)
 		d->eye[i] += fwd[i] * (float)dy * 0.05f;
 }
 
+static int key_from_glfw(int key)
+{
+	if ((key >= GLFW_KEY_0 && key <= GLFW_KEY_9) || (key >= GLFW_KEY_A && key <= GLFW_KEY_Z) || key == GLFW_KEY_SPACE)
+		return key; /* GLFW's printable keys are their ASCII codes, as Scrub's */
+	switch (key) {
+	case GLFW_KEY_ESCAPE: return SCRUB_KEY_ESCAPE;
+	case GLFW_KEY_ENTER: return SCRUB_KEY_ENTER;
+	case GLFW_KEY_KP_ENTER: return SCRUB_KEY_KP_ENTER;
+	case GLFW_KEY_TAB: return SCRUB_KEY_TAB;
+	case GLFW_KEY_UP: return SCRUB_KEY_UP;
+	case GLFW_KEY_DOWN: return SCRUB_KEY_DOWN;
+	case GLFW_KEY_PAGE_UP: return SCRUB_KEY_PAGE_UP;
+	case GLFW_KEY_PAGE_DOWN: return SCRUB_KEY_PAGE_DOWN;
+	case GLFW_KEY_F1: return SCRUB_KEY_F1;
+	default: return SCRUB_KEY_UNKNOWN;
+	}
+}
+
+static int mods_from_glfw(int mods)
+{
+	return (mods & GLFW_MOD_SHIFT ? SCRUB_MOD_SHIFT : 0) | (mods & GLFW_MOD_CONTROL ? SCRUB_MOD_CONTROL : 0);
+}
+
 static void on_key(GLFWwindow *w, int key, int scancode, int action, int mods)
 {
 	(void)scancode;
 	scrub_desktop *d = glfwGetWindowUserPointer(w);
 	if (action != GLFW_PRESS || !d->input_fn)
 		return;
-	scrub_desktop_input in = {.kind = SCRUB_DESKTOP_KEY, .key = key, .mods = mods};
+	scrub_desktop_input in = {.kind = SCRUB_DESKTOP_KEY, .key = key_from_glfw(key), .mods = mods_from_glfw(mods)};
+	if (in.key == SCRUB_KEY_UNKNOWN)
+		return;
 	d->input_fn(d->input_user, d, &in);
 }
 
@@ -80,7 +105,8 @@ static void on_mouse_button(GLFWwindow *w, int button, int action, int mods)
 	glfwGetCursorPos(w, &x, &y);
 	glfwGetWindowSize(w, &ww, &wh);
 	glfwGetFramebufferSize(w, &fw, &fh);
-	scrub_desktop_input in = {.kind = SCRUB_DESKTOP_MOUSE_BUTTON, .key = button, .mods = mods,
+	int b = button == GLFW_MOUSE_BUTTON_LEFT ? SCRUB_MOUSE_LEFT : button == GLFW_MOUSE_BUTTON_RIGHT ? 1 : 2;
+	scrub_desktop_input in = {.kind = SCRUB_DESKTOP_MOUSE_BUTTON, .key = b, .mods = mods_from_glfw(mods),
 	                          .x = ww > 0 ? x * fw / ww : x, .y = wh > 0 ? y * fh / wh : y};
 	d->input_fn(d->input_user, d, &in);
 }
@@ -344,7 +370,17 @@ void scrub_desktop_camera(const scrub_desktop *d, scrub_render_camera *out)
 }
 
 scrub_renderer *scrub_desktop_renderer(scrub_desktop *d) { return d->r; }
-void *scrub_desktop_glfw_window(scrub_desktop *d) { return d->window; }
+void scrub_desktop_pointer_state(const scrub_desktop *d, scrub_desktop_pointer *out)
+{
+	GLFWwindow *w = d->window;
+	glfwGetCursorPos(w, &out->x, &out->y);
+	out->left = glfwGetMouseButton(w, GLFW_MOUSE_BUTTON_LEFT) == GLFW_PRESS;
+	out->mods = 0;
+	if (glfwGetKey(w, GLFW_KEY_LEFT_SHIFT) == GLFW_PRESS || glfwGetKey(w, GLFW_KEY_RIGHT_SHIFT) == GLFW_PRESS)
+		out->mods |= SCRUB_MOD_SHIFT;
+	if (glfwGetKey(w, GLFW_KEY_LEFT_CONTROL) == GLFW_PRESS || glfwGetKey(w, GLFW_KEY_RIGHT_CONTROL) == GLFW_PRESS)
+		out->mods |= SCRUB_MOD_CONTROL;
+}
 
 void scrub_desktop_request_screenshot(scrub_desktop *d, const char *path)
 {

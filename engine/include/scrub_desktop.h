@@ -53,9 +53,64 @@ void scrub_desktop_request_screenshot(scrub_desktop *desktop, const char *path);
 void scrub_desktop_set_camera(scrub_desktop *desktop, const float eye[3], const float target[3], float fovy);
 void scrub_desktop_camera(const scrub_desktop *desktop, scrub_render_camera *out_camera);
 
-/* Input events for the application: key presses (GLFW key codes, e.g. GLFW_KEY_SPACE = 32, GLFW_KEY_1 = 49,
- * GLFW_KEY_F1 = 290; key repeats are not reported) and mouse button presses with the cursor position in framebuffer
- * pixels (0, 0 = top left). The free camera keeps its own keys and the right mouse button. */
+/* Scrub's own key codes (the window system's are translated): printable keys are their ASCII codes. */
+typedef enum scrub_key {
+	SCRUB_KEY_UNKNOWN = 0,
+	SCRUB_KEY_SPACE = 32,
+	SCRUB_KEY_0 = 48,
+	SCRUB_KEY_1 = 49,
+	SCRUB_KEY_2 = 50,
+	SCRUB_KEY_3 = 51,
+	SCRUB_KEY_4 = 52,
+	SCRUB_KEY_5 = 53,
+	SCRUB_KEY_6 = 54,
+	SCRUB_KEY_7 = 55,
+	SCRUB_KEY_8 = 56,
+	SCRUB_KEY_9 = 57,
+	SCRUB_KEY_A = 65,
+	SCRUB_KEY_B = 66,
+	SCRUB_KEY_C = 67,
+	SCRUB_KEY_D = 68,
+	SCRUB_KEY_E = 69,
+	SCRUB_KEY_F = 70,
+	SCRUB_KEY_G = 71,
+	SCRUB_KEY_H = 72,
+	SCRUB_KEY_I = 73,
+	SCRUB_KEY_J = 74,
+	SCRUB_KEY_K = 75,
+	SCRUB_KEY_L = 76,
+	SCRUB_KEY_M = 77,
+	SCRUB_KEY_N = 78,
+	SCRUB_KEY_O = 79,
+	SCRUB_KEY_P = 80,
+	SCRUB_KEY_Q = 81,
+	SCRUB_KEY_R = 82,
+	SCRUB_KEY_S = 83,
+	SCRUB_KEY_T = 84,
+	SCRUB_KEY_U = 85,
+	SCRUB_KEY_V = 86,
+	SCRUB_KEY_W = 87,
+	SCRUB_KEY_X = 88,
+	SCRUB_KEY_Y = 89,
+	SCRUB_KEY_Z = 90,
+	SCRUB_KEY_ESCAPE = 256,
+	SCRUB_KEY_ENTER,
+	SCRUB_KEY_KP_ENTER,
+	SCRUB_KEY_TAB,
+	SCRUB_KEY_UP,
+	SCRUB_KEY_DOWN,
+	SCRUB_KEY_PAGE_UP,
+	SCRUB_KEY_PAGE_DOWN,
+	SCRUB_KEY_F1,
+} scrub_key;
+
+#define SCRUB_MOUSE_LEFT 0
+#define SCRUB_MOD_SHIFT 0x1
+#define SCRUB_MOD_CONTROL 0x2
+
+/* Input events for the application: key presses (scrub_key; key repeats are not reported) and mouse button
+ * presses with the cursor position in framebuffer pixels (0, 0 = top left). The free camera keeps its own keys and
+ * the right mouse button. */
 typedef enum scrub_desktop_input_kind {
 	SCRUB_DESKTOP_KEY = 0,
 	SCRUB_DESKTOP_MOUSE_BUTTON,
@@ -63,8 +118,8 @@ typedef enum scrub_desktop_input_kind {
 
 typedef struct scrub_desktop_input {
 	scrub_desktop_input_kind kind;
-	int key;        /* KEY: GLFW key code; MOUSE_BUTTON: GLFW button (0 = left) */
-	int mods;       /* GLFW modifier bits */
+	int key;        /* KEY: a scrub_key; MOUSE_BUTTON: SCRUB_MOUSE_LEFT, 1 right, 2 middle */
+	int mods;       /* SCRUB_MOD_* bits */
 	double x, y;    /* MOUSE_BUTTON: framebuffer pixels */
 } scrub_desktop_input;
 
@@ -76,8 +131,14 @@ void scrub_desktop_set_input_fn(scrub_desktop *desktop, scrub_desktop_input_fn f
 void scrub_desktop_close(scrub_desktop *desktop);
 
 scrub_renderer *scrub_desktop_renderer(scrub_desktop *desktop);
-/* The GLFWwindow, for input mapping (cast to GLFWwindow *). */
-void *scrub_desktop_glfw_window(scrub_desktop *desktop);
+/* The pointer now (read every frame for drags and holds): the cursor in window coordinates, the left button and
+ * the Shift and Control keys held. */
+typedef struct scrub_desktop_pointer {
+	double x, y;
+	bool left;
+	int mods;       /* SCRUB_MOD_* bits */
+} scrub_desktop_pointer;
+void scrub_desktop_pointer_state(const scrub_desktop *desktop, scrub_desktop_pointer *out);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,28 @@
+#!/bin/sh
+# The layers of docs/architecture.md that include paths alone cannot enforce (system headers are always on the
+# path): GLFW only in engine/desktop, OpenXR only in engine/xr and tools/simxr, Vulkan never in sim/ or app code
+# outside the renderer's own interface, and sim_session_step called from the host alone.
+set -eu
+root=$1
+cd "$root"
+fail=0
+bad() { echo "layering: $*"; fail=1; }
+for f in $(git ls-files '*.c' '*.h' '*.cpp' 2>/dev/null || find . -name '*.[ch]' -o -name '*.cpp'); do
+	case "$f" in
+	engine/desktop/*) ;;
+	*) grep -q '#include <GLFW/' "$f" && bad "$f includes GLFW (only engine/desktop may)";;
+	esac
+	case "$f" in
+	engine/xr/*|tools/simxr/*|tests/xr/*) ;;
+	*) grep -q '#include <openxr/' "$f" && bad "$f includes OpenXR (only engine/xr and tools/simxr may)";;
+	esac
+	case "$f" in
+	sim/*) grep -q '#include <vulkan/\|#include <GLFW/\|#include <openxr/' "$f" && bad "$f: sim/ is headless";;
+	esac
+	case "$f" in
+	sim/host.c|sim/session.c|sim/session.h) ;;
+	*) grep -q 'sim_session_step(' "$f" && bad "$f steps a session itself (only the host may: sim/host.h)";;
+	esac
+done
+[ $fail = 0 ] && echo "layering ok"
+exit $fail
