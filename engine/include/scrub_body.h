@@ -1,7 +1,7 @@
 /* Landmarks of the patient's body (engine/render/bodygen.c), in the body frame: metres, +X towards the head, +Y up
  * (the patient lies supine on y = 0, the table top), +Z the patient's left, the origin on the midline at the level of
- * the hip joints. The renderer's shaders, the scene (engine/app/scene_from_sim.c) and the care given with the hands
- * (engine/app/care_input.c) share them. */
+ * the hip joints. The renderer's shaders, the scene (app/scene_from_sim.c) and the care given with the hands
+ * (app/care_input.c) share them. */
 #ifndef SCRUB_BODY_H
 #define SCRUB_BODY_H
 

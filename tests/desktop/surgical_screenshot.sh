@@ -1,6 +1,6 @@
 #!/bin/sh
 # `scrub run --headless --screenshot --at` on a surgical scenario: the laceration repair's textbook run at 0:12
-# (engine/app/scene_tissue.c): the tissue block's render surface with the wound, the needle driver and the forceps
+# (app/scene_tissue.c): the tissue block's render surface with the wound, the needle driver and the forceps
 # at their coupled poses, the camera framing the operative field; compared with a golden on lavapipe.
 # usage: surgical_screenshot.sh SCRUB SOURCE_ROOT OUT_DIR PNG_COMPARE
 set -eu

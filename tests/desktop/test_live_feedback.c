@@ -1,4 +1,4 @@
-/* checklist.feedback in what the trainee sees (engine/app/scene_from_sim.c): `live` lists the items decided so far
+/* checklist.feedback in what the trainee sees (app/scene_from_sim.c): `live` lists the items decided so far
  * in the HUD with their status, `end` shows only the results panel at the end, `none` neither. The BLS scenario is
  * played by its model runs with each mode forced. */
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* The clinical signs on the body (engine/app/patient_signs.c, docs/patient-signs.md), from the bundled scenarios'
+/* The clinical signs on the body (app/patient_signs.c, docs/patient-signs.md), from the bundled scenarios'
  * model runs: each sign appears when the patient model (or the scenario) says so, on the right side, and goes when
  * the care given takes it away. No rendering: the values the body shader gets, step by step.
  *

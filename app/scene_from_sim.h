@@ -18,7 +18,7 @@
 
 /* The room's layout (world: metres, +Y up): the patient's body frame (engine/include/scrub_body.h) starts on the
  * table at (SCENE_PATIENT_X, SCENE_TABLE_TOP, 0); the crash cart with the defibrillator stands at the patient's left
- * (+Z), turned to face the table. engine/app/care_input.c reaches for what lies there. */
+ * (+Z), turned to face the table. app/care_input.c reaches for what lies there. */
 #define SCENE_TABLE_TOP 0.90f
 #define SCENE_PATIENT_X 0.08f
 #define SCENE_CART_X 0.55f
@@ -43,8 +43,8 @@ typedef struct scene_sim {
 	char results_title[SCENE_TEXT], results_summary[SCENE_TEXT];
 	char last_action[SCENE_TEXT];
 	char alarm[32];
-	scrub_render_tissue tissue;    /* the operative field of a surgical scenario (engine/app/scene_tissue.c) */
-	patient_signs signs;           /* the clinical signs on the patient's body (engine/app/patient_signs.c) */
+	scrub_render_tissue tissue;    /* the operative field of a surgical scenario (app/scene_tissue.c) */
+	patient_signs signs;           /* the clinical signs on the patient's body (app/patient_signs.c) */
 	scrub_render_body body;
 	int var_hr, var_sbp, var_dbp, var_spo2, var_etco2, var_rr, var_rhythm, var_pads, var_cpr;
 } scene_sim;
@@ -56,7 +56,7 @@ typedef struct scene_sim_params {
 	uint32_t extra_hud_count;
 	bool hide_results;             /* no results panel even after the end */
 	bool no_hud;                   /* neither HUD nor monitor nor results: the scene alone (pictures of the patient) */
-	const struct care_ctl *care;   /* care by hand (engine/app/care_input.h): what the hands hold and do, live */
+	const struct care_ctl *care;   /* care by hand (app/care_input.h): what the hands hold and do, live */
 	bool draw_hands;               /* draw the care's hands (desktop; in XR the controllers are the hands) */
 } scene_sim_params;
 

@@ -169,7 +169,7 @@ static void add_inst(xr_run *c, scrub_render_mesh mesh, const float model[16], s
 	in->material = (scrub_render_material){kind, {1, 1, 1, 1}, 0.f};
 }
 
-/* The room as desktop mode shows it (engine/app/scene_from_sim.c), placed in the headset's stage: the trainee stands
+/* The room as desktop mode shows it (app/scene_from_sim.c), placed in the headset's stage: the trainee stands
  * at the origin facing -Z with the patient's right side before them, the instruments in the hands. The eyes see
  * only the 3D scene; the monitor, the menu and the results go on the hand-held panel (a quad layer). */
 #define XR_TABLE_Z (-0.9f)

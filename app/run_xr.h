@@ -1,5 +1,5 @@
-/* scrub run --xr: a scenario played in an OpenXR headset (engine/app/run_xr.c, docs/xr.md).
- * Also the loop behind `scrub bench xr` (engine/app/cmd_bench_xr.c). */
+/* scrub run --xr: a scenario played in an OpenXR headset (app/run_xr.c, docs/xr.md).
+ * Also the loop behind `scrub bench xr` (app/cmd_bench_xr.c). */
 #ifndef SCRUB_RUN_XR_H
 #define SCRUB_RUN_XR_H
 
