@@ -68,7 +68,7 @@ NAME_FN(patient_line_name, patient_line, PATIENT_LINE_COUNT_, "parasternal", "mi
 NAME_FN(patient_drug_name, patient_drug, PATIENT_DRUG_COUNT_, "epinephrine", "amiodarone", "lidocaine", "atropine",
         "adenosine", "salbutamol", "chlorphenamine", "hydrocortisone", "naloxone", "dextrose", "glucagon", "insulin",
         "dopamine")
-NAME_FN(patient_route_name, patient_route, PATIENT_ROUTE_COUNT_, "iv", "io", "im", "neb", "po")
+NAME_FN(patient_route_name, patient_route, PATIENT_ROUTE_COUNT_, "iv", "io", "im", "neb", "po", "in")
 NAME_FN(patient_im_site_name, patient_im_site, PATIENT_IM_SITE_COUNT_, "thigh", "deltoid", "gluteal")
 NAME_FN(patient_o2_device_name, patient_o2_device, PATIENT_O2_COUNT_, "none", "nasal", "mask", "nonrebreather", "bvm")
 NAME_FN(patient_action_kind_name, patient_action_kind, PATIENT_ACT_COUNT_, "airway_open", "cpr_start", "cpr_stop",
@@ -594,7 +594,7 @@ static scrub_result apply_shock(patient *p, const patient_action *a, patient_out
 static unsigned drug_routes(patient_drug d)
 {
 	const unsigned iv = 1u << PATIENT_ROUTE_IV | 1u << PATIENT_ROUTE_IO, im = 1u << PATIENT_ROUTE_IM,
-	               neb = 1u << PATIENT_ROUTE_NEB, po = 1u << PATIENT_ROUTE_PO;
+	               neb = 1u << PATIENT_ROUTE_NEB, po = 1u << PATIENT_ROUTE_PO, in = 1u << PATIENT_ROUTE_IN;
 	switch (d) {
 	case PATIENT_DRUG_EPINEPHRINE:
 	case PATIENT_DRUG_ATROPINE:
@@ -605,6 +605,7 @@ static unsigned drug_routes(patient_drug d)
 	case PATIENT_DRUG_HYDROCORTISONE:
 		return iv | im | po;
 	case PATIENT_DRUG_NALOXONE:
+		return iv | im | in;
 	case PATIENT_DRUG_GLUCAGON:
 		return iv | im;
 	case PATIENT_DRUG_DEXTROSE:
@@ -649,10 +650,11 @@ static scrub_result apply_drug(patient *p, const patient_action *a, patient_outc
 		return INVALID("unknown IM site");
 	if (!(drug_routes(d) & 1u << rt)) {
 		static const char *const word[] = {"not_given_iv", "not_given_io", "not_given_im",
-		                                                       "not_given_neb", "not_given_po"};
+		                                                       "not_given_neb", "not_given_po", "not_given_in"};
 		static const char *const why[] = {
 			"this drug is not given IV", "this drug is not given IO", "this drug is not given IM",
-			"this drug is not given nebulised", "this drug is not given by mouth"};
+			"this drug is not given nebulised", "this drug is not given by mouth",
+			"this drug is not given intranasally"};
 		_Static_assert(sizeof word / sizeof word[0] == PATIENT_ROUTE_COUNT_ &&
 		                       sizeof why / sizeof why[0] == PATIENT_ROUTE_COUNT_,
 		               "a refusal for every route");
@@ -665,6 +667,10 @@ static scrub_result apply_drug(patient *p, const patient_action *a, patient_outc
 		add_depot(p, d, rt, dose, p->par[PP_EPI_IM_ONSET_S], tau);
 		return done(o, true, PATIENT_COMP_NONE, "given IM");
 	}
+	case PATIENT_ROUTE_IN:
+		/* a nasal spray: part of the dose is absorbed through the mucosa, more slowly than IM */
+		add_depot(p, d, rt, dose * p->par[PP_IN_BIOAVAILABILITY], p->par[PP_EPI_IM_ONSET_S], p->par[PP_IN_TAU_S]);
+		return done(o, true, PATIENT_COMP_NONE, "given intranasally");
 	case PATIENT_ROUTE_NEB:
 		add_depot(p, d, rt, dose, 0, p->par[PP_NEB_TAU_S]);
 		return done(o, true, PATIENT_COMP_NONE, "nebuliser running");

@@ -88,6 +88,7 @@ typedef enum patient_route {
 	PATIENT_ROUTE_IM,
 	PATIENT_ROUTE_NEB, /* nebulised */
 	PATIENT_ROUTE_PO,  /* by mouth: needs an alert patient */
+	PATIENT_ROUTE_IN,  /* intranasal (naloxone): a depot absorbed in part (in_bioavailability) */
 	PATIENT_ROUTE_COUNT_
 } patient_route;
 

@@ -1674,6 +1674,21 @@ static void test_opioid_naloxone(void)
 	patient_destroy(&im);
 	patient_destroy(&bvm);
 
+	/* intranasal naloxone 2 mg (AHA 2020: 2-4 mg IN): half of it absorbed, and it reverses;
+	 * epinephrine is not given intranasally */
+	patient *in = mk(cfg);
+	run_for(in, 300, DT, 0);
+	o = act(in, drug(PATIENT_DRUG_NALOXONE, 2, PATIENT_ROUTE_IN));
+	CHECK(o.applied && o.kind == PATIENT_COMP_NONE);
+	run_for(in, 180, DT, 0);
+	const double in3 = vit(in)->resp_rate;
+	run_for(in, 420, DT, 0);
+	fprintf(stderr, "  naloxone 2 mg IN: RR %.1f at 3 min, %.1f at 10 min, SpO2 %.1f, %s\n", in3, vit(in)->resp_rate,
+	        vit(in)->spo2, patient_avpu_name(vit(in)->avpu));
+	CHECK(in3 > v0.resp_rate + 5 && vit(in)->resp_rate > 12 && vit(in)->spo2 > 94);
+	CHECK_STR(act(in, drug(PATIENT_DRUG_EPINEPHRINE, 1, PATIENT_ROUTE_IN)).not_delivered, "not_given_in");
+	patient_destroy(&in);
+
 	/* near-apnoea: hypoxic PEA arrest within 5 minutes */
 	p = mk((patient_config){.seed = 31, .opioid = {.severity = 0.95}});
 	run_for(p, 300, DT, 0);
