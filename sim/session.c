@@ -371,6 +371,8 @@ static judgement apply_to_patient(sim_session *s, const sim_action *a)
 	} else if (strcmp(n, "fluid_bolus") == 0) {
 		pa.kind = PATIENT_ACT_FLUID_BOLUS;
 		pa.fluid.volume_ml = num_of(a, def, "volume", 0);
+		sym_of(a, def, "fluid", &w);
+		pa.fluid.blood = w && (strcmp(w, "blood") == 0 || strcmp(w, "plasma") == 0);
 	} else if (strcmp(n, "needle_decompression") == 0 || strcmp(n, "chest_tube") == 0) {
 		sym_of(a, def, "side", &w);
 		patient_side side = w && strcmp(w, "left") == 0 ? PATIENT_SIDE_LEFT : PATIENT_SIDE_RIGHT;

@@ -896,7 +896,10 @@ static scrub_result apply(patient *p, const patient_action *a, patient_outcome *
 			return INVALID("fluid volume must be within 1..5000 mL");
 		if (!p->access)
 			return refused(o, "no_access", "no IV/IO access");
-		p->fluid_pending += a->fluid.volume_ml;
+		if (a->fluid.blood)
+			p->blood_pending += a->fluid.volume_ml;
+		else
+			p->fluid_pending += a->fluid.volume_ml;
 		return done(o, true, PATIENT_COMP_NONE, "fluid running");
 	case PATIENT_ACT_NEEDLE_DECOMPRESSION:
 		return apply_needle(p, a, o);

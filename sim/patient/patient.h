@@ -295,7 +295,7 @@ typedef enum patient_action_kind {
 	PATIENT_ACT_SHOCK,
 	PATIENT_ACT_DRUG,             /* drug.drug, dose_mg, route, site (IM only) */
 	PATIENT_ACT_VASCULAR_ACCESS,  /* access.route: IV or IO */
-	PATIENT_ACT_FLUID_BOLUS,      /* fluid.volume_ml of crystalloid */
+	PATIENT_ACT_FLUID_BOLUS,      /* fluid.volume_ml of crystalloid, or of blood products (fluid.blood) */
 	PATIENT_ACT_NEEDLE_DECOMPRESSION, /* needle.side, needle.ics (2..6), needle.line */
 	PATIENT_ACT_CHEST_TUBE,       /* chest_tube.side */
 	PATIENT_ACT_SET_RHYTHM,       /* set_rhythm.rhythm: a transition the scenario imposes */
@@ -323,7 +323,10 @@ typedef struct patient_action {
 		struct { double energy_j; bool synchronised; bool dsed; } shock;
 		struct { patient_drug drug; double dose_mg; patient_route route; patient_im_site site; } drug;
 		struct { patient_route route; } access;
-		struct { double volume_ml; } fluid;
+		struct {
+			double volume_ml;
+			bool blood; /* red cells or plasma: stays in the vessels (blood_retention) */
+		} fluid;
 		struct { patient_side side; int ics; patient_line line; } needle;
 		struct { patient_side side; } chest_tube;
 		struct { patient_rhythm rhythm; } set_rhythm;

@@ -111,7 +111,7 @@ struct patient {
 	bool needle_in, chest_tube;
 
 	/* volume */
-	double blood_vol0, blood_vol, bleed_rate, fluid_pending;
+	double blood_vol0, blood_vol, bleed_rate, fluid_pending, blood_pending;
 	bool access;
 
 	/* drugs */

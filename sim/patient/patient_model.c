@@ -223,7 +223,11 @@ static void tick_conditions(patient *p)
 		p->ptx_p = lag2(p->ptx_p, target, tau, vent_tau);
 		p->ptx_collapse = lag2(p->ptx_collapse, ctarget, 30.0, 120.0);
 	}
-	double loss = (p->bleed_rate + p->par[PP_ANAPH_LEAK] * p->vaso_eff) * H / 60.0;
+	/* bleeding from an uncontrolled vessel injury follows the pressure driving it (exponent 0: constant) */
+	double bleed = p->bleed_rate;
+	if (bleed > 0 && p->par[PP_BLEED_PRESSURE_EXPONENT] > 0)
+		bleed *= pow(fmax(p->map, 0) / p->par[PP_MAP_SETPOINT], p->par[PP_BLEED_PRESSURE_EXPONENT]);
+	double loss = (bleed + p->par[PP_ANAPH_LEAK] * p->vaso_eff) * H / 60.0;
 	p->blood_vol -= loss;
 	if (p->fluid_pending > 0) {
 		double inf = p->par[PP_FLUID_RATE] * H / 60.0;
@@ -231,6 +235,13 @@ static void tick_conditions(patient *p)
 			inf = p->fluid_pending;
 		p->fluid_pending -= inf;
 		p->blood_vol += inf * p->par[PP_CRYSTALLOID_RETENTION];
+	}
+	if (p->blood_pending > 0) { /* a second line: blood runs alongside crystalloid */
+		double inf = p->par[PP_FLUID_RATE] * H / 60.0;
+		if (inf > p->blood_pending)
+			inf = p->blood_pending;
+		p->blood_pending -= inf;
+		p->blood_vol += inf * p->par[PP_BLOOD_RETENTION];
 	}
 	p->blood_vol = patient_clamp(p->blood_vol, 0.3 * p->blood_vol0, 1.5 * p->blood_vol0);
 }

@@ -139,6 +139,8 @@
 	X(ATROPINE_AVB3_FRACTION, "atropine_avb3_fraction", "fraction", 0.1, 0, 1, "fraction of the atropine rate effect an AV-block escape rhythm shows") \
 	X(CHRONOTROPE_ESCAPE_FRACTION, "chronotrope_escape_fraction", "fraction", 0.5, 0, 1, "fraction of the epinephrine/dopamine rate effect an escape rhythm shows") \
 	X(CRYSTALLOID_RETENTION, "crystalloid_retention", "fraction", 0.5, 0.1, 1, "fraction of a crystalloid bolus that stays intravascular") \
+	X(BLOOD_RETENTION, "blood_retention", "fraction", 1.0, 0.5, 1, "fraction of a blood or plasma transfusion that stays intravascular") \
+	X(BLEED_PRESSURE_EXPONENT, "bleed_pressure_exponent", "1", 0, 0, 2, "ongoing bleeding ~ (MAP/map_setpoint)^k: 0 constant, 1 proportional to the pressure (permissive hypotension)") \
 	X(FLUID_RATE, "fluid_rate", "mL/min", 250, 10, 2000, "infusion rate of a fluid bolus (pressure bag)") \
 	/* conditions */ \
 	X(ANAPH_PROGRESSION_S, "anaph_progression_s", "s", 600, 30, 7200, "time constant of the worsening of untreated anaphylaxis") \

@@ -386,6 +386,35 @@ static void test_hypovolaemia(void)
 	run_for(p, 900, 0.05, 0);
 	CHECK(vit(p)->rhythm == PATIENT_RHYTHM_PEA && !vit(p)->pulse_present);
 	patient_destroy(&p);
+
+	/* blood stays in the vessels, crystalloid half of it */
+	patient *cr = mk((patient_config){.seed = 8, .hypovolaemia = {.blood_loss_ml = 1500}});
+	p = mk((patient_config){.seed = 8, .hypovolaemia = {.blood_loss_ml = 1500}});
+	act(cr, ACCESS);
+	act(p, ACCESS);
+	const double bv0 = vit(p)->blood_volume_ml;
+	act(cr, (patient_action){.kind = PATIENT_ACT_FLUID_BOLUS, .fluid = {.volume_ml = 500}});
+	act(p, (patient_action){.kind = PATIENT_ACT_FLUID_BOLUS, .fluid = {.volume_ml = 500, .blood = true}});
+	run_for(cr, 180, DT, 0);
+	run_for(p, 180, DT, 0);
+	CHECK_NEAR(vit(cr)->blood_volume_ml - bv0, 250, 1);
+	CHECK_NEAR(vit(p)->blood_volume_ml - bv0, 500, 1);
+	CHECK(vit(p)->map > vit(cr)->map + 3);
+	patient_destroy(&cr);
+	patient_destroy(&p);
+
+	/* with bleed_pressure_exponent 1 the bleed slows as the pressure falls (100 mL/min at MAP 93) */
+	const patient_param_override k1 = {"bleed_pressure_exponent", 1};
+	patient *flat = mk((patient_config){.seed = 8, .hypovolaemia = {.bleed_ml_per_min = 100}});
+	p = mk((patient_config){.seed = 8, .hypovolaemia = {.bleed_ml_per_min = 100}, .overrides = &k1, .override_count = 1});
+	const double full = vit(p)->blood_volume_ml;
+	run_for(flat, 600, DT, 0);
+	run_for(p, 600, DT, 0);
+	fprintf(stderr, "  bleeding 100 mL/min for 10 min: %.0f mL lost at a constant rate, %.0f mL pressure-driven (MAP %.0f vs %.0f)\n",
+	        full - vit(flat)->blood_volume_ml, full - vit(p)->blood_volume_ml, vit(flat)->map, vit(p)->map);
+	CHECK(vit(p)->blood_volume_ml > vit(flat)->blood_volume_ml + 30);
+	patient_destroy(&flat);
+	patient_destroy(&p);
 }
 
 static void test_action_validation(void)
