@@ -60,26 +60,29 @@ double patient_rng_uniform(patient_rng *r)
 	}
 
 NAME_FN(patient_rhythm_name, patient_rhythm, PATIENT_RHYTHM_COUNT_, "sinus", "sinus_tachy", "sinus_brady", "vf_coarse",
-        "vf_fine", "pvt", "vt_pulse", "asystole", "pea", "avb2_mobitz2", "avb3")
+        "vf_fine", "pvt", "vt_pulse", "asystole", "pea", "avb2_mobitz2", "avb3", "svt")
 NAME_FN(patient_avpu_name, patient_avpu, PATIENT_AVPU_COUNT_, "alert", "voice", "pain", "unresponsive")
 NAME_FN(patient_side_name, patient_side, 3, "none", "left", "right")
 NAME_FN(patient_line_name, patient_line, PATIENT_LINE_COUNT_, "parasternal", "midclavicular", "anterior_axillary",
         "mid_axillary")
 NAME_FN(patient_drug_name, patient_drug, PATIENT_DRUG_COUNT_, "epinephrine", "amiodarone", "lidocaine", "atropine",
         "adenosine", "salbutamol", "chlorphenamine", "hydrocortisone", "naloxone", "dextrose", "glucagon", "insulin",
-        "dopamine")
+        "dopamine", "ipratropium", "magnesium_sulfate", "prednisolone", "norepinephrine", "ceftriaxone",
+        "piperacillin_tazobactam", "midazolam", "propofol", "ketamine")
 NAME_FN(patient_route_name, patient_route, PATIENT_ROUTE_COUNT_, "iv", "io", "im", "neb", "po")
 NAME_FN(patient_im_site_name, patient_im_site, PATIENT_IM_SITE_COUNT_, "thigh", "deltoid", "gluteal")
 NAME_FN(patient_o2_device_name, patient_o2_device, PATIENT_O2_COUNT_, "none", "nasal", "mask", "nonrebreather", "bvm")
 NAME_FN(patient_action_kind_name, patient_action_kind, PATIENT_ACT_COUNT_, "airway_open", "cpr_start", "cpr_stop",
         "compression", "bvm_breath", "intubate", "oxygen", "shock", "drug", "vascular_access", "fluid_bolus",
-        "needle_decompression", "chest_tube", "set_rhythm", "pads", "position", "remove_trigger", "pacing", "infusion")
+        "needle_decompression", "chest_tube", "set_rhythm", "pads", "position", "remove_trigger", "pacing", "infusion",
+        "vagal")
 NAME_FN(patient_pads_name, patient_pads, PATIENT_PADS_COUNT_, "none", "anterolateral", "anteroposterior", "misplaced")
 NAME_FN(patient_position_name, patient_position, PATIENT_POS_COUNT_, "supine", "legs_raised", "sitting", "recovery",
         "left_lateral")
 NAME_FN(patient_complication_name, patient_complication, PATIENT_COMP_COUNT_, "none", "shock_on_perfusing_rhythm",
         "shock_non_shockable", "shock_during_compressions", "vf_induced", "iv_bolus_epinephrine", "needle_medial",
-        "needle_too_low", "needle_wrong_side", "drain_wrong_side", "compression_too_deep", "upright_while_hypotensive")
+        "needle_too_low", "needle_wrong_side", "drain_wrong_side", "compression_too_deep", "upright_while_hypotensive",
+        "shock_while_awake", "injection_too_fast")
 
 bool patient_rhythm_shockable(patient_rhythm r)
 {
@@ -221,6 +224,8 @@ static scrub_result validate_config(const patient_config *c)
 		CFG_FAIL("glycaemia.glucose_mmol_l %g is outside 0.5..50", c->glycaemia.glucose_mmol_l);
 	if (!finite_in(c->glycaemia.insulin_units, 0, 5000))
 		CFG_FAIL("glycaemia.insulin_units %g is outside 0..5000", c->glycaemia.insulin_units);
+	if (patient_cond_validate(c) != SCRUB_OK)
+		return SCRUB_ERR_INVALID;
 	if (c->override_count && !c->overrides)
 		CFG_FAIL("override_count %zu with no overrides", c->override_count);
 	for (size_t i = 0; i < c->override_count; i++) {
@@ -281,6 +286,7 @@ static void init_state(patient *p, const patient_config *c)
 		p->atrial_rate = b == PATIENT_RHYTHM_AVB2_MOBITZ2 ? 2 * p->brady_rate
 		               : b == PATIENT_RHYTHM_AVB3 ? p->par[PP_BASELINE_HR] : p->brady_rate;
 	}
+	patient_cond_init(p, c);
 	if (c->glycaemia.insulin_units > 0) {
 		patient_pk *k = &p->pk[PATIENT_DRUG_INSULIN];
 		k->depot = c->glycaemia.insulin_units * PATIENT_INSULIN_MG_PER_UNIT;
@@ -505,8 +511,10 @@ static bool shock_rhythm(patient *p, const patient_action *a, double u, patient_
 {
 	double e = a->shock.energy_j;
 	patient_rhythm r = p->rhythm;
-	bool sync = a->shock.synchronised;
+	bool sync = a->shock.synchronised, effective;
 	*kind = PATIENT_COMP_NONE;
+	if (patient_cond_shock(p, a, &effective, kind, why))
+		return effective;
 	if (patient_rhythm_shockable(r)) {
 		double prob = shock_probability(p, e, a->shock.dsed);
 		LOG_D("t=%.2f shock %.0f J%s in %s, pads %s, %d failed: p=%.3f u=%.3f", p->t, e, a->shock.dsed ? " DSED" : "",
@@ -582,6 +590,8 @@ static scrub_result apply_shock(patient *p, const patient_action *a, patient_out
 	bool effective = shock_rhythm(p, a, u, &kind, &why);
 	if (a->shock.dsed)
 		p->reserve *= 0.98; /* the second defibrillator's shock */
+	if (kind == PATIENT_COMP_NONE && a->shock.synchronised && !patient_rhythm_is_arrest(r) && p->v.avpu <= PATIENT_AVPU_VOICE)
+		kind = PATIENT_COMP_SHOCK_AWAKE; /* judged on the patient before the shock */
 	if (hands_on && kind != PATIENT_COMP_VF_INDUCED) {
 		kind = PATIENT_COMP_SHOCK_DURING_CPR;
 		why = effective ? "shock delivered during compressions (hands on the chest): organised rhythm"
@@ -610,7 +620,19 @@ static unsigned drug_routes(patient_drug d)
 	case PATIENT_DRUG_DEXTROSE:
 		return iv | po;
 	case PATIENT_DRUG_DOPAMINE:
+	case PATIENT_DRUG_NOREPINEPHRINE:
 		return 0; /* infusion only */
+	case PATIENT_DRUG_IPRATROPIUM:
+		return neb;
+	case PATIENT_DRUG_PREDNISOLONE:
+		return po;
+	case PATIENT_DRUG_CEFTRIAXONE:
+	case PATIENT_DRUG_MIDAZOLAM:
+	case PATIENT_DRUG_KETAMINE:
+		return iv | im;
+	case PATIENT_DRUG_MAGNESIUM:
+	case PATIENT_DRUG_PIPERACILLIN_TAZOBACTAM:
+	case PATIENT_DRUG_PROPOFOL:
 	case PATIENT_DRUG_INSULIN:
 	case PATIENT_DRUG_AMIODARONE:
 	case PATIENT_DRUG_LIDOCAINE:
@@ -647,6 +669,8 @@ static scrub_result apply_drug(patient *p, const patient_action *a, patient_outc
 		return INVALID("dose must be a positive number of mg (at most 10 g; dextrose 100 g)");
 	if (rt == PATIENT_ROUTE_IM && (unsigned)a->drug.site >= PATIENT_IM_SITE_COUNT_)
 		return INVALID("unknown IM site");
+	if (!finite_in(a->drug.over_s, 0, 86400))
+		return INVALID("over must be within 0..24 h");
 	if (!(drug_routes(d) & 1u << rt)) {
 		static const char *const word[] = {"not_given_iv", "not_given_io", "not_given_im",
 		                                                       "not_given_neb", "not_given_po"};
@@ -681,6 +705,8 @@ static scrub_result apply_drug(patient *p, const patient_action *a, patient_outc
 	case PATIENT_ROUTE_COUNT_:
 		break;
 	}
+	if (patient_cond_drug(p, a, o))
+		return SCRUB_OK;
 	if (!p->access)
 		return refused(o, "no_access", "no IV/IO access");
 	p->pk[d].line += dose;
@@ -819,7 +845,8 @@ static scrub_result apply_infusion(patient *p, const patient_action *a, patient_
 	if (!finite_in(r, 0, 1e6))
 		return INVALID("infusion rate must be within 0..1 000 000 mcg/min");
 	if (d != PATIENT_DRUG_EPINEPHRINE && d != PATIENT_DRUG_DOPAMINE && d != PATIENT_DRUG_AMIODARONE &&
-	    d != PATIENT_DRUG_LIDOCAINE && d != PATIENT_DRUG_INSULIN && d != PATIENT_DRUG_DEXTROSE)
+	    d != PATIENT_DRUG_LIDOCAINE && d != PATIENT_DRUG_INSULIN && d != PATIENT_DRUG_DEXTROSE &&
+	    d != PATIENT_DRUG_NOREPINEPHRINE && d != PATIENT_DRUG_MAGNESIUM)
 		return refused(o, "not_given_infusion", "the model does not infuse this drug");
 	if (r == 0) {
 		if (p->infusion[d] == 0)
@@ -947,6 +974,8 @@ static scrub_result apply(patient *p, const patient_action *a, patient_outcome *
 		return apply_pacing(p, a, o);
 	case PATIENT_ACT_INFUSION:
 		return apply_infusion(p, a, o);
+	case PATIENT_ACT_VAGAL:
+		return patient_cond_vagal(p, a, o);
 	case PATIENT_ACT_COUNT_:
 		break;
 	}
