@@ -180,10 +180,10 @@
 	X(ASTHMA_VQ, "asthma_vq_mismatch", "fraction", 0.5, 0, 0.9, "blood through poorly ventilated (low V/Q) units at full bronchospasm") \
 	X(ASTHMA_VQ_PO2, "asthma_low_vq_po2_fraction", "fraction", 0.55, 0.1, 1, "alveolar PO2 of those units relative to the ventilated ones (oxygen corrects it)") \
 	X(ASTHMA_SALB_MAX, "asthma_salbutamol_relief", "fraction", 0.5, 0, 1, "bronchospasm relieved at full salbutamol effect in asthma") \
-	X(ASTHMA_SALB_EC50_MG, "asthma_salbutamol_ec50_mg", "mg", 3, 0.1, 50, "nebulised salbutamol (absorbed) giving half its relief in asthma") \
+	X(ASTHMA_SALB_EC50_MG, "asthma_salbutamol_ec50_mg", "mg", 6, 0.1, 50, "nebulised salbutamol (absorbed) giving half its relief in asthma") \
 	X(IPRATROPIUM_HALF_LIFE_S, "ipratropium_half_life_s", "s", 10800, 600, 86400, "effective half-life of nebulised ipratropium") \
 	X(IPRATROPIUM_EC50_MG, "ipratropium_ec50_mg", "mg", 0.2, 0.01, 5, "ipratropium amount giving half its effect") \
-	X(ASTHMA_IPRA_MAX, "asthma_ipratropium_relief", "fraction", 0.15, 0, 1, "further bronchospasm relieved at full ipratropium effect") \
+	X(ASTHMA_IPRA_MAX, "asthma_ipratropium_relief", "fraction", 0.1, 0, 1, "further bronchospasm relieved at full ipratropium effect") \
 	X(MAGNESIUM_HALF_LIFE_S, "magnesium_half_life_s", "s", 14400, 600, 86400, "effective half-life of IV magnesium") \
 	X(MAGNESIUM_EC50_MG, "magnesium_ec50_mg", "mg", 1000, 50, 10000, "magnesium sulfate amount giving half its effect") \
 	X(ASTHMA_MG_MAX, "asthma_magnesium_relief", "fraction", 0.2, 0, 1, "further bronchospasm relieved at full magnesium effect") \
