@@ -93,6 +93,26 @@ def time_range_schema(desc):
             "pattern": r"^\s*" + one + r"\s*(?:\.\.\s*" + one + r"\s*)?$"}
 
 
+QTY = {"type": ["number", "string"]}
+SEV = {"type": "number", "minimum": 0.01, "maximum": 1}
+# the patient model's other conditions (docs/scenario-format.md, 4.2)
+COND_EXTRA = {
+    "opioid_toxicity": {"type": "object", "additionalProperties": False, "description": "Opioid toxicity.",
+                        "properties": {"severity": SEV, "half_life": QTY}},
+    **{k: {"type": "object", "additionalProperties": False, "description": d, "properties": {"rate": QTY}}
+       for k, d in [("sinus_bradycardia", "Sinus bradycardia."), ("second_degree_av_block", "Mobitz II AV block."),
+                    ("third_degree_av_block", "Complete AV block.")]},
+    "hypoglycaemia": {"type": "object", "additionalProperties": False, "description": "Hypoglycaemia.",
+                      "properties": {"glucose": QTY, "insulin_depot": QTY}},
+    "svt": {"type": "object", "additionalProperties": False, "description": "Supraventricular (AV nodal re-entry) tachycardia.",
+            "properties": {"rate": QTY, "vagal_rank": SEV, "adenosine_dose": QTY}},
+    "ventricular_tachycardia": {"type": "object", "additionalProperties": False, "description": "VT with a pulse.",
+                                "properties": {"rate": QTY, "shocks_to_convert": {"type": "integer", "minimum": 1, "maximum": 10}}},
+    "asthma": {"type": "object", "additionalProperties": False, "description": "Acute asthma.", "properties": {"severity": SEV}},
+    "sepsis": {"type": "object", "additionalProperties": False, "description": "Sepsis.", "properties": {"severity": SEV}},
+}
+
+
 def build(scrub):
     units = read_units()
     all_units = sorted({u for us in units.values() for u in us})
@@ -357,7 +377,8 @@ def build(scrub):
                                                                                                     "severity": {"type": "number", "minimum": 0.01, "maximum": 1, "description": "How severe (default 0.8)."}}},
                                                             "hypovolaemia": {"type": "object", "additionalProperties": False, "description": "Blood loss.",
                                                                              "properties": {"blood_loss": {"type": "string", "description": "Lost before the start, e.g. `1500 mL`."},
-                                                                                            "bleeding": {"type": "string", "description": "Ongoing loss, e.g. `100 mL/min`."}}}}},
+                                                                                            "bleeding": {"type": "string", "description": "Ongoing loss, e.g. `100 mL/min`."}}},
+                                                            **COND_EXTRA}},
                                           "params": {"type": "object", "description": "Named model parameters (docs/physiology.md), each a number in the parameter's unit.",
                                                      "additionalProperties": {"type": ["number", "string"]}}}}}},
             "variables": {"type": "object", "maxProperties": 256, "description": "Named values the states change and the conditions read: vital signs, rhythm, equipment.",
