@@ -110,6 +110,7 @@ COND_EXTRA = {
                                 "properties": {"rate": QTY, "shocks_to_convert": {"type": "integer", "minimum": 1, "maximum": 10}}},
     "asthma": {"type": "object", "additionalProperties": False, "description": "Acute asthma.", "properties": {"severity": SEV}},
     "sepsis": {"type": "object", "additionalProperties": False, "description": "Sepsis.", "properties": {"severity": SEV}},
+    "hyperkalaemia": {"type": "object", "additionalProperties": False, "description": "Hyperkalaemia.", "properties": {"potassium": QTY}},
 }
 
 

@@ -1576,6 +1576,7 @@ static const struct {
 	[SCN_MODEL_LACTATE] = {"lactate", "mmol/L", "Lactate"},
 	[SCN_MODEL_PEF] = {"peak_flow", "%", "Peak expiratory flow (% of predicted)"},
 	[SCN_MODEL_WHEEZE] = {"wheeze", NULL, "Audible wheeze"},
+	[SCN_MODEL_POTASSIUM] = {"potassium", "mmol/L", "Serum potassium"},
 };
 
 static const char *no_yes[] = {"no", "yes"};
@@ -1797,10 +1798,19 @@ static void parse_model(loader *L, yaml_node *m)
 			static const char *f[] = {"severity", NULL};
 			check_fields(L, sc, f, sev_conds[k].name);
 		}
+		yaml_node *hk = yaml_get(cond, "hyperkalaemia");
+		if (hk && expect_type(L, hk, YAML_MAP, "'hyperkalaemia'")) {
+			yaml_node *x = yaml_get(hk, "potassium");
+			c->hyperkalaemia.potassium_mmol_l = 7.5;
+			if (x)
+				model_number(L, x, "potassium", 5.5, 9.5, "mmol/L", &c->hyperkalaemia.potassium_mmol_l);
+			static const char *f[] = {"potassium", NULL};
+			check_fields(L, hk, f, "hyperkalaemia");
+		}
 		static const char *f[] = {"cardiac_arrest", "anaphylaxis", "tension_pneumothorax", "hypovolaemia",
 		                          "opioid_toxicity", "sinus_bradycardia", "second_degree_av_block",
 		                          "third_degree_av_block", "hypoglycaemia", "svt", "ventricular_tachycardia",
-		                          "asthma", "sepsis", NULL};
+		                          "asthma", "sepsis", "hyperkalaemia", NULL};
 		check_fields(L, cond, f, "the patient's condition");
 	}
 	yaml_node *params = yaml_get(m, "params");

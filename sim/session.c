@@ -145,6 +145,7 @@ static void read_model(sim_session *s)
 	x[SCN_MODEL_LACTATE] = v->lactate_mmol_l;
 	x[SCN_MODEL_PEF] = v->peak_flow_pct;
 	x[SCN_MODEL_WHEEZE] = v->wheeze > 0.15;
+	x[SCN_MODEL_POTASSIUM] = v->potassium_mmol_l;
 	const cpr_meter *m = &s->cpr;
 	double cpr = m->cpr_s > 0 ? m->cpr_s : 1;
 	x[SCN_MODEL_CCF] = m->arrest_s > 0 ? 100.0 * m->cpr_s / m->arrest_s : 0;

@@ -68,7 +68,7 @@ NAME_FN(patient_line_name, patient_line, PATIENT_LINE_COUNT_, "parasternal", "mi
 NAME_FN(patient_drug_name, patient_drug, PATIENT_DRUG_COUNT_, "epinephrine", "amiodarone", "lidocaine", "atropine",
         "adenosine", "salbutamol", "chlorphenamine", "hydrocortisone", "naloxone", "dextrose", "glucagon", "insulin",
         "dopamine", "ipratropium", "magnesium_sulfate", "prednisolone", "norepinephrine", "ceftriaxone",
-        "piperacillin_tazobactam", "midazolam", "propofol", "ketamine")
+        "piperacillin_tazobactam", "midazolam", "propofol", "ketamine", "calcium_chloride", "calcium_gluconate")
 NAME_FN(patient_route_name, patient_route, PATIENT_ROUTE_COUNT_, "iv", "io", "im", "neb", "po")
 NAME_FN(patient_im_site_name, patient_im_site, PATIENT_IM_SITE_COUNT_, "thigh", "deltoid", "gluteal")
 NAME_FN(patient_o2_device_name, patient_o2_device, PATIENT_O2_COUNT_, "none", "nasal", "mask", "nonrebreather", "bvm")
@@ -631,6 +631,8 @@ static unsigned drug_routes(patient_drug d)
 	case PATIENT_DRUG_KETAMINE:
 		return iv | im;
 	case PATIENT_DRUG_MAGNESIUM:
+	case PATIENT_DRUG_CALCIUM_CHLORIDE:
+	case PATIENT_DRUG_CALCIUM_GLUCONATE:
 	case PATIENT_DRUG_PIPERACILLIN_TAZOBACTAM:
 	case PATIENT_DRUG_PROPOFOL:
 	case PATIENT_DRUG_INSULIN:

@@ -86,6 +86,8 @@ typedef enum patient_drug {
 	PATIENT_DRUG_MIDAZOLAM,      /* sedatives (before a cardioversion): consciousness only */
 	PATIENT_DRUG_PROPOFOL,
 	PATIENT_DRUG_KETAMINE,
+	PATIENT_DRUG_CALCIUM_CHLORIDE,  /* membrane stabilisation in hyperkalaemia (10 mL of 10 % = 1 g) */
+	PATIENT_DRUG_CALCIUM_GLUCONATE, /* the same with a third of the calcium per gram */
 	PATIENT_DRUG_COUNT_
 } patient_drug;
 
@@ -297,6 +299,12 @@ typedef struct patient_config {
 		double severity;
 	} sepsis;
 
+	struct {
+		/* serum potassium at the start, mmol/L; 0: absent (normal, 4.2). Above 6 the heart slows, conducts
+		 * wide complexes and contracts less; it rises further (renal failure) until treated */
+		double potassium_mmol_l;
+	} hyperkalaemia;
+
 	const patient_param_override *overrides;
 	size_t override_count;
 } patient_config;
@@ -459,6 +467,8 @@ typedef struct patient_vitals {
 	double peak_flow_pct;      /* % of predicted */
 	double wheeze;             /* 0..1, audible wheeze (asthma or anaphylaxis bronchospasm) */
 	double sepsis;             /* 0..1, the septic process (infection and host response) */
+	double potassium_mmol_l;   /* serum potassium */
+	double k_cardiotoxicity;   /* 0..1, what the potassium does to the heart after calcium */
 } patient_vitals;
 
 const patient_vitals *patient_vitals_get(const patient *p);

@@ -38,6 +38,9 @@ scrub_result patient_cond_validate(const patient_config *c)
 		CFG_FAIL("asthma.severity %g is outside 0..1", c->asthma.severity);
 	if (!within(c->sepsis.severity, 0, 1))
 		CFG_FAIL("sepsis.severity %g is outside 0..1", c->sepsis.severity);
+	double k = c->hyperkalaemia.potassium_mmol_l;
+	if (!within(k, 0, 10) || (k > 0 && k < 3))
+		CFG_FAIL("hyperkalaemia.potassium_mmol_l %g is outside 3..10", k);
 	if (t != PATIENT_RHYTHM_SINUS && (c->bradycardia.rhythm != PATIENT_RHYTHM_SINUS || c->arrest.present))
 		CFG_FAIL("a tachycardia cannot start together with a bradycardia or a cardiac arrest");
 	return SCRUB_OK;
@@ -57,6 +60,10 @@ void patient_cond_init(patient *p, const patient_config *c)
 	}
 	if (c->asthma.severity > 0)
 		p->asthma_sev = p->asthma_a = p->asthma_b = c->asthma.severity;
+	if (c->hyperkalaemia.potassium_mmol_l > 0) {
+		p->hyperk = true;
+		p->k0 = c->hyperkalaemia.potassium_mmol_l;
+	}
 	if (c->sepsis.severity > 0) {
 		double s = c->sepsis.severity;
 		p->sepsis_a = s;
@@ -92,6 +99,20 @@ void patient_cond_tick(patient *p)
 		double rm = par[PP_ASTHMA_MG_MAX] * p->pk[PATIENT_DRUG_MAGNESIUM].effect;
 		p->asthma_b = p->asthma_a * (1.0 - rs) * (1.0 - ri) * (1.0 - rm);
 	}
+	if (p->hyperk) {
+		/* calcium stabilises the membrane at once (it lowers nothing); insulin and salbutamol shift
+		 * potassium into the cells over minutes; the kidneys keep adding to it */
+		double cca = p->pk[PATIENT_DRUG_CALCIUM_CHLORIDE].central + p->pk[PATIENT_DRUG_CALCIUM_GLUCONATE].central / 3.0;
+		double e_ca = cca / (cca + par[PP_CALCIUM_EC50_MG]);
+		double cs = p->pk[PATIENT_DRUG_SALBUTAMOL].central;
+		double shift = par[PP_K_INSULIN_SHIFT] * p->pk[PATIENT_DRUG_INSULIN].effect +
+		               par[PP_K_SALB_SHIFT] * cs / (cs + par[PP_K_SALB_EC50_MG]);
+		p->k_shift += H * (shift - p->k_shift) / par[PP_K_SHIFT_TAU_S];
+		p->k0 += par[PP_K_RISE] * H / 3600.0;
+		double k = p->k0 - p->k_shift;
+		p->k_tox = patient_clamp((k - par[PP_K_TOXIC_LOW]) / par[PP_K_TOXIC_SPAN], 0, 1) *
+		           (1.0 - par[PP_CALCIUM_STABILISATION] * e_ca);
+	}
 	if (p->sepsis_a > 0) {
 		double e_abx = fmax(p->pk[PATIENT_DRUG_CEFTRIAXONE].effect, p->pk[PATIENT_DRUG_PIPERACILLIN_TAZOBACTAM].effect);
 		double s = p->sepsis_a;
@@ -117,6 +138,8 @@ void patient_cond_vitals(patient *p)
 	v->peak_flow_l_min = p->par[PP_PEF_PREDICTED] * v->peak_flow_pct / 100.0;
 	v->wheeze = b;
 	v->sepsis = p->sepsis_a;
+	v->potassium_mmol_l = p->hyperk ? p->k0 - p->k_shift : 4.2;
+	v->k_cardiotoxicity = p->k_tox;
 	if (p->sepsis_a > 0)
 		v->temperature_c = p->par[PP_BASELINE_TEMP] + p->par[PP_SEPSIS_FEVER] * p->sepsis_a;
 	if (p->rhythm == PATIENT_RHYTHM_SVT)

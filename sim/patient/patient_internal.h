@@ -113,6 +113,8 @@ struct patient {
 	double asthma_b;             /* effective bronchospasm after bronchodilators */
 	double steroid;              /* 0..1 anti-inflammatory steroid action (lagged hours behind the drug) */
 	double sepsis_a;             /* 0..1 the septic process */
+	bool hyperk;                 /* the hyperkalaemia condition */
+	double k0, k_shift, k_tox;   /* potassium without shifts (rises), shifted into cells, cardiotoxicity */
 	patient_side ptx_side;
 	double ptx_sev, ptx_p, ptx_collapse, needle_patency;
 	double needle_kink_t;   /* time the catheter kinks outright (drawn at insertion) */

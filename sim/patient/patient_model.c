@@ -76,7 +76,7 @@ void patient_model_refresh(patient *p)
 		PP_GLUCAGON_HALF_LIFE_S, PP_INSULIN_HALF_LIFE_S, PP_DOPAMINE_HALF_LIFE_S,
 		PP_IPRATROPIUM_HALF_LIFE_S, PP_MAGNESIUM_HALF_LIFE_S, PP_PREDNISOLONE_HALF_LIFE_S, PP_NOREPI_HALF_LIFE_S,
 		PP_CEFTRIAXONE_HALF_LIFE_S, PP_PIPTAZ_HALF_LIFE_S, PP_MIDAZOLAM_HALF_LIFE_S, PP_PROPOFOL_HALF_LIFE_S,
-		PP_KETAMINE_HALF_LIFE_S,
+		PP_KETAMINE_HALF_LIFE_S, PP_CALCIUM_HALF_LIFE_S, PP_CALCIUM_HALF_LIFE_S,
 	};
 	_Static_assert(sizeof hl / sizeof hl[0] == PATIENT_DRUG_COUNT_, "a half-life for every drug");
 	for (int d = 0; d < PATIENT_DRUG_COUNT_; d++)
@@ -125,6 +125,7 @@ static void tick_drugs(patient *p)
 		PP_GLUCAGON_EC50_MG, PP_INSULIN_EC50_MG, PP_DOPAMINE_EC50_MG,
 		PP_IPRATROPIUM_EC50_MG, PP_MAGNESIUM_EC50_MG, PP_PREDNISOLONE_EC50_MG, PP_NOREPI_EC50_MG,
 		PP_ANTIBIOTIC_EC50_MG, PP_ANTIBIOTIC_EC50_MG, PP_MIDAZOLAM_EC50_MG, PP_PROPOFOL_EC50_MG, PP_KETAMINE_EC50_MG,
+		PP_CALCIUM_EC50_MG, PP_COUNT_, /* gluconate: patient_cond_tick, a third of the chloride's calcium */
 	};
 	_Static_assert(sizeof ec50 / sizeof ec50[0] == PATIENT_DRUG_COUNT_, "an EC50 for every drug");
 	for (int i = 0; i < p->npending;) {
@@ -313,7 +314,7 @@ void patient_model_tick(patient *p)
 	const double e_salb = p->pk[PATIENT_DRUG_SALBUTAMOL].effect;
 	const double e_dopa = p->pk[PATIENT_DRUG_DOPAMINE].effect;
 	const double e_ne = p->pk[PATIENT_DRUG_NOREPINEPHRINE].effect;
-	const double asth = p->asthma_b, seps = p->sepsis_a;
+	const double asth = p->asthma_b, seps = p->sepsis_a, ktox = p->k_tox;
 	patient_rhythm r = p->rhythm;
 	bool organised = rhythm_organised(r);
 	/* opioid at the mu receptor, naloxone competing for it */
@@ -426,7 +427,8 @@ void patient_model_tick(patient *p)
 	double contract = p->reserve * (1.0 - p->par[PP_POST_ARREST_CONTRACTILITY_LOSS] * p->stun) * hyp *
 	                  (1.0 + p->par[PP_EPI_INOTROPY] * e_beta + p->par[PP_EPI_SURGE_INOTROPY] * sg +
 	                   p->par[PP_DOPAMINE_INOTROPY] * e_dopa + p->par[PP_NOREPI_INOTROPY] * e_ne) *
-	                  (1.0 - 0.15 * e_amio) * (1.0 - p->par[PP_SEPSIS_CONTRACTILITY_LOSS] * seps);
+	                  (1.0 - 0.15 * e_amio) * (1.0 - p->par[PP_SEPSIS_CONTRACTILITY_LOSS] * seps) *
+	                  (1.0 - p->par[PP_K_CONTRACTILITY_LOSS] * ktox);
 	if (r == PATIENT_RHYTHM_PEA && p->primary_pea)
 		contract *= 0.1;
 
@@ -443,7 +445,7 @@ void patient_model_tick(patient *p)
 	                 p->par[PP_ATROPINE_HR_GAIN] * e_atro + p->par[PP_SALBUTAMOL_HR_GAIN] * e_salb - 10.0 * e_amio +
 	                 p->par[PP_ASTHMA_HR_GAIN] * asth + p->par[PP_SEPSIS_HR_GAIN] * seps) *
 	                hypoxic * (1.0 - 0.9 * e_aden);
-	atrial = patient_clamp(atrial, 20, p->par[PP_HR_MAX]);
+	atrial = patient_clamp(atrial * (1.0 - p->par[PP_K_HR_LOSS] * ktox), 20, p->par[PP_HR_MAX]);
 	p->atrial_rate = lag(p->atrial_rate, atrial, 1.5);
 	double hr_t = 0;
 	bool block = rhythm_av_block(r) || (r == PATIENT_RHYTHM_PEA && rhythm_av_block(blk));

@@ -209,7 +209,20 @@
 	X(NOREPI_HALF_LIFE_S, "norepinephrine_half_life_s", "s", 150, 30, 1200, "half-life of norepinephrine") \
 	X(NOREPI_EC50_MG, "norepinephrine_ec50_mg", "mg", 0.03, 0.002, 1, "central norepinephrine giving half its effect (about 8 mcg/min at steady state)") \
 	X(NOREPI_SVR_GAIN, "norepinephrine_svr_gain", "fraction", 1.2, 0, 5, "SVR increase at full norepinephrine effect (alpha-1)") \
-	X(NOREPI_INOTROPY, "norepinephrine_inotropy", "fraction", 0.1, 0, 1, "contractility increase at full norepinephrine effect (beta-1)")
+	X(NOREPI_INOTROPY, "norepinephrine_inotropy", "fraction", 0.1, 0, 1, "contractility increase at full norepinephrine effect (beta-1)") \
+	/* hyperkalaemia */ \
+	X(K_RISE, "potassium_rise_per_h", "mmol/L/h", 0.5, 0, 5, "rise of the potassium without treatment (renal failure)") \
+	X(K_TOXIC_LOW, "potassium_toxic_low", "mmol/L", 6.0, 5, 8, "potassium above which the heart is affected") \
+	X(K_TOXIC_SPAN, "potassium_toxic_span", "mmol/L", 2.0, 0.5, 6, "further potassium that gives full cardiotoxicity") \
+	X(K_HR_LOSS, "potassium_hr_loss", "fraction", 0.7, 0, 1, "heart rate lost at full cardiotoxicity (bradycardia, block)") \
+	X(K_CONTRACTILITY_LOSS, "potassium_contractility_loss", "fraction", 0.5, 0, 1, "contractility lost at full cardiotoxicity") \
+	X(CALCIUM_HALF_LIFE_S, "calcium_half_life_s", "s", 2400, 300, 14400, "effective half-life of the membrane stabilisation of IV calcium (30-60 min)") \
+	X(CALCIUM_EC50_MG, "calcium_chloride_ec50_mg", "mg", 400, 50, 5000, "calcium chloride giving half its stabilisation (gluconate: three times as much)") \
+	X(CALCIUM_STABILISATION, "calcium_stabilisation", "fraction", 0.9, 0, 1, "cardiotoxicity blocked at full calcium effect") \
+	X(K_INSULIN_SHIFT, "potassium_insulin_shift", "mmol/L", 1.0, 0, 3, "potassium moved into cells at full insulin effect") \
+	X(K_SALB_SHIFT, "potassium_salbutamol_shift", "mmol/L", 1.0, 0, 3, "potassium moved into cells at full salbutamol effect (10-20 mg nebulised)") \
+	X(K_SALB_EC50_MG, "potassium_salbutamol_ec50_mg", "mg", 6, 0.5, 50, "absorbed salbutamol giving half its potassium shift") \
+	X(K_SHIFT_TAU_S, "potassium_shift_tau_s", "s", 900, 60, 7200, "time constant of the shift of potassium into cells")
 
 typedef enum patient_param_id {
 #define X(id, name, unit, def, lo, hi, desc) PP_##id,

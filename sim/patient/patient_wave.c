@@ -153,7 +153,9 @@ static void gen_sample(patient *p, int slot)
 			/* QT shortens with rate: compress the template by sqrt(RR / 0.8 s) */
 			double k = p->rr >= 0.8 ? 1.0 : (p->rr <= 0.24 ? 0.55 : sqrt(p->rr / 0.8));
 			double inv = 1.0 / k;
-			if (r == PATIENT_RHYTHM_SVT) /* narrow and regular, the P waves hidden in the QRS */
+			if (p->k_tox > 0.5) /* hyperkalaemia: wide complexes, no P waves */
+				ecg += tpl_at(p->ecg_wide, p->beat_t) + tpl_at(p->ecg_wide, p->beat_t - p->rr);
+			else if (r == PATIENT_RHYTHM_SVT) /* narrow and regular, the P waves hidden in the QRS */
 				ecg += tpl_at(p->ecg_qrst, p->beat_t * inv) + tpl_at(p->ecg_qrst, (p->beat_t - p->rr) * inv);
 			else
 				ecg += ecg_tpl(p, p->beat_t * inv) + ecg_tpl(p, (p->beat_t - p->rr) * inv);

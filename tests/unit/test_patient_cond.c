@@ -262,6 +262,48 @@ static void test_sepsis(void)
 	patient_destroy(&tx);
 }
 
+/* Hyperkalaemia 7.5: bradycardia, wide complexes, low pressure, rising; calcium chloride 1 g restores
+ * the rate at once without lowering the potassium; insulin 10 IU with glucose 25 g lowers it by about
+ * 0.6-1 mmol/L in 30 min (insulin alone also lowers the glucose); salbutamol 10 mg nebulised adds. */
+static void test_hyperkalaemia(void)
+{
+	patient_config cfg = {.seed = 6, .hyperkalaemia = {.potassium_mmol_l = 7.5}};
+	patient *none = mk(cfg), *ca = mk(cfg), *shift = mk(cfg), *ins_only = mk(cfg);
+	patient *all[] = {none, ca, shift, ins_only};
+	for (int i = 0; i < 4; i++) {
+		run_for(all[i], 60, DT, 0);
+		act(all[i], ACCESS);
+	}
+	double hr0 = vit(none)->heart_rate, map0 = vit(none)->map, k0 = vit(none)->potassium_mmol_l;
+	CHECK(k0 > 7.4 && k0 < 7.6);
+	CHECK(hr0 < 60 && map0 < 80);
+	CHECK(vit(none)->k_cardiotoxicity > 0.5);
+	act(ca, (patient_action){.kind = PATIENT_ACT_DRUG, .drug = {.drug = PATIENT_DRUG_CALCIUM_CHLORIDE, .dose_mg = 1000,
+	                                                            .route = PATIENT_ROUTE_IV, .over_s = 300}});
+	act(shift, drug(PATIENT_DRUG_INSULIN, 10 * PATIENT_INSULIN_MG_PER_UNIT, PATIENT_ROUTE_IV));
+	act(shift, drug(PATIENT_DRUG_DEXTROSE, 25000, PATIENT_ROUTE_IV));
+	act(shift, drug(PATIENT_DRUG_SALBUTAMOL, 10, PATIENT_ROUTE_NEB));
+	act(ins_only, drug(PATIENT_DRUG_INSULIN, 10 * PATIENT_INSULIN_MG_PER_UNIT, PATIENT_ROUTE_IV));
+	for (int i = 0; i < 4; i++)
+		run_for(all[i], 600, DT, 0);
+	fprintf(stderr, "hyperkalaemia 7.5: HR %.0f MAP %.0f; calcium chloride 1 g over 5 min: HR %.0f MAP %.0f at 10 min (K %.1f)\n",
+	        hr0, map0, vit(ca)->heart_rate, vit(ca)->map, vit(ca)->potassium_mmol_l);
+	CHECK(vit(ca)->heart_rate > hr0 + 5 && vit(ca)->map > map0 + 10);
+	CHECK(fabs(vit(ca)->potassium_mmol_l - vit(none)->potassium_mmol_l) < 1e-9);
+	for (int i = 0; i < 4; i++)
+		run_for(all[i], 1200, DT, 0);
+	fprintf(stderr, "hyperkalaemia at 31 min: untreated K %.2f; insulin 10 IU + glucose 25 g + salbutamol 10 mg: K %.2f glucose %.1f; "
+	                "insulin alone: K %.2f glucose %.1f\n",
+	        vit(none)->potassium_mmol_l, vit(shift)->potassium_mmol_l, vit(shift)->glucose_mmol_l,
+	        vit(ins_only)->potassium_mmol_l, vit(ins_only)->glucose_mmol_l);
+	CHECK(vit(none)->potassium_mmol_l > k0);
+	CHECK(vit(shift)->potassium_mmol_l < vit(none)->potassium_mmol_l - 0.8);
+	CHECK(vit(ins_only)->potassium_mmol_l < vit(none)->potassium_mmol_l - 0.3);
+	CHECK(vit(ins_only)->glucose_mmol_l < vit(shift)->glucose_mmol_l - 1);
+	for (int i = 0; i < 4; i++)
+		patient_destroy(&all[i]);
+}
+
 static void test_config_validation(void)
 {
 	patient *p = NULL;
@@ -285,6 +327,7 @@ int main(void)
 	test_unstable_vt();
 	test_asthma();
 	test_sepsis();
+	test_hyperkalaemia();
 	test_config_validation();
 	return CHECK_DONE();
 }
