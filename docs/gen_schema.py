@@ -93,6 +93,20 @@ def time_range_schema(desc):
             "pattern": r"^\s*" + one + r"\s*(?:\.\.\s*" + one + r"\s*)?$"}
 
 
+QTY = {"type": ["number", "string"]}
+SEV = {"type": "number", "minimum": 0.01, "maximum": 1}
+# the patient model's other conditions (docs/scenario-format.md, 4.2)
+COND_EXTRA = {
+    "svt": {"type": "object", "additionalProperties": False, "description": "Supraventricular (AV nodal re-entry) tachycardia.",
+            "properties": {"rate": QTY, "vagal_rank": SEV, "adenosine_dose": QTY}},
+    "ventricular_tachycardia": {"type": "object", "additionalProperties": False, "description": "VT with a pulse.",
+                                "properties": {"rate": QTY, "shocks_to_convert": {"type": "integer", "minimum": 1, "maximum": 10}}},
+    "asthma": {"type": "object", "additionalProperties": False, "description": "Acute asthma.", "properties": {"severity": SEV}},
+    "sepsis": {"type": "object", "additionalProperties": False, "description": "Sepsis.", "properties": {"severity": SEV}},
+    "hyperkalaemia": {"type": "object", "additionalProperties": False, "description": "Hyperkalaemia.", "properties": {"potassium": QTY}},
+}
+
+
 def build(scrub):
     units = read_units()
     all_units = sorted({u for us in units.values() for u in us})
@@ -368,7 +382,8 @@ def build(scrub):
                                                                             ("third_degree_av_block", "Complete heart block (default escape 35 /min).")]},
                                                             "hypoglycaemia": {"type": "object", "additionalProperties": False, "description": "Hypoglycaemia.",
                                                                               "properties": {"glucose": {"type": "string", "description": "Blood glucose at the start, 0.5 to 3.9 mmol/L (default 1.8 mmol/L)."},
-                                                                                             "insulin_depot": {"type": "string", "description": "Insulin still to be absorbed, e.g. `100 units`."}}}}},
+                                                                                             "insulin_depot": {"type": "string", "description": "Insulin still to be absorbed, e.g. `100 units`."}}},
+                                                            **COND_EXTRA}},
                                           "params": {"type": "object", "description": "Named model parameters (docs/physiology.md), each a number in the parameter's unit.",
                                                      "additionalProperties": {"type": ["number", "string"]}}}}}},
             "variables": {"type": "object", "maxProperties": 256, "description": "Named values the states change and the conditions read: vital signs, rhythm, equipment.",

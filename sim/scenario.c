@@ -1574,6 +1574,9 @@ static const struct {
 	[SCN_MODEL_GLUCOSE] = {"glucose", "mmol/L", "Blood glucose"},
 	[SCN_MODEL_CAPTURE] = {"capture", NULL, "Pacing captures"},
 	[SCN_MODEL_LACTATE] = {"lactate", "mmol/L", "Lactate"},
+	[SCN_MODEL_PEF] = {"peak_flow", "%", "Peak expiratory flow (% of predicted)"},
+	[SCN_MODEL_WHEEZE] = {"wheeze", NULL, "Audible wheeze"},
+	[SCN_MODEL_POTASSIUM] = {"potassium", "mmol/L", "Serum potassium"},
 };
 
 static const char *no_yes[] = {"no", "yes"};
@@ -1751,9 +1754,63 @@ static void parse_model(loader *L, yaml_node *m)
 			static const char *f[] = {"glucose", "insulin_depot", NULL};
 			check_fields(L, gl, f, "hypoglycaemia");
 		}
+		/* tachyarrhythmias, acute asthma, sepsis (sim/patient/patient_cond.c) */
+		yaml_node *tc = yaml_get(cond, "svt");
+		if (tc && expect_type(L, tc, YAML_MAP, "'svt'")) {
+			c->tachycardia.rhythm = PATIENT_RHYTHM_SVT;
+			yaml_node *x;
+			if ((x = yaml_get(tc, "rate")))
+				model_number(L, x, "rate", 140, 260, "/min", &c->tachycardia.rate);
+			if ((x = yaml_get(tc, "vagal_rank")))
+				model_number(L, x, "vagal_rank", 0.01, 1, NULL, &c->tachycardia.vagal_rank);
+			if ((x = yaml_get(tc, "adenosine_dose")))
+				model_number(L, x, "adenosine_dose", 1, 100, "mg", &c->tachycardia.adenosine_mg);
+			static const char *f[] = {"rate", "vagal_rank", "adenosine_dose", NULL};
+			check_fields(L, tc, f, "svt");
+		}
+		yaml_node *vt = yaml_get(cond, "ventricular_tachycardia");
+		if (vt && expect_type(L, vt, YAML_MAP, "'ventricular_tachycardia'")) {
+			if (tc)
+				ERR_AT(L, key_of(cond, vt), SCRUB_DIAG_DUPLICATE, "only one tachycardia per patient");
+			c->tachycardia.rhythm = PATIENT_RHYTHM_VT_PULSE;
+			yaml_node *x;
+			double n = 0;
+			if ((x = yaml_get(vt, "rate")))
+				model_number(L, x, "rate", 120, 260, "/min", &c->tachycardia.rate);
+			if ((x = yaml_get(vt, "shocks_to_convert")) && model_number(L, x, "shocks_to_convert", 1, 10, NULL, &n))
+				c->tachycardia.shocks_to_convert = (int)n;
+			static const char *f[] = {"rate", "shocks_to_convert", NULL};
+			check_fields(L, vt, f, "ventricular_tachycardia");
+		}
+		static const struct {
+			const char *name;
+			double def;
+		} sev_conds[] = {{"asthma", 0.7}, {"sepsis", 0.6}};
+		for (size_t k = 0; k < 2; k++) {
+			yaml_node *sc = yaml_get(cond, sev_conds[k].name);
+			if (!sc || !expect_type(L, sc, YAML_MAP, sev_conds[k].name))
+				continue;
+			double *sev = k == 0 ? &c->asthma.severity : &c->sepsis.severity;
+			*sev = sev_conds[k].def;
+			yaml_node *x = yaml_get(sc, "severity");
+			if (x)
+				model_number(L, x, "severity", 0.05, 1, NULL, sev);
+			static const char *f[] = {"severity", NULL};
+			check_fields(L, sc, f, sev_conds[k].name);
+		}
+		yaml_node *hk = yaml_get(cond, "hyperkalaemia");
+		if (hk && expect_type(L, hk, YAML_MAP, "'hyperkalaemia'")) {
+			yaml_node *x = yaml_get(hk, "potassium");
+			c->hyperkalaemia.potassium_mmol_l = 7.5;
+			if (x)
+				model_number(L, x, "potassium", 5.5, 9.5, "mmol/L", &c->hyperkalaemia.potassium_mmol_l);
+			static const char *f[] = {"potassium", NULL};
+			check_fields(L, hk, f, "hyperkalaemia");
+		}
 		static const char *f[] = {"cardiac_arrest", "anaphylaxis", "tension_pneumothorax", "hypovolaemia",
 		                          "opioid_toxicity", "sinus_bradycardia", "second_degree_av_block",
-		                          "third_degree_av_block", "hypoglycaemia", NULL};
+		                          "third_degree_av_block", "hypoglycaemia", "svt", "ventricular_tachycardia",
+		                          "asthma", "sepsis", "hyperkalaemia", NULL};
 		check_fields(L, cond, f, "the patient's condition");
 	}
 	yaml_node *params = yaml_get(m, "params");
@@ -1816,7 +1873,7 @@ static void parse_model(loader *L, yaml_node *m)
 		if (model_vars[fld].unit)
 			v->unit = scrub_unit_find(model_vars[fld].unit, strlen(model_vars[fld].unit));
 		if (fld == SCN_MODEL_RHYTHM || fld == SCN_MODEL_PULSE || fld == SCN_MODEL_AVPU || fld == SCN_MODEL_ROSC ||
-		    fld == SCN_MODEL_CAPTURE) {
+		    fld == SCN_MODEL_CAPTURE || fld == SCN_MODEL_WHEEZE) {
 			v->is_symbol = true;
 			v->symbols = fld == SCN_MODEL_RHYTHM ? rhythm_words : fld == SCN_MODEL_PULSE ? pulse_words
 			           : fld == SCN_MODEL_AVPU ? avpu_words : no_yes;

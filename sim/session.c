@@ -143,6 +143,9 @@ static void read_model(sim_session *s)
 	x[SCN_MODEL_GLUCOSE] = v->glucose_mmol_l;
 	x[SCN_MODEL_CAPTURE] = v->pacing_capture;
 	x[SCN_MODEL_LACTATE] = v->lactate_mmol_l;
+	x[SCN_MODEL_PEF] = v->peak_flow_pct;
+	x[SCN_MODEL_WHEEZE] = v->wheeze > 0.15;
+	x[SCN_MODEL_POTASSIUM] = v->potassium_mmol_l;
 	const cpr_meter *m = &s->cpr;
 	double cpr = m->cpr_s > 0 ? m->cpr_s : 1;
 	x[SCN_MODEL_CCF] = m->arrest_s > 0 ? 100.0 * m->cpr_s / m->arrest_s : 0;
@@ -351,6 +354,8 @@ static judgement apply_to_patient(sim_session *s, const sim_action *a)
 		pa.drug.route = (patient_route)r;
 		pa.drug.site = site && strcmp(site, "deltoid") == 0 ? PATIENT_IM_SITE_DELTOID
 		             : site && strcmp(site, "gluteal") == 0 ? PATIENT_IM_SITE_GLUTEAL : PATIENT_IM_SITE_THIGH;
+		pa.drug.over_s = num_of(a, def, "over", 0);
+		pa.drug.distal_vein = site && strcmp(site, "hand") == 0;
 	} else if (strcmp(n, "pacing") == 0 || strcmp(n, "stop_pacing") == 0) {
 		pa.kind = PATIENT_ACT_PACING;
 		pa.pacing.rate_per_min = n[0] == 'p' ? num_of(a, def, "rate", 0) : 0;
@@ -365,6 +370,12 @@ static judgement apply_to_patient(sim_session *s, const sim_action *a)
 		pa.infusion.rate_mcg_min = n[2] == 'o' ? 0 /* stop */
 		                         : num_of(a, def, "rate", 0) > 0 ? num_of(a, def, "rate", 0)
 		                         : num_of(a, def, "rate_per_kg", 0) * (s->scn->patient_weight > 0 ? s->scn->patient_weight : 70);
+	} else if (strcmp(n, "vagal_manoeuvre") == 0) {
+		sym_of(a, def, "type", &w);
+		pa.kind = PATIENT_ACT_VAGAL;
+		pa.vagal.manoeuvre = w && strcmp(w, "modified_valsalva") == 0 ? PATIENT_VAGAL_MODIFIED_VALSALVA
+		                   : w && strcmp(w, "carotid_sinus_massage") == 0 ? PATIENT_VAGAL_CAROTID_MASSAGE
+		                                                                 : PATIENT_VAGAL_VALSALVA;
 	} else if (strcmp(n, "iv_access") == 0 || strcmp(n, "io_access") == 0) {
 		pa.kind = PATIENT_ACT_VASCULAR_ACCESS;
 		pa.access.route = n[0] == 'i' && n[1] == 'v' ? PATIENT_ROUTE_IV : PATIENT_ROUTE_IO;

@@ -730,7 +730,8 @@ static void test_names(void)
 	static const char *const comp[] = {"none", "shock_on_perfusing_rhythm", "shock_non_shockable",
 	                                   "shock_during_compressions", "vf_induced", "iv_bolus_epinephrine",
 	                                   "needle_medial", "needle_too_low", "needle_wrong_side", "drain_wrong_side",
-	                                   "compression_too_deep", "upright_while_hypotensive"};
+	                                   "compression_too_deep", "upright_while_hypotensive", "shock_while_awake",
+	                                   "injection_too_fast"};
 	CHECK(sizeof comp / sizeof comp[0] == PATIENT_COMP_COUNT_);
 	for (int c = 0; c < PATIENT_COMP_COUNT_; c++)
 		CHECK_STR(patient_complication_name((patient_complication)c), comp[c]);
@@ -909,7 +910,8 @@ static void test_shock_with_pulse(void)
 		act(p, PADS_AL);
 		act(p, (patient_action){.kind = PATIENT_ACT_SET_RHYTHM, .set_rhythm = {.rhythm = PATIENT_RHYTHM_VT_PULSE}});
 		patient_outcome o = act(p, sync_shock(100));
-		CHECK(o.applied && o.kind == PATIENT_COMP_NONE && !o.complication);
+		/* the patient is alert: a shock without sedation is flagged (test_tachycardia: sedated) */
+		CHECK(o.applied && o.kind == PATIENT_COMP_SHOCK_AWAKE && o.complication);
 		conv += o.effective;
 		patient_destroy(&p);
 		p = mk((patient_config){.seed = seed});
