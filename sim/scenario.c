@@ -1,5 +1,6 @@
 #define SCRUB_LOG_MODULE "scenario"
 #include "scenario.h"
+#include "vocab.h"
 #include "expr.h"
 #include "log.h"
 #include "script.h"
@@ -1500,15 +1501,11 @@ static void check_items(loader *L)
 	}
 }
 
-/* Does the physiology model simulate this drug (by its give_drug word)? */
+/* Does the physiology model simulate this drug (by its give_drug word)? drugs.yaml says (model:). */
 static bool model_simulates_drug(const char *word)
 {
-	if (strcmp(word, "glucose") == 0)
-		word = "dextrose";
-	for (int i = 0; i < PATIENT_DRUG_COUNT_; i++)
-		if (strcmp(patient_drug_name((patient_drug)i), word) == 0)
-			return true;
-	return false;
+	int g = vocab_drug_find(word, strlen(word));
+	return g >= 0 && vocab_drug_get(g)->model;
 }
 
 void scenario_check_actions(const scenario *scn, const sim_action *acts, int n, const char *file, scrub_diags *d)

@@ -1,5 +1,6 @@
 #define SCRUB_LOG_MODULE "session"
 #include "session.h"
+#include "vocab.h"
 #include "expr.h"
 #include "log.h"
 #include "script.h"
@@ -241,13 +242,14 @@ static double num_of(const sim_action *a, const act_def *def, const char *param,
 	return pi >= 0 && a->params[pi].set ? a->params[pi].num : fallback;
 }
 
-/* The model's drug for a give_drug word ("glucose" is dextrose), or -1 when it does not simulate it. */
+/* The model's drug for a give_drug word (drugs.yaml's model:, "glucose" is dextrose), or -1 when it
+ * does not simulate it. */
 static int drug_index(const char *w)
 {
-	if (w && strcmp(w, "glucose") == 0)
-		w = "dextrose";
-	for (int i = 0; w && i < PATIENT_DRUG_COUNT_; i++)
-		if (strcmp(w, patient_drug_name((patient_drug)i)) == 0)
+	int g = w ? vocab_drug_find(w, strlen(w)) : -1;
+	const char *m = g >= 0 ? vocab_drug_get(g)->model : NULL;
+	for (int i = 0; m && i < PATIENT_DRUG_COUNT_; i++)
+		if (strcmp(m, patient_drug_name((patient_drug)i)) == 0)
 			return i;
 	return -1;
 }

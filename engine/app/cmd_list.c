@@ -3,6 +3,7 @@
 #include "cli.h"
 #include "scenario.h"
 #include "units.h"
+#include "vocab.h"
 
 #include <dirent.h>
 #include <limits.h>
@@ -12,12 +13,14 @@
 #include <string.h>
 
 static const char usage[] =
-	"usage: scrub list [scenarios [DIR] | runs FILE | actions | units]\n"
+	"usage: scrub list [scenarios [DIR] | runs FILE | actions | drugs | units]\n"
 	"\n"
 	"  scenarios [DIR]  the scenario files in DIR (default: the bundled scenarios)\n"
 	"  runs FILE        the model runs of a scenario (its mistake library), one per line:\n"
 	"                   NAME, a tab, and what it expects (pass; fail on ITEMS; pass, losing ITEMS)\n"
 	"  actions          every action a scenario or action script can use, with its parameters\n"
+	"  drugs            every drug give_drug and start_infusion accept: aliases, class, forms,\n"
+	"                   routes, dose and infusion units, and whether the patient model simulates it\n"
 	"  units            the units Scrub understands\n";
 
 static int cmp_str(const void *a, const void *b)
@@ -135,6 +138,36 @@ static int list_runs(const char *path)
 	return EXIT_DONE;
 }
 
+static void print_words(const char *label, const char *const *w, const char *sep)
+{
+	if (!w[0])
+		return;
+	printf("%s", label);
+	for (int i = 0; w[i]; i++)
+		printf("%s%s", i ? sep : "", w[i]);
+}
+
+/* drugs.yaml, in its order (docs/vocabulary.md) */
+static int list_drugs(void)
+{
+	for (int i = 0; i < vocab_drug_count(); i++) {
+		const vocab_drug *g = vocab_drug_get(i);
+		printf("%s%s", i ? "\n" : "", g->name);
+		print_words(" (also accepted: ", g->aliases, ", ");
+		printf("%s: %s\n", g->aliases[0] ? ")" : "", g->klass);
+		if (g->forms[0]) {
+			print_words("    forms: ", g->forms, "; ");
+			printf("\n");
+		}
+		print_words("    routes: ", g->routes, ", ");
+		print_words("    dose in: ", g->dose_units, ", ");
+		print_words("    infusion in: ", g->infusion_units, ", ");
+		printf("\n    patient model: %s%s\n", g->model ? "simulated as " : "not simulated (recorded and scored only)",
+		       g->model ? g->model : "");
+	}
+	return EXIT_DONE;
+}
+
 static int list_units(void)
 {
 	for (int d = 1; d < SCRUB_DIM_COUNT_; d++)
@@ -171,6 +204,8 @@ int scrub_cmd_list(int argc, char **argv)
 	}
 	if (strcmp(what, "actions") == 0)
 		return list_actions();
+	if (strcmp(what, "drugs") == 0)
+		return list_drugs();
 	if (strcmp(what, "units") == 0)
 		return list_units();
 	fprintf(stderr, "scrub list: unknown list '%s'\n\n%s", what, usage);
