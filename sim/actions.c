@@ -1,8 +1,11 @@
 #include "actions.h"
+#include "diag.h"
 #include "surgery.h"
 #include "vocab.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define Q(n, d, lo, hi, req, h) {.name = n, .kind = ACT_PARAM_QUANTITY, .dim = d, .min = lo, .max = hi, .required = req, .help = h}
@@ -33,10 +36,15 @@ static const act_def builtin[] = {
 
 #define MAX_ACTIONS 256
 
+/* Entries [0, builtin_n) are the built-in vocabulary, found by name everywhere; later ones are
+ * actions scenarios declared, found by name only through their scenario's act_scope. An entry is
+ * written before registry_n counts it, so readers need no lock; writers hold registry_lock. */
 static const act_def *registry[MAX_ACTIONS];
 static const char *names[MAX_ACTIONS + 1];
-static int registry_n;
+static _Atomic int registry_n;
+static int builtin_n;
 static pthread_once_t registry_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void init_builtin(void)
 {
@@ -57,6 +65,7 @@ static void init_builtin(void)
 		registry_n++;
 	}
 	names[registry_n] = NULL;
+	builtin_n = registry_n;
 }
 
 /* The built-in table is filled once, whichever thread asks first. */
@@ -77,28 +86,125 @@ const act_def *actions_get(act_id id)
 	return id < registry_n ? registry[id] : NULL;
 }
 
-act_id actions_find(const char *name, size_t len)
+static act_id find_between(int from, int to, const char *name, size_t len)
 {
-	ensure_builtin();
-	for (int i = 0; i < registry_n; i++) {
+	for (int i = from; i < to; i++) {
 		if (strlen(registry[i]->name) == len && memcmp(registry[i]->name, name, len) == 0)
 			return (act_id)i;
 	}
 	return ACT_NONE;
 }
 
+act_id actions_find(const char *name, size_t len)
+{
+	ensure_builtin();
+	return find_between(0, builtin_n, name, len);
+}
+
+act_id actions_find_in(const act_scope *scope, const char *name, size_t len)
+{
+	act_id id = actions_find(name, len);
+	for (int i = 0; id == ACT_NONE && scope && i < scope->n; i++)
+		if (strlen(registry[scope->ids[i]]->name) == len && memcmp(registry[scope->ids[i]]->name, name, len) == 0)
+			id = scope->ids[i];
+	return id;
+}
+
+bool actions_declared_broken(const act_scope *scope, const char *name, size_t len)
+{
+	for (int i = 0; scope && i < scope->nbroken; i++)
+		if (strlen(scope->broken[i]) == len && memcmp(scope->broken[i], name, len) == 0)
+			return true;
+	return false;
+}
+
+const char *actions_suggest(const act_scope *scope, const char *word)
+{
+	ensure_builtin();
+	const char *cand[MAX_ACTIONS];
+	size_t n = 0;
+	for (int i = 0; i < builtin_n; i++)
+		cand[n++] = registry[i]->name;
+	for (int i = 0; scope && i < scope->n && n < MAX_ACTIONS; i++)
+		cand[n++] = registry[scope->ids[i]]->name;
+	for (int i = 0; scope && i < scope->nbroken && n < MAX_ACTIONS; i++)
+		cand[n++] = scope->broken[i];
+	return scrub_suggest(word, cand, n);
+}
+
 scrub_result actions_register(const act_def *def)
 {
 	ensure_builtin();
+	pthread_mutex_lock(&registry_lock);
+	scrub_result r = SCRUB_OK;
 	if (actions_find(def->name, strlen(def->name)) != ACT_NONE)
-		return SCRUB_ERR_INVALID;
-	if (registry_n >= MAX_ACTIONS)
-		return SCRUB_ERR_LIMIT;
-	registry[registry_n] = def;
-	names[registry_n] = def->name;
-	registry_n++;
-	names[registry_n] = NULL;
-	return SCRUB_OK;
+		r = SCRUB_ERR_INVALID;
+	else if (registry_n >= MAX_ACTIONS || registry_n != builtin_n)
+		r = SCRUB_ERR_LIMIT; /* full, or too late: scenarios have declared theirs */
+	if (r == SCRUB_OK) {
+		registry[registry_n] = def;
+		names[registry_n] = def->name;
+		names[registry_n + 1] = NULL;
+		builtin_n++;
+		registry_n++;
+	}
+	pthread_mutex_unlock(&registry_lock);
+	return r;
+}
+
+static bool same_text(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+static bool same_def(const act_def *a, const act_def *b)
+{
+	if (!same_text(a->name, b->name) || !same_text(a->category, b->category) || !same_text(a->help, b->help))
+		return false;
+	for (int i = 0; i < ACT_MAX_PARAMS; i++) {
+		const act_param_def *p = &a->params[i], *q = &b->params[i];
+		if (!same_text(p->name, q->name) || p->kind != q->kind || p->dim != q->dim || p->min != q->min ||
+		    p->max != q->max || p->required != q->required || p->one_of != q->one_of || !same_text(p->help, q->help))
+			return false;
+		for (int k = 0; k < ACT_MAX_SYMBOLS; k++)
+			if (!same_text(p->symbols[k], q->symbols[k]))
+				return false;
+	}
+	return true;
+}
+
+static char *dup_text(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+act_id actions_declare(const act_def *def)
+{
+	ensure_builtin();
+	pthread_mutex_lock(&registry_lock);
+	act_id id = ACT_NONE;
+	for (int i = builtin_n; i < registry_n && id == ACT_NONE; i++)
+		if (same_def(registry[i], def))
+			id = (act_id)i;
+	act_def *copy = id == ACT_NONE && registry_n < MAX_ACTIONS ? calloc(1, sizeof *copy) : NULL;
+	if (copy) {
+		/* kept for the life of the process, like the built-in table; identical ones are shared */
+		*copy = *def;
+		copy->name = dup_text(def->name);
+		copy->category = dup_text(def->category);
+		copy->help = dup_text(def->help);
+		for (int i = 0; i < ACT_MAX_PARAMS && def->params[i].name; i++) {
+			copy->params[i].name = dup_text(def->params[i].name);
+			copy->params[i].help = dup_text(def->params[i].help);
+			for (int k = 0; k < ACT_MAX_SYMBOLS && def->params[i].symbols[k]; k++)
+				copy->params[i].symbols[k] = dup_text(def->params[i].symbols[k]);
+		}
+		id = (act_id)registry_n;
+		registry[registry_n] = copy;
+		registry_n++;
+	}
+	pthread_mutex_unlock(&registry_lock);
+	return id;
 }
 
 const char *const *actions_names(void)

@@ -370,13 +370,13 @@ static node *parse_call(parser *p, token name)
 			return NULL;
 		}
 	} else {
-		act_id a = actions_find(word, strlen(word));
+		act_id a = actions_find_in(&p->scn->actions, word, strlen(word));
+		if (a == ACT_NONE && actions_declared_broken(&p->scn->actions, word, strlen(word))) {
+			err(p, arg.pos, arg.len, "action '%s' cannot be counted: its declaration in 'actions:' has errors", word);
+			return NULL;
+		}
 		if (a == ACT_NONE) {
-			const char *const *names = actions_names();
-			size_t nn = 0;
-			while (names[nn])
-				nn++;
-			const char *sug = scrub_suggest(word, names, nn);
+			const char *sug = actions_suggest(&p->scn->actions, word);
 			err(p, arg.pos, arg.len, "unknown action '%s' in %.*s(...)%s%s%s", word, (int)name.len, s,
 			    sug ? " (did you mean '" : "", sug ? sug : "", sug ? "'?)" : "");
 			return NULL;

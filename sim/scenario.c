@@ -615,13 +615,11 @@ static bool parse_match(loader *L, yaml_node *v, yaml_node *with, scn_match *m)
 		return false;
 	m->line = name->line;
 	m->col = name->col;
-	m->action = actions_find(name->str, name->len);
+	m->action = actions_find_in(&L->s->actions, name->str, name->len);
+	if (m->action == ACT_NONE && actions_declared_broken(&L->s->actions, name->str, name->len))
+		return false; /* its declaration's errors are reported */
 	if (m->action == ACT_NONE) {
-		const char *const *names = actions_names();
-		size_t nn = 0;
-		while (names[nn])
-			nn++;
-		const char *sug = scrub_suggest(name->str, names, nn);
+		const char *sug = actions_suggest(&L->s->actions, name->str);
 		ERR_AT(L, name, SCRUB_DIAG_UNKNOWN_NAME, "unknown action '%s'%s%s%s (run 'scrub list actions' for the full list)", name->str,
 		       sug ? "; did you mean '" : "", sug ? sug : "", sug ? "'?" : "");
 		return false;
@@ -1200,7 +1198,7 @@ static void parse_actions_node(loader *L, yaml_node *an, scn_model_run *r)
 			if (!expect_type(L, ln, YAML_SCALAR, "an action line"))
 				continue;
 			sim_action a = {0};
-			scrub_result res = script_parse_line(ln->str, ln->len, NULL, ln->line, col_in(ln, 0), L->a, L->d, &a);
+			scrub_result res = script_parse_line(ln->str, ln->len, NULL, ln->line, col_in(ln, 0), &L->s->actions, L->a, L->d, &a);
 			if (res == SCRUB_OK) {
 				if (a.t < last)
 					ERR_AT(L, ln, SCRUB_DIAG_ACTIONS, "this action's time is before the previous one's; actions must be in time order");
@@ -1240,7 +1238,7 @@ static void parse_actions_node(loader *L, yaml_node *an, scn_model_run *r)
 				col++;
 			}
 			sim_action a = {0};
-			scrub_result res = script_parse_line(an->str + i, e - i, NULL, line, col, L->a, L->d, &a);
+			scrub_result res = script_parse_line(an->str + i, e - i, NULL, line, col, &L->s->actions, L->a, L->d, &a);
 			if (res == SCRUB_OK) {
 				if (a.t < last)
 					scrub_diag_add(L->d, SCRUB_SEV_ERROR, SCRUB_DIAG_ACTIONS, line, col, 1,
@@ -1333,7 +1331,7 @@ static void parse_model_runs(loader *L, yaml_node *runs)
 					       rr == SCRUB_ERR_LIMIT ? "larger than 4 MiB" : strerror(errno));
 				} else {
 					r->actions_file = scrub_arena_strdup(L->a, path);
-					script_loc loc = {.file = r->actions_file, .line = 1, .col = 1};
+					script_loc loc = {.file = r->actions_file, .line = 1, .col = 1, .scope = &L->s->actions};
 					script_parse(text, len, &loc, L->a, L->d, &r->actions, &r->nactions);
 					free(text);
 				}
@@ -2198,6 +2196,7 @@ static void load(loader *L, yaml_node *root)
 	if (s->duration_s > 0 && s->dt > 0 && s->duration_s / s->dt > MAX_STEPS)
 		ERR_AT(L, dt ? dt : dur, SCRUB_DIAG_LIMIT, "%.0f steps of %g s in %g s; a scenario is limited to %d steps (use a larger dt or a shorter duration)",
 		       s->duration_s / s->dt, s->dt, s->duration_s, MAX_STEPS);
+	vocab_declare_actions(yaml_get(root, "actions"), L->a, L->d, &s->actions);
 	parse_variables(L, yaml_get(root, "variables"));
 	parse_patient(L, yaml_get(root, "patient"));
 	yaml_node *tissue = yaml_get(root, "tissue");
@@ -2253,7 +2252,7 @@ static void load(loader *L, yaml_node *root)
 
 	static const char *fields[] = {"scrub", "id", "title", "version", "summary", "authors", "objectives",
 	                               "references", "duration", "dt", "seed", "setting", "patient", "variables",
-	                               "initial", "states", "checklist", "model_runs", "tissue", NULL};
+	                               "initial", "states", "checklist", "model_runs", "tissue", "actions", NULL};
 	check_fields(L, root, fields, "the scenario");
 	check_graph(L);
 	check_items(L);

@@ -198,7 +198,7 @@ const char *script_parse_value(const act_param_def *p, const char *s, size_t n, 
 static bool is_space(char c) { return c == ' ' || c == '\t'; }
 
 scrub_result script_parse_line(const char *s, size_t n, const char *file, int line, int line_col,
-                               scrub_arena *arena, scrub_diags *diags, sim_action *out)
+                               const act_scope *scope, scrub_arena *arena, scrub_diags *diags, sim_action *out)
 {
 #define ERR(pos, span, ...)                                                                          \
 	do {                                                                                         \
@@ -246,17 +246,18 @@ scrub_result script_parse_line(const char *s, size_t n, const char *file, int li
 		ERR(as, 1, "expected an action name after the time");
 		return SCRUB_ERR_INVALID;
 	}
-	out->type = actions_find(s + as, i - as);
+	out->type = actions_find_in(scope, s + as, i - as);
 	out->line = line;
 	out->col = line_col + (int)ts;
+	if (out->type == ACT_NONE && actions_declared_broken(scope, s + as, i - as)) {
+		ERR(as, i - as, "action '%.*s' cannot be used: its declaration in the scenario's 'actions:' has errors",
+		    (int)(i - as), s + as);
+		return SCRUB_ERR_INVALID;
+	}
 	if (out->type == ACT_NONE) {
 		char word[64];
 		snprintf(word, sizeof word, "%.*s", (int)(i - as < 63 ? i - as : 63), s + as);
-		const char *const *names = actions_names();
-		size_t nn = 0;
-		while (names[nn])
-			nn++;
-		const char *sug = scrub_suggest(word, names, nn);
+		const char *sug = actions_suggest(scope, word);
 		ERR(as, i - as, "unknown action '%s'%s%s%s (run 'scrub list actions' for the full list)", word,
 		    sug ? "; did you mean '" : "", sug ? sug : "", sug ? "'?" : "");
 		return SCRUB_ERR_INVALID;
@@ -361,7 +362,8 @@ scrub_result script_parse_line(const char *s, size_t n, const char *file, int li
 	}
 	for (int k = 0; k < ACT_MAX_PARAMS && def->params[k].name; k++) {
 		if (def->params[k].required && !out->params[k].set && ok)
-			ERR(as, strlen(def->name), "%s needs %s=... (%s)", def->name, def->params[k].name, def->params[k].help);
+			ERR(as, strlen(def->name), "%s needs %s=...%s%s%s", def->name, def->params[k].name,
+			    def->params[k].help[0] ? " (" : "", def->params[k].help, def->params[k].help[0] ? ")" : "");
 	}
 	if (ok) {
 		/* an amount given one of several ways (dose=, units= or volume=) */
@@ -410,7 +412,7 @@ scrub_result script_parse(const char *text, size_t len, const script_loc *loc, s
 		size_t e = nl ? (size_t)(nl - text) : len;
 		int col = loc->col;
 		sim_action a = {0};
-		scrub_result r = script_parse_line(text + i, e - i, loc->file, line, col, arena, diags, &a);
+		scrub_result r = script_parse_line(text + i, e - i, loc->file, line, col, loc->scope, arena, diags, &a);
 		if (r == SCRUB_OK) {
 			if (a.t < last_t) {
 				char b1[32], b2[32];

@@ -274,6 +274,57 @@ bool vocab_parse_action(yaml_node *key, yaml_node *val, bool scenario, scrub_are
 	return ok;
 }
 
+bool vocab_declare_actions(yaml_node *section, scrub_arena *a, scrub_diags *d, act_scope *out)
+{
+	*out = (act_scope){0};
+	if (!section)
+		return true;
+	if (section->type != YAML_MAP) {
+		ERR(d, section, SCRUB_DIAG_TYPE, "'actions' must be a mapping of action names, e.g. actions: {call_cath_lab: {help: ...}}");
+		return false;
+	}
+	act_id *ids = SCRUB_ARENA_NEW(a, act_id, section->n + 1);
+	const char **broken = SCRUB_ARENA_NEW(a, const char *, section->n + 1);
+	out->broken = broken;
+	bool ok = true;
+	for (size_t i = 0; i < section->n; i++) {
+		yaml_node *k = section->items[i];
+		act_def def;
+		if (!vocab_parse_action(k, section->values[i], true, a, d, &def)) {
+			broken[out->nbroken++] = k->str;
+			ok = false;
+			continue;
+		}
+		if (actions_find(k->str, k->len) != ACT_NONE) {
+			ERR(d, k, SCRUB_DIAG_DUPLICATE, "'%s' is a built-in action (scrub list actions): use it as it is, or give "
+			    "yours another name", k->str);
+			ok = false;
+			continue;
+		}
+		act_id id = actions_declare(&def);
+		if (id == ACT_NONE) {
+			ERR(d, k, SCRUB_DIAG_LIMIT, "too many actions declared by the scenarios loaded so far");
+			ok = false;
+			continue;
+		}
+		ids[out->n++] = id;
+	}
+	out->ids = ids;
+	return ok;
+}
+
+void vocab_declare_from_source(const char *src, size_t len, scrub_arena *a, act_scope *out)
+{
+	*out = (act_scope){0};
+	scrub_diags d;
+	scrub_diags_init(&d, "scenario", NULL, 0);
+	yaml_node *root = yaml_parse(src, len, NULL, a, &d);
+	yaml_node *section = root && root->type == YAML_MAP ? yaml_get(root, "actions") : NULL;
+	if (section && !vocab_declare_actions(section, a, &d, out))
+		out->n = 0;
+	scrub_diags_fini(&d);
+}
+
 /* ---- the embedded files ---- */
 
 static bool parse_drug(yaml_node *key, yaml_node *val, scrub_diags *d, vocab_drug *g)

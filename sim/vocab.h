@@ -43,6 +43,13 @@ const act_def *vocab_action_get(int i);
 bool vocab_parse_action(yaml_node *key, yaml_node *val, bool scenario, scrub_arena *arena, scrub_diags *diags,
                         act_def *out);
 
+/* A scenario's `actions:` section: each action is read, refused when its name is a built-in one,
+ * and registered (actions_declare); `out` gets their ids (in `arena`). False after diagnostics. */
+bool vocab_declare_actions(yaml_node *section, scrub_arena *arena, scrub_diags *diags, act_scope *out);
+/* The same from a scenario's whole text, quietly (a session record names the scenario's own
+ * actions before the scenario is loaded again): problems leave `out` empty. */
+void vocab_declare_from_source(const char *src, size_t len, scrub_arena *arena, act_scope *out);
+
 /* The files are part of the program: a problem in them (or a drug of the patient model missing
  * from drugs.yaml) is printed and aborts at the first use, so every test catches it. */
 
