@@ -1175,6 +1175,8 @@ void sim_session_finish(sim_session *s, const char *outcome)
 			memcpy(note, r->attempt, sizeof note);
 			item_decide(s, i, ITEM_MISSED, -1, "%s", note);
 		} else {
+			/* the trainee never had the chance (model_run_check says so; the report keeps "missed") */
+			r->window_unopened = it->has_window && (anchor_time(s, it) < 0 || anchor_time(s, it) + it->win_lo > t);
 			item_decide(s, i, ITEM_MISSED, -1, NULL);
 		}
 	}
@@ -1266,7 +1268,8 @@ bool model_run_check(const scenario *scn, int index, scrub_diags *diags, model_r
 		if (res[i].status == ITEM_DONE)
 			continue;
 		l += (size_t)snprintf(out->failed_items + l, sizeof out->failed_items - l, "%s%s (%s)", l ? ", " : "",
-		                      scn->checklist.items[i].id, item_status_name(res[i].status));
+		                      scn->checklist.items[i].id,
+		                      res[i].window_unopened ? "missed: the case ended before its window opened" : item_status_name(res[i].status));
 		if (l >= sizeof out->failed_items)
 			break;
 	}
