@@ -151,7 +151,8 @@ static void next(parser *p)
 				t.len = e - us;
 				p->tok = t;
 				p->pos = e;
-				err(p, us, e - us, "unknown unit '%.*s' after the number", (int)(e - us), s + us);
+				const scrub_unit *su = scrub_unit_suggest(s + us, e - us, SCRUB_DIM_NONE);
+				err(p, us, e - us, "unknown unit '%.*s' after the number%s%s%s", (int)(e - us), s + us, su ? " (did you mean '" : "", su ? su->name : "", su ? "'?)" : "");
 				return;
 			}
 		}
@@ -624,7 +625,9 @@ static bool resolve_word(parser *p, node *w, int domain, const node *other)
 			size_t l = 0;
 			for (int i = 0; i < v->nsymbols && l < sizeof list - 40; i++)
 				l += (size_t)snprintf(list + l, sizeof list - l, "%s%s", i ? ", " : "", v->symbols[i]);
-			err(p, w->pos, w->len, "'%s' is not a value of '%s' (expected one of: %s)", word, v->name, list);
+			const char *sug = scrub_suggest(word, (const char *const *)v->symbols, (size_t)v->nsymbols);
+			err(p, w->pos, w->len, "'%s' is not a value of '%s'%s%s%s (expected one of: %s)", word, v->name,
+			    sug ? " (did you mean '" : "", sug ? sug : "", sug ? "'?)" : "", list);
 			return false;
 		}
 		w->num = s;

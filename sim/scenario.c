@@ -262,8 +262,9 @@ static bool parse_var_value(loader *L, const scn_var *v, yaml_node *n, double *o
 		return false;
 	}
 	if (bad >= 0) {
+		const scrub_unit *su = scrub_unit_suggest(n->str + bad, n->len - (size_t)bad, v->unit ? v->unit->dim : SCRUB_DIM_NONE);
 		scrub_diag_add(L->d, SCRUB_SEV_ERROR, SCRUB_DIAG_UNIT, n->line, col_in(n, (size_t)bad), (int)(n->len - (size_t)bad),
-		               "unknown unit '%s'", n->str + bad);
+		               "unknown unit '%s'%s%s%s", n->str + bad, su ? " (did you mean '" : "", su ? su->name : "", su ? "'?)" : "");
 		return false;
 	}
 	double val = q.value;
@@ -328,8 +329,9 @@ static void parse_variables(loader *L, yaml_node *vars)
 			var->label = label;
 			if (unit && expect_type(L, unit, YAML_SCALAR, "'unit'")) {
 				var->unit = scrub_unit_find(unit->str, unit->len);
+				const scrub_unit *su = var->unit ? NULL : scrub_unit_suggest(unit->str, unit->len, SCRUB_DIM_NONE);
 				if (!var->unit)
-					ERR_AT(L, unit, SCRUB_DIAG_UNIT, "unknown unit '%s'", unit->str);
+					ERR_AT(L, unit, SCRUB_DIAG_UNIT, "unknown unit '%s'%s%s%s", unit->str, su ? " (did you mean '" : "", su ? su->name : "", su ? "'?)" : "");
 			}
 			if (one_of && expect_type(L, one_of, YAML_SEQ, "'one_of'")) {
 				if (unit)
@@ -419,8 +421,10 @@ static bool parse_num_constraint(loader *L, yaml_node *n, const act_param_def *p
 		return false;
 	}
 	if (bad >= 0) {
+		const scrub_unit *su = scrub_unit_suggest(s + i + bad, strlen(s + i + bad), p->dim);
 		scrub_diag_add(L->d, SCRUB_SEV_ERROR, SCRUB_DIAG_UNIT, n->line, col_in(n, i + (size_t)bad), 1,
-		               "unknown unit in '%s'; %s is %s (%s)", s, p->name, scrub_dim_name(p->dim), scrub_dim_units(p->dim));
+		               "unknown unit in '%s'%s%s%s; %s is %s (%s)", s, su ? " (did you mean '" : "", su ? su->name : "", su ? "'?)" : "", p->name, scrub_dim_name(p->dim),
+		               scrub_dim_units(p->dim));
 		return false;
 	}
 	i += u;
@@ -1530,8 +1534,20 @@ void scenario_check_actions(const scenario *scn, const sim_action *acts, int n, 
 		const char *to = acts[i].params[0].text;
 		int st = scenario_find_state(scn, to);
 		if (st < 0 || !scn->states[st].jump_target) {
+			/* the jump targets, and the nearest of them */
+			const char *targets[256];
+			size_t nt = 0;
+			for (int k = 0; k < scn->nstates && nt < 256; k++)
+				if (scn->states[k].jump_target)
+					targets[nt++] = scn->states[k].name;
+			const char *sug = st < 0 ? scrub_suggest(to, targets, nt) : NULL;
+			char list[400];
+			scrub_list_words(list, sizeof list, targets, nt);
 			scrub_diag_add_in(d, file, SCRUB_SEV_ERROR, SCRUB_DIAG_ACTIONS, acts[i].line, acts[i].col, 1,
-			                  "instructor_jump to '%s': %s", to, st < 0 ? "no such state" : "that state is not marked jump_target: true");
+			                  "instructor_jump to '%s': %s%s%s%s; %s%s", to,
+			                  st < 0 ? "no such state" : "that state is not marked jump_target: true",
+			                  sug ? " (did you mean '" : "", sug ? sug : "", sug ? "'?)" : "",
+			                  nt ? "the jump targets are: " : "no state is marked jump_target: true", nt ? list : "");
 		}
 	}
 }
@@ -1844,8 +1860,10 @@ static bool tissue_qty(loader *L, yaml_node *n, const char *what, scrub_dim dim,
 		return false;
 	}
 	if (bad >= 0) {
+		const scrub_unit *su = scrub_unit_suggest(n->str + bad, n->len - (size_t)bad, dim);
 		scrub_diag_add(L->d, SCRUB_SEV_ERROR, SCRUB_DIAG_UNIT, n->line, col_in(n, (size_t)bad), (int)(n->len - (size_t)bad),
-		               "unknown unit '%s'; %s is %s (%s)", n->str + bad, what, scrub_dim_name(dim), scrub_dim_units(dim));
+		               "unknown unit '%s'%s%s%s; %s is %s (%s)", n->str + bad, su ? " (did you mean '" : "", su ? su->name : "", su ? "'?)" : "", what, scrub_dim_name(dim),
+		               scrub_dim_units(dim));
 		return false;
 	}
 	double v = q.value;

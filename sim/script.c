@@ -151,8 +151,10 @@ const char *script_parse_value(const act_param_def *p, const char *s, size_t n, 
 			return why;
 		}
 		if (bad >= 0) {
-			snprintf(why, why_size, "unknown unit '%.*s'; %s is %s (%s)", (int)(n - (size_t)bad), s + bad,
-			         p->name, scrub_dim_name(p->dim), scrub_dim_units(p->dim));
+			const scrub_unit *su = scrub_unit_suggest(s + bad, n - (size_t)bad, p->dim);
+			snprintf(why, why_size, "unknown unit '%.*s'%s%s%s; %s is %s (%s)", (int)(n - (size_t)bad), s + bad,
+			         su ? " (did you mean '" : "", su ? su->name : "", su ? "'?)" : "", p->name, scrub_dim_name(p->dim),
+			         scrub_dim_units(p->dim));
 			return why;
 		}
 		if (p->kind == ACT_PARAM_COUNT) {

@@ -136,8 +136,10 @@ static bool range_of(yaml_node *n, bool with_unit, act_param_def *p, scrub_diags
 	size_t ul = scrub_quantity_parse(s, ll, &lo, &bad_lo);
 	size_t uh = scrub_quantity_parse(dots + 2, hl, &hi, &bad_hi);
 	if (ul != ll || uh != hl || lo.unit || bad_lo >= 0 || bad_hi >= 0 || !isfinite(lo.value) || !isfinite(hi.value)) {
+		const scrub_unit *su = bad_hi >= 0 ? scrub_unit_suggest(dots + 2 + bad_hi, strlen(dots + 2 + bad_hi), SCRUB_DIM_NONE) : NULL;
 		if (bad_hi >= 0)
-			ERR(d, n, SCRUB_DIAG_UNIT, "unknown unit '%s' (scrub list units shows them all)", dots + 2 + bad_hi);
+			ERR(d, n, SCRUB_DIAG_UNIT, "unknown unit '%s'%s%s%s (scrub list units shows them all)", dots + 2 + bad_hi,
+			    su ? " (did you mean '" : "", su ? su->name : "", su ? "'?)" : "");
 		else
 			ERR(d, n, SCRUB_DIAG_VALUE, "'%s' is not a range LO..HI%s (the unit once, after HI)", s, with_unit ? " UNIT" : "");
 		return false;
@@ -383,7 +385,11 @@ static const act_param_def *param_named(const char *action, const char *param)
 /* What the files must agree on with each other and with the patient model. */
 static void cross_check(scrub_diags *d)
 {
-#define CHECK(cond, line, ...) do { if (!(cond)) scrub_diag_add(d, SCRUB_SEV_ERROR, SCRUB_DIAG_VALUE, (line), 1, 1, __VA_ARGS__); } while (0)
+#define CHECK(cond, line, ...) \
+	do { \
+		if (!(cond)) \
+			scrub_diag_add(d, SCRUB_SEV_ERROR, SCRUB_DIAG_VALUE, (line), 1, 1, __VA_ARGS__); \
+	} while (0)
 	for (int m = 0; m < PATIENT_DRUG_COUNT_; m++) {
 		const char *mn = patient_drug_name((patient_drug)m);
 		bool found = false;
