@@ -80,6 +80,12 @@ int actions_count(void)
 	return registry_n;
 }
 
+int actions_builtin_count(void)
+{
+	ensure_builtin();
+	return builtin_n;
+}
+
 const act_def *actions_get(act_id id)
 {
 	ensure_builtin();

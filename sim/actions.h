@@ -71,6 +71,8 @@ typedef struct sim_action {
 } sim_action;
 
 int actions_count(void);
+/* The built-in ones come first: ids below this (scenarios' own actions come after). */
+int actions_builtin_count(void);
 const act_def *actions_get(act_id id);
 act_id actions_find(const char *name, size_t len);
 int act_param_find(const act_def *def, const char *name, size_t len);

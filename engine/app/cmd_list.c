@@ -13,12 +13,13 @@
 #include <string.h>
 
 static const char usage[] =
-	"usage: scrub list [scenarios [DIR] | runs FILE | actions | drugs | units]\n"
+	"usage: scrub list [scenarios [DIR] | runs FILE | actions [FILE] | drugs | units]\n"
 	"\n"
 	"  scenarios [DIR]  the scenario files in DIR (default: the bundled scenarios)\n"
 	"  runs FILE        the model runs of a scenario (its mistake library), one per line:\n"
 	"                   NAME, a tab, and what it expects (pass; fail on ITEMS; pass, losing ITEMS)\n"
-	"  actions          every action a scenario or action script can use, with its parameters\n"
+	"  actions [FILE]   every action a scenario or action script can use, with its parameters;\n"
+	"                   with FILE, also the actions that scenario declares (its actions: section)\n"
 	"  drugs            every drug give_drug and start_infusion accept: aliases, class, forms,\n"
 	"                   routes, dose and infusion units, and whether the patient model simulates it\n"
 	"  units            the units Scrub understands\n";
@@ -102,10 +103,21 @@ static void print_action(const act_def *a)
 	}
 }
 
+/* A scenario's own actions, after the built-in ones. */
+static int list_declared(const char *path, scenario *scn)
+{
+	printf("\ndeclared by %s:\n", path);
+	for (int i = 0; i < scn->actions.n; i++)
+		print_action(actions_get(scn->actions.ids[i]));
+	if (scn->actions.n == 0)
+		printf("  (none: the scenario has no actions: section)\n");
+	return EXIT_DONE;
+}
+
 /* Actions grouped by category, categories in the order they first appear. */
 static int list_actions(void)
 {
-	int n = actions_count();
+	int n = actions_builtin_count();
 	for (int i = 0; i < n; i++) {
 		const char *cat = actions_get((act_id)i)->category;
 		bool seen = false;
@@ -197,6 +209,17 @@ int scrub_cmd_list(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 		return list_runs(pos[1]);
+	}
+	if (strcmp(what, "actions") == 0 && npos > 1) {
+		/* the scenario first: a file that does not load prints nothing else */
+		scenario *scn = NULL;
+		int rc = cli_load_scenario(pos[1], true, &scn);
+		if (rc == EXIT_DONE) {
+			list_actions();
+			rc = list_declared(pos[1], scn);
+		}
+		scenario_destroy(&scn);
+		return rc;
 	}
 	if (npos > 1) {
 		fprintf(stderr, "scrub list: unexpected argument '%s'\n\n%s", pos[1], usage);
