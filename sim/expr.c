@@ -1,4 +1,5 @@
 #include "expr.h"
+#include "script.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -298,13 +299,18 @@ static bool parse_tally(parser *p, node *n, bool total)
 		token wt = p->tok;
 		snprintf(word, sizeof word, "%.*s", (int)(wt.len < 127 ? wt.len : 127), p->src + wt.pos);
 		const act_param_def *pd = &def->params[pi];
-		int sym = wt.kind == TK_IDENT ? act_symbol_find(pd, word, strlen(word)) : -1;
-		if (sym < 0) {
-			const char *sug = wt.kind == TK_IDENT ? scrub_suggest(word, pd->symbols, (size_t)act_param_nsymbols(pd)) : NULL;
-			err(p, wt.pos, wt.len, "'%s' is not a value of %s%s%s%s", word, pd->name, sug ? " (did you mean '" : "",
-			    sug ? sug : "", sug ? "'?)" : "");
+		if (wt.kind != TK_IDENT) {
+			err(p, wt.pos, wt.len, "'%s' is not a value of %s", word, pd->name);
 			return false;
 		}
+		/* read as in a script: a drug's aliases are that drug, and one drug is never suggested for another */
+		act_value v = {0};
+		char why[1400];
+		if (script_parse_value(pd, word, strlen(word), NULL, &v, why, sizeof why)) {
+			err(p, wt.pos, wt.len, "%s", why);
+			return false;
+		}
+		int sym = v.sym;
 		if (t.n >= ACT_MAX_PARAMS) {
 			err(p, wt.pos, wt.len, "too many conditions in one tally");
 			return false;

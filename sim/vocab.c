@@ -174,6 +174,7 @@ static bool parse_param(yaml_node *key, yaml_node *val, scrub_arena *a, scrub_di
 		ERR(d, val, SCRUB_DIAG_TYPE, "parameter '%s' must be a mapping, e.g. {symbols: [a, b]} or {quantity: 0..60 s}", key->str);
 		return false;
 	}
+	int errors = d->errors; /* a bad flag or help is reported where it is read: count it too */
 	bool ok = check_keys(val, fields, sizeof fields / sizeof fields[0], d);
 	p->name = key->str;
 	yaml_node *q = yaml_get(val, "quantity"), *c = yaml_get(val, "count"), *sy = yaml_get(val, "symbols"),
@@ -213,7 +214,7 @@ static bool parse_param(yaml_node *key, yaml_node *val, scrub_arena *a, scrub_di
 	const char *h = text_of(yaml_get(val, "help"), "help", d);
 	p->help = h ? h : "";
 	(void)a;
-	return ok;
+	return ok && d->errors == errors;
 }
 
 bool vocab_parse_action(yaml_node *key, yaml_node *val, bool scenario, scrub_arena *a, scrub_diags *d, act_def *out)
@@ -234,6 +235,7 @@ bool vocab_parse_action(yaml_node *key, yaml_node *val, bool scenario, scrub_are
 		ERR(d, val, SCRUB_DIAG_TYPE, "action '%s' must be a mapping with help: and params:, not %s", key->str, yaml_type_name(val));
 		return false;
 	}
+	int errors = d->errors;
 	bool ok = check_keys(val, fields, sizeof fields / sizeof fields[0], d);
 	yaml_node *cat = yaml_get(val, "category");
 	if (cat) {
@@ -273,7 +275,7 @@ bool vocab_parse_action(yaml_node *key, yaml_node *val, bool scenario, scrub_are
 			}
 		ok = parse_param(ps->items[i], ps->values[i], a, d, &out->params[i]) && ok;
 	}
-	return ok;
+	return ok && d->errors == errors;
 }
 
 bool vocab_declare_actions(yaml_node *section, scrub_arena *a, scrub_diags *d, act_scope *out)
