@@ -17,11 +17,18 @@ extern const size_t vocab_drugs_yaml_len;
 #define MAX_DRUGS ACT_MAX_SYMBOLS
 #define MAX_BUILTIN 128
 
-static scrub_arena arena;
-static vocab_drug drugs[MAX_DRUGS];
-static int ndrugs;
-static act_def actions[MAX_BUILTIN];
-static int nactions;
+static void load_builtin(void);
+
+/* A vocabulary read from the two files: the built-in one, or one a test reads (vocab_check_text). */
+struct vocab_set {
+	scrub_arena arena;
+	vocab_drug drugs[MAX_DRUGS];
+	int ndrugs;
+	act_def actions[MAX_BUILTIN];
+	int nactions;
+};
+
+static vocab_set builtin;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 #define ERR(d, n, code, ...) scrub_diag_add((d), SCRUB_SEV_ERROR, (code), (n)->line, (n)->col, \
@@ -163,7 +170,7 @@ static bool range_of(yaml_node *n, bool with_unit, act_param_def *p, scrub_diags
 	return true;
 }
 
-static bool parse_param(yaml_node *key, yaml_node *val, scrub_arena *a, scrub_diags *d, act_param_def *p)
+static bool parse_param(const vocab_set *v, yaml_node *key, yaml_node *val, scrub_diags *d, act_param_def *p)
 {
 	static const char *const fields[] = {"quantity", "count", "symbols", "text", "required", "one_of", "help"};
 	if (!is_name(key)) {
@@ -200,8 +207,8 @@ static bool parse_param(yaml_node *key, yaml_node *val, scrub_arena *a, scrub_di
 	} else {
 		p->kind = ACT_PARAM_SYMBOL;
 		if (sy->type == YAML_SCALAR && strcmp(sy->str, "drugs") == 0) {
-			for (int i = 0; i < ndrugs; i++)
-				p->symbols[i] = drugs[i].name;
+			for (int i = 0; i < v->ndrugs; i++)
+				p->symbols[i] = v->drugs[i].name;
 		} else if (!words_of(sy, "symbols", p->symbols, ACT_MAX_SYMBOLS, true, d)) {
 			ok = false;
 		} else if (!p->symbols[0]) {
@@ -213,11 +220,10 @@ static bool parse_param(yaml_node *key, yaml_node *val, scrub_arena *a, scrub_di
 	p->one_of = flag_of(yaml_get(val, "one_of"), "one_of", d);
 	const char *h = text_of(yaml_get(val, "help"), "help", d);
 	p->help = h ? h : "";
-	(void)a;
 	return ok && d->errors == errors;
 }
 
-bool vocab_parse_action(yaml_node *key, yaml_node *val, bool scenario, scrub_arena *a, scrub_diags *d, act_def *out)
+static bool parse_action(const vocab_set *v, yaml_node *key, yaml_node *val, bool scenario, scrub_diags *d, act_def *out)
 {
 	static const char *const fields[] = {"category", "help", "params"};
 	static const char *const reserved[] = {"derived", "tracking", "instructor"};
@@ -273,9 +279,15 @@ bool vocab_parse_action(yaml_node *key, yaml_node *val, bool scenario, scrub_are
 				ERR(d, ps->items[i], SCRUB_DIAG_DUPLICATE, "parameter '%s' is declared twice", ps->items[i]->str);
 				ok = false;
 			}
-		ok = parse_param(ps->items[i], ps->values[i], a, d, &out->params[i]) && ok;
+		ok = parse_param(v, ps->items[i], ps->values[i], d, &out->params[i]) && ok;
 	}
 	return ok && d->errors == errors;
+}
+
+bool vocab_parse_action(yaml_node *key, yaml_node *val, bool scenario, scrub_diags *d, act_def *out)
+{
+	pthread_once(&once, load_builtin);
+	return parse_action(&builtin, key, val, scenario, d, out);
 }
 
 bool vocab_declare_actions(yaml_node *section, scrub_arena *a, scrub_diags *d, act_scope *out)
@@ -294,7 +306,7 @@ bool vocab_declare_actions(yaml_node *section, scrub_arena *a, scrub_diags *d, a
 	for (size_t i = 0; i < section->n; i++) {
 		yaml_node *k = section->items[i];
 		act_def def;
-		if (!vocab_parse_action(k, section->values[i], true, a, d, &def)) {
+		if (!vocab_parse_action(k, section->values[i], true, d, &def)) {
 			broken[out->nbroken++] = k->str;
 			ok = false;
 			continue;
@@ -372,20 +384,35 @@ static yaml_node *top(yaml_node *root, const char *key, scrub_diags *d)
 	return n;
 }
 
-static int find_drug(const char *s, size_t n);
-
-static const act_param_def *param_named(const char *action, const char *param)
+static bool same(const char *a, const char *s, size_t n)
 {
-	for (int i = 0; i < nactions; i++)
-		if (strcmp(actions[i].name, action) == 0) {
-			int k = act_param_find(&actions[i], param, strlen(param));
-			return k >= 0 ? &actions[i].params[k] : NULL;
+	return strlen(a) == n && memcmp(a, s, n) == 0;
+}
+
+static int find_drug(const vocab_set *v, const char *s, size_t n)
+{
+	for (int i = 0; i < v->ndrugs; i++)
+		if (same(v->drugs[i].name, s, n))
+			return i;
+	for (int i = 0; i < v->ndrugs; i++)
+		for (int a = 0; v->drugs[i].aliases[a]; a++)
+			if (same(v->drugs[i].aliases[a], s, n))
+				return i;
+	return -1;
+}
+
+static const act_param_def *param_named(const vocab_set *v, const char *action, const char *param)
+{
+	for (int i = 0; i < v->nactions; i++)
+		if (strcmp(v->actions[i].name, action) == 0) {
+			int k = act_param_find(&v->actions[i], param, strlen(param));
+			return k >= 0 ? &v->actions[i].params[k] : NULL;
 		}
 	return NULL;
 }
 
 /* What the files must agree on with each other and with the patient model. */
-static void cross_check(scrub_diags *d)
+static void cross_check(const vocab_set *v, scrub_diags *d)
 {
 #define CHECK(cond, line, ...) \
 	do { \
@@ -395,14 +422,14 @@ static void cross_check(scrub_diags *d)
 	for (int m = 0; m < PATIENT_DRUG_COUNT_; m++) {
 		const char *mn = patient_drug_name((patient_drug)m);
 		bool found = false;
-		for (int i = 0; i < ndrugs && !found; i++)
-			found = drugs[i].model && strcmp(drugs[i].model, mn) == 0;
+		for (int i = 0; i < v->ndrugs && !found; i++)
+			found = v->drugs[i].model && strcmp(v->drugs[i].model, mn) == 0;
 		CHECK(found, 1, "the patient model simulates '%s', but no drug of drugs.yaml has model: %s", mn, mn);
 	}
-	const act_param_def *route = param_named("give_drug", "route");
+	const act_param_def *route = param_named(v, "give_drug", "route");
 	CHECK(route, 1, "actions.yaml: give_drug needs a route parameter");
-	for (int i = 0; i < ndrugs; i++) {
-		const vocab_drug *g = &drugs[i];
+	for (int i = 0; i < v->ndrugs; i++) {
+		const vocab_drug *g = &v->drugs[i];
 		bool simulated = !g->model;
 		for (int m = 0; m < PATIENT_DRUG_COUNT_ && !simulated; m++)
 			simulated = strcmp(g->model, patient_drug_name((patient_drug)m)) == 0;
@@ -411,105 +438,111 @@ static void cross_check(scrub_diags *d)
 			CHECK(act_symbol_find(route, g->routes[r], strlen(g->routes[r])) >= 0, g->line,
 			      "drug '%s': route '%s' is not a route of give_drug", g->name, g->routes[r]);
 		for (int a = 0; g->aliases[a]; a++)
-			CHECK(find_drug(g->aliases[a], strlen(g->aliases[a])) == i, g->line,
+			CHECK(find_drug(v, g->aliases[a], strlen(g->aliases[a])) == i, g->line,
 			      "drug '%s': alias '%s' is another drug's name or alias", g->name, g->aliases[a]);
 	}
 	/* the infusion actions list drugs that have infusion units (and fluids, which are not drugs) */
 	const char *const infusing[] = {"start_infusion", "stop_infusion"};
 	for (size_t k = 0; k < 2; k++) {
-		const act_param_def *p = param_named(infusing[k], "drug");
+		const act_param_def *p = param_named(v, infusing[k], "drug");
 		for (int s = 0; p && s < ACT_MAX_SYMBOLS && p->symbols[s]; s++) {
-			int g = find_drug(p->symbols[s], strlen(p->symbols[s]));
-			CHECK(g < 0 || drugs[g].infusion_units[0], drugs[g < 0 ? 0 : g].line,
+			int g = find_drug(v, p->symbols[s], strlen(p->symbols[s]));
+			CHECK(g < 0 || v->drugs[g].infusion_units[0], v->drugs[g < 0 ? 0 : g].line,
 			      "%s lists '%s', but drugs.yaml gives it no infusion: units", infusing[k], p->symbols[s]);
 		}
 	}
 #undef CHECK
 }
 
-static void load(void)
+/* Reads both files into `v` (cleared first); false after diagnostics in `dd` (drugs.yaml) or
+ * `da` (actions.yaml). */
+static bool load_text(vocab_set *v, const char *actions, size_t alen, const char *drugs, size_t dlen,
+                      scrub_diags *dd, scrub_diags *da)
 {
-	scrub_arena_init(&arena);
-	scrub_diags d;
-	scrub_diags_init(&d, "sim/vocabulary/drugs.yaml", vocab_drugs_yaml, vocab_drugs_yaml_len);
-	yaml_node *dr = top(yaml_parse(vocab_drugs_yaml, vocab_drugs_yaml_len, NULL, &arena, &d), "drugs", &d);
-	for (size_t i = 0; dr && i < dr->n && !d.errors; i++) {
-		if (ndrugs == MAX_DRUGS) {
-			ERR(&d, dr->items[i], SCRUB_DIAG_LIMIT, "at most %d drugs", MAX_DRUGS);
+	v->ndrugs = v->nactions = 0;
+	yaml_node *dr = top(yaml_parse(drugs, dlen, NULL, &v->arena, dd), "drugs", dd);
+	for (size_t i = 0; dr && i < dr->n && !dd->errors; i++) {
+		if (v->ndrugs == MAX_DRUGS) {
+			ERR(dd, dr->items[i], SCRUB_DIAG_LIMIT, "at most %d drugs", MAX_DRUGS);
 			break;
 		}
-		parse_drug(dr->items[i], dr->values[i], &d, &drugs[ndrugs++]);
+		memset(&v->drugs[v->ndrugs], 0, sizeof v->drugs[0]);
+		parse_drug(dr->items[i], dr->values[i], dd, &v->drugs[v->ndrugs++]);
 	}
-	if (!d.errors) {
-		scrub_diags_fini(&d);
-		scrub_diags_init(&d, "sim/vocabulary/actions.yaml", vocab_actions_yaml, vocab_actions_yaml_len);
-		yaml_node *ac = top(yaml_parse(vocab_actions_yaml, vocab_actions_yaml_len, NULL, &arena, &d), "actions", &d);
-		for (size_t i = 0; ac && i < ac->n; i++) {
-			if (nactions == MAX_BUILTIN) {
-				ERR(&d, ac->items[i], SCRUB_DIAG_LIMIT, "at most %d actions", MAX_BUILTIN);
-				break;
-			}
-			vocab_parse_action(ac->items[i], ac->values[i], false, &arena, &d, &actions[nactions++]);
+	if (dd->errors)
+		return false;
+	yaml_node *ac = top(yaml_parse(actions, alen, NULL, &v->arena, da), "actions", da);
+	for (size_t i = 0; ac && i < ac->n; i++) {
+		if (v->nactions == MAX_BUILTIN) {
+			ERR(da, ac->items[i], SCRUB_DIAG_LIMIT, "at most %d actions", MAX_BUILTIN);
+			break;
 		}
-		if (!d.errors)
-			cross_check(&d);
+		parse_action(v, ac->items[i], ac->values[i], false, da, &v->actions[v->nactions++]);
 	}
-	if (d.errors) {
-		scrub_diags_print(&d, stderr);
+	if (!da->errors)
+		cross_check(v, da);
+	return !da->errors;
+}
+
+static void load_builtin(void)
+{
+	scrub_arena_init(&builtin.arena);
+	scrub_diags dd, da;
+	scrub_diags_init(&dd, "sim/vocabulary/drugs.yaml", vocab_drugs_yaml, vocab_drugs_yaml_len);
+	scrub_diags_init(&da, "sim/vocabulary/actions.yaml", vocab_actions_yaml, vocab_actions_yaml_len);
+	if (!load_text(&builtin, vocab_actions_yaml, vocab_actions_yaml_len, vocab_drugs_yaml, vocab_drugs_yaml_len, &dd, &da)) {
+		scrub_diags_print(&dd, stderr);
+		scrub_diags_print(&da, stderr);
 		fprintf(stderr, "scrub: the built-in vocabulary (sim/vocabulary) is broken; fix it and rebuild\n");
 		abort();
 	}
-	scrub_diags_fini(&d);
+	scrub_diags_fini(&dd);
+	scrub_diags_fini(&da);
+}
+
+bool vocab_check_text(const char *actions, size_t alen, const char *drugs, size_t dlen, scrub_diags *dd, scrub_diags *da)
+{
+	vocab_set *v = calloc(1, sizeof *v);
+	if (!v)
+		return false;
+	scrub_arena_init(&v->arena);
+	bool ok = load_text(v, actions, alen, drugs, dlen, dd, da);
+	scrub_arena_fini(&v->arena);
+	free(v);
+	return ok;
 }
 
 static void ensure(void)
 {
-	pthread_once(&once, load);
+	pthread_once(&once, load_builtin);
 }
 
 int vocab_drug_count(void)
 {
 	ensure();
-	return ndrugs;
+	return builtin.ndrugs;
 }
 
 const vocab_drug *vocab_drug_get(int i)
 {
 	ensure();
-	return i >= 0 && i < ndrugs ? &drugs[i] : NULL;
-}
-
-static bool same(const char *a, const char *s, size_t n)
-{
-	return strlen(a) == n && memcmp(a, s, n) == 0;
-}
-
-static int find_drug(const char *s, size_t n)
-{
-	for (int i = 0; i < ndrugs; i++)
-		if (same(drugs[i].name, s, n))
-			return i;
-	for (int i = 0; i < ndrugs; i++)
-		for (int a = 0; drugs[i].aliases[a]; a++)
-			if (same(drugs[i].aliases[a], s, n))
-				return i;
-	return -1;
+	return i >= 0 && i < builtin.ndrugs ? &builtin.drugs[i] : NULL;
 }
 
 int vocab_drug_find(const char *s, size_t n)
 {
 	ensure();
-	return find_drug(s, n);
+	return find_drug(&builtin, s, n);
 }
 
 int vocab_action_count(void)
 {
 	ensure();
-	return nactions;
+	return builtin.nactions;
 }
 
 const act_def *vocab_action_get(int i)
 {
 	ensure();
-	return i >= 0 && i < nactions ? &actions[i] : NULL;
+	return i >= 0 && i < builtin.nactions ? &builtin.actions[i] : NULL;
 }

@@ -37,11 +37,10 @@ int vocab_action_count(void);
 const act_def *vocab_action_get(int i);
 
 /* Reads one action definition, `name: {category, help, params}`, into `out` (strings in
- * `arena`). Problems are diagnostics at the node's line and column; false when there was one.
+ * the tree's arena). Problems are diagnostics at the node's line and column; false when there was one.
  * `scenario`: a scenario's own action (category defaults to "scenario", and the categories
  * Scrub reserves for what code makes are refused). */
-bool vocab_parse_action(yaml_node *key, yaml_node *val, bool scenario, scrub_arena *arena, scrub_diags *diags,
-                        act_def *out);
+bool vocab_parse_action(yaml_node *key, yaml_node *val, bool scenario, scrub_diags *diags, act_def *out);
 
 /* A scenario's `actions:` section: each action is read, refused when its name is a built-in one,
  * and registered (actions_declare); `out` gets their ids (in `arena`). False after diagnostics. */
@@ -51,6 +50,10 @@ bool vocab_declare_actions(yaml_node *section, scrub_arena *arena, scrub_diags *
 void vocab_declare_from_source(const char *src, size_t len, scrub_arena *arena, act_scope *out);
 
 /* The files are part of the program: a problem in them (or a drug of the patient model missing
- * from drugs.yaml) is printed and aborts at the first use, so every test catches it. */
+ * from drugs.yaml) is printed and aborts at the first use, so every test catches it. This reads
+ * other texts of the two files with every check, for tests of the checks: false after diagnostics
+ * in `dd` (drugs) or `da` (actions). */
+typedef struct vocab_set vocab_set;
+bool vocab_check_text(const char *actions, size_t alen, const char *drugs, size_t dlen, scrub_diags *dd, scrub_diags *da);
 
 #endif

@@ -43,6 +43,72 @@ static void test_drugs(void)
 	scrub_arena_fini(&a);
 }
 
+extern const char *const vocab_actions_yaml;
+extern const size_t vocab_actions_yaml_len;
+extern const char *const vocab_drugs_yaml;
+extern const size_t vocab_drugs_yaml_len;
+
+/* `text` with the first `old` replaced by `new` (malloc'd) */
+static char *replaced(const char *text, const char *old, const char *new_)
+{
+	const char *at = strstr(text, old);
+	CHECK(at != NULL);
+	if (!at)
+		return strdup(text);
+	size_t n = strlen(text) - strlen(old) + strlen(new_);
+	char *out = malloc(n + 1);
+	snprintf(out, n + 1, "%.*s%s%s", (int)(at - text), text, new_, at + strlen(old));
+	return out;
+}
+
+/* The checks made when the files are read: each fails on a file broken on purpose, with its message. */
+static void test_file_checks(void)
+{
+	static const struct {
+		int file; /* 0: drugs.yaml, 1: actions.yaml */
+		const char *old, *new_, *msg;
+	} cases[] = {
+		{0, "    model: epinephrine\n", "", "the patient model simulates 'epinephrine', but no drug of drugs.yaml has model: epinephrine"},
+		{0, "    model: atropine\n", "    model: atropin\n", "drug 'atropine': model: atropin is not a drug the patient model simulates"},
+		{0, "aliases: [lignocaine]", "aliases: [adrenaline]", "drug 'lidocaine': alias 'adrenaline' is another drug's name or alias"},
+		{0, "routes: [PO]", "routes: [oral]", "drug 'aspirin': route 'oral' is not a route of give_drug"},
+		{0, "    infusion: [mcg/h]\n", "", "start_infusion lists 'fentanyl', but drugs.yaml gives it no infusion: units"},
+		{0, "dose: [mg, mg/kg]", "dose: [mg, mg/kilo]", "unknown unit 'mg/kilo'"},
+		{0, "class: antiarrhythmic (class III)", "klass: antiarrhythmic", "unknown field 'klass' (did you mean 'class'?)"},
+		{1, "quantity: 0..60 s", "quantity: 0..60 secondz", "unknown unit 'secondz'"},
+		{1, "category: assessment\n", "", "action 'check_responsiveness' needs a category:"},
+	};
+	scrub_diags dd, da;
+	scrub_diags_init(&dd, "drugs.yaml", NULL, 0);
+	scrub_diags_init(&da, "actions.yaml", NULL, 0);
+	CHECK(vocab_check_text(vocab_actions_yaml, vocab_actions_yaml_len, vocab_drugs_yaml, vocab_drugs_yaml_len, &dd, &da));
+	CHECK(dd.errors == 0 && da.errors == 0);
+	scrub_diags_fini(&dd);
+	scrub_diags_fini(&da);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *drugs = cases[i].file == 0 ? replaced(vocab_drugs_yaml, cases[i].old, cases[i].new_) : strdup(vocab_drugs_yaml);
+		char *acts = cases[i].file == 1 ? replaced(vocab_actions_yaml, cases[i].old, cases[i].new_) : strdup(vocab_actions_yaml);
+		scrub_diags_init(&dd, "drugs.yaml", NULL, 0);
+		scrub_diags_init(&da, "actions.yaml", NULL, 0);
+		CHECK(!vocab_check_text(acts, strlen(acts), drugs, strlen(drugs), &dd, &da));
+		bool found = false;
+		for (size_t k = 0; k < dd.n; k++)
+			found = found || strstr(dd.v[k].msg, cases[i].msg);
+		for (size_t k = 0; k < da.n; k++)
+			found = found || strstr(da.v[k].msg, cases[i].msg);
+		if (!found) {
+			fprintf(stderr, "case %zu: expected \"%s\"\n", i, cases[i].msg);
+			scrub_diags_print(&dd, stderr);
+			scrub_diags_print(&da, stderr);
+		}
+		CHECK(found);
+		scrub_diags_fini(&dd);
+		scrub_diags_fini(&da);
+		free(drugs);
+		free(acts);
+	}
+}
+
 static void test_builtin_actions(void)
 {
 	CHECK(vocab_action_count() >= 40);
@@ -134,6 +200,7 @@ static void test_declared(void)
 int main(void)
 {
 	test_drugs();
+	test_file_checks();
 	test_builtin_actions();
 	test_declared();
 	return CHECK_DONE();
