@@ -6,6 +6,7 @@
 #include "session.h"
 #include "vocab.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 
 static void test_drugs(void)
@@ -197,11 +198,49 @@ static void test_declared(void)
 	scrub_diags_fini(&d3);
 }
 
+/* Scenarios loaded at once on several threads (scrub validate's workers): an identical declaration
+ * gets one id whichever thread registers it first, a different one its own. */
+#define NTHREADS 4
+static const char *const thread_texts[2] = {
+	SCN("      level: {count: 1..3, required: true}\n", "  - {name: ok, expect: pass, actions: ['0:10 page level=2']}\n"),
+	SCN("      level: {count: 1..4, required: true}\n", "  - {name: ok, expect: pass, actions: ['0:10 page level=2']}\n"),
+};
+static act_id thread_ids[NTHREADS][10];
+
+static void *load_many(void *arg)
+{
+	int t = (int)(size_t)arg;
+	for (int i = 0; i < 10; i++) {
+		const char *text = thread_texts[(t + i) % 2];
+		scrub_diags d;
+		scenario *s = load("threads.yaml", text, &d);
+		thread_ids[t][i] = s && s->actions.n == 1 ? s->actions.ids[0] : ACT_NONE;
+		scenario_destroy(&s);
+		scrub_diags_fini(&d);
+	}
+	return NULL;
+}
+
+static void test_threads(void)
+{
+	pthread_t th[NTHREADS];
+	for (int t = 0; t < NTHREADS; t++)
+		CHECK(pthread_create(&th[t], NULL, load_many, (void *)(size_t)t) == 0);
+	for (int t = 0; t < NTHREADS; t++)
+		pthread_join(th[t], NULL);
+	act_id first[2] = {thread_ids[0][0], thread_ids[0][1]};
+	CHECK(first[0] != ACT_NONE && first[1] != ACT_NONE && first[0] != first[1]);
+	for (int t = 0; t < NTHREADS; t++)
+		for (int i = 0; i < 10; i++)
+			CHECK(thread_ids[t][i] == first[(t + i) % 2]);
+}
+
 int main(void)
 {
 	test_drugs();
 	test_file_checks();
 	test_builtin_actions();
 	test_declared();
+	test_threads();
 	return CHECK_DONE();
 }
