@@ -390,6 +390,30 @@ def build(scrub):
                           "propertyNames": {"allOf": [{"$ref": "#/definitions/name"},
                                                       {"not": {"enum": ["time", "time_in_state", "state", "count", "since", "done", "true", "false", "and", "or", "not"]}}]},
                           "additionalProperties": {"$ref": "#/definitions/variable"}},
+            "actions": {"type": "object", "maxProperties": 64,
+                        "description": "The scenario's own actions (a local procedure), used like built-in ones; docs/vocabulary.md. "
+                                       "The schema does not know their names elsewhere in the file: scrub validate checks their uses.",
+                        "propertyNames": {"$ref": "#/definitions/name"},
+                        "additionalProperties": {"anyOf": [{"type": "null"}, {
+                            "type": "object", "additionalProperties": False,
+                            "properties": {
+                                "category": {"$ref": "#/definitions/name", "description": "How `scrub list actions` groups it (default scenario)."},
+                                "help": {"$ref": "#/definitions/text", "description": "What the action is, in one line."},
+                                "params": {"type": "object", "maxProperties": 8, "description": "Its parameters, in order.",
+                                           "propertyNames": {"$ref": "#/definitions/name"},
+                                           "additionalProperties": {
+                                               "type": "object", "additionalProperties": False,
+                                               "properties": {
+                                                   "quantity": {"type": "string", "pattern": r"^\s*-?[0-9.]+\s*\.\.\s*-?[0-9.]+\s*\S+\s*$",
+                                                                "description": "A number with a unit: the accepted range and its unit, `0..60 min`."},
+                                                   "count": {"type": "string", "pattern": r"^\s*-?[0-9]+\s*\.\.\s*-?[0-9]+\s*$",
+                                                             "description": "A whole number: the accepted range, `1..10`."},
+                                                   "symbols": {"type": "array", "minItems": 1, "maxItems": 63,
+                                                               "items": {"type": ["string", "number"]}, "description": "The accepted words."},
+                                                   "text": {"const": True, "description": "Free text, never matched on."},
+                                                   "required": {"$ref": "#/definitions/boolean", "description": "It must be given."},
+                                                   "one_of": {"$ref": "#/definitions/boolean", "description": "At least one of the one_of parameters must be given."},
+                                                   "help": {"$ref": "#/definitions/text", "description": "What it is."}}}}}}]}},
             "initial": {"$ref": "#/definitions/name", "description": "The state the scenario starts in (default: the first state listed)."},
             "states": {"type": "object", "minProperties": 1, "maxProperties": 256, "description": "The states of the scenario, by name.",
                        "propertyNames": {"$ref": "#/definitions/name"}, "additionalProperties": {"$ref": "#/definitions/state"}},

@@ -1,5 +1,6 @@
 #define SCRUB_LOG_MODULE "record"
 #include "record.h"
+#include "vocab.h"
 #include "json.h"
 #include "log.h"
 #include "script.h"
@@ -267,6 +268,7 @@ scrub_result record_read(const char *path, record_data *out, scrub_diags *diags)
 	int line = 0;
 	bool header = false;
 	bool ok = true;
+	act_scope scope = {0};
 	while (i < len && ok) {
 		line++;
 		const char *nl = memchr(text + i, '\n', len - i);
@@ -300,6 +302,8 @@ scrub_result record_read(const char *path, record_data *out, scrub_diags *diags)
 				yaml_node *sn = yaml_get(scn, "source");
 				out->source = scrub_arena_strndup(&out->arena, sn->str, sn->len);
 				out->source_len = sn->len;
+				/* the scenario's own actions, named in the lines that follow */
+				vocab_declare_from_source(out->source, out->source_len, &out->arena, &scope);
 				const char *p = str_field(scn, "path");
 				const char *h = str_field(scn, "sha256");
 				const char *tr = str_field(obj, "trainee");
@@ -332,7 +336,7 @@ scrub_result record_read(const char *path, record_data *out, scrub_diags *diags)
 				a->t = t;
 				a->line = line;
 				a->col = 1;
-				a->type = name ? actions_find(name, strlen(name)) : ACT_NONE;
+				a->type = name ? actions_find_in(&scope, name, strlen(name)) : ACT_NONE;
 				if (a->type == ACT_NONE) {
 					scrub_diag_add(diags, SCRUB_SEV_ERROR, SCRUB_DIAG_ACTIONS, line, 1, 1,
 					               "unknown action '%s' in the record", name ? name : "?");

@@ -1,5 +1,6 @@
 #define SCRUB_LOG_MODULE "scenario"
 #include "scenario.h"
+#include "vocab.h"
 #include "expr.h"
 #include "log.h"
 #include "script.h"
@@ -261,8 +262,9 @@ static bool parse_var_value(loader *L, const scn_var *v, yaml_node *n, double *o
 		return false;
 	}
 	if (bad >= 0) {
+		const scrub_unit *su = scrub_unit_suggest(n->str + bad, n->len - (size_t)bad, v->unit ? v->unit->dim : SCRUB_DIM_NONE);
 		scrub_diag_add(L->d, SCRUB_SEV_ERROR, SCRUB_DIAG_UNIT, n->line, col_in(n, (size_t)bad), (int)(n->len - (size_t)bad),
-		               "unknown unit '%s'", n->str + bad);
+		               "unknown unit '%s'%s%s%s", n->str + bad, su ? " (did you mean '" : "", su ? su->name : "", su ? "'?)" : "");
 		return false;
 	}
 	double val = q.value;
@@ -327,8 +329,9 @@ static void parse_variables(loader *L, yaml_node *vars)
 			var->label = label;
 			if (unit && expect_type(L, unit, YAML_SCALAR, "'unit'")) {
 				var->unit = scrub_unit_find(unit->str, unit->len);
+				const scrub_unit *su = var->unit ? NULL : scrub_unit_suggest(unit->str, unit->len, SCRUB_DIM_NONE);
 				if (!var->unit)
-					ERR_AT(L, unit, SCRUB_DIAG_UNIT, "unknown unit '%s'", unit->str);
+					ERR_AT(L, unit, SCRUB_DIAG_UNIT, "unknown unit '%s'%s%s%s", unit->str, su ? " (did you mean '" : "", su ? su->name : "", su ? "'?)" : "");
 			}
 			if (one_of && expect_type(L, one_of, YAML_SEQ, "'one_of'")) {
 				if (unit)
@@ -418,8 +421,10 @@ static bool parse_num_constraint(loader *L, yaml_node *n, const act_param_def *p
 		return false;
 	}
 	if (bad >= 0) {
+		const scrub_unit *su = scrub_unit_suggest(s + i + bad, strlen(s + i + bad), p->dim);
 		scrub_diag_add(L->d, SCRUB_SEV_ERROR, SCRUB_DIAG_UNIT, n->line, col_in(n, i + (size_t)bad), 1,
-		               "unknown unit in '%s'; %s is %s (%s)", s, p->name, scrub_dim_name(p->dim), scrub_dim_units(p->dim));
+		               "unknown unit in '%s'%s%s%s; %s is %s (%s)", s, su ? " (did you mean '" : "", su ? su->name : "", su ? "'?)" : "", p->name, scrub_dim_name(p->dim),
+		               scrub_dim_units(p->dim));
 		return false;
 	}
 	i += u;
@@ -614,13 +619,11 @@ static bool parse_match(loader *L, yaml_node *v, yaml_node *with, scn_match *m)
 		return false;
 	m->line = name->line;
 	m->col = name->col;
-	m->action = actions_find(name->str, name->len);
+	m->action = actions_find_in(&L->s->actions, name->str, name->len);
+	if (m->action == ACT_NONE && actions_declared_broken(&L->s->actions, name->str, name->len))
+		return false; /* its declaration's errors are reported */
 	if (m->action == ACT_NONE) {
-		const char *const *names = actions_names();
-		size_t nn = 0;
-		while (names[nn])
-			nn++;
-		const char *sug = scrub_suggest(name->str, names, nn);
+		const char *sug = actions_suggest(&L->s->actions, name->str);
 		ERR_AT(L, name, SCRUB_DIAG_UNKNOWN_NAME, "unknown action '%s'%s%s%s (run 'scrub list actions' for the full list)", name->str,
 		       sug ? "; did you mean '" : "", sug ? sug : "", sug ? "'?" : "");
 		return false;
@@ -1199,7 +1202,7 @@ static void parse_actions_node(loader *L, yaml_node *an, scn_model_run *r)
 			if (!expect_type(L, ln, YAML_SCALAR, "an action line"))
 				continue;
 			sim_action a = {0};
-			scrub_result res = script_parse_line(ln->str, ln->len, NULL, ln->line, col_in(ln, 0), L->a, L->d, &a);
+			scrub_result res = script_parse_line(ln->str, ln->len, NULL, ln->line, col_in(ln, 0), &L->s->actions, L->a, L->d, &a);
 			if (res == SCRUB_OK) {
 				if (a.t < last)
 					ERR_AT(L, ln, SCRUB_DIAG_ACTIONS, "this action's time is before the previous one's; actions must be in time order");
@@ -1239,7 +1242,7 @@ static void parse_actions_node(loader *L, yaml_node *an, scn_model_run *r)
 				col++;
 			}
 			sim_action a = {0};
-			scrub_result res = script_parse_line(an->str + i, e - i, NULL, line, col, L->a, L->d, &a);
+			scrub_result res = script_parse_line(an->str + i, e - i, NULL, line, col, &L->s->actions, L->a, L->d, &a);
 			if (res == SCRUB_OK) {
 				if (a.t < last)
 					scrub_diag_add(L->d, SCRUB_SEV_ERROR, SCRUB_DIAG_ACTIONS, line, col, 1,
@@ -1332,7 +1335,7 @@ static void parse_model_runs(loader *L, yaml_node *runs)
 					       rr == SCRUB_ERR_LIMIT ? "larger than 4 MiB" : strerror(errno));
 				} else {
 					r->actions_file = scrub_arena_strdup(L->a, path);
-					script_loc loc = {.file = r->actions_file, .line = 1, .col = 1};
+					script_loc loc = {.file = r->actions_file, .line = 1, .col = 1, .scope = &L->s->actions};
 					script_parse(text, len, &loc, L->a, L->d, &r->actions, &r->nactions);
 					free(text);
 				}
@@ -1500,15 +1503,11 @@ static void check_items(loader *L)
 	}
 }
 
-/* Does the physiology model simulate this drug (by its give_drug word)? */
+/* Does the physiology model simulate this drug (by its give_drug word)? drugs.yaml says (model:). */
 static bool model_simulates_drug(const char *word)
 {
-	if (strcmp(word, "glucose") == 0)
-		word = "dextrose";
-	for (int i = 0; i < PATIENT_DRUG_COUNT_; i++)
-		if (strcmp(patient_drug_name((patient_drug)i), word) == 0)
-			return true;
-	return false;
+	int g = vocab_drug_find(word, strlen(word));
+	return g >= 0 && vocab_drug_get(g)->model;
 }
 
 void scenario_check_actions(const scenario *scn, const sim_action *acts, int n, const char *file, scrub_diags *d)
@@ -1535,8 +1534,20 @@ void scenario_check_actions(const scenario *scn, const sim_action *acts, int n, 
 		const char *to = acts[i].params[0].text;
 		int st = scenario_find_state(scn, to);
 		if (st < 0 || !scn->states[st].jump_target) {
+			/* the jump targets, and the nearest of them */
+			const char *targets[256];
+			size_t nt = 0;
+			for (int k = 0; k < scn->nstates && nt < 256; k++)
+				if (scn->states[k].jump_target)
+					targets[nt++] = scn->states[k].name;
+			const char *sug = st < 0 ? scrub_suggest(to, targets, nt) : NULL;
+			char list[400];
+			scrub_list_words(list, sizeof list, targets, nt);
 			scrub_diag_add_in(d, file, SCRUB_SEV_ERROR, SCRUB_DIAG_ACTIONS, acts[i].line, acts[i].col, 1,
-			                  "instructor_jump to '%s': %s", to, st < 0 ? "no such state" : "that state is not marked jump_target: true");
+			                  "instructor_jump to '%s': %s%s%s%s; %s%s", to,
+			                  st < 0 ? "no such state" : "that state is not marked jump_target: true",
+			                  sug ? " (did you mean '" : "", sug ? sug : "", sug ? "'?)" : "",
+			                  nt ? "the jump targets are: " : "no state is marked jump_target: true", nt ? list : "");
 		}
 	}
 }
@@ -1906,8 +1917,10 @@ static bool tissue_qty(loader *L, yaml_node *n, const char *what, scrub_dim dim,
 		return false;
 	}
 	if (bad >= 0) {
+		const scrub_unit *su = scrub_unit_suggest(n->str + bad, n->len - (size_t)bad, dim);
 		scrub_diag_add(L->d, SCRUB_SEV_ERROR, SCRUB_DIAG_UNIT, n->line, col_in(n, (size_t)bad), (int)(n->len - (size_t)bad),
-		               "unknown unit '%s'; %s is %s (%s)", n->str + bad, what, scrub_dim_name(dim), scrub_dim_units(dim));
+		               "unknown unit '%s'%s%s%s; %s is %s (%s)", n->str + bad, su ? " (did you mean '" : "", su ? su->name : "", su ? "'?)" : "", what, scrub_dim_name(dim),
+		               scrub_dim_units(dim));
 		return false;
 	}
 	double v = q.value;
@@ -2258,6 +2271,7 @@ static void load(loader *L, yaml_node *root)
 	if (s->duration_s > 0 && s->dt > 0 && s->duration_s / s->dt > MAX_STEPS)
 		ERR_AT(L, dt ? dt : dur, SCRUB_DIAG_LIMIT, "%.0f steps of %g s in %g s; a scenario is limited to %d steps (use a larger dt or a shorter duration)",
 		       s->duration_s / s->dt, s->dt, s->duration_s, MAX_STEPS);
+	vocab_declare_actions(yaml_get(root, "actions"), L->a, L->d, &s->actions);
 	parse_variables(L, yaml_get(root, "variables"));
 	parse_patient(L, yaml_get(root, "patient"));
 	yaml_node *tissue = yaml_get(root, "tissue");
@@ -2313,7 +2327,7 @@ static void load(loader *L, yaml_node *root)
 
 	static const char *fields[] = {"scrub", "id", "title", "version", "summary", "authors", "objectives",
 	                               "references", "duration", "dt", "seed", "setting", "patient", "variables",
-	                               "initial", "states", "checklist", "model_runs", "tissue", NULL};
+	                               "initial", "states", "checklist", "model_runs", "tissue", "actions", NULL};
 	check_fields(L, root, fields, "the scenario");
 	check_graph(L);
 	check_items(L);

@@ -229,6 +229,7 @@ typedef struct scenario {
 	int nruns;
 	scn_tally tallies[SCN_MAX_TALLIES];
 	int ntallies;
+	act_scope actions;         /* the actions its `actions:` section declares */
 } scenario;
 
 typedef struct scenario_load_opts {

@@ -1,5 +1,6 @@
 #define SCRUB_LOG_MODULE "session"
 #include "session.h"
+#include "vocab.h"
 #include "expr.h"
 #include "log.h"
 #include "script.h"
@@ -244,13 +245,14 @@ static double num_of(const sim_action *a, const act_def *def, const char *param,
 	return pi >= 0 && a->params[pi].set ? a->params[pi].num : fallback;
 }
 
-/* The model's drug for a give_drug word ("glucose" is dextrose), or -1 when it does not simulate it. */
+/* The model's drug for a give_drug word (drugs.yaml's model:, "glucose" is dextrose), or -1 when it
+ * does not simulate it. */
 static int drug_index(const char *w)
 {
-	if (w && strcmp(w, "glucose") == 0)
-		w = "dextrose";
-	for (int i = 0; w && i < PATIENT_DRUG_COUNT_; i++)
-		if (strcmp(w, patient_drug_name((patient_drug)i)) == 0)
+	int g = w ? vocab_drug_find(w, strlen(w)) : -1;
+	const char *m = g >= 0 ? vocab_drug_get(g)->model : NULL;
+	for (int i = 0; m && i < PATIENT_DRUG_COUNT_; i++)
+		if (strcmp(m, patient_drug_name((patient_drug)i)) == 0)
 			return i;
 	return -1;
 }
@@ -1186,6 +1188,8 @@ void sim_session_finish(sim_session *s, const char *outcome)
 			memcpy(note, r->attempt, sizeof note);
 			item_decide(s, i, ITEM_MISSED, -1, "%s", note);
 		} else {
+			/* the trainee never had the chance (model_run_check says so; the report keeps "missed") */
+			r->window_unopened = it->has_window && (anchor_time(s, it) < 0 || anchor_time(s, it) + it->win_lo > t);
 			item_decide(s, i, ITEM_MISSED, -1, NULL);
 		}
 	}
@@ -1277,7 +1281,8 @@ bool model_run_check(const scenario *scn, int index, scrub_diags *diags, model_r
 		if (res[i].status == ITEM_DONE)
 			continue;
 		l += (size_t)snprintf(out->failed_items + l, sizeof out->failed_items - l, "%s%s (%s)", l ? ", " : "",
-		                      scn->checklist.items[i].id, item_status_name(res[i].status));
+		                      scn->checklist.items[i].id,
+		                      res[i].window_unopened ? "missed: the case ended before its window opened" : item_status_name(res[i].status));
 		if (l >= sizeof out->failed_items)
 			break;
 	}
