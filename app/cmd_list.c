@@ -3,6 +3,7 @@
 #include "cli.h"
 #include "scenario.h"
 #include "units.h"
+#include "vocab.h"
 
 #include <dirent.h>
 #include <limits.h>
@@ -12,12 +13,15 @@
 #include <string.h>
 
 static const char usage[] =
-	"usage: scrub list [scenarios [DIR] | runs FILE | actions | units]\n"
+	"usage: scrub list [scenarios [DIR] | runs FILE | actions [FILE] | drugs | units]\n"
 	"\n"
 	"  scenarios [DIR]  the scenario files in DIR (default: the bundled scenarios)\n"
 	"  runs FILE        the model runs of a scenario (its mistake library), one per line:\n"
 	"                   NAME, a tab, and what it expects (pass; fail on ITEMS; pass, losing ITEMS)\n"
-	"  actions          every action a scenario or action script can use, with its parameters\n"
+	"  actions [FILE]   every action a scenario or action script can use, with its parameters;\n"
+	"                   with FILE, also the actions that scenario declares (its actions: section)\n"
+	"  drugs            every drug give_drug and start_infusion accept: aliases, class, forms,\n"
+	"                   routes, dose and infusion units, and whether the patient model simulates it\n"
 	"  units            the units Scrub understands\n";
 
 static int cmp_str(const void *a, const void *b)
@@ -99,10 +103,21 @@ static void print_action(const act_def *a)
 	}
 }
 
+/* A scenario's own actions, after the built-in ones. */
+static int list_declared(const char *path, scenario *scn)
+{
+	printf("\ndeclared by %s:\n", path);
+	for (int i = 0; i < scn->actions.n; i++)
+		print_action(actions_get(scn->actions.ids[i]));
+	if (scn->actions.n == 0)
+		printf("  (none: the scenario has no actions: section)\n");
+	return EXIT_DONE;
+}
+
 /* Actions grouped by category, categories in the order they first appear. */
 static int list_actions(void)
 {
-	int n = actions_count();
+	int n = actions_builtin_count();
 	for (int i = 0; i < n; i++) {
 		const char *cat = actions_get((act_id)i)->category;
 		bool seen = false;
@@ -132,6 +147,36 @@ static int list_runs(const char *path)
 		printf("\n");
 	}
 	scenario_destroy(&scn);
+	return EXIT_DONE;
+}
+
+static void print_words(const char *label, const char *const *w, const char *sep)
+{
+	if (!w[0])
+		return;
+	printf("%s", label);
+	for (int i = 0; w[i]; i++)
+		printf("%s%s", i ? sep : "", w[i]);
+}
+
+/* drugs.yaml, in its order (docs/vocabulary.md) */
+static int list_drugs(void)
+{
+	for (int i = 0; i < vocab_drug_count(); i++) {
+		const vocab_drug *g = vocab_drug_get(i);
+		printf("%s%s", i ? "\n" : "", g->name);
+		print_words(" (also accepted: ", g->aliases, ", ");
+		printf("%s: %s\n", g->aliases[0] ? ")" : "", g->klass);
+		if (g->forms[0]) {
+			print_words("    forms: ", g->forms, "; ");
+			printf("\n");
+		}
+		print_words("    routes: ", g->routes, ", ");
+		print_words("    dose in: ", g->dose_units, ", ");
+		print_words("    infusion in: ", g->infusion_units, ", ");
+		printf("\n    patient model: %s%s\n", g->model ? "simulated as " : "not simulated (recorded and scored only)",
+		       g->model ? g->model : "");
+	}
 	return EXIT_DONE;
 }
 
@@ -165,12 +210,25 @@ int scrub_cmd_list(int argc, char **argv)
 		}
 		return list_runs(pos[1]);
 	}
+	if (strcmp(what, "actions") == 0 && npos > 1) {
+		/* the scenario first: a file that does not load prints nothing else */
+		scenario *scn = NULL;
+		int rc = cli_load_scenario(pos[1], true, &scn);
+		if (rc == EXIT_DONE) {
+			list_actions();
+			rc = list_declared(pos[1], scn);
+		}
+		scenario_destroy(&scn);
+		return rc;
+	}
 	if (npos > 1) {
 		fprintf(stderr, "scrub list: unexpected argument '%s'\n\n%s", pos[1], usage);
 		return EXIT_USAGE;
 	}
 	if (strcmp(what, "actions") == 0)
 		return list_actions();
+	if (strcmp(what, "drugs") == 0)
+		return list_drugs();
 	if (strcmp(what, "units") == 0)
 		return list_units();
 	fprintf(stderr, "scrub list: unknown list '%s'\n\n%s", what, usage);

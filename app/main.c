@@ -225,7 +225,7 @@ int cli_trainee_actions(const scenario *scn, const char *actions_path, const cha
 		}
 		scrub_diags d;
 		scrub_diags_init(&d, actions_path, text, len);
-		script_loc loc = {.file = NULL, .line = 1, .col = 1};
+		script_loc loc = {.file = NULL, .line = 1, .col = 1, .scope = &scn->actions};
 		sim_action *parsed = NULL;
 		r = script_parse(text, len, &loc, arena, &d, &parsed, out_n);
 		if (r == SCRUB_OK)

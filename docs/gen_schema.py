@@ -93,6 +93,20 @@ def time_range_schema(desc):
             "pattern": r"^\s*" + one + r"\s*(?:\.\.\s*" + one + r"\s*)?$"}
 
 
+QTY = {"type": ["number", "string"]}
+SEV = {"type": "number", "minimum": 0.01, "maximum": 1}
+# the patient model's other conditions (docs/scenario-format.md, 4.2)
+COND_EXTRA = {
+    "svt": {"type": "object", "additionalProperties": False, "description": "Supraventricular (AV nodal re-entry) tachycardia.",
+            "properties": {"rate": QTY, "vagal_rank": SEV, "adenosine_dose": QTY}},
+    "ventricular_tachycardia": {"type": "object", "additionalProperties": False, "description": "VT with a pulse.",
+                                "properties": {"rate": QTY, "shocks_to_convert": {"type": "integer", "minimum": 1, "maximum": 10}}},
+    "asthma": {"type": "object", "additionalProperties": False, "description": "Acute asthma.", "properties": {"severity": SEV}},
+    "sepsis": {"type": "object", "additionalProperties": False, "description": "Sepsis.", "properties": {"severity": SEV}},
+    "hyperkalaemia": {"type": "object", "additionalProperties": False, "description": "Hyperkalaemia.", "properties": {"potassium": QTY}},
+}
+
+
 def build(scrub):
     units = read_units()
     all_units = sorted({u for us in units.values() for u in us})
@@ -357,13 +371,49 @@ def build(scrub):
                                                                                                     "severity": {"type": "number", "minimum": 0.01, "maximum": 1, "description": "How severe (default 0.8)."}}},
                                                             "hypovolaemia": {"type": "object", "additionalProperties": False, "description": "Blood loss.",
                                                                              "properties": {"blood_loss": {"type": "string", "description": "Lost before the start, e.g. `1500 mL`."},
-                                                                                            "bleeding": {"type": "string", "description": "Ongoing loss, e.g. `100 mL/min`."}}}}},
+                                                                                            "bleeding": {"type": "string", "description": "Ongoing loss, e.g. `100 mL/min`."}}},
+                                                            "opioid_toxicity": {"type": "object", "additionalProperties": False, "description": "Opioid toxicity: respiratory depression that naloxone reverses for a while.",
+                                                                                "properties": {"severity": {"type": "number", "minimum": 0.05, "maximum": 0.98, "description": "How severe (default 0.85: unresponsive, about 6 breaths a minute)."},
+                                                                                               "half_life": {"$ref": "#/definitions/duration", "description": "Half-life of the opioid's effect, 1 min to 24 h (default 4 h)."}}},
+                                                            **{k: {"type": "object", "additionalProperties": False, "description": d,
+                                                                   "properties": {"rate": {"type": "string", "description": "The ventricular rate, 20 to 59 /min, e.g. `35 /min`."}}}
+                                                               for k, d in [("sinus_bradycardia", "Sinus bradycardia (sinus node disease; default 40 /min)."),
+                                                                            ("second_degree_av_block", "Second-degree AV block, Mobitz II (default 40 /min)."),
+                                                                            ("third_degree_av_block", "Complete heart block (default escape 35 /min).")]},
+                                                            "hypoglycaemia": {"type": "object", "additionalProperties": False, "description": "Hypoglycaemia.",
+                                                                              "properties": {"glucose": {"type": "string", "description": "Blood glucose at the start, 0.5 to 3.9 mmol/L (default 1.8 mmol/L)."},
+                                                                                             "insulin_depot": {"type": "string", "description": "Insulin still to be absorbed, e.g. `100 units`."}}},
+                                                            **COND_EXTRA}},
                                           "params": {"type": "object", "description": "Named model parameters (docs/physiology.md), each a number in the parameter's unit.",
                                                      "additionalProperties": {"type": ["number", "string"]}}}}}},
             "variables": {"type": "object", "maxProperties": 256, "description": "Named values the states change and the conditions read: vital signs, rhythm, equipment.",
                           "propertyNames": {"allOf": [{"$ref": "#/definitions/name"},
                                                       {"not": {"enum": ["time", "time_in_state", "state", "count", "since", "done", "true", "false", "and", "or", "not"]}}]},
                           "additionalProperties": {"$ref": "#/definitions/variable"}},
+            "actions": {"type": "object", "maxProperties": 64,
+                        "description": "The scenario's own actions (a local procedure), used like built-in ones; docs/vocabulary.md. "
+                                       "The schema does not know their names elsewhere in the file: scrub validate checks their uses.",
+                        "propertyNames": {"$ref": "#/definitions/name"},
+                        "additionalProperties": {"anyOf": [{"type": "null"}, {
+                            "type": "object", "additionalProperties": False,
+                            "properties": {
+                                "category": {"$ref": "#/definitions/name", "description": "How `scrub list actions` groups it (default scenario)."},
+                                "help": {"$ref": "#/definitions/text", "description": "What the action is, in one line."},
+                                "params": {"type": "object", "maxProperties": 8, "description": "Its parameters, in order.",
+                                           "propertyNames": {"$ref": "#/definitions/name"},
+                                           "additionalProperties": {
+                                               "type": "object", "additionalProperties": False,
+                                               "properties": {
+                                                   "quantity": {"type": "string", "pattern": r"^\s*-?[0-9.]+\s*\.\.\s*-?[0-9.]+\s*\S+\s*$",
+                                                                "description": "A number with a unit: the accepted range and its unit, `0..60 min`."},
+                                                   "count": {"type": "string", "pattern": r"^\s*-?[0-9]+\s*\.\.\s*-?[0-9]+\s*$",
+                                                             "description": "A whole number: the accepted range, `1..10`."},
+                                                   "symbols": {"type": "array", "minItems": 1, "maxItems": 63,
+                                                               "items": {"type": ["string", "number"]}, "description": "The accepted words."},
+                                                   "text": {"const": True, "description": "Free text, never matched on."},
+                                                   "required": {"$ref": "#/definitions/boolean", "description": "It must be given."},
+                                                   "one_of": {"$ref": "#/definitions/boolean", "description": "At least one of the one_of parameters must be given."},
+                                                   "help": {"$ref": "#/definitions/text", "description": "What it is."}}}}}}]}},
             "initial": {"$ref": "#/definitions/name", "description": "The state the scenario starts in (default: the first state listed)."},
             "states": {"type": "object", "minProperties": 1, "maxProperties": 256, "description": "The states of the scenario, by name.",
                        "propertyNames": {"$ref": "#/definitions/name"}, "additionalProperties": {"$ref": "#/definitions/state"}},

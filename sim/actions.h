@@ -1,6 +1,7 @@
 /* The action registry: every trainee (or instructor) action Scrub understands, with typed
  * parameters and units. Scenario files, action scripts, the desktop and XR input all name
- * actions from this one table; later modules add theirs with actions_register().
+ * actions from this one table (sim/vocabulary/actions.yaml and the actions code makes); a scenario
+ * can declare its own (actions_declare).
  *
  *   defibrillate / shock {energy: 200 J}
  *   give_drug {drug: epinephrine, dose: 1 mg, route: IV}
@@ -70,14 +71,37 @@ typedef struct sim_action {
 } sim_action;
 
 int actions_count(void);
+/* The built-in ones come first: ids below this (scenarios' own actions come after). */
+int actions_builtin_count(void);
 const act_def *actions_get(act_id id);
 act_id actions_find(const char *name, size_t len);
 int act_param_find(const act_def *def, const char *name, size_t len);
 int act_symbol_find(const act_param_def *p, const char *s, size_t len);
 int act_param_nsymbols(const act_param_def *p);
 
-/* Adds a definition (copied pointer: it must outlive the registry). Fails on duplicates. */
+/* Adds a definition to the built-in vocabulary (copied pointer: it must outlive the registry), at
+ * start-up only. Fails on duplicates, and once a scenario has declared actions. */
 scrub_result actions_register(const act_def *def);
+
+/* The actions a scenario declares in its `actions:` section: their ids, found by name only
+ * through the scenario's scope (another scenario may declare the same name differently). */
+typedef struct act_scope {
+	const act_id *ids;
+	int n;
+	const char *const *broken;  /* names declared with errors (already reported): not "unknown" */
+	int nbroken;
+} act_scope;
+/* A built-in action, or else one of the scope's (scope may be NULL). */
+act_id actions_find_in(const act_scope *scope, const char *name, size_t len);
+/* Was `name` declared by the scope with errors? Its uses are then not reported as unknown. */
+bool actions_declared_broken(const act_scope *scope, const char *name, size_t len);
+/* The nearest action name to `word` among the built-in ones and the scope's, for "did you mean". */
+const char *actions_suggest(const act_scope *scope, const char *word);
+/* Registers a scenario's own action (deep-copied, kept for the process's life). A definition
+ * identical to one declared before, by any scenario, gets the same id, so loading a scenario twice
+ * gives the same ids. Thread-safe. ACT_NONE when the registry is full. The caller checks that the
+ * name is not a built-in one. */
+act_id actions_declare(const act_def *def);
 
 /* Names of all actions, for "did you mean"; valid until the next register. */
 const char *const *actions_names(void);

@@ -1,4 +1,5 @@
 #include "expr.h"
+#include "script.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -151,7 +152,8 @@ static void next(parser *p)
 				t.len = e - us;
 				p->tok = t;
 				p->pos = e;
-				err(p, us, e - us, "unknown unit '%.*s' after the number", (int)(e - us), s + us);
+				const scrub_unit *su = scrub_unit_suggest(s + us, e - us, SCRUB_DIM_NONE);
+				err(p, us, e - us, "unknown unit '%.*s' after the number%s%s%s", (int)(e - us), s + us, su ? " (did you mean '" : "", su ? su->name : "", su ? "'?)" : "");
 				return;
 			}
 		}
@@ -297,13 +299,18 @@ static bool parse_tally(parser *p, node *n, bool total)
 		token wt = p->tok;
 		snprintf(word, sizeof word, "%.*s", (int)(wt.len < 127 ? wt.len : 127), p->src + wt.pos);
 		const act_param_def *pd = &def->params[pi];
-		int sym = wt.kind == TK_IDENT ? act_symbol_find(pd, word, strlen(word)) : -1;
-		if (sym < 0) {
-			const char *sug = wt.kind == TK_IDENT ? scrub_suggest(word, pd->symbols, (size_t)act_param_nsymbols(pd)) : NULL;
-			err(p, wt.pos, wt.len, "'%s' is not a value of %s%s%s%s", word, pd->name, sug ? " (did you mean '" : "",
-			    sug ? sug : "", sug ? "'?)" : "");
+		if (wt.kind != TK_IDENT) {
+			err(p, wt.pos, wt.len, "'%s' is not a value of %s", word, pd->name);
 			return false;
 		}
+		/* read as in a script: a drug's aliases are that drug, and one drug is never suggested for another */
+		act_value v = {0};
+		char why[1400];
+		if (script_parse_value(pd, word, strlen(word), NULL, &v, why, sizeof why)) {
+			err(p, wt.pos, wt.len, "%s", why);
+			return false;
+		}
+		int sym = v.sym;
 		if (t.n >= ACT_MAX_PARAMS) {
 			err(p, wt.pos, wt.len, "too many conditions in one tally");
 			return false;
@@ -370,13 +377,13 @@ static node *parse_call(parser *p, token name)
 			return NULL;
 		}
 	} else {
-		act_id a = actions_find(word, strlen(word));
+		act_id a = actions_find_in(&p->scn->actions, word, strlen(word));
+		if (a == ACT_NONE && actions_declared_broken(&p->scn->actions, word, strlen(word))) {
+			err(p, arg.pos, arg.len, "action '%s' cannot be counted: its declaration in 'actions:' has errors", word);
+			return NULL;
+		}
 		if (a == ACT_NONE) {
-			const char *const *names = actions_names();
-			size_t nn = 0;
-			while (names[nn])
-				nn++;
-			const char *sug = scrub_suggest(word, names, nn);
+			const char *sug = actions_suggest(&p->scn->actions, word);
 			err(p, arg.pos, arg.len, "unknown action '%s' in %.*s(...)%s%s%s", word, (int)name.len, s,
 			    sug ? " (did you mean '" : "", sug ? sug : "", sug ? "'?)" : "");
 			return NULL;
@@ -624,7 +631,9 @@ static bool resolve_word(parser *p, node *w, int domain, const node *other)
 			size_t l = 0;
 			for (int i = 0; i < v->nsymbols && l < sizeof list - 40; i++)
 				l += (size_t)snprintf(list + l, sizeof list - l, "%s%s", i ? ", " : "", v->symbols[i]);
-			err(p, w->pos, w->len, "'%s' is not a value of '%s' (expected one of: %s)", word, v->name, list);
+			const char *sug = scrub_suggest(word, (const char *const *)v->symbols, (size_t)v->nsymbols);
+			err(p, w->pos, w->len, "'%s' is not a value of '%s'%s%s%s (expected one of: %s)", word, v->name,
+			    sug ? " (did you mean '" : "", sug ? sug : "", sug ? "'?)" : "", list);
 			return false;
 		}
 		w->num = s;

@@ -1,6 +1,7 @@
 #define SCRUB_LOG_MODULE "record"
 #include "record.h"
 #include "clock.h"
+#include "vocab.h"
 #include "json.h"
 #include "log.h"
 #include "script.h"
@@ -272,6 +273,7 @@ scrub_result record_read_text(const char *path, const char *text, size_t len, re
 	int line = 0;
 	bool header = false;
 	bool ok = true;
+	act_scope scope = {0};
 	while (i < len && ok) {
 		line++;
 		const char *nl = memchr(text + i, '\n', len - i);
@@ -305,6 +307,8 @@ scrub_result record_read_text(const char *path, const char *text, size_t len, re
 				yaml_node *sn = yaml_get(scn, "source");
 				out->source = scrub_arena_strndup(&out->arena, sn->str, sn->len);
 				out->source_len = sn->len;
+				/* the scenario's own actions, named in the lines that follow */
+				vocab_declare_from_source(out->source, out->source_len, &out->arena, &scope);
 				const char *p = str_field(scn, "path");
 				const char *h = str_field(scn, "sha256");
 				const char *tr = str_field(obj, "trainee");
@@ -337,7 +341,7 @@ scrub_result record_read_text(const char *path, const char *text, size_t len, re
 				a->t = t;
 				a->line = line;
 				a->col = 1;
-				a->type = name ? actions_find(name, strlen(name)) : ACT_NONE;
+				a->type = name ? actions_find_in(&scope, name, strlen(name)) : ACT_NONE;
 				if (a->type == ACT_NONE) {
 					scrub_diag_add(diags, SCRUB_SEV_ERROR, SCRUB_DIAG_ACTIONS, line, 1, 1,
 					               "unknown action '%s' in the record", name ? name : "?");

@@ -1,5 +1,6 @@
 #define SCRUB_LOG_MODULE "scenario"
 #include "scenario.h"
+#include "vocab.h"
 #include "expr.h"
 #include "log.h"
 #include "script.h"
@@ -262,8 +263,9 @@ static bool parse_var_value(loader *L, const scn_var *v, yaml_node *n, double *o
 		return false;
 	}
 	if (bad >= 0) {
+		const scrub_unit *su = scrub_unit_suggest(n->str + bad, n->len - (size_t)bad, v->unit ? v->unit->dim : SCRUB_DIM_NONE);
 		scrub_diag_add(L->d, SCRUB_SEV_ERROR, SCRUB_DIAG_UNIT, n->line, col_in(n, (size_t)bad), (int)(n->len - (size_t)bad),
-		               "unknown unit '%s'", n->str + bad);
+		               "unknown unit '%s'%s%s%s", n->str + bad, su ? " (did you mean '" : "", su ? su->name : "", su ? "'?)" : "");
 		return false;
 	}
 	double val = q.value;
@@ -328,8 +330,9 @@ static void parse_variables(loader *L, yaml_node *vars)
 			var->label = label;
 			if (unit && expect_type(L, unit, YAML_SCALAR, "'unit'")) {
 				var->unit = scrub_unit_find(unit->str, unit->len);
+				const scrub_unit *su = var->unit ? NULL : scrub_unit_suggest(unit->str, unit->len, SCRUB_DIM_NONE);
 				if (!var->unit)
-					ERR_AT(L, unit, SCRUB_DIAG_UNIT, "unknown unit '%s'", unit->str);
+					ERR_AT(L, unit, SCRUB_DIAG_UNIT, "unknown unit '%s'%s%s%s", unit->str, su ? " (did you mean '" : "", su ? su->name : "", su ? "'?)" : "");
 			}
 			if (one_of && expect_type(L, one_of, YAML_SEQ, "'one_of'")) {
 				if (unit)
@@ -419,8 +422,10 @@ static bool parse_num_constraint(loader *L, yaml_node *n, const act_param_def *p
 		return false;
 	}
 	if (bad >= 0) {
+		const scrub_unit *su = scrub_unit_suggest(s + i + bad, strlen(s + i + bad), p->dim);
 		scrub_diag_add(L->d, SCRUB_SEV_ERROR, SCRUB_DIAG_UNIT, n->line, col_in(n, i + (size_t)bad), 1,
-		               "unknown unit in '%s'; %s is %s (%s)", s, p->name, scrub_dim_name(p->dim), scrub_dim_units(p->dim));
+		               "unknown unit in '%s'%s%s%s; %s is %s (%s)", s, su ? " (did you mean '" : "", su ? su->name : "", su ? "'?)" : "", p->name, scrub_dim_name(p->dim),
+		               scrub_dim_units(p->dim));
 		return false;
 	}
 	i += u;
@@ -615,13 +620,11 @@ static bool parse_match(loader *L, yaml_node *v, yaml_node *with, scn_match *m)
 		return false;
 	m->line = name->line;
 	m->col = name->col;
-	m->action = actions_find(name->str, name->len);
+	m->action = actions_find_in(&L->s->actions, name->str, name->len);
+	if (m->action == ACT_NONE && actions_declared_broken(&L->s->actions, name->str, name->len))
+		return false; /* its declaration's errors are reported */
 	if (m->action == ACT_NONE) {
-		const char *const *names = actions_names();
-		size_t nn = 0;
-		while (names[nn])
-			nn++;
-		const char *sug = scrub_suggest(name->str, names, nn);
+		const char *sug = actions_suggest(&L->s->actions, name->str);
 		ERR_AT(L, name, SCRUB_DIAG_UNKNOWN_NAME, "unknown action '%s'%s%s%s (run 'scrub list actions' for the full list)", name->str,
 		       sug ? "; did you mean '" : "", sug ? sug : "", sug ? "'?" : "");
 		return false;
@@ -1200,7 +1203,7 @@ static void parse_actions_node(loader *L, yaml_node *an, scn_model_run *r)
 			if (!expect_type(L, ln, YAML_SCALAR, "an action line"))
 				continue;
 			sim_action a = {0};
-			scrub_result res = script_parse_line(ln->str, ln->len, NULL, ln->line, col_in(ln, 0), L->a, L->d, &a);
+			scrub_result res = script_parse_line(ln->str, ln->len, NULL, ln->line, col_in(ln, 0), &L->s->actions, L->a, L->d, &a);
 			if (res == SCRUB_OK) {
 				if (a.t < last)
 					ERR_AT(L, ln, SCRUB_DIAG_ACTIONS, "this action's time is before the previous one's; actions must be in time order");
@@ -1240,7 +1243,7 @@ static void parse_actions_node(loader *L, yaml_node *an, scn_model_run *r)
 				col++;
 			}
 			sim_action a = {0};
-			scrub_result res = script_parse_line(an->str + i, e - i, NULL, line, col, L->a, L->d, &a);
+			scrub_result res = script_parse_line(an->str + i, e - i, NULL, line, col, &L->s->actions, L->a, L->d, &a);
 			if (res == SCRUB_OK) {
 				if (a.t < last)
 					scrub_diag_add(L->d, SCRUB_SEV_ERROR, SCRUB_DIAG_ACTIONS, line, col, 1,
@@ -1340,7 +1343,7 @@ static void parse_model_runs(loader *L, yaml_node *runs)
 					if (!kept && jump)
 						longjmp(*jump, 1);
 					r->actions_file = scrub_arena_strdup(L->a, path);
-					script_loc loc = {.file = r->actions_file, .line = 1, .col = 1};
+					script_loc loc = {.file = r->actions_file, .line = 1, .col = 1, .scope = &L->s->actions};
 					if (kept)
 						script_parse(kept, len, &loc, L->a, L->d, &r->actions, &r->nactions);
 				}
@@ -1508,15 +1511,11 @@ static void check_items(loader *L)
 	}
 }
 
-/* Does the physiology model simulate this drug (by its give_drug word)? */
+/* Does the physiology model simulate this drug (by its give_drug word)? drugs.yaml says (model:). */
 static bool model_simulates_drug(const char *word)
 {
-	if (strcmp(word, "glucose") == 0)
-		word = "dextrose";
-	for (int i = 0; i < PATIENT_DRUG_COUNT_; i++)
-		if (strcmp(patient_drug_name((patient_drug)i), word) == 0)
-			return true;
-	return false;
+	int g = vocab_drug_find(word, strlen(word));
+	return g >= 0 && vocab_drug_get(g)->model;
 }
 
 void scenario_check_actions(const scenario *scn, const sim_action *acts, int n, const char *file, scrub_diags *d)
@@ -1543,8 +1542,20 @@ void scenario_check_actions(const scenario *scn, const sim_action *acts, int n, 
 		const char *to = acts[i].params[0].text;
 		int st = scenario_find_state(scn, to);
 		if (st < 0 || !scn->states[st].jump_target) {
+			/* the jump targets, and the nearest of them */
+			const char *targets[256];
+			size_t nt = 0;
+			for (int k = 0; k < scn->nstates && nt < 256; k++)
+				if (scn->states[k].jump_target)
+					targets[nt++] = scn->states[k].name;
+			const char *sug = st < 0 ? scrub_suggest(to, targets, nt) : NULL;
+			char list[400];
+			scrub_list_words(list, sizeof list, targets, nt);
 			scrub_diag_add_in(d, file, SCRUB_SEV_ERROR, SCRUB_DIAG_ACTIONS, acts[i].line, acts[i].col, 1,
-			                  "instructor_jump to '%s': %s", to, st < 0 ? "no such state" : "that state is not marked jump_target: true");
+			                  "instructor_jump to '%s': %s%s%s%s; %s%s", to,
+			                  st < 0 ? "no such state" : "that state is not marked jump_target: true",
+			                  sug ? " (did you mean '" : "", sug ? sug : "", sug ? "'?)" : "",
+			                  nt ? "the jump targets are: " : "no state is marked jump_target: true", nt ? list : "");
 		}
 	}
 }
@@ -1582,6 +1593,9 @@ static const struct {
 	[SCN_MODEL_GLUCOSE] = {"glucose", "mmol/L", "Blood glucose"},
 	[SCN_MODEL_CAPTURE] = {"capture", NULL, "Pacing captures"},
 	[SCN_MODEL_LACTATE] = {"lactate", "mmol/L", "Lactate"},
+	[SCN_MODEL_PEF] = {"peak_flow", "%", "Peak expiratory flow (% of predicted)"},
+	[SCN_MODEL_WHEEZE] = {"wheeze", NULL, "Audible wheeze"},
+	[SCN_MODEL_POTASSIUM] = {"potassium", "mmol/L", "Serum potassium"},
 };
 
 static const char *no_yes[] = {"no", "yes"};
@@ -1759,9 +1773,63 @@ static void parse_model(loader *L, yaml_node *m)
 			static const char *f[] = {"glucose", "insulin_depot", NULL};
 			check_fields(L, gl, f, "hypoglycaemia");
 		}
+		/* tachyarrhythmias, acute asthma, sepsis (sim/patient/patient_cond.c) */
+		yaml_node *tc = yaml_get(cond, "svt");
+		if (tc && expect_type(L, tc, YAML_MAP, "'svt'")) {
+			c->tachycardia.rhythm = PATIENT_RHYTHM_SVT;
+			yaml_node *x;
+			if ((x = yaml_get(tc, "rate")))
+				model_number(L, x, "rate", 140, 260, "/min", &c->tachycardia.rate);
+			if ((x = yaml_get(tc, "vagal_rank")))
+				model_number(L, x, "vagal_rank", 0.01, 1, NULL, &c->tachycardia.vagal_rank);
+			if ((x = yaml_get(tc, "adenosine_dose")))
+				model_number(L, x, "adenosine_dose", 1, 100, "mg", &c->tachycardia.adenosine_mg);
+			static const char *f[] = {"rate", "vagal_rank", "adenosine_dose", NULL};
+			check_fields(L, tc, f, "svt");
+		}
+		yaml_node *vt = yaml_get(cond, "ventricular_tachycardia");
+		if (vt && expect_type(L, vt, YAML_MAP, "'ventricular_tachycardia'")) {
+			if (tc)
+				ERR_AT(L, key_of(cond, vt), SCRUB_DIAG_DUPLICATE, "only one tachycardia per patient");
+			c->tachycardia.rhythm = PATIENT_RHYTHM_VT_PULSE;
+			yaml_node *x;
+			double n = 0;
+			if ((x = yaml_get(vt, "rate")))
+				model_number(L, x, "rate", 120, 260, "/min", &c->tachycardia.rate);
+			if ((x = yaml_get(vt, "shocks_to_convert")) && model_number(L, x, "shocks_to_convert", 1, 10, NULL, &n))
+				c->tachycardia.shocks_to_convert = (int)n;
+			static const char *f[] = {"rate", "shocks_to_convert", NULL};
+			check_fields(L, vt, f, "ventricular_tachycardia");
+		}
+		static const struct {
+			const char *name;
+			double def;
+		} sev_conds[] = {{"asthma", 0.7}, {"sepsis", 0.6}};
+		for (size_t k = 0; k < 2; k++) {
+			yaml_node *sc = yaml_get(cond, sev_conds[k].name);
+			if (!sc || !expect_type(L, sc, YAML_MAP, sev_conds[k].name))
+				continue;
+			double *sev = k == 0 ? &c->asthma.severity : &c->sepsis.severity;
+			*sev = sev_conds[k].def;
+			yaml_node *x = yaml_get(sc, "severity");
+			if (x)
+				model_number(L, x, "severity", 0.05, 1, NULL, sev);
+			static const char *f[] = {"severity", NULL};
+			check_fields(L, sc, f, sev_conds[k].name);
+		}
+		yaml_node *hk = yaml_get(cond, "hyperkalaemia");
+		if (hk && expect_type(L, hk, YAML_MAP, "'hyperkalaemia'")) {
+			yaml_node *x = yaml_get(hk, "potassium");
+			c->hyperkalaemia.potassium_mmol_l = 7.5;
+			if (x)
+				model_number(L, x, "potassium", 5.5, 9.5, "mmol/L", &c->hyperkalaemia.potassium_mmol_l);
+			static const char *f[] = {"potassium", NULL};
+			check_fields(L, hk, f, "hyperkalaemia");
+		}
 		static const char *f[] = {"cardiac_arrest", "anaphylaxis", "tension_pneumothorax", "hypovolaemia",
 		                          "opioid_toxicity", "sinus_bradycardia", "second_degree_av_block",
-		                          "third_degree_av_block", "hypoglycaemia", NULL};
+		                          "third_degree_av_block", "hypoglycaemia", "svt", "ventricular_tachycardia",
+		                          "asthma", "sepsis", "hyperkalaemia", NULL};
 		check_fields(L, cond, f, "the patient's condition");
 	}
 	yaml_node *params = yaml_get(m, "params");
@@ -1824,7 +1892,7 @@ static void parse_model(loader *L, yaml_node *m)
 		if (model_vars[fld].unit)
 			v->unit = scrub_unit_find(model_vars[fld].unit, strlen(model_vars[fld].unit));
 		if (fld == SCN_MODEL_RHYTHM || fld == SCN_MODEL_PULSE || fld == SCN_MODEL_AVPU || fld == SCN_MODEL_ROSC ||
-		    fld == SCN_MODEL_CAPTURE) {
+		    fld == SCN_MODEL_CAPTURE || fld == SCN_MODEL_WHEEZE) {
 			v->is_symbol = true;
 			v->symbols = fld == SCN_MODEL_RHYTHM ? rhythm_words : fld == SCN_MODEL_PULSE ? pulse_words
 			           : fld == SCN_MODEL_AVPU ? avpu_words : no_yes;
@@ -1857,8 +1925,10 @@ static bool tissue_qty(loader *L, yaml_node *n, const char *what, scrub_dim dim,
 		return false;
 	}
 	if (bad >= 0) {
+		const scrub_unit *su = scrub_unit_suggest(n->str + bad, n->len - (size_t)bad, dim);
 		scrub_diag_add(L->d, SCRUB_SEV_ERROR, SCRUB_DIAG_UNIT, n->line, col_in(n, (size_t)bad), (int)(n->len - (size_t)bad),
-		               "unknown unit '%s'; %s is %s (%s)", n->str + bad, what, scrub_dim_name(dim), scrub_dim_units(dim));
+		               "unknown unit '%s'%s%s%s; %s is %s (%s)", n->str + bad, su ? " (did you mean '" : "", su ? su->name : "", su ? "'?)" : "", what, scrub_dim_name(dim),
+		               scrub_dim_units(dim));
 		return false;
 	}
 	double v = q.value;
@@ -2209,6 +2279,7 @@ static void load(loader *L, yaml_node *root)
 	if (s->duration_s > 0 && s->dt > 0 && s->duration_s / s->dt > MAX_STEPS)
 		ERR_AT(L, dt ? dt : dur, SCRUB_DIAG_LIMIT, "%.0f steps of %g s in %g s; a scenario is limited to %d steps (use a larger dt or a shorter duration)",
 		       s->duration_s / s->dt, s->dt, s->duration_s, MAX_STEPS);
+	vocab_declare_actions(yaml_get(root, "actions"), L->a, L->d, &s->actions);
 	parse_variables(L, yaml_get(root, "variables"));
 	parse_patient(L, yaml_get(root, "patient"));
 	yaml_node *tissue = yaml_get(root, "tissue");
@@ -2264,7 +2335,7 @@ static void load(loader *L, yaml_node *root)
 
 	static const char *fields[] = {"scrub", "id", "title", "version", "summary", "authors", "objectives",
 	                               "references", "duration", "dt", "seed", "setting", "patient", "variables",
-	                               "initial", "states", "checklist", "model_runs", "tissue", NULL};
+	                               "initial", "states", "checklist", "model_runs", "tissue", "actions", NULL};
 	check_fields(L, root, fields, "the scenario");
 	check_graph(L);
 	check_items(L);

@@ -40,7 +40,7 @@ typedef enum scn_model_field {
 	 * (see docs/scenario-format.md, "CPR quality") */
 	SCN_MODEL_CCF, SCN_MODEL_CPR_RATE_OK, SCN_MODEL_CPR_DEPTH_OK, SCN_MODEL_CPR_RECOIL_OK,
 	SCN_MODEL_LONGEST_PAUSE, SCN_MODEL_LONG_PAUSES, SCN_MODEL_ETCO2_LOW,
-	SCN_MODEL_GLUCOSE, SCN_MODEL_CAPTURE, SCN_MODEL_LACTATE,
+	SCN_MODEL_GLUCOSE, SCN_MODEL_CAPTURE, SCN_MODEL_LACTATE, SCN_MODEL_PEF, SCN_MODEL_WHEEZE, SCN_MODEL_POTASSIUM,
 	SCN_MODEL_COUNT_
 } scn_model_field;
 
@@ -229,6 +229,7 @@ typedef struct scenario {
 	int nruns;
 	scn_tally tallies[SCN_MAX_TALLIES];
 	int ntallies;
+	act_scope actions;         /* the actions its `actions:` section declares */
 } scenario;
 
 typedef struct scenario_load_opts {

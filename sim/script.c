@@ -1,5 +1,6 @@
 #include "script.h"
 #include "units.h"
+#include "vocab.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -70,18 +71,55 @@ void script_format_params(const sim_action *a, scrub_buf *out)
 	}
 }
 
+/* A drug (or alias) of the parameter's list written in capitals or with '-' or ' ' for '_'
+ * ("Adrenaline", "magnesium-sulfate"): the same word, safe to suggest unlike a near miss. */
+static const char *drug_written_otherwise(const act_param_def *p, const char *w)
+{
+	char norm[64];
+	size_t n = 0;
+	for (; w[n] && n < sizeof norm - 1; n++)
+		norm[n] = w[n] == '-' || w[n] == ' ' ? '_' : (char)tolower((unsigned char)w[n]);
+	norm[n] = 0;
+	int g = vocab_drug_find(norm, n);
+	if (g < 0 || strcmp(norm, w) == 0)
+		return NULL;
+	const vocab_drug *d = vocab_drug_get(g);
+	if (act_symbol_find(p, d->name, strlen(d->name)) < 0)
+		return NULL;
+	if (strcmp(d->name, norm) == 0)
+		return d->name;
+	for (int a = 0; d->aliases[a]; a++)
+		if (strcmp(d->aliases[a], norm) == 0)
+			return d->aliases[a];
+	return NULL;
+}
+
+/* " (also accepted: adrenaline, ...)": the aliases of the drugs a parameter lists */
+static void drug_aliases(const act_param_def *p, char *out, size_t size)
+{
+	size_t l = 0;
+	for (int i = 0; i < vocab_drug_count(); i++) {
+		const vocab_drug *g = vocab_drug_get(i);
+		if (act_symbol_find(p, g->name, strlen(g->name)) < 0)
+			continue;
+		for (int a = 0; g->aliases[a] && l + 40 < size; a++)
+			l += (size_t)snprintf(out + l, size - l, "%s%s", l ? ", " : " (also accepted: ", g->aliases[a]);
+	}
+	if (l)
+		snprintf(out + l, size - l, ")");
+}
+
 const char *script_parse_value(const act_param_def *p, const char *s, size_t n, scrub_arena *arena,
                                act_value *out, char *why, size_t why_size)
 {
 	switch (p->kind) {
 	case ACT_PARAM_SYMBOL: {
 		int k = act_symbol_find(p, s, n);
-		/* British names of drugs are accepted as such, never guessed */
-		static const char *const aliases[][2] = {{"adrenaline", "epinephrine"}, {"lignocaine", "lidocaine"},
-		                                         {"noradrenaline", "norepinephrine"}};
-		for (size_t a = 0; k < 0 && a < sizeof aliases / sizeof aliases[0]; a++)
-			if (strlen(aliases[a][0]) == n && memcmp(aliases[a][0], s, n) == 0)
-				k = act_symbol_find(p, aliases[a][1], strlen(aliases[a][1]));
+		/* other names of a drug (drugs.yaml: aliases) are accepted as that drug, never guessed */
+		bool drug = strcmp(p->name, "drug") == 0;
+		int g = k < 0 && drug ? vocab_drug_find(s, n) : -1;
+		if (g >= 0)
+			k = act_symbol_find(p, vocab_drug_get(g)->name, strlen(vocab_drug_get(g)->name));
 		if (k < 0) {
 			char list[900] = "";
 			size_t l = 0;
@@ -90,10 +128,12 @@ const char *script_parse_value(const act_param_def *p, const char *s, size_t n, 
 			char word[64];
 			snprintf(word, sizeof word, "%.*s", (int)(n < 63 ? n : 63), s);
 			/* one drug is never suggested for another: a near miss in spelling can be a different drug */
-			const char *sug = strcmp(p->name, "drug") == 0 ? NULL : scrub_suggest(word, p->symbols, (size_t)act_param_nsymbols(p));
+			const char *sug = drug ? drug_written_otherwise(p, word) : scrub_suggest(word, p->symbols, (size_t)act_param_nsymbols(p));
+			char also[300] = "";
+			if (drug)
+				drug_aliases(p, also, sizeof also);
 			snprintf(why, why_size, "%s '%s' is not accepted%s%s%s; expected one of: %s%s", p->name, word,
-			         sug ? " (did you mean '" : "", sug ? sug : "", sug ? "'?)" : "", list,
-			         strcmp(p->name, "drug") == 0 ? " (also accepted: adrenaline, lignocaine, noradrenaline)" : "");
+			         sug ? " (did you mean '" : "", sug ? sug : "", sug ? "'?)" : "", list, also);
 			return why;
 		}
 		out->sym = k;
@@ -111,8 +151,10 @@ const char *script_parse_value(const act_param_def *p, const char *s, size_t n, 
 			return why;
 		}
 		if (bad >= 0) {
-			snprintf(why, why_size, "unknown unit '%.*s'; %s is %s (%s)", (int)(n - (size_t)bad), s + bad,
-			         p->name, scrub_dim_name(p->dim), scrub_dim_units(p->dim));
+			const scrub_unit *su = scrub_unit_suggest(s + bad, n - (size_t)bad, p->dim);
+			snprintf(why, why_size, "unknown unit '%.*s'%s%s%s; %s is %s (%s)", (int)(n - (size_t)bad), s + bad,
+			         su ? " (did you mean '" : "", su ? su->name : "", su ? "'?)" : "", p->name, scrub_dim_name(p->dim),
+			         scrub_dim_units(p->dim));
 			return why;
 		}
 		if (p->kind == ACT_PARAM_COUNT) {
@@ -158,7 +200,7 @@ const char *script_parse_value(const act_param_def *p, const char *s, size_t n, 
 static bool is_space(char c) { return c == ' ' || c == '\t'; }
 
 scrub_result script_parse_line(const char *s, size_t n, const char *file, int line, int line_col,
-                               scrub_arena *arena, scrub_diags *diags, sim_action *out)
+                               const act_scope *scope, scrub_arena *arena, scrub_diags *diags, sim_action *out)
 {
 #define ERR(pos, span, ...)                                                                          \
 	do {                                                                                         \
@@ -206,17 +248,18 @@ scrub_result script_parse_line(const char *s, size_t n, const char *file, int li
 		ERR(as, 1, "expected an action name after the time");
 		return SCRUB_ERR_INVALID;
 	}
-	out->type = actions_find(s + as, i - as);
+	out->type = actions_find_in(scope, s + as, i - as);
 	out->line = line;
 	out->col = line_col + (int)ts;
+	if (out->type == ACT_NONE && actions_declared_broken(scope, s + as, i - as)) {
+		ERR(as, i - as, "action '%.*s' cannot be used: its declaration in the scenario's 'actions:' has errors",
+		    (int)(i - as), s + as);
+		return SCRUB_ERR_INVALID;
+	}
 	if (out->type == ACT_NONE) {
 		char word[64];
 		snprintf(word, sizeof word, "%.*s", (int)(i - as < 63 ? i - as : 63), s + as);
-		const char *const *names = actions_names();
-		size_t nn = 0;
-		while (names[nn])
-			nn++;
-		const char *sug = scrub_suggest(word, names, nn);
+		const char *sug = actions_suggest(scope, word);
 		ERR(as, i - as, "unknown action '%s'%s%s%s (run 'scrub list actions' for the full list)", word,
 		    sug ? "; did you mean '" : "", sug ? sug : "", sug ? "'?" : "");
 		return SCRUB_ERR_INVALID;
@@ -321,7 +364,8 @@ scrub_result script_parse_line(const char *s, size_t n, const char *file, int li
 	}
 	for (int k = 0; k < ACT_MAX_PARAMS && def->params[k].name; k++) {
 		if (def->params[k].required && !out->params[k].set && ok)
-			ERR(as, strlen(def->name), "%s needs %s=... (%s)", def->name, def->params[k].name, def->params[k].help);
+			ERR(as, strlen(def->name), "%s needs %s=...%s%s%s", def->name, def->params[k].name,
+			    def->params[k].help[0] ? " (" : "", def->params[k].help, def->params[k].help[0] ? ")" : "");
 	}
 	if (ok) {
 		/* an amount given one of several ways (dose=, units= or volume=) */
@@ -370,7 +414,7 @@ scrub_result script_parse(const char *text, size_t len, const script_loc *loc, s
 		size_t e = nl ? (size_t)(nl - text) : len;
 		int col = loc->col;
 		sim_action a = {0};
-		scrub_result r = script_parse_line(text + i, e - i, loc->file, line, col, arena, diags, &a);
+		scrub_result r = script_parse_line(text + i, e - i, loc->file, line, col, loc->scope, arena, diags, &a);
 		if (r == SCRUB_OK) {
 			if (a.t < last_t) {
 				char b1[32], b2[32];

@@ -23,12 +23,14 @@ typedef struct script_loc {
 	const char *file;   /* NULL: the diagnostics' own file */
 	int line;           /* line of the text's first line */
 	int col;            /* column of the text's first character on each line (1 = as is) */
+	const act_scope *scope; /* the scenario's own actions (NULL: built-in ones only) */
 } script_loc;
 
 /* Parses one line into `out` (must be zeroed). Returns SCRUB_OK, SCRUB_DONE for an empty or
- * comment line, or SCRUB_ERR_INVALID with diagnostics. `line_col` is the column of s[0]. */
+ * comment line, or SCRUB_ERR_INVALID with diagnostics. `line_col` is the column of s[0]; `scope`
+ * (may be NULL) adds a scenario's own actions. */
 scrub_result script_parse_line(const char *s, size_t n, const char *file, int line, int line_col,
-                               scrub_arena *arena, scrub_diags *diags, sim_action *out);
+                               const act_scope *scope, scrub_arena *arena, scrub_diags *diags, sim_action *out);
 
 /* Parses a whole script. Allocates the action array in `arena`. Limits: 100000 actions. */
 scrub_result script_parse(const char *text, size_t len, const script_loc *loc, scrub_arena *arena,

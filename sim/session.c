@@ -1,5 +1,6 @@
 #define SCRUB_LOG_MODULE "session"
 #include "session.h"
+#include "vocab.h"
 #include "expr.h"
 #include "log.h"
 #include "script.h"
@@ -143,6 +144,9 @@ static void read_model(sim_session *s)
 	x[SCN_MODEL_GLUCOSE] = v->glucose_mmol_l;
 	x[SCN_MODEL_CAPTURE] = v->pacing_capture;
 	x[SCN_MODEL_LACTATE] = v->lactate_mmol_l;
+	x[SCN_MODEL_PEF] = v->peak_flow_pct;
+	x[SCN_MODEL_WHEEZE] = v->wheeze > 0.15;
+	x[SCN_MODEL_POTASSIUM] = v->potassium_mmol_l;
 	const cpr_meter *m = &s->cpr;
 	double cpr = m->cpr_s > 0 ? m->cpr_s : 1;
 	x[SCN_MODEL_CCF] = m->arrest_s > 0 ? 100.0 * m->cpr_s / m->arrest_s : 0;
@@ -241,13 +245,14 @@ static double num_of(const sim_action *a, const act_def *def, const char *param,
 	return pi >= 0 && a->params[pi].set ? a->params[pi].num : fallback;
 }
 
-/* The model's drug for a give_drug word ("glucose" is dextrose), or -1 when it does not simulate it. */
+/* The model's drug for a give_drug word (drugs.yaml's model:, "glucose" is dextrose), or -1 when it
+ * does not simulate it. */
 static int drug_index(const char *w)
 {
-	if (w && strcmp(w, "glucose") == 0)
-		w = "dextrose";
-	for (int i = 0; w && i < PATIENT_DRUG_COUNT_; i++)
-		if (strcmp(w, patient_drug_name((patient_drug)i)) == 0)
+	int g = w ? vocab_drug_find(w, strlen(w)) : -1;
+	const char *m = g >= 0 ? vocab_drug_get(g)->model : NULL;
+	for (int i = 0; m && i < PATIENT_DRUG_COUNT_; i++)
+		if (strcmp(m, patient_drug_name((patient_drug)i)) == 0)
 			return i;
 	return -1;
 }
@@ -351,6 +356,8 @@ static judgement apply_to_patient(sim_session *s, const sim_action *a)
 		pa.drug.route = (patient_route)r;
 		pa.drug.site = site && strcmp(site, "deltoid") == 0 ? PATIENT_IM_SITE_DELTOID
 		             : site && strcmp(site, "gluteal") == 0 ? PATIENT_IM_SITE_GLUTEAL : PATIENT_IM_SITE_THIGH;
+		pa.drug.over_s = num_of(a, def, "over", 0);
+		pa.drug.distal_vein = site && strcmp(site, "hand") == 0;
 	} else if (strcmp(n, "pacing") == 0 || strcmp(n, "stop_pacing") == 0) {
 		pa.kind = PATIENT_ACT_PACING;
 		pa.pacing.rate_per_min = n[0] == 'p' ? num_of(a, def, "rate", 0) : 0;
@@ -365,12 +372,20 @@ static judgement apply_to_patient(sim_session *s, const sim_action *a)
 		pa.infusion.rate_mcg_min = n[2] == 'o' ? 0 /* stop */
 		                         : num_of(a, def, "rate", 0) > 0 ? num_of(a, def, "rate", 0)
 		                         : num_of(a, def, "rate_per_kg", 0) * (s->scn->patient_weight > 0 ? s->scn->patient_weight : 70);
+	} else if (strcmp(n, "vagal_manoeuvre") == 0) {
+		sym_of(a, def, "type", &w);
+		pa.kind = PATIENT_ACT_VAGAL;
+		pa.vagal.manoeuvre = w && strcmp(w, "modified_valsalva") == 0 ? PATIENT_VAGAL_MODIFIED_VALSALVA
+		                   : w && strcmp(w, "carotid_sinus_massage") == 0 ? PATIENT_VAGAL_CAROTID_MASSAGE
+		                                                                 : PATIENT_VAGAL_VALSALVA;
 	} else if (strcmp(n, "iv_access") == 0 || strcmp(n, "io_access") == 0) {
 		pa.kind = PATIENT_ACT_VASCULAR_ACCESS;
 		pa.access.route = n[0] == 'i' && n[1] == 'v' ? PATIENT_ROUTE_IV : PATIENT_ROUTE_IO;
 	} else if (strcmp(n, "fluid_bolus") == 0) {
 		pa.kind = PATIENT_ACT_FLUID_BOLUS;
 		pa.fluid.volume_ml = num_of(a, def, "volume", 0);
+		sym_of(a, def, "fluid", &w);
+		pa.fluid.blood = w && (strcmp(w, "blood") == 0 || strcmp(w, "plasma") == 0);
 	} else if (strcmp(n, "needle_decompression") == 0 || strcmp(n, "chest_tube") == 0) {
 		sym_of(a, def, "side", &w);
 		patient_side side = w && strcmp(w, "left") == 0 ? PATIENT_SIDE_LEFT : PATIENT_SIDE_RIGHT;
@@ -1173,6 +1188,8 @@ void sim_session_finish(sim_session *s, const char *outcome)
 			memcpy(note, r->attempt, sizeof note);
 			item_decide(s, i, ITEM_MISSED, -1, "%s", note);
 		} else {
+			/* the trainee never had the chance (model_run_check says so; the report keeps "missed") */
+			r->window_unopened = it->has_window && (anchor_time(s, it) < 0 || anchor_time(s, it) + it->win_lo > t);
 			item_decide(s, i, ITEM_MISSED, -1, NULL);
 		}
 	}
@@ -1233,7 +1250,8 @@ bool model_run_check(const scenario *scn, int index, scrub_diags *diags, model_r
 		if (res[i].status == ITEM_DONE)
 			continue;
 		l += (size_t)snprintf(out->failed_items + l, sizeof out->failed_items - l, "%s%s (%s)", l ? ", " : "",
-		                      scn->checklist.items[i].id, item_status_name(res[i].status));
+		                      scn->checklist.items[i].id,
+		                      res[i].window_unopened ? "missed: the case ended before its window opened" : item_status_name(res[i].status));
 		if (l >= sizeof out->failed_items)
 			break;
 	}

@@ -57,6 +57,7 @@ typedef struct sim_item_result {
 	char note[360];
 	char attempt[200];            /* why that attempt did not count (measured against expected) */
 	bool attempt_noted;           /* the attempt is already in the note */
+	bool window_unopened;         /* missed because the case ended before its window opened */
 } sim_item_result;
 
 typedef struct sim_session_opts {

@@ -1,4 +1,5 @@
 #include "units.h"
+#include "diag.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -117,6 +118,35 @@ scrub_dim scrub_dim_without_kg(scrub_dim dim)
 const char *scrub_dim_name(scrub_dim dim)
 {
 	return dim < SCRUB_DIM_COUNT_ ? dim_names[dim] : "?";
+}
+
+const scrub_unit *scrub_unit_suggest(const char *s, size_t n, scrub_dim dim)
+{
+	/* the unit word alone: up to a space or a range's ".." */
+	size_t e = 0;
+	while (e < n && s[e] != ' ' && s[e] != '\t' && !(s[e] == '.' && e + 1 < n && s[e + 1] == '.'))
+		e++;
+	char word[32], low[sizeof units / sizeof units[0]][24];
+	const char *cand[sizeof units / sizeof units[0]];
+	size_t nc = 0;
+	if (e == 0 || e >= sizeof word)
+		return NULL;
+	for (size_t i = 0; i < e; i++)
+		word[i] = (char)tolower((unsigned char)s[i]);
+	word[e] = 0;
+	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+		const char *sp = units[i].spelling;
+		size_t l = strlen(sp);
+		cand[i] = NULL;
+		if ((dim != SCRUB_DIM_NONE && units[i].unit.dim != dim) || l >= sizeof low[0])
+			continue;
+		for (size_t k = 0; k <= l; k++)
+			low[i][k] = (char)tolower((unsigned char)sp[k]);
+		cand[i] = low[i];
+		nc = i + 1;
+	}
+	const char *best = scrub_suggest(word, cand, nc);
+	return best ? &units[(size_t)(best - low[0]) / sizeof low[0]].unit : NULL;
 }
 
 const scrub_unit *scrub_unit_find(const char *s, size_t n)
@@ -299,7 +329,14 @@ bool scrub_duration_parse(const char *s, size_t n, double *out_seconds, const ch
 		return false;
 	}
 	if (bad >= 0) {
+		const scrub_unit *sug = scrub_unit_suggest(s + bad, n - (size_t)bad, SCRUB_DIM_TIME);
+		static const char *const why_sug[] = {"unknown time unit (did you mean 's'?)", "unknown time unit (did you mean 'ms'?)",
+		                                      "unknown time unit (did you mean 'min'?)", "unknown time unit (did you mean 'h'?)"};
+		static const char *const names[] = {"s", "ms", "min", "h"};
 		*why = "unknown time unit (expected s, min or h)";
+		for (size_t i = 0; sug && i < sizeof names / sizeof names[0]; i++)
+			if (strcmp(sug->name, names[i]) == 0)
+				*why = why_sug[i];
 		return false;
 	}
 	if (used != n) {

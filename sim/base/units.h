@@ -41,6 +41,10 @@ typedef struct scrub_unit {
 
 /* Looks up a unit by any accepted spelling ("ml", "mL", "µg", "mcg", "bpm"...). */
 const scrub_unit *scrub_unit_find(const char *s, size_t n);
+/* The unit a misspelt one probably meant ("mins": min, "jj": J, "secs": s): the nearest spelling of
+ * dimension `dim` (SCRUB_DIM_NONE: any), case aside; NULL when none is close. `s` may run on after
+ * the unit (a space or ".." ends it). */
+const scrub_unit *scrub_unit_suggest(const char *s, size_t n, scrub_dim dim);
 /* A dimension per kilogram of body weight (mg/kg, mL/kg, mcg/kg/min) and the one it becomes for a
  * patient of known weight (mass, volume, dose rate); SCRUB_DIM_NONE when `dim` is not per kg. */
 scrub_dim scrub_dim_without_kg(scrub_dim dim);

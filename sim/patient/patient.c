@@ -1,4 +1,4 @@
-/* The virtual patient: API, configuration, parameter table and interventions. */
+/* The virtual patient: API, configuration and interventions (the parameter table: patient_param.c). */
 #define SCRUB_LOG_MODULE "patient"
 #include "patient_internal.h"
 
@@ -60,26 +60,29 @@ double patient_rng_uniform(patient_rng *r)
 	}
 
 NAME_FN(patient_rhythm_name, patient_rhythm, PATIENT_RHYTHM_COUNT_, "sinus", "sinus_tachy", "sinus_brady", "vf_coarse",
-        "vf_fine", "pvt", "vt_pulse", "asystole", "pea", "avb2_mobitz2", "avb3")
+        "vf_fine", "pvt", "vt_pulse", "asystole", "pea", "avb2_mobitz2", "avb3", "svt")
 NAME_FN(patient_avpu_name, patient_avpu, PATIENT_AVPU_COUNT_, "alert", "voice", "pain", "unresponsive")
 NAME_FN(patient_side_name, patient_side, 3, "none", "left", "right")
 NAME_FN(patient_line_name, patient_line, PATIENT_LINE_COUNT_, "parasternal", "midclavicular", "anterior_axillary",
         "mid_axillary")
 NAME_FN(patient_drug_name, patient_drug, PATIENT_DRUG_COUNT_, "epinephrine", "amiodarone", "lidocaine", "atropine",
         "adenosine", "salbutamol", "chlorphenamine", "hydrocortisone", "naloxone", "dextrose", "glucagon", "insulin",
-        "dopamine")
-NAME_FN(patient_route_name, patient_route, PATIENT_ROUTE_COUNT_, "iv", "io", "im", "neb", "po")
+        "dopamine", "ipratropium", "magnesium_sulfate", "prednisolone", "norepinephrine", "ceftriaxone",
+        "piperacillin_tazobactam", "midazolam", "propofol", "ketamine", "calcium_chloride", "calcium_gluconate")
+NAME_FN(patient_route_name, patient_route, PATIENT_ROUTE_COUNT_, "iv", "io", "im", "neb", "po", "in")
 NAME_FN(patient_im_site_name, patient_im_site, PATIENT_IM_SITE_COUNT_, "thigh", "deltoid", "gluteal")
 NAME_FN(patient_o2_device_name, patient_o2_device, PATIENT_O2_COUNT_, "none", "nasal", "mask", "nonrebreather", "bvm")
 NAME_FN(patient_action_kind_name, patient_action_kind, PATIENT_ACT_COUNT_, "airway_open", "cpr_start", "cpr_stop",
         "compression", "bvm_breath", "intubate", "oxygen", "shock", "drug", "vascular_access", "fluid_bolus",
-        "needle_decompression", "chest_tube", "set_rhythm", "pads", "position", "remove_trigger", "pacing", "infusion")
+        "needle_decompression", "chest_tube", "set_rhythm", "pads", "position", "remove_trigger", "pacing", "infusion",
+        "vagal")
 NAME_FN(patient_pads_name, patient_pads, PATIENT_PADS_COUNT_, "none", "anterolateral", "anteroposterior", "misplaced")
 NAME_FN(patient_position_name, patient_position, PATIENT_POS_COUNT_, "supine", "legs_raised", "sitting", "recovery",
         "left_lateral")
 NAME_FN(patient_complication_name, patient_complication, PATIENT_COMP_COUNT_, "none", "shock_on_perfusing_rhythm",
         "shock_non_shockable", "shock_during_compressions", "vf_induced", "iv_bolus_epinephrine", "needle_medial",
-        "needle_too_low", "needle_wrong_side", "drain_wrong_side", "compression_too_deep", "upright_while_hypotensive")
+        "needle_too_low", "needle_wrong_side", "drain_wrong_side", "compression_too_deep", "upright_while_hypotensive",
+        "shock_while_awake", "injection_too_fast")
 
 bool patient_rhythm_shockable(patient_rhythm r)
 {
@@ -96,74 +99,6 @@ bool patient_needle_site_accepted(int ics, patient_line line)
 	return (line == PATIENT_LINE_MID_AXILLARY && (ics == 4 || ics == 5)) ||   /* ATLS 10 */
 	       (line == PATIENT_LINE_ANTERIOR_AXILLARY && ics == 5) ||           /* TCCC */
 	       (line == PATIENT_LINE_MIDCLAVICULAR && ics == 2);                 /* TCCC, and children */
-}
-
-/* ---- parameter table ---- */
-
-static const patient_param_info param_table[PP_COUNT_] = {
-#define X(id, name, unit, def, lo, hi, desc) {name, unit, def, lo, hi, desc},
-	PATIENT_PARAMS(X)
-#undef X
-};
-
-size_t patient_param_count(void)
-{
-	return PP_COUNT_;
-}
-
-const patient_param_info *patient_param_info_at(size_t i)
-{
-	return i < PP_COUNT_ ? &param_table[i] : NULL;
-}
-
-int patient_param_find(const char *name)
-{
-	if (!name)
-		return -1;
-	for (int i = 0; i < PP_COUNT_; i++)
-		if (strcmp(param_table[i].name, name) == 0)
-			return i;
-	return -1;
-}
-
-static scrub_result check_param(const char *name, double value, int *out_i)
-{
-	int i = patient_param_find(name);
-	if (i < 0) {
-		LOG_E("unknown patient parameter '%s'", name ? name : "(null)");
-		return SCRUB_ERR_INVALID;
-	}
-	const patient_param_info *pi = &param_table[i];
-	if (!(value >= pi->min && value <= pi->max)) { /* also rejects NaN */
-		LOG_E("patient parameter '%s' = %g %s is outside %g..%g", name, value, pi->unit, pi->min, pi->max);
-		return SCRUB_ERR_INVALID;
-	}
-	*out_i = i;
-	return SCRUB_OK;
-}
-
-scrub_result patient_set_param(patient *p, const char *name, double value)
-{
-	int i;
-	if (!p)
-		return SCRUB_ERR_INVALID;
-	scrub_result r = check_param(name, value, &i);
-	if (r != SCRUB_OK)
-		return r;
-	p->par[i] = value;
-	double vol_ratio = p->blood_vol / p->blood_vol0;
-	patient_model_refresh(p);
-	p->blood_vol = vol_ratio * p->blood_vol0;
-	return SCRUB_OK;
-}
-
-scrub_result patient_get_param(const patient *p, const char *name, double *out_value)
-{
-	int i = patient_param_find(name);
-	if (i < 0 || !p || !out_value)
-		return SCRUB_ERR_INVALID;
-	*out_value = p->par[i];
-	return SCRUB_OK;
 }
 
 /* ---- create / destroy ---- */
@@ -221,11 +156,13 @@ static scrub_result validate_config(const patient_config *c)
 		CFG_FAIL("glycaemia.glucose_mmol_l %g is outside 0.5..50", c->glycaemia.glucose_mmol_l);
 	if (!finite_in(c->glycaemia.insulin_units, 0, 5000))
 		CFG_FAIL("glycaemia.insulin_units %g is outside 0..5000", c->glycaemia.insulin_units);
+	if (patient_cond_validate(c) != SCRUB_OK)
+		return SCRUB_ERR_INVALID;
 	if (c->override_count && !c->overrides)
 		CFG_FAIL("override_count %zu with no overrides", c->override_count);
 	for (size_t i = 0; i < c->override_count; i++) {
 		int idx;
-		if (check_param(c->overrides[i].name, c->overrides[i].value, &idx) != SCRUB_OK)
+		if (patient_param_check(c->overrides[i].name, c->overrides[i].value, &idx) != SCRUB_OK)
 			return SCRUB_ERR_INVALID;
 	}
 	return SCRUB_OK;
@@ -281,6 +218,7 @@ static void init_state(patient *p, const patient_config *c)
 		p->atrial_rate = b == PATIENT_RHYTHM_AVB2_MOBITZ2 ? 2 * p->brady_rate
 		               : b == PATIENT_RHYTHM_AVB3 ? p->par[PP_BASELINE_HR] : p->brady_rate;
 	}
+	patient_cond_init(p, c);
 	if (c->glycaemia.insulin_units > 0) {
 		patient_pk *k = &p->pk[PATIENT_DRUG_INSULIN];
 		k->depot = c->glycaemia.insulin_units * PATIENT_INSULIN_MG_PER_UNIT;
@@ -367,7 +305,7 @@ scrub_result patient_create(const patient_config *cfg, patient **out)
 		return SCRUB_ERR_NOMEM;
 	}
 	for (int i = 0; i < PP_COUNT_; i++)
-		p->par[i] = param_table[i].def;
+		p->par[i] = patient_param_info_at((size_t)i)->def;
 	for (size_t i = 0; i < c->override_count; i++)
 		p->par[patient_param_find(c->overrides[i].name)] = c->overrides[i].value;
 	p->age_years = c->age_years > 0 ? c->age_years : 40;
@@ -505,8 +443,10 @@ static bool shock_rhythm(patient *p, const patient_action *a, double u, patient_
 {
 	double e = a->shock.energy_j;
 	patient_rhythm r = p->rhythm;
-	bool sync = a->shock.synchronised;
+	bool sync = a->shock.synchronised, effective;
 	*kind = PATIENT_COMP_NONE;
+	if (patient_cond_shock(p, a, &effective, kind, why))
+		return effective;
 	if (patient_rhythm_shockable(r)) {
 		double prob = shock_probability(p, e, a->shock.dsed);
 		LOG_D("t=%.2f shock %.0f J%s in %s, pads %s, %d failed: p=%.3f u=%.3f", p->t, e, a->shock.dsed ? " DSED" : "",
@@ -582,6 +522,8 @@ static scrub_result apply_shock(patient *p, const patient_action *a, patient_out
 	bool effective = shock_rhythm(p, a, u, &kind, &why);
 	if (a->shock.dsed)
 		p->reserve *= 0.98; /* the second defibrillator's shock */
+	if (kind == PATIENT_COMP_NONE && a->shock.synchronised && !patient_rhythm_is_arrest(r) && p->v.avpu <= PATIENT_AVPU_VOICE)
+		kind = PATIENT_COMP_SHOCK_AWAKE; /* judged on the patient before the shock */
 	if (hands_on && kind != PATIENT_COMP_VF_INDUCED) {
 		kind = PATIENT_COMP_SHOCK_DURING_CPR;
 		why = effective ? "shock delivered during compressions (hands on the chest): organised rhythm"
@@ -594,7 +536,7 @@ static scrub_result apply_shock(patient *p, const patient_action *a, patient_out
 static unsigned drug_routes(patient_drug d)
 {
 	const unsigned iv = 1u << PATIENT_ROUTE_IV | 1u << PATIENT_ROUTE_IO, im = 1u << PATIENT_ROUTE_IM,
-	               neb = 1u << PATIENT_ROUTE_NEB, po = 1u << PATIENT_ROUTE_PO;
+	               neb = 1u << PATIENT_ROUTE_NEB, po = 1u << PATIENT_ROUTE_PO, in = 1u << PATIENT_ROUTE_IN;
 	switch (d) {
 	case PATIENT_DRUG_EPINEPHRINE:
 	case PATIENT_DRUG_ATROPINE:
@@ -605,12 +547,27 @@ static unsigned drug_routes(patient_drug d)
 	case PATIENT_DRUG_HYDROCORTISONE:
 		return iv | im | po;
 	case PATIENT_DRUG_NALOXONE:
+		return iv | im | in;
 	case PATIENT_DRUG_GLUCAGON:
 		return iv | im;
 	case PATIENT_DRUG_DEXTROSE:
 		return iv | po;
 	case PATIENT_DRUG_DOPAMINE:
+	case PATIENT_DRUG_NOREPINEPHRINE:
 		return 0; /* infusion only */
+	case PATIENT_DRUG_IPRATROPIUM:
+		return neb;
+	case PATIENT_DRUG_PREDNISOLONE:
+		return po;
+	case PATIENT_DRUG_CEFTRIAXONE:
+	case PATIENT_DRUG_MIDAZOLAM:
+	case PATIENT_DRUG_KETAMINE:
+		return iv | im;
+	case PATIENT_DRUG_MAGNESIUM:
+	case PATIENT_DRUG_CALCIUM_CHLORIDE:
+	case PATIENT_DRUG_CALCIUM_GLUCONATE:
+	case PATIENT_DRUG_PIPERACILLIN_TAZOBACTAM:
+	case PATIENT_DRUG_PROPOFOL:
 	case PATIENT_DRUG_INSULIN:
 	case PATIENT_DRUG_AMIODARONE:
 	case PATIENT_DRUG_LIDOCAINE:
@@ -647,12 +604,15 @@ static scrub_result apply_drug(patient *p, const patient_action *a, patient_outc
 		return INVALID("dose must be a positive number of mg (at most 10 g; dextrose 100 g)");
 	if (rt == PATIENT_ROUTE_IM && (unsigned)a->drug.site >= PATIENT_IM_SITE_COUNT_)
 		return INVALID("unknown IM site");
+	if (!finite_in(a->drug.over_s, 0, 86400))
+		return INVALID("over must be within 0..24 h");
 	if (!(drug_routes(d) & 1u << rt)) {
 		static const char *const word[] = {"not_given_iv", "not_given_io", "not_given_im",
-		                                                       "not_given_neb", "not_given_po"};
+		                                                       "not_given_neb", "not_given_po", "not_given_in"};
 		static const char *const why[] = {
 			"this drug is not given IV", "this drug is not given IO", "this drug is not given IM",
-			"this drug is not given nebulised", "this drug is not given by mouth"};
+			"this drug is not given nebulised", "this drug is not given by mouth",
+			"this drug is not given intranasally"};
 		_Static_assert(sizeof word / sizeof word[0] == PATIENT_ROUTE_COUNT_ &&
 		                       sizeof why / sizeof why[0] == PATIENT_ROUTE_COUNT_,
 		               "a refusal for every route");
@@ -665,6 +625,10 @@ static scrub_result apply_drug(patient *p, const patient_action *a, patient_outc
 		add_depot(p, d, rt, dose, p->par[PP_EPI_IM_ONSET_S], tau);
 		return done(o, true, PATIENT_COMP_NONE, "given IM");
 	}
+	case PATIENT_ROUTE_IN:
+		/* a nasal spray: part of the dose is absorbed through the mucosa, more slowly than IM */
+		add_depot(p, d, rt, dose * p->par[PP_IN_BIOAVAILABILITY], p->par[PP_EPI_IM_ONSET_S], p->par[PP_IN_TAU_S]);
+		return done(o, true, PATIENT_COMP_NONE, "given intranasally");
 	case PATIENT_ROUTE_NEB:
 		add_depot(p, d, rt, dose, 0, p->par[PP_NEB_TAU_S]);
 		return done(o, true, PATIENT_COMP_NONE, "nebuliser running");
@@ -681,6 +645,8 @@ static scrub_result apply_drug(patient *p, const patient_action *a, patient_outc
 	case PATIENT_ROUTE_COUNT_:
 		break;
 	}
+	if (patient_cond_drug(p, a, o))
+		return SCRUB_OK;
 	if (!p->access)
 		return refused(o, "no_access", "no IV/IO access");
 	p->pk[d].line += dose;
@@ -819,7 +785,8 @@ static scrub_result apply_infusion(patient *p, const patient_action *a, patient_
 	if (!finite_in(r, 0, 1e6))
 		return INVALID("infusion rate must be within 0..1 000 000 mcg/min");
 	if (d != PATIENT_DRUG_EPINEPHRINE && d != PATIENT_DRUG_DOPAMINE && d != PATIENT_DRUG_AMIODARONE &&
-	    d != PATIENT_DRUG_LIDOCAINE && d != PATIENT_DRUG_INSULIN && d != PATIENT_DRUG_DEXTROSE)
+	    d != PATIENT_DRUG_LIDOCAINE && d != PATIENT_DRUG_INSULIN && d != PATIENT_DRUG_DEXTROSE &&
+	    d != PATIENT_DRUG_NOREPINEPHRINE && d != PATIENT_DRUG_MAGNESIUM)
 		return refused(o, "not_given_infusion", "the model does not infuse this drug");
 	if (r == 0) {
 		if (p->infusion[d] == 0)
@@ -890,7 +857,10 @@ static scrub_result apply(patient *p, const patient_action *a, patient_outcome *
 			return INVALID("fluid volume must be within 1..5000 mL");
 		if (!p->access)
 			return refused(o, "no_access", "no IV/IO access");
-		p->fluid_pending += a->fluid.volume_ml;
+		if (a->fluid.blood)
+			p->blood_pending += a->fluid.volume_ml;
+		else
+			p->fluid_pending += a->fluid.volume_ml;
 		return done(o, true, PATIENT_COMP_NONE, "fluid running");
 	case PATIENT_ACT_NEEDLE_DECOMPRESSION:
 		return apply_needle(p, a, o);
@@ -947,6 +917,8 @@ static scrub_result apply(patient *p, const patient_action *a, patient_outcome *
 		return apply_pacing(p, a, o);
 	case PATIENT_ACT_INFUSION:
 		return apply_infusion(p, a, o);
+	case PATIENT_ACT_VAGAL:
+		return patient_cond_vagal(p, a, o);
 	case PATIENT_ACT_COUNT_:
 		break;
 	}

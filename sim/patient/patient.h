@@ -37,6 +37,7 @@ typedef enum patient_rhythm {
 	PATIENT_RHYTHM_PEA,      /* pulseless electrical activity */
 	PATIENT_RHYTHM_AVB2_MOBITZ2, /* second-degree AV block, Mobitz II (2:1, 3:1 at fast atrial rates) */
 	PATIENT_RHYTHM_AVB3,     /* third-degree (complete) AV block with an escape rhythm */
+	PATIENT_RHYTHM_SVT,      /* supraventricular (AV nodal re-entry) tachycardia: narrow, regular, no P waves */
 	PATIENT_RHYTHM_COUNT_
 } patient_rhythm;
 
@@ -76,6 +77,17 @@ typedef enum patient_drug {
 	PATIENT_DRUG_GLUCAGON,       /* raises hepatic glucose output: IM or IV */
 	PATIENT_DRUG_INSULIN,        /* dose in mg: PATIENT_INSULIN_MG_PER_UNIT per international unit */
 	PATIENT_DRUG_DOPAMINE,       /* by infusion only (PATIENT_ACT_INFUSION) */
+	PATIENT_DRUG_IPRATROPIUM,    /* nebulised anticholinergic bronchodilator (asthma) */
+	PATIENT_DRUG_MAGNESIUM,      /* magnesium sulfate: IV over 20 min, bronchodilator in severe asthma */
+	PATIENT_DRUG_PREDNISOLONE,   /* oral corticosteroid: acts over hours, like hydrocortisone */
+	PATIENT_DRUG_NOREPINEPHRINE, /* noradrenaline: by infusion only, alpha-1 vasoconstrictor */
+	PATIENT_DRUG_CEFTRIAXONE,    /* antibiotics: stop the progression of sepsis */
+	PATIENT_DRUG_PIPERACILLIN_TAZOBACTAM,
+	PATIENT_DRUG_MIDAZOLAM,      /* sedatives (before a cardioversion): consciousness only */
+	PATIENT_DRUG_PROPOFOL,
+	PATIENT_DRUG_KETAMINE,
+	PATIENT_DRUG_CALCIUM_CHLORIDE,  /* membrane stabilisation in hyperkalaemia (10 mL of 10 % = 1 g) */
+	PATIENT_DRUG_CALCIUM_GLUCONATE, /* the same with a third of the calcium per gram */
 	PATIENT_DRUG_COUNT_
 } patient_drug;
 
@@ -88,6 +100,7 @@ typedef enum patient_route {
 	PATIENT_ROUTE_IM,
 	PATIENT_ROUTE_NEB, /* nebulised */
 	PATIENT_ROUTE_PO,  /* by mouth: needs an alert patient */
+	PATIENT_ROUTE_IN,  /* intranasal (naloxone): a depot absorbed in part (in_bioavailability) */
 	PATIENT_ROUTE_COUNT_
 } patient_route;
 
@@ -148,8 +161,18 @@ typedef enum patient_complication {
 	PATIENT_COMP_DRAIN_WRONG_SIDE,    /* chest tube on the side without a pneumothorax */
 	PATIENT_COMP_COMPRESSION_TOO_DEEP,/* deeper than cpr_depth_max + 0.5 cm */
 	PATIENT_COMP_UPRIGHT_HYPOTENSIVE, /* sat up or stood while hypotensive (RCUK anaphylaxis) */
+	PATIENT_COMP_SHOCK_AWAKE,         /* a synchronised shock on a patient responding to voice: no sedation */
+	PATIENT_COMP_INJECTION_TOO_FAST,  /* amiodarone with a pulse, or magnesium, pushed in under 5 min */
 	PATIENT_COMP_COUNT_
 } patient_complication;
+
+/* Vagal manoeuvres for a narrow-complex tachycardia (each has its success rate in the parameter table). */
+typedef enum patient_vagal {
+	PATIENT_VAGAL_VALSALVA = 0,      /* standard: strain against a closed glottis (40 mmHg, 15 s), semi-recumbent */
+	PATIENT_VAGAL_MODIFIED_VALSALVA, /* the same strain, then supine with the legs raised (REVERT) */
+	PATIENT_VAGAL_CAROTID_MASSAGE,   /* carotid sinus massage */
+	PATIENT_VAGAL_COUNT_
+} patient_vagal;
 
 typedef enum patient_airway_manoeuvre {
 	PATIENT_AIRWAY_HEAD_TILT = 0, /* head tilt, chin lift */
@@ -169,7 +192,7 @@ const char *patient_pads_name(patient_pads p);          /* "none", "anterolatera
 const char *patient_position_name(patient_position p);  /* "supine", "legs_raised", "sitting", "recovery", "left_lateral" */
 /* "none", "shock_on_perfusing_rhythm", "shock_non_shockable", "shock_during_compressions", "vf_induced",
  * "iv_bolus_epinephrine", "needle_medial", "needle_too_low", "needle_wrong_side", "drain_wrong_side",
- * "compression_too_deep", "upright_while_hypotensive" */
+ * "compression_too_deep", "upright_while_hypotensive", "shock_while_awake", "injection_too_fast" */
 const char *patient_complication_name(patient_complication c);
 /* True for VF (coarse or fine) and pulseless VT. */
 bool patient_rhythm_shockable(patient_rhythm r);
@@ -250,6 +273,39 @@ typedef struct patient_config {
 		double insulin_units;  /* an insulin overdose still in a subcutaneous depot, absorbed over hours */
 	} glycaemia;
 
+	struct {
+		/* SINUS (0): absent; SVT (AV nodal re-entry) or VT_PULSE (monomorphic VT with a pulse) */
+		patient_rhythm rhythm;
+		double rate;          /* /min; 0: 190 (SVT), 170 (VT) */
+		/* SVT: this patient's place in the trial population, 0..1: a vagal manoeuvre terminates the SVT
+		 * when its success rate (vagal_*_success parameters) exceeds it; 0 means 0.6 (none terminates) */
+		double vagal_rank;
+		/* SVT: the adenosine dose (mg, rapid push, reaching the heart) that terminates it; 0: 9 mg (6 mg
+		 * fails, 12 mg works) */
+		double adenosine_mg;
+		/* VT: the synchronised shocks (>= 100 J) it takes to convert; after three failed shocks an
+		 * amiodarone effect >= 0.5 converts at the next one; 0: 1 */
+		int shocks_to_convert;
+	} tachycardia;
+
+	struct {
+		/* 0 (absent) .. 1: 0.5 moderate (PEF > 50 %), 0.7 acute severe (PEF 33-50 %), 0.9
+		 * life-threatening (PEF < 33 %, SpO2 < 92 %); worsens without treatment */
+		double severity;
+	} asthma;
+
+	struct {
+		/* 0 (absent) .. 1: vasodilation, capillary leak, fever and lactate; 0.6 septic shock (MAP about
+		 * 60 mmHg, lactate about 4 mmol/L); worsens until antibiotics */
+		double severity;
+	} sepsis;
+
+	struct {
+		/* serum potassium at the start, mmol/L; 0: absent (normal, 4.2). Above 6 the heart slows, conducts
+		 * wide complexes and contracts less; it rises further (renal failure) until treated */
+		double potassium_mmol_l;
+	} hyperkalaemia;
+
 	const patient_param_override *overrides;
 	size_t override_count;
 } patient_config;
@@ -294,7 +350,7 @@ typedef enum patient_action_kind {
 	PATIENT_ACT_SHOCK,
 	PATIENT_ACT_DRUG,             /* drug.drug, dose_mg, route, site (IM only) */
 	PATIENT_ACT_VASCULAR_ACCESS,  /* access.route: IV or IO */
-	PATIENT_ACT_FLUID_BOLUS,      /* fluid.volume_ml of crystalloid */
+	PATIENT_ACT_FLUID_BOLUS,      /* fluid.volume_ml of crystalloid, or of blood products (fluid.blood) */
 	PATIENT_ACT_NEEDLE_DECOMPRESSION, /* needle.side, needle.ics (2..6), needle.line */
 	PATIENT_ACT_CHEST_TUBE,       /* chest_tube.side */
 	PATIENT_ACT_SET_RHYTHM,       /* set_rhythm.rhythm: a transition the scenario imposes */
@@ -308,6 +364,9 @@ typedef enum patient_action_kind {
 	/* infusion.drug, rate_mcg_min: a continuous IV/IO infusion (0 stops it); needs access ("no_access");
 	 * epinephrine, dopamine, amiodarone, lidocaine, insulin, dextrose ("not_given_infusion" otherwise) */
 	PATIENT_ACT_INFUSION,
+	/* vagal.manoeuvre: terminates an SVT whose vagal_rank is below the manoeuvre's success rate;
+	 * effective when it does; no effect on other rhythms */
+	PATIENT_ACT_VAGAL,
 	PATIENT_ACT_COUNT_
 } patient_action_kind;
 
@@ -320,9 +379,15 @@ typedef struct patient_action {
 		struct { double volume_ml; } breath;
 		struct { patient_o2_device device; double flow_l_min; } oxygen;
 		struct { double energy_j; bool synchronised; bool dsed; } shock;
-		struct { patient_drug drug; double dose_mg; patient_route route; patient_im_site site; } drug;
+		/* over_s: given over that time (0: a push); distal_vein: IV into a hand or wrist vein (an
+		 * adenosine push loses half its dose before the heart). Adenosine over >= 5 s is a slow push,
+		 * broken down before it arrives: not delivered ("slow_push"). */
+		struct { patient_drug drug; double dose_mg; patient_route route; patient_im_site site; double over_s; bool distal_vein; } drug;
 		struct { patient_route route; } access;
-		struct { double volume_ml; } fluid;
+		struct {
+			double volume_ml;
+			bool blood; /* red cells or plasma: stays in the vessels (blood_retention) */
+		} fluid;
 		struct { patient_side side; int ics; patient_line line; } needle;
 		struct { patient_side side; } chest_tube;
 		struct { patient_rhythm rhythm; } set_rhythm;
@@ -330,6 +395,7 @@ typedef struct patient_action {
 		struct { patient_position position; } position;
 		struct { double rate_per_min, current_ma; } pacing;
 		struct { patient_drug drug; double rate_mcg_min; } infusion;
+		struct { patient_vagal manoeuvre; } vagal;
 	};
 } patient_action;
 
@@ -345,7 +411,7 @@ typedef struct patient_outcome {
 	 * "cannot_swallow" (PO without an alert patient), "tube_blocked" (intubation through laryngeal
 	 * oedema), "no_trigger" (no active anaphylactic trigger),
 	 * "not_given_infusion" (a drug the model does not infuse), "not_running" (stopping a pacing or an
-	 * infusion that is not running). */
+	 * infusion that is not running), "slow_push" (adenosine pushed over 5 s or more). */
 	const char *not_delivered;
 	const char *reason; /* short static human text; never NULL after patient_apply */
 } patient_outcome;
@@ -401,6 +467,12 @@ typedef struct patient_vitals {
 	bool pacing_capture;       /* the pacemaker captures the ventricle */
 	double pacing_rate, pacing_current_ma; /* set pacing, 0 when off */
 	double infusion_mcg_min[PATIENT_DRUG_COUNT_];
+	double peak_flow_l_min;    /* peak expiratory flow an attempt would give (predicted 500 L/min) */
+	double peak_flow_pct;      /* % of predicted */
+	double wheeze;             /* 0..1, audible wheeze (asthma or anaphylaxis bronchospasm) */
+	double sepsis;             /* 0..1, the septic process (infection and host response) */
+	double potassium_mmol_l;   /* serum potassium */
+	double k_cardiotoxicity;   /* 0..1, what the potassium does to the heart after calcium */
 } patient_vitals;
 
 const patient_vitals *patient_vitals_get(const patient *p);

@@ -105,13 +105,23 @@ struct patient {
 	double opioid, opioid_decay; /* opioid receptor drive (effect o/(1 + o) without naloxone), its decay per tick */
 	double opioid_effect;        /* 0..1, with naloxone */
 	double glucose;              /* mmol/L */
+	/* tachyarrhythmia, asthma and sepsis conditions (patient_cond.c) */
+	patient_rhythm tachy_rhythm; /* SINUS: none; SVT or VT_PULSE: the condition's rhythm */
+	double tachy_rate, vagal_rank, aden_mg;
+	int vt_shocks_needed, vt_sync_shocks;
+	double asthma_sev, asthma_a; /* severity at the start; the airway inflammation and spasm 0..1 */
+	double asthma_b;             /* effective bronchospasm after bronchodilators */
+	double steroid;              /* 0..1 anti-inflammatory steroid action (lagged hours behind the drug) */
+	double sepsis_a;             /* 0..1 the septic process */
+	bool hyperk;                 /* the hyperkalaemia condition */
+	double k0, k_shift, k_tox;   /* potassium without shifts (rises), shifted into cells, cardiotoxicity */
 	patient_side ptx_side;
 	double ptx_sev, ptx_p, ptx_collapse, needle_patency;
 	double needle_kink_t;   /* time the catheter kinks outright (drawn at insertion) */
 	bool needle_in, chest_tube;
 
 	/* volume */
-	double blood_vol0, blood_vol, bleed_rate, fluid_pending;
+	double blood_vol0, blood_vol, bleed_rate, fluid_pending, blood_pending;
 	bool access;
 
 	/* drugs */
@@ -152,11 +162,25 @@ struct patient {
 	float sine[PATIENT_SINE_N];
 };
 
+/* a known parameter within its range: its index in *out_i (logs the error otherwise) */
+scrub_result patient_param_check(const char *name, double value, int *out_i);
 void patient_model_tick(patient *p);      /* one PATIENT_SLOW_DT physiology step */
 void patient_model_refresh(patient *p);   /* recompute cached factors after a parameter change */
 void patient_model_update_vitals(patient *p);
 void patient_model_set_rhythm(patient *p, patient_rhythm r);
 void patient_model_pacing(patient *p);    /* recompute the capture after a change of pacing or rhythm */
+/* patient_cond.c: the tachyarrhythmia, asthma and sepsis conditions */
+void patient_cond_init(patient *p, const patient_config *c);
+scrub_result patient_cond_validate(const patient_config *c);
+void patient_cond_tick(patient *p);       /* after the other conditions, before breathing */
+/* Drugs whose delivery the conditions judge (adenosine, injections over time); false: not handled. */
+bool patient_cond_drug(patient *p, const patient_action *a, patient_outcome *o);
+/* A delivered shock on an SVT or the VT condition: true when handled (*effective, *kind, *why set). */
+bool patient_cond_shock(patient *p, const patient_action *a, bool *effective, patient_complication *kind, const char **why);
+scrub_result patient_cond_vagal(patient *p, const patient_action *a, patient_outcome *o);
+/* Sedation 0..1 from midazolam, propofol and ketamine. */
+double patient_cond_sedation(const patient *p);
+void patient_cond_vitals(patient *p);
 void patient_wave_init(patient *p);
 void patient_wave_generate(patient *p);   /* samples up to p->t */
 

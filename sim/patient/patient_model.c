@@ -32,10 +32,11 @@ static bool rhythm_av_block(patient_rhythm r)
 	return r == PATIENT_RHYTHM_AVB2_MOBITZ2 || r == PATIENT_RHYTHM_AVB3;
 }
 
-/* Rhythms whose complexes can eject blood: sinus variants, AV blocks, VT with a pulse, PEA. */
+/* Rhythms whose complexes can eject blood: sinus variants, AV blocks, SVT, VT with a pulse, PEA. */
 static bool rhythm_organised(patient_rhythm r)
 {
-	return rhythm_sinus(r) || rhythm_av_block(r) || r == PATIENT_RHYTHM_VT_PULSE || r == PATIENT_RHYTHM_PEA;
+	return rhythm_sinus(r) || rhythm_av_block(r) || r == PATIENT_RHYTHM_SVT || r == PATIENT_RHYTHM_VT_PULSE ||
+	       r == PATIENT_RHYTHM_PEA;
 }
 
 
@@ -62,7 +63,7 @@ void patient_model_pacing(patient *p)
 	patient_rhythm r = p->rhythm;
 	p->pace_capture = p->pace_rate > 0 && p->pads != PATIENT_PADS_NONE &&
 	                  p->pace_ma >= p->par[PP_PACING_THRESHOLD_MA] && rhythm_organised(r) &&
-	                  r != PATIENT_RHYTHM_VT_PULSE && !(r == PATIENT_RHYTHM_PEA && p->primary_pea);
+	                  r != PATIENT_RHYTHM_VT_PULSE && r != PATIENT_RHYTHM_SVT && !(r == PATIENT_RHYTHM_PEA && p->primary_pea);
 }
 
 void patient_model_refresh(patient *p)
@@ -73,6 +74,9 @@ void patient_model_refresh(patient *p)
 		PP_HYDROCORTISONE_HALF_LIFE_S, PP_NALOXONE_HALF_LIFE_S,
 		PP_COUNT_, /* dextrose: joins the blood glucose pool as it arrives (tick_drugs) */
 		PP_GLUCAGON_HALF_LIFE_S, PP_INSULIN_HALF_LIFE_S, PP_DOPAMINE_HALF_LIFE_S,
+		PP_IPRATROPIUM_HALF_LIFE_S, PP_MAGNESIUM_HALF_LIFE_S, PP_PREDNISOLONE_HALF_LIFE_S, PP_NOREPI_HALF_LIFE_S,
+		PP_CEFTRIAXONE_HALF_LIFE_S, PP_PIPTAZ_HALF_LIFE_S, PP_MIDAZOLAM_HALF_LIFE_S, PP_PROPOFOL_HALF_LIFE_S,
+		PP_KETAMINE_HALF_LIFE_S, PP_CALCIUM_HALF_LIFE_S, PP_CALCIUM_HALF_LIFE_S,
 	};
 	_Static_assert(sizeof hl / sizeof hl[0] == PATIENT_DRUG_COUNT_, "a half-life for every drug");
 	for (int d = 0; d < PATIENT_DRUG_COUNT_; d++)
@@ -119,6 +123,9 @@ static void tick_drugs(patient *p)
 		PP_SALBUTAMOL_EC50_MG, PP_CHLORPHENAMINE_EC50_MG, PP_HYDROCORTISONE_EC50_MG, PP_NALOXONE_EC50_MG,
 		PP_COUNT_, /* dextrose: no effect of its own, it is glucose */
 		PP_GLUCAGON_EC50_MG, PP_INSULIN_EC50_MG, PP_DOPAMINE_EC50_MG,
+		PP_IPRATROPIUM_EC50_MG, PP_MAGNESIUM_EC50_MG, PP_PREDNISOLONE_EC50_MG, PP_NOREPI_EC50_MG,
+		PP_ANTIBIOTIC_EC50_MG, PP_ANTIBIOTIC_EC50_MG, PP_MIDAZOLAM_EC50_MG, PP_PROPOFOL_EC50_MG, PP_KETAMINE_EC50_MG,
+		PP_CALCIUM_EC50_MG, PP_COUNT_, /* gluconate: patient_cond_tick, a third of the chloride's calcium */
 	};
 	_Static_assert(sizeof ec50 / sizeof ec50[0] == PATIENT_DRUG_COUNT_, "an EC50 for every drug");
 	for (int i = 0; i < p->npending;) {
@@ -147,7 +154,8 @@ static void tick_drugs(patient *p)
 		k->line -= m;
 		k->central += m;
 		if (k->depot > 0) {
-			double f = k->depot_route == PATIENT_ROUTE_NEB ? k_neb : k_im_flow;
+			/* an IV depot is an injection given over a time: it runs in whatever the flow */
+			double f = k->depot_route == PATIENT_ROUTE_NEB ? k_neb : k->depot_route == PATIENT_ROUTE_IV ? 1.0 : k_im_flow;
 			double a = patient_clamp(f / k->depot_tau * H, 0, 1);
 			m = k->depot * a;
 			k->depot -= m;
@@ -223,7 +231,11 @@ static void tick_conditions(patient *p)
 		p->ptx_p = lag2(p->ptx_p, target, tau, vent_tau);
 		p->ptx_collapse = lag2(p->ptx_collapse, ctarget, 30.0, 120.0);
 	}
-	double loss = (p->bleed_rate + p->par[PP_ANAPH_LEAK] * p->vaso_eff) * H / 60.0;
+	/* bleeding from an uncontrolled vessel injury follows the pressure driving it (exponent 0: constant) */
+	double bleed = p->bleed_rate;
+	if (bleed > 0 && p->par[PP_BLEED_PRESSURE_EXPONENT] > 0)
+		bleed *= pow(fmax(p->map, 0) / p->par[PP_MAP_SETPOINT], p->par[PP_BLEED_PRESSURE_EXPONENT]);
+	double loss = (bleed + p->par[PP_ANAPH_LEAK] * p->vaso_eff) * H / 60.0;
 	p->blood_vol -= loss;
 	if (p->fluid_pending > 0) {
 		double inf = p->par[PP_FLUID_RATE] * H / 60.0;
@@ -231,6 +243,13 @@ static void tick_conditions(patient *p)
 			inf = p->fluid_pending;
 		p->fluid_pending -= inf;
 		p->blood_vol += inf * p->par[PP_CRYSTALLOID_RETENTION];
+	}
+	if (p->blood_pending > 0) { /* a second line: blood runs alongside crystalloid */
+		double inf = p->par[PP_FLUID_RATE] * H / 60.0;
+		if (inf > p->blood_pending)
+			inf = p->blood_pending;
+		p->blood_pending -= inf;
+		p->blood_vol += inf * p->par[PP_BLOOD_RETENTION];
 	}
 	p->blood_vol = patient_clamp(p->blood_vol, 0.3 * p->blood_vol0, 1.5 * p->blood_vol0);
 }
@@ -292,6 +311,7 @@ void patient_model_tick(patient *p)
 	tick_glucose(p);
 	p->opioid *= p->opioid_decay;
 	tick_conditions(p);
+	patient_cond_tick(p);
 	bool active = cpr_active(p);
 	tick_cpr(p, active);
 
@@ -304,6 +324,8 @@ void patient_model_tick(patient *p)
 	const double e_aden = p->pk[PATIENT_DRUG_ADENOSINE].effect;
 	const double e_salb = p->pk[PATIENT_DRUG_SALBUTAMOL].effect;
 	const double e_dopa = p->pk[PATIENT_DRUG_DOPAMINE].effect;
+	const double e_ne = p->pk[PATIENT_DRUG_NOREPINEPHRINE].effect;
+	const double asth = p->asthma_b, seps = p->sepsis_a, ktox = p->k_tox;
 	patient_rhythm r = p->rhythm;
 	bool organised = rhythm_organised(r);
 	/* opioid at the mu receptor, naloxone competing for it */
@@ -338,15 +360,16 @@ void patient_model_tick(patient *p)
 		/* an unconscious patient's tongue and soft palate fall back unless the airway is opened */
 		patency = (1.0 - obstruction) *
 		          (p->airway_open ? 1.0 : 0.3 + 0.7 * patient_clamp((p->brain - 0.1) / 0.25, 0, 1));
-	double mech = (1.0 - 0.6 * p->bronch_eff) * (1.0 - 0.45 * p->ptx_collapse) *
+	double mech = (1.0 - 0.6 * p->bronch_eff) * (1.0 - 0.45 * p->ptx_collapse) * (1.0 - 0.35 * asth) *
 	              (p->position == PATIENT_POS_SITTING ? 1.1 : 1.0); /* upright: the diaphragm works better */
-	double mech_pp = (1.0 - 0.4 * p->bronch_eff) * (1.0 - 0.45 * p->ptx_collapse);
+	double mech_pp = (1.0 - 0.4 * p->bronch_eff) * (1.0 - 0.45 * p->ptx_collapse) * (1.0 - 0.3 * asth);
 	double rr0 = p->par[PP_BASELINE_RR];
 	/* the respiratory centre needs a perfused, oxygenated brainstem; a coma of other causes (glucose,
 	 * opioids act on the drive separately) leaves it breathing */
 	if (organised && r != PATIENT_RHYTHM_PEA && p->stem > 0.25) {
 		double drive = 1.0 + 2.0 * fmax(0, 0.92 - p->sao2) / 0.3 + fmax(0, p->pa_co2 - 40) / 10.0 +
-		               0.6 * p->bronch_eff + 0.8 * p->ptx_collapse + (p->map < 65 ? 0.3 : 0);
+		               0.6 * p->bronch_eff + 0.8 * p->ptx_collapse + (p->map < 65 ? 0.3 : 0) + 1.2 * asth +
+		               0.5 * seps;
 		/* opioids depress the rate and its response to CO2 and hypoxia, down to apnoea */
 		double rr = rr0 * drive * (p->stem < 0.6 ? p->stem / 0.6 : 1.0) * (1.0 - e_opi);
 		p->spont_rr = lag(p->spont_rr, patient_clamp(rr, 4.0 * (1.0 - e_opi), 45), 10.0);
@@ -361,7 +384,7 @@ void patient_model_tick(patient *p)
 	if (va > 3.0)
 		va = 3.0;
 	p->va = va;
-	p->airway_pressure = 15.0 + 25.0 * p->bronch_eff + 0.5 * p->ptx_p;
+	p->airway_pressure = 15.0 + 25.0 * fmax(p->bronch_eff, asth) + 0.5 * p->ptx_p;
 
 	/* ---- gas exchange ---- */
 	double q = p->q;
@@ -373,7 +396,7 @@ void patient_model_tick(patient *p)
 	p->pv_co2 = patient_clamp(p->pv_co2, 15, 150);
 	bool exhaling = va > 0.02 || active;
 	double pf = patient_clamp(q / p->par[PP_ETCO2_FULL_PERFUSION], 0, 1);
-	double et = exhaling ? p->pa_co2 * pf * (1.0 - 0.3 * p->bronch_eff) * 0.95 : 0;
+	double et = exhaling ? p->pa_co2 * pf * (1.0 - 0.3 * fmax(p->bronch_eff, asth)) * 0.95 : 0;
 	p->etco2 = lag2(p->etco2, et, 2.0, 4.0);
 
 	double pA = fmax(0, fio2 * 713.0 - p->pa_co2 / 0.8);
@@ -388,7 +411,11 @@ void patient_model_tick(patient *p)
 	shunt = patient_clamp(shunt, 0, 0.8);
 	double svo2 = patient_clamp(p->sao2 - 0.25 / fmax(q, 0.2), 0.05, 1);
 	/* arterial blood changes only as fast as it flows */
-	p->sao2 = lag(p->sao2, patient_clamp((1.0 - shunt) * sc + shunt * svo2, 0, 1), 3.0 / fmax(q, 0.05));
+	/* asthma: blood through poorly ventilated units (low V/Q), which oxygen corrects, unlike a shunt */
+	double vq = p->par[PP_ASTHMA_VQ] * asth;
+	double s_vq = vq > 0 ? hill(p, p->pao2_eff * p->par[PP_ASTHMA_VQ_PO2]) : 0;
+	double sa_t = (1.0 - shunt - vq) * sc + vq * s_vq + shunt * svo2;
+	p->sao2 = lag(p->sao2, patient_clamp(sa_t, 0, 1), 3.0 / fmax(q, 0.05));
 	p->spo2 = lag(p->spo2, p->sao2 * 100.0, 10.0);
 
 	/* ---- haemodynamics ---- */
@@ -410,8 +437,9 @@ void patient_model_tick(patient *p)
 	double hyp = patient_clamp((p->sao2 - 0.4) / 0.35, 0, 1);
 	double contract = p->reserve * (1.0 - p->par[PP_POST_ARREST_CONTRACTILITY_LOSS] * p->stun) * hyp *
 	                  (1.0 + p->par[PP_EPI_INOTROPY] * e_beta + p->par[PP_EPI_SURGE_INOTROPY] * sg +
-	                   p->par[PP_DOPAMINE_INOTROPY] * e_dopa) *
-	                  (1.0 - 0.15 * e_amio);
+	                   p->par[PP_DOPAMINE_INOTROPY] * e_dopa + p->par[PP_NOREPI_INOTROPY] * e_ne) *
+	                  (1.0 - 0.15 * e_amio) * (1.0 - p->par[PP_SEPSIS_CONTRACTILITY_LOSS] * seps) *
+	                  (1.0 - p->par[PP_K_CONTRACTILITY_LOSS] * ktox);
 	if (r == PATIENT_RHYTHM_PEA && p->primary_pea)
 		contract *= 0.1;
 
@@ -425,9 +453,10 @@ void patient_model_tick(patient *p)
 	double hypoxic = p->sao2 < 0.6 ? patient_clamp((p->sao2 - 0.25) / 0.35, 0.3, 1) : 1.0;
 	/* a diseased sinus node barely answers the baroreflex (chronotropic incompetence) */
 	double atrial = (sinus_base + (blk == PATIENT_RHYTHM_SINUS_BRADY ? 5.0 : 40.0) * p->symp + chrono +
-	                 p->par[PP_ATROPINE_HR_GAIN] * e_atro + p->par[PP_SALBUTAMOL_HR_GAIN] * e_salb - 10.0 * e_amio) *
+	                 p->par[PP_ATROPINE_HR_GAIN] * e_atro + p->par[PP_SALBUTAMOL_HR_GAIN] * e_salb - 10.0 * e_amio +
+	                 p->par[PP_ASTHMA_HR_GAIN] * asth + p->par[PP_SEPSIS_HR_GAIN] * seps) *
 	                hypoxic * (1.0 - 0.9 * e_aden);
-	atrial = patient_clamp(atrial, 20, p->par[PP_HR_MAX]);
+	atrial = patient_clamp(atrial * (1.0 - p->par[PP_K_HR_LOSS] * ktox), 20, p->par[PP_HR_MAX]);
 	p->atrial_rate = lag(p->atrial_rate, atrial, 1.5);
 	double hr_t = 0;
 	bool block = rhythm_av_block(r) || (r == PATIENT_RHYTHM_PEA && rhythm_av_block(blk));
@@ -443,8 +472,10 @@ void patient_model_tick(patient *p)
 		hr_t = patient_clamp(hr_t, 15, p->par[PP_HR_MAX]);
 	} else if (rhythm_sinus(r) || r == PATIENT_RHYTHM_PEA) {
 		hr_t = atrial;
+	} else if (r == PATIENT_RHYTHM_SVT) {
+		hr_t = p->tachy_rate; /* a re-entry circuit: its own rate, deaf to the autonomic tone */
 	} else if (r == PATIENT_RHYTHM_VT_PULSE) {
-		hr_t = 170;
+		hr_t = p->tachy_rhythm == PATIENT_RHYTHM_VT_PULSE ? p->tachy_rate : 170;
 	} else if (r == PATIENT_RHYTHM_PVT) {
 		hr_t = 190;
 	}
@@ -456,7 +487,8 @@ void patient_model_tick(patient *p)
 		hr_t = p->pace_rate;
 	p->hr = lag(p->hr, hr_t, paced ? 0.5 : 1.5);
 	double hr = p->hr;
-	double fill = r == PATIENT_RHYTHM_VT_PULSE ? 0.55
+	double fill = r == PATIENT_RHYTHM_SVT ? p->par[PP_SVT_FILL]
+	            : r == PATIENT_RHYTHM_VT_PULSE ? (p->tachy_rhythm == PATIENT_RHYTHM_VT_PULSE ? p->par[PP_VT_FILL] : 0.55)
 	            : hr > 100 ? patient_clamp(1.0 - (hr - 100) / 200.0, 0.45, 1)
 	                       : 1.0 + p->par[PP_BRADY_SV_GAIN] * patient_clamp((60.0 - hr) / 30.0, 0, 1);
 	if (paced)
@@ -467,7 +499,8 @@ void patient_model_tick(patient *p)
 	double svr = p->par[PP_SVR] * (1.0 - p->par[PP_ANAPH_SVR_DROP] * p->vaso_eff * (1.0 - sg)) *
 	             (1.0 + p->par[PP_EPI_SVR_GAIN] * e_epi + p->par[PP_EPI_SURGE_SVR_GAIN] * sg +
 	              p->par[PP_DOPAMINE_SVR_GAIN] * e_dopa * e_dopa) *
-	             (1.0 + 0.4 * p->symp) * (1.0 - 0.1 * e_amio) * (1.0 - p->par[PP_POST_ARREST_VASOPLEGIA] * p->stun);
+	             (1.0 + 0.4 * p->symp) * (1.0 - 0.1 * e_amio) * (1.0 - p->par[PP_POST_ARREST_VASOPLEGIA] * p->stun) *
+	             (1.0 - p->par[PP_SEPSIS_SVR_DROP] * seps) * (1.0 + p->par[PP_NOREPI_SVR_GAIN] * e_ne);
 	double cvp = p->par[PP_BASELINE_CVP] * patient_clamp(vol_ratio, 0.3, 1.5) * posture *
 	                     (1.0 - p->par[PP_ANAPH_VENODILATION] * p->vaso_eff * (1.0 - sg)) +
 	             0.8 * p->ptx_p;
@@ -563,12 +596,13 @@ void patient_model_tick(patient *p)
 	case PATIENT_RHYTHM_SINUS_BRADY:
 	case PATIENT_RHYTHM_AVB2_MOBITZ2:
 	case PATIENT_RHYTHM_AVB3:
+	case PATIENT_RHYTHM_SVT:
 	case PATIENT_RHYTHM_VT_PULSE:
 		p->below_s = sbp_i < p->par[PP_PULSE_PALPABLE_SBP] ? p->below_s + H : 0;
 		if (p->below_s >= p->par[PP_PEA_ONSET_S]) {
 			p->primary_pea = false;
 			patient_model_set_rhythm(p, PATIENT_RHYTHM_PEA);
-		} else if (r == PATIENT_RHYTHM_VT_PULSE) {
+		} else if (r == PATIENT_RHYTHM_VT_PULSE && p->tachy_rhythm != PATIENT_RHYTHM_VT_PULSE) {
 			/* VT driven by catecholamine excess settles when the surge wears off */
 			if (sg < 0.2 && patient_rng_uniform(&p->rng) < H / 60.0)
 				patient_model_set_rhythm(p, perfusing_rhythm(p, hr, PATIENT_RHYTHM_SINUS));
@@ -576,7 +610,7 @@ void patient_model_tick(patient *p)
 			/* catecholamine excess: ventricular ectopy runs into VT (a draw only during a surge) */
 			if (sg > 0.05 && patient_rng_uniform(&p->rng) < p->par[PP_EPI_TOXIC_VT_HAZARD] * sg * sg / 60.0 * H)
 				patient_model_set_rhythm(p, PATIENT_RHYTHM_VT_PULSE);
-			else if (!rhythm_av_block(r))
+			else if (!rhythm_av_block(r) && r != PATIENT_RHYTHM_SVT && r != PATIENT_RHYTHM_VT_PULSE)
 				patient_model_set_rhythm(p, perfusing_rhythm(p, hr, r));
 		}
 		break;
@@ -593,7 +627,7 @@ void patient_model_tick(patient *p)
 	double narc = p->pa_co2 > 70 ? patient_clamp(1.0 - (p->pa_co2 - 70) / 50.0, 0.3, 1) : 1.0;
 	double glu = patient_clamp((p->glucose - p->par[PP_GLUCOSE_BRAIN_LOW]) /
 	                           (p->par[PP_GLUCOSE_BRAIN_FULL] - p->par[PP_GLUCOSE_BRAIN_LOW]), 0, 1);
-	double sed = 1.0 - 0.9 * e_opi;
+	double sed = (1.0 - 0.9 * e_opi) * (1.0 - patient_cond_sedation(p));
 	p->brain = lag2(p->brain, pb * ox * narc * glu * sed, 90.0, 6.0);
 	p->stem = lag2(p->stem, pb * ox, 90.0, 6.0);
 
@@ -658,4 +692,5 @@ void patient_model_update_vitals(patient *p)
 	v->urticaria = p->skin_eff;
 	v->glucose_mmol_l = p->glucose;
 	v->opioid_effect = p->opioid_effect;
+	patient_cond_vitals(p);
 }

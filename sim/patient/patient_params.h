@@ -112,6 +112,8 @@
 	X(HYDROCORTISONE_HALF_LIFE_S, "hydrocortisone_half_life_s", "s", 5400, 600, 86400, "half-life of hydrocortisone") \
 	X(HYDROCORTISONE_EC50_MG, "hydrocortisone_ec50_mg", "mg", 100, 5, 1000, "hydrocortisone amount giving half its (delayed) effect") \
 	X(NALOXONE_HALF_LIFE_S, "naloxone_half_life_s", "s", 1200, 60, 14400, "effective half-life of naloxone (redistribution: 30-90 min of action)") \
+	X(IN_BIOAVAILABILITY, "in_bioavailability", "fraction", 0.5, 0.05, 1, "share of an intranasal dose (naloxone) that is absorbed") \
+	X(IN_TAU_S, "in_tau_s", "s", 600, 30, 3600, "absorption time constant of an intranasal dose (after the IM onset lag)") \
 	X(NALOXONE_EC50_MG, "naloxone_ec50_mg", "mg", 0.02, 0.001, 1, "naloxone amount that doubles the opioid needed for the same effect (competitive)") \
 	X(GLUCOSE_TURNOVER, "glucose_turnover_mg_kg_min", "mg/kg/min", 2.0, 0.5, 6, "basal hepatic glucose output, balanced by uptake at 5.5 mmol/L") \
 	X(GLUCOSE_VOLUME, "glucose_volume_l_per_kg", "L/kg", 0.2, 0.1, 0.4, "distribution volume of glucose (extracellular fluid)") \
@@ -137,6 +139,8 @@
 	X(ATROPINE_AVB3_FRACTION, "atropine_avb3_fraction", "fraction", 0.1, 0, 1, "fraction of the atropine rate effect an AV-block escape rhythm shows") \
 	X(CHRONOTROPE_ESCAPE_FRACTION, "chronotrope_escape_fraction", "fraction", 0.5, 0, 1, "fraction of the epinephrine/dopamine rate effect an escape rhythm shows") \
 	X(CRYSTALLOID_RETENTION, "crystalloid_retention", "fraction", 0.5, 0.1, 1, "fraction of a crystalloid bolus that stays intravascular") \
+	X(BLOOD_RETENTION, "blood_retention", "fraction", 1.0, 0.5, 1, "fraction of a blood or plasma transfusion that stays intravascular") \
+	X(BLEED_PRESSURE_EXPONENT, "bleed_pressure_exponent", "1", 0, 0, 2, "ongoing bleeding ~ (MAP/map_setpoint)^k: 0 constant, 1 proportional to the pressure (permissive hypotension)") \
 	X(FLUID_RATE, "fluid_rate", "mL/min", 250, 10, 2000, "infusion rate of a fluid bolus (pressure bag)") \
 	/* conditions */ \
 	X(ANAPH_PROGRESSION_S, "anaph_progression_s", "s", 600, 30, 7200, "time constant of the worsening of untreated anaphylaxis") \
@@ -159,7 +163,70 @@
 	X(NEEDLE_KINK_HAZARD, "needle_kink_hazard_per_min", "/min", 0.03, 0, 2, "hazard of the catheter kinking or blocking outright (one seeded draw at insertion)") \
 	X(CHEST_TUBE_TAU_S, "chest_tube_tau_s", "s", 8, 1, 120, "time constant of the fall of the tension through a chest tube") \
 	/* consciousness */ \
-	X(CONSCIOUS_FLOW_THRESHOLD, "conscious_flow_threshold", "fraction", 0.35, 0.1, 0.8, "cardiac output (fraction of normal) below which the brain is not perfused enough for consciousness")
+	X(CONSCIOUS_FLOW_THRESHOLD, "conscious_flow_threshold", "fraction", 0.35, 0.1, 0.8, "cardiac output (fraction of normal) below which the brain is not perfused enough for consciousness") \
+	/* tachyarrhythmias (sim/patient/patient_cond.c) */ \
+	X(SVT_FILL, "svt_stroke_volume_fraction", "fraction", 0.4, 0.1, 1, "stroke volume in SVT relative to rest (short diastole, atria contracting against closed valves)") \
+	X(VT_FILL, "vt_condition_stroke_volume_fraction", "fraction", 0.26, 0.1, 1, "stroke volume in the ventricular_tachycardia condition (an ischaemic ventricle): hypotension") \
+	X(VAGAL_MODIFIED_SUCCESS, "vagal_modified_valsalva_success", "fraction", 0.43, 0, 1, "SVT terminated by the modified Valsalva manoeuvre (REVERT: 43%)") \
+	X(VAGAL_STANDARD_SUCCESS, "vagal_valsalva_success", "fraction", 0.17, 0, 1, "SVT terminated by the standard Valsalva manoeuvre (REVERT: 17%)") \
+	X(VAGAL_CSM_SUCCESS, "vagal_carotid_massage_success", "fraction", 0.1, 0, 1, "SVT terminated by carotid sinus massage") \
+	X(ADENOSINE_DISTAL_FRACTION, "adenosine_distal_fraction", "fraction", 0.5, 0, 1, "fraction of an adenosine push into a hand vein that reaches the heart") \
+	X(SVT_CARDIOVERSION_J, "svt_cardioversion_j", "J", 70, 1, 360, "synchronised energy that terminates SVT (ERC: 70-120 J)") \
+	X(VT_CARDIOVERSION_J, "vt_cardioversion_j", "J", 100, 1, 360, "synchronised energy that can convert VT with a pulse (ERC: 120-150 J)") \
+	X(MIDAZOLAM_HALF_LIFE_S, "midazolam_half_life_s", "s", 2400, 300, 36000, "effective half-life of the sedation of a midazolam bolus") \
+	X(MIDAZOLAM_EC50_MG, "midazolam_ec50_mg", "mg", 2.5, 0.2, 20, "midazolam amount giving half its sedation") \
+	X(PROPOFOL_HALF_LIFE_S, "propofol_half_life_s", "s", 360, 60, 7200, "effective (redistribution) half-life of a propofol bolus") \
+	X(PROPOFOL_EC50_MG, "propofol_ec50_mg", "mg", 40, 5, 500, "propofol amount giving half its sedation") \
+	X(KETAMINE_HALF_LIFE_S, "ketamine_half_life_s", "s", 900, 60, 7200, "effective (redistribution) half-life of a ketamine bolus") \
+	X(KETAMINE_EC50_MG, "ketamine_ec50_mg", "mg", 35, 5, 500, "ketamine amount giving half its dissociation") \
+	/* acute asthma */ \
+	X(ASTHMA_PROGRESSION_S, "asthma_progression_s", "s", 2400, 60, 36000, "time constant of the worsening of untreated acute asthma") \
+	X(ASTHMA_VQ, "asthma_vq_mismatch", "fraction", 0.5, 0, 0.9, "blood through poorly ventilated (low V/Q) units at full bronchospasm") \
+	X(ASTHMA_VQ_PO2, "asthma_low_vq_po2_fraction", "fraction", 0.55, 0.1, 1, "alveolar PO2 of those units relative to the ventilated ones (oxygen corrects it)") \
+	X(ASTHMA_SALB_MAX, "asthma_salbutamol_relief", "fraction", 0.5, 0, 1, "bronchospasm relieved at full salbutamol effect in asthma") \
+	X(ASTHMA_SALB_EC50_MG, "asthma_salbutamol_ec50_mg", "mg", 6, 0.1, 50, "nebulised salbutamol (absorbed) giving half its relief in asthma") \
+	X(IPRATROPIUM_HALF_LIFE_S, "ipratropium_half_life_s", "s", 10800, 600, 86400, "effective half-life of nebulised ipratropium") \
+	X(IPRATROPIUM_EC50_MG, "ipratropium_ec50_mg", "mg", 0.2, 0.01, 5, "ipratropium amount giving half its effect") \
+	X(ASTHMA_IPRA_MAX, "asthma_ipratropium_relief", "fraction", 0.1, 0, 1, "further bronchospasm relieved at full ipratropium effect") \
+	X(MAGNESIUM_HALF_LIFE_S, "magnesium_half_life_s", "s", 14400, 600, 86400, "effective half-life of IV magnesium") \
+	X(MAGNESIUM_EC50_MG, "magnesium_ec50_mg", "mg", 1000, 50, 10000, "magnesium sulfate amount giving half its effect") \
+	X(ASTHMA_MG_MAX, "asthma_magnesium_relief", "fraction", 0.2, 0, 1, "further bronchospasm relieved at full magnesium effect") \
+	X(PREDNISOLONE_HALF_LIFE_S, "prednisolone_half_life_s", "s", 10800, 600, 86400, "half-life of prednisolone") \
+	X(PREDNISOLONE_EC50_MG, "prednisolone_ec50_mg", "mg", 20, 1, 500, "prednisolone amount giving half its (delayed) effect") \
+	X(STEROID_ONSET_S, "steroid_onset_s", "s", 10800, 600, 86400, "time constant of the anti-inflammatory action of a steroid (hours)") \
+	X(ASTHMA_STEROID_RESOLUTION_S, "asthma_steroid_resolution_s", "s", 14400, 600, 172800, "time constant of the resolution of asthma under full steroid action") \
+	X(ASTHMA_HR_GAIN, "asthma_hr_gain", "/min", 65, 0, 100, "heart rate increase at full bronchospasm (work of breathing, stress)") \
+	X(PEF_PREDICTED, "pef_predicted", "L/min", 500, 100, 800, "predicted peak expiratory flow") \
+	/* sepsis */ \
+	X(SEPSIS_PROGRESSION_S, "sepsis_progression_s", "s", 3600, 60, 86400, "time constant of the worsening of sepsis without antibiotics") \
+	X(SEPSIS_RESOLUTION_S, "sepsis_resolution_s", "s", 43200, 600, 604800, "time constant of the resolution of sepsis under full antibiotic effect") \
+	X(SEPSIS_SVR_DROP, "sepsis_svr_drop", "fraction", 0.72, 0, 0.9, "SVR reduction at full sepsis (vasodilation)") \
+	X(SEPSIS_VOLUME_DEFICIT, "sepsis_volume_deficit", "fraction", 0.3, 0, 0.5, "effective circulating volume missing at the start at full sepsis (venous pooling, leak, intake)") \
+	X(SEPSIS_LEAK, "sepsis_leak", "mL/min", 20, 0, 200, "capillary leak at full sepsis") \
+	X(SEPSIS_LACTATE_RATE, "sepsis_lactate_rate", "mmol/L/min", 0.1, 0, 1, "lactate production of the septic process at full sepsis (besides any oxygen debt)") \
+	X(SEPSIS_HR_GAIN, "sepsis_hr_gain", "/min", 30, 0, 100, "heart rate increase at full sepsis (fever, cytokines)") \
+	X(SEPSIS_FEVER, "sepsis_fever", "C", 2.4, 0, 4, "temperature rise at full sepsis") \
+	X(SEPSIS_CONTRACTILITY_LOSS, "sepsis_contractility_loss", "fraction", 0.15, 0, 0.8, "contractility lost at full sepsis (septic cardiomyopathy)") \
+	X(ANTIBIOTIC_EC50_MG, "antibiotic_ec50_mg", "mg", 200, 1, 5000, "ceftriaxone or piperacillin-tazobactam amount giving half the antibiotic effect") \
+	X(CEFTRIAXONE_HALF_LIFE_S, "ceftriaxone_half_life_s", "s", 28800, 600, 172800, "half-life of ceftriaxone") \
+	X(PIPTAZ_HALF_LIFE_S, "piperacillin_tazobactam_half_life_s", "s", 3600, 600, 86400, "half-life of piperacillin-tazobactam") \
+	X(NOREPI_HALF_LIFE_S, "norepinephrine_half_life_s", "s", 150, 30, 1200, "half-life of norepinephrine") \
+	X(NOREPI_EC50_MG, "norepinephrine_ec50_mg", "mg", 0.03, 0.002, 1, "central norepinephrine giving half its effect (about 8 mcg/min at steady state)") \
+	X(NOREPI_SVR_GAIN, "norepinephrine_svr_gain", "fraction", 1.2, 0, 5, "SVR increase at full norepinephrine effect (alpha-1)") \
+	X(NOREPI_INOTROPY, "norepinephrine_inotropy", "fraction", 0.1, 0, 1, "contractility increase at full norepinephrine effect (beta-1)") \
+	/* hyperkalaemia */ \
+	X(K_RISE, "potassium_rise_per_h", "mmol/L/h", 0.5, 0, 5, "rise of the potassium without treatment (renal failure)") \
+	X(K_TOXIC_LOW, "potassium_toxic_low", "mmol/L", 6.0, 5, 8, "potassium above which the heart is affected") \
+	X(K_TOXIC_SPAN, "potassium_toxic_span", "mmol/L", 2.0, 0.5, 6, "further potassium that gives full cardiotoxicity") \
+	X(K_HR_LOSS, "potassium_hr_loss", "fraction", 0.7, 0, 1, "heart rate lost at full cardiotoxicity (bradycardia, block)") \
+	X(K_CONTRACTILITY_LOSS, "potassium_contractility_loss", "fraction", 0.5, 0, 1, "contractility lost at full cardiotoxicity") \
+	X(CALCIUM_HALF_LIFE_S, "calcium_half_life_s", "s", 2400, 300, 14400, "effective half-life of the membrane stabilisation of IV calcium (30-60 min)") \
+	X(CALCIUM_EC50_MG, "calcium_chloride_ec50_mg", "mg", 400, 50, 5000, "calcium chloride giving half its stabilisation (gluconate: three times as much)") \
+	X(CALCIUM_STABILISATION, "calcium_stabilisation", "fraction", 0.9, 0, 1, "cardiotoxicity blocked at full calcium effect") \
+	X(K_INSULIN_SHIFT, "potassium_insulin_shift", "mmol/L", 1.0, 0, 3, "potassium moved into cells at full insulin effect") \
+	X(K_SALB_SHIFT, "potassium_salbutamol_shift", "mmol/L", 1.0, 0, 3, "potassium moved into cells at full salbutamol effect (10-20 mg nebulised)") \
+	X(K_SALB_EC50_MG, "potassium_salbutamol_ec50_mg", "mg", 6, 0.5, 50, "absorbed salbutamol giving half its potassium shift") \
+	X(K_SHIFT_TAU_S, "potassium_shift_tau_s", "s", 900, 60, 7200, "time constant of the shift of potassium into cells")
 
 typedef enum patient_param_id {
 #define X(id, name, unit, def, lo, hi, desc) PP_##id,

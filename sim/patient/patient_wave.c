@@ -104,14 +104,15 @@ static void gen_sample(patient *p, int slot)
 	const bool avb = r == PATIENT_RHYTHM_AVB2_MOBITZ2 || r == PATIENT_RHYTHM_AVB3;
 	const bool paced = p->paced;
 	bool beats = r == PATIENT_RHYTHM_SINUS || r == PATIENT_RHYTHM_SINUS_TACHY || r == PATIENT_RHYTHM_SINUS_BRADY ||
-	             r == PATIENT_RHYTHM_PEA || r == PATIENT_RHYTHM_VT_PULSE || r == PATIENT_RHYTHM_PVT || avb;
+	             r == PATIENT_RHYTHM_PEA || r == PATIENT_RHYTHM_VT_PULSE || r == PATIENT_RHYTHM_PVT || avb ||
+	             r == PATIENT_RHYTHM_SVT;
 	p->beat_t += DS;
 	if (p->beat_t >= p->rr) {
 		p->beat_t -= p->rr;
 		if (p->beat_t >= p->rr)
 			p->beat_t = 0;
 		double hr = p->hr > 15 ? p->hr : 15;
-		double jitter = (r == PATIENT_RHYTHM_VT_PULSE || r == PATIENT_RHYTHM_PVT || paced)
+		double jitter = (r == PATIENT_RHYTHM_VT_PULSE || r == PATIENT_RHYTHM_PVT || r == PATIENT_RHYTHM_SVT || paced)
 		                        ? 0
 		                        : 0.03 * (patient_rng_uniform(&p->wave_rng) - 0.5);
 		p->rr = 60.0 / hr * (1.0 + jitter);
@@ -152,7 +153,12 @@ static void gen_sample(patient *p, int slot)
 			/* QT shortens with rate: compress the template by sqrt(RR / 0.8 s) */
 			double k = p->rr >= 0.8 ? 1.0 : (p->rr <= 0.24 ? 0.55 : sqrt(p->rr / 0.8));
 			double inv = 1.0 / k;
-			ecg += ecg_tpl(p, p->beat_t * inv) + ecg_tpl(p, (p->beat_t - p->rr) * inv);
+			if (p->k_tox > 0.5) /* hyperkalaemia: wide complexes, no P waves */
+				ecg += tpl_at(p->ecg_wide, p->beat_t) + tpl_at(p->ecg_wide, p->beat_t - p->rr);
+			else if (r == PATIENT_RHYTHM_SVT) /* narrow and regular, the P waves hidden in the QRS */
+				ecg += tpl_at(p->ecg_qrst, p->beat_t * inv) + tpl_at(p->ecg_qrst, (p->beat_t - p->rr) * inv);
+			else
+				ecg += ecg_tpl(p, p->beat_t * inv) + ecg_tpl(p, (p->beat_t - p->rr) * inv);
 			if (r == PATIENT_RHYTHM_PEA)
 				ecg *= 0.7;
 		}

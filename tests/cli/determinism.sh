@@ -20,6 +20,13 @@ cmp "$tmp/c/report.json" "$tmp/rebuilt2.json"
 grep -q '"passed": false' "$tmp/c/report.json"
 grep -q '"critical_failures": \[\s*$' "$tmp/c/report.json" || true
 grep -A1 '"critical_failures"' "$tmp/c/report.json" | grep -q resume_cpr
+# a scenario's own actions (its actions: section): the record names them, scrub report reads them back
+decl="$root/tests/scenarios/good/declared_actions.yaml"
+"$scrub" run --headless "$decl" --model-run "the registrar" --out "$tmp/e" --quiet || true
+grep -q '"action":"call_cath_lab"' "$tmp/e/session.jsonl"
+"$scrub" report "$tmp/e/session.jsonl" --out "$tmp/rebuilt3.json" --quiet || true
+cmp "$tmp/e/report.json" "$tmp/rebuilt3.json"
+grep -q '"passed": false' "$tmp/e/report.json"
 # and the record is append-only JSON Lines: every line is one object
 n=$(wc -l < "$tmp/a/session.jsonl")
 [ "$n" -gt 20 ]

@@ -39,6 +39,15 @@ expect 3 "$scrub" report "$tmp/missing.jsonl"
 expect 0 "$scrub" list
 expect 0 "$scrub" list actions
 expect 0 "$scrub" list units
+expect 0 "$scrub" list drugs
+expect 1 "$scrub" list actions "$root/tests/scenarios/bad/declared_actions.yaml"
+"$scrub" list drugs > "$tmp/drugs" 2>&1
+grep -q "^epinephrine (also accepted: adrenaline): " "$tmp/drugs" && grep -q "^morphine: " "$tmp/drugs" &&
+	grep -q "patient model: not simulated" "$tmp/drugs" ||
+	{ echo "FAIL: scrub list drugs does not show the drugs, their aliases and the model"; cat "$tmp/drugs"; fail=1; }
+"$scrub" list actions "$root/tests/scenarios/good/declared_actions.yaml" > "$tmp/decl" 2>&1
+sed -n '/^declared by/,$p' "$tmp/decl" | grep -q "call_cath_lab" && ! sed -n '/^declared by/q;p' "$tmp/decl" | grep -q "call_cath_lab" ||
+	{ echo "FAIL: scrub list actions FILE does not list the scenario's own actions apart"; cat "$tmp/decl"; fail=1; }
 expect 2 "$scrub" list colours
 grep -q "bls-aed-adult\|bls_aed_adult" "$tmp/out" || true
 "$scrub" list > "$tmp/list" 2>&1

@@ -36,7 +36,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	scrub_arena_init(&arena);
 	sim_action *acts = NULL;
 	int n = 0;
-	script_loc loc = {.line = 1, .col = 1};
+	script_loc loc = {.line = 1, .col = 1, .scope = &scn->actions};
 	if (script_parse((const char *)data, size, &loc, &arena, &d, &acts, &n) == SCRUB_OK) {
 		sim_session *s = NULL;
 		sim_run_opts ro = {.stop_at = 30}; /* the first 30 s: quick under the fuzzer */
@@ -57,7 +57,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			scrub_buf_printf(&line, "0s %s %.*s", actions_get(acts[i].type)->name, (int)b.len, b.data ? b.data : "");
 			scrub_diags d2;
 			scrub_diags_init(&d2, "back.actions", NULL, 0);
-			if (!line.oom && script_parse_line(line.data, line.len, NULL, 1, 1, &arena, &d2, &back) == SCRUB_ERR_INVALID) {
+			if (!line.oom && script_parse_line(line.data, line.len, NULL, 1, 1, &scn->actions, &arena, &d2, &back) == SCRUB_ERR_INVALID) {
 				scrub_diags_print(&d2, stderr);
 				__builtin_trap(); /* written but not readable */
 			}

@@ -386,6 +386,35 @@ static void test_hypovolaemia(void)
 	run_for(p, 900, 0.05, 0);
 	CHECK(vit(p)->rhythm == PATIENT_RHYTHM_PEA && !vit(p)->pulse_present);
 	patient_destroy(&p);
+
+	/* blood stays in the vessels, crystalloid half of it */
+	patient *cr = mk((patient_config){.seed = 8, .hypovolaemia = {.blood_loss_ml = 1500}});
+	p = mk((patient_config){.seed = 8, .hypovolaemia = {.blood_loss_ml = 1500}});
+	act(cr, ACCESS);
+	act(p, ACCESS);
+	const double bv0 = vit(p)->blood_volume_ml;
+	act(cr, (patient_action){.kind = PATIENT_ACT_FLUID_BOLUS, .fluid = {.volume_ml = 500}});
+	act(p, (patient_action){.kind = PATIENT_ACT_FLUID_BOLUS, .fluid = {.volume_ml = 500, .blood = true}});
+	run_for(cr, 180, DT, 0);
+	run_for(p, 180, DT, 0);
+	CHECK_NEAR(vit(cr)->blood_volume_ml - bv0, 250, 1);
+	CHECK_NEAR(vit(p)->blood_volume_ml - bv0, 500, 1);
+	CHECK(vit(p)->map > vit(cr)->map + 3);
+	patient_destroy(&cr);
+	patient_destroy(&p);
+
+	/* with bleed_pressure_exponent 1 the bleed slows as the pressure falls (100 mL/min at MAP 93) */
+	const patient_param_override k1 = {"bleed_pressure_exponent", 1};
+	patient *flat = mk((patient_config){.seed = 8, .hypovolaemia = {.bleed_ml_per_min = 100}});
+	p = mk((patient_config){.seed = 8, .hypovolaemia = {.bleed_ml_per_min = 100}, .overrides = &k1, .override_count = 1});
+	const double full = vit(p)->blood_volume_ml;
+	run_for(flat, 600, DT, 0);
+	run_for(p, 600, DT, 0);
+	fprintf(stderr, "  bleeding 100 mL/min for 10 min: %.0f mL lost at a constant rate, %.0f mL pressure-driven (MAP %.0f vs %.0f)\n",
+	        full - vit(flat)->blood_volume_ml, full - vit(p)->blood_volume_ml, vit(flat)->map, vit(p)->map);
+	CHECK(vit(p)->blood_volume_ml > vit(flat)->blood_volume_ml + 30);
+	patient_destroy(&flat);
+	patient_destroy(&p);
 }
 
 static void test_action_validation(void)
@@ -701,7 +730,8 @@ static void test_names(void)
 	static const char *const comp[] = {"none", "shock_on_perfusing_rhythm", "shock_non_shockable",
 	                                   "shock_during_compressions", "vf_induced", "iv_bolus_epinephrine",
 	                                   "needle_medial", "needle_too_low", "needle_wrong_side", "drain_wrong_side",
-	                                   "compression_too_deep", "upright_while_hypotensive"};
+	                                   "compression_too_deep", "upright_while_hypotensive", "shock_while_awake",
+	                                   "injection_too_fast"};
 	CHECK(sizeof comp / sizeof comp[0] == PATIENT_COMP_COUNT_);
 	for (int c = 0; c < PATIENT_COMP_COUNT_; c++)
 		CHECK_STR(patient_complication_name((patient_complication)c), comp[c]);
@@ -880,7 +910,8 @@ static void test_shock_with_pulse(void)
 		act(p, PADS_AL);
 		act(p, (patient_action){.kind = PATIENT_ACT_SET_RHYTHM, .set_rhythm = {.rhythm = PATIENT_RHYTHM_VT_PULSE}});
 		patient_outcome o = act(p, sync_shock(100));
-		CHECK(o.applied && o.kind == PATIENT_COMP_NONE && !o.complication);
+		/* the patient is alert: a shock without sedation is flagged (test_tachycardia: sedated) */
+		CHECK(o.applied && o.kind == PATIENT_COMP_SHOCK_AWAKE && o.complication);
 		conv += o.effective;
 		patient_destroy(&p);
 		p = mk((patient_config){.seed = seed});
@@ -1673,6 +1704,21 @@ static void test_opioid_naloxone(void)
 	patient_destroy(&p);
 	patient_destroy(&im);
 	patient_destroy(&bvm);
+
+	/* intranasal naloxone 2 mg (AHA 2020: 2-4 mg IN): half of it absorbed, and it reverses;
+	 * epinephrine is not given intranasally */
+	patient *in = mk(cfg);
+	run_for(in, 300, DT, 0);
+	o = act(in, drug(PATIENT_DRUG_NALOXONE, 2, PATIENT_ROUTE_IN));
+	CHECK(o.applied && o.kind == PATIENT_COMP_NONE);
+	run_for(in, 180, DT, 0);
+	const double in3 = vit(in)->resp_rate;
+	run_for(in, 420, DT, 0);
+	fprintf(stderr, "  naloxone 2 mg IN: RR %.1f at 3 min, %.1f at 10 min, SpO2 %.1f, %s\n", in3, vit(in)->resp_rate,
+	        vit(in)->spo2, patient_avpu_name(vit(in)->avpu));
+	CHECK(in3 > v0.resp_rate + 5 && vit(in)->resp_rate > 12 && vit(in)->spo2 > 94);
+	CHECK_STR(act(in, drug(PATIENT_DRUG_EPINEPHRINE, 1, PATIENT_ROUTE_IN)).not_delivered, "not_given_in");
+	patient_destroy(&in);
 
 	/* near-apnoea: hypoxic PEA arrest within 5 minutes */
 	p = mk((patient_config){.seed = 31, .opioid = {.severity = 0.95}});

@@ -371,11 +371,11 @@ static void test_review_fixes(void)
 	scrub_diags_init(&d, "x", NULL, 0);
 	sim_action act = {0};
 	const char *line = "0:10 give_drug drug=adrenaline dose=0.5mg route=IM";
-	CHECK(script_parse_line(line, strlen(line), NULL, 1, 1, &a, &d, &act) == SCRUB_OK);
+	CHECK(script_parse_line(line, strlen(line), NULL, 1, 1, NULL, &a, &d, &act) == SCRUB_OK);
 	CHECK(act.params[0].sym == 0); /* epinephrine */
 	sim_action act2 = {0};
 	line = "0:10 give_drug drug=adenosin dose=6mg route=IV";
-	CHECK(script_parse_line(line, strlen(line), NULL, 1, 1, &a, &d, &act2) == SCRUB_ERR_INVALID);
+	CHECK(script_parse_line(line, strlen(line), NULL, 1, 1, NULL, &a, &d, &act2) == SCRUB_ERR_INVALID);
 	CHECK(d.n == 1 && strstr(d.v[0].msg, "did you mean") == NULL);
 	scrub_diags_fini(&d);
 	scrub_arena_fini(&a);

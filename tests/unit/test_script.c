@@ -41,7 +41,7 @@ static void test_parse(void)
 	sim_action back = {0};
 	scrub_diags d2;
 	scrub_diags_init(&d2, "y", NULL, 0);
-	CHECK(script_parse_line(line, strlen(line), NULL, 1, 1, &a, &d2, &back) == SCRUB_OK);
+	CHECK(script_parse_line(line, strlen(line), NULL, 1, 1, NULL, &a, &d2, &back) == SCRUB_OK);
 	CHECK(memcmp(back.params, acts[2].params, sizeof back.params) == 0);
 	scrub_buf_fini(&b);
 	scrub_diags_fini(&d2);
@@ -75,7 +75,7 @@ static void test_errors(void)
 		scrub_diags d;
 		scrub_diags_init(&d, "x", NULL, 0);
 		sim_action act = {0};
-		scrub_result r = script_parse_line(cases[i].line, strlen(cases[i].line), NULL, 3, 1, &a, &d, &act);
+		scrub_result r = script_parse_line(cases[i].line, strlen(cases[i].line), NULL, 3, 1, NULL, &a, &d, &act);
 		CHECK(r == SCRUB_ERR_INVALID);
 		bool ok = d.n >= 1 && d.v[0].line == 3 && d.v[0].col == cases[i].col && strstr(d.v[0].msg, cases[i].needle);
 		if (!ok) {

@@ -63,8 +63,25 @@ static void test_json(void)
 	CHECK_STR(scrub_format_exact(5.0, nb, sizeof nb), "5");
 }
 
+/* did-you-mean for units: case aside, one letter off, within the dimension asked for */
+static void test_unit_suggest(void)
+{
+	const scrub_unit *u = scrub_unit_suggest("mins", 4, SCRUB_DIM_TIME);
+	CHECK(u && strcmp(u->name, "min") == 0);
+	u = scrub_unit_suggest("secs..2 min", 11, SCRUB_DIM_TIME);
+	CHECK(u && strcmp(u->name, "s") == 0); /* "sec" is a spelling of s */
+	u = scrub_unit_suggest("jj", 2, SCRUB_DIM_ENERGY);
+	CHECK(u && strcmp(u->name, "J") == 0);
+	u = scrub_unit_suggest("MMHG", 4, SCRUB_DIM_NONE);
+	CHECK(u && strcmp(u->name, "mmHg") == 0);
+	CHECK(scrub_unit_suggest("mins", 4, SCRUB_DIM_MASS) == NULL); /* a time unit is not offered for a mass */
+	CHECK(scrub_unit_suggest("furlongs", 8, SCRUB_DIM_NONE) == NULL);
+	CHECK(scrub_unit_suggest("", 0, SCRUB_DIM_NONE) == NULL);
+}
+
 int main(void)
 {
+	test_unit_suggest();
 	test_quantities();
 	test_durations();
 	test_json();
