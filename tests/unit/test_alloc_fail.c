@@ -166,8 +166,7 @@ int main(int argc, char **argv)
 		ref_runs = scn->nruns;
 		ref_states = scn->nstates;
 	}
-	if (!getenv("ALLOC_SKIP_LOAD"))
-		CHECK(sweep("load", load_thunk, NULL) > 100);
+	CHECK(sweep("load", load_thunk, NULL) > 100);
 
 	if (scn && scn->nruns > 0) {
 		CHECK(sweep("run", run_thunk, scn) > 10);
