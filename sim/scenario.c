@@ -2374,6 +2374,24 @@ scrub_result scrub_read_file(const char *path, size_t limit, char **out, size_t 
 	return SCRUB_OK;
 }
 
+/* load() with out-of-memory raised from the arena (see arena.h): a jump back here, where everything load() made
+ * goes with the arena. False when memory ran out. Only volatile locals live across the setjmp. */
+static bool load_guarded(loader *L, yaml_node *root)
+{
+	loader *volatile vl = L;
+	yaml_node *volatile vroot = root;
+	scrub_arena *volatile arena = L->a;
+	jmp_buf oom;
+	if (setjmp(oom)) {
+		arena->oom = NULL;
+		return false;
+	}
+	arena->oom = &oom;
+	load(vl, vroot);
+	arena->oom = NULL;
+	return true;
+}
+
 scrub_result scenario_load_text(const char *path, const char *text, size_t len,
                                 const scenario_load_opts *opts, scrub_diags *diags, scenario **out)
 {
@@ -2412,19 +2430,11 @@ scrub_result scenario_load_text(const char *path, const char *text, size_t len,
 		scenario_destroy(&s);
 		return SCRUB_ERR_NOMEM;
 	}
-	/* out of memory while loading jumps back here (the arena's oom; see arena.h): everything load() made is in
-	 * the arena, so it goes with the scenario */
-	jmp_buf oom;
-	if (setjmp(oom)) {
-		s->arena.oom = NULL;
+	if (root && !load_guarded(&L, root)) {
 		scenario_destroy(&s);
 		scrub_diag_add(diags, SCRUB_SEV_ERROR, SCRUB_DIAG_LIMIT, 0, 0, 1, "out of memory while loading the scenario");
 		return SCRUB_ERR_NOMEM;
 	}
-	s->arena.oom = &oom;
-	if (root)
-		load(&L, root);
-	s->arena.oom = NULL;
 	if (diags->errors > 0) {
 		LOG_D("%s: %d errors, %d warnings", display, diags->errors, diags->warnings);
 		scenario_destroy(&s);
