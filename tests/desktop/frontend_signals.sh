@@ -27,6 +27,8 @@ check "$tmp/win" 143 "$rc" "window"
 # the headset on the simulated runtime: Ctrl-C after 4 s
 export XR_RUNTIME_JSON="$build/simxr.json" LD_LIBRARY_PATH="$build/tools/simxr${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 export SIMXR_FRAME_LOG="$tmp/frames.log"
+# the OpenXR loader's own leaks, as for every simxr test (tests/xr/lsan.supp says why)
+export LSAN_OPTIONS="suppressions=$root/tests/xr/lsan.supp:print_suppressions=0"
 "$scrub" run --xr "$scn" --out "$tmp/xr" > "$tmp/xr.out" 2> "$tmp/xr.err" &
 pid=$!
 sleep 4
