@@ -365,6 +365,10 @@ const char *scrub_format_time(double seconds, char *buf, size_t size)
 		snprintf(buf, size, "-");
 		return buf;
 	}
+	if (fabs(seconds) >= 1e12) { /* beyond any session (and beyond a long in hundredths): as seconds */
+		snprintf(buf, size, "%g s", seconds);
+		return buf;
+	}
 	long cs = lround(seconds * 100.0);
 	const char *sign = cs < 0 ? "-" : "";
 	if (cs < 0)

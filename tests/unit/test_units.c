@@ -38,6 +38,7 @@ static void test_durations(void)
 	char b[32];
 	CHECK_STR(scrub_format_time(372.5, b, sizeof b), "6:12.50");
 	CHECK_STR(scrub_format_time(3723, b, sizeof b), "1:02:03.00");
+	CHECK_STR(scrub_format_time(-1e300, b, sizeof b), "-1e+300 s"); /* found by fuzz_script: an action at a huge time */
 }
 
 static void test_json(void)
