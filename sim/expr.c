@@ -89,6 +89,36 @@ static bool resolve_word(parser *p, node *w, int domain, const node *other)
 	return true;
 }
 
+/* N is a number of the dimension DIM. */
+static bool a_number(node *n, scrub_dim dim)
+{
+	n->type = TY_NUM;
+	n->dim = dim;
+	return true;
+}
+
+/* Both sides of a binary operator are numbers (want TY_NUM) or conditions (TY_BOOL); else an error at the first
+ * that is not. */
+static bool both_are(parser *p, const node *n, ty want)
+{
+	for (int i = 0; i < 2; i++) {
+		node *x = i ? n->b : n->a;
+		if (x->type == TY_WORD) {
+			word_error(p, x);
+			return false;
+		}
+		if (x->type != want) {
+			if (want == TY_BOOL)
+				expr_err(p, x->pos, x->len, "'%s' needs conditions on both sides, found %s",
+				    n->op == TK_AND ? "and" : "or", ty_name(x));
+			else
+				expr_err(p, x->pos, x->len, "expected a number here, found %s", ty_name(x));
+			return false;
+		}
+	}
+	return true;
+}
+
 static bool check(parser *p, node *n)
 {
 	switch (n->kind) {
@@ -114,19 +144,14 @@ static bool check(parser *p, node *n)
 	case N_TIME:
 	case N_TIS:
 	case N_SINCE:
-		n->type = TY_NUM;
-		n->dim = SCRUB_DIM_TIME;
-		return true;
+		return a_number(n, SCRUB_DIM_TIME);
 	case N_COUNT:
-		n->type = TY_NUM;
-		n->dim = SCRUB_DIM_NONE;
-		return true;
+		return a_number(n, SCRUB_DIM_NONE);
 	case N_TALLY: {
 		const scn_tally *t = &p->scn->tallies[n->ref];
 		const act_def *def = actions_get(t->action);
-		n->type = TY_NUM;
-		n->dim = t->param >= 0 && def->params[t->param].kind == ACT_PARAM_QUANTITY ? def->params[t->param].dim : SCRUB_DIM_NONE;
-		return true;
+		return a_number(n, t->param >= 0 && def->params[t->param].kind == ACT_PARAM_QUANTITY ? def->params[t->param].dim
+		                                                                                  : SCRUB_DIM_NONE);
 	}
 	case N_DONE:
 		n->type = TY_BOOL;
@@ -170,18 +195,8 @@ static bool check(parser *p, node *n)
 	switch (n->op) {
 	case TK_AND:
 	case TK_OR:
-		for (int i = 0; i < 2; i++) {
-			node *x = i ? b : a;
-			if (x->type == TY_WORD) {
-				word_error(p, x);
-				return false;
-			}
-			if (x->type != TY_BOOL) {
-				expr_err(p, x->pos, x->len, "'%s' needs conditions on both sides, found %s",
-				    n->op == TK_AND ? "and" : "or", ty_name(x));
-				return false;
-			}
-		}
+		if (!both_are(p, n, TY_BOOL))
+			return false;
 		n->type = TY_BOOL;
 		return true;
 	case TK_EQ:
@@ -219,17 +234,8 @@ static bool check(parser *p, node *n)
 	case TK_GE:
 	case TK_PLUS:
 	case TK_MINUS:
-		for (int i = 0; i < 2; i++) {
-			node *x = i ? b : a;
-			if (x->type == TY_WORD) {
-				word_error(p, x);
-				return false;
-			}
-			if (x->type != TY_NUM) {
-				expr_err(p, x->pos, x->len, "expected a number here, found %s", ty_name(x));
-				return false;
-			}
-		}
+		if (!both_are(p, n, TY_NUM))
+			return false;
 		if (!a->bare && !b->bare && a->dim != b->dim) {
 			expr_err(p, b->pos, b->len, "unit mismatch: %s is compared with %s", ty_name(a), ty_name(b));
 			return false;
@@ -246,17 +252,8 @@ static bool check(parser *p, node *n)
 		return true;
 	case TK_STAR:
 	case TK_SLASH:
-		for (int i = 0; i < 2; i++) {
-			node *x = i ? b : a;
-			if (x->type == TY_WORD) {
-				word_error(p, x);
-				return false;
-			}
-			if (x->type != TY_NUM) {
-				expr_err(p, x->pos, x->len, "expected a number here, found %s", ty_name(x));
-				return false;
-			}
-		}
+		if (!both_are(p, n, TY_NUM))
+			return false;
 		if (!a->bare && !b->bare && a->dim != SCRUB_DIM_NONE && b->dim != SCRUB_DIM_NONE) {
 			expr_err(p, n->pos, n->len, "only a plain number can multiply or divide a quantity with a unit");
 			return false;

@@ -171,6 +171,14 @@ const char *expr_suggest_name(parser *p, const char *w)
 
 /* The rest of count(ACTION, PARAM == WORD, ...) or total(ACTION, PARAM, PARAM == WORD, ...), after
  * the action: a tally the session keeps of the delivered actions that match. */
+/* The current token's text in WORD (128 bytes) and the index of DEF's parameter it names, or -1. */
+static int param_at(const parser *p, const act_def *def, char *word)
+{
+	const token *t = &p->tok;
+	snprintf(word, 128, "%.*s", (int)(t->len < 127 ? t->len : 127), p->src + t->pos);
+	return t->kind == TK_IDENT ? act_param_find(def, word, strlen(word)) : -1;
+}
+
 static bool parse_tally(parser *p, node *n, bool total)
 {
 	const act_def *def = actions_get((act_id)n->ref);
@@ -186,8 +194,7 @@ static bool parse_tally(parser *p, node *n, bool total)
 		}
 		expr_next(p);
 		token pt = p->tok;
-		snprintf(word, sizeof word, "%.*s", (int)(pt.len < 127 ? pt.len : 127), p->src + pt.pos);
-		int pi = pt.kind == TK_IDENT ? act_param_find(def, word, strlen(word)) : -1;
+		int pi = param_at(p, def, word);
 		if (pi < 0 || (def->params[pi].kind != ACT_PARAM_QUANTITY && def->params[pi].kind != ACT_PARAM_COUNT)) {
 			char list[256] = "";
 			size_t l = 0;
@@ -204,8 +211,7 @@ static bool parse_tally(parser *p, node *n, bool total)
 	while (p->tok.kind == TK_COMMA) {
 		expr_next(p);
 		token pt = p->tok;
-		snprintf(word, sizeof word, "%.*s", (int)(pt.len < 127 ? pt.len : 127), p->src + pt.pos);
-		int pi = pt.kind == TK_IDENT ? act_param_find(def, word, strlen(word)) : -1;
+		int pi = param_at(p, def, word);
 		if (pi < 0 || def->params[pi].kind != ACT_PARAM_SYMBOL) {
 			expr_err(p, pt.pos, pt.len, "expected a word parameter of %s and its value, e.g. %s == ...", def->name,
 			    pi >= 0 ? def->params[pi].name : "drug");

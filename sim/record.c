@@ -1,5 +1,6 @@
 #define SCRUB_LOG_MODULE "record"
 #include "record.h"
+#include "event_json.h"
 #include "clock.h"
 #include "vocab.h"
 #include "json.h"
@@ -109,50 +110,7 @@ void record_event(sim_record *r, const sim_event *ev)
 	scrub_json j;
 	scrub_json_init(&j, &r->line, false);
 	scrub_json_object_begin(&j, NULL);
-	switch (ev->kind) {
-	case SIM_EV_ACTION: {
-		scrub_json_str(&j, "type", "action");
-		put_time(&j, ev->t);
-		const act_def *def = actions_get(ev->action->type);
-		scrub_json_str(&j, "action", def->name);
-		scrub_json_object_begin(&j, "params");
-		for (int i = 0; i < ACT_MAX_PARAMS && def->params[i].name; i++) {
-			if (!ev->action->params[i].set)
-				continue;
-			scrub_buf v;
-			scrub_buf_init(&v);
-			script_format_value(&def->params[i], &ev->action->params[i], &v);
-			scrub_json_strn(&j, def->params[i].name, v.data ? v.data : "", v.len);
-			scrub_buf_fini(&v);
-		}
-		scrub_json_object_end(&j);
-		if (ev->ignored)
-			scrub_json_bool(&j, "ignored", true);
-		if (ev->derived)
-			scrub_json_bool(&j, "derived", true);
-		break;
-	}
-	case SIM_EV_STATE:
-		scrub_json_str(&j, "type", "state");
-		put_time(&j, ev->t);
-		scrub_json_str(&j, "from", ev->from >= 0 ? scn->states[ev->from].name : NULL);
-		scrub_json_str(&j, "to", scn->states[ev->to].name);
-		scrub_json_str(&j, "cause", ev->cause);
-		break;
-	case SIM_EV_ITEM:
-		scrub_json_str(&j, "type", "item");
-		put_time(&j, ev->t);
-		scrub_json_str(&j, "id", scn->checklist.items[ev->item].id);
-		scrub_json_str(&j, "status", item_status_name(ev->status));
-		if (ev->note)
-			scrub_json_str(&j, "note", ev->note);
-		break;
-	case SIM_EV_END:
-		scrub_json_str(&j, "type", "end");
-		put_time(&j, ev->t);
-		scrub_json_str(&j, "outcome", ev->outcome);
-		break;
-	}
+	event_json(&j, scn, ev, EVENT_JSON_RECORD);
 	scrub_json_object_end(&j);
 	put_line(r);
 }

@@ -1,4 +1,5 @@
 #include "report.h"
+#include "event_json.h"
 #include "script.h"
 
 #include <math.h>
@@ -156,41 +157,7 @@ void report_write_json(const sim_session *s, const report_timeline *tl, const re
 		const sim_event evc = entry_event(&tl->v[k]);
 		const sim_event *ev = &evc;
 		scrub_json_object_begin(&j, NULL);
-		scrub_json_num(&j, "t", ev->t, 2);
-		switch (ev->kind) {
-		case SIM_EV_ACTION: {
-			scrub_json_str(&j, "type", "action");
-			scrub_json_str(&j, "action", actions_get(ev->action->type)->name);
-			scrub_buf p;
-			scrub_buf_init(&p);
-			script_format_params(ev->action, &p);
-			if (p.len)
-				scrub_json_strn(&j, "params", p.data, p.len);
-			scrub_buf_fini(&p);
-			if (ev->ignored)
-				scrub_json_bool(&j, "ignored", true);
-			if (ev->derived)
-				scrub_json_bool(&j, "derived", true);
-			break;
-		}
-		case SIM_EV_STATE:
-			scrub_json_str(&j, "type", "state");
-			scrub_json_str(&j, "from", ev->from >= 0 ? scn->states[ev->from].name : NULL);
-			scrub_json_str(&j, "to", scn->states[ev->to].name);
-			scrub_json_str(&j, "cause", ev->cause);
-			break;
-		case SIM_EV_ITEM:
-			scrub_json_str(&j, "type", "item");
-			scrub_json_str(&j, "id", scn->checklist.items[ev->item].id);
-			scrub_json_str(&j, "status", item_status_name(ev->status));
-			if (ev->note)
-				scrub_json_str(&j, "note", ev->note);
-			break;
-		case SIM_EV_END:
-			scrub_json_str(&j, "type", "end");
-			scrub_json_str(&j, "outcome", ev->outcome);
-			break;
-		}
+		event_json(&j, scn, ev, EVENT_JSON_REPORT);
 		scrub_json_object_end(&j);
 	}
 	scrub_json_array_end(&j);

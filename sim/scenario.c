@@ -203,6 +203,56 @@ bool parse_time_range(loader *L, yaml_node *n, double *lo, double *hi, bool sing
 	return true;
 }
 
+/* N (a scalar: WHAT) names one of NAMES (a KIND, e.g. "state", one of PLURAL, "the states"): its index, else -1
+ * after an error that suggests the nearest name or lists them all. */
+int find_name(loader *L, yaml_node *n, const char *what, const char *kind, const char *plural, const char *const *names,
+              int count)
+{
+	if (!expect_type(L, n, YAML_SCALAR, what))
+		return -1;
+	for (int i = 0; i < count; i++)
+		if (names[i] && strcmp(names[i], n->str) == 0)
+			return i;
+	const char *sug = scrub_suggest(n->str, names, (size_t)count);
+	char list[400];
+	scrub_list_words(list, sizeof list, names, (size_t)count);
+	if (sug)
+		ERR_AT(L, n, SCRUB_DIAG_UNKNOWN_NAME, "unknown %s '%s' (did you mean '%s'?)", kind, n->str, sug);
+	else
+		ERR_AT(L, n, SCRUB_DIAG_UNKNOWN_NAME, "unknown %s '%s'; %s are: %s", kind, n->str, plural, list);
+	return -1;
+}
+
+/* A variable the patient model or the tissue provides, appended to the scenario's, or NULL after an error when
+ * the scenario declares one of the same name (PROVIDER: who provides it, e.g. "the tissue (tissue:)"). */
+scn_var *provided_var(loader *L, const char *name, const char *provider)
+{
+	scenario *s = L->s;
+	int clash = scenario_find_var(s, name, strlen(name));
+	if (clash >= 0) {
+		scn_var *cv = &s->vars[clash];
+		scrub_diag_add(L->d, SCRUB_SEV_ERROR, SCRUB_DIAG_DUPLICATE, cv->line, cv->col, (int)strlen(cv->name),
+		               "'%s' is provided by %s; remove it from variables", cv->name, provider);
+		return NULL;
+	}
+	scn_var *v = &s->vars[s->nvars++];
+	memset(v, 0, sizeof *v);
+	v->name = name;
+	return v;
+}
+
+/* N is a sequence (WHAT) of at most MAX entries; TOO_MANY is the error's format, with MAX in it. */
+bool expect_seq(loader *L, yaml_node *n, const char *what, int max, const char *too_many)
+{
+	if (!expect_type(L, n, YAML_SEQ, what))
+		return false;
+	if (n->n > (size_t)max) {
+		ERR_AT(L, n, SCRUB_DIAG_LIMIT, too_many, max);
+		return false;
+	}
+	return true;
+}
+
 int col_in(const yaml_node *n, size_t off)
 {
 	return n->col + (n->style == YAML_QUOTED ? 1 : 0) + (int)off;
@@ -235,12 +285,8 @@ static void parse_string_list(loader *L, yaml_node *n, const char ***out, int *c
 static void parse_references(loader *L, yaml_node *n)
 {
 	scenario *s = L->s;
-	if (!n || !expect_type(L, n, YAML_SEQ, "'references'"))
+	if (!n || !expect_seq(L, n, "'references'", MAX_LIST, "'references': at most %d entries"))
 		return;
-	if (n->n > MAX_LIST) {
-		ERR_AT(L, n, SCRUB_DIAG_LIMIT, "'references': at most %d entries", MAX_LIST);
-		return;
-	}
 	s->references = SCRUB_ARENA_NEW(L->a, scn_reference, n->n + 1);
 	for (size_t i = 0; i < n->n; i++) {
 		yaml_node *r = n->items[i];

@@ -54,22 +54,10 @@ void collect_items(loader *L, yaml_node *items)
 
 int find_item_node(loader *L, yaml_node *n, const char *what)
 {
-	if (!expect_type(L, n, YAML_SCALAR, what))
-		return -1;
-	int k = scenario_find_item(L->s, n->str);
-	if (k < 0) {
-		const char *c[MAX_ITEMS];
-		for (int i = 0; i < L->s->checklist.n; i++)
-			c[i] = L->s->checklist.items[i].id;
-		const char *sug = scrub_suggest(n->str, c, (size_t)L->s->checklist.n);
-		char list[400];
-		scrub_list_words(list, sizeof list, c, (size_t)L->s->checklist.n);
-		if (sug)
-			ERR_AT(L, n, SCRUB_DIAG_UNKNOWN_NAME, "unknown checklist item '%s' (did you mean '%s'?)", n->str, sug);
-		else
-			ERR_AT(L, n, SCRUB_DIAG_UNKNOWN_NAME, "unknown checklist item '%s'; the items are: %s", n->str, list);
-	}
-	return k;
+	const char *c[MAX_ITEMS];
+	for (int i = 0; i < L->s->checklist.n; i++)
+		c[i] = L->s->checklist.items[i].id;
+	return find_name(L, n, what, "checklist item", "the items", c, L->s->checklist.n);
 }
 
 /* `ref:` names one of the scenario's references. */

@@ -49,6 +49,10 @@ bool parse_bool(loader *L, yaml_node *n, bool *out, const char *what);
 bool parse_duration(loader *L, yaml_node *n, double *out, const char *what);
 bool parse_time_range(loader *L, yaml_node *n, double *lo, double *hi, bool single_is_max, const char *what);
 int col_in(const yaml_node *n, size_t off);
+int find_name(loader *L, yaml_node *n, const char *what, const char *kind, const char *plural, const char *const *names,
+              int count);
+scn_var *provided_var(loader *L, const char *name, const char *provider);
+bool expect_seq(loader *L, yaml_node *n, const char *what, int max, const char *too_many);
 
 /* scenario_vars.c */
 void parse_variables(loader *L, yaml_node *vars);

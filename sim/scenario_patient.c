@@ -330,16 +330,9 @@ static void parse_model(loader *L, yaml_node *m)
 	for (int r = 0; r < PATIENT_RHYTHM_COUNT_; r++)
 		rhythm_words[r] = patient_rhythm_name((patient_rhythm)r);
 	for (int fld = 0; fld < SCN_MODEL_COUNT_; fld++) {
-		int clash = scenario_find_var(s, model_vars[fld].name, strlen(model_vars[fld].name));
-		if (clash >= 0) {
-			scn_var *cv = &s->vars[clash];
-			scrub_diag_add(L->d, SCRUB_SEV_ERROR, SCRUB_DIAG_DUPLICATE, cv->line, cv->col, (int)strlen(cv->name),
-			               "'%s' is provided by the patient model (patient: model:); remove it from variables", cv->name);
+		scn_var *v = provided_var(L, model_vars[fld].name, "the patient model (patient: model:)");
+		if (!v)
 			continue;
-		}
-		scn_var *v = &s->vars[s->nvars++];
-		memset(v, 0, sizeof *v);
-		v->name = model_vars[fld].name;
 		v->label = model_vars[fld].label;
 		v->model_field = fld;
 		v->min = -INFINITY;

@@ -102,12 +102,8 @@ static void parse_actions_node(loader *L, yaml_node *an, scn_model_run *r)
 void parse_model_runs(loader *L, yaml_node *runs)
 {
 	scenario *s = L->s;
-	if (!expect_type(L, runs, YAML_SEQ, "'model_runs'"))
+	if (!expect_seq(L, runs, "'model_runs'", MAX_RUNS, "more than %d model runs"))
 		return;
-	if (runs->n > MAX_RUNS) {
-		ERR_AT(L, runs, SCRUB_DIAG_LIMIT, "more than %d model runs", MAX_RUNS);
-		return;
-	}
 	s->runs = SCRUB_ARENA_NEW(L->a, scn_model_run, runs->n + 1);
 	for (size_t i = 0; i < runs->n; i++) {
 		yaml_node *n = runs->items[i];

@@ -22,22 +22,10 @@
 
 int find_state_node(loader *L, yaml_node *n, const char *what)
 {
-	if (!expect_type(L, n, YAML_SCALAR, what))
-		return -1;
-	int s = scenario_find_state(L->s, n->str);
-	if (s < 0) {
-		const char *c[MAX_STATES];
-		for (int i = 0; i < L->s->nstates; i++)
-			c[i] = L->s->states[i].name;
-		const char *sug = scrub_suggest(n->str, c, (size_t)L->s->nstates);
-		char list[400];
-		scrub_list_words(list, sizeof list, c, (size_t)L->s->nstates);
-		if (sug)
-			ERR_AT(L, n, SCRUB_DIAG_UNKNOWN_NAME, "unknown state '%s' (did you mean '%s'?)", n->str, sug);
-		else
-			ERR_AT(L, n, SCRUB_DIAG_UNKNOWN_NAME, "unknown state '%s'; the states are: %s", n->str, list);
-	}
-	return s;
+	const char *c[MAX_STATES];
+	for (int i = 0; i < L->s->nstates; i++)
+		c[i] = L->s->states[i].name;
+	return find_name(L, n, what, "state", "the states", c, L->s->nstates);
 }
 
 expr_prog *compile(loader *L, yaml_node *n, const char *what)

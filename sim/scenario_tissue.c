@@ -230,16 +230,9 @@ void parse_tissue(loader *L, yaml_node *key, yaml_node *m)
 		[SCN_TISSUE_SPACING_MIN] = "mm", [SCN_TISSUE_SPACING_MAX] = "mm", [SCN_TISSUE_DEPTH_RATIO_MIN] = "%"};
 	for (int fld = 0; fld < SCN_TISSUE_COUNT_; fld++) {
 		const char *name = surgery_var_name(fld);
-		int clash = scenario_find_var(s, name, strlen(name));
-		if (clash >= 0) {
-			scn_var *cv = &s->vars[clash];
-			scrub_diag_add(L->d, SCRUB_SEV_ERROR, SCRUB_DIAG_DUPLICATE, cv->line, cv->col, (int)strlen(cv->name),
-			               "'%s' is provided by the tissue (tissue:); remove it from variables", cv->name);
+		scn_var *var = provided_var(L, name, "the tissue (tissue:)");
+		if (!var)
 			continue;
-		}
-		scn_var *var = &s->vars[s->nvars++];
-		memset(var, 0, sizeof *var);
-		var->name = name;
 		var->label = name;
 		var->model_field = SCN_TISSUE_FIELD_BASE + fld;
 		var->min = -INFINITY;
