@@ -44,4 +44,18 @@ static int check_count;
 	(fprintf(stderr, "%d checks, %d failed\n", check_count, check_failures),      \
 	 check_failures ? 1 : 0)
 
+/* The lines of the file PATH that start with PREFIX (and contain CONTAINS, unless NULL); -1 when it cannot be read. */
+static inline int check_count_lines(const char *path, const char *prefix, const char *contains)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return -1;
+	char line[1024];
+	int n = 0;
+	while (fgets(line, sizeof line, f))
+		n += strncmp(line, prefix, strlen(prefix)) == 0 && (!contains || strstr(line, contains));
+	fclose(f);
+	return n;
+}
+
 #endif

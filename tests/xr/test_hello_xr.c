@@ -33,22 +33,9 @@
 
 #define TIMEOUT_S 120
 
-static int count_matching(const char *path, const char *prefix, const char *contains)
-{
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return -1;
-	char line[1024];
-	int n = 0;
-	while (fgets(line, sizeof line, f))
-		n += strncmp(line, prefix, strlen(prefix)) == 0 && (!contains || strstr(line, contains));
-	fclose(f);
-	return n;
-}
-
 static int count_containing(const char *path, const char *needle)
 {
-	return count_matching(path, "", needle);
+	return check_count_lines(path, "", needle);
 }
 
 int main(int argc, char **argv)
@@ -145,8 +132,8 @@ int main(int argc, char **argv)
 	if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0))
 		fprintf(stderr, "hello_xr: %s %d (its output is in %s)\n", WIFEXITED(status) ? "exit status" : "signal",
 		        WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status), out);
-	int nframes = count_matching(frames, "frame ", NULL);
-	int rendered = count_matching(frames, "frame ", "layers=1 views=2");
+	int nframes = check_count_lines(frames, "frame ", NULL);
+	int rendered = check_count_lines(frames, "frame ", "layers=1 views=2");
 	printf("hello_xr -g %s, %s: %d frames (%d with a stereo projection layer) in %.2f s\n", argv[3], argv[4], nframes, rendered, secs);
 	CHECK(nframes >= 100);
 	CHECK(rendered >= 100);
@@ -179,7 +166,7 @@ int main(int argc, char **argv)
 	}
 	CHECK(si == nstates);
 	/* hello_xr's grab action is pulled by the script: its haptics reach the right hand */
-	CHECK(count_matching(haptics, "haptic ", "hand=right") > 0);
+	CHECK(check_count_lines(haptics, "haptic ", "hand=right") > 0);
 	/* hello_xr runs with the Vulkan validation layer when it is installed: no errors from it */
 	CHECK(count_containing(out, "VUID-") == 0);
 	CHECK(count_containing(out, "[Error") == 0);

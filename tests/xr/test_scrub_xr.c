@@ -105,6 +105,84 @@ static void drop_line(char *text, const char *key)
 		memmove(p, e + 1, strlen(e + 1) + 1);
 }
 
+enum { CAP_HAPTICS = 1, CAP_IMAGES = 2, LOG_XR = 4 };
+
+/* `scrub run --xr` of tests/data/SCENARIO with the simxr script tests/xr/data/SCRIPT, into the folder NAME; simxr's
+ * frame log (and with CAP_HAPTICS its haptics log, with CAP_IMAGES its eyes' images) go to NAME_cap, with the run's
+ * stdout and stderr. Returns the exit status. */
+static int play_xr(const char *name, const char *script, const char *scenario, int caps)
+{
+	CHECK(run("rm -rf %s %s_cap %s_headless && mkdir -p %s_cap", name, name, name, name) == 0);
+	char path[4096];
+	snprintf(path, sizeof path, "%s/tests/xr/data/%s", src, script);
+	setenv("SIMXR_SCRIPT", path, 1);
+	snprintf(path, sizeof path, "%s_cap/frames.log", name);
+	setenv("SIMXR_FRAME_LOG", path, 1);
+	if (caps & CAP_HAPTICS) {
+		snprintf(path, sizeof path, "%s_cap/haptics.log", name);
+		setenv("SIMXR_HAPTIC_LOG", path, 1);
+	}
+	if (caps & CAP_IMAGES) {
+		snprintf(path, sizeof path, "%s_cap", name);
+		setenv("SIMXR_CAPTURE_DIR", path, 1);
+	}
+	int rc = run("%s'%s' run --xr '%s/tests/data/%s' --out %s --quiet > %s_cap/stdout 2> %s_cap/stderr",
+	             caps & LOG_XR ? "SCRUB_LOG=xr=info " : "", scrub, src, scenario, name, name, name);
+	run("cat %s_cap/stdout %s_cap/stderr", name, name);
+	return rc;
+}
+
+/* NAME's run printed TEXT on stderr */
+static bool logged(const char *name, const char *text)
+{
+	char path[256];
+	snprintf(path, sizeof path, "%s_cap/stderr", name);
+	char *err = slurp(path, NULL);
+	bool found = err && strstr(err, text);
+	free(err);
+	return found;
+}
+
+/* NAME's report: passed, complete, with OUTCOME (returned for more checks) */
+static char *passed_report(const char *name, const char *outcome)
+{
+	char path[256], want[64];
+	snprintf(path, sizeof path, "%s/report.json", name);
+	snprintf(want, sizeof want, "\"outcome\": \"%s\"", outcome);
+	char *report = slurp(path, NULL);
+	CHECK(report && strstr(report, "\"passed\": true") && strstr(report, "\"complete\": true"));
+	CHECK(report && strstr(report, want));
+	return report;
+}
+
+/* `scrub report` rebuilds NAME's report from its record, byte for byte */
+static void check_replay(const char *name)
+{
+	CHECK(run("'%s' report %s/session.jsonl --out %s/replay.json --quiet", scrub, name, name) == 0);
+	char a[256], b[256];
+	snprintf(a, sizeof a, "%s/report.json", name);
+	snprintf(b, sizeof b, "%s/replay.json", name);
+	CHECK(same_file(a, b));
+}
+
+/* the headless run of tests/data/bls_frontend.yaml with ARGS (into NAME_headless) gives NAME's report but for the
+ * input line */
+static void check_headless(const char *name, char *report, const char *args)
+{
+	CHECK(run("'%s' run --headless '%s/tests/data/bls_frontend.yaml' %s --out %s_headless --quiet", scrub, src, args,
+	          name) == 0);
+	char path[256];
+	snprintf(path, sizeof path, "%s_headless/report.json", name);
+	char *headless = slurp(path, NULL);
+	CHECK(headless != NULL);
+	if (report && headless) {
+		drop_line(report, "  \"input\":");
+		drop_line(headless, "  \"input\":");
+		CHECK(strcmp(report, headless) == 0);
+	}
+	free(headless);
+}
+
 typedef struct textbook_action {
 	double t;
 	const char *name;
@@ -145,6 +223,18 @@ static void check_actions(const char *record, int expect_n)
 
 static double luma(const uint8_t *p) { return 0.2126 * p[0] + 0.7152 * p[1] + 0.0722 * p[2]; }
 
+static double luma_sd(const uint8_t *p, int w, int h, double *mean_out)
+{
+	double mean = 0, var = 0;
+	for (int i = 0; i < w * h; i++)
+		mean += luma(p + 4 * i);
+	mean /= w * h;
+	for (int i = 0; i < w * h; i++)
+		var += (luma(p + 4 * i) - mean) * (luma(p + 4 * i) - mean);
+	*mean_out = mean;
+	return sqrt(var / (w * h));
+}
+
 /* Mean absolute luminance difference between right(x) and left(x + s) over rows 64..191 of two w x h images. */
 static double shifted_diff(const uint8_t *l, const uint8_t *r, int w, int h, int s)
 {
@@ -168,13 +258,7 @@ static void check_parallax(void)
 		return;
 	CHECK(w == 256 && h == 256 && w2 == w && h2 == h);
 	/* not empty: a real scene, with a spread of brightness */
-	double mean = 0, var = 0;
-	for (int i = 0; i < w * h; i++)
-		mean += luma(l + 4 * i);
-	mean /= w * h;
-	for (int i = 0; i < w * h; i++)
-		var += (luma(l + 4 * i) - mean) * (luma(l + 4 * i) - mean);
-	double sd = sqrt(var / (w * h));
+	double mean, sd = luma_sd(l, w, h, &mean);
 	fprintf(stderr, "left eye: mean luma %.1f, sd %.1f\n", mean, sd);
 	CHECK(sd > 10);
 	/* The eyes' images are related by a horizontal shift. simxr's FOV is 52 deg outward and 44 deg inward, so
@@ -203,33 +287,12 @@ static void check_parallax(void)
 
 static void play(void)
 {
-	CHECK(run("rm -rf play play_cap play_headless && mkdir -p play_cap") == 0);
-	char script[4096];
-	snprintf(script, sizeof script, "%s/tests/xr/data/bls_textbook.simxr", src);
-	setenv("SIMXR_SCRIPT", script, 1);
-	setenv("SIMXR_FRAME_LOG", "play_cap/frames.log", 1);
-	setenv("SIMXR_HAPTIC_LOG", "play_cap/haptics.log", 1);
-	setenv("SIMXR_CAPTURE_DIR", "play_cap", 1);
-	CHECK(run("'%s' run --xr '%s/tests/data/bls_frontend.yaml' --out play --quiet > play_cap/stdout 2> play_cap/stderr",
-	          scrub, src) == 0);
-	run("cat play_cap/stdout play_cap/stderr");
-	char *report = slurp("play/report.json", NULL);
-	CHECK(report && strstr(report, "\"passed\": true") && strstr(report, "\"complete\": true"));
-	CHECK(report && strstr(report, "\"outcome\": \"rosc\""));
+	CHECK(play_xr("play", "bls_textbook.simxr", "bls_frontend.yaml", CAP_HAPTICS | CAP_IMAGES) == 0);
+	char *report = passed_report("play", "rosc");
 	/* the equivalent headless replay of the recorded actions */
-	CHECK(run("'%s' report play/session.jsonl --out play/replay.json --quiet", scrub) == 0);
-	CHECK(same_file("play/report.json", "play/replay.json"));
+	check_replay("play");
 	/* and the headless run of the same model run: the same report but for where the actions came from */
-	CHECK(run("'%s' run --headless '%s/tests/data/bls_frontend.yaml' --model-run textbook --trainee anonymous "
-	          "--out play_headless --quiet",
-	          scrub, src) == 0);
-	char *headless = slurp("play_headless/report.json", NULL);
-	CHECK(headless != NULL);
-	if (report && headless) {
-		drop_line(report, "  \"input\":");
-		drop_line(headless, "  \"input\":");
-		CHECK(strcmp(report, headless) == 0);
-	}
+	check_headless("play", report, "--model-run textbook --trainee anonymous");
 	char *record = slurp("play/session.jsonl", NULL);
 	CHECK(record != NULL);
 	if (record) {
@@ -258,7 +321,6 @@ static void play(void)
 	}
 	check_parallax();
 	free(report);
-	free(headless);
 	free(record);
 	free(hap);
 	free(frames);
@@ -266,16 +328,8 @@ static void play(void)
 
 static void lose(void)
 {
-	CHECK(run("rm -rf lose lose_cap && mkdir -p lose_cap") == 0);
-	char script[4096];
-	snprintf(script, sizeof script, "%s/tests/xr/data/bls_lose.simxr", src);
-	setenv("SIMXR_SCRIPT", script, 1);
-	setenv("SIMXR_FRAME_LOG", "lose_cap/frames.log", 1);
-	CHECK(run("'%s' run --xr '%s/tests/data/bls_frontend.yaml' --out lose --quiet > lose_cap/stdout 2> lose_cap/stderr",
-	          scrub, src) == 3);
-	run("cat lose_cap/stdout lose_cap/stderr");
-	char *err = slurp("lose_cap/stderr", NULL);
-	CHECK(err && strstr(err, "runtime was lost at 1:39") && strstr(err, "session record is kept"));
+	CHECK(play_xr("lose", "bls_lose.simxr", "bls_frontend.yaml", 0) == 3);
+	CHECK(logged("lose", "runtime was lost at 1:39") && logged("lose", "session record is kept"));
 	char *record = slurp("lose/session.jsonl", NULL);
 	CHECK(record != NULL);
 	if (record) {
@@ -284,11 +338,9 @@ static void lose(void)
 	}
 	char *report = slurp("lose/report.json", NULL);
 	CHECK(report && strstr(report, "\"complete\": false") && strstr(report, "\"outcome\": \"incomplete\""));
-	CHECK(run("'%s' report lose/session.jsonl --out lose/replay.json --quiet", scrub) == 0);
-	CHECK(same_file("lose/report.json", "lose/replay.json"));
+	check_replay("lose");
 	char *frames = slurp("lose_cap/frames.log", NULL);
 	CHECK(frames && strstr(frames, "LOSS_PENDING"));
-	free(err);
 	free(record);
 	free(report);
 	free(frames);
@@ -298,14 +350,7 @@ static void lose(void)
  * ending the session (scored as cut short). */
 static void control(void)
 {
-	CHECK(run("rm -rf control control_cap && mkdir -p control_cap") == 0);
-	char script[4096];
-	snprintf(script, sizeof script, "%s/tests/xr/data/bls_control.simxr", src);
-	setenv("SIMXR_SCRIPT", script, 1);
-	setenv("SIMXR_FRAME_LOG", "control_cap/frames.log", 1);
-	CHECK(run("'%s' run --xr '%s/tests/data/bls_frontend.yaml' --out control --quiet > control_cap/stdout 2> control_cap/stderr",
-	          scrub, src) == 0);
-	run("cat control_cap/stdout control_cap/stderr");
+	CHECK(play_xr("control", "bls_control.simxr", "bls_frontend.yaml", 0) == 0);
 	char *record = slurp("control/session.jsonl", NULL);
 	CHECK(record != NULL);
 	if (record) {
@@ -328,8 +373,7 @@ static void control(void)
 	}
 	char *report = slurp("control/report.json", NULL);
 	CHECK(report && strstr(report, "\"complete\": false") && strstr(report, "\"passed\": false"));
-	CHECK(run("'%s' report control/session.jsonl --out control/replay.json --quiet", scrub) == 0);
-	CHECK(same_file("control/report.json", "control/replay.json"));
+	check_replay("control");
 	free(record);
 	free(report);
 }
@@ -355,21 +399,9 @@ static void noruntime(void)
 
 static void incision(void)
 {
-	CHECK(run("rm -rf inc inc_cap && mkdir -p inc_cap") == 0);
-	char script[4096];
-	snprintf(script, sizeof script, "%s/tests/xr/data/incision.simxr", src);
-	setenv("SIMXR_SCRIPT", script, 1);
-	setenv("SIMXR_FRAME_LOG", "inc_cap/frames.log", 1);
-	setenv("SIMXR_HAPTIC_LOG", "inc_cap/haptics.log", 1);
-	setenv("SIMXR_CAPTURE_DIR", "inc_cap", 1);
-	CHECK(run("'%s' run --xr '%s/tests/data/skin_incision_frontend.yaml' --out inc --quiet > inc_cap/stdout 2> inc_cap/stderr",
-	          scrub, src) == 0);
-	run("cat inc_cap/stdout inc_cap/stderr");
-	char *report = slurp("inc/report.json", NULL);
-	CHECK(report && strstr(report, "\"passed\": true") && strstr(report, "\"complete\": true"));
-	CHECK(report && strstr(report, "\"outcome\": \"done\""));
-	CHECK(run("'%s' report inc/session.jsonl --out inc/replay.json --quiet", scrub) == 0);
-	CHECK(same_file("inc/report.json", "inc/replay.json"));
+	CHECK(play_xr("inc", "incision.simxr", "skin_incision_frontend.yaml", CAP_HAPTICS | CAP_IMAGES) == 0);
+	char *report = passed_report("inc", "done");
+	check_replay("inc");
 	char *record = slurp("inc/session.jsonl", NULL);
 	CHECK(record != NULL);
 	if (record) {
@@ -411,34 +443,17 @@ static void incision(void)
 /* care by hand with the controllers: BLS to ROSC, every action from the hands, the menu never used */
 static void hands(void)
 {
-	CHECK(run("rm -rf hands hands_cap hands_headless && mkdir -p hands_cap") == 0);
-	char script[4096];
-	snprintf(script, sizeof script, "%s/tests/xr/data/bls_hands.simxr", src);
-	setenv("SIMXR_SCRIPT", script, 1);
-	setenv("SIMXR_FRAME_LOG", "hands_cap/frames.log", 1);
-	setenv("SIMXR_HAPTIC_LOG", "hands_cap/haptics.log", 1);
-	setenv("SIMXR_CAPTURE_DIR", "hands_cap", 1);
-	CHECK(run("SCRUB_LOG=xr=info '%s' run --xr '%s/tests/data/bls_frontend.yaml' --out hands --quiet > hands_cap/stdout "
-	          "2> hands_cap/stderr", scrub, src) == 0);
-	run("cat hands_cap/stdout hands_cap/stderr");
+	CHECK(play_xr("hands", "bls_hands.simxr", "bls_frontend.yaml", CAP_HAPTICS | CAP_IMAGES | LOG_XR) == 0);
 	/* the whole case by hand: the menu is never used (a pick logs "menu pick" and clicks 50 ms in the hand) */
 	char *err = slurp("hands_cap/stderr", NULL);
 	CHECK(err && strstr(err, "menu pick") == NULL);
 	free(err);
 	char *report = slurp("hands/report.json", NULL);
 	CHECK(report && strstr(report, "\"passed\": true") && strstr(report, "\"outcome\": \"rosc\""));
-	CHECK(run("'%s' report hands/session.jsonl --out hands/replay.json --quiet", scrub) == 0);
-	CHECK(same_file("hands/report.json", "hands/replay.json"));
+	check_replay("hands");
 	/* the actions the hands made (actions.txt, as the desktop writes it), replayed headless: the same report but for
 	 * the input line */
-	CHECK(run("'%s' run --headless '%s/tests/data/bls_frontend.yaml' --actions hands/actions.txt --out hands_headless "
-	          "--quiet", scrub, src) == 0);
-	char *headless = slurp("hands_headless/report.json", NULL);
-	if (report && headless) {
-		drop_line(report, "  \"input\":");
-		drop_line(headless, "  \"input\":");
-		CHECK(strcmp(report, headless) == 0);
-	}
+	check_headless("hands", report, "--actions hands/actions.txt");
 	char *record = slurp("hands/session.jsonl", NULL);
 	CHECK(record != NULL);
 	if (record) {
@@ -475,7 +490,6 @@ static void hands(void)
 		CHECK(count(hap, "amplitude=0.500 duration_ns=50000000") == 0); /* no menu click */
 	}
 	free(report);
-	free(headless);
 	free(record);
 	free(hap);
 }
@@ -483,17 +497,8 @@ static void hands(void)
 /* XR_EXT_hand_tracking: the joints of tracked hands give care (simxr's hand from the script's palm and pinch) */
 static void tracked(void)
 {
-	CHECK(run("rm -rf tracked tracked_cap && mkdir -p tracked_cap") == 0);
-	char script[4096];
-	snprintf(script, sizeof script, "%s/tests/xr/data/hands_tracked.simxr", src);
-	setenv("SIMXR_SCRIPT", script, 1);
-	setenv("SIMXR_FRAME_LOG", "tracked_cap/frames.log", 1);
-	setenv("SIMXR_HAPTIC_LOG", "tracked_cap/haptics.log", 1);
-	CHECK(run("SCRUB_LOG=xr=info '%s' run --xr '%s/tests/data/acls_frontend.yaml' --out tracked --quiet "
-	          "> tracked_cap/stdout 2> tracked_cap/stderr", scrub, src) == 0);
-	run("cat tracked_cap/stdout tracked_cap/stderr");
-	char *err = slurp("tracked_cap/stderr", NULL);
-	CHECK(err && strstr(err, "XR_EXT_hand_tracking: on"));
+	CHECK(play_xr("tracked", "hands_tracked.simxr", "acls_frontend.yaml", CAP_HAPTICS | LOG_XR) == 0);
+	CHECK(logged("tracked", "XR_EXT_hand_tracking: on"));
 	char *record = slurp("tracked/session.jsonl", NULL);
 	CHECK(record != NULL);
 	if (record) {
@@ -509,38 +514,15 @@ static void tracked(void)
 		/* one pad carried by a pinch: on the skin, but no attach_pads until both are on */
 		CHECK(count(record, "\"action\":\"attach_pads\"") == 0);
 	}
-	CHECK(run("'%s' report tracked/session.jsonl --out tracked/replay.json --quiet", scrub) == 0);
-	CHECK(same_file("tracked/report.json", "tracked/replay.json"));
-	free(err);
+	check_replay("tracked");
 	free(record);
-}
-
-static double luma_sd(const uint8_t *p, int w, int h, double *mean_out)
-{
-	double mean = 0, var = 0;
-	for (int i = 0; i < w * h; i++)
-		mean += luma(p + 4 * i);
-	mean /= w * h;
-	for (int i = 0; i < w * h; i++)
-		var += (luma(p + 4 * i) - mean) * (luma(p + 4 * i) - mean);
-	*mean_out = mean;
-	return sqrt(var / (w * h));
 }
 
 /* a headset that offers only a mono view configuration */
 static void views(void)
 {
-	CHECK(run("rm -rf views views_cap && mkdir -p views_cap") == 0);
-	char script[4096];
-	snprintf(script, sizeof script, "%s/tests/xr/data/mono.simxr", src);
-	setenv("SIMXR_SCRIPT", script, 1);
-	setenv("SIMXR_FRAME_LOG", "views_cap/frames.log", 1);
-	setenv("SIMXR_CAPTURE_DIR", "views_cap", 1);
-	CHECK(run("SCRUB_LOG=xr=info '%s' run --xr '%s/tests/data/bls_frontend.yaml' --out views --quiet "
-	          "> views_cap/stdout 2> views_cap/stderr", scrub, src) == 0);
-	run("cat views_cap/stderr");
-	char *err = slurp("views_cap/stderr", NULL);
-	CHECK(err && strstr(err, "view configuration mono, blend mode opaque"));
+	CHECK(play_xr("views", "mono.simxr", "bls_frontend.yaml", CAP_IMAGES | LOG_XR) == 0);
+	CHECK(logged("views", "view configuration mono, blend mode opaque"));
 	char *frames = slurp("views_cap/frames.log", NULL);
 	CHECK(frames && count(frames, "layers=3 views=1") > 30 && count(frames, "views=2") == 0);
 	int w = 0, h = 0, c = 0;
@@ -552,7 +534,6 @@ static void views(void)
 		CHECK(sd > 10);
 		stbi_image_free(img);
 	}
-	free(err);
 	free(frames);
 }
 
@@ -654,27 +635,18 @@ int main(int argc, char **argv)
 	scrub = argv[1];
 	src = argv[2];
 	setenv("SIMXR_PACE", "0", 1);
-	if (strcmp(argv[3], "play") == 0)
-		play();
-	else if (strcmp(argv[3], "lose") == 0)
-		lose();
-	else if (strcmp(argv[3], "control") == 0)
-		control();
-	else if (strcmp(argv[3], "noruntime") == 0)
-		noruntime();
-	else if (strcmp(argv[3], "incision") == 0)
-		incision();
-	else if (strcmp(argv[3], "hands") == 0)
-		hands();
-	else if (strcmp(argv[3], "tracked") == 0)
-		tracked();
-	else if (strcmp(argv[3], "views") == 0)
-		views();
-	else if (strcmp(argv[3], "seethrough") == 0)
-		seethrough();
-	else if (strcmp(argv[3], "profiles") == 0)
-		profiles();
-	else
+	static const struct {
+		const char *name;
+		void (*fn)(void);
+	} tests[] = {
+		{"play", play}, {"lose", lose}, {"control", control}, {"noruntime", noruntime}, {"incision", incision},
+		{"hands", hands}, {"tracked", tracked}, {"views", views}, {"seethrough", seethrough}, {"profiles", profiles},
+	};
+	size_t k = 0;
+	while (k < sizeof tests / sizeof tests[0] && strcmp(argv[3], tests[k].name) != 0)
+		k++;
+	if (k == sizeof tests / sizeof tests[0])
 		return 2;
+	tests[k].fn();
 	return CHECK_DONE();
 }

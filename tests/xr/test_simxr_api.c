@@ -484,19 +484,6 @@ static XrTime frame(app *a, int index, bool render, double *xr_seconds)
 	return fs.predictedDisplayTime;
 }
 
-static int count_lines(const char *path, const char *prefix)
-{
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return -1;
-	char line[512];
-	int n = 0;
-	while (fgets(line, sizeof line, f))
-		n += strncmp(line, prefix, strlen(prefix)) == 0;
-	fclose(f);
-	return n;
-}
-
 static void run_full(app *a)
 {
 	/* strings */
@@ -657,9 +644,9 @@ static void run_full(app *a)
 	       frames, xr_times[nf / 2] * 1e6, xr_times[(nf * 99) / 100] * 1e6);
 
 	/* the runtime's logs */
-	CHECK(count_lines(getenv("SIMXR_FRAME_LOG"), "frame ") == 111);
-	CHECK(count_lines(getenv("SIMXR_FRAME_LOG"), "state EXITING") == 1);
-	CHECK(count_lines(getenv("SIMXR_HAPTIC_LOG"), "haptic ") == haptics);
+	CHECK(check_count_lines(getenv("SIMXR_FRAME_LOG"), "frame ", NULL) == 111);
+	CHECK(check_count_lines(getenv("SIMXR_FRAME_LOG"), "state EXITING", NULL) == 1);
+	CHECK(check_count_lines(getenv("SIMXR_HAPTIC_LOG"), "haptic ", NULL) == haptics);
 	/* the capture of frame 10: the left eye red, the right blue, green = 10/255 */
 	for (int e = 0; e < 2; e++) {
 		char path[512];
