@@ -367,18 +367,6 @@ static bool feedback_is(const scenario *scn, const char *mode)
 	return scn->checklist.feedback && !strcmp(scn->checklist.feedback, mode);
 }
 
-static const char *item_status_label(item_status st)
-{
-	switch (st) {
-	case ITEM_DONE: return "done";
-	case ITEM_LATE: return "late";
-	case ITEM_OUT_OF_ORDER: return "out of order";
-	case ITEM_MISSED: return "missed";
-	case ITEM_VIOLATED: return "violated";
-	default: return "pending";
-	}
-}
-
 /* Live feedback: "Checklist d/n decided", then the last SCENE_LIVE_ITEMS items decided, latest last. */
 #define SCENE_LIVE_ITEMS 6
 static void hud_checklist(scene_sim *sc, const sim_session *s)

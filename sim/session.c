@@ -28,6 +28,11 @@ const char *item_status_name(item_status s)
 	return "?";
 }
 
+const char *item_status_label(item_status s)
+{
+	return s == ITEM_OUT_OF_ORDER ? "out of order" : item_status_name(s);
+}
+
 void emit(sim_session *s, const sim_event *ev)
 {
 	if (s->opts.on_event)

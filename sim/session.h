@@ -21,6 +21,8 @@ typedef enum item_status {
 } item_status;
 
 const char *item_status_name(item_status s);
+/* The same for people: "out of order" (the HUD's word). */
+const char *item_status_label(item_status s);
 
 typedef enum sim_event_kind {
 	SIM_EV_ACTION,   /* the trainee (or instructor) acted */

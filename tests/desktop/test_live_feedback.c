@@ -6,22 +6,11 @@
 #include <string.h>
 
 #include "check.h"
+#include "scenario_test_util.h"
 #include "scene_from_sim.h"
 #include "scenario.h"
 #include "session.h"
 #include "host.h"
-
-static const char *label(item_status st)
-{
-	switch (st) {
-	case ITEM_DONE: return "done";
-	case ITEM_LATE: return "late";
-	case ITEM_OUT_OF_ORDER: return "out of order";
-	case ITEM_MISSED: return "missed";
-	case ITEM_VIOLATED: return "violated";
-	default: return "pending";
-	}
-}
 
 /* The HUD line "Checklist: ..." or -1. */
 static int checklist_line(const scrub_render_snapshot *snap)
@@ -68,7 +57,7 @@ static int check_live(const scenario *scn, const sim_session *s, const scrub_ren
 			fprintf(stderr, "  line '%s' shows no decided item\n", line);
 			continue;
 		}
-		CHECK(strstr(line, label(res[found].status)) != NULL);
+		CHECK(strstr(line, item_status_label(res[found].status)) != NULL);
 		CHECK(res[found].time >= prev_t);
 		prev_t = res[found].time;
 	}
@@ -78,15 +67,9 @@ static int check_live(const scenario *scn, const sim_session *s, const scrub_ren
 int main(int argc, char **argv)
 {
 	const char *path = argc > 1 ? argv[1] : "tests/data/bls_frontend.yaml";
-	scrub_diags d;
-	scrub_diags_init(&d, path, NULL, 0);
-	scenario *scn = NULL;
-	if (scenario_load_file(path, NULL, &d, &scn) != SCRUB_OK) {
-		scrub_diags_print(&d, stderr);
-		scrub_diags_fini(&d);
+	scenario *scn = load_scenario_file(path);
+	if (!scn)
 		return 1;
-	}
-	scrub_diags_fini(&d);
 	const char *modes[3] = {"live", "end", "none"};
 	int listed_late_or_worse = 0, listed_total = 0;
 	for (int m = 0; m < 3; m++) {

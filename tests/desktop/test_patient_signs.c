@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "scenario_test_util.h"
 #include "actions.h"
 #include "patient_signs.h"
 #include "scenario.h"
@@ -55,15 +56,9 @@ static bool play_with(const char *dir, const char *file, const char *run, const 
 	memset(se, 0, sizeof *se);
 	char path[4096];
 	snprintf(path, sizeof path, "%s/%s", dir, file);
-	scrub_diags d;
-	scrub_diags_init(&d, path, NULL, 0);
-	scenario *scn = NULL;
-	if (scenario_load_file(path, NULL, &d, &scn) != SCRUB_OK) {
-		scrub_diags_print(&d, stderr);
-		scrub_diags_fini(&d);
+	scenario *scn = load_scenario_file(path);
+	if (!scn)
 		return false;
-	}
-	scrub_diags_fini(&d);
 	int ri = -1;
 	for (int i = 0; i < scn->nruns; i++)
 		if (!strcmp(scn->runs[i].name, run))

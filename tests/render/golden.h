@@ -3,15 +3,37 @@
 #ifndef SCRUB_TEST_GOLDEN_H
 #define SCRUB_TEST_GOLDEN_H
 
+#include <dlfcn.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "scrub_render.h"
 
 static const char *golden_dir, *out_dir;
 static bool update;
+
+/* The test's command line (GOLDEN_DIR OUT_DIR) and environment: SCRUB_UPDATE_GOLDEN=1 writes the goldens;
+ * SCRUB_TEST_PIN_LIB keeps the Vulkan driver loaded after vkDestroyInstance (LeakSanitizer otherwise reports the
+ * driver's global allocations as leaks once the loader has unloaded it: they are not; pinned, nothing is
+ * reported). False after printing the usage. */
+static bool golden_args(int argc, char **argv)
+{
+	if (argc != 3) {
+		fprintf(stderr, "usage: %s GOLDEN_DIR OUT_DIR\n", argv[0]);
+		return false;
+	}
+	golden_dir = argv[1];
+	out_dir = argv[2];
+	const char *u = getenv("SCRUB_UPDATE_GOLDEN");
+	update = u && strcmp(u, "1") == 0;
+	const char *pin = getenv("SCRUB_TEST_PIN_LIB");
+	if (pin && *pin && !dlopen(pin, RTLD_NOW | RTLD_NODELETE))
+		fprintf(stderr, "cannot pin %s: %s\n", pin, dlerror());
+	return true;
+}
 
 #define PIXEL_THRESHOLD 40
 #define MAX_DIFF_FRACTION 0.01

@@ -35,17 +35,8 @@ static const scrub_render_snapshot *frame(void *user, scrub_desktop *desktop, co
 
 int main(int argc, char **argv)
 {
-	if (argc != 3) {
-		fprintf(stderr, "usage: %s GOLDEN_DIR OUT_DIR\n", argv[0]);
+	if (!golden_args(argc, argv))
 		return 2;
-	}
-	golden_dir = argv[1];
-	out_dir = argv[2];
-	const char *u = getenv("SCRUB_UPDATE_GOLDEN");
-	update = u && strcmp(u, "1") == 0;
-	const char *pin = getenv("SCRUB_TEST_PIN_LIB"); /* see test_render_golden.c */
-	if (pin && *pin && !dlopen(pin, RTLD_NOW | RTLD_NODELETE))
-		fprintf(stderr, "cannot pin %s: %s\n", pin, dlerror());
 	if (!getenv("DISPLAY") && !getenv("WAYLAND_DISPLAY")) {
 		fprintf(stderr, "no display: skipped (run under xvfb-run -a)\n");
 		return 77;

@@ -40,19 +40,8 @@ static bool render(scrub_renderer *r, scrub_render_offscreen *off, scrub_render_
 
 int main(int argc, char **argv)
 {
-	if (argc != 3) {
-		fprintf(stderr, "usage: %s GOLDEN_DIR OUT_DIR\n", argv[0]);
+	if (!golden_args(argc, argv))
 		return 2;
-	}
-	golden_dir = argv[1];
-	out_dir = argv[2];
-	/* Keep the Vulkan driver loaded after vkDestroyInstance: LeakSanitizer otherwise reports the driver's global
-	 * allocations as leaks once the loader has unloaded it (they are not: pinned, nothing is reported). */
-	const char *pin = getenv("SCRUB_TEST_PIN_LIB");
-	if (pin && *pin && !dlopen(pin, RTLD_NOW | RTLD_NODELETE))
-		fprintf(stderr, "cannot pin %s: %s\n", pin, dlerror());
-	const char *u = getenv("SCRUB_UPDATE_GOLDEN");
-	update = u && strcmp(u, "1") == 0;
 
 	scrub_render_desc desc = {.validation = true, .samples = 4};
 	scrub_renderer *r = NULL;
