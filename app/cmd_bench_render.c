@@ -116,20 +116,31 @@ static const scrub_render_snapshot *sim_scene_frame(sim_scene *ss, uint32_t fram
 	return &ss->scene.snapshot;
 }
 
-static void usage(FILE *f)
+/* The frame FRAME_NO: the session's scene (SS), or the demo scene with the tissue changing every frame, as the
+ * simulation's would. */
+static const scrub_render_snapshot *next_frame(sim_scene *ss, scrub_render_demo *demo, scrub_render_demo_params *p,
+                                               uint32_t frame_no, double *untimed)
 {
-	fprintf(f, "usage: scrub bench render [--width 1280] [--height 720] [--frames 120] [--runs 5]\n"
-	           "                          [--samples 0] [--grid 100] [--device NAME] [--validation]\n"
-	           "                          [--scenario FILE [--tissue-tets N]]\n"
-	           "--samples: MSAA samples, 0 = the renderer default (4 on GPUs, 1 on CPU devices)\n"
-	           "Renders the suture scene offscreen (tissue ~2*grid^2 triangles re-uploaded every frame,\n"
-	           "instruments, patient monitor with waveforms, HUD text) and prints one JSON line with\n"
-	           "fps_median (median of the runs), frame_ms_p50 and frame_ms_p99 (over all frames) and device.\n"
-	           "--scenario: the scene scrub run shows instead, built every frame from a session of FILE played\n"
-	           "by its first passing model run (room, patient, monitor with waveforms, HUD); with --tissue-tets\n"
-	           "N, a soft-tissue block of about N tetrahedra (sim/tissue) on the patient, its surface\n"
-	           "re-uploaded every frame (its physics steps between frames are not timed).\n");
+	if (ss)
+		return sim_scene_frame(ss, frame_no, p->aspect, untimed);
+	p->time = (float)frame_no / 60.f;
+	p->incision_open = 0.8f + 0.2f * (float)(frame_no % 60) / 60.f;
+	scrub_render_demo_update(demo, p);
+	return &demo->snapshot;
 }
+
+static const char usage[] =
+	"usage: scrub bench render [--width 1280] [--height 720] [--frames 120] [--runs 5]\n"
+	"                          [--samples 0] [--grid 100] [--device NAME] [--validation]\n"
+	"                          [--scenario FILE [--tissue-tets N]]\n"
+	"--samples: MSAA samples, 0 = the renderer default (4 on GPUs, 1 on CPU devices)\n"
+	"Renders the suture scene offscreen (tissue ~2*grid^2 triangles re-uploaded every frame,\n"
+	"instruments, patient monitor with waveforms, HUD text) and prints one JSON line with\n"
+	"fps_median (median of the runs), frame_ms_p50 and frame_ms_p99 (over all frames) and device.\n"
+	"--scenario: the scene scrub run shows instead, built every frame from a session of FILE played\n"
+	"by its first passing model run (room, patient, monitor with waveforms, HUD); with --tissue-tets\n"
+	"N, a soft-tissue block of about N tetrahedra (sim/tissue) on the patient, its surface\n"
+	"re-uploaded every frame (its physics steps between frames are not timed).\n";
 
 static bool parse_u32(const char *s, uint32_t lo, uint32_t hi, uint32_t *out)
 {
@@ -142,46 +153,24 @@ static bool parse_u32(const char *s, uint32_t lo, uint32_t hi, uint32_t *out)
 
 int scrub_cmd_bench_render(int argc, char **argv)
 {
-	uint32_t width = 1280, height = 720, frames = 120, runs = 5, samples = 0, grid = 100;
 	const char *device = NULL, *scenario_path = NULL;
-	uint32_t tissue_tets = 0;
+	const char *vals[7] = {NULL};
 	bool validation = false;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-		bool ok = true;
-		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			usage(stdout);
-			return 0;
-		} else if (!strcmp(a, "--width")) {
-			ok = parse_u32(v, 16, 8192, &width), i++;
-		} else if (!strcmp(a, "--height")) {
-			ok = parse_u32(v, 16, 8192, &height), i++;
-		} else if (!strcmp(a, "--frames")) {
-			ok = parse_u32(v, 1, 1000000, &frames), i++;
-		} else if (!strcmp(a, "--runs")) {
-			ok = parse_u32(v, 1, 1000, &runs), i++;
-		} else if (!strcmp(a, "--samples")) {
-			ok = parse_u32(v, 0, 8, &samples), i++;
-		} else if (!strcmp(a, "--grid")) {
-			ok = parse_u32(v, 8, 1000, &grid), i++;
-		} else if (!strcmp(a, "--device")) {
-			ok = v != NULL, device = v, i++;
-		} else if (!strcmp(a, "--scenario")) {
-			ok = v != NULL, scenario_path = v, i++;
-		} else if (!strcmp(a, "--tissue-tets")) {
-			ok = parse_u32(v, 0, 2000000, &tissue_tets), i++;
-		} else if (!strcmp(a, "--validation")) {
-			validation = true;
-		} else {
-			fprintf(stderr, "scrub bench render: unknown option '%s'\n", a);
-			usage(stderr);
+	cli_opt opts[] = {{"width", true, &vals[0], NULL}, {"height", true, &vals[1], NULL}, {"frames", true, &vals[2], NULL},
+	                  {"runs", true, &vals[3], NULL}, {"samples", true, &vals[4], NULL}, {"grid", true, &vals[5], NULL},
+	                  {"tissue-tets", true, &vals[6], NULL}, {"device", true, &device, NULL},
+	                  {"scenario", true, &scenario_path, NULL}, {"validation", false, NULL, &validation}, {0}};
+	int npos, st = cli_args(argc, argv, opts, NULL, 0, 0, &npos, usage, NULL);
+	if (st != CLI_GO_ON)
+		return st;
+	uint32_t width = 1280, height = 720, frames = 120, runs = 5, samples = 0, grid = 100, tissue_tets = 0;
+	uint32_t *dst[7] = {&width, &height, &frames, &runs, &samples, &grid, &tissue_tets};
+	static const uint32_t range[7][2] = {{16, 8192}, {16, 8192}, {1, 1000000}, {1, 1000}, {0, 8}, {8, 1000}, {0, 2000000}};
+	for (int k = 0; k < 7; k++)
+		if (vals[k] && !parse_u32(vals[k], range[k][0], range[k][1], dst[k])) {
+			fprintf(stderr, "scrub bench render: --%s needs a valid number\n", opts[k].name);
 			return 2;
 		}
-		if (!ok) {
-			fprintf(stderr, "scrub bench render: %s needs a valid number%s\n", a, v ? "" : " (missing)");
-			return 2;
-		}
-	}
 
 	scrub_render_desc desc = {.validation = validation, .samples = samples, .device_name = device};
 	scrub_renderer *r = NULL;
@@ -213,14 +202,7 @@ int scrub_cmd_bench_render(int argc, char **argv)
 	/* warm-up: pipelines, stream buffers, caches */
 	double untimed = 0;
 	for (int i = 0; i < 10; i++, frame_no++) {
-		const scrub_render_snapshot *snap = &demo.snapshot;
-		if (use_sim) {
-			snap = sim_scene_frame(&ss, frame_no, p.aspect, &untimed);
-		} else {
-			p.time = (float)frame_no / 60.f;
-			p.incision_open = 0.8f + 0.2f * (float)(frame_no % 60) / 60.f;
-			scrub_render_demo_update(&demo, &p);
-		}
+		const scrub_render_snapshot *snap = next_frame(use_sim ? &ss : NULL, &demo, &p, frame_no, &untimed);
 		if (!snap || scrub_render_offscreen_draw(r, off, snap) != SCRUB_OK)
 			goto out;
 	}
@@ -230,15 +212,8 @@ int scrub_cmd_bench_render(int argc, char **argv)
 		double t0 = scrub_now(), prev = t0, c0 = scrub_cpu_process() /* lavapipe's threads included: less sensitive to other load */, skipped = 0;
 		for (uint32_t i = 0; i < frames; i++, frame_no++) {
 			/* the tissue changes every frame, as the simulation's would */
-			const scrub_render_snapshot *snap = &demo.snapshot;
 			untimed = 0;
-			if (use_sim) {
-				snap = sim_scene_frame(&ss, frame_no, p.aspect, &untimed);
-			} else {
-				p.time = (float)frame_no / 60.f;
-				p.incision_open = 0.8f + 0.2f * (float)(frame_no % 60) / 60.f;
-				scrub_render_demo_update(&demo, &p);
-			}
+			const scrub_render_snapshot *snap = next_frame(use_sim ? &ss : NULL, &demo, &p, frame_no, &untimed);
 			if (!snap || scrub_render_offscreen_draw(r, off, snap) != SCRUB_OK)
 				goto out;
 			if (snap->tissue)

@@ -16,16 +16,13 @@
 
 int scrub_cmd_bench_tissue(int argc, char **argv);
 
-static void usage(FILE *f)
-{
-	fprintf(f,
-	        "usage: scrub bench tissue [--tets N] [--steps S] [--runs R] [--warmup W]\n"
-	        "  Steps a skin/fat/muscle block of about N tetrahedra (default 20000) at 1 kHz with a\n"
-	        "  scalpel cutting and forceps pressing on it; R runs (default 5, at least 5) of S steps\n"
-	        "  (default 1000) after W warm-up steps (default 300). Prints one JSON line: tets,\n"
-	        "  step_ms_median (median over runs of each run's median step), steps_per_s,\n"
-	        "  peak_rss_mb.\n");
-}
+static const char usage[] =
+	"usage: scrub bench tissue [--tets N] [--steps S] [--runs R] [--warmup W]\n"
+	"  Steps a skin/fat/muscle block of about N tetrahedra (default 20000) at 1 kHz with a\n"
+	"  scalpel cutting and forceps pressing on it; R runs (default 5, at least 5) of S steps\n"
+	"  (default 1000) after W warm-up steps (default 300). Prints one JSON line: tets,\n"
+	"  step_ms_median (median over runs of each run's median step), steps_per_s,\n"
+	"  peak_rss_mb.\n";
 
 static scrub_hand_input pose_at(float x, float y, float z)
 {
@@ -40,35 +37,21 @@ static scrub_hand_input pose_at(float x, float y, float z)
 
 int scrub_cmd_bench_tissue(int argc, char **argv)
 {
+	const char *vals[4] = {NULL, NULL, NULL, NULL};
+	cli_opt opts[] = {{"tets", true, &vals[0], NULL}, {"steps", true, &vals[1], NULL}, {"runs", true, &vals[2], NULL},
+	                  {"warmup", true, &vals[3], NULL}, {0}};
+	int npos, done = cli_args(argc, argv, opts, NULL, 0, 0, &npos, usage, NULL);
+	if (done != CLI_GO_ON)
+		return done;
 	long tets = 20000, steps = 1000, runs = 5, warmup = 300;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		long *dst = NULL, lo = 0, hi = 0;
-		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			usage(stdout);
-			return 0;
-		} else if (!strcmp(a, "--tets")) {
-			dst = &tets, lo = 100, hi = 1000000;
-		} else if (!strcmp(a, "--steps")) {
-			dst = &steps, lo = 10, hi = 1000000;
-		} else if (!strcmp(a, "--runs")) {
-			dst = &runs, lo = 5, hi = 1000;
-		} else if (!strcmp(a, "--warmup")) {
-			dst = &warmup, lo = 0, hi = 1000000;
-		} else {
-			fprintf(stderr, "bench tissue: unknown option '%s'\n", a);
-			usage(stderr);
-			return 2;
-		}
-		if (i + 1 >= argc) {
-			fprintf(stderr, "bench tissue: %s needs a value\n", a);
-			return 2;
-		}
-		if (!cli_whole(argv[++i], lo, hi, dst)) {
-			fprintf(stderr, "bench tissue: %s wants an integer in [%ld, %ld], got '%s'\n", a, lo, hi, argv[i]);
+	long *dst[4] = {&tets, &steps, &runs, &warmup};
+	static const long range[4][2] = {{100, 1000000}, {10, 1000000}, {5, 1000}, {0, 1000000}};
+	for (int k = 0; k < 4; k++)
+		if (vals[k] && !cli_whole(vals[k], range[k][0], range[k][1], dst[k])) {
+			fprintf(stderr, "bench tissue: --%s wants an integer in [%ld, %ld], got '%s'\n", opts[k].name, range[k][0],
+			        range[k][1], vals[k]);
 			return 1;
 		}
-	}
 
 	scrub_tissue_desc desc;
 	memset(&desc, 0, sizeof desc);

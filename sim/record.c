@@ -39,8 +39,12 @@ static void put_line(sim_record *r)
 }
 
 /* Times are written so that they read back to exactly the same double. */
-static void put_time(scrub_json *j, double t)
+/* A line {"type": TYPE, "t": T, ... (the caller ends the object). */
+static void line_begin(sim_record *r, scrub_json *j, const char *type, double t)
 {
+	scrub_json_init(j, &r->line, false);
+	scrub_json_object_begin(j, NULL);
+	scrub_json_str(j, "type", type);
 	scrub_json_num_exact(j, "t", t);
 }
 
@@ -120,10 +124,7 @@ void record_vars(sim_record *r, double t, const scenario *scn, const double *var
 	if (!r || scn->nvars == 0)
 		return;
 	scrub_json j;
-	scrub_json_init(&j, &r->line, false);
-	scrub_json_object_begin(&j, NULL);
-	scrub_json_str(&j, "type", "vars");
-	put_time(&j, t);
+	line_begin(r, &j, "vars", t);
 	scrub_json_object_begin(&j, "values");
 	for (int i = 0; i < scn->nvars; i++) {
 		const scn_var *v = &scn->vars[i];
@@ -151,10 +152,7 @@ void record_waves(sim_record *r, double t, const patient_wave_ring *ring, int de
 	if (from >= ring->written)
 		return;
 	scrub_json j;
-	scrub_json_init(&j, &r->line, false);
-	scrub_json_object_begin(&j, NULL);
-	scrub_json_str(&j, "type", "waves");
-	put_time(&j, t);
+	line_begin(r, &j, "waves", t);
 	scrub_json_num(&j, "hz", (double)PATIENT_WAVE_HZ / decimate, 3);
 	scrub_json_int(&j, "first", (int64_t)(from / (uint64_t)decimate));
 	const float *arrays[3] = {ring->ecg_mv, ring->pleth, ring->co2_mmhg};
