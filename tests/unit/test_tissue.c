@@ -137,30 +137,6 @@ static void test_grasp_retract(void)
 	scrub_tissue_destroy(&t);
 }
 
-/* A scalpel stroke along x at y = 15.3 mm, `depth` below the skin. */
-static void incise(scrub_tissue *t, float depth, int steps_down, int steps_cut)
-{
-	scrub_tissue_set_instrument(t, 0, SCRUB_INSTR_SCALPEL);
-	for (int i = 0; i < steps_down + steps_cut; i++) {
-		float x = 0.008f, z;
-		if (i < steps_down)
-			z = 0.004f - (0.004f + depth) * (float)i / (float)(steps_down - 1);
-		else {
-			z = -depth;
-			x += 0.024f * (float)(i - steps_down) / (float)(steps_cut - 1);
-		}
-		scrub_hand_input in = tu_pose(x, 0.0153f, z, 0);
-		scrub_tissue_set_hand(t, 0, &in);
-		scrub_tissue_step(t);
-	}
-	/* lift out */
-	for (int i = 0; i < 200; i++) {
-		scrub_hand_input in = tu_pose(0.032f, 0.0153f, 0.03f, 0);
-		scrub_tissue_set_hand(t, 0, &in);
-		scrub_tissue_step(t);
-	}
-}
-
 static void set_needle(scrub_tissue *t, float yc, float zc, float phi)
 {
 	/* arc in the y-z plane, shaft along +x: local x -> y, local y -> z, local z -> x, then
@@ -184,7 +160,7 @@ static void test_incision_and_needle(void)
 	scrub_tissue_surface s;
 	scrub_tissue_get_surface(t, &s);
 	const uint32_t v0 = s.version, tri0 = s.triangle_count;
-	incise(t, 0.0035f, 150, 600);
+	tu_incise(t, 0.0035f, 150, 600);
 	scrub_tissue_stats st;
 	scrub_tissue_get_stats(t, &st);
 	scrub_tissue_incision inc;
@@ -240,7 +216,7 @@ static void test_deep_cut_reaches_muscle(void)
 	scrub_tissue *t = make(0.04f, 0.03f, 0.0025f);
 	if (!t)
 		return;
-	incise(t, 0.011f, 200, 400);
+	tu_incise(t, 0.011f, 200, 400);
 	scrub_tissue_incision inc;
 	scrub_tissue_get_incision(t, &inc);
 	CHECK(inc.deepest_layer == SCRUB_TISSUE_LAYER_MUSCLE);

@@ -34,24 +34,7 @@ static void set_needle(scrub_tissue *t, int hand, float x, float yc, float zc, f
 
 static void incise(scrub_tissue *t)
 {
-	scrub_tissue_set_instrument(t, 0, SCRUB_INSTR_SCALPEL);
-	for (int i = 0; i < 600; i++) {
-		float x = 0.008f, z;
-		if (i < 200)
-			z = 0.004f - 0.007f * (float)i / 199.0f;
-		else {
-			z = -0.003f;
-			x += 0.024f * (float)(i - 200) / 399.0f;
-		}
-		scrub_hand_input in = tu_pose(x, 0.0153f, z, 0);
-		scrub_tissue_set_hand(t, 0, &in);
-		scrub_tissue_step(t);
-	}
-	for (int i = 0; i < 200; i++) {
-		scrub_hand_input in = tu_pose(0.032f, 0.0153f, 0.03f, 0);
-		scrub_tissue_set_hand(t, 0, &in);
-		scrub_tissue_step(t);
-	}
+	tu_incise(t, 0.003f, 200, 400);
 	scrub_tissue_set_instrument(t, 0, SCRUB_INSTR_NONE);
 }
 

@@ -22,6 +22,33 @@ static scrub_hand_input tu_pose(float x, float y, float z, float grip)
 	return in;
 }
 
+/* One step with HAND held at (x, y, z), not gripping. */
+static inline void tu_step_at(scrub_tissue *t, int hand, float x, float y, float z)
+{
+	scrub_hand_input in = tu_pose(x, y, z, 0);
+	scrub_tissue_set_hand(t, hand, &in);
+	scrub_tissue_step(t);
+}
+
+/* A scalpel stroke along x at y = 15.3 mm, `depth` below the skin. */
+static inline void tu_incise(scrub_tissue *t, float depth, int steps_down, int steps_cut)
+{
+	scrub_tissue_set_instrument(t, 0, SCRUB_INSTR_SCALPEL);
+	for (int i = 0; i < steps_down + steps_cut; i++) {
+		float x = 0.008f, z;
+		if (i < steps_down)
+			z = 0.004f - (0.004f + depth) * (float)i / (float)(steps_down - 1);
+		else {
+			z = -depth;
+			x += 0.024f * (float)(i - steps_down) / (float)(steps_cut - 1);
+		}
+		tu_step_at(t, 0, x, 0.0153f, z);
+	}
+	/* lift out */
+	for (int i = 0; i < 200; i++)
+		tu_step_at(t, 0, 0.032f, 0.0153f, 0.03f);
+}
+
 static int tu_cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
