@@ -217,7 +217,7 @@ static void checklist(dbf *D)
 		if (note)
 			dbf_esc(b, note);
 		else if (status && strcmp(status, "done") == 0)
-			scrub_buf_puts(b, forbid ? "Not done" : "In time");
+			scrub_buf_puts(b, forbid ? "Not done" : "As expected");
 		else if (status && strcmp(status, "missed") == 0)
 			scrub_buf_puts(b, "Never done");
 		if (has_reps)
@@ -352,6 +352,7 @@ static void timeline(dbf *D, const debrief_note **notes)
 	scrub_buf *b = D->out;
 	scrub_buf_puts(b, "<section class=\"dbf-sec\" id=\"dbf-timeline\">\n<h2>Timeline</h2>\n");
 	dbf_events_strip(D);
+	scrub_buf_printf(b, "<details class=\"dbf-all\" open=\"open\"><summary>Every event (%d)</summary>\n", D->nev + (notes ? D->d->nnotes : 0));
 	scrub_buf_puts(b, "<table class=\"dbf-table dbf-events\">\n<thead><tr><th>Time</th><th>Who</th><th>What</th></tr></thead>\n<tbody>\n");
 	int k = 0, nn = notes ? D->d->nnotes : 0;
 	for (int i = 0; i < D->nev; i++) {
@@ -365,7 +366,7 @@ static void timeline(dbf *D, const debrief_note **notes)
 		note_row(D, notes[k]);
 		scrub_buf_puts(b, "</td></tr>\n");
 	}
-	scrub_buf_puts(b, "</tbody>\n</table>\n</section>\n");
+	scrub_buf_puts(b, "</tbody>\n</table>\n</details>\n</section>\n");
 }
 
 /* ---- the notes ---- */

@@ -1,7 +1,7 @@
 /* The debrief's style and script: inline in the page (no network, no file beside it). Every style rule is under
  * .scrub-debrief so that the fragment inside the server's page changes nothing around it. The script replays the
- * monitor from the page's embedded data (.dbf-data) at the slider's time and makes every time on the page a link
- * to that moment; it is the only script, it fetches nothing, and the page is whole without it. Both are lists of
+ * monitor from the page's embedded data (.dbf-data) at the slider's time (at first the time in the address's
+ * "#t=SECONDS", else 0:00) and makes every time on the page a link to that moment; it is the only script, it fetches nothing, and the page is whole without it. Both are lists of
  * lines (ISO C bounds one string's length), ending with NULL. */
 #include "debrief_internal.h"
 
@@ -119,7 +119,7 @@ const char *const dbf_script[] = {
 	"	function clock(t) { var s = Math.floor(t % 60); return Math.floor(t / 60) + ':' + (s < 10 ? '0' : '') + s; }\n",
 	"	function at(v, t) { var lo = 0, hi = v.t.length - 1, r = -1; while (lo <= hi) { var m = (lo + hi) >> 1; if (v.t[m] <= t) { r = m; lo = m + 1; } else hi = m - 1; } return r; }\n",
 	"	function val(name, t) { var v = D.v[name]; if (!v) return null; var i = at(v, t); return i < 0 ? null : v.x[i]; }\n",
-	"	function num(x) { return x === null || x === undefined ? '--' : (typeof x === 'number' ? String(Math.round(x)) : x.replace(/_/g, ' ')); }\n",
+	"	function num(x, d) { return x === null || x === undefined ? '--' : (typeof x === 'number' ? x.toFixed(d || 0) : x.replace(/_/g, ' ')); }\n",
 	"	var co2max = 40;\n",
 	"	if (D.co2) for (var i = 0; i < D.co2.length; i++) if (D.co2[i] !== null && D.co2[i] / S > co2max) co2max = D.co2[i] / S;\n",
 	"	var chans = [['ecg', '#22c55e', 'ECG II  mV', -1.6, 2.4], ['pleth', '#38bdf8', 'Pleth', -0.05, 1.1], ['co2', '#facc15', 'CO2  mmHg', 0, co2max * 1.1]];\n",
@@ -150,7 +150,7 @@ const char *const dbf_script[] = {
 	"		root.querySelectorAll('.dbf-num').forEach(function (e) {\n",
 	"			var n = e.getAttribute('data-v'), b = e.querySelector('b');\n",
 	"			if (n === 'bp') { var s = val('sbp', t), d = val('dbp', t), m = val('map', t); b.textContent = num(s) + '/' + num(d) + (m !== null ? ' (' + num(m) + ')' : ''); }\n",
-	"			else b.textContent = num(val(n, t));\n",
+	"			else b.textContent = num(val(n, t), +e.getAttribute('data-d'));\n",
 	"		});\n",
 	"	}\n",
 	"	slider.addEventListener('input', draw);\n",
@@ -159,6 +159,8 @@ const char *const dbf_script[] = {
 	"		e.title = 'Show the monitor at this time';\n",
 	"		e.addEventListener('click', function () { slider.value = e.getAttribute('data-t'); draw(); mon.scrollIntoView({block: 'center'}); });\n",
 	"	});\n",
+	"	var m = /[#&]t=([0-9.]+)/.exec(location.hash);\n",
+	"	if (m) slider.value = m[1];\n",
 	"	draw();\n",
 	"})();\n",
 	NULL,

@@ -93,8 +93,8 @@ void dbf_monitor(dbf *D)
 		bool have = strcmp(numerics[i].var, "bp") == 0 ? dbf_var_find(D, "sbp") != NULL : dbf_var_find(D, numerics[i].var) != NULL;
 		if (!have)
 			continue;
-		scrub_buf_printf(b, "<div class=\"dbf-num\" data-v=\"%s\" style=\"color:%s\"><span>%s</span><b>--</b><small>%s</small></div>",
-		                 numerics[i].var, numerics[i].color, numerics[i].label, numerics[i].unit);
+		scrub_buf_printf(b, "<div class=\"dbf-num\" data-v=\"%s\" data-d=\"%d\" style=\"color:%s\"><span>%s</span><b>--</b><small>%s</small></div>",
+		                 numerics[i].var, strcmp(numerics[i].var, "temp") == 0, numerics[i].color, numerics[i].label, numerics[i].unit);
 	}
 	scrub_buf_puts(b, "</div></div>\n</div>\n");
 	/* the data: waveforms x1000 as integers, the variables as (t, x) */

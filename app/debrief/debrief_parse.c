@@ -253,6 +253,7 @@ static bool read_line(dbf *D, yaml_node *obj, const char *type, bool *header)
 
 static scrub_result parse_record(dbf *D, char *err, size_t errsize)
 {
+
 	const char *text = D->d->record;
 	size_t len = D->d->record_len, i = 0;
 	int line = 0;

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-enum { W = 960, PL = 64, PR = 16, PT = 12, PB = 28 };
+enum { W = 960, PL = 72, PR = 16, PT = 12, PB = 28 };
 
 typedef struct frame {
 	double end, lo, hi;
@@ -49,7 +49,7 @@ static void time_axis(scrub_buf *b, const frame *f)
 		scrub_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/><text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>",
 		                 x, y, x, y + 4, x, y + 16, dbf_clock(t, tm, sizeof tm));
 	}
-	scrub_buf_printf(b, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" class=\"dbf-unit\">min:s</text></g>\n", W - PR, y + 16);
+	scrub_buf_printf(b, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" class=\"dbf-unit\">min:s</text></g>\n", PL - 20, y + 16);
 }
 
 static void svg_begin(scrub_buf *b, int h, const char *label)
@@ -196,7 +196,7 @@ static void plot(dbf *D, const plot_desc *p)
 		                 PL, y, W - PR, y, PL - 6, y + 4, dbf_num_text(v, 2, n, sizeof n));
 	}
 	if (p->unit) {
-		scrub_buf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"start\" class=\"dbf-unit\">", 4, PT + 4);
+		scrub_buf_printf(b, "<text transform=\"translate(16 %d) rotate(-90)\" text-anchor=\"middle\" class=\"dbf-unit\">", (f.h - PB + PT) / 2);
 		dbf_esc(b, p->unit);
 		scrub_buf_puts(b, "</text>");
 	}
@@ -235,12 +235,16 @@ static int model_field(const char *name)
 	return -1;
 }
 
+/* whether a variable changes by more than 1 % of its size (a temperature drifting by 0.05 C does not) */
 static bool varies(const dbf_var *v)
 {
-	for (int i = 1; i < v->n; i++)
-		if (v->v[i] != v->v[0])
-			return true;
-	return false;
+	double lo = INFINITY, hi = -INFINITY;
+	for (int i = 0; i < v->n; i++)
+		if (!isnan(v->v[i])) {
+			lo = fmin(lo, v->v[i]);
+			hi = fmax(hi, v->v[i]);
+		}
+	return hi > lo && hi - lo > 0.01 * fmax(fabs(hi), fabs(lo));
 }
 
 static const dbf_var *numeric(const dbf *D, const char *name)
