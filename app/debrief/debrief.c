@@ -199,7 +199,7 @@ static void checklist(dbf *D)
 		if (critical)
 			scrub_buf_puts(b, " <span class=\"dbf-crit\">critical</span>");
 		if (forbid)
-			scrub_buf_puts(b, " <span class=\"dbf-tag\">must not</span>");
+			scrub_buf_puts(b, " <span class=\"dbf-tag\">penalty if violated</span>");
 		if (dbf_str(it, "ref")) {
 			scrub_buf_puts(b, " <span class=\"dbf-tag\">ref ");
 			dbf_esc(b, dbf_str(it, "ref"));

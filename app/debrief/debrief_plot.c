@@ -438,14 +438,17 @@ void dbf_events_strip(dbf *D)
 		}
 		scrub_buf_puts(b, "</g>\n");
 	}
+	/* the decisions that were not done are drawn last, on top of the others at the same time */
+	for (int pass = 0; pass < 2; pass++)
 	for (int i = 0; i < D->nev; i++) {
 		const dbf_event *e = &D->ev[i];
 		double x = fx(&f, e->t);
-		if (e->kind == DBF_ACTION) {
+		bool done = !e->status || strcmp(e->status, "done") == 0;
+		if (e->kind == DBF_ACTION && pass == 0) {
 			scrub_buf_printf(b, "<rect class=\"dbf-act%s\" x=\"%.1f\" y=\"%d\" width=\"3\" height=\"18\">", e->derived ? " dbf-derived" : "", x - 1.5, ROW_ACTION);
 			title(b, e->t, e->name, e->detail);
 			scrub_buf_puts(b, "</rect>\n");
-		} else if (e->kind == DBF_ITEM) {
+		} else if (e->kind == DBF_ITEM && done == (pass == 0)) {
 			scrub_buf_printf(b, "<circle class=\"dbf-dec\" cx=\"%.1f\" cy=\"%d\" r=\"5\" fill=\"%s\">", x, ROW_ITEM + 5, status_color(e->status));
 			title(b, e->t, e->name, e->status);
 			scrub_buf_puts(b, "</circle>\n");
