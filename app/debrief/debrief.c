@@ -355,7 +355,7 @@ static void timeline(dbf *D, const debrief_note **notes)
 	scrub_buf_printf(b, "<details class=\"dbf-all\" open=\"open\"><summary>Every event (%d)</summary>\n", D->nev + (notes ? D->d->nnotes : 0));
 	scrub_buf_puts(b, "<table class=\"dbf-table dbf-events\">\n<thead><tr><th>Time</th><th>Who</th><th>What</th></tr></thead>\n<tbody>\n");
 	int k = 0, nn = notes ? D->d->nnotes : 0;
-	for (int i = 0; i < D->nev; i++) {
+	for (int i = 0; i < D->nev && i < DBF_MAX_EVENT_ROWS; i++) {
 		for (; k < nn && notes[k]->t <= D->ev[i].t; k++) {
 			note_row(D, notes[k]);
 			scrub_buf_puts(b, "</td></tr>\n");
@@ -366,6 +366,9 @@ static void timeline(dbf *D, const debrief_note **notes)
 		note_row(D, notes[k]);
 		scrub_buf_puts(b, "</td></tr>\n");
 	}
+	if (D->nev > DBF_MAX_EVENT_ROWS)
+		scrub_buf_printf(b, "<tr><td colspan=\"3\" class=\"dbf-muted\">%d more events after these are left out here: "
+		                    "the record and report.json hold them all.</td></tr>\n", D->nev - DBF_MAX_EVENT_ROWS);
 	scrub_buf_puts(b, "</tbody>\n</table>\n</details>\n</section>\n");
 }
 

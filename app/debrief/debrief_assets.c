@@ -80,6 +80,8 @@ const char *const dbf_css[] = {
 	".scrub-debrief .dbf-legend span{display:inline-block;width:16px;height:0;vertical-align:middle;margin:0 4px 0 10px;border-top:2px dashed #6366f1}\n",
 	".scrub-debrief .dbf-legend .dbf-lg-note{border-top:2px solid #f59e0b}\n",
 	".scrub-debrief .dbf-legend .dbf-lg-end{border-top:2px solid #0f172a}\n",
+	".scrub-debrief .dbf-legend .dbf-lg-act{width:0;height:10px;border-top:0;border-left:2px solid #64748b}\n",
+	".scrub-debrief .dbf-mk-act{stroke:#64748b;stroke-width:1.5;fill:none}\n",
 	".scrub-debrief .dbf-cprq{max-width:640px;margin-bottom:14px}\n",
 	".scrub-debrief .dbf-good{color:var(--ok);font-weight:700}\n",
 	".scrub-debrief .dbf-bad{color:var(--bad);font-weight:700}\n",

@@ -13,6 +13,8 @@
 #define DBF_MAX_PLOT_POINTS 2000
 /* waveform samples per channel kept for the monitor at most (longer records keep every 2nd, 4th... sample) */
 #define DBF_MAX_WAVE_SAMPLES 120000
+/* events listed and marked at most (a record with more says how many were left out) */
+#define DBF_MAX_EVENT_ROWS 5000
 /* variables read from the record at most (a scenario has a few dozen) */
 #define DBF_MAX_VARS 64
 

@@ -78,7 +78,7 @@ static void markers(dbf *D, const frame *f)
 	scrub_buf *b = D->out;
 	double y0 = PT, y1 = f->h - PB;
 	scrub_buf_puts(b, "<g class=\"dbf-markers\">");
-	for (int i = 0; i < D->nev; i++) {
+	for (int i = 0; i < D->nev && i < DBF_MAX_EVENT_ROWS; i++) {
 		const dbf_event *e = &D->ev[i];
 		if (e->kind != DBF_STATE && e->kind != DBF_END)
 			continue;
@@ -90,6 +90,18 @@ static void markers(dbf *D, const frame *f)
 		title(b, e->t, e->kind == DBF_END ? "end" : "state", e->name);
 		scrub_buf_puts(b, "</line>");
 	}
+	/* the actions: one tick each at the foot of the plot (one path; the strip above says what each was) */
+	scrub_buf_puts(b, "<path class=\"dbf-mk-act\" d=\"");
+	long last = -1;
+	for (int i = 0; i < D->nev && i < DBF_MAX_EVENT_ROWS; i++) {
+		const dbf_event *e = &D->ev[i];
+		long px = lround(fx(f, e->t) * 2); /* one tick per half pixel */
+		if (e->kind != DBF_ACTION || e->derived || px == last)
+			continue;
+		scrub_buf_printf(b, "M%.1f %.1fv-8", px / 2.0, y1);
+		last = px;
+	}
+	scrub_buf_puts(b, "\"/>");
 	for (int i = 0; i < D->d->nnotes && D->d->notes; i++) {
 		const debrief_note *n = &D->d->notes[i];
 		double x = fx(f, n->t < 0 ? 0 : n->t > f->end ? f->end : n->t);
@@ -277,8 +289,9 @@ void dbf_plots(dbf *D)
 {
 	scrub_buf *b = D->out;
 	scrub_buf_puts(b, "<section class=\"dbf-sec\" id=\"dbf-vitals\">\n<h2>Vital signs</h2>\n"
-	                  "<p class=\"dbf-legend\"><span class=\"dbf-lg-state\"></span> state change <span class=\"dbf-lg-note\"></span> "
-	                  "instructor note <span class=\"dbf-lg-end\"></span> end &middot; hover a marker for what it was</p>\n");
+	                  "<p class=\"dbf-legend\"><span class=\"dbf-lg-state\"></span> state change <span class=\"dbf-lg-act\"></span> action "
+	                  "<span class=\"dbf-lg-note\"></span> instructor note <span class=\"dbf-lg-end\"></span> end &middot; "
+	                  "hover a marker for what it was</p>\n");
 	int plotted = 0;
 	for (size_t i = 0; i < sizeof main_plots / sizeof main_plots[0]; i++) {
 		plot_desc p = {.id = main_plots[i].id, .title = main_plots[i].title, .unit = main_plots[i].unit,
@@ -416,7 +429,7 @@ void dbf_events_strip(dbf *D)
 	scrub_buf_printf(b, "<g class=\"dbf-rows\"><text x=\"%d\" y=\"%d\" text-anchor=\"end\">state</text><text x=\"%d\" y=\"%d\" text-anchor=\"end\">actions</text>"
 	                    "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">checklist</text><text x=\"%d\" y=\"%d\" text-anchor=\"end\">notes</text></g>\n",
 	                 PL - 6, ROW_STATE + 17, PL - 6, ROW_ACTION + 13, PL - 6, ROW_ITEM + 9, PL - 6, ROW_NOTE + 9);
-	for (int i = 0; i < D->nev; i++) {
+	for (int i = 0; i < D->nev && i < DBF_MAX_EVENT_ROWS; i++) {
 		const dbf_event *e = &D->ev[i];
 		if (e->kind != DBF_STATE)
 			continue;
@@ -440,7 +453,7 @@ void dbf_events_strip(dbf *D)
 	}
 	/* the decisions that were not done are drawn last, on top of the others at the same time */
 	for (int pass = 0; pass < 2; pass++)
-	for (int i = 0; i < D->nev; i++) {
+	for (int i = 0; i < D->nev && i < DBF_MAX_EVENT_ROWS; i++) {
 		const dbf_event *e = &D->ev[i];
 		double x = fx(&f, e->t);
 		bool done = !e->status || strcmp(e->status, "done") == 0;

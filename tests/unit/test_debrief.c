@@ -143,8 +143,29 @@ static void test_incomplete_and_refusals(void)
 	free(rec);
 }
 
+/* a record with more events than the page lists: the rest are counted, not listed */
+static void test_many_events(void)
+{
+	scrub_buf rec;
+	scrub_buf_init(&rec);
+	scrub_buf_puts(&rec, "{\"type\":\"session\"}\n");
+	for (int i = 0; i < 6000; i++)
+		scrub_buf_printf(&rec, "{\"type\":\"action\",\"t\":%d,\"action\":\"a%d\",\"params\":{}}\n", i, i);
+	debrief_desc d = {.record = rec.data, .record_len = rec.len, .report = report, .report_len = strlen(report)};
+	scrub_buf out;
+	scrub_buf_init(&out);
+	char err[200];
+	CHECK(debrief_html(&d, &out, err, sizeof err) == SCRUB_OK);
+	CHECK(out.data && count(out.data, "class=\"dbf-ev-action\"") == 5000);
+	CHECK(out.data && count(out.data, "class=\"dbf-act\"") == 5000);
+	CHECK(out.data && strstr(out.data, "1000 more events after these are left out here"));
+	scrub_buf_fini(&out);
+	scrub_buf_fini(&rec);
+}
+
 int main(void)
 {
+	test_many_events();
 	test_fragment_notes_form();
 	test_incomplete_and_refusals();
 	printf("%d checks, %d failed\n", check_count, check_failures);
