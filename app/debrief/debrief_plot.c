@@ -269,11 +269,12 @@ static const struct {
 	const char *id, *title, *unit, *vars[3], *labels[3], *colors[3];
 	double lo, hi;
 } main_plots[] = {
-	{"hr", "Heart rate", "/min", {"hr"}, {"HR"}, {"#15803d"}, 0, 0},
-	{"bp", "Blood pressure", "mmHg", {"sbp", "map", "dbp"}, {"Systolic", "Mean", "Diastolic"}, {"#dc2626", "#991b1b", "#f87171"}, 0, 0},
+	/* fixed scales, as on a chart (widened when a value goes beyond): a small change looks small */
+	{"hr", "Heart rate", "/min", {"hr"}, {"HR"}, {"#15803d"}, 0, 150},
+	{"bp", "Blood pressure", "mmHg", {"sbp", "map", "dbp"}, {"Systolic", "Mean", "Diastolic"}, {"#dc2626", "#991b1b", "#f87171"}, 0, 150},
 	{"spo2", "SpO2", "%", {"spo2"}, {"SpO2"}, {"#0284c7"}, 0, 100},
-	{"etco2", "End-tidal CO2", "mmHg", {"etco2"}, {"EtCO2"}, {"#b45309"}, 0, 0},
-	{"rr", "Respiratory rate", "/min", {"rr"}, {"RR"}, {"#7c3aed"}, 0, 0},
+	{"etco2", "End-tidal CO2", "mmHg", {"etco2"}, {"EtCO2"}, {"#b45309"}, 0, 50},
+	{"rr", "Respiratory rate", "/min", {"rr"}, {"RR"}, {"#7c3aed"}, 0, 30},
 };
 
 static bool in_main(const char *name)
