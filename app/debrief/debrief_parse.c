@@ -271,8 +271,12 @@ static scrub_result parse_record(dbf *D, char *err, size_t errsize)
 		yaml_node *obj = e > i ? yaml_parse(text + i, e - i, &lim, &tmp, &ld) : NULL;
 		const char *type = obj && obj->type == YAML_MAP ? dbf_str(obj, "type") : NULL;
 		bool ok = type && read_line(D, obj, type, &header);
+		if (!obj && e > i && ld.errors == 0)
+			D->oom = true; /* no tree and no complaint: out of memory */
 		scrub_diags_fini(&ld);
 		scrub_arena_fini(&tmp);
+		if (D->oom)
+			break;
 		if (!ok && last && header && !type) {
 			D->torn = true; /* the session stopped while writing its last line */
 		} else if (!ok && (e > i || !last)) {
@@ -302,11 +306,12 @@ scrub_result dbf_parse(dbf *D, char *err, size_t errsize)
 	scrub_diags_init(&ld, "report.json", NULL, 0);
 	yaml_limits lim = {.max_bytes = D->d->report_len + 1, .max_nodes = 4000000};
 	D->report = yaml_parse(D->d->report, D->d->report_len, &lim, &D->arena, &ld);
+	bool oom = !D->report && D->d->report_len && ld.errors == 0; /* no tree and no complaint */
 	scrub_diags_fini(&ld);
 	double fmt;
 	if (!D->report || D->report->type != YAML_MAP || !dbf_num(D->report, "report_format", &fmt)) {
-		snprintf(err, errsize, "not a Scrub report (report.json)");
-		return SCRUB_ERR_INVALID;
+		snprintf(err, errsize, oom ? "out of memory" : "not a Scrub report (report.json)");
+		return oom ? SCRUB_ERR_NOMEM : SCRUB_ERR_INVALID;
 	}
 	return parse_record(D, err, errsize);
 }
