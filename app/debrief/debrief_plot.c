@@ -36,14 +36,15 @@ static double time_step(double end)
 	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
 		if (end / steps[i] <= 10)
 			return steps[i];
-	return 86400;
+	return nice_step(end, 8); /* a record of days (or a damaged one): still about ten ticks */
 }
 
 static void time_axis(scrub_buf *b, const frame *f)
 {
 	double step = time_step(f->end), y = f->h - PB;
 	scrub_buf_printf(b, "<g class=\"dbf-axis\"><line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\"/>", PL, y, W - PR, y);
-	for (double t = 0; t <= f->end + 1e-9 && step > 0; t += step) {
+	for (int k = 0; k <= 20 && k * step <= f->end + 1e-9; k++) {
+		double t = k * step;
 		char tm[32];
 		double x = fx(f, t);
 		scrub_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/><text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>",
@@ -163,8 +164,8 @@ static void plot(dbf *D, const plot_desc *p)
 				lo = fmin(lo, p->v[s]->v[i]);
 				hi = fmax(hi, p->v[s]->v[i]);
 			}
-	if (!isfinite(lo))
-		return;
+	if (!isfinite(lo) || !isfinite(hi - lo) || hi - lo > 1e12)
+		return; /* nothing to plot, or values no vital sign has (a damaged record) */
 	if (isfinite(p->ref)) {
 		lo = fmin(lo, p->ref);
 		hi = fmax(hi, p->ref);
@@ -201,9 +202,9 @@ static void plot(dbf *D, const plot_desc *p)
 	scrub_buf_puts(b, "</figcaption>\n");
 	svg_begin(b, f.h, p->title);
 	scrub_buf_puts(b, "<g class=\"dbf-axis dbf-grid\">");
-	for (double v = f.lo; v <= f.hi + step * 1e-6; v += step) {
+	for (int k = 0; k <= 20 && f.lo + k * step <= f.hi + step * 1e-6; k++) {
 		char n[32];
-		double y = fy(&f, v);
+		double v = f.lo + k * step, y = fy(&f, v);
 		scrub_buf_printf(b, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\"/><text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>",
 		                 PL, y, W - PR, y, PL - 6, y + 4, dbf_num_text(v, 2, n, sizeof n));
 	}

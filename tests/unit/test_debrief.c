@@ -136,6 +136,14 @@ static void test_incomplete_and_refusals(void)
 	d.record = damaged;
 	d.record_len = strlen(damaged);
 	CHECK(debrief_html(&d, &out, err, sizeof err) == SCRUB_ERR_INVALID && strstr(err, "damaged line 3"));
+	/* times and values at the ends of what a double holds: a page, quickly */
+	const char *huge = "{\"type\":\"session\"}\n{\"type\":\"vars\",\"t\":1e300,\"values\":{\"hr\":1e300,\"x\":-1e-300}}\n"
+	                   "{\"type\":\"vars\",\"t\":0,\"values\":{\"hr\":-1e300,\"x\":5}}\n{\"type\":\"action\",\"t\":1e299,\"action\":\"a\"}\n";
+	d.record = huge;
+	d.record_len = strlen(huge);
+	CHECK(debrief_html(&d, &out, err, sizeof err) == SCRUB_OK);
+	CHECK(out.len < 200000 && out.data && !strstr(out.data, "nan") && !strstr(out.data, "inf"));
+	scrub_buf_clear(&out);
 	d.record = "";
 	d.record_len = 0;
 	CHECK(debrief_html(&d, &out, err, sizeof err) == SCRUB_ERR_INVALID && strstr(err, "empty"));
