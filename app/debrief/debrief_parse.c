@@ -1,6 +1,7 @@
 /* Reading the debrief's inputs: the record's lines (events, variables, waveforms) and the report, both
  * parsed with libfyaml through sim/yaml.h (JSON is YAML), line by line for the record as record.c does. */
 #include "debrief_internal.h"
+#include "record.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -251,44 +252,37 @@ static bool read_line(dbf *D, yaml_node *obj, const char *type, bool *header)
 	return true;
 }
 
+typedef struct line_reader {
+	dbf *D;
+	bool header;
+	int bad;              /* the line that is not a record line (0: none) */
+} line_reader;
+
+static bool on_line(void *user, const record_line *L)
+{
+	line_reader *R = user;
+	bool ok = L->type && read_line(R->D, L->obj, L->type, &R->header);
+	if (L->oom)
+		R->D->oom = true;
+	else if (!ok && L->last && R->header && !L->type)
+		R->D->torn = true; /* the session stopped while writing its last line */
+	else if (!ok && (!L->empty || !L->last))
+		R->bad = L->line;
+	return !R->D->oom && !R->bad;
+}
+
 static scrub_result parse_record(dbf *D, char *err, size_t errsize)
 {
-
-	const char *text = D->d->record;
-	size_t len = D->d->record_len, i = 0;
-	int line = 0;
-	bool header = false;
-	while (i < len && !D->oom) {
-		line++;
-		const char *nl = memchr(text + i, '\n', len - i);
-		size_t e = nl ? (size_t)(nl - text) : len;
-		bool last = !nl || e + 1 >= len;
-		scrub_arena tmp;
-		scrub_arena_init(&tmp);
-		scrub_diags ld;
-		scrub_diags_init(&ld, "session.jsonl", NULL, 0);
-		yaml_limits lim = {.max_bytes = 64u << 20};
-		yaml_node *obj = e > i ? yaml_parse(text + i, e - i, &lim, &tmp, &ld) : NULL;
-		const char *type = obj && obj->type == YAML_MAP ? dbf_str(obj, "type") : NULL;
-		bool ok = type && read_line(D, obj, type, &header);
-		if (!obj && e > i && ld.errors == 0)
-			D->oom = true; /* no tree and no complaint: out of memory */
-		scrub_diags_fini(&ld);
-		scrub_arena_fini(&tmp);
-		if (D->oom)
-			break;
-		if (!ok && last && header && !type) {
-			D->torn = true; /* the session stopped while writing its last line */
-		} else if (!ok && (e > i || !last)) {
-			snprintf(err, errsize, line == 1 || !header ? "not a Scrub session record (the first line must be the session header)"
-			                                            : "damaged line %d in the session record", line);
-			return SCRUB_ERR_INVALID;
-		}
-		i = e + 1;
-	}
+	line_reader R = {.D = D};
+	record_each_line("session.jsonl", D->d->record, D->d->record_len, on_line, &R);
 	if (D->oom)
 		return SCRUB_ERR_NOMEM;
-	if (!header) {
+	if (R.bad) {
+		snprintf(err, errsize, R.bad == 1 || !R.header ? "not a Scrub session record (the first line must be the session header)"
+		                                               : "damaged line %d in the session record", R.bad);
+		return SCRUB_ERR_INVALID;
+	}
+	if (!R.header) {
 		snprintf(err, errsize, "the record is empty (no session header)");
 		return SCRUB_ERR_INVALID;
 	}
