@@ -215,6 +215,130 @@ scrub_result record_read(const char *path, record_data *out, scrub_diags *diags)
 	return r;
 }
 
+void record_each_line(const char *path, const char *text, size_t len, record_line_fn fn, void *user)
+{
+	size_t i = 0;
+	int line = 0;
+	bool go = true;
+	while (i < len && go) {
+		line++;
+		const char *nl = memchr(text + i, '\n', len - i);
+		size_t e = nl ? (size_t)(nl - text) : len;
+		record_line L = {.line = line, .last = !nl || e + 1 >= len, .empty = e == i};
+		scrub_arena tmp;
+		scrub_arena_init(&tmp);
+		scrub_diags ld;
+		scrub_diags_init(&ld, path, NULL, 0);
+		yaml_limits lim = {.max_bytes = 64u << 20};
+		L.obj = e > i ? yaml_parse(text + i, e - i, &lim, &tmp, &ld) : NULL;
+		L.oom = !L.obj && e > i && ld.errors == 0; /* no tree and no complaint */
+		L.type = L.obj && L.obj->type == YAML_MAP ? str_field(L.obj, "type") : NULL;
+		go = fn(user, &L);
+		scrub_diags_fini(&ld);
+		scrub_arena_fini(&tmp);
+		i = e + 1;
+	}
+}
+
+typedef struct reader {
+	const char *path;
+	record_data *out;
+	scrub_diags *diags;
+	bool header, ok;
+	act_scope scope;
+} reader;
+
+static bool read_line(void *user, const record_line *L)
+{
+	reader *R = user;
+	record_data *out = R->out;
+	scrub_diags *diags = R->diags;
+	int line = L->line;
+	yaml_node *obj = L->obj;
+	const char *type = L->type;
+	bool ok = true;
+	if (!type) {
+		if (L->last && R->header) {
+			/* a torn last line: the session stopped while writing it */
+			out->torn = true;
+		} else if (!L->empty || !L->last) {
+			scrub_diag_add(diags, SCRUB_SEV_ERROR, SCRUB_DIAG_FILE, line, 1, 1,
+			               line == 1 ? "this is not a Scrub session record (expected a JSON line with \"type\":\"session\")"
+			                         : "damaged line in the session record");
+			ok = false;
+		}
+	} else if (!R->header) {
+		yaml_node *scn = yaml_get(obj, "scenario");
+		const char *src = scn ? str_field(scn, "source") : NULL;
+		if (strcmp(type, "session") != 0 || !src) {
+			scrub_diag_add(diags, SCRUB_SEV_ERROR, SCRUB_DIAG_FILE, line, 1, 1,
+			               "this is not a Scrub session record (the first line must be the session header)");
+			ok = false;
+		} else {
+			yaml_node *sn = yaml_get(scn, "source");
+			out->source = scrub_arena_strndup(&out->arena, sn->str, sn->len);
+			out->source_len = sn->len;
+			/* the scenario's own actions, named in the lines that follow */
+			vocab_declare_from_source(out->source, out->source_len, &out->arena, &R->scope);
+			const char *p = str_field(scn, "path");
+			const char *h = str_field(scn, "sha256");
+			const char *tr = str_field(obj, "trainee");
+			const char *in = str_field(obj, "input");
+			out->scenario_path = scrub_arena_strdup(&out->arena, p ? p : "scenario");
+			out->sha256 = h ? scrub_arena_strdup(&out->arena, h) : NULL;
+			out->trainee = tr ? scrub_arena_strdup(&out->arena, tr) : NULL;
+			out->input = in ? scrub_arena_strdup(&out->arena, in) : NULL;
+			R->header = true;
+		}
+	} else {
+		yaml_node *tn = yaml_get(obj, "t");
+		double t = tn && tn->type == YAML_SCALAR ? strtod(tn->str, NULL) : NAN;
+		if (!isfinite(t)) {
+			scrub_diag_add(diags, SCRUB_SEV_ERROR, SCRUB_DIAG_FILE, line, 1, 1, "record line without a time");
+			ok = false;
+		} else {
+			out->last_t = t;
+		}
+		if (ok && strcmp(type, "end") == 0)
+			out->complete = true;
+		yaml_node *ign = yaml_get(obj, "ignored");
+		/* derived actions (tissue outcomes) are made again by the replay, never read as input */
+		yaml_node *der = yaml_get(obj, "derived");
+		bool derived = der && der->type == YAML_SCALAR && strcmp(der->str, "true") == 0;
+		if (ok && strcmp(type, "action") == 0 && !derived && !(ign && ign->type == YAML_SCALAR && strcmp(ign->str, "true") == 0)) {
+			const char *name = str_field(obj, "action");
+			sim_action *a = &out->actions[out->nactions];
+			memset(a, 0, sizeof *a);
+			a->t = t;
+			a->line = line;
+			a->col = 1;
+			a->type = name ? actions_find_in(&R->scope, name, strlen(name)) : ACT_NONE;
+			if (a->type == ACT_NONE) {
+				scrub_diag_add(diags, SCRUB_SEV_ERROR, SCRUB_DIAG_ACTIONS, line, 1, 1,
+				               "unknown action '%s' in the record", name ? name : "?");
+				ok = false;
+			} else {
+				const act_def *def = actions_get(a->type);
+				yaml_node *params = yaml_get(obj, "params");
+				for (size_t k = 0; params && params->type == YAML_MAP && k < params->n && ok; k++) {
+					yaml_node *key = params->items[k], *val = params->values[k];
+					int pi = act_param_find(def, key->str, key->len);
+					char why[256];
+					if (pi < 0 || val->type != YAML_SCALAR ||
+					    script_parse_value(&def->params[pi], val->str, val->len, &out->arena, &a->params[pi], why, sizeof why)) {
+						scrub_diag_add(diags, SCRUB_SEV_ERROR, SCRUB_DIAG_ACTIONS, line, 1, 1,
+						               "bad parameter '%s' of %s in the record", key->str, def->name);
+						ok = false;
+					}
+				}
+				out->nactions++;
+			}
+		}
+	}
+	R->ok = ok;
+	return ok;
+}
+
 scrub_result record_read_text(const char *path, const char *text, size_t len, record_data *out, scrub_diags *diags)
 {
 	memset(out, 0, sizeof *out);
@@ -225,110 +349,13 @@ scrub_result record_read_text(const char *path, const char *text, size_t len, re
 	out->actions = SCRUB_ARENA_NEW(&out->arena, sim_action, cap);
 	if (!out->actions)
 		return SCRUB_ERR_NOMEM;
-	size_t i = 0;
-	int line = 0;
-	bool header = false;
-	bool ok = true;
-	act_scope scope = {0};
-	while (i < len && ok) {
-		line++;
-		const char *nl = memchr(text + i, '\n', len - i);
-		size_t e = nl ? (size_t)(nl - text) : len;
-		bool last = !nl || e + 1 >= len;
-		scrub_arena tmp;
-		scrub_arena_init(&tmp);
-		scrub_diags ld;
-		scrub_diags_init(&ld, path, NULL, 0);
-		yaml_limits lim = {.max_bytes = 64u << 20};
-		yaml_node *obj = e > i ? yaml_parse(text + i, e - i, &lim, &tmp, &ld) : NULL;
-		const char *type = obj && obj->type == YAML_MAP ? str_field(obj, "type") : NULL;
-		if (!type) {
-			if (last && header) {
-				/* a torn last line: the session stopped while writing it */
-				out->torn = true;
-			} else if (e > i || !last) {
-				scrub_diag_add(diags, SCRUB_SEV_ERROR, SCRUB_DIAG_FILE, line, 1, 1,
-				               line == 1 ? "this is not a Scrub session record (expected a JSON line with \"type\":\"session\")"
-				                         : "damaged line in the session record");
-				ok = false;
-			}
-		} else if (!header) {
-			yaml_node *scn = yaml_get(obj, "scenario");
-			const char *src = scn ? str_field(scn, "source") : NULL;
-			if (strcmp(type, "session") != 0 || !src) {
-				scrub_diag_add(diags, SCRUB_SEV_ERROR, SCRUB_DIAG_FILE, line, 1, 1,
-				               "this is not a Scrub session record (the first line must be the session header)");
-				ok = false;
-			} else {
-				yaml_node *sn = yaml_get(scn, "source");
-				out->source = scrub_arena_strndup(&out->arena, sn->str, sn->len);
-				out->source_len = sn->len;
-				/* the scenario's own actions, named in the lines that follow */
-				vocab_declare_from_source(out->source, out->source_len, &out->arena, &scope);
-				const char *p = str_field(scn, "path");
-				const char *h = str_field(scn, "sha256");
-				const char *tr = str_field(obj, "trainee");
-				const char *in = str_field(obj, "input");
-				out->scenario_path = scrub_arena_strdup(&out->arena, p ? p : "scenario");
-				out->sha256 = h ? scrub_arena_strdup(&out->arena, h) : NULL;
-				out->trainee = tr ? scrub_arena_strdup(&out->arena, tr) : NULL;
-				out->input = in ? scrub_arena_strdup(&out->arena, in) : NULL;
-				header = true;
-			}
-		} else {
-			yaml_node *tn = yaml_get(obj, "t");
-			double t = tn && tn->type == YAML_SCALAR ? strtod(tn->str, NULL) : NAN;
-			if (!isfinite(t)) {
-				scrub_diag_add(diags, SCRUB_SEV_ERROR, SCRUB_DIAG_FILE, line, 1, 1, "record line without a time");
-				ok = false;
-			} else {
-				out->last_t = t;
-			}
-			if (ok && strcmp(type, "end") == 0)
-				out->complete = true;
-			yaml_node *ign = yaml_get(obj, "ignored");
-			/* derived actions (tissue outcomes) are made again by the replay, never read as input */
-			yaml_node *der = yaml_get(obj, "derived");
-			bool derived = der && der->type == YAML_SCALAR && strcmp(der->str, "true") == 0;
-			if (ok && strcmp(type, "action") == 0 && !derived && !(ign && ign->type == YAML_SCALAR && strcmp(ign->str, "true") == 0)) {
-				const char *name = str_field(obj, "action");
-				sim_action *a = &out->actions[out->nactions];
-				memset(a, 0, sizeof *a);
-				a->t = t;
-				a->line = line;
-				a->col = 1;
-				a->type = name ? actions_find_in(&scope, name, strlen(name)) : ACT_NONE;
-				if (a->type == ACT_NONE) {
-					scrub_diag_add(diags, SCRUB_SEV_ERROR, SCRUB_DIAG_ACTIONS, line, 1, 1,
-					               "unknown action '%s' in the record", name ? name : "?");
-					ok = false;
-				} else {
-					const act_def *def = actions_get(a->type);
-					yaml_node *params = yaml_get(obj, "params");
-					for (size_t k = 0; params && params->type == YAML_MAP && k < params->n && ok; k++) {
-						yaml_node *key = params->items[k], *val = params->values[k];
-						int pi = act_param_find(def, key->str, key->len);
-						char why[256];
-						if (pi < 0 || val->type != YAML_SCALAR ||
-						    script_parse_value(&def->params[pi], val->str, val->len, &out->arena, &a->params[pi], why, sizeof why)) {
-							scrub_diag_add(diags, SCRUB_SEV_ERROR, SCRUB_DIAG_ACTIONS, line, 1, 1,
-							               "bad parameter '%s' of %s in the record", key->str, def->name);
-							ok = false;
-						}
-					}
-					out->nactions++;
-				}
-			}
-		}
-		scrub_diags_fini(&ld);
-		scrub_arena_fini(&tmp);
-		i = e + 1;
-	}
-	if (ok && !header) {
+	reader R = {.path = path, .out = out, .diags = diags, .ok = true};
+	record_each_line(path, text, len, read_line, &R);
+	if (R.ok && !R.header) {
 		scrub_diag_add(diags, SCRUB_SEV_ERROR, SCRUB_DIAG_FILE, 0, 0, 1, "the record is empty (no session header)");
-		ok = false;
+		R.ok = false;
 	}
-	return ok ? SCRUB_OK : SCRUB_ERR_INVALID;
+	return R.ok ? SCRUB_OK : SCRUB_ERR_INVALID;
 }
 
 void record_data_fini(record_data *d)

@@ -61,4 +61,19 @@ scrub_result record_read(const char *path, record_data *out, scrub_diags *diags)
 scrub_result record_read_text(const char *path, const char *text, size_t len, record_data *out, scrub_diags *diags);
 void record_data_fini(record_data *d);
 
+/* One line of a record's text, parsed as JSON (libfyaml, through yaml.h), valid during the callback. */
+typedef struct record_line {
+	int line;                  /* 1-based */
+	struct yaml_node *obj;     /* NULL when the line is empty or does not parse */
+	const char *type;          /* its "type", NULL when it has none */
+	bool last;                 /* the text's last line (it may be torn) */
+	bool empty;
+	bool oom;                  /* it did not parse for want of memory */
+} record_line;
+typedef bool (*record_line_fn)(void *user, const record_line *line);
+
+/* Calls `fn` for each line of a record's text, in order, until it returns false: the one reader of record lines
+ * (record_read_text and the debrief). */
+void record_each_line(const char *path, const char *text, size_t len, record_line_fn fn, void *user);
+
 #endif

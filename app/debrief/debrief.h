@@ -5,7 +5,9 @@
  * instructor's notes pinned to moments.
  *
  * The same code makes `scrub report --html FILE` (one self-contained file: no network, no external
- * script, style or font) and the debrief page of `scrub serve` (a fragment inside the server's page). */
+ * script, style or font) and the debrief page of `scrub serve` (a fragment inside the server's page). The page
+ * carries one inline <style> (every rule under .scrub-debrief) and one inline <script> (the monitor replay, found
+ * from document.currentScript): a Content-Security-Policy must allow them (a hash of each, or a nonce). */
 #ifndef SCRUB_DEBRIEF_H
 #define SCRUB_DEBRIEF_H
 
@@ -29,7 +31,8 @@ typedef struct debrief_desc {
 	const debrief_note *notes;   /* instructor's annotations, by time */
 	int nnotes;
 	bool fragment;               /* true: a <section> for a server page; false: a whole HTML document */
-	const char *note_action;     /* when set (server, instructor): a form posting a note to this URL */
+	const char *note_action;     /* when set (server, instructor): a form posting a note to this URL; its
+	                              * fields: t (seconds), text, csrf */
 	const char *csrf_token;      /* the form's CSRF token (with note_action) */
 } debrief_desc;
 

@@ -1,6 +1,8 @@
 /* libFuzzer target: session records (`scrub report` on damaged files). Reading any bytes as a record must
  * never crash, hang or leak; a record that reads is replayed as `scrub report` replays it, and its report
- * written, so a damaged but readable record is scored like any other. */
+ * written, so a damaged but readable record is scored like any other. The debrief (`scrub report --html`) reads
+ * the same bytes: with the report made from them, and with a fixed report whatever they are. */
+#include "debrief.h"
 #include "record.h"
 #include "replay.h"
 #include "report.h"
@@ -12,6 +14,22 @@
 #include <stdio.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static const char fixed_report[] =
+	"{\"report_format\": 1, \"scenario\": {\"id\": \"f\", \"title\": \"F\"}, \"complete\": true, \"score\": 1,\n"
+	" \"items\": [{\"id\": \"a\", \"status\": \"done\", \"time_s\": 1}], \"cpr_quality\": {\"arrest_s\": 3}}\n";
+
+static void debrief(const uint8_t *data, size_t size, const char *report, size_t report_len)
+{
+	debrief_note notes[] = {{-5, NULL, "<n>"}, {1e300, "a", ""}};
+	debrief_desc dd = {.record = (const char *)data, .record_len = size, .report = report, .report_len = report_len,
+	                   .notes = notes, .nnotes = 2, .note_action = "/n", .csrf_token = "t"};
+	scrub_buf html;
+	scrub_buf_init(&html);
+	char err[256];
+	debrief_html(&dd, &html, err, sizeof err);
+	scrub_buf_fini(&html);
+}
 
 /* Long scenarios, or ones with the tissue physics, replay correctly but slowly under the fuzzer (tests/cli
  * covers them): only quick ones are replayed. */
@@ -43,6 +61,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			scrub_buf_init(&json);
 			report_info info = {.trainee = rec.trainee, .input = rec.input, .complete = rec.complete};
 			report_write_json(s, &tl, &info, &json);
+			if (!json.oom)
+				debrief(data, size, json.data, json.len);
 			scrub_buf_fini(&json);
 		}
 		sim_session_destroy(&s);
@@ -50,6 +70,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		scenario_destroy(&scn);
 	}
 	record_data_fini(&rec);
+	debrief(data, size, fixed_report, sizeof fixed_report - 1);
 	fuzz_diags_done(&d);
 	return 0;
 }

@@ -1,11 +1,13 @@
 /* Allocation-failure injection: the Nth allocation made by Scrub's own code fails (malloc, calloc and realloc
  * are wrapped at link time: -Wl,--wrap), for every N from 1 until a pass needs no more, in three phases:
  * loading a scenario (with its model runs checked), running a session through the host with the record
- * written, and reading that record back and replaying it (`scrub report`). Each pass must end without a
+ * written, reading that record back and replaying it (`scrub report`), and making its debrief page
+ * (`scrub report --html`, app/debrief). Each pass must end without a
  * crash and with an error or a complete result; under AddressSanitizer (CI) LeakSanitizer also fails the
  * test on any leak on the failure paths. Allocations inside libraries (libfyaml, libc's stdio) are not
  * counted: they are the libraries' own to handle. */
 #include "check.h"
+#include "debrief.h"
 #include "host.h"
 #include "record.h"
 #include "replay.h"
@@ -99,8 +101,11 @@ static bool phase_run(const scenario *scn)
 	return r == SCRUB_OK && rc == SCRUB_OK;
 }
 
-/* Reads the record back, replays it and writes the report's JSON. */
-static bool phase_replay(void)
+static scrub_buf ref_json;   /* the report of the record, made without failures */
+static size_t ref_page_len;  /* its debrief page's length, made without failures (0: not yet) */
+
+/* Reads the record back, replays it and writes the report's JSON (into ref_json when given). */
+static bool replay_json(scrub_buf *keep)
 {
 	scrub_diags d;
 	scrub_diags_init(&d, record_path, NULL, 0);
@@ -118,6 +123,8 @@ static bool phase_replay(void)
 			report_info info = {.trainee = rec.trainee, .input = rec.input, .complete = rec.complete};
 			report_write_json(s, &tl, &info, &json);
 			ok = !json.oom && !tl.oom && json.len > 100;
+			if (keep && ok)
+				scrub_buf_append(keep, json.data, json.len);
 			scrub_buf_fini(&json);
 		}
 		sim_session_destroy(&s);
@@ -127,6 +134,35 @@ static bool phase_replay(void)
 	CHECK(ok || failed);
 	record_data_fini(&rec);
 	scrub_diags_fini(&d);
+	return ok;
+}
+
+static bool phase_replay(void) { return replay_json(NULL); }
+
+/* Makes the record's debrief page with its notes and note form. */
+static bool phase_debrief(void)
+{
+	char *text = NULL;
+	size_t len = 0;
+	if (scrub_read_file(record_path, 64u << 20, &text, &len) != SCRUB_OK) {
+		CHECK(failed);
+		return false;
+	}
+	debrief_note notes[] = {{12, "instructor", "a note"}, {3, NULL, "an earlier one"}};
+	debrief_desc dd = {.record = text, .record_len = len, .report = ref_json.data, .report_len = ref_json.len,
+	                   .notes = notes, .nnotes = 2, .fragment = true, .note_action = "/notes", .csrf_token = "t"};
+	scrub_buf page;
+	scrub_buf_init(&page);
+	char err[256];
+	scrub_result r = debrief_html(&dd, &page, err, sizeof err);
+	bool ok = r == SCRUB_OK && !page.oom;
+	CHECK(ok || failed);
+	/* a page made in spite of a failed allocation must be whole */
+	CHECK(!ok || !ref_page_len || page.len == ref_page_len);
+	if (ok && !ref_page_len)
+		ref_page_len = page.len;
+	scrub_buf_fini(&page);
+	free(text);
 	return ok;
 }
 
@@ -152,6 +188,7 @@ static long sweep(const char *name, bool (*phase)(const void *), const void *arg
 static bool load_thunk(const void *arg) { (void)arg; return phase_load(); }
 static bool run_thunk(const void *arg) { return phase_run(arg); }
 static bool replay_thunk(const void *arg) { (void)arg; return phase_replay(); }
+static bool debrief_thunk(const void *arg) { (void)arg; return phase_debrief(); }
 
 int main(int argc, char **argv)
 {
@@ -172,6 +209,11 @@ int main(int argc, char **argv)
 		CHECK(sweep("run", run_thunk, scn) > 10);
 		CHECK(phase_run(scn)); /* a whole record for the replay phase */
 		CHECK(sweep("replay", replay_thunk, NULL) > 50);
+		scrub_buf_init(&ref_json);
+		CHECK(replay_json(&ref_json));
+		CHECK(phase_debrief()); /* the page's length without failures */
+		CHECK(sweep("debrief", debrief_thunk, NULL) > 50);
+		scrub_buf_fini(&ref_json);
 	}
 	scenario_destroy(&scn);
 	remove(record_path);
