@@ -231,7 +231,11 @@ static scrub_result migrate(scrub_store *s, store_err *err)
 	scrub_result r = s->ops->exec(s, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
 	                              "applied_at TEXT NOT NULL)", err);
 	int n = (int)(sizeof migrations / sizeof migrations[0]);
-	for (int v = 1; r == SCRUB_OK && v <= n; v++) {
+	int current = 0;
+	if (r == SCRUB_OK)
+		r = read_version(s, &current, err);
+	/* an up-to-date store (the usual case: a server opens one connection per worker) takes no lock */
+	for (int v = current + 1; r == SCRUB_OK && v <= n; v++) {
 		/* each in its own transaction; the version is read again inside it, so that two processes opening a
 		 * new store at once apply each migration once (the second waits for the first's lock) */
 		if ((r = store_begin(s, err)) != SCRUB_OK)

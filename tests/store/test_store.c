@@ -516,6 +516,11 @@ int main(int argc, char **argv)
 	test_accounts();
 	test_xapi();
 	test_rebuild();
+	/* a store made by a newer scrub is refused, not damaged */
+	CHECK(store_q(st, NULL, NULL, &err, "INSERT INTO schema_migrations (version, applied_at) VALUES (99, 'x')", 0) == SCRUB_OK);
+	scrub_store *newer = NULL;
+	CHECK(store_open(url, &newer, &err) == SCRUB_ERR_RUNTIME && !newer);
+	CHECK(strstr(err.msg, "newer") != NULL);
 	store_close(st);
 	free(ra.text), free(rb.text), free(rf.text);
 	free(ra.report), free(rb.report), free(rf.report);
