@@ -537,13 +537,13 @@ scrub_result store_put_record(scrub_store *s, const char *text, size_t len, cons
 		return SCRUB_OK;
 	}
 	derived d;
-	if (r == SCRUB_OK)
-		r = derive(text, len, &d, err);
-	else
-		memset(&d, 0, sizeof d);
 	if (r != SCRUB_OK) {
-		if (r == SCRUB_ERR_INVALID || d.sess)
-			derived_fini(&d);
+		scrub_arena_fini(&a);
+		return r;
+	}
+	r = derive(text, len, &d, err);
+	if (r != SCRUB_OK) {
+		derived_fini(&d);
 		scrub_arena_fini(&a);
 		return r;
 	}
@@ -635,9 +635,10 @@ scrub_result store_rebuild(scrub_store *s, void (*progress)(void *user, int done
 		db_rows rec;
 		r = store_q(s, &ra, &rec, err, "SELECT record, trainee, scenario_id FROM sessions WHERE id = ?", 1, db_i(id));
 		derived d;
-		memset(&d, 0, sizeof d);
+		bool have_d = false;
 		if (r == SCRUB_OK && rec.nrows == 1) {
 			r = derive(db_cell(&rec, 0, 0), rec.lens[0], &d, err);
+			have_d = true;
 			if (r == SCRUB_ERR_INVALID) {
 				char why[sizeof err->msg];
 				snprintf(why, sizeof why, "%s", err->msg);
@@ -666,7 +667,7 @@ scrub_result store_rebuild(scrub_store *s, void (*progress)(void *user, int done
 			else
 				store_rollback(s);
 		}
-		if (d.sess || d.report.data)
+		if (have_d)
 			derived_fini(&d);
 		scrub_arena_fini(&ra);
 		if (r == SCRUB_OK)
