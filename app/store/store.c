@@ -552,6 +552,18 @@ scrub_result store_put_record(scrub_store *s, const char *text, size_t len, cons
 	char now[32];
 	store_now_iso(now);
 	r = store_begin(s, err);
+	if (r == SCRUB_OK && s->ops == &store_pg_ops) {
+		/* PostgreSQL: one writer at a time for one trainee at one scenario (a session's copies, and the attempt
+		 * numbers, belong to that group); SQLite's write transaction already takes the whole store */
+		char key[65];
+		scrub_buf k;
+		scrub_buf_init(&k);
+		scrub_buf_printf(&k, "%s\n%s", d.rec.trainee ? d.rec.trainee : "", d.scn->id);
+		store_sha256_hex(k.data ? k.data : "", k.len, key);
+		scrub_buf_fini(&k);
+		key[15] = '\0';
+		r = store_q(s, NULL, NULL, err, "SELECT pg_advisory_xact_lock(?)", 1, db_i(strtoll(key, NULL, 16)));
+	}
 	/* another copy of this session (same header line)? */
 	if (r == SCRUB_OK)
 		r = store_q(s, &a, &rows, err, "SELECT id, record, sha256, complete FROM sessions WHERE header_sha256 = ? "

@@ -7,7 +7,7 @@ scrub=$1; root=$2; kind=$3
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 fail=0
 bad() { echo "FAIL: $*"; fail=1; }
-N=${CRASH_RECORDS:-60}
+N=${CRASH_RECORDS:-40}
 
 case $kind in
 sqlite) url="$tmp/records.db"; sql() { sqlite3 "$url" "$1"; } ;;
@@ -53,5 +53,21 @@ if [ "$kind" = sqlite ]; then
 	[ "$(sql "PRAGMA integrity_check")" = ok ] || bad "integrity_check: $(sql "PRAGMA integrity_check")"
 	[ -z "$(sql "PRAGMA foreign_key_check")" ] || bad "foreign_key_check"
 fi
-[ $fail = 0 ] && echo "ok: $kind: killed with $before of $N in, then all $N once"
+
+# two imports of the same records at once, into a new store: each record once, and the two agree on the count
+case $kind in
+sqlite) url="$tmp/two.db" ;;
+postgresql) createdb scrub_two || bad "createdb"; url=$(printf '%s' "$SCRUB_TEST_PG_URL" | sed 's|///scrub?|///scrub_two?|')
+	sql() { psql -X -A -t -q -d scrub_two -c "$1"; } ;;
+esac
+"$scrub" import --store "$url" "$tmp/recs" > "$tmp/one.txt" 2>&1 &
+p1=$!
+"$scrub" import --store "$url" "$tmp/recs" > "$tmp/two.txt" 2>&1 &
+p2=$!
+wait $p1 || bad "first concurrent import: $(cat "$tmp/one.txt")"
+wait $p2 || bad "second concurrent import: $(cat "$tmp/two.txt")"
+n1=$(sed -n 's/^\([0-9]*\) new, .*/\1/p' "$tmp/one.txt"); n2=$(sed -n 's/^\([0-9]*\) new, .*/\1/p' "$tmp/two.txt")
+[ $((n1 + n2)) = "$N" ] || bad "concurrent imports: $n1 + $n2 new, expected $N in all"
+[ "$(sql "SELECT COUNT(*) FROM sessions")" = "$N" ] || bad "concurrent imports: not $N sessions"
+[ $fail = 0 ] && echo "ok: $kind: killed with $before of $N in, then all $N once; two imports at once: $n1 + $n2"
 exit $fail
