@@ -15,6 +15,7 @@
 
 static const char usage[] =
 	"usage: scrub bench import [--store URL] [--sessions N] [--runs N] [--scenario FILE]\n"
+	"       scrub bench import --store URL --cohort-only [--runs N] [--scenario FILE]\n"
 	"\n"
 	"Plays every model run of the scenario (default: the bundled bls_aed_adult.yaml) once, then makes N sessions\n"
 	"(default 10000) from those records - each with its own trainee (500 trainees) and start time, written into\n"
@@ -22,6 +23,7 @@ static const char usage[] =
 	"by one, as scrub import does (each replayed, scored and committed in its own transaction). Then it times\n"
 	"the cohort view of the scenario (store_scenario_stats over all N sessions). The sessions it put are\n"
 	"deleted after each run (origin 'bench'); the default store is a temporary SQLite file.\n"
+	"With --cohort-only it puts nothing and times the cohort view of the sessions the store has (--runs times).\n"
 	"Prints one JSON line: sessions_per_s (median of the runs), cohort_ms (median).\n";
 
 /* The text of each model run's record. */
@@ -91,9 +93,9 @@ static void variant(const char *rec, size_t len, int k, scrub_buf *b)
 int scrub_cmd_bench_import(int argc, char **argv)
 {
 	const char *url = NULL, *sessions_s = NULL, *runs_s = NULL, *scn_path = NULL;
-	bool help = false;
+	bool help = false, cohort_only = false;
 	cli_opt opts[] = {{"store", true, &url, NULL}, {"sessions", true, &sessions_s, NULL}, {"runs", true, &runs_s, NULL},
-	                  {"scenario", true, &scn_path, NULL}, {0}};
+	                  {"scenario", true, &scn_path, NULL}, {"cohort-only", false, NULL, &cohort_only}, {0}};
 	const char *pos[1];
 	int npos;
 	if (!cli_parse(argc, argv, opts, pos, 0, &npos, &help, usage))
@@ -123,7 +125,14 @@ int scrub_cmd_bench_import(int argc, char **argv)
 	char **recs = NULL;
 	size_t *lens = NULL;
 	int nrecs = 0;
-	if (rc == EXIT_DONE)
+	if (cohort_only && !url) {
+		fprintf(stderr, "scrub bench import: --cohort-only needs --store URL\n");
+		rc = EXIT_USAGE;
+	}
+	long in_store = 0;
+	if (cohort_only)
+		nsessions = 0;
+	if (rc == EXIT_DONE && !cohort_only)
 		rc = model_records(scn, tmpdir, &recs, &lens, &nrecs);
 	scrub_store *st = NULL;
 	if (rc == EXIT_DONE)
@@ -149,7 +158,7 @@ int scrub_cmd_bench_import(int argc, char **argv)
 				fprintf(stderr, "\rrun %ld: %ld/%ld sessions  %.0f/s   ", run + 1, k + 1, nsessions,
 				        (double)(k + 1) / (scrub_now() - t0));
 		}
-		rate[run] = (double)nsessions / (scrub_now() - t0);
+		rate[run] = nsessions ? (double)nsessions / (scrub_now() - t0) : 0;
 		if (tty)
 			fputc('\n', stderr);
 		/* the cohort view over all of them: median of 5 */
@@ -170,7 +179,14 @@ int scrub_cmd_bench_import(int argc, char **argv)
 			scrub_arena_fini(&a);
 		}
 		cohort[run] = cli_percentile(ms, 5, 0.5);
-		if (store_q(st, NULL, NULL, &err, "DELETE FROM sessions WHERE origin = ?", 1, db_s("bench")) != SCRUB_OK) {
+		if (rc == EXIT_DONE && cohort_only) {
+			db_rows rows;
+			scrub_arena a;
+			scrub_arena_init(&a);
+			if (store_q(st, &a, &rows, &err, "SELECT COUNT(*) FROM sessions WHERE scenario_id = ?", 1, db_s(scn->id)) == SCRUB_OK)
+				in_store = (long)db_int(&rows, 0, 0);
+			scrub_arena_fini(&a);
+		} else if (store_q(st, NULL, NULL, &err, "DELETE FROM sessions WHERE origin = ?", 1, db_s("bench")) != SCRUB_OK) {
 			fprintf(stderr, "scrub bench import: %s\n", err.msg);
 			rc = EXIT_RUNTIME;
 		}
@@ -184,7 +200,7 @@ int scrub_cmd_bench_import(int argc, char **argv)
 		scrub_json_str(&j, "backend", store_backend(st));
 		scrub_json_str(&j, "scenario", scn->id);
 		scrub_json_int(&j, "model_records", nrecs);
-		scrub_json_int(&j, "sessions", nsessions);
+		scrub_json_int(&j, "sessions", cohort_only ? in_store : nsessions);
 		scrub_json_int(&j, "runs", runs);
 		scrub_json_num(&j, "sessions_per_s", cli_percentile(rate, (size_t)runs, 0.5), 1);
 		scrub_json_num(&j, "cohort_ms", cli_percentile(cohort, (size_t)runs, 0.5), 2);
