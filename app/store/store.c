@@ -194,8 +194,10 @@ static const char *const migrations[] = {
 	" last_error TEXT,"
 	" done INTEGER NOT NULL DEFAULT 0);"
 	"CREATE INDEX xapi_due ON xapi_queue (done, next_unix, id);",
-	/* 2: the items of one scenario's sessions, for the cohort view */
-	"CREATE INDEX items_item ON items (item_id, status);",
+	/* 2: the cohort view reads items from this index alone (no row of the table) */
+	"CREATE INDEX items_cohort ON items (session_id, item_id, status, time_s, critical, idx);"
+	"CREATE INDEX sessions_cohort ON sessions (scenario_id, started_at, trainee, passed, complete, attempt);"
+	"DROP INDEX sessions_scenario;",
 };
 
 static scrub_result expand_migration(const scrub_store *s, const char *sql, scrub_buf *out)

@@ -68,6 +68,12 @@ static void session_from_row(const db_rows *r, int i, store_session *o)
 	o->attempt = (int)db_int(r, i, 11);
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
 static scrub_result oom(store_err *err) { return store_fail(err, SCRUB_ERR_NOMEM, "out of memory"); }
 
 scrub_result store_list_sessions(scrub_store *s, const store_filter *f, scrub_arena *a, store_session **out,
@@ -206,7 +212,8 @@ scrub_result store_scenario_stats(scrub_store *s, const char *scenario_id, const
 		r = oom(err);
 		goto done;
 	}
-	scrub_buf_printf(&sql, "SELECT i.item_id, MIN(i.text), MAX(i.critical), COUNT(*),"
+	/* per item, from the covering index items_cohort; the texts come after, from one session */
+	scrub_buf_printf(&sql, "SELECT i.item_id, NULL, MAX(i.critical), COUNT(*),"
 	                 " SUM(CASE WHEN i.status <> 'done' THEN 1 ELSE 0 END),"
 	                 " SUM(CASE WHEN i.status = 'done' AND i.time_s IS NOT NULL THEN 1 ELSE 0 END)"
 	                 " FROM sessions s JOIN items i ON i.session_id = s.id%s"
@@ -217,10 +224,19 @@ scrub_result store_scenario_stats(scrub_store *s, const char *scenario_id, const
 	}
 	if ((r = items_from_rows(&rows, a, items, nitems, err)) != SCRUB_OK)
 		goto done;
-	/* the times of the done items, ascending (the distribution of time to each action) */
+	for (int k = 0; k < *nitems; k++) {
+		db_rows t;
+		r = store_q(s, a, &t, err, "SELECT i.text FROM sessions s JOIN items i ON i.session_id = s.id"
+		            " WHERE s.scenario_id = ? AND i.item_id = ? LIMIT 1", 2, db_s(scenario_id),
+		            db_s((*items)[k].item_id));
+		if (r != SCRUB_OK)
+			goto done;
+		(*items)[k].text = t.nrows ? db_cell(&t, 0, 0) : (*items)[k].item_id;
+	}
+	/* the times of the done items (the distribution of time to each action), sorted here */
 	scrub_buf_clear(&sql);
 	scrub_buf_printf(&sql, "SELECT i.item_id, i.time_s FROM sessions s JOIN items i ON i.session_id = s.id%s"
-	                 " AND i.status = 'done' AND i.time_s IS NOT NULL ORDER BY i.item_id, i.time_s", where.data);
+	                 " AND i.status = 'done' AND i.time_s IS NOT NULL", where.data);
 	if (sql.oom || (r = s->ops->query(s, sql.data, p, np, a, &rows, err)) != SCRUB_OK) {
 		r = sql.oom ? oom(err) : r;
 		goto done;
@@ -237,6 +253,9 @@ scrub_result store_scenario_stats(scrub_store *s, const char *scenario_id, const
 		if (cur && cur->times_s)
 			cur->times_s[cur->ntimes++] = db_real(&rows, i, 1);
 	}
+	for (int k = 0; k < *nitems; k++)
+		if ((*items)[k].ntimes > 1)
+			qsort((*items)[k].times_s, (size_t)(*items)[k].ntimes, sizeof(double), cmp_double);
 	if (attempts) {
 		scrub_buf_clear(&sql);
 		scrub_buf_printf(&sql, "SELECT s.attempt, COUNT(*), SUM(s.passed) FROM sessions s%s GROUP BY s.attempt"
