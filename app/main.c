@@ -22,6 +22,7 @@ static const char usage[] =
 	"  validate  check scenario files and execute their model runs\n"
 	"  list      list bundled scenarios, the actions a scenario can use, or the units\n"
 	"  report    rebuild the score report from a session record (session.jsonl)\n"
+	"  import    put session records into the records store (SQLite or PostgreSQL)\n"
 	"  bench     measure performance (scenario, ...)\n"
 	"\n"
 	"Run 'scrub <command> --help' for a command's options.\n"
@@ -47,6 +48,7 @@ int main(int argc, char **argv)
 		{"list", scrub_cmd_list},
 		{"report", scrub_cmd_report},
 		{"bench", scrub_cmd_bench},
+		{"import", scrub_cmd_import},
 	};
 	return cli_dispatch(cmds, sizeof cmds / sizeof cmds[0], argc, argv, "scrub: unknown command", usage);
 }
@@ -69,7 +71,7 @@ int cli_usage_error(const char *message, const char *use)
 }
 
 /* argv[1..] into options and positional arguments; false after printing a usage error. */
-static bool cli_parse(int argc, char **argv, const cli_opt *opts, const char **pos, int max_pos, int *npos,
+bool cli_parse(int argc, char **argv, const cli_opt *opts, const char **pos, int max_pos, int *npos,
                       bool *help, const char *use)
 {
 	*npos = 0;
