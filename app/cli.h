@@ -28,6 +28,7 @@ int scrub_cmd_bench_serve(int argc, char **argv);    /* app/serve/serve_bench.c 
 int scrub_cmd_bench_scenario(int argc, char **argv);
 int scrub_cmd_bench_tissue(int argc, char **argv);
 int scrub_cmd_bench_validate(int argc, char **argv);
+int scrub_cmd_bench_report_html(int argc, char **argv);
 
 /* Options: a tiny getopt for "--name value" and "--flag" forms. */
 typedef struct cli_opt {

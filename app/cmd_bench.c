@@ -19,6 +19,7 @@ static const char usage[] =
 	"  render          render the suture scene offscreen (--width 1280 --height 720)\n"
 	"  xr              XR mode on the active OpenXR runtime (default: simxr, unpaced): CPU ms per frame\n"
 	"  validate FILE.. `scrub validate` of each file, model runs included: seconds per file\n"
+	"  report-html REC `scrub report --html` of a session record: replay and HTML, milliseconds\n"
 	"\n"
 	"Each bench prints one JSON line with its figures (medians of several runs).\n";
 
@@ -126,6 +127,7 @@ int scrub_cmd_bench(int argc, char **argv)
 		{"render", scrub_cmd_bench_render},
 		{"xr", scrub_cmd_bench_xr},
 		{"validate", scrub_cmd_bench_validate},
+		{"report-html", scrub_cmd_bench_report_html},
 	};
 	for (size_t i = 0; i < sizeof benches / sizeof benches[0]; i++)
 		if (strcmp(argv[1], benches[i].name) == 0)
