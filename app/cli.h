@@ -29,6 +29,8 @@ int scrub_cmd_bench_scenario(int argc, char **argv);
 int scrub_cmd_bench_tissue(int argc, char **argv);
 int scrub_cmd_bench_validate(int argc, char **argv);
 int scrub_cmd_bench_report_html(int argc, char **argv);
+int scrub_cmd_import(int argc, char **argv);
+int scrub_cmd_bench_import(int argc, char **argv);
 
 /* Options: a tiny getopt for "--name value" and "--flag" forms. */
 typedef struct cli_opt {

@@ -22,6 +22,8 @@ static const char usage[] =
 	"  validate  check scenario files and execute their model runs\n"
 	"  list      list bundled scenarios, the actions a scenario can use, or the units\n"
 	"  report    rebuild the score report from a session record (session.jsonl)\n"
+	"  import    put session records into the records store (SQLite or PostgreSQL)\n"
+	"  serve     the instructor's web pages (sessions, debriefs, cohorts) and the upload API\n"
 	"  bench     measure performance (scenario, ...)\n"
 	"\n"
 	"Run 'scrub <command> --help' for a command's options.\n"
@@ -52,6 +54,8 @@ int main(int argc, char **argv)
 		{"list", scrub_cmd_list},
 		{"report", scrub_cmd_report},
 		{"bench", scrub_cmd_bench},
+		{"import", scrub_cmd_import},
+		{"serve", scrub_cmd_serve},
 	};
 	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
 		if (strcmp(cmd, cmds[i].name) == 0)

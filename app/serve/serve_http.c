@@ -472,16 +472,20 @@ static int handler(struct mg_connection *conn, void *cbdata)
 	clock_gettime(CLOCK_MONOTONIC, &r.t0);
 	scrub_arena_init(&r.arena);
 	serve_random_hex(r.nonce, 16);
-	const char *path = ri->local_uri_raw ? ri->local_uri_raw : "";
-	r.path = path;
+	/* civetweb leaves the path encoded (decode_url=no): decoded here, so that an encoded NUL is seen */
+	const char *raw = ri->local_uri_raw ? ri->local_uri_raw : "";
+	size_t rawlen = strlen(raw);
+	char *path = scrub_arena_alloc(&r.arena, rawlen + 1);
+	int plen = path && rawlen <= 2048 ? mg_url_decode(raw, (int)rawlen, path, (int)rawlen + 1, 0) : -1;
+	r.path = path && plen >= 0 ? path : "";
 	r.query = ri->query_string ? ri->query_string : "";
 	int status_done = 0;
 	if (strcmp(r.method, "GET") != 0 && strcmp(r.method, "HEAD") != 0 && strcmp(r.method, "POST") != 0) {
 		serve_error(&r, 405, "Only GET and POST are answered here.");
 		status_done = 1;
-	} else if (path[0] != '/' || strstr(path, "..") || strstr(path, "//") || strchr(path, '\\') ||
-	           strstr(ri->request_uri ? ri->request_uri : "", "%00") || strlen(path) > 512) {
-		/* no URL reaches a file, but a path that tries to climb is answered as nothing */
+	} else if (plen < 0 || strlen(r.path) != (size_t)plen || r.path[0] != '/' || strstr(r.path, "..") ||
+	           strstr(r.path, "//") || strchr(r.path, '\\') || plen > 512) {
+		/* no URL reaches a file, but a path that tries to climb or hides a NUL is answered as nothing */
 		serve_error(&r, 404, "There is no such page.");
 		status_done = 1;
 	} else if (!r.store) {
@@ -490,9 +494,9 @@ static int handler(struct mg_connection *conn, void *cbdata)
 	}
 	if (!status_done) {
 		bool post = strcmp(r.method, "POST") == 0;
-		size_t limit = strcmp(path, "/api/records") == 0 ? cfg->max_upload : cfg->max_form;
+		size_t limit = strcmp(r.path, "/api/records") == 0 ? cfg->max_upload : cfg->max_form;
 		if (!post || read_body(&r, limit)) {
-			if (strcmp(path, "/api/records") != 0)
+			if (strcmp(r.path, "/api/records") != 0)
 				authenticate(&r);
 			route(&r);
 		}
@@ -550,6 +554,7 @@ struct mg_context *serve_start(const serve_config *cfg, int *port)
 		"enable_keep_alive", "yes",
 		"max_request_size", "16384",          /* the request line and headers */
 		"enable_directory_listing", "no",
+		"decode_url", "no",
 		NULL,
 	};
 	struct mg_callbacks cb = {.init_thread = init_thread, .exit_thread = exit_thread, .log_message = log_message};

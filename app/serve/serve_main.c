@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -25,37 +24,16 @@ static const char usage[] =
 	"       scrub serve token add USER [--days N] [--store URL]\n"
 	"\n"
 	"The instructor's web pages: sessions, debriefs, trainees' progress and the cohort view of each scenario\n"
-	"(docs/server.md). The store is SQLite (a path; default $XDG_DATA_HOME/scrub/records.db) or PostgreSQL\n"
-	"(postgresql://...). --listen defaults to 127.0.0.1:8080 (put TLS at a reverse proxy and pass\n"
+	"(docs/server.md). The store is SQLite (a path; default $SCRUB_STORE, else $XDG_DATA_HOME/scrub/records.db)\n"
+	"or PostgreSQL (postgresql://...). --listen defaults to 127.0.0.1:8080 (put TLS at a reverse proxy and pass\n"
 	"--secure-cookies and --origin https://HOST). 'users add' reads the password from standard input (a prompt\n"
 	"without echo on a terminal). 'token add' prints a new upload token for POST /api/records.\n";
-
-/* The default store: $XDG_DATA_HOME/scrub/records.db (its folder made when missing). */
-static const char *default_store(char *buf, size_t size)
-{
-	const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
-	char dir[900];
-	if (xdg && *xdg)
-		snprintf(dir, sizeof dir, "%s", xdg);
-	else
-		snprintf(dir, sizeof dir, "%s/.local/share", home ? home : ".");
-	strncat(dir, "/scrub", sizeof dir - strlen(dir) - 1);
-	for (char *p = dir + 1; *p; p++)
-		if (*p == '/') {
-			*p = 0;
-			mkdir(dir, 0755);
-			*p = '/';
-		}
-	mkdir(dir, 0700);
-	snprintf(buf, size, "%s/records.db", dir);
-	return buf;
-}
 
 static scrub_store *open_store(const char *url)
 {
 	char buf[1024];
 	if (!url)
-		url = default_store(buf, sizeof buf);
+		url = store_default_url(buf, sizeof buf);
 	scrub_store *s = NULL;
 	store_err err;
 	if (store_open(url, &s, &err) != SCRUB_OK) {
@@ -109,7 +87,7 @@ static int users_add(int argc, char **argv)
 		fputs(usage, stdout);
 		return EXIT_DONE;
 	}
-	if (npos != 3 || strcmp(pos[1], "add") != 0 || !role_s) {
+	if (npos != 2 || strcmp(pos[0], "add") != 0 || !role_s) {
 		fputs(usage, stderr);
 		return EXIT_USAGE;
 	}
@@ -124,7 +102,7 @@ static int users_add(int argc, char **argv)
 		fprintf(stderr, "scrub serve users: --role is trainee, instructor or admin\n");
 		return EXIT_USAGE;
 	}
-	const char *name = pos[2];
+	const char *name = pos[1];
 	if (!*name || strlen(name) > 64 || strpbrk(name, "/\\\r\n\t ")) {
 		fprintf(stderr, "scrub serve users: a name is 1 to 64 characters without spaces or slashes\n");
 		return EXIT_USAGE;
@@ -174,7 +152,7 @@ static int cohort_add(int argc, char **argv)
 		fputs(usage, stdout);
 		return EXIT_DONE;
 	}
-	if (npos != 4 || strcmp(pos[1], "add") != 0) {
+	if (npos != 3 || strcmp(pos[0], "add") != 0) {
 		fputs(usage, stderr);
 		return EXIT_USAGE;
 	}
@@ -183,11 +161,11 @@ static int cohort_add(int argc, char **argv)
 		return EXIT_RUNTIME;
 	store_err err;
 	int rc = EXIT_DONE;
-	if (store_cohort_add(s, pos[2], pos[3], &err) != SCRUB_OK) {
+	if (store_cohort_add(s, pos[1], pos[2], &err) != SCRUB_OK) {
 		fprintf(stderr, "scrub serve cohort: %s\n", err.msg);
 		rc = EXIT_RUNTIME;
 	} else {
-		printf("%s is in cohort %s\n", pos[3], pos[2]);
+		printf("%s is in cohort %s\n", pos[2], pos[1]);
 	}
 	store_close(s);
 	return rc;
@@ -207,7 +185,7 @@ static int token_add(int argc, char **argv)
 		return EXIT_DONE;
 	}
 	long days = 365;
-	if (npos != 3 || strcmp(pos[1], "add") != 0 || (days_s && !cli_whole(days_s, 1, 3650, &days))) {
+	if (npos != 2 || strcmp(pos[0], "add") != 0 || (days_s && !cli_whole(days_s, 1, 3650, &days))) {
 		fputs(usage, stderr);
 		return EXIT_USAGE;
 	}
@@ -219,7 +197,7 @@ static int token_add(int argc, char **argv)
 	store_user u;
 	store_err err;
 	int rc = EXIT_DONE;
-	scrub_result sr = store_get_user(s, pos[2], &a, &u, &err);
+	scrub_result sr = store_get_user(s, pos[1], &a, &u, &err);
 	if (sr != SCRUB_OK) {
 		fprintf(stderr, "scrub serve token: %s\n", sr == SCRUB_DONE ? "no such user" : err.msg);
 		rc = sr == SCRUB_DONE ? EXIT_INVALID : EXIT_RUNTIME;
@@ -277,7 +255,7 @@ int scrub_cmd_serve(int argc, char **argv)
 	}
 	char buf[1024];
 	if (!store_url)
-		store_url = default_store(buf, sizeof buf);
+		store_url = store_default_url(buf, sizeof buf);
 	/* open once here: the schema's migrations run before any worker connects, and a bad URL fails at once */
 	scrub_store *s = open_store(store_url);
 	if (!s)
