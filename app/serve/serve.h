@@ -81,6 +81,8 @@ void url_escape(scrub_buf *b, const char *s);
 /* The hidden CSRF field of a form. */
 void html_csrf_field(scrub_buf *b, serve_req *r);
 void html_fmt_duration(char *buf, size_t size, double s);
+/* "2026-12-04T04:14:52Z" as "2026-12-04 04:14" (anything else as it is), escaped. */
+void html_date(scrub_buf *b, const char *iso);
 
 /* ---- serve_pages.c ---- */
 void page_sessions(serve_req *r);
@@ -100,10 +102,10 @@ void api_records(serve_req *r);
 typedef struct svg_point {
 	double x, y;
 	const char *label;            /* a tooltip (<title>), or NULL */
+	bool ok;                      /* drawn green (passed), else red */
 } svg_point;
-/* A line plot of y over x (the points in order), y within [ymin, ymax], with a horizontal reference line at `ref`
- * (NaN: none). */
-void svg_line_plot(scrub_buf *b, const char *title, const svg_point *p, int n, double ymin, double ymax, double ref,
+/* A line plot of y over x (the points in order), y within [ymin, ymax]. */
+void svg_line_plot(scrub_buf *b, const char *title, const svg_point *p, int n, double ymin, double ymax,
                    const char *xlabel, const char *ylabel);
 /* Horizontal bars of values in [0, 1] (fractions), one per label. */
 void svg_bar_chart(scrub_buf *b, const char *title, const char *const *labels, const double *values,

@@ -26,6 +26,10 @@ const char serve_css[] =
 	"th,td{text-align:left;padding:7px 10px;border-bottom:1px solid var(--line);vertical-align:top}\n"
 	"th{font-size:12px;text-transform:uppercase;letter-spacing:.4px;color:var(--muted);background:#eef2f6}\n"
 	"tr:hover td{background:#f8fbff}\n"
+	"td.date{white-space:nowrap;font-variant-numeric:tabular-nums}\n"
+	"a.open{display:inline-block;padding:2px 10px;border:1px solid var(--accent);border-radius:4px;text-decoration:none;"
+	"font-size:13px}\na.open:hover{background:var(--accent);color:#fff}\n"
+	"td a{text-decoration:none}td a:hover{text-decoration:underline}\n"
 	"td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}\n"
 	"a{color:var(--accent)}\n"
 	".badge{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;font-weight:600}\n"
@@ -43,6 +47,7 @@ const char serve_css[] =
 	".error{color:var(--fail);font-weight:600}\n"
 	".muted{color:var(--muted)}\n"
 	".grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(420px,1fr));gap:20px}\n"
+	".card h2{margin-top:0}\n"
 	"svg.plot{width:100%;height:auto;background:#fff}\n"
 	"svg.plot text{font:11px system-ui,'DejaVu Sans',sans-serif;fill:#4a5663}\n"
 	"svg.plot .title{font-size:13px;font-weight:600;fill:var(--ink)}\n"
@@ -108,7 +113,7 @@ void html_begin(scrub_buf *b, serve_req *r, const char *title)
 	scrub_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 	                  "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
 	html_escape(b, title);
-	scrub_buf_puts(b, " - Scrub</title>\n<link rel=\"stylesheet\" href=\"/static/scrub.css\">\n</head>\n<body>\n"
+	scrub_buf_puts(b, " - Scrub</title>\n<link rel=\"stylesheet\" href=\"/static/scrub.css\">\n<link rel=\"icon\" href=\"data:,\">\n</head>\n<body>\n"
 	                  "<header class=\"top\"><a class=\"brand\" href=\"/sessions\">Scrub</a>");
 	if (r->have_user) {
 		scrub_buf_puts(b, "<nav><a href=\"/sessions\">Sessions</a>");
@@ -140,4 +145,17 @@ void html_fmt_duration(char *buf, size_t size, double s)
 		snprintf(buf, size, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
 	else
 		snprintf(buf, size, "%ld:%02ld", t / 60, t % 60);
+}
+
+void html_date(scrub_buf *b, const char *iso)
+{
+	if (iso && strlen(iso) >= 16 && iso[10] == 'T') {
+		char d[17];
+		memcpy(d, iso, 16);
+		d[10] = ' ';
+		d[16] = 0;
+		html_escape(b, d);
+	} else {
+		html_escape(b, iso);
+	}
 }

@@ -152,8 +152,8 @@ void page_sessions(serve_req *r)
 		const store_session *s = &ss[i];
 		char dur[32];
 		html_fmt_duration(dur, sizeof dur, s->duration_s);
-		scrub_buf_puts(&b, "<tr><td>");
-		html_escape(&b, s->started_at);
+		scrub_buf_puts(&b, "<tr><td class=\"date\">");
+		html_date(&b, s->started_at);
 		scrub_buf_puts(&b, "</td><td><a href=\"/trainees/");
 		url_escape(&b, s->trainee);
 		scrub_buf_puts(&b, "\">");
@@ -170,7 +170,7 @@ void page_sessions(serve_req *r)
 		scrub_buf_printf(&b, "</td><td class=\"num\">%d</td><td class=\"num\">%s</td><td class=\"num\">%.1f</td><td>",
 		                 s->attempt, dur, s->score);
 		result_badge(&b, s);
-		scrub_buf_printf(&b, "</td><td><a href=\"/sessions/%lld\">Debrief</a></td></tr>\n", (long long)s->id);
+		scrub_buf_printf(&b, "</td><td><a class=\"open\" href=\"/sessions/%lld\">Debrief</a></td></tr>\n", (long long)s->id);
 	}
 	scrub_buf_puts(&b, "</tbody>\n</table>\n");
 	int pages = (total + PAGE_SIZE - 1) / PAGE_SIZE;
@@ -287,7 +287,7 @@ void page_session(serve_req *r, int64_t id)
 		scrub_buf_puts(&b, "</a>");
 	}
 	scrub_buf_printf(&b, " / attempt %d, ", s.attempt);
-	html_escape(&b, s.started_at);
+	html_date(&b, s.started_at);
 	scrub_buf_puts(&b, " ");
 	result_badge(&b, &s);
 	scrub_buf_puts(&b, "</p>\n");
@@ -403,7 +403,7 @@ void page_trainee(serve_req *r, const char *name)
 		g[k].passed += s->passed;
 		g[k].best = fmax(g[k].best, s->score);
 		g[k].last = s->score;
-		g[k].pts[g[k].npts++] = (svg_point){.x = s->attempt, .y = s->score,
+		g[k].pts[g[k].npts++] = (svg_point){.x = s->attempt, .y = s->score, .ok = s->passed,
 		                                   .label = scrub_arena_printf(&r->arena, "attempt %d, %s: %.1f", s->attempt,
 		                                                               s->started_at, s->score)};
 	}
@@ -431,8 +431,8 @@ void page_trainee(serve_req *r, const char *name)
 	scrub_buf_puts(&b, "</tbody></table>\n<h2>Score over time</h2>\n<div class=\"grid\">\n");
 	for (int k = 0; k < ng; k++) {
 		scrub_buf_puts(&b, "<div class=\"card\">");
-		svg_line_plot(&b, g[k].title && *g[k].title ? g[k].title : g[k].id, g[k].pts, g[k].npts, 0, 100, NAN,
-		              "attempt", "score");
+		svg_line_plot(&b, g[k].title && *g[k].title ? g[k].title : g[k].id, g[k].pts, g[k].npts, 0, 100, "attempt",
+		              "score");
 		scrub_buf_puts(&b, "</div>\n");
 	}
 	scrub_buf_puts(&b, "</div>\n<h2>Items most often missed</h2>\n<table id=\"missed\"><thead><tr><th>Item</th>"
@@ -593,12 +593,34 @@ void page_scenario(serve_req *r, const char *id, bool csv)
 	url_escape(&b, id);
 	scrub_buf_printf(&b, "\">the sessions</a></p>\n<div class=\"card stats\"><div><b>%d</b><span>sessions</span></div>"
 	                     "<div><b>%.0f%%</b><span>passed</span></div><div><b>%d</b><span>checklist items</span></div>"
-	                     "</div>\n<div class=\"grid\">\n<div class=\"card\">",
+	                     "</div>\n<div class=\"card\">",
 	                 total, total ? 100.0 * passed / total : 0, nitems);
-	svg_bar_chart(&b, "Item miss rate (red: critical)", labels, rates, crit, nitems);
+	/* the chart with the most missed first (the table below keeps the checklist's order) */
+	const char **sl = scrub_arena_alloc(&r->arena, sizeof *sl * na);
+	double *sr = scrub_arena_alloc(&r->arena, sizeof *sr * na);
+	bool *sc = scrub_arena_alloc(&r->arena, sizeof *sc * na);
+	if (!sl || !sr || !sc) {
+		scrub_buf_fini(&b);
+		serve_error(r, 500, "Out of memory.");
+		return;
+	}
+	for (int i = 0; i < nitems; i++) {   /* insertion sort: stable, and a checklist is short */
+		int k = i;
+		while (k > 0 && sr[k - 1] < rates[i]) {
+			sl[k] = sl[k - 1];
+			sr[k] = sr[k - 1];
+			sc[k] = sc[k - 1];
+			k--;
+		}
+		sl[k] = labels[i];
+		sr[k] = rates[i];
+		sc[k] = crit[i];
+	}
+	svg_bar_chart(&b, "Item miss rate, most missed first (red: critical items)", sl, sr, sc, nitems);
 	scrub_buf_puts(&b, "</div>\n<div class=\"card\">");
-	svg_box_plot(&b, "Time to each critical action", clabels, ctimes, cn, nc);
-	scrub_buf_puts(&b, "</div>\n</div>\n<h2>Pass rate by attempt</h2>\n<table id=\"by-attempt\"><thead><tr>"
+	svg_box_plot(&b, "Time to each critical action (box: quartiles, bar: median, whiskers: range)", clabels, ctimes,
+	             cn, nc);
+	scrub_buf_puts(&b, "</div>\n<h2>Pass rate by attempt</h2>\n<table id=\"by-attempt\"><thead><tr>"
 	                   "<th class=\"num\">Attempt</th><th class=\"num\">Sessions</th><th class=\"num\">Passed</th>"
 	                   "<th class=\"num\">Pass rate</th></tr></thead><tbody>\n");
 	for (int i = 0; i < natt; i++)

@@ -36,10 +36,10 @@ static void label_cut(scrub_buf *b, const char *s, size_t max)
 	scrub_buf_puts(b, "\xE2\x80\xA6");
 }
 
-void svg_line_plot(scrub_buf *b, const char *title, const svg_point *p, int n, double ymin, double ymax, double ref,
+void svg_line_plot(scrub_buf *b, const char *title, const svg_point *p, int n, double ymin, double ymax,
                    const char *xlabel, const char *ylabel)
 {
-	const int W = 640, H = 260, L = 48, R = 16, T = 30, B = 40;
+	const int W = 640, H = 260, L = 48, R = 16, T = 40, B = 40;
 	const double pw = W - L - R, ph = H - T - B;
 	svg_begin(b, title, W, H);
 	double x0 = n ? p[0].x : 0, x1 = x0;
@@ -59,11 +59,9 @@ void svg_line_plot(scrub_buf *b, const char *title, const svg_point *p, int n, d
 		                    "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%g</text>\n",
 		                 L, W - R, SY(v), SY(v), L - 6, SY(v) + 4, v);
 	}
-	if (!isnan(ref))
-		scrub_buf_printf(b, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#c62828\" "
-		                    "stroke-dasharray=\"5 4\"/><text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" fill=\"#c62828\">"
-		                    "pass mark</text>\n",
-		                 L, W - R, SY(ref), SY(ref), W - R, SY(ref) - 4);
+	scrub_buf_printf(b, "<circle cx=\"%d\" cy=\"14\" r=\"4\" fill=\"#1a7f37\"/><text x=\"%d\" y=\"18\">passed</text>"
+	                    "<circle cx=\"%d\" cy=\"14\" r=\"4\" fill=\"#c62828\"/><text x=\"%d\" y=\"18\">not passed</text>\n",
+	                 W - R - 130, W - R - 122, W - R - 70, W - R - 62);
 	/* x ticks: whole numbers when the range is small */
 	int step = (int)ceil((x1 - x0) / 10.0);
 	if (step < 1)
@@ -83,9 +81,8 @@ void svg_line_plot(scrub_buf *b, const char *title, const svg_point *p, int n, d
 		scrub_buf_puts(b, "\"/>\n");
 	}
 	for (int i = 0; i < n; i++) {
-		bool pass = isnan(ref) || p[i].y >= ref;
-		scrub_buf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%s\">", SX(p[i].x), SY(p[i].y),
-		                 pass ? "#1a7f37" : "#c62828");
+		scrub_buf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4.5\" fill=\"%s\">", SX(p[i].x), SY(p[i].y),
+		                 p[i].ok ? "#1a7f37" : "#c62828");
 		if (p[i].label) {
 			scrub_buf_puts(b, "<title>");
 			html_escape(b, p[i].label);
@@ -101,7 +98,7 @@ void svg_line_plot(scrub_buf *b, const char *title, const svg_point *p, int n, d
 void svg_bar_chart(scrub_buf *b, const char *title, const char *const *labels, const double *values,
                    const bool *highlight, int n)
 {
-	const int W = 640, row = 24, T = 30, L = 270, R = 56;
+	const int W = 1000, row = 24, T = 34, L = 430, R = 56;
 	const int H = T + row * (n ? n : 1) + 24;
 	const double pw = W - L - R;
 	svg_begin(b, title, W, H);
@@ -120,7 +117,7 @@ void svg_bar_chart(scrub_buf *b, const char *title, const char *const *labels, c
 		html_escape(b, labels[i]);
 		scrub_buf_printf(b, ": %.0f%% missed</title><text x=\"%d\" y=\"%d\" text-anchor=\"end\">", v * 100, L - 8,
 		                 y + 16);
-		label_cut(b, labels[i], 42);
+		label_cut(b, labels[i], 64);
 		scrub_buf_printf(b, "</text><rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" rx=\"2\" fill=\"%s\"/>"
 		                    "<text x=\"%.1f\" y=\"%d\">%.0f%%</text></g>\n",
 		                 L, y + 4, pw * v, row - 8, highlight && highlight[i] ? "#c62828" : "#5b8fc7",
@@ -142,7 +139,7 @@ static double quantile(const double *v, int n, double q)
 
 void svg_box_plot(scrub_buf *b, const char *title, const char *const *labels, double *const *v, const int *nv, int n)
 {
-	const int W = 640, row = 34, T = 30, L = 220, R = 20;
+	const int W = 1000, row = 30, T = 34, L = 430, R = 24;
 	const int H = T + row * (n ? n : 1) + 34;
 	const double pw = W - L - R;
 	double xmax = 0;
@@ -166,7 +163,7 @@ void svg_box_plot(scrub_buf *b, const char *title, const char *const *labels, do
 	for (int i = 0; i < n; i++) {
 		int y = T + i * row, mid = y + row / 2;
 		scrub_buf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">", L - 8, mid + 4);
-		label_cut(b, labels[i], 34);
+		label_cut(b, labels[i], 64);
 		scrub_buf_puts(b, "</text>\n");
 		if (!nv[i])
 			continue;
