@@ -14,14 +14,15 @@
 #include <unistd.h>
 
 static const char usage[] =
-	"usage: scrub bench import [--store URL] [--sessions N] [--runs N] [--scenario FILE]\n"
+	"usage: scrub bench import [--store URL] [--sessions N] [--runs N] [--scenario FILE] [--keep]\n"
 	"\n"
 	"Plays every model run of the scenario (default: the bundled bls_aed_adult.yaml) once, then makes N sessions\n"
 	"(default 10000) from those records - each with its own trainee (500 trainees) and start time, written into\n"
 	"the record's header, so each is a valid record of a session of its own - and puts them into the store one\n"
 	"by one, as scrub import does (each replayed, scored and committed in its own transaction). Then it times\n"
 	"the cohort view of the scenario (store_scenario_stats over all N sessions). The sessions it put are\n"
-	"deleted after each run (origin 'bench'); the default store is a temporary SQLite file.\n"
+	"deleted after each run (origin 'bench'); the default store is a temporary SQLite file. With --store and\n"
+	"--keep the last run's sessions stay in the store (the store `scrub bench serve` measures).\n"
 	"Prints one JSON line: sessions_per_s (median of the runs), cohort_ms (median).\n";
 
 /* The text of each model run's record. */
@@ -91,9 +92,9 @@ static void variant(const char *rec, size_t len, int k, scrub_buf *b)
 int scrub_cmd_bench_import(int argc, char **argv)
 {
 	const char *url = NULL, *sessions_s = NULL, *runs_s = NULL, *scn_path = NULL;
-	bool help = false;
+	bool help = false, keep = false;
 	cli_opt opts[] = {{"store", true, &url, NULL}, {"sessions", true, &sessions_s, NULL}, {"runs", true, &runs_s, NULL},
-	                  {"scenario", true, &scn_path, NULL}, {0}};
+	                  {"scenario", true, &scn_path, NULL}, {"keep", false, NULL, &keep}, {0}};
 	const char *pos[1];
 	int npos;
 	if (!cli_parse(argc, argv, opts, pos, 0, &npos, &help, usage))
@@ -170,6 +171,8 @@ int scrub_cmd_bench_import(int argc, char **argv)
 			scrub_arena_fini(&a);
 		}
 		cohort[run] = cli_percentile(ms, 5, 0.5);
+		if (keep && url && run == runs - 1)
+			break;   /* --keep: the last run's sessions stay (the store of `scrub bench serve`) */
 		if (store_q(st, NULL, NULL, &err, "DELETE FROM sessions WHERE origin = ?", 1, db_s("bench")) != SCRUB_OK) {
 			fprintf(stderr, "scrub bench import: %s\n", err.msg);
 			rc = EXIT_RUNTIME;

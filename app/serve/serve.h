@@ -25,6 +25,7 @@ typedef struct serve_config {
 	const char *listen;           /* "127.0.0.1:8080" */
 	int threads;
 	bool secure_cookies;          /* behind TLS (a reverse proxy): the cookie gets Secure */
+	bool trust_proxy;             /* the client's address is the last of X-Forwarded-For (set by our proxy) */
 	const char *origin;           /* the public origin ("https://sim.example.org"); NULL: the Host header's */
 	size_t max_form;              /* bytes of a form's body */
 	size_t max_upload;            /* bytes of an uploaded record */

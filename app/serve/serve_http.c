@@ -212,10 +212,27 @@ static void login_form(serve_req *r, int status, const char *msg)
 	scrub_buf_fini(&b);
 }
 
-static void do_login(serve_req *r)
+/* The client's address: the peer's, or behind our reverse proxy (--trust-proxy) the last address of
+ * X-Forwarded-For, the one the proxy appended (any earlier ones came from the client and prove nothing). */
+static const char *client_addr(serve_req *r, char buf[64])
 {
 	const struct mg_request_info *ri = mg_get_request_info(r->conn);
-	if (!rate_allow(ri->remote_addr, r->cfg->login_per_min)) {
+	const char *xff = r->cfg->trust_proxy ? header_of(r, "X-Forwarded-For") : NULL;
+	if (!xff)
+		return ri->remote_addr;
+	const char *last = strrchr(xff, ',');
+	last = last ? last + 1 : xff;
+	while (*last == ' ')
+		last++;
+	snprintf(buf, 64, "%s", last);
+	buf[strcspn(buf, " ")] = 0;
+	return buf[0] ? buf : ri->remote_addr;
+}
+
+static void do_login(serve_req *r)
+{
+	char addr[64];
+	if (!rate_allow(client_addr(r, addr), r->cfg->login_per_min)) {
 		serve_error(r, 429, "Too many sign-in attempts from this address: wait a minute.");
 		return;
 	}

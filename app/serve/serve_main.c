@@ -18,16 +18,16 @@
 
 static const char usage[] =
 	"usage: scrub serve [--store URL] [--listen ADDR:PORT] [--threads N] [--secure-cookies] [--origin URL]\n"
-	"                   [--max-upload-mb N] [--login-rate N] [--session-hours N]\n"
+	"                   [--trust-proxy] [--max-upload-mb N] [--login-rate N] [--session-hours N]\n"
 	"       scrub serve users add NAME --role trainee|instructor|admin [--store URL]\n"
 	"       scrub serve cohort add COHORT MEMBER [--store URL]\n"
 	"       scrub serve token add USER [--days N] [--store URL]\n"
 	"\n"
 	"The instructor's web pages: sessions, debriefs, trainees' progress and the cohort view of each scenario\n"
 	"(docs/server.md). The store is SQLite (a path; default $SCRUB_STORE, else $XDG_DATA_HOME/scrub/records.db)\n"
-	"or PostgreSQL (postgresql://...). --listen defaults to 127.0.0.1:8080 (put TLS at a reverse proxy and pass\n"
-	"--secure-cookies and --origin https://HOST). 'users add' reads the password from standard input (a prompt\n"
-	"without echo on a terminal). 'token add' prints a new upload token for POST /api/records.\n";
+	"or PostgreSQL (postgresql://...). --listen defaults to 127.0.0.1:8080: put TLS at a reverse proxy and pass\n"
+	"--secure-cookies --trust-proxy --origin https://HOST. 'users add' reads the password from standard input\n"
+	"(a prompt without echo on a terminal). 'token add' prints a new upload token for POST /api/records.\n";
 
 static scrub_store *open_store(const char *url)
 {
@@ -232,12 +232,12 @@ int scrub_cmd_serve(int argc, char **argv)
 		return token_add(argc - 1, argv + 1);
 	const char *store_url = NULL, *listen = "127.0.0.1:8080", *threads_s = NULL, *origin = NULL, *upload_s = NULL,
 	           *rate_s = NULL, *hours_s = NULL;
-	bool help = false, secure = false;
+	bool help = false, secure = false, trust_proxy = false;
 	cli_opt opts[] = {{"store", true, &store_url, NULL},     {"listen", true, &listen, NULL},
 	                  {"threads", true, &threads_s, NULL},   {"origin", true, &origin, NULL},
 	                  {"max-upload-mb", true, &upload_s, NULL}, {"login-rate", true, &rate_s, NULL},
 	                  {"session-hours", true, &hours_s, NULL}, {"secure-cookies", false, NULL, &secure},
-	                  {0}};
+	                  {"trust-proxy", false, NULL, &trust_proxy}, {0}};
 	const char *pos[1];
 	int npos;
 	if (!cli_parse(argc, argv, opts, pos, 0, &npos, &help, usage))
@@ -263,8 +263,8 @@ int scrub_cmd_serve(int argc, char **argv)
 	store_close(s);
 	serve_config cfg = {
 		.store_url = store_url, .listen = listen, .threads = (int)threads, .secure_cookies = secure,
-		.origin = origin, .max_form = 64 * 1024, .max_upload = (size_t)upload_mb << 20, .login_per_min = (int)rate,
-		.session_hours = (int)hours,
+		.trust_proxy = trust_proxy, .origin = origin, .max_form = 64 * 1024, .max_upload = (size_t)upload_mb << 20,
+		.login_per_min = (int)rate, .session_hours = (int)hours,
 	};
 	return serve_run(&cfg);
 }

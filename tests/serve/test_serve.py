@@ -296,6 +296,21 @@ def main():
     finally:
         srv.stop()
 
+    # ---- behind a proxy: the limit is per client address (the last of X-Forwarded-For) ----
+    srv = Server(store, "--login-rate", "2", "--trust-proxy")
+    try:
+        for attempt in range(2):
+            c = Client(srv.port)
+            a = [c.req("POST", "/login", {"name": "ins", "password": "wrong"},
+                       {"X-Forwarded-For": "203.0.113.7"}).status for _ in range(3)]
+            b = c.req("POST", "/login", {"name": "ins", "password": "wrong"},
+                      {"X-Forwarded-For": "203.0.113.7, 198.51.100.9"}).status
+            if a[2] == 429:
+                break
+        check(a == [401, 401, 429] and b == 401, f"--trust-proxy: limits per forwarded address ({a}, other {b})")
+    finally:
+        srv.stop()
+
     print(f"login with Argon2id (interactive limits): {login_ms:.0f} ms")
     if failures:
         print(f"{len(failures)} failed")
