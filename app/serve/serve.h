@@ -62,6 +62,8 @@ void serve_stop(struct mg_context *ctx);
 void serve_respond(serve_req *r, int status, const char *type, const char *body, size_t len, const char *extra_headers);
 void serve_error(serve_req *r, int status, const char *why);
 void serve_redirect(serve_req *r, const char *to);
+/* Reads a POST's body into r->body (at most `limit` bytes: else answers 413). False: answered. */
+bool serve_read_body(serve_req *r, size_t limit);
 /* A form field (URL-decoded into the arena) from the query (`from_body` false) or the body; NULL when absent. */
 const char *serve_field(serve_req *r, const char *name, bool from_body);
 /* The checks of a state-changing request: POST, the CSRF token field "csrf" and the Origin. False: answered. */

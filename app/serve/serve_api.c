@@ -51,6 +51,8 @@ void api_records(serve_req *r)
 			api_error(r, 401, "unknown or expired upload token", "WWW-Authenticate: Bearer realm=\"scrub\"\r\n");
 		return;
 	}
+	if (!serve_read_body(r, r->cfg->max_upload))
+		return;
 	if (!r->body_len) {
 		api_error(r, 400, "the body is empty: send the text of session.jsonl", NULL);
 		return;

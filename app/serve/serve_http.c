@@ -329,7 +329,7 @@ static void authenticate(serve_req *r)
 
 /* ---- The body of a POST, bounded ---------------------------------------------------------------- */
 
-static bool read_body(serve_req *r, size_t limit)
+bool serve_read_body(serve_req *r, size_t limit)
 {
 	const struct mg_request_info *ri = mg_get_request_info(r->conn);
 	if (ri->content_length > (long long)limit) {
@@ -511,10 +511,10 @@ static int handler(struct mg_connection *conn, void *cbdata)
 	}
 	if (!status_done) {
 		bool post = strcmp(r.method, "POST") == 0;
-		size_t limit = strcmp(r.path, "/api/records") == 0 ? cfg->max_upload : cfg->max_form;
-		if (!post || read_body(&r, limit)) {
-			if (strcmp(r.path, "/api/records") != 0)
-				authenticate(&r);
+		if (strcmp(r.path, "/api/records") == 0) {
+			route(&r);   /* the API checks its token before it reads the body */
+		} else if (!post || serve_read_body(&r, cfg->max_form)) {
+			authenticate(&r);
 			route(&r);
 		}
 	}

@@ -36,13 +36,6 @@ def free_port():
     return p
 
 
-def scrub(*args, stdin=None):
-    r = subprocess.run([SCRUB, *args], input=stdin, capture_output=True, text=True, timeout=300)
-    if r.returncode != 0:
-        sys.exit(f"scrub {' '.join(args)} failed ({r.returncode}): {r.stderr}")
-    return r.stdout
-
-
 class Server:
     def __init__(self, store, *extra):
         self.port = free_port()

@@ -109,11 +109,12 @@ try {
 	const cohortSvgs = await ins.locator('main svg').count();
 	const bars = await ins.locator('main svg rect').count();
 	check(cohortSvgs >= 2 && bars >= 3, `cohort page: ${cohortSvgs} plots, ${bars} bars`);
-	await ins.screenshot({ path: join(shots, 'serve-scenario.png'), fullPage: true });
+	await ins.screenshot({ path: join(shots, 'serve-scenario.png') });
+	await ins.locator('main svg.plot').nth(1).screenshot({ path: join(shots, 'serve-scenario-times.png') });
 	await ins.goto(`${base}/trainees/alice`);
 	const points = await ins.locator('main svg circle').count();
 	check(points >= 3, `trainee page: score over time with ${points} points`);
-	await ins.screenshot({ path: join(shots, 'serve-trainee.png'), fullPage: true });
+	await ins.screenshot({ path: join(shots, 'serve-trainee.png') });
 	await Promise.all([ins.waitForURL(`${base}/login`), ins.click('header form button')]);
 	check(ins.url() === `${base}/login`, 'sign out');
 
