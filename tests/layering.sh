@@ -1,7 +1,8 @@
 #!/bin/sh
 # The layers of docs/architecture.md that include paths alone cannot enforce (system headers are always on the
 # path): GLFW only in engine/desktop, OpenXR only in engine/xr and tools/simxr, Vulkan never in sim/ or app code
-# outside the renderer's own interface, and sim_session_step called from the host alone.
+# outside the renderer's own interface, SQLite and libpq each in its back end of the records store alone, and
+# sim_session_step called from the host alone.
 set -eu
 root=$1
 cd "$root"
@@ -18,6 +19,14 @@ for f in $(git ls-files '*.c' '*.h' '*.cpp' 2>/dev/null || find . -name '*.[ch]'
 	esac
 	case "$f" in
 	sim/*) grep -q '#include <vulkan/\|#include <GLFW/\|#include <openxr/' "$f" && bad "$f: sim/ is headless";;
+	esac
+	case "$f" in
+	app/store/store_sqlite.c) ;;
+	*) grep -q '#include <sqlite3.h>' "$f" && bad "$f includes SQLite (only app/store/store_sqlite.c may)";;
+	esac
+	case "$f" in
+	app/store/store_pg.c) ;;
+	*) grep -q '#include <libpq-fe.h>' "$f" && bad "$f includes libpq (only app/store/store_pg.c may)";;
 	esac
 	case "$f" in
 	sim/host.c|sim/session.c|sim/session.h) ;;

@@ -231,7 +231,11 @@ static scrub_result migrate(scrub_store *s, store_err *err)
 	scrub_result r = s->ops->exec(s, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
 	                              "applied_at TEXT NOT NULL)", err);
 	int n = (int)(sizeof migrations / sizeof migrations[0]);
-	for (int v = 1; r == SCRUB_OK && v <= n; v++) {
+	int current = 0;
+	if (r == SCRUB_OK)
+		r = read_version(s, &current, err);
+	/* an up-to-date store (the usual case: a server opens one connection per worker) takes no lock */
+	for (int v = current + 1; r == SCRUB_OK && v <= n; v++) {
 		/* each in its own transaction; the version is read again inside it, so that two processes opening a
 		 * new store at once apply each migration once (the second waits for the first's lock) */
 		if ((r = store_begin(s, err)) != SCRUB_OK)
@@ -533,13 +537,13 @@ scrub_result store_put_record(scrub_store *s, const char *text, size_t len, cons
 		return SCRUB_OK;
 	}
 	derived d;
-	if (r == SCRUB_OK)
-		r = derive(text, len, &d, err);
-	else
-		memset(&d, 0, sizeof d);
 	if (r != SCRUB_OK) {
-		if (r == SCRUB_ERR_INVALID || d.sess)
-			derived_fini(&d);
+		scrub_arena_fini(&a);
+		return r;
+	}
+	r = derive(text, len, &d, err);
+	if (r != SCRUB_OK) {
+		derived_fini(&d);
 		scrub_arena_fini(&a);
 		return r;
 	}
@@ -631,9 +635,10 @@ scrub_result store_rebuild(scrub_store *s, void (*progress)(void *user, int done
 		db_rows rec;
 		r = store_q(s, &ra, &rec, err, "SELECT record, trainee, scenario_id FROM sessions WHERE id = ?", 1, db_i(id));
 		derived d;
-		memset(&d, 0, sizeof d);
+		bool have_d = false;
 		if (r == SCRUB_OK && rec.nrows == 1) {
 			r = derive(db_cell(&rec, 0, 0), rec.lens[0], &d, err);
+			have_d = true;
 			if (r == SCRUB_ERR_INVALID) {
 				char why[sizeof err->msg];
 				snprintf(why, sizeof why, "%s", err->msg);
@@ -662,7 +667,7 @@ scrub_result store_rebuild(scrub_store *s, void (*progress)(void *user, int done
 			else
 				store_rollback(s);
 		}
-		if (d.sess || d.report.data)
+		if (have_d)
 			derived_fini(&d);
 		scrub_arena_fini(&ra);
 		if (r == SCRUB_OK)

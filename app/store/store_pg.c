@@ -3,6 +3,7 @@
 #include "store_internal.h"
 
 #include <libpq-fe.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -94,10 +95,10 @@ static scrub_result pg_query(scrub_store *s, const char *sql, const db_val *p, i
 	number_params(sql, &q);
 	Oid *types = calloc((size_t)np + 1, sizeof *types);
 	const char **vals = calloc((size_t)np + 1, sizeof *vals);
-	int *lens = calloc((size_t)np + 1, sizeof *lens);
+	int *lens = calloc((size_t)np + 1, sizeof *lens), *formats = calloc((size_t)np + 1, sizeof *formats);
 	char (*num)[40] = calloc((size_t)np + 1, sizeof *num);
 	scrub_result r = SCRUB_OK;
-	if (q.oom || !types || !vals || !lens || !num) {
+	if (q.oom || !types || !vals || !lens || !formats || !num) {
 		r = store_fail(err, SCRUB_ERR_NOMEM, "out of memory");
 		goto done;
 	}
@@ -106,8 +107,14 @@ static scrub_result pg_query(scrub_store *s, const char *sql, const db_val *p, i
 		if (p[i].null) {
 			vals[i] = NULL;
 		} else if (p[i].type == DB_TEXT) {
-			/* text parameters go as NUL-terminated strings: the store refuses text with NUL bytes */
+			/* text in the binary format: its bytes, with their length (a part of a longer string may be given) */
+			if (p[i].len > INT_MAX) {
+				r = store_fail(err, SCRUB_ERR_LIMIT, "a value larger than 2 GiB");
+				goto done;
+			}
 			vals[i] = p[i].s;
+			lens[i] = (int)p[i].len;
+			formats[i] = 1;
 		} else if (p[i].type == DB_INT) {
 			snprintf(num[i], sizeof num[i], "%lld", (long long)p[i].i);
 			vals[i] = num[i];
@@ -116,7 +123,7 @@ static scrub_result pg_query(scrub_store *s, const char *sql, const db_val *p, i
 			vals[i] = num[i];
 		}
 	}
-	PGresult *res = PQexecParams(CONN(s), q.data, np, types, vals, NULL, NULL, 0);
+	PGresult *res = PQexecParams(CONN(s), q.data, np, types, vals, lens, formats, 0);
 	ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
 		r = pg_fail(s, res, err);
@@ -152,6 +159,7 @@ done:
 	free(types);
 	free(vals);
 	free(lens);
+	free(formats);
 	free(num);
 	return r;
 }

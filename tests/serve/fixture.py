@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The test fixture of scrub serve: a store with accounts, a cohort, an upload token and session records.
 
-usage: fixture.py SCRUB SRCROOT DIR [--rich]
+usage: fixture.py SCRUB SRCROOT DIR [--rich]   (the store: $SCRUB_TEST_PG_URL when set, else DIR/records.db)
 Prints JSON: {"store": PATH, "token": HEX, "records": [PATH...], "passwords": {NAME: PW}}.
 Accounts: root (admin), ins (instructor of cohort c1), ins2 (instructor without a cohort), alice and bob
 (trainees; alice is in c1, bob is not). Records (not yet in the store: the tests upload them): alice passes and
@@ -20,8 +20,8 @@ def scrub(exe, *args, stdin=None):
     return r.stdout
 
 
-def make(exe, root, tmp, rich=False):
-    store = os.path.join(tmp, "records.db")
+def make(exe, root, tmp, rich=False, store=None):
+    store = store or os.path.join(tmp, "records.db")
     bls = os.path.join(root, "scenarios/bls_aed_adult.yaml")
     ana = os.path.join(root, "scenarios/anaphylaxis_adult.yaml")
     runs = [("alice", bls, "textbook"), ("alice", bls, "late first shock"), ("alice", ana, None),
@@ -55,4 +55,5 @@ def make(exe, root, tmp, rich=False):
 
 
 if __name__ == "__main__":
-    print(json.dumps(make(sys.argv[1], sys.argv[2], sys.argv[3], "--rich" in sys.argv[4:])))
+    print(json.dumps(make(sys.argv[1], sys.argv[2], sys.argv[3], "--rich" in sys.argv[4:],
+                          os.environ.get("SCRUB_TEST_PG_URL"))))

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """scrub serve over HTTP on localhost: accounts, login, CSRF, roles, limits, paths, the upload API, filters, CSV.
 
-usage: test_serve.py SCRUB SRCROOT
+usage: test_serve.py SCRUB SRCROOT [sqlite|postgresql]
+(postgresql: the store is $SCRUB_TEST_PG_URL, a server tests/store/with_pg.sh starts)
 
 Makes its own store in a temporary folder, records from `scrub run`, accounts with `scrub serve users add`, starts
 `scrub serve` on a free local port and talks to it with http.client (nothing leaves 127.0.0.1)."""
@@ -19,6 +20,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fixture  # noqa: E402
 
 SCRUB, ROOT = sys.argv[1], sys.argv[2]
+BACKEND = sys.argv[3] if len(sys.argv) > 3 else "sqlite"
 failures = []
 
 
@@ -102,7 +104,7 @@ def session_ids(body):
 
 def main():
     tmp = tempfile.mkdtemp(prefix="scrub-serve-test-")
-    fx = fixture.make(SCRUB, ROOT, tmp)
+    fx = fixture.make(SCRUB, ROOT, tmp, store=os.environ["SCRUB_TEST_PG_URL"] if BACKEND == "postgresql" else None)
     store, token = fx["store"], fx["token"]
     recs = []
     for path in fx["records"]:
@@ -276,33 +278,34 @@ def main():
         srv.stop()
 
     # ---- the login rate limit (a server of its own: 3 a minute) ----
-    srv = Server(store, "--login-rate", "3")
-    try:
-        for attempt in range(2):   # a minute boundary in the middle can reset the window once
+    # A minute boundary in the middle resets the window: then the test runs again on a fresh server.
+    for attempt in range(3):
+        srv = Server(store, "--login-rate", "3")
+        try:
             c = Client(srv.port)
             codes = [c.login("ins", "wrong").status for _ in range(5)]
-            if 429 in codes:
-                break
-        check(codes[:3] == [401] * 3 and codes[3:] == [429, 429], f"login rate limit: 401 x3 then 429 ({codes})")
-        r = c.login("ins", "pw-ins-12345")
-        check(r.status == 429 and r.getheader("Retry-After") == "60", "over the limit even the right password waits")
-    finally:
-        srv.stop()
+            last = c.login("ins", "pw-ins-12345")
+        finally:
+            srv.stop()
+        if codes[:3] == [401] * 3 and codes[3:] == [429, 429]:
+            break
+    check(codes[:3] == [401] * 3 and codes[3:] == [429, 429], f"login rate limit: 401 x3 then 429 ({codes})")
+    check(last.status == 429 and last.getheader("Retry-After") == "60", "over the limit even the right password waits")
 
     # ---- behind a proxy: the limit is per client address (the last of X-Forwarded-For) ----
-    srv = Server(store, "--login-rate", "2", "--trust-proxy")
-    try:
-        for attempt in range(2):
+    for attempt in range(3):
+        srv = Server(store, "--login-rate", "2", "--trust-proxy")
+        try:
             c = Client(srv.port)
             a = [c.req("POST", "/login", {"name": "ins", "password": "wrong"},
                        {"X-Forwarded-For": "203.0.113.7"}).status for _ in range(3)]
             b = c.req("POST", "/login", {"name": "ins", "password": "wrong"},
                       {"X-Forwarded-For": "203.0.113.7, 198.51.100.9"}).status
-            if a[2] == 429:
-                break
-        check(a == [401, 401, 429] and b == 401, f"--trust-proxy: limits per forwarded address ({a}, other {b})")
-    finally:
-        srv.stop()
+        finally:
+            srv.stop()
+        if a == [401, 401, 429]:
+            break
+    check(a == [401, 401, 429] and b == 401, f"--trust-proxy: limits per forwarded address ({a}, other {b})")
 
     print(f"login with Argon2id (interactive limits): {login_ms:.0f} ms")
     if failures:
