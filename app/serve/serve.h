@@ -48,7 +48,7 @@ typedef struct serve_req {
 	store_user user;
 	const char *csrf;             /* the login session's CSRF token (hex), when logged in */
 	char nonce[33];               /* the CSP nonce of this response */
-	struct timespec t0;           /* when the handler started: the Server-Timing header of the response */
+	struct timespec t0, cpu0;     /* when the handler started, and the thread's CPU time then: Server-Timing */
 } serve_req;
 
 /* ---- serve_http.c ---- */

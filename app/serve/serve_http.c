@@ -47,12 +47,14 @@ static void csrf_of(const char *secret, char out[65])
 void serve_respond(serve_req *r, int status, const char *type, const char *body, size_t len, const char *extra)
 {
 	const char *text = mg_get_response_code_text(r->conn, status);
-	struct timespec now;
+	struct timespec now, cpu;
 	clock_gettime(CLOCK_MONOTONIC, &now);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu);
 	double ms = (double)(now.tv_sec - r->t0.tv_sec) * 1e3 + (double)(now.tv_nsec - r->t0.tv_nsec) / 1e6;
+	double cpu_ms = (double)(cpu.tv_sec - r->cpu0.tv_sec) * 1e3 + (double)(cpu.tv_nsec - r->cpu0.tv_nsec) / 1e6;
 	mg_printf(r->conn,
 	          "HTTP/1.1 %d %s\r\n"
-	          "Server-Timing: app;dur=%.3f\r\n"
+	          "Server-Timing: app;dur=%.3f, cpu;dur=%.3f\r\n"
 	          "Content-Type: %s\r\n"
 	          "Content-Length: %zu\r\n"
 	          "Content-Security-Policy: default-src 'self'; script-src 'nonce-%s'; style-src 'self' 'unsafe-inline'; "
@@ -63,7 +65,7 @@ void serve_respond(serve_req *r, int status, const char *type, const char *body,
 	          "Cache-Control: no-store\r\n"
 	          "%s"
 	          "\r\n",
-	          status, text ? text : "", ms, type, len, r->nonce, extra ? extra : "");
+	          status, text ? text : "", ms, cpu_ms, type, len, r->nonce, extra ? extra : "");
 	if (strcmp(r->method, "HEAD") != 0 && len)
 		mg_write(r->conn, body, len);
 }
@@ -487,6 +489,7 @@ static int handler(struct mg_connection *conn, void *cbdata)
 	const struct mg_request_info *ri = mg_get_request_info(conn);
 	serve_req r = {.conn = conn, .cfg = cfg, .store = mg_get_thread_pointer(conn), .method = ri->request_method};
 	clock_gettime(CLOCK_MONOTONIC, &r.t0);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &r.cpu0);
 	scrub_arena_init(&r.arena);
 	serve_random_hex(r.nonce, 16);
 	/* civetweb leaves the path encoded (decode_url=no): decoded here, so that an encoded NUL is seen */

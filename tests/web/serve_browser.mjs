@@ -73,7 +73,7 @@ try {
 	// ---- the instructor ----
 	const ins = await newPage();
 	await ins.goto(`${base}/login`);
-	await ins.screenshot({ path: join(shots, 'serve-login.png') });
+	await ins.screenshot({ path: join(shots, 'serve-login.png'), clip: { x: 0, y: 0, width: 1280, height: 480 } });
 	await login(ins, 'ins');
 	const rows = await ins.locator('#sessions tbody tr').count();
 	check(rows === fx.records.length - 1, `instructor's sessions list: ${rows} rows (bob's is not there)`);
