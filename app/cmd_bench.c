@@ -21,6 +21,7 @@ static const char usage[] =
 	"  validate FILE.. `scrub validate` of each file, model runs included: seconds per file\n"
 	"  report-html REC `scrub report --html` of a session record: replay and HTML, milliseconds\n"
 	"  import          generated sessions into the records store (--store URL --sessions N): sessions/s\n"
+	"  serve           scrub serve's cohort and debrief pages on a store (--store URL): server ms\n"
 	"\n"
 	"Each bench prints one JSON line with its figures (medians of several runs).\n";
 
@@ -113,6 +114,7 @@ int scrub_cmd_bench(int argc, char **argv)
 		{"validate", scrub_cmd_bench_validate},
 		{"report-html", scrub_cmd_bench_report_html},
 		{"import", scrub_cmd_bench_import},
+		{"serve", scrub_cmd_bench_serve},
 	};
 	return cli_dispatch(benches, sizeof benches / sizeof benches[0], argc, argv, "scrub bench: unknown bench", usage);
 }

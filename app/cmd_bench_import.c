@@ -24,6 +24,7 @@ static const char usage[] =
 	"the cohort view of the scenario (store_scenario_stats over all N sessions). The sessions it put are\n"
 	"deleted after each run (origin 'bench'); the default store is a temporary SQLite file.\n"
 	"With --cohort-only it puts nothing and times the cohort view of the sessions the store has (--runs times).\n"
+	"With --store and --keep the last run's sessions stay in the store (the store `scrub bench serve` measures).\n"
 	"Prints one JSON line: sessions_per_s (median of the runs), cohort_ms (median).\n";
 
 /* The text of each model run's record. */
@@ -93,9 +94,10 @@ static void variant(const char *rec, size_t len, int k, scrub_buf *b)
 int scrub_cmd_bench_import(int argc, char **argv)
 {
 	const char *url = NULL, *sessions_s = NULL, *runs_s = NULL, *scn_path = NULL;
-	bool help = false, cohort_only = false;
+	bool help = false, cohort_only = false, keep = false;
 	cli_opt opts[] = {{"store", true, &url, NULL}, {"sessions", true, &sessions_s, NULL}, {"runs", true, &runs_s, NULL},
-	                  {"scenario", true, &scn_path, NULL}, {"cohort-only", false, NULL, &cohort_only}, {0}};
+	                  {"scenario", true, &scn_path, NULL}, {"cohort-only", false, NULL, &cohort_only},
+	                  {"keep", false, NULL, &keep}, {0}};
 	const char *pos[1];
 	int npos;
 	if (!cli_parse(argc, argv, opts, pos, 0, &npos, &help, usage))
@@ -179,6 +181,8 @@ int scrub_cmd_bench_import(int argc, char **argv)
 			scrub_arena_fini(&a);
 		}
 		cohort[run] = cli_percentile(ms, 5, 0.5);
+		if (keep && url && run == runs - 1 && !cohort_only)
+			break;   /* --keep: the last run's sessions stay (the store of `scrub bench serve`) */
 		if (rc == EXIT_DONE && cohort_only) {
 			db_rows rows;
 			scrub_arena a;

@@ -23,6 +23,7 @@ static const char usage[] =
 	"  list      list bundled scenarios, the actions a scenario can use, or the units\n"
 	"  report    rebuild the score report from a session record (session.jsonl)\n"
 	"  import    put session records into the records store (SQLite or PostgreSQL)\n"
+	"  serve     the instructor's web pages (sessions, debriefs, cohorts) and the upload API\n"
 	"  bench     measure performance (scenario, ...)\n"
 	"\n"
 	"Run 'scrub <command> --help' for a command's options.\n"
@@ -49,6 +50,7 @@ int main(int argc, char **argv)
 		{"report", scrub_cmd_report},
 		{"bench", scrub_cmd_bench},
 		{"import", scrub_cmd_import},
+		{"serve", scrub_cmd_serve},
 	};
 	return cli_dispatch(cmds, sizeof cmds / sizeof cmds[0], argc, argv, "scrub: unknown command", usage);
 }

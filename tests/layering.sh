@@ -29,6 +29,10 @@ for f in $(git ls-files '*.c' '*.h' '*.cpp' 2>/dev/null || find . -name '*.[ch]'
 	*) grep -q '#include <libpq-fe.h>' "$f" && bad "$f includes libpq (only app/store/store_pg.c may)";;
 	esac
 	case "$f" in
+	app/serve/*) ;;
+	*) grep -q '#include <civetweb.h>' "$f" && bad "$f includes civetweb (only app/serve may: the HTTP server)";;
+	esac
+	case "$f" in
 	sim/host.c|sim/session.c|sim/session.h) ;;
 	*) grep -q 'sim_session_step(' "$f" && bad "$f steps a session itself (only the host may: sim/host.h)";;
 	esac

@@ -9,9 +9,9 @@ run_pkgs="gcc g++ meson ninja-build pkg-config python3
 libfyaml-dev libmd-dev libbullet-dev
 libvulkan-dev mesa-vulkan-drivers glslc libglfw3-dev libcglm-dev libstb-dev fonts-dejavu-core
 libopenxr-dev libopenxr-loader1
-libsqlite3-dev libpq-dev"
+libsqlite3-dev libpq-dev libcivetweb-dev libsodium-dev"
 test_pkgs="clang libclang-rt-14-dev vulkan-validationlayers xvfb xauth libopenxr-utils python3-jsonschema python3-yaml
-postgresql sqlite3"
+postgresql sqlite3 chromium nodejs npm"
 
 pkgs=$run_pkgs
 [ "${1:-}" = "--test" ] && pkgs="$pkgs $test_pkgs"
