@@ -23,6 +23,8 @@ static const char usage[] =
 	"  list      list bundled scenarios, the actions a scenario can use, or the units\n"
 	"  report    rebuild the score report from a session record (session.jsonl)\n"
 	"  bench     measure performance (scenario, ...)\n"
+	"  upload    send the session records waiting in the outbox to a school's server\n"
+	"  xapi      a session's xAPI statements, printed or sent to a Learning Record Store\n"
 	"\n"
 	"Run 'scrub <command> --help' for a command's options.\n"
 	"Exit status: 0 done; 1 invalid input; 2 usage error; 3 runtime failure (missing device, runtime or file).\n"
@@ -52,6 +54,8 @@ int main(int argc, char **argv)
 		{"list", scrub_cmd_list},
 		{"report", scrub_cmd_report},
 		{"bench", scrub_cmd_bench},
+		{"upload", scrub_cmd_upload},
+		{"xapi", scrub_cmd_xapi},
 	};
 	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
 		if (strcmp(cmd, cmds[i].name) == 0)
