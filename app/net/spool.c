@@ -280,13 +280,14 @@ scrub_result spool_read(const char *dir, const char *name, size_t max, char **da
 
 scrub_result spool_retry(const char *dir, const char *name, int tries, int64_t next_unix, const char *why)
 {
-	char path[PATH_MAX], text[600];
+	char path[PATH_MAX], text[600], one[510];
 	if (!path_in(dir, name, ".try", path, sizeof path))
 		return SCRUB_ERR_INVALID;
-	int n = snprintf(text, sizeof text, "%d %lld\n%.500s\n", tries, (long long)next_unix, why ? why : "");
-	for (char *p = text; *p; p++) /* the reason is one line */
-		if (*p == '\n' && p != text + n - 1)
+	snprintf(one, sizeof one, "%s", why ? why : "");
+	for (char *p = one; *p; p++) /* the reason is one line */
+		if (*p == '\n' || *p == '\r')
 			*p = ' ';
+	int n = snprintf(text, sizeof text, "%d %lld\n%s\n", tries, (long long)next_unix, one);
 	return spool_write_file(path, text, (size_t)n);
 }
 
