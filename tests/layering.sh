@@ -1,7 +1,7 @@
 #!/bin/sh
 # The layers of docs/architecture.md that include paths alone cannot enforce (system headers are always on the
 # path): GLFW only in engine/desktop, OpenXR only in engine/xr and tools/simxr, Vulkan never in sim/ or app code
-# outside the renderer's own interface, and sim_session_step called from the host alone.
+# outside the renderer's own interface, sim_session_step called from the host alone, and libcurl only in app/net.
 set -eu
 root=$1
 cd "$root"
@@ -18,6 +18,10 @@ for f in $(git ls-files '*.c' '*.h' '*.cpp' 2>/dev/null || find . -name '*.[ch]'
 	esac
 	case "$f" in
 	sim/*) grep -q '#include <vulkan/\|#include <GLFW/\|#include <openxr/' "$f" && bad "$f: sim/ is headless";;
+	esac
+	case "$f" in
+	app/net/*) ;;
+	*) grep -q '#include <curl/' "$f" && bad "$f includes libcurl (only app/net sends over the network)";;
 	esac
 	case "$f" in
 	sim/host.c|sim/session.c|sim/session.h) ;;

@@ -262,18 +262,28 @@ static void context(ctx *c, scrub_json *j, bool item)
 	scrub_buf_init(&k);
 	scrub_json_object_begin(j, "context");
 	scrub_json_str(j, "registration", c->registration);
+	scrub_json_object_begin(j, "contextActivities");
 	if (item) {
-		scrub_json_object_begin(j, "contextActivities");
 		scrub_json_array_begin(j, "parent");
 		scrub_json_object_begin(j, NULL);
 		scrub_json_str(j, "objectType", "Activity");
 		scrub_json_strn(j, "id", c->scn_iri.data, c->scn_iri.len);
 		scrub_json_object_end(j);
 		scrub_json_array_end(j);
-		scrub_json_object_end(j);
-	} else if (c->r->version) {
-		scrub_json_str(j, "revision", c->r->version);
 	}
+	/* the MedBiquitous Virtual Patient profile these statements follow (xAPI Profiles: its id in "category") */
+	scrub_json_array_begin(j, "category");
+	scrub_json_object_begin(j, NULL);
+	scrub_json_str(j, "objectType", "Activity");
+	scrub_json_str(j, "id", XAPI_VP_PROFILE);
+	scrub_json_object_begin(j, "definition");
+	scrub_json_str(j, "type", "http://adlnet.gov/expapi/activities/profile");
+	scrub_json_object_end(j);
+	scrub_json_object_end(j);
+	scrub_json_array_end(j);
+	scrub_json_object_end(j);
+	if (!item && c->r->version)
+		scrub_json_str(j, "revision", c->r->version);
 	scrub_json_str(j, "platform", "Scrub " SCRUB_VERSION);
 	scrub_json_str(j, "language", c->lang);
 	scrub_json_object_begin(j, "extensions");

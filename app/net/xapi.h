@@ -12,6 +12,9 @@
 #include <stddef.h>
 
 #define XAPI_VERB_BASE "http://adlnet.gov/expapi/verbs/"
+/* The MedBiquitous Virtual Patient xAPI profile (draft 1.0): a virtual patient is an activity of type
+ * http://adlnet.gov/expapi/activities/simulation and the actor an Agent with an account. */
+#define XAPI_VP_PROFILE "https://w3id.org/xapi/virtual-patient"
 
 typedef struct xapi_config {
 	const char *homepage;      /* the trainees' accounts' homePage (an IRL: the school's login page) */

@@ -133,6 +133,10 @@ static void test_statements(void)
 	CHECK_STR(at(&b, 3, "object|id"), "https://school.example/xapi/scenarios/demo%20case/items/a%2Fb%20c");
 	CHECK_STR(at(&b, 3, "context|contextActivities|parent|0|id"), "https://school.example/xapi/scenarios/demo%20case");
 	CHECK(at(&b, 0, "context|contextActivities|parent|0|id") == NULL);
+	CHECK_STR(at(&b, 0, "context|contextActivities|category|0|id"), "https://w3id.org/xapi/virtual-patient");
+	CHECK_STR(at(&b, 4, "context|contextActivities|category|0|id"), "https://w3id.org/xapi/virtual-patient");
+	CHECK_STR(at(&b, 2, "context|revision"), "1.2");
+	CHECK(at(&b, 4, "context|revision") == NULL);
 	/* times: the start, the end, an item's moment; the duration */
 	CHECK_STR(at(&b, 0, "timestamp"), "2026-01-02T03:04:05.000Z");
 	CHECK_STR(at(&b, 2, "timestamp"), "2026-01-02T03:05:35.500Z");
