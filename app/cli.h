@@ -25,9 +25,14 @@ int scrub_cmd_report(int argc, char **argv);
 int scrub_cmd_bench(int argc, char **argv);
 int scrub_cmd_upload(int argc, char **argv);
 int scrub_cmd_xapi(int argc, char **argv);
+int scrub_cmd_serve(int argc, char **argv);          /* app/serve/serve_main.c */
+int scrub_cmd_bench_serve(int argc, char **argv);    /* app/serve/serve_bench.c */
 int scrub_cmd_bench_scenario(int argc, char **argv);
 int scrub_cmd_bench_tissue(int argc, char **argv);
 int scrub_cmd_bench_validate(int argc, char **argv);
+int scrub_cmd_bench_report_html(int argc, char **argv);
+int scrub_cmd_import(int argc, char **argv);
+int scrub_cmd_bench_import(int argc, char **argv);
 
 /* Options: a tiny getopt for "--name value" and "--flag" forms. */
 typedef struct cli_opt {

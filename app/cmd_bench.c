@@ -19,6 +19,9 @@ static const char usage[] =
 	"  render          render the suture scene offscreen (--width 1280 --height 720)\n"
 	"  xr              XR mode on the active OpenXR runtime (default: simxr, unpaced): CPU ms per frame\n"
 	"  validate FILE.. `scrub validate` of each file, model runs included: seconds per file\n"
+	"  report-html REC `scrub report --html` of a session record: replay and HTML, milliseconds\n"
+	"  import          generated sessions into the records store (--store URL --sessions N): sessions/s\n"
+	"  serve           scrub serve's cohort and debrief pages on a store (--store URL): server ms\n"
 	"\n"
 	"Each bench prints one JSON line with its figures (medians of several runs).\n";
 
@@ -126,6 +129,9 @@ int scrub_cmd_bench(int argc, char **argv)
 		{"render", scrub_cmd_bench_render},
 		{"xr", scrub_cmd_bench_xr},
 		{"validate", scrub_cmd_bench_validate},
+		{"report-html", scrub_cmd_bench_report_html},
+		{"import", scrub_cmd_bench_import},
+		{"serve", scrub_cmd_bench_serve},
 	};
 	for (size_t i = 0; i < sizeof benches / sizeof benches[0]; i++)
 		if (strcmp(argv[1], benches[i].name) == 0)

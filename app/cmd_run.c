@@ -2,6 +2,7 @@
  * record and the report, print the score. */
 #define SCRUB_LOG_MODULE "run"
 #include "cli.h"
+#include "cli_store.h"
 #include "log.h"
 #include "record.h"
 #include "report.h"
@@ -40,6 +41,8 @@ static const char usage[] =
 	"  --trainee ID        who is being scored (default: the model run's name, or 'anonymous')\n"
 	"  --speed X           pace the simulation at X times real time (default: as fast as possible)\n"
 	"  --force             replace a session record already in --out\n"
+	"  --store URL         put the session into the records store when it ends (a path, sqlite:PATH or\n"
+	"                      postgresql://...; see docs/records-store.md); SCRUB_STORE=URL does the same\n"
 	"  --quiet             print only the score line\n"
 	"  --screenshot FILE   write what the trainee sees as PNG when the session reaches --at\n"
 	"                      (headless: rendered offscreen; in the window: a copy of the window)\n"
@@ -61,6 +64,28 @@ static const char usage[] =
 	"Exit status: 0 done (whatever the score), 1 invalid scenario or action file, 2 bad command line,\n"
 	"3 missing device, runtime or file, 128 + N stopped by signal N.\n";
 
+/* The session's record into the records store (--store or SCRUB_STORE), once the session has ended: a record
+ * cut short by Ctrl-C goes in as incomplete. Returns the exit status to use. */
+static int put_in_store(const char *url, const char *dir, int rc, bool quiet)
+{
+	if (!url || (rc != EXIT_DONE && !cli_signal_received()))
+		return rc;
+	char path[4200];
+	snprintf(path, sizeof path, "%s/session.jsonl", dir);
+	scrub_store *st = NULL;
+	int src = cli_store_open(url, &st);
+	if (src == EXIT_DONE) {
+		store_put_outcome o;
+		bool invalid;
+		src = cli_store_put_file(st, path, &o, &invalid);
+		static const char *const words[] = {"new", "already there", "replaced a shorter copy", "a longer copy kept"};
+		if (src == EXIT_DONE && !quiet)
+			printf("Records store: %s (%s)\n", url, words[o]);
+		store_close(st);
+	}
+	return rc == EXIT_DONE && src != EXIT_DONE ? EXIT_RUNTIME : rc;
+}
+
 /* The screenshot, as a sink of the host: it watches the session step by step. */
 typedef struct shot_sink {
 	host_sink base;
@@ -74,6 +99,7 @@ int scrub_cmd_run(int argc, char **argv)
 {
 	const char *actions_path = NULL, *model_run = NULL, *out_dir = NULL, *trainee = NULL, *speed_s = NULL;
 	const char *server = getenv("SCRUB_SERVER"), *token = getenv("SCRUB_TOKEN");
+	const char *store_url = NULL;
 	const char *shot_path = NULL, *at_s = NULL, *width_s = NULL, *height_s = NULL, *input_script = NULL, *view = NULL;
 	bool headless = false, xr = false, force = false, quiet = false, help = false, validation = false, no_hud = false;
 	cli_opt opts[] = {
@@ -85,6 +111,7 @@ int scrub_cmd_run(int argc, char **argv)
 		{"trainee", true, &trainee, NULL},
 		{"speed", true, &speed_s, NULL},
 		{"force", false, NULL, &force},
+		{"store", true, &store_url, NULL},
 		{"quiet", false, NULL, &quiet},
 		{"screenshot", true, &shot_path, NULL},
 		{"at", true, &at_s, NULL},
@@ -110,6 +137,8 @@ int scrub_cmd_run(int argc, char **argv)
 		fprintf(stderr, "scrub run: which scenario? e.g. scrub run scenarios/bls_aed_adult.yaml\n\n%s", usage);
 		return EXIT_USAGE;
 	}
+	if (!store_url && getenv("SCRUB_STORE") && *getenv("SCRUB_STORE"))
+		store_url = getenv("SCRUB_STORE");
 	net_cli_configure(server, token);
 	if (!net_cli_check("run"))
 		return EXIT_USAGE;
@@ -171,8 +200,12 @@ int scrub_cmd_run(int argc, char **argv)
 			fprintf(stderr, "scrub run: --xr takes its actions from the headset; it cannot be combined with --headless, --actions, --model-run, --speed, --screenshot or --input-script\n");
 			return EXIT_USAGE;
 		}
+		if (store_url && !out_dir) {
+			fprintf(stderr, "scrub run: --store with --xr needs --out DIR (or scrub import the session folder later)\n");
+			return EXIT_USAGE;
+		}
 		run_xr_opts xo = {.scenario_path = pos[0], .out_dir = out_dir, .trainee = trainee, .force = force, .quiet = quiet};
-		return scrub_run_xr(&xo, NULL);
+		return put_in_store(store_url, out_dir, scrub_run_xr(&xo, NULL), quiet);
 	}
 
 	scenario *scn = NULL;
@@ -196,7 +229,7 @@ int scrub_cmd_run(int argc, char **argv)
 			rc = run_desktop(&dopts);
 			if (rc != RUN_DESKTOP_UNAVAILABLE) {
 				scenario_destroy(&scn);
-				return rc;
+				return put_in_store(store_url, out_dir, rc, quiet);
 			}
 			if (input_script) {
 				fprintf(stderr, "scrub run: cannot open a window for --input-script\n");
@@ -265,6 +298,8 @@ int scrub_cmd_run(int argc, char **argv)
 		}
 	}
 	session_out_fini(&out);
+	if (out.record_path[0])
+		rc = put_in_store(store_url, out_dir, rc, quiet);
 	run_shot_destroy(&shot);
 	host_destroy(&h);
 	scrub_arena_fini(&arena);

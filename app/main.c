@@ -22,6 +22,8 @@ static const char usage[] =
 	"  validate  check scenario files and execute their model runs\n"
 	"  list      list bundled scenarios, the actions a scenario can use, or the units\n"
 	"  report    rebuild the score report from a session record (session.jsonl)\n"
+	"  import    put session records into the records store (SQLite or PostgreSQL)\n"
+	"  serve     the instructor's web pages (sessions, debriefs, cohorts) and the upload API\n"
 	"  bench     measure performance (scenario, ...)\n"
 	"  upload    send the session records waiting in the outbox to a school's server\n"
 	"  xapi      a session's xAPI statements, printed or sent to a Learning Record Store\n"
@@ -56,6 +58,8 @@ int main(int argc, char **argv)
 		{"bench", scrub_cmd_bench},
 		{"upload", scrub_cmd_upload},
 		{"xapi", scrub_cmd_xapi},
+		{"import", scrub_cmd_import},
+		{"serve", scrub_cmd_serve},
 	};
 	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
 		if (strcmp(cmd, cmds[i].name) == 0)

@@ -135,27 +135,30 @@ void session_out_fini(session_out *o)
 	report_timeline_fini(&o->timeline);
 }
 
+scrub_result write_file_atomic(const char *path, const char *data, size_t len)
+{
+	char tmp[4300];
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	FILE *f = fopen(tmp, "wb");
+	bool ok = f && fwrite(data, 1, len, f) == len;
+	if (f)
+		ok = fclose(f) == 0 && ok;
+	if (!ok || rename(tmp, path) != 0) {
+		int e = errno;
+		remove(tmp);
+		errno = e;
+		return SCRUB_ERR_IO;
+	}
+	return SCRUB_OK;
+}
+
 scrub_result report_write_file(const sim_session *s, const report_timeline *tl, const report_info *info,
                                const char *report_path)
 {
 	scrub_buf json;
 	scrub_buf_init(&json);
 	report_write_json(s, tl, info, &json);
-	scrub_result r = json.oom ? SCRUB_ERR_NOMEM : SCRUB_OK;
-	if (r == SCRUB_OK) {
-		char tmp[4300];
-		snprintf(tmp, sizeof tmp, "%s.tmp", report_path);
-		FILE *f = fopen(tmp, "wb");
-		bool ok = f && fwrite(json.data, 1, json.len, f) == json.len;
-		if (f)
-			ok = fclose(f) == 0 && ok;
-		if (!ok || rename(tmp, report_path) != 0) {
-			int e = errno;
-			remove(tmp);
-			errno = e;
-			r = SCRUB_ERR_IO;
-		}
-	}
+	scrub_result r = json.oom ? SCRUB_ERR_NOMEM : write_file_atomic(report_path, json.data ? json.data : "", json.len);
 	scrub_buf_fini(&json);
 	return r;
 }

@@ -36,6 +36,8 @@ scrub_result session_out_open(session_out *o, const scenario *scn, const char *o
                               const char *trainee, const char *input);
 void session_out_fini(session_out *o);
 
+/* Writes a file through a temporary file beside it (PATH.tmp, renamed): a reader never sees half of it. */
+scrub_result write_file_atomic(const char *path, const char *data, size_t len);
 /* Writes report.json for a finished session (through a temporary file: a reader never sees half a report). */
 scrub_result report_write_file(const sim_session *s, const report_timeline *tl, const report_info *info,
                                const char *report_path);

@@ -1606,6 +1606,16 @@ const char *scenario_model_var_name(int field)
 	return field >= 0 && field < SCN_MODEL_COUNT_ ? model_vars[field].name : NULL;
 }
 
+const char *scenario_model_var_unit(int field)
+{
+	return field >= 0 && field < SCN_MODEL_COUNT_ ? model_vars[field].unit : NULL;
+}
+
+const char *scenario_model_var_label(int field)
+{
+	return field >= 0 && field < SCN_MODEL_COUNT_ ? model_vars[field].label : NULL;
+}
+
 static bool model_number(loader *L, yaml_node *n, const char *what, double lo, double hi, const char *unit, double *out)
 {
 	if (!expect_type(L, n, YAML_SCALAR, what))

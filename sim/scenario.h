@@ -254,6 +254,9 @@ void scenario_check_actions(const scenario *scn, const sim_action *acts, int n, 
 
 /* The variable name of a model field ("hr", "rhythm"...). */
 const char *scenario_model_var_name(int field);
+/* Its unit as written in records ("mmHg", "/min"; NULL for words and counts) and its label ("Heart rate"). */
+const char *scenario_model_var_unit(int field);
+const char *scenario_model_var_label(int field);
 
 int scenario_find_state(const scenario *s, const char *name);
 int scenario_find_item(const scenario *s, const char *id);

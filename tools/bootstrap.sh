@@ -8,8 +8,10 @@ set -eu
 run_pkgs="gcc g++ meson ninja-build pkg-config python3 libcurl4-openssl-dev
 libfyaml-dev libmd-dev libbullet-dev
 libvulkan-dev mesa-vulkan-drivers glslc libglfw3-dev libcglm-dev libstb-dev fonts-dejavu-core
-libopenxr-dev libopenxr-loader1"
-test_pkgs="clang libclang-rt-14-dev vulkan-validationlayers xvfb xauth libopenxr-utils python3-jsonschema python3-yaml nodejs npm"
+libopenxr-dev libopenxr-loader1
+libcivetweb-dev libsodium-dev"
+test_pkgs="clang libclang-rt-14-dev vulkan-validationlayers xvfb xauth libopenxr-utils python3-jsonschema python3-yaml
+chromium nodejs npm sqlite3"
 
 pkgs=$run_pkgs
 [ "${1:-}" = "--test" ] && pkgs="$pkgs $test_pkgs"

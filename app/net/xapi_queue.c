@@ -13,7 +13,6 @@
 #include <string.h>
 
 /* The largest statement sent: a checklist item's text and note are short, so this is generous. */
-#define XAPI_MAX_STATEMENT ((size_t)1 << 20)
 
 /* "started" from the record's first line (its header). */
 static const char *record_started(const char *text, size_t len, scrub_arena *a)
@@ -42,22 +41,31 @@ scrub_result xapi_statements_of_record(const xapi_config *cfg, const char *recor
 	scrub_result r = spool_read(dir, slash ? slash + 1 : record_path, UPLOAD_MAX_RECORD, &text, &len, err, errsize);
 	if (r != SCRUB_OK)
 		return r;
+	r = xapi_statements_of_text(cfg, record_path, text, len, a, out, n, err, errsize);
+	free(text);
+	return r;
+}
+
+scrub_result xapi_statements_of_text(const xapi_config *cfg, const char *display, const char *text, size_t len,
+                                     scrub_arena *a, xapi_statement **out, int *n, char *err, size_t errsize)
+{
+	*out = NULL;
+	*n = 0;
 	char sha[65];
 	SHA256Data((const uint8_t *)text, len, sha);
 	scrub_diags d;
-	scrub_diags_init(&d, record_path, NULL, 0);
+	scrub_diags_init(&d, display, NULL, 0);
 	record_data rec;
-	r = record_read_text(record_path, text, len, &rec, &d);
+	scrub_result r = record_read_text(display, text, len, &rec, &d);
 	const char *started = r == SCRUB_OK ? record_started(text, len, a) : NULL;
-	free(text);
 	scenario *scn = NULL;
 	sim_session *s = NULL;
 	report_timeline tl;
 	report_timeline_init(&tl);
 	if (r == SCRUB_OK)
-		r = record_replay(&rec, record_path, &d, &tl, &scn, &s);
+		r = record_replay(&rec, display, &d, &tl, &scn, &s);
 	if (r != SCRUB_OK) {
-		snprintf(err, errsize, "%s: %s", record_path, d.n ? d.v[0].msg : "not a readable session record");
+		snprintf(err, errsize, "%s: %s", display, d.n ? d.v[0].msg : "not a readable session record");
 	} else if (tl.oom) {
 		r = SCRUB_ERR_NOMEM;
 	} else {
@@ -90,14 +98,10 @@ scrub_result xapi_enqueue(const xapi_statement *v, int n, char *err, size_t errs
 	return r;
 }
 
-typedef struct lrs_ctx {
-	const xapi_lrs *lrs;
-} lrs_ctx;
-
-static scrub_result send_statement(void *ctx, const char *name, const char *data, size_t len, long *status,
+scrub_result xapi_send_one(void *ctx, const char *name, const char *data, size_t len, long *status,
                                    char *why, size_t whysize)
 {
-	const xapi_lrs *lrs = ((lrs_ctx *)ctx)->lrs;
+	const xapi_lrs *lrs = ((const xapi_lrs *)ctx);
 	char url[4200], path[128];
 	snprintf(path, sizeof path, "statements?statementId=%.36s", name);
 	if (!net_url_join(lrs->endpoint, path, url, sizeof url)) {
@@ -130,9 +134,9 @@ static scrub_result send_statement(void *ctx, const char *name, const char *data
 	return r == SCRUB_ERR_NOMEM ? r : SCRUB_OK;
 }
 
-static void note_statement(void *ctx, const char *name, net_verdict v, long status, const char *why)
+void xapi_note(void *ctx, const char *name, net_verdict v, long status, const char *why)
 {
-	FILE *f = ((lrs_ctx *)ctx)->lrs->log;
+	FILE *f = ((const xapi_lrs *)ctx)->log;
 	if (!f)
 		return;
 	switch (v) {
@@ -155,7 +159,6 @@ scrub_result xapi_flush(const xapi_lrs *lrs, net_flush_result *out)
 	scrub_result r = spool_dir("xapi", dir, sizeof dir, out->error, sizeof out->error);
 	if (r != SCRUB_OK)
 		return r;
-	lrs_ctx c = {.lrs = lrs};
-	net_queue q = {.dir = dir, .max_item = XAPI_MAX_STATEMENT, .send = send_statement, .ctx = &c, .note = note_statement};
+	net_queue q = {.dir = dir, .max_item = XAPI_MAX_STATEMENT, .send = xapi_send_one, .ctx = (void *)lrs, .note = xapi_note};
 	return net_flush(&q, &lrs->retry, out);
 }

@@ -26,7 +26,7 @@
 typedef struct scrub_store scrub_store;
 
 typedef struct store_err {
-	char msg[512];
+	char msg[512];               /* an invalid record's message starts "line N: " when a line is at fault */
 } store_err;
 
 /* Opens (and creates, for SQLite) the store and brings its schema to the newest version
@@ -34,6 +34,9 @@ typedef struct store_err {
 scrub_result store_open(const char *url, scrub_store **out, store_err *err);
 void store_close(scrub_store *s);
 int store_schema_version(scrub_store *s);
+/* The store used when none is given: $SCRUB_STORE, else $XDG_DATA_HOME/scrub/records.db, else
+ * ~/.local/share/scrub/records.db. Returns buf. */
+const char *store_default_url(char *buf, size_t size);
 const char *store_backend(const scrub_store *s);   /* "sqlite" or "postgresql" */
 
 /* ---- Records ---------------------------------------------------------------------------------- */
@@ -57,6 +60,14 @@ typedef struct store_put_result {
  * SCRUB_ERR_INVALID with the reason in err for text that is not a readable record. */
 scrub_result store_put_record(scrub_store *s, const char *text, size_t len, const char *origin,
                               store_put_result *out, store_err *err);
+
+/* Replays every record kept and writes its derived rows (report, items, attempt numbers) again: the index is
+ * rebuilt from the records alone. `progress` (may be NULL) is told after each session. */
+scrub_result store_rebuild(scrub_store *s, void (*progress)(void *user, int done, int total), void *user,
+                           int *nsessions, store_err *err);
+/* Every session's derived rows and items as text, by sha256, without the store's own ids and import times:
+ * two stores made from the same records give the same dump (the rebuild test and `scrub import --check`). */
+scrub_result store_dump(scrub_store *s, scrub_buf *out, store_err *err);
 
 typedef struct store_session {
 	int64_t id;
@@ -87,6 +98,7 @@ typedef struct store_filter {
 /* Sessions matching `f`, newest first; arrays and strings live in `a`. `total` counts all matches. */
 scrub_result store_list_sessions(scrub_store *s, const store_filter *f, scrub_arena *a, store_session **out,
                                  int *n, int *total, store_err *err);
+/* SCRUB_DONE when there is no such session (also for store_get_record). */
 scrub_result store_get_session(scrub_store *s, int64_t id, scrub_arena *a, store_session *out, store_err *err);
 /* The record's text and the report.json made from it (both in `a`, NUL-terminated). */
 scrub_result store_get_record(scrub_store *s, int64_t id, scrub_arena *a, const char **record, size_t *record_len,
