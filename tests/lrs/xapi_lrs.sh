@@ -4,7 +4,8 @@
 #   - every statement of sessions of every bundled scenario (passed, failed, cut short) validates;
 #   - with the LRS down, `scrub xapi send` keeps the statements queued (exit 3); once it is up they are stored,
 #     as built, and sending the same record again duplicates nothing;
-#   - wrong credentials are refused (401) and nothing is lost.
+#   - wrong credentials are refused (401) and nothing is lost;
+#   - a server's queue in the records store (scrub xapi send --store DB --all) sends each statement once.
 # Without node and npm the test is skipped (77), except in CI (CI=true), where it fails.
 # usage: xapi_lrs.sh SCRUB ROOT
 set -eu
@@ -117,4 +118,20 @@ set -e
 [ $rc = 3 ] || fail "wrong credentials: exit $rc, expected 3"
 grep -q "401" "$tmp/auth.err" || fail "wrong credentials: $(cat "$tmp/auth.err")"
 [ "$(ls "$queue" | grep -c '\.json$')" = "$(json "len(d)" <"$tmp/run2/statements.json")" ] || fail "refused statements left the queue"
+# 6. A school's server: the queue in the records store (SQLite). Queued from the store's sessions and sent; queuing
+#    and sending again changes nothing.
+db="$tmp/records.db"
+"$scrub" import --store "$db" "$tmp/run3" "$tmp/run4" >/dev/null || fail "scrub import"
+"$scrub" xapi send --store "$db" --all --lrs "$lrs" --user scrub --password s3cret --quiet >"$tmp/store.out" ||
+	fail "sending the store's queue: $(cat "$tmp/store.out")"
+stored=$(( $(json "len(d)" <"$tmp/run3/statements.json") + $(json "len(d)" <"$tmp/run4/statements.json") ))
+grep -q "^scrub xapi: $stored sent to" "$tmp/store.out" || fail "the store's queue: $(cat "$tmp/store.out"), expected $stored sent"
+[ "$(sqlite3 "$db" 'SELECT count(*) FROM xapi_queue WHERE done = 1')" = "$stored" ] || fail "the store's queue is not all done"
+"$scrub" xapi send --store "$db" --all --lrs "$lrs" --user scrub --password s3cret --quiet >"$tmp/store2.out" ||
+	fail "sending the store's queue again"
+grep -q "^scrub xapi: 0 sent to" "$tmp/store2.out" || fail "queuing the store again sent something: $(cat "$tmp/store2.out")"
+[ "$(sqlite3 "$db" 'SELECT count(*) FROM xapi_queue')" = "$stored" ] || fail "queuing the store again added statements"
+total=$((total + stored))
+[ "$(get "statements?limit=1000" | json "len(d['statements'])")" = "$total" ] || fail "the LRS should hold $total statements"
+
 echo "xapi_lrs ok: $(cat "$tmp"/*/statements.json | grep -c '"id"') statements validated, $total stored once"
