@@ -11,7 +11,7 @@ libvulkan-dev mesa-vulkan-drivers glslc libglfw3-dev libcglm-dev libstb-dev font
 libopenxr-dev libopenxr-loader1
 libcivetweb-dev libsodium-dev"
 test_pkgs="clang libclang-rt-14-dev vulkan-validationlayers xvfb xauth libopenxr-utils python3-jsonschema python3-yaml
-chromium nodejs npm sqlite3"
+chromium nodejs npm sqlite3 curl"
 
 pkgs=$run_pkgs
 [ "${1:-}" = "--test" ] && pkgs="$pkgs $test_pkgs"
