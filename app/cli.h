@@ -23,6 +23,8 @@ int scrub_cmd_validate(int argc, char **argv);
 int scrub_cmd_list(int argc, char **argv);
 int scrub_cmd_report(int argc, char **argv);
 int scrub_cmd_bench(int argc, char **argv);
+int scrub_cmd_upload(int argc, char **argv);
+int scrub_cmd_xapi(int argc, char **argv);
 int scrub_cmd_serve(int argc, char **argv);          /* app/serve/serve_main.c */
 int scrub_cmd_bench_serve(int argc, char **argv);    /* app/serve/serve_bench.c */
 int scrub_cmd_bench_scenario(int argc, char **argv);

@@ -1,6 +1,7 @@
 /* The command line's side of a running session: signals and the end of a session (cli.h). */
 #include "cli.h"
 #include "host.h"
+#include "net_cli.h"
 #include "session_out.h"
 
 #include <signal.h>
@@ -59,6 +60,8 @@ int cli_session_end(host *h, session_out *o, bool complete, bool quiet)
 	report_print(host_session(h), &info, o->report_path, quiet, stdout);
 	if (!quiet)
 		printf("Session record: %s\n", o->record_path);
+	fflush(stdout);
+	net_cli_after_session(o->record_path, quiet);
 	fflush(stdout);
 	return EXIT_DONE;
 }

@@ -13,6 +13,7 @@
 #include "script.h"
 #include "session.h"
 #include "host.h"
+#include "net_cli.h"
 
 #include <errno.h>
 #include <math.h>
@@ -53,6 +54,10 @@ static const char usage[] =
 	"  --no-hud            a headless screenshot without HUD, monitor and results: the scene alone\n"
 	"  --input-script FILE drive the window from a file of timed key presses and menu picks\n"
 	"  --validation        enable the Vulkan validation layer; its messages fail the run\n"
+	"  --server URL        at the end, send the record to a school's server (default: $SCRUB_SERVER);\n"
+	"                      it waits in the outbox until the server has it (see `scrub upload`)\n"
+	"  --token TOKEN       the server's upload token (default: $SCRUB_TOKEN)\n"
+	"With SCRUB_LRS set, the session's xAPI statements go to that Learning Record Store (docs/xapi.md).\n"
 	"\n"
 	"Ctrl-C or SIGTERM ends the session (window, headset or headless): the record is closed, the report\n"
 	"written and marked incomplete, and scrub exits with 130 (Ctrl-C) or 143 (SIGTERM).\n"
@@ -93,6 +98,7 @@ static void shot_step(host_sink *sink, const sim_session *s) { run_shot_on_step(
 int scrub_cmd_run(int argc, char **argv)
 {
 	const char *actions_path = NULL, *model_run = NULL, *out_dir = NULL, *trainee = NULL, *speed_s = NULL;
+	const char *server = getenv("SCRUB_SERVER"), *token = getenv("SCRUB_TOKEN");
 	const char *store_url = NULL;
 	const char *shot_path = NULL, *at_s = NULL, *width_s = NULL, *height_s = NULL, *input_script = NULL, *view = NULL;
 	bool headless = false, xr = false, force = false, quiet = false, validation = false, no_hud = false;
@@ -104,6 +110,7 @@ int scrub_cmd_run(int argc, char **argv)
 		{"screenshot", true, &shot_path, NULL}, {"at", true, &at_s, NULL}, {"width", true, &width_s, NULL},
 		{"height", true, &height_s, NULL}, {"input-script", true, &input_script, NULL},
 		{"validation", false, NULL, &validation}, {"view", true, &view, NULL}, {"no-hud", false, NULL, &no_hud},
+		{"server", true, &server, NULL}, {"token", true, &token, NULL},
 		{0},
 	};
 	const char *pos[1];
@@ -113,6 +120,9 @@ int scrub_cmd_run(int argc, char **argv)
 		return st;
 	if (!store_url && getenv("SCRUB_STORE") && *getenv("SCRUB_STORE"))
 		store_url = getenv("SCRUB_STORE");
+	net_cli_configure(server, token);
+	if (!net_cli_check("run"))
+		return EXIT_USAGE;
 	if (actions_path && model_run) {
 		fprintf(stderr, "scrub run: give --actions or --model-run, not both\n");
 		return EXIT_USAGE;

@@ -25,6 +25,8 @@ static const char usage[] =
 	"  import    put session records into the records store (SQLite or PostgreSQL)\n"
 	"  serve     the instructor's web pages (sessions, debriefs, cohorts) and the upload API\n"
 	"  bench     measure performance (scenario, ...)\n"
+	"  upload    send the session records waiting in the outbox to a school's server\n"
+	"  xapi      a session's xAPI statements, printed or sent to a Learning Record Store\n"
 	"\n"
 	"Run 'scrub <command> --help' for a command's options.\n"
 	"Exit status: 0 done; 1 invalid input; 2 usage error; 3 runtime failure (missing device, runtime or file).\n"
@@ -49,6 +51,8 @@ int main(int argc, char **argv)
 		{"list", scrub_cmd_list},
 		{"report", scrub_cmd_report},
 		{"bench", scrub_cmd_bench},
+		{"upload", scrub_cmd_upload},
+		{"xapi", scrub_cmd_xapi},
 		{"import", scrub_cmd_import},
 		{"serve", scrub_cmd_serve},
 	};

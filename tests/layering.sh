@@ -1,8 +1,8 @@
 #!/bin/sh
 # The layers of docs/architecture.md that include paths alone cannot enforce (system headers are always on the
 # path): GLFW only in engine/desktop, OpenXR only in engine/xr and tools/simxr, Vulkan never in sim/ or app code
-# outside the renderer's own interface, SQLite and libpq each in its back end of the records store alone, and
-# sim_session_step called from the host alone.
+# outside the renderer's own interface, SQLite and libpq each in its back end of the records store alone, libcurl
+# only in app/net, and sim_session_step called from the host alone.
 set -eu
 root=$1
 cd "$root"
@@ -31,6 +31,10 @@ for f in $(git ls-files '*.c' '*.h' '*.cpp' 2>/dev/null || find . -name '*.[ch]'
 	case "$f" in
 	app/serve/*) ;;
 	*) grep -q '#include <civetweb.h>' "$f" && bad "$f includes civetweb (only app/serve may: the HTTP server)";;
+	esac
+	case "$f" in
+	app/net/*) ;;
+	*) grep -q '#include <curl/' "$f" && bad "$f includes libcurl (only app/net sends over the network)";;
 	esac
 	case "$f" in
 	sim/host.c|sim/session.c|sim/session.h) ;;

@@ -5,13 +5,13 @@
 # Run as root (or with sudo available).
 set -eu
 
-run_pkgs="gcc g++ meson ninja-build pkg-config python3
+run_pkgs="gcc g++ meson ninja-build pkg-config python3 libcurl4-openssl-dev
 libfyaml-dev libmd-dev libbullet-dev
 libvulkan-dev mesa-vulkan-drivers glslc libglfw3-dev libcglm-dev libstb-dev fonts-dejavu-core
 libopenxr-dev libopenxr-loader1
 libsqlite3-dev libpq-dev libcivetweb-dev libsodium-dev"
 test_pkgs="clang libclang-rt-14-dev vulkan-validationlayers xvfb xauth libopenxr-utils python3-jsonschema python3-yaml
-postgresql sqlite3 chromium nodejs npm"
+postgresql sqlite3 chromium nodejs npm curl"
 
 pkgs=$run_pkgs
 [ "${1:-}" = "--test" ] && pkgs="$pkgs $test_pkgs"
