@@ -1,7 +1,8 @@
 #!/bin/sh
 # The layers of docs/architecture.md that include paths alone cannot enforce (system headers are always on the
 # path): GLFW only in engine/desktop, OpenXR only in engine/xr and tools/simxr, Vulkan never in sim/ or app code
-# outside the renderer's own interface, and sim_session_step called from the host alone.
+# outside the renderer's own interface, and sim_session_step called from the host alone; the shared Vulkan setup
+# (engine/vk) sees base and Vulkan only, and tools/simxr sees base and engine/vk, never the renderer.
 set -eu
 root=$1
 cd "$root"
@@ -18,6 +19,14 @@ for f in $(git ls-files '*.c' '*.h' '*.cpp' 2>/dev/null || find . -name '*.[ch]'
 	esac
 	case "$f" in
 	sim/*) grep -q '#include <vulkan/\|#include <GLFW/\|#include <openxr/' "$f" && bad "$f: sim/ is headless";;
+	esac
+	case "$f" in
+	engine/vk/*|tools/simxr/*)
+		grep -q '#include "scrub_render\|#include "scrub_desktop\|#include "scrub_xr\|#include "scrub_body' "$f" &&
+			bad "$f includes the engine (engine/vk and tools/simxr see base and engine/vk only)";;
+	esac
+	case "$f" in
+	engine/vk/*) grep -q '#include <openxr/\|#include <GLFW/' "$f" && bad "$f: engine/vk is Vulkan alone";;
 	esac
 	case "$f" in
 	sim/host.c|sim/session.c|sim/session.h) ;;

@@ -78,7 +78,9 @@ static scrub_result create_frames(scrub_renderer *r)
 
 static scrub_result renderer_init(scrub_renderer *r, const scrub_render_desc *desc)
 {
-	vkGetPhysicalDeviceMemoryProperties(r->phys, &r->memprops);
+	r->vkd.fn = scrub_vk_loader_fns();
+	r->vkd.device = r->device;
+	vkGetPhysicalDeviceMemoryProperties(r->phys, &r->vkd.memprops);
 	VkPhysicalDeviceProperties props;
 	vkGetPhysicalDeviceProperties(r->phys, &props);
 	snprintf(r->device_name, sizeof(r->device_name), "%s", props.deviceName);

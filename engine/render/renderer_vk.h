@@ -10,16 +10,12 @@
 #include "bodygen.h"
 #include "render_internal.h"
 #include "scrub_render_vk.h"
+#include "scrub_vk.h"
 
 #define MAX_FRAMES 3
 #define MAX_VARIANTS 8
 
-typedef struct buffer {
-	VkBuffer buf;
-	VkDeviceMemory mem;
-	VkDeviceSize size;
-	void *map;
-} buffer;
+typedef scrub_vk_buffer buffer;
 
 typedef struct image {
 	VkImage img;
@@ -68,7 +64,7 @@ struct scrub_renderer {
 	VkQueue queue;
 	uint32_t qfamily;
 	bool owns_device;
-	VkPhysicalDeviceMemoryProperties memprops;
+	scrub_vk_device vkd; /* device, memory properties and functions for engine/vk */
 	char device_name[VK_MAX_PHYSICAL_DEVICE_NAME_SIZE];
 	uint32_t samples;
 	VkFormat depth_format;
@@ -136,7 +132,6 @@ enum pipe_kind { PIPE_MESH, PIPE_MESH_VLIT, PIPE_TISSUE, PIPE_UI, PIPE_BODY, PIP
 /* renderer_device.c */
 scrub_result rvk_create_instance(scrub_renderer *r, const scrub_render_desc *desc);
 scrub_result rvk_create_device(scrub_renderer *r, const scrub_render_desc *desc);
-bool rvk_find_memory(const scrub_renderer *r, uint32_t bits, VkMemoryPropertyFlags want, uint32_t *out_type);
 scrub_result rvk_buffer_create(scrub_renderer *r, VkDeviceSize size, VkBufferUsageFlags usage,
                                VkMemoryPropertyFlags props, buffer *out);
 void rvk_buffer_destroy(scrub_renderer *r, buffer *b);
