@@ -218,8 +218,10 @@ void scrub_renderer_destroy(scrub_renderer **renderer)
 		if (r->sampler)
 			vkDestroySampler(r->device, r->sampler, NULL);
 		rvk_image_destroy(r, &r->atlas);
-		rvk_buffer_destroy(r, &r->mesh_vb);
-		rvk_buffer_destroy(r, &r->mesh_ib);
+		for (uint32_t i = 0; i < r->mesh_count; i++) {
+			rvk_buffer_destroy(r, &r->meshes[i].vb);
+			rvk_buffer_destroy(r, &r->meshes[i].ib);
+		}
 		rvk_buffer_destroy(r, &r->body_vb);
 		rvk_buffer_destroy(r, &r->body_ib);
 		if (r->pool)
@@ -241,6 +243,7 @@ void scrub_renderer_destroy(scrub_renderer **renderer)
 	ui_builder_fini(&r->ui);
 	free(r->order);
 	free(r->order_key);
+	free(r->meshes);
 	free(r);
 	*renderer = NULL;
 }

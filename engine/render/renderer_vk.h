@@ -81,11 +81,13 @@ struct scrub_renderer {
 	variant variants[MAX_VARIANTS];
 	uint32_t variant_count;
 
-	buffer mesh_vb, mesh_ib;
-	struct {
-		uint32_t first_index, index_count;
-		int32_t vertex_offset;
-	} meshes[SCRUB_MESH_COUNT];
+	/* meshes (scrub_renderer_mesh_upload): the handle is the index; the built-in ones first, at their enum values */
+	struct rmesh {
+		buffer vb, ib;
+		uint32_t index_count;
+		bool surrounds;  /* drawn after everything else (it surrounds the viewer) */
+	} *meshes;
+	uint32_t mesh_count, mesh_cap;
 	/* the patient's body (bodygen.c): every part at every level of detail in one vertex and index buffer */
 	buffer body_vb, body_ib;
 	struct {
@@ -149,6 +151,8 @@ scrub_result rvk_oneshot_submit_wait(scrub_renderer *r, VkCommandBuffer cmd);
 
 /* renderer_meshes.c */
 scrub_result rvk_upload_static(scrub_renderer *r);
+scrub_result rvk_upload_geometry(scrub_renderer *r, const void *vertices, VkDeviceSize vsize, const uint32_t *indices,
+                                 VkDeviceSize isize, buffer *vb, buffer *ib);
 scrub_result rvk_upload_body(scrub_renderer *r);
 
 /* renderer_pipelines.c */
