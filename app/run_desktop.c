@@ -1,5 +1,5 @@
 /* scrub run in a window: input mapping, the session driven by the frame loop, the record (see run_desktop.h,
- * docs/desktop.md). The menu is in desktop_vocab.c, input scripts in desktop_script.c, care by hand with the mouse in
+ * docs/desktop.md). The menu is input_menu.c (shared with the headset), input scripts in desktop_script.c, care by hand with the mouse in
  * desktop_mouse.c, the headless run's screenshot in run_shot.c. */
 #define SCRUB_LOG_MODULE "run"
 #include "run_desktop_internal.h"
@@ -91,20 +91,28 @@ static void act(desk *c, const sim_action *src)
 		return;
 	sim_action a = *src;
 	a.line = a.col = 0;
-	bool instructor = strcmp(actions_get(a.type)->name, ACT_JUMP_NAME) == 0;
-	host_act(c->h, &a, instructor ? HOST_SRC_INSTRUCTOR : HOST_SRC_TRAINEE);
+	host_act(c->h, &a, input_menu_source(&a));
 }
 
 static void desk_emit(void *user, const sim_action *a) { act(user, a); }
 
 static void pick(desk *c, int index)
 {
-	if (index < 0 || index >= c->vb.n || !live(c))
+	if (index < 0 || index >= c->menu.n || !live(c))
 		return;
-	act(c, &c->vb.v[index].a);
-	care_observe(&c->care, &c->vb.v[index].a);
-	instr_ctl_observe(&c->ic, &c->vb.v[index].a);
+	const input_menu_entry *e = &c->menu.v[index];
 	c->sel = index;
+	if (e->kind == INPUT_MENU_PAUSE) {
+		host_pause(c->h, !host_paused(c->h));
+		return;
+	}
+	if (e->kind == INPUT_MENU_END) {
+		c->quit = true;
+		return;
+	}
+	act(c, &e->act);
+	care_observe(&c->care, &e->act);
+	instr_ctl_observe(&c->ic, &e->act);
 }
 
 /* One press of the space bar: a compression of 55 mm (a key cannot measure depth); care_input.c infers start_cpr
@@ -146,7 +154,7 @@ static bool instrument_key(desk *c, int key)
 
 static void handle_key(desk *c, int key)
 {
-	int pages = (c->vb.n + MENU_PAGE - 1) / MENU_PAGE;
+	int pages = (c->menu.n + MENU_PAGE - 1) / MENU_PAGE;
 	switch (key) {
 	case SCRUB_KEY_F1: c->help = !c->help; break;
 	case SCRUB_KEY_M: c->menu_shown = !c->menu_shown; break;
@@ -167,7 +175,7 @@ static void handle_key(desk *c, int key)
 		c->page = c->sel / MENU_PAGE;
 		break;
 	case SCRUB_KEY_DOWN:
-		if (c->sel + 1 < c->vb.n)
+		if (c->sel + 1 < c->menu.n)
 			c->sel++;
 		c->page = c->sel / MENU_PAGE;
 		break;
@@ -241,12 +249,12 @@ static void run_script_event(desk *c, const script_ev *e)
 	case EV_PICK: {
 		char *end;
 		long k = strtol(e->name, &end, 10);
-		if (!*end && k >= 1 && k <= c->vb.n) {
+		if (!*end && k >= 1 && k <= c->menu.n) {
 			pick(c, (int)k - 1);
 			break;
 		}
-		for (int i = 0; i < c->vb.n; i++)
-			if (!strcmp(actions_get(c->vb.v[i].a.type)->name, e->name)) {
+		for (int i = 0; i < c->menu.n; i++)
+			if (c->menu.v[i].kind == INPUT_MENU_ACTION && !strcmp(actions_get(c->menu.v[i].act.type)->name, e->name)) {
 				pick(c, i);
 				return;
 			}
@@ -330,7 +338,7 @@ static void build_extra(desk *c)
 		}
 		extra_line(c, "%s", buf, NULL);
 	}
-	int pages = (c->vb.n + MENU_PAGE - 1) / MENU_PAGE;
+	int pages = (c->menu.n + MENU_PAGE - 1) / MENU_PAGE;
 	if (!c->menu_shown) {
 		extra_line(c, "M: the menu of actions (F1: help)", NULL, NULL);
 		return;
@@ -341,8 +349,8 @@ static void build_extra(desk *c)
 		snprintf(buf, sizeof buf, "Actions (1-0, F1: help)");
 	extra_line(c, "%s", buf, NULL);
 	c->menu_line0 = (int)c->nextra;
-	for (int i = c->page * MENU_PAGE; i < c->vb.n && i < (c->page + 1) * MENU_PAGE; i++) {
-		snprintf(buf, sizeof buf, "%s%d  %.60s", i == c->sel ? "> " : "  ", (i % MENU_PAGE + 1) % 10, c->vb.v[i].label);
+	for (int i = c->page * MENU_PAGE; i < c->menu.n && i < (c->page + 1) * MENU_PAGE; i++) {
+		snprintf(buf, sizeof buf, "%s%d  %.60s", i == c->sel ? "> " : "  ", (i % MENU_PAGE + 1) % 10, c->menu.v[i].label);
 		extra_line(c, "%s", buf, NULL);
 		c->menu_count++;
 	}
@@ -479,7 +487,7 @@ int run_desktop(const run_desktop_opts *o)
 		free(c);
 		return RUN_DESKTOP_UNAVAILABLE;
 	}
-	desk_vocab_build(&c->vb, c->scn);
+	input_menu_build(&c->menu, c->scn);
 	float eye[3], at[3], fovy;
 	if (!o->view || !scene_sim_view(o->view, eye, at, &fovy))
 		scene_sim_camera_for(c->scn, eye, at, &fovy);
@@ -513,7 +521,7 @@ int run_desktop(const run_desktop_opts *o)
 	scrub_desktop_destroy(&c->d);
 	cli_signals_clear();
 	int rc = c->rc;
-	free(c->vb.v);
+	input_menu_free(&c->menu);
 	free(c->script.v);
 	free(c);
 	return cli_exit_after_session(rc);

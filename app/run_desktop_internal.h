@@ -1,4 +1,4 @@
-/* Internal to the desktop front-end (run_desktop.c, desktop_vocab.c, desktop_script.c, desktop_mouse.c). */
+/* Internal to the desktop front-end (run_desktop.c, desktop_script.c, desktop_mouse.c). */
 #ifndef SCRUB_RUN_DESKTOP_INTERNAL_H
 #define SCRUB_RUN_DESKTOP_INTERNAL_H
 
@@ -13,27 +13,13 @@
 #include "session_out.h"
 #include "script_sink.h"
 #include "host.h"
+#include "input_menu.h"
 
 #define MENU_PAGE 10            /* keys 1..9 and 0 */
 #define CPR_DEPTH_MM 55.0       /* a key press cannot measure depth: every compression is recorded at 55 mm */
 #define CPR_MM_PER_PX 0.25      /* compressions with the mouse: 0.25 mm of depth per pixel dragged down */
 #define TILT_M_PER_PX 0.0004    /* head tilt with the mouse: the hand moves 0.4 mm per pixel dragged */
 #define MAX_EXTRA 24
-
-/* ---- the menu (desktop_vocab.c) ---- */
-
-typedef struct vocab_entry {
-	sim_action a;
-	char label[72];
-} vocab_entry;
-
-typedef struct vocab {
-	vocab_entry *v;
-	int n, cap;
-} vocab;
-
-/* The menu of a scenario: every action its checklist and runs name. */
-void desk_vocab_build(vocab *vb, const scenario *scn);
 
 /* ---- input scripts (desktop_script.c) ---- */
 
@@ -68,7 +54,7 @@ typedef struct desk {
 	const run_desktop_opts *o;
 	const scenario *scn;
 	scrub_desktop *d;
-	vocab vb;
+	input_menu menu;        /* the actions and the instructor's controls (input_menu.h) */
 	input_script script;
 	bool scripted;
 	int iev;

@@ -10,6 +10,7 @@
  * in front of the trainee at the end. */
 #define SCRUB_LOG_MODULE "xr"
 #include "run_xr.h"
+#include "input_menu.h"
 #include "scene_from_sim.h"
 #include "instrument_input.h"
 #include "care_input.h"
@@ -38,21 +39,8 @@
 #include <time.h>
 
 
-#define MENU_MAX 64
 #define MENU_SHOWN 9
 #define RESULTS_HOLD_S 5.0
-
-typedef enum menu_kind {
-	MENU_ACTION,               /* a trainee action (or an instructor jump): recorded and scored */
-	MENU_PAUSE,                /* scenario control: pause / resume the simulation */
-	MENU_END,                  /* scenario control: end the session now (scored as cut short) */
-} menu_kind;
-
-typedef struct menu_entry {
-	menu_kind kind;
-	sim_action act;
-	char text[120];
-} menu_entry;
 
 typedef struct xr_run {
 	const scenario *scn;
@@ -60,8 +48,8 @@ typedef struct xr_run {
 	session_out out;           /* sinks: the session folder, record and report; */
 	script_sink script;        /* ... actions.txt; */
 	host_sink scene_sink;      /* ... the scene */
-	menu_entry menu[MENU_MAX];
-	int nmenu, sel;
+	input_menu menu;           /* the scenario's actions and the instructor's controls (input_menu.h) */
+	int sel;
 	int last_action;           /* menu index of the last performed action, -1 */
 	bool end_asked;            /* scenario control: the trainee ended the session */
 	double last_action_t;
@@ -92,63 +80,6 @@ typedef struct xr_run {
 #define XR_OF_SCENE(sinkp) ((xr_run *)((char *)(sinkp) - offsetof(xr_run, scene_sink)))
 static void scene_event(host_sink *sink, const sim_event *ev) { scene_sim_on_event(&XR_OF_SCENE(sink)->scene, ev); }
 static void scene_step(host_sink *sink, const sim_session *s) { scene_sim_step(&XR_OF_SCENE(sink)->scene, s); }
-
-/* The menu: every distinct action (with its parameters) of the scenario's model runs, in order of first use;
- * without model runs, every registered action that needs no parameters. */
-static void build_menu(xr_run *c)
-{
-	const scenario *scn = c->scn;
-	scrub_buf b;
-	scrub_buf_init(&b);
-	for (int r = 0; r < scn->nruns; r++)
-		for (int i = 0; i < scn->runs[r].nactions && c->nmenu < MENU_MAX; i++) {
-			const sim_action *a = &scn->runs[r].actions[i];
-			const act_def *d = actions_get(a->type);
-			b.len = 0;
-			script_format_params(a, &b);
-			char text[120];
-			snprintf(text, sizeof text, "%s%s%.*s", d->name, b.len ? " " : "", (int)b.len, b.data ? b.data : "");
-			bool dup = false;
-			for (int k = 0; k < c->nmenu && !dup; k++)
-				dup = strcmp(c->menu[k].text, text) == 0;
-			if (dup)
-				continue;
-			menu_entry *e = &c->menu[c->nmenu++];
-			e->act = *a;
-			e->act.t = 0;
-			e->act.line = e->act.col = 0;
-			snprintf(e->text, sizeof e->text, "%s", text);
-		}
-	scrub_buf_fini(&b);
-	for (int id = 0; c->nmenu == 0 && id < actions_count(); id++) {
-		const act_def *d = actions_get((act_id)id);
-		bool needs = false;
-		for (int p = 0; p < ACT_MAX_PARAMS && d->params[p].name; p++)
-			needs = needs || d->params[p].required;
-		if (needs || strcmp(d->name, ACT_JUMP_NAME) == 0 || c->nmenu >= MENU_MAX)
-			continue;
-		menu_entry *e = &c->menu[c->nmenu++];
-		memset(&e->act, 0, sizeof e->act);
-		e->act.type = (act_id)id;
-		snprintf(e->text, sizeof e->text, "%s", d->name);
-	}
-	/* Scenario control, after the trainee's actions: pause, the instructor's jumps, end. */
-	act_id jump = actions_find(ACT_JUMP_NAME, strlen(ACT_JUMP_NAME));
-	if (c->nmenu < MENU_MAX)
-		c->menu[c->nmenu++] = (menu_entry){.kind = MENU_PAUSE, .text = "[pause / resume]"};
-	for (int i = 0; i < scn->nstates && c->nmenu < MENU_MAX - 1; i++) {
-		if (!scn->states[i].jump_target)
-			continue;
-		menu_entry *e = &c->menu[c->nmenu++];
-		memset(e, 0, sizeof *e);
-		e->kind = MENU_ACTION;
-		e->act.type = jump;
-		e->act.params[0] = (act_value){.set = true, .text = scn->states[i].name};
-		snprintf(e->text, sizeof e->text, "[instructor: jump to %s]", scn->states[i].name);
-	}
-	if (c->nmenu < MENU_MAX)
-		c->menu[c->nmenu++] = (menu_entry){.kind = MENU_END, .text = "[end the session]"};
-}
 
 static void pose_matrix(const scrub_xr_pose *p, float m[16])
 {
@@ -244,19 +175,19 @@ static void build_panel(xr_run *c, const sim_session *s, bool results, scrub_ren
 	snprintf(c->hud_text[n++], sizeof c->hud_text[0], "%02d:%02d  stick: choose  trigger: do%s", secs / 60, secs % 60,
 	         host_paused(c->h) ? "   PAUSED" : "");
 	int first = c->sel - MENU_SHOWN / 2;
-	if (first > c->nmenu - MENU_SHOWN)
-		first = c->nmenu - MENU_SHOWN;
+	if (first > c->menu.n - MENU_SHOWN)
+		first = c->menu.n - MENU_SHOWN;
 	if (first < 0)
 		first = 0;
-	for (int i = first; i < c->nmenu && i < first + MENU_SHOWN; i++) {
-		char name[sizeof c->menu[0].text];
-		memcpy(name, c->menu[i].text, sizeof name);
+	for (int i = first; i < c->menu.n && i < first + MENU_SHOWN; i++) {
+		char name[sizeof c->menu.v[0].text];
+		memcpy(name, c->menu.v[i].text, sizeof name);
 		snprintf(c->hud_text[n++], sizeof c->hud_text[0], "%s %s", i == c->sel ? ">" : " ", name);
 	}
 	if (c->last_action >= 0) {
 		int ls = (int)c->last_action_t;
-		char name[sizeof c->menu[0].text];
-		memcpy(name, c->menu[c->last_action].text, sizeof name);
+		char name[sizeof c->menu.v[0].text];
+		memcpy(name, c->menu.v[c->last_action].text, sizeof name);
 		snprintf(c->hud_text[n++], sizeof c->hud_text[0], "done %02d:%02d %s", ls / 60, ls % 60, name);
 	}
 	for (int i = 0; i < n; i++)
@@ -274,8 +205,7 @@ static void xr_act(xr_run *c, const sim_action *src)
 		return;
 	sim_action a = *src;
 	a.line = a.col = 0;
-	bool instructor = strcmp(actions_get(a.type)->name, ACT_JUMP_NAME) == 0;
-	host_act(c->h, &a, instructor ? HOST_SRC_INSTRUCTOR : HOST_SRC_TRAINEE);
+	host_act(c->h, &a, input_menu_source(&a));
 }
 
 /* An input from the instruments or the hands. */
@@ -493,7 +423,7 @@ int scrub_run_xr(const run_xr_opts *o, run_xr_result *out)
 	}
 	c->scn = scn;
 	c->last_action = -1;
-	build_menu(c);
+	input_menu_build(&c->menu, scn);
 	scene_sim_init(&c->scene, scn);
 	xr_instruments_init(c);
 	xr_care_init(c);
@@ -501,6 +431,7 @@ int scrub_run_xr(const run_xr_opts *o, run_xr_result *out)
 	if (session_out_open(&c->out, scn, o->out_dir, o->force, who, input) != SCRUB_OK) {
 		fprintf(stderr, "scrub run: %s\n", c->out.error);
 		session_out_fini(&c->out);
+		input_menu_free(&c->menu);
 		free(c);
 		scrub_xr_destroy(&xr);
 		scenario_destroy(&scn);
@@ -514,6 +445,7 @@ int scrub_run_xr(const run_xr_opts *o, run_xr_result *out)
 	if (host_create(&hdesc, &c->h) != SCRUB_OK) {
 		session_out_fini(&c->out);
 		script_sink_fini(&c->script);
+		input_menu_free(&c->menu);
 		free(c);
 		scrub_xr_destroy(&xr);
 		scenario_destroy(&scn);
@@ -522,12 +454,12 @@ int scrub_run_xr(const run_xr_opts *o, run_xr_result *out)
 	const sim_session *s = host_session(c->h);
 	c->s = s;
 	cli_signals_install(c->h);
-	for (int i = 0; i < c->nmenu; i++)
-		LOG_D("menu %d: %s", i, c->menu[i].text);
+	for (int i = 0; i < c->menu.n; i++)
+		LOG_D("menu %d: %s", i, c->menu.v[i].text);
 	if (!o->quiet)
 		fprintf(stderr, "XR: %s, %s, %s, %s, %ux%u per eye, %d actions in the menu\n", scrub_xr_runtime_name(xr),
 		        scrub_xr_view_count(xr) == 2 ? "stereo" : "mono", scrub_xr_blend_mode(xr), scrub_xr_reference_space(xr),
-		        scrub_xr_eye_width(xr), scrub_xr_eye_height(xr), c->nmenu);
+		        scrub_xr_eye_width(xr), scrub_xr_eye_height(xr), c->menu.n);
 
 	bool started = false, finished = false, exit_asked = false;
 	int64_t prev_ns = 0, results_ns = 0, first_ns = 0;
@@ -586,18 +518,18 @@ int scrub_run_xr(const run_xr_opts *o, run_xr_result *out)
 				for (int h = 0; h < SCRUB_XR_HANDS; h++) {
 					const scrub_xr_hand *hd = &f.hands[h];
 					int step = -hd->scroll_steps + (hd->menu_pressed ? 1 : 0);
-					if (c->nmenu)
-						c->sel = ((c->sel + step) % c->nmenu + c->nmenu) % c->nmenu;
+					if (c->menu.n)
+						c->sel = ((c->sel + step) % c->menu.n + c->menu.n) % c->menu.n;
 					if (hd->recentre_pressed)
 						scrub_xr_recentre(xr);
 				}
 				const scrub_xr_hand *rh = &f.hands[SCRUB_XR_RIGHT];
-				if (rh->trigger_pressed && c->nmenu && !sim_session_ended(s) && !xr_care_busy(c, &f, SCRUB_XR_RIGHT)) {
-					const menu_entry *e = &c->menu[c->sel];
+				if (rh->trigger_pressed && c->menu.n && !sim_session_ended(s) && !xr_care_busy(c, &f, SCRUB_XR_RIGHT)) {
+					const input_menu_entry *e = &c->menu.v[c->sel];
 					LOG_I("menu pick at %.2f s: %s", now, e->text); /* tests tell the menu from the hands by it */
-					if (e->kind == MENU_PAUSE) {
+					if (e->kind == INPUT_MENU_PAUSE) {
 						host_pause(c->h, !host_paused(c->h));
-					} else if (e->kind == MENU_END) {
+					} else if (e->kind == INPUT_MENU_END) {
 						c->end_asked = true;
 					} else if (!host_paused(c->h)) {
 						xr_act(c, &e->act);
@@ -701,6 +633,7 @@ int scrub_run_xr(const run_xr_opts *o, run_xr_result *out)
 	}
 	host_destroy(&c->h);
 	session_out_fini(&c->out);
+	input_menu_free(&c->menu);
 	free(c);
 	scrub_xr_destroy(&xr);
 	scenario_destroy(&scn);

@@ -83,6 +83,9 @@ void sim_session_step(sim_session *s);
 void sim_session_finish(sim_session *s, const char *outcome);
 
 bool sim_session_ended(const sim_session *s);
+/* Does the action have the type and the parameters a match (a transition's or a checklist item's) asks for?
+ * (The checklist also asks whether it was delivered and effective: that needs the session's judgement.) */
+bool sim_match_params(const scn_match *m, const sim_action *a);
 double sim_session_time(const sim_session *s);
 uint64_t sim_session_steps(const sim_session *s);
 int sim_session_state(const sim_session *s);

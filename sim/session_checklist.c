@@ -140,8 +140,7 @@ void item_happened(sim_session *s, int i, double t, double t_end)
 	item_decide(s, i, ITEM_DONE, t, NULL);
 }
 
-/* Does the action meet the match? `want_delivered`: an unwritten `delivered:` means "yes". */
-bool match(const scn_match *m, const sim_action *a, const judgement *j, bool want_delivered)
+bool sim_match_params(const scn_match *m, const sim_action *a)
 {
 	if (m->action != a->type)
 		return false;
@@ -157,6 +156,14 @@ bool match(const scn_match *m, const sim_action *a, const judgement *j, bool wan
 			return false;
 		}
 	}
+	return true;
+}
+
+/* Does the action meet the match? `want_delivered`: an unwritten `delivered:` means "yes". */
+bool match(const scn_match *m, const sim_action *a, const judgement *j, bool want_delivered)
+{
+	if (!sim_match_params(m, a))
+		return false;
 	int d = m->delivered >= 0 ? m->delivered : want_delivered ? 1 : -1;
 	if (d >= 0 && j->delivered != (d == 1))
 		return false;

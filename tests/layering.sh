@@ -2,7 +2,8 @@
 # The layers of docs/architecture.md that include paths alone cannot enforce (system headers are always on the
 # path): GLFW only in engine/desktop, OpenXR only in engine/xr and tools/simxr, Vulkan never in sim/ or app code
 # outside the renderer's own interface, SQLite and libpq each in its back end of the records store alone, libcurl
-# only in app/net, and sim_session_step called from the host alone.
+# only in app/net, and sim_session_step called from the host alone; the shared Vulkan setup (engine/vk) sees base
+# and Vulkan only, and tools/simxr sees base and engine/vk, never the renderer.
 set -eu
 root=$1
 cd "$root"
@@ -35,6 +36,14 @@ for f in $(git ls-files '*.c' '*.h' '*.cpp' 2>/dev/null || find . -name '*.[ch]'
 	case "$f" in
 	app/net/*) ;;
 	*) grep -q '#include <curl/' "$f" && bad "$f includes libcurl (only app/net sends over the network)";;
+	esac
+	case "$f" in
+	engine/vk/*|tools/simxr/*)
+		grep -q '#include "scrub_render\|#include "scrub_desktop\|#include "scrub_xr\|#include "scrub_body' "$f" &&
+			bad "$f includes the engine (engine/vk and tools/simxr see base and engine/vk only)";;
+	esac
+	case "$f" in
+	engine/vk/*) grep -q '#include <openxr/\|#include <GLFW/' "$f" && bad "$f: engine/vk is Vulkan alone";;
 	esac
 	case "$f" in
 	sim/host.c|sim/session.c|sim/session.h) ;;

@@ -10,6 +10,7 @@
 #include "log.h"
 #include "scrub_desktop.h"
 #include "scrub_render_vk.h"
+#include "scrub_vk.h"
 
 #define MAX_IMAGES 8
 #define MAX_SLOTS 3
@@ -419,34 +420,18 @@ static scrub_result screenshot(scrub_desktop *d, uint32_t index, VkSemaphore dra
 {
 	uint32_t w = d->extent.width, h = d->extent.height;
 	VkDeviceSize size = (VkDeviceSize)w * h * 4;
-	VkBuffer buf = VK_NULL_HANDLE;
-	VkDeviceMemory mem = VK_NULL_HANDLE;
+	scrub_vk_device vkd = {.fn = scrub_vk_loader_fns(), .device = d->device};
+	vkGetPhysicalDeviceMemoryProperties(d->phys, &vkd.memprops);
+	scrub_vk_buffer rb = {0};
 	VkCommandPool pool = VK_NULL_HANDLE;
 	VkFence fence = VK_NULL_HANDLE;
 	scrub_result res = SCRUB_ERR_RUNTIME;
-	VkBufferCreateInfo bci = {.sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO,
-	                          .size = size,
-	                          .usage = VK_BUFFER_USAGE_TRANSFER_DST_BIT};
-	VkMemoryRequirements req;
-	VkPhysicalDeviceMemoryProperties mp;
-	vkGetPhysicalDeviceMemoryProperties(d->phys, &mp);
 	VkCommandPoolCreateInfo pci = {.sType = VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO,
 	                               .queueFamilyIndex = scrub_renderer_vk_queue_family(d->r)};
 	VkFenceCreateInfo fci = {.sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
-	void *map = NULL;
-	if (vkCreateBuffer(d->device, &bci, NULL, &buf) != VK_SUCCESS)
-		goto out;
-	vkGetBufferMemoryRequirements(d->device, buf, &req);
-	uint32_t type = UINT32_MAX;
-	const VkMemoryPropertyFlags want = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
-	for (uint32_t i = 0; i < mp.memoryTypeCount && type == UINT32_MAX; i++)
-		if ((req.memoryTypeBits & (1u << i)) && (mp.memoryTypes[i].propertyFlags & want) == want)
-			type = i;
-	VkMemoryAllocateInfo mai = {.sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO,
-	                            .allocationSize = req.size,
-	                            .memoryTypeIndex = type};
-	if (type == UINT32_MAX || vkAllocateMemory(d->device, &mai, NULL, &mem) != VK_SUCCESS ||
-	    vkBindBufferMemory(d->device, buf, mem, 0) != VK_SUCCESS ||
+	if (scrub_vk_buffer_create(&vkd, size, VK_BUFFER_USAGE_TRANSFER_DST_BIT,
+	                           VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT,
+	                           &rb) != VK_SUCCESS ||
 	    vkCreateCommandPool(d->device, &pci, NULL, &pool) != VK_SUCCESS ||
 	    vkCreateFence(d->device, &fci, NULL, &fence) != VK_SUCCESS)
 		goto out;
@@ -460,7 +445,7 @@ static scrub_result screenshot(scrub_desktop *d, uint32_t index, VkSemaphore dra
 	if (vkAllocateCommandBuffers(d->device, &ai, &cmd) != VK_SUCCESS || vkBeginCommandBuffer(cmd, &bi) != VK_SUCCESS)
 		goto out;
 	VkBufferImageCopy bic = {.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1}, .imageExtent = {w, h, 1}};
-	vkCmdCopyImageToBuffer(cmd, d->images[index], VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, buf, 1, &bic);
+	vkCmdCopyImageToBuffer(cmd, d->images[index], VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, rb.buf, 1, &bic);
 	VkImageMemoryBarrier2 ib = {
 		.sType = VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER_2,
 		.srcStageMask = VK_PIPELINE_STAGE_2_COPY_BIT,
@@ -481,7 +466,7 @@ static scrub_result screenshot(scrub_desktop *d, uint32_t index, VkSemaphore dra
 		.dstAccessMask = VK_ACCESS_2_HOST_READ_BIT,
 		.srcQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
 		.dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
-		.buffer = buf,
+		.buffer = rb.buf,
 		.size = VK_WHOLE_SIZE,
 	};
 	VkDependencyInfo dep = {.sType = VK_STRUCTURE_TYPE_DEPENDENCY_INFO,
@@ -507,10 +492,9 @@ static scrub_result screenshot(scrub_desktop *d, uint32_t index, VkSemaphore dra
 	                    .signalSemaphoreInfoCount = 1,
 	                    .pSignalSemaphoreInfos = &signal};
 	if (vkQueueSubmit2(d->queue, 1, &si, fence) != VK_SUCCESS ||
-	    vkWaitForFences(d->device, 1, &fence, VK_TRUE, UINT64_MAX) != VK_SUCCESS ||
-	    vkMapMemory(d->device, mem, 0, VK_WHOLE_SIZE, 0, &map) != VK_SUCCESS)
+	    vkWaitForFences(d->device, 1, &fence, VK_TRUE, UINT64_MAX) != VK_SUCCESS)
 		goto out;
-	uint8_t *px = map;
+	uint8_t *px = rb.map;
 	if (d->format == VK_FORMAT_B8G8R8A8_UNORM || d->format == VK_FORMAT_B8G8R8A8_SRGB)
 		for (size_t i = 0; i < (size_t)w * h; i++) {
 			uint8_t t = px[4 * i];
@@ -529,10 +513,7 @@ out:
 		vkDestroyFence(d->device, fence, NULL);
 	if (pool)
 		vkDestroyCommandPool(d->device, pool, NULL);
-	if (buf)
-		vkDestroyBuffer(d->device, buf, NULL);
-	if (mem)
-		vkFreeMemory(d->device, mem, NULL);
+	scrub_vk_buffer_destroy(&vkd, &rb);
 	return res;
 }
 

@@ -8,12 +8,7 @@
 
 #include "scrub_render.h"
 
-typedef struct meshgen_vertex {
-	float pos[3];
-	float normal[3];
-	float uv[2];
-	uint32_t color;  /* RGBA8, R in the low byte */
-} meshgen_vertex;
+typedef scrub_render_vertex meshgen_vertex;
 
 typedef struct meshgen {
 	meshgen_vertex *v;

@@ -78,7 +78,9 @@ static scrub_result create_frames(scrub_renderer *r)
 
 static scrub_result renderer_init(scrub_renderer *r, const scrub_render_desc *desc)
 {
-	vkGetPhysicalDeviceMemoryProperties(r->phys, &r->memprops);
+	r->vkd.fn = scrub_vk_loader_fns();
+	r->vkd.device = r->device;
+	vkGetPhysicalDeviceMemoryProperties(r->phys, &r->vkd.memprops);
 	VkPhysicalDeviceProperties props;
 	vkGetPhysicalDeviceProperties(r->phys, &props);
 	snprintf(r->device_name, sizeof(r->device_name), "%s", props.deviceName);
@@ -216,8 +218,10 @@ void scrub_renderer_destroy(scrub_renderer **renderer)
 		if (r->sampler)
 			vkDestroySampler(r->device, r->sampler, NULL);
 		rvk_image_destroy(r, &r->atlas);
-		rvk_buffer_destroy(r, &r->mesh_vb);
-		rvk_buffer_destroy(r, &r->mesh_ib);
+		for (uint32_t i = 0; i < r->mesh_count; i++) {
+			rvk_buffer_destroy(r, &r->meshes[i].vb);
+			rvk_buffer_destroy(r, &r->meshes[i].ib);
+		}
 		rvk_buffer_destroy(r, &r->body_vb);
 		rvk_buffer_destroy(r, &r->body_ib);
 		if (r->pool)
@@ -239,6 +243,7 @@ void scrub_renderer_destroy(scrub_renderer **renderer)
 	ui_builder_fini(&r->ui);
 	free(r->order);
 	free(r->order_key);
+	free(r->meshes);
 	free(r);
 	*renderer = NULL;
 }

@@ -30,26 +30,12 @@ static bool env_flag(const char *name)
 	return v && *v && strcmp(v, "0") != 0;
 }
 
-static bool layer_available(const char *name)
-{
-	uint32_t n = 0;
-	vkEnumerateInstanceLayerProperties(&n, NULL);
-	VkLayerProperties *props = calloc(n ? n : 1, sizeof(*props));
-	bool found = false;
-	if (props && vkEnumerateInstanceLayerProperties(&n, props) == VK_SUCCESS)
-		for (uint32_t i = 0; i < n; i++)
-			if (strcmp(props[i].layerName, name) == 0)
-				found = true;
-	free(props);
-	return found;
-}
-
 scrub_result rvk_create_instance(scrub_renderer *r, const scrub_render_desc *desc)
 {
 	bool want_validation = desc->validation || env_flag("SCRUB_VK_VALIDATION");
-	const char *layer = "VK_LAYER_KHRONOS_validation";
-	if (want_validation && !layer_available(layer)) {
-		LOG_E("validation requested but %s is not installed (Debian: vulkan-validationlayers)", layer);
+	if (want_validation && !scrub_vk_layer_available(SCRUB_VK_VALIDATION_LAYER)) {
+		LOG_E("validation requested but %s is not installed (Debian: vulkan-validationlayers)",
+		      SCRUB_VK_VALIDATION_LAYER);
 		return SCRUB_ERR_RUNTIME;
 	}
 	const char *exts[32];
@@ -67,23 +53,10 @@ scrub_result rvk_create_instance(scrub_renderer *r, const scrub_render_desc *des
 		.pfnUserCallback = debug_cb,
 		.pUserData = r,
 	};
-	VkApplicationInfo app = {
-		.sType = VK_STRUCTURE_TYPE_APPLICATION_INFO,
-		.pApplicationName = "scrub",
-		.applicationVersion = 1,
-		.pEngineName = "scrub",
-		.apiVersion = VK_API_VERSION_1_3,
-	};
-	VkInstanceCreateInfo ci = {
-		.sType = VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO,
-		.pNext = want_validation ? &dbg : NULL,
-		.pApplicationInfo = &app,
-		.enabledLayerCount = want_validation ? 1 : 0,
-		.ppEnabledLayerNames = &layer,
-		.enabledExtensionCount = n,
-		.ppEnabledExtensionNames = exts,
-	};
-	VK_CHECK(vkCreateInstance(&ci, NULL, &r->instance));
+	scrub_vk_instance_info ii;
+	scrub_vk_instance_info_init(&ii, want_validation, exts, n);
+	ii.ci.pNext = want_validation ? &dbg : NULL;
+	VK_CHECK(vkCreateInstance(&ii.ci, NULL, &r->instance));
 	if (want_validation) {
 		PFN_vkCreateDebugUtilsMessengerEXT create = (PFN_vkCreateDebugUtilsMessengerEXT)vkGetInstanceProcAddr(
 			r->instance, "vkCreateDebugUtilsMessengerEXT");
@@ -94,42 +67,6 @@ scrub_result rvk_create_instance(scrub_renderer *r, const scrub_render_desc *des
 		VK_CHECK(create(r->instance, &dbg, NULL, &r->messenger));
 	}
 	return SCRUB_OK;
-}
-
-static int device_score(VkPhysicalDevice pd, const char *want, uint32_t *out_family)
-{
-	VkPhysicalDeviceProperties props;
-	vkGetPhysicalDeviceProperties(pd, &props);
-	if (props.apiVersion < VK_API_VERSION_1_3)
-		return -1;
-	if (want && !strstr(props.deviceName, want))
-		return -1;
-	VkPhysicalDeviceVulkan11Features f11 = {.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_1_FEATURES};
-	VkPhysicalDeviceVulkan13Features f13 = {.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_3_FEATURES,
-	                                        .pNext = &f11};
-	VkPhysicalDeviceFeatures2 f = {.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2, .pNext = &f13};
-	vkGetPhysicalDeviceFeatures2(pd, &f);
-	if (!f13.dynamicRendering || !f13.synchronization2 || !f11.multiview)
-		return -1;
-	uint32_t nq = 0;
-	vkGetPhysicalDeviceQueueFamilyProperties(pd, &nq, NULL);
-	VkQueueFamilyProperties qp[16];
-	if (nq > 16)
-		nq = 16;
-	vkGetPhysicalDeviceQueueFamilyProperties(pd, &nq, qp);
-	int family = -1;
-	for (uint32_t i = 0; i < nq && family < 0; i++)
-		if (qp[i].queueFlags & VK_QUEUE_GRAPHICS_BIT)
-			family = (int)i;
-	if (family < 0)
-		return -1;
-	*out_family = (uint32_t)family;
-	switch (props.deviceType) {
-	case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU: return 4;
-	case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU: return 3;
-	case VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU: return 2;
-	default: return 1;
-	}
 }
 
 scrub_result rvk_create_device(scrub_renderer *r, const scrub_render_desc *desc)
@@ -146,7 +83,10 @@ scrub_result rvk_create_device(scrub_renderer *r, const scrub_render_desc *desc)
 	int best = -1;
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t family = 0;
-		int s = device_score(pds[i], want, &family);
+		VkPhysicalDeviceProperties props;
+		int s = scrub_vk_device_score(pds[i], &family, &props);
+		if (want && !strstr(props.deviceName, want))
+			s = -1;
 		if (s > best) {
 			best = s;
 			r->phys = pds[i];
@@ -158,85 +98,26 @@ scrub_result rvk_create_device(scrub_renderer *r, const scrub_render_desc *desc)
 		      want ? want : "", want ? "\"" : "");
 		return SCRUB_ERR_RUNTIME;
 	}
-	float prio = 1.f;
-	VkDeviceQueueCreateInfo qci = {
-		.sType = VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO,
-		.queueFamilyIndex = r->qfamily,
-		.queueCount = 1,
-		.pQueuePriorities = &prio,
-	};
-	VkPhysicalDeviceVulkan11Features f11 = {.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_1_FEATURES,
-	                                        .multiview = VK_TRUE};
-	VkPhysicalDeviceVulkan13Features f13 = {.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_3_FEATURES,
-	                                        .pNext = &f11,
-	                                        .dynamicRendering = VK_TRUE,
-	                                        .synchronization2 = VK_TRUE};
-	VkDeviceCreateInfo dci = {
-		.sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO,
-		.pNext = &f13,
-		.queueCreateInfoCount = 1,
-		.pQueueCreateInfos = &qci,
-		.enabledExtensionCount = desc->device_extension_count,
-		.ppEnabledExtensionNames = desc->device_extensions,
-	};
-	VK_CHECK(vkCreateDevice(r->phys, &dci, NULL, &r->device));
+	scrub_vk_device_info di;
+	scrub_vk_device_info_init(&di, r->qfamily, desc->device_extensions, desc->device_extension_count);
+	VK_CHECK(vkCreateDevice(r->phys, &di.ci, NULL, &r->device));
 	r->owns_device = true;
 	return SCRUB_OK;
-}
-
-bool rvk_find_memory(const scrub_renderer *r, uint32_t bits, VkMemoryPropertyFlags want, uint32_t *out_type)
-{
-	for (uint32_t i = 0; i < r->memprops.memoryTypeCount; i++)
-		if ((bits & (1u << i)) && (r->memprops.memoryTypes[i].propertyFlags & want) == want) {
-			*out_type = i;
-			return true;
-		}
-	return false;
 }
 
 scrub_result rvk_buffer_create(scrub_renderer *r, VkDeviceSize size, VkBufferUsageFlags usage,
                                VkMemoryPropertyFlags props, buffer *out)
 {
-	memset(out, 0, sizeof(*out));
-	VkBufferCreateInfo bci = {
-		.sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO,
-		.size = size,
-		.usage = usage,
-		.sharingMode = VK_SHARING_MODE_EXCLUSIVE,
-	};
-	VK_CHECK(vkCreateBuffer(r->device, &bci, NULL, &out->buf));
-	VkMemoryRequirements req;
-	vkGetBufferMemoryRequirements(r->device, out->buf, &req);
-	uint32_t type = 0;
-	bool host = props & VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT;
-	/* readback and streaming prefer cached/coherent host memory; fall back to plain coherent */
-	if (!rvk_find_memory(r, req.memoryTypeBits, props, &type) &&
-	    !(host && rvk_find_memory(r, req.memoryTypeBits,
-	                              VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT, &type))) {
-		LOG_E("no memory type for a buffer of %llu bytes", (unsigned long long)size);
-		return SCRUB_ERR_RUNTIME;
+	VkResult vr = scrub_vk_buffer_create(&r->vkd, size, usage, props, out);
+	if (vr != VK_SUCCESS) {
+		LOG_E("a buffer of %llu bytes: %s", (unsigned long long)size,
+		      vr == VK_ERROR_UNKNOWN ? "no memory type" : "VkResult error");
+		return vr == VK_ERROR_OUT_OF_HOST_MEMORY ? SCRUB_ERR_NOMEM : SCRUB_ERR_RUNTIME;
 	}
-	VkMemoryAllocateInfo mai = {
-		.sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO,
-		.allocationSize = req.size,
-		.memoryTypeIndex = type,
-	};
-	VK_CHECK(vkAllocateMemory(r->device, &mai, NULL, &out->mem));
-	VK_CHECK(vkBindBufferMemory(r->device, out->buf, out->mem, 0));
-	if (host)
-		VK_CHECK(vkMapMemory(r->device, out->mem, 0, VK_WHOLE_SIZE, 0, &out->map));
-	out->size = size;
 	return SCRUB_OK;
 }
 
-void rvk_buffer_destroy(scrub_renderer *r, buffer *b)
-{
-	if (b->buf)
-		vkDestroyBuffer(r->device, b->buf, NULL);
-	if (b->mem)
-		vkFreeMemory(r->device, b->mem, NULL);
-	memset(b, 0, sizeof(*b));
-}
+void rvk_buffer_destroy(scrub_renderer *r, buffer *b) { scrub_vk_buffer_destroy(&r->vkd, b); }
 
 scrub_result rvk_image_create(scrub_renderer *r, uint32_t w, uint32_t h, uint32_t layers, VkFormat format,
                               uint32_t samples, VkImageUsageFlags usage, VkImageAspectFlags aspect, image *out)
@@ -256,21 +137,11 @@ scrub_result rvk_image_create(scrub_renderer *r, uint32_t w, uint32_t h, uint32_
 		.initialLayout = VK_IMAGE_LAYOUT_UNDEFINED,
 	};
 	VK_CHECK(vkCreateImage(r->device, &ici, NULL, &out->img));
-	VkMemoryRequirements req;
-	vkGetImageMemoryRequirements(r->device, out->img, &req);
-	uint32_t type = 0;
-	if (!rvk_find_memory(r, req.memoryTypeBits, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT, &type) &&
-	    !rvk_find_memory(r, req.memoryTypeBits, 0, &type)) {
-		LOG_E("no memory type for a %ux%u image", w, h);
-		return SCRUB_ERR_RUNTIME;
+	VkResult vr = scrub_vk_image_memory(&r->vkd, out->img, &out->mem);
+	if (vr != VK_SUCCESS) {
+		LOG_E("memory for a %ux%u image: %s", w, h, vr == VK_ERROR_UNKNOWN ? "no memory type" : "VkResult error");
+		return vr == VK_ERROR_OUT_OF_HOST_MEMORY ? SCRUB_ERR_NOMEM : SCRUB_ERR_RUNTIME;
 	}
-	VkMemoryAllocateInfo mai = {
-		.sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO,
-		.allocationSize = req.size,
-		.memoryTypeIndex = type,
-	};
-	VK_CHECK(vkAllocateMemory(r->device, &mai, NULL, &out->mem));
-	VK_CHECK(vkBindImageMemory(r->device, out->img, out->mem, 0));
 	VkImageViewCreateInfo vci = {
 		.sType = VK_STRUCTURE_TYPE_IMAGE_VIEW_CREATE_INFO,
 		.image = out->img,

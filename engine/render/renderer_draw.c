@@ -89,7 +89,8 @@ static void fill_frame_data(gpu_frame_data *d, const scrub_render_snapshot *s, c
 
 static VkDeviceSize align16(VkDeviceSize x) { return (x + 15) & ~(VkDeviceSize)15; }
 
-static scrub_result validate_snapshot(const scrub_render_snapshot *s, const scrub_render_vk_target *t)
+static scrub_result validate_snapshot(const scrub_renderer *r, const scrub_render_snapshot *s,
+                                       const scrub_render_vk_target *t)
 {
 	if (s->camera.view_count < 1 || s->camera.view_count > SCRUB_RENDER_MAX_VIEWS) {
 		LOG_E("camera.view_count %u: must be 1 or 2", s->camera.view_count);
@@ -100,8 +101,8 @@ static scrub_result validate_snapshot(const scrub_render_snapshot *s, const scru
 		return SCRUB_ERR_INVALID;
 	}
 	for (uint32_t i = 0; i < s->instance_count; i++)
-		if ((unsigned)s->instances[i].mesh >= SCRUB_MESH_COUNT) {
-			LOG_E("instance %u: unknown mesh %d", i, (int)s->instances[i].mesh);
+		if (s->instances[i].mesh >= r->mesh_count) {
+			LOG_E("instance %u: unknown mesh %u", i, s->instances[i].mesh);
 			return SCRUB_ERR_INVALID;
 		}
 	const scrub_render_tissue *ts = s->tissue;
@@ -119,7 +120,7 @@ static scrub_result validate_snapshot(const scrub_render_snapshot *s, const scru
 	return SCRUB_OK;
 }
 
-/* Front-to-back order of the instances (the room, which surrounds everything, last): a CPU rasteriser like
+/* Front-to-back order of the instances (a mesh that surrounds everything, the room, last): a CPU rasteriser like
  * lavapipe then skips shading most hidden fragments. */
 static scrub_result sort_instances(scrub_renderer *r, const scrub_render_snapshot *s)
 {
@@ -138,7 +139,7 @@ static scrub_result sort_instances(scrub_renderer *r, const scrub_render_snapsho
 	for (uint32_t i = 0; i < s->instance_count; i++) {
 		const float *m = s->instances[i].model;
 		float dx = m[12] - eye[0], dy = m[13] - eye[1], dz = m[14] - eye[2];
-		r->order_key[i] = s->instances[i].mesh == SCRUB_MESH_ROOM ? 1e30f : dx * dx + dy * dy + dz * dz;
+		r->order_key[i] = r->meshes[s->instances[i].mesh].surrounds ? 1e30f : dx * dx + dy * dy + dz * dz;
 		/* insertion sort: a scene has tens of instances */
 		uint32_t j = i;
 		while (j > 0 && r->order_key[r->order[j - 1]] > r->order_key[i]) {
@@ -176,7 +177,7 @@ static scrub_result draw_prepare(draw_ctx *c)
 	scrub_renderer *r = c->r;
 	const scrub_render_vk_target *t = c->t;
 	const scrub_render_snapshot *s = c->s;
-	scrub_result res = validate_snapshot(s, t);
+	scrub_result res = validate_snapshot(r, s, t);
 	if (res != SCRUB_OK)
 		return res;
 	if (s->body && s->body->parts && !r->body_vb.buf) { /* the body is made when it is first drawn */
@@ -379,10 +380,15 @@ static void draw_instances(const draw_ctx *c, VkCommandBuffer cmd, uint32_t pass
 	const scrub_render_snapshot *s = c->s;
 	VkPipeline bound = VK_NULL_HANDLE;
 	VkDeviceSize zero = 0;
-	vkCmdBindVertexBuffers(cmd, 0, 1, &r->mesh_vb.buf, &zero);
-	vkCmdBindIndexBuffer(cmd, r->mesh_ib.buf, 0, VK_INDEX_TYPE_UINT32);
+	const struct rmesh *mesh_bound = NULL;
 	for (uint32_t i = 0; i < s->instance_count; i++) {
 		const scrub_render_instance *in = &s->instances[r->order[i]];
+		const struct rmesh *m = &r->meshes[in->mesh];
+		if (m != mesh_bound) {
+			vkCmdBindVertexBuffers(cmd, 0, 1, &m->vb.buf, &zero);
+			vkCmdBindIndexBuffer(cmd, m->ib.buf, 0, VK_INDEX_TYPE_UINT32);
+			mesh_bound = m;
+		}
 		/* metal is lit per pixel; matte and emissive per vertex (see shaders/mesh.vert) */
 		VkPipeline want = in->material.kind == SCRUB_MATERIAL_METAL ? c->var->mesh : c->var->mesh_vlit;
 		if (want != bound) {
@@ -401,8 +407,7 @@ static void draw_instances(const draw_ctx *c, VkCommandBuffer cmd, uint32_t pass
 		pc.material[3] = 0.f;
 		vkCmdPushConstants(cmd, r->layout, VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof(pc),
 		                   &pc);
-		vkCmdDrawIndexed(cmd, r->meshes[in->mesh].index_count, 1, r->meshes[in->mesh].first_index,
-		                 r->meshes[in->mesh].vertex_offset, 0);
+		vkCmdDrawIndexed(cmd, m->index_count, 1, 0, 0, 0);
 	}
 }
 

@@ -10,16 +10,12 @@
 #include "bodygen.h"
 #include "render_internal.h"
 #include "scrub_render_vk.h"
+#include "scrub_vk.h"
 
 #define MAX_FRAMES 3
 #define MAX_VARIANTS 8
 
-typedef struct buffer {
-	VkBuffer buf;
-	VkDeviceMemory mem;
-	VkDeviceSize size;
-	void *map;
-} buffer;
+typedef scrub_vk_buffer buffer;
 
 typedef struct image {
 	VkImage img;
@@ -68,7 +64,7 @@ struct scrub_renderer {
 	VkQueue queue;
 	uint32_t qfamily;
 	bool owns_device;
-	VkPhysicalDeviceMemoryProperties memprops;
+	scrub_vk_device vkd; /* device, memory properties and functions for engine/vk */
 	char device_name[VK_MAX_PHYSICAL_DEVICE_NAME_SIZE];
 	uint32_t samples;
 	VkFormat depth_format;
@@ -85,11 +81,13 @@ struct scrub_renderer {
 	variant variants[MAX_VARIANTS];
 	uint32_t variant_count;
 
-	buffer mesh_vb, mesh_ib;
-	struct {
-		uint32_t first_index, index_count;
-		int32_t vertex_offset;
-	} meshes[SCRUB_MESH_COUNT];
+	/* meshes (scrub_renderer_mesh_upload): the handle is the index; the built-in ones first, at their enum values */
+	struct rmesh {
+		buffer vb, ib;
+		uint32_t index_count;
+		bool surrounds;  /* drawn after everything else (it surrounds the viewer) */
+	} *meshes;
+	uint32_t mesh_count, mesh_cap;
 	/* the patient's body (bodygen.c): every part at every level of detail in one vertex and index buffer */
 	buffer body_vb, body_ib;
 	struct {
@@ -136,7 +134,6 @@ enum pipe_kind { PIPE_MESH, PIPE_MESH_VLIT, PIPE_TISSUE, PIPE_UI, PIPE_BODY, PIP
 /* renderer_device.c */
 scrub_result rvk_create_instance(scrub_renderer *r, const scrub_render_desc *desc);
 scrub_result rvk_create_device(scrub_renderer *r, const scrub_render_desc *desc);
-bool rvk_find_memory(const scrub_renderer *r, uint32_t bits, VkMemoryPropertyFlags want, uint32_t *out_type);
 scrub_result rvk_buffer_create(scrub_renderer *r, VkDeviceSize size, VkBufferUsageFlags usage,
                                VkMemoryPropertyFlags props, buffer *out);
 void rvk_buffer_destroy(scrub_renderer *r, buffer *b);
@@ -154,6 +151,8 @@ scrub_result rvk_oneshot_submit_wait(scrub_renderer *r, VkCommandBuffer cmd);
 
 /* renderer_meshes.c */
 scrub_result rvk_upload_static(scrub_renderer *r);
+scrub_result rvk_upload_geometry(scrub_renderer *r, const void *vertices, VkDeviceSize vsize, const uint32_t *indices,
+                                 VkDeviceSize isize, buffer *vb, buffer *ib);
 scrub_result rvk_upload_body(scrub_renderer *r);
 
 /* renderer_pipelines.c */

@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #define SCRUB_LOG_MODULE "xr"
 #include "log.h"
+#include "scrub_vk.h"
 #include "xr_internal.h"
 
 #include <dlfcn.h>
@@ -203,43 +204,21 @@ static scrub_result create_vulkan(scrub_xr *xr, const scrub_xr_desc *desc, scrub
 	}
 
 	/* the validation layer, when asked for and installed */
-	const char *layer = "VK_LAYER_KHRONOS_validation";
 	bool validation = desc->validation;
 	const char *env = getenv("SCRUB_VK_VALIDATION");
 	if (env && strcmp(env, "1") == 0)
 		validation = true;
-	if (validation) {
-		uint32_t nl = 0;
-		vkEnumerateInstanceLayerProperties(&nl, NULL);
-		VkLayerProperties lp[64];
-		if (nl > 64)
-			nl = 64;
-		vkEnumerateInstanceLayerProperties(&nl, lp);
-		bool found = false;
-		for (uint32_t i = 0; i < nl; i++)
-			found = found || strcmp(lp[i].layerName, layer) == 0;
-		if (!found)
-			LOG_W("%s is not installed; running without it", layer);
-		validation = found;
+	if (validation && !scrub_vk_layer_available(SCRUB_VK_VALIDATION_LAYER)) {
+		LOG_W("%s is not installed; running without it", SCRUB_VK_VALIDATION_LAYER);
+		validation = false;
 	}
-	VkApplicationInfo app = {
-		.sType = VK_STRUCTURE_TYPE_APPLICATION_INFO,
-		.pApplicationName = "scrub",
-		.applicationVersion = 1,
-		.pEngineName = "scrub",
-		.apiVersion = VK_API_VERSION_1_3,
-	};
-	VkInstanceCreateInfo ici = {
-		.sType = VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO,
-		.pApplicationInfo = &app,
-		.enabledLayerCount = validation ? 1 : 0,
-		.ppEnabledLayerNames = &layer,
-	};
+	scrub_vk_instance_info ii;
+	scrub_vk_instance_info_init(&ii, validation, NULL, 0);
 	XrVulkanInstanceCreateInfoKHR xici = {
 		.type = XR_TYPE_VULKAN_INSTANCE_CREATE_INFO_KHR,
 		.systemId = xr->system,
 		.pfnGetInstanceProcAddr = vkGetInstanceProcAddr,
-		.vulkanCreateInfo = &ici,
+		.vulkanCreateInfo = &ii.ci,
 	};
 	VkResult vr = VK_SUCCESS;
 	XR_TRY(create_inst(xr->instance, &xici, &xr->vk_instance, &vr), "xrCreateVulkanInstanceKHR");
@@ -256,58 +235,20 @@ static scrub_result create_vulkan(scrub_xr *xr, const scrub_xr_desc *desc, scrub
 	XR_TRY(get_dev(xr->instance, &gi, &xr->phys), "xrGetVulkanGraphicsDevice2KHR");
 
 	VkPhysicalDeviceProperties props;
-	vkGetPhysicalDeviceProperties(xr->phys, &props);
-	VkPhysicalDeviceVulkan11Features q11 = {.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_1_FEATURES};
-	VkPhysicalDeviceVulkan13Features q13 = {.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_3_FEATURES,
-	                                        .pNext = &q11};
-	VkPhysicalDeviceFeatures2 qf = {.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2, .pNext = &q13};
-	vkGetPhysicalDeviceFeatures2(xr->phys, &qf);
-	if (props.apiVersion < VK_API_VERSION_1_3 || !q13.dynamicRendering || !q13.synchronization2 || !q11.multiview) {
-		LOG_E("the headset's Vulkan device '%s' lacks Vulkan 1.3 with dynamic rendering, synchronization2 and "
-		      "multiview",
+	if (scrub_vk_device_score(xr->phys, &xr->qfamily, &props) < 0) {
+		LOG_E("the headset's Vulkan device '%s' lacks Vulkan 1.3 with dynamic rendering, synchronization2, "
+		      "multiview or a graphics queue",
 		      props.deviceName);
 		return SCRUB_ERR_RUNTIME;
 	}
-	uint32_t nq = 0;
-	vkGetPhysicalDeviceQueueFamilyProperties(xr->phys, &nq, NULL);
-	VkQueueFamilyProperties qp[16];
-	if (nq > 16)
-		nq = 16;
-	vkGetPhysicalDeviceQueueFamilyProperties(xr->phys, &nq, qp);
-	int family = -1;
-	for (uint32_t i = 0; i < nq && family < 0; i++)
-		if (qp[i].queueFlags & VK_QUEUE_GRAPHICS_BIT)
-			family = (int)i;
-	if (family < 0) {
-		LOG_E("'%s' has no graphics queue", props.deviceName);
-		return SCRUB_ERR_RUNTIME;
-	}
-	xr->qfamily = (uint32_t)family;
-	float prio = 1.f;
-	VkDeviceQueueCreateInfo qci = {
-		.sType = VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO,
-		.queueFamilyIndex = xr->qfamily,
-		.queueCount = 1,
-		.pQueuePriorities = &prio,
-	};
-	VkPhysicalDeviceVulkan11Features f11 = {.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_1_FEATURES,
-	                                        .multiview = VK_TRUE};
-	VkPhysicalDeviceVulkan13Features f13 = {.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_3_FEATURES,
-	                                        .pNext = &f11,
-	                                        .dynamicRendering = VK_TRUE,
-	                                        .synchronization2 = VK_TRUE};
-	VkDeviceCreateInfo dci = {
-		.sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO,
-		.pNext = &f13,
-		.queueCreateInfoCount = 1,
-		.pQueueCreateInfos = &qci,
-	};
+	scrub_vk_device_info di;
+	scrub_vk_device_info_init(&di, xr->qfamily, NULL, 0);
 	XrVulkanDeviceCreateInfoKHR xdci = {
 		.type = XR_TYPE_VULKAN_DEVICE_CREATE_INFO_KHR,
 		.systemId = xr->system,
 		.pfnGetInstanceProcAddr = vkGetInstanceProcAddr,
 		.vulkanPhysicalDevice = xr->phys,
-		.vulkanCreateInfo = &dci,
+		.vulkanCreateInfo = &di.ci,
 	};
 	XR_TRY(create_dev(xr->instance, &xdci, &xr->device, &vr), "xrCreateVulkanDeviceKHR");
 	if (vr != VK_SUCCESS) {

@@ -187,6 +187,37 @@ int main(int argc, char **argv)
 		CHECK(lod < 0.08);
 	}
 
+	/* 6: a mesh the caller uploads (scrub_renderer_mesh_upload) is drawn by its handle: an emissive red square
+	 * facing the camera fills the middle of the image; bad meshes and unknown handles are refused */
+	{
+		const scrub_render_vertex quad[4] = {
+			{{-1, -1, 0}, {0, 0, 1}, {0, 0}, 0xff0000ffu},
+			{{1, -1, 0}, {0, 0, 1}, {1, 0}, 0xff0000ffu},
+			{{1, 1, 0}, {0, 0, 1}, {1, 1}, 0xff0000ffu},
+			{{-1, 1, 0}, {0, 0, 1}, {0, 1}, 0xff0000ffu},
+		};
+		const uint32_t tris[6] = {0, 1, 2, 0, 2, 3}, bad_tris[3] = {0, 1, 4};
+		scrub_render_mesh square = 0, none = 0;
+		CHECK(scrub_renderer_mesh_upload(r, &(scrub_render_mesh_desc){quad, 4, tris, 6, false}, &square) == SCRUB_OK);
+		CHECK(square >= SCRUB_MESH_COUNT);
+		CHECK(scrub_renderer_mesh_upload(r, &(scrub_render_mesh_desc){quad, 4, bad_tris, 3, false}, &none) ==
+		      SCRUB_ERR_INVALID);
+		scrub_render_instance in = {.mesh = square, .material = {SCRUB_MATERIAL_EMISSIVE, {1, 1, 1, 1}, 0}};
+		scrub_render_identity(in.model);
+		scrub_render_snapshot ms = {.instances = &in, .instance_count = 1, .clear_color = {0, 0, 0, 1}};
+		const float eye[3] = {0, 0, 3}, at[3] = {0, 0, 0};
+		scrub_render_camera_look(&ms.camera, eye, at, 0.8f, (float)W / H);
+		CHECK(scrub_render_offscreen_draw(r, off, &ms) == SCRUB_OK);
+		CHECK(scrub_render_offscreen_read(r, off, 0, img) == SCRUB_OK);
+		const uint8_t *mid = &img[((size_t)(H / 2) * W + W / 2) * 4], *corner = &img[0];
+		fprintf(stderr, "uploaded mesh: middle %u %u %u, corner %u %u %u\n", mid[0], mid[1], mid[2], corner[0],
+		        corner[1], corner[2]);
+		CHECK(mid[0] > 200 && mid[1] < 40 && mid[2] < 40);
+		CHECK(corner[0] < 40);
+		in.mesh = square + 1;
+		CHECK(scrub_render_offscreen_draw(r, off, &ms) == SCRUB_ERR_INVALID);
+	}
+
 	/* bad snapshots are refused before anything is recorded */
 	scrub_render_snapshot bad = demo.snapshot;
 	bad.camera.view_count = 1;

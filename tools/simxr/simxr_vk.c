@@ -3,6 +3,7 @@
 #define SCRUB_LOG_MODULE "simxr"
 #include "simxr_internal.h"
 #include "log.h"
+#include "scrub_vk.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -11,16 +12,6 @@
 	X(GetDeviceQueue)               \
 	X(CreateImage)                  \
 	X(DestroyImage)                 \
-	X(GetImageMemoryRequirements)   \
-	X(AllocateMemory)               \
-	X(FreeMemory)                   \
-	X(BindImageMemory)              \
-	X(CreateBuffer)                 \
-	X(DestroyBuffer)                \
-	X(GetBufferMemoryRequirements)  \
-	X(BindBufferMemory)             \
-	X(MapMemory)                    \
-	X(UnmapMemory)                  \
 	X(CreateCommandPool)            \
 	X(DestroyCommandPool)           \
 	X(AllocateCommandBuffers)       \
@@ -41,7 +32,8 @@ struct simxr_vk {
 	VkDevice device;
 	uint32_t qfam, qidx;
 	VkQueue queue;
-	VkPhysicalDeviceMemoryProperties mem;
+	scrub_vk_fns fns; /* the device functions engine/vk calls, from the app's loader */
+	scrub_vk_device vkd;
 	VkCommandPool pool;
 	VkCommandBuffer cmd;
 	VkFence fence;
@@ -261,12 +253,18 @@ XrResult simxr_vk_session_init(simxr_session *s, const XrGraphicsBindingVulkanKH
 	ok = ok && vk->name;
 	VK_DEVICE_FUNCTIONS(LOAD)
 #undef LOAD
+#define LOAD_SHARED(name)                                                         \
+	vk->fns.name = ok ? (PFN_vk##name)gdpa(b->device, "vk" #name) : NULL; \
+	ok = ok && vk->fns.name;
+	SCRUB_VK_FNS(LOAD_SHARED)
+#undef LOAD_SHARED
 	if (!ok) {
 		LOG_E("xrCreateSession: could not load Vulkan device functions");
 		free(vk);
 		return XR_ERROR_GRAPHICS_DEVICE_INVALID;
 	}
-	gmem(vk->phys, &vk->mem);
+	vk->vkd = (scrub_vk_device){.fn = &vk->fns, .device = vk->device};
+	gmem(vk->phys, &vk->vkd.memprops);
 	vk->GetDeviceQueue(vk->device, vk->qfam, vk->qidx, &vk->queue);
 	VkCommandPoolCreateInfo pci = {.sType = VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO,
 	                               .flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT,
@@ -326,17 +324,6 @@ static VkResult submit_and_wait(simxr_vk *vk)
 	return r;
 }
 
-static bool memory_type(const simxr_vk *vk, uint32_t bits, VkMemoryPropertyFlags want, uint32_t *out)
-{
-	for (uint32_t i = 0; i < vk->mem.memoryTypeCount; i++) {
-		if ((bits & (1u << i)) && (vk->mem.memoryTypes[i].propertyFlags & want) == want) {
-			*out = i;
-			return true;
-		}
-	}
-	return false;
-}
-
 /* ---- swapchains ---- */
 XrResult simxr_xrEnumerateSwapchainFormats(XrSession session, uint32_t cap, uint32_t *count, int64_t *formats)
 {
@@ -371,7 +358,7 @@ static void swapchain_free(simxr_session *s, struct XrSwapchain_T *sc)
 		if (sc->images[i])
 			vk->DestroyImage(vk->device, sc->images[i], NULL);
 		if (sc->memory[i])
-			vk->FreeMemory(vk->device, sc->memory[i], NULL);
+			vk->fns.FreeMemory(vk->device, sc->memory[i], NULL);
 	}
 	sc->magic = 0;
 	free(sc);
@@ -452,22 +439,8 @@ XrResult simxr_xrCreateSwapchain(XrSession session, const XrSwapchainCreateInfo 
 	};
 	XrResult xr = XR_SUCCESS;
 	for (uint32_t i = 0; i < sc->nimages && xr == XR_SUCCESS; i++) {
-		VkMemoryRequirements req;
-		uint32_t type;
-		if (vk->CreateImage(vk->device, &ici, NULL, &sc->images[i]) != VK_SUCCESS) {
-			xr = XR_ERROR_RUNTIME_FAILURE;
-			break;
-		}
-		vk->GetImageMemoryRequirements(vk->device, sc->images[i], &req);
-		if (!memory_type(vk, req.memoryTypeBits, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT, &type) &&
-		    !memory_type(vk, req.memoryTypeBits, 0, &type)) {
-			xr = XR_ERROR_RUNTIME_FAILURE;
-			break;
-		}
-		VkMemoryAllocateInfo mai = {.sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO,
-		                            .allocationSize = req.size, .memoryTypeIndex = type};
-		if (vk->AllocateMemory(vk->device, &mai, NULL, &sc->memory[i]) != VK_SUCCESS ||
-		    vk->BindImageMemory(vk->device, sc->images[i], sc->memory[i], 0) != VK_SUCCESS)
+		if (vk->CreateImage(vk->device, &ici, NULL, &sc->images[i]) != VK_SUCCESS ||
+		    scrub_vk_image_memory(&vk->vkd, sc->images[i], &sc->memory[i]) != VK_SUCCESS)
 			xr = XR_ERROR_RUNTIME_FAILURE;
 	}
 	/* images are handed out in the layout the spec promises: colour or depth attachment optimal */
@@ -629,25 +602,12 @@ XrResult simxr_vk_capture(simxr_session *s, const XrSwapchainSubImage *sub, cons
 	uint32_t w = (uint32_t)sub->imageRect.extent.width, h = (uint32_t)sub->imageRect.extent.height;
 	VkDeviceSize size = (VkDeviceSize)w * h * 4;
 	VkImage img = sc->images[sc->last_released];
-	VkBuffer buf = VK_NULL_HANDLE;
-	VkDeviceMemory mem = VK_NULL_HANDLE;
+	scrub_vk_buffer rb = {0};
 	XrResult xr = XR_ERROR_RUNTIME_FAILURE;
-	VkBufferCreateInfo bci = {.sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO, .size = size,
-	                          .usage = VK_BUFFER_USAGE_TRANSFER_DST_BIT, .sharingMode = VK_SHARING_MODE_EXCLUSIVE};
-	VkMemoryRequirements req;
-	uint32_t type;
-	void *map = NULL;
 	uint8_t *pixels = NULL;
-	if (vk->CreateBuffer(vk->device, &bci, NULL, &buf) != VK_SUCCESS)
-		goto out;
-	vk->GetBufferMemoryRequirements(vk->device, buf, &req);
-	if (!memory_type(vk, req.memoryTypeBits,
-	                 VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT, &type))
-		goto out;
-	VkMemoryAllocateInfo mai = {.sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO, .allocationSize = req.size,
-	                            .memoryTypeIndex = type};
-	if (vk->AllocateMemory(vk->device, &mai, NULL, &mem) != VK_SUCCESS ||
-	    vk->BindBufferMemory(vk->device, buf, mem, 0) != VK_SUCCESS)
+	if (scrub_vk_buffer_create(&vk->vkd, size, VK_BUFFER_USAGE_TRANSFER_DST_BIT,
+	                           VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT,
+	                           &rb) != VK_SUCCESS)
 		goto out;
 	VkImageSubresourceRange range = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, sub->imageArrayIndex, 1};
 	VkImageMemoryBarrier to_src = {
@@ -678,18 +638,18 @@ XrResult simxr_vk_capture(simxr_session *s, const XrSwapchainSubImage *sub, cons
 	/* the app's rendering was submitted to this queue before: ALL_COMMANDS orders after it */
 	vk->CmdPipelineBarrier(vk->cmd, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 0, NULL, 0,
 	                       NULL, 1, &to_src);
-	vk->CmdCopyImageToBuffer(vk->cmd, img, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, buf, 1, &copy);
+	vk->CmdCopyImageToBuffer(vk->cmd, img, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, rb.buf, 1, &copy);
 	vk->CmdPipelineBarrier(vk->cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT, 0, 0, NULL, 0,
 	                       NULL, 1, &back);
 	vk->EndCommandBuffer(vk->cmd);
-	if (submit_and_wait(vk) != VK_SUCCESS || vk->MapMemory(vk->device, mem, 0, size, 0, &map) != VK_SUCCESS)
+	if (submit_and_wait(vk) != VK_SUCCESS)
 		goto out;
 	pixels = malloc((size_t)size);
 	if (!pixels) {
 		xr = XR_ERROR_OUT_OF_MEMORY;
 		goto out;
 	}
-	const uint8_t *src = map;
+	const uint8_t *src = rb.map;
 	for (size_t i = 0; i < (size_t)w * h; i++) {
 		pixels[4 * i + 0] = src[4 * i + (bgra ? 2 : 0)];
 		pixels[4 * i + 1] = src[4 * i + 1];
@@ -704,11 +664,6 @@ out:
 	if (xr != XR_SUCCESS)
 		LOG_E("capture of %s failed", path);
 	free(pixels);
-	if (map)
-		vk->UnmapMemory(vk->device, mem);
-	if (buf)
-		vk->DestroyBuffer(vk->device, buf, NULL);
-	if (mem)
-		vk->FreeMemory(vk->device, mem, NULL);
+	scrub_vk_buffer_destroy(&vk->vkd, &rb);
 	return xr;
 }
