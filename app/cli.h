@@ -55,6 +55,10 @@ int cli_trainee_actions(const scenario *scn, const char *actions_path, const cha
 bool cli_whole(const char *s, long lo, long hi, long *out);
 bool cli_real(const char *s, double lo, double hi, double *out);
 
+/* --quiet: the log says errors only (its warnings and notes are not printed), unless SCRUB_LOG
+ * asks for more. */
+void cli_quiet_log(void);
+
 /* Exit status for a scrub_result. */
 int cli_exit_for(scrub_result r);
 

@@ -164,6 +164,8 @@ int scrub_cmd_run(int argc, char **argv)
 		return scrub_run_xr(&xo, NULL);
 	}
 
+	if (quiet)
+		cli_quiet_log();
 	scenario *scn = NULL;
 	int rc = cli_load_scenario(pos[0], quiet, &scn);
 	if (rc != EXIT_DONE)

@@ -147,6 +147,13 @@ int cli_exit_for(scrub_result r)
 	}
 }
 
+void cli_quiet_log(void)
+{
+	const char *spec = getenv("SCRUB_LOG");
+	if (!spec || !*spec)
+		scrub_log_configure("error");
+}
+
 int cli_load_scenario(const char *path, bool quiet, scenario **out)
 {
 	scrub_diags d;
