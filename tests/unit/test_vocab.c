@@ -123,6 +123,19 @@ static void test_builtin_actions(void)
 	/* the actions code makes are still there */
 	CHECK(actions_find(ACT_COMPLICATION_NAME, strlen(ACT_COMPLICATION_NAME)) != ACT_NONE);
 	CHECK(actions_find("incision", 8) != ACT_NONE);
+	/* every reason the patient model gives for not delivering an action is a word of not_delivered
+	 * (a missing one was recorded as `other`: not_given_io and not_running were) */
+	const act_def *nd = actions_get(actions_find(ACT_NOT_DELIVERED_NAME, strlen(ACT_NOT_DELIVERED_NAME)));
+	CHECK(nd != NULL);
+	int nwords = 0;
+	for (int i = 0; nd && patient_not_delivered_words[i]; i++, nwords++) {
+		const char *w = patient_not_delivered_words[i];
+		if (act_symbol_find(&nd->params[0], w, strlen(w)) < 0) {
+			fprintf(stderr, "not_delivered has no word '%s'\n", w);
+			CHECK(false);
+		}
+	}
+	CHECK(nwords >= 17);
 }
 
 static scenario *load(const char *name, const char *text, scrub_diags *d)
