@@ -35,20 +35,41 @@ typedef struct cli_opt {
 	bool *flag;           /* !takes_value */
 } cli_opt;
 
-/* Parses argv[1..]; positional arguments go to `pos` (at most max_pos). Prints a usage error
- * and returns false on a bad option. `--help` sets *help. */
-bool cli_parse(int argc, char **argv, const cli_opt *opts, const char **pos, int max_pos, int *npos,
-               bool *help, const char *usage);
+/* Parses argv[1..]; positional arguments go to `pos` (from min_pos to max_pos of them). Returns CLI_GO_ON,
+ * or the exit status to return at once: EXIT_DONE after printing the usage to stdout for `--help`;
+ * EXIT_USAGE after printing a usage error for a bad option or too many arguments, or `missing` (when not
+ * NULL) and the usage for too few. */
+enum { CLI_GO_ON = -1 };
+int cli_args(int argc, char **argv, const cli_opt *opts, const char **pos, int min_pos, int max_pos, int *npos,
+             const char *usage, const char *missing);
+
+/* A usage error: prints "MESSAGE\n\n" (when there is one) and the usage to stderr; returns EXIT_USAGE. */
+int cli_usage_error(const char *message, const char *usage);
+
+/* A command with subcommands: runs the one named argv[1] with argv[1..]; for an unknown one prints
+ * "UNKNOWN 'NAME'\n\n" and the usage to stderr and returns EXIT_USAGE. */
+typedef struct cli_cmd {
+	const char *name;
+	int (*fn)(int, char **);
+} cli_cmd;
+int cli_dispatch(const cli_cmd *cmds, size_t ncmds, int argc, char **argv, const char *unknown, const char *usage);
 
 /* Loads a scenario and prints its diagnostics (warnings too, unless quiet). Returns the exit
  * status to use on failure, or EXIT_DONE with *out set. */
 int cli_load_scenario(const char *path, bool quiet, scenario **out);
 
 /* The trainee's actions: an action script (--actions), a named model run, or the scenario's
- * first passing model run. `out_label` says which ("actions FILE", "model run NAME"). Prints
- * problems; returns the exit status (EXIT_DONE when *out is set). */
-int cli_trainee_actions(const scenario *scn, const char *actions_path, const char *model_run, scrub_arena *arena,
-                        const sim_action **out, int *out_n, const char **out_label);
+ * first passing model run. `label` says which ("actions FILE", "model run NAME"). Prints
+ * problems; returns the exit status: EXIT_DONE when *out holds the actions (cli_trainee_fini after),
+ * else it holds nothing. */
+typedef struct cli_trainee {
+	scrub_arena arena;       /* the actions and the label live here */
+	const sim_action *acts;
+	int n;
+	const char *label;
+} cli_trainee;
+int cli_trainee_actions(const scenario *scn, const char *actions_path, const char *model_run, cli_trainee *out);
+void cli_trainee_fini(cli_trainee *t);
 
 /* The one way the command line reads numbers: the whole string is a number within [lo, hi] (cli_whole: a
  * whole number). False otherwise (the caller says which option wanted what). */

@@ -32,20 +32,11 @@ static const char usage_scenario[] =
 int scrub_cmd_bench_scenario(int argc, char **argv)
 {
 	const char *runs_s = NULL, *actions_path = NULL, *model_run = NULL;
-	bool help = false;
 	cli_opt opts[] = {{"runs", true, &runs_s, NULL}, {"actions", true, &actions_path, NULL}, {"model-run", true, &model_run, NULL}, {0}};
 	const char *pos[1];
-	int npos;
-	if (!cli_parse(argc, argv, opts, pos, 1, &npos, &help, usage_scenario))
-		return EXIT_USAGE;
-	if (help) {
-		fputs(usage_scenario, stdout);
-		return EXIT_DONE;
-	}
-	if (npos != 1) {
-		fputs(usage_scenario, stderr);
-		return EXIT_USAGE;
-	}
+	int npos, st = cli_args(argc, argv, opts, pos, 1, 1, &npos, usage_scenario, NULL);
+	if (st != CLI_GO_ON)
+		return st;
 	long runs = 7;
 	if (runs_s && !cli_whole(runs_s, 1, 1000, &runs)) {
 		fprintf(stderr, "scrub bench scenario: --runs is 1..1000\n");
@@ -55,14 +46,9 @@ int scrub_cmd_bench_scenario(int argc, char **argv)
 	int rc = cli_load_scenario(pos[0], true, &scn);
 	if (rc != EXIT_DONE)
 		return rc;
-	scrub_arena arena;
-	scrub_arena_init(&arena);
-	const sim_action *acts = NULL;
-	int nacts = 0;
-	const char *source = NULL;
-	rc = cli_trainee_actions(scn, actions_path, model_run, &arena, &acts, &nacts, &source);
+	cli_trainee tr;
+	rc = cli_trainee_actions(scn, actions_path, model_run, &tr);
 	if (rc != EXIT_DONE) {
-		scrub_arena_fini(&arena);
 		scenario_destroy(&scn);
 		return rc;
 	}
@@ -73,7 +59,7 @@ int scrub_cmd_bench_scenario(int argc, char **argv)
 	for (int i = 0; i < runs && wall; i++) {
 		sim_session *s = NULL;
 		double t0 = scrub_now();
-		sim_run(scn, acts, nacts, &ro, &s);
+		sim_run(scn, tr.acts, tr.n, &ro, &s);
 		wall[i] = scrub_now() - t0;
 		sim_s = sim_session_time(s);
 		active_s = sim_session_end_time(s);
@@ -81,7 +67,7 @@ int scrub_cmd_bench_scenario(int argc, char **argv)
 		sim_session_destroy(&s);
 	}
 	if (!wall) {
-		scrub_arena_fini(&arena);
+		cli_trainee_fini(&tr);
 		scenario_destroy(&scn);
 		return EXIT_RUNTIME;
 	}
@@ -93,7 +79,7 @@ int scrub_cmd_bench_scenario(int argc, char **argv)
 	scrub_json_object_begin(&j, NULL);
 	scrub_json_str(&j, "bench", "scenario");
 	scrub_json_str(&j, "scenario", scn->id);
-	scrub_json_str(&j, "actions", source);
+	scrub_json_str(&j, "actions", tr.label);
 	scrub_json_int(&j, "runs", runs);
 	scrub_json_num(&j, "sim_s", sim_s, 2);
 	scrub_json_num(&j, "scenario_ended_at_s", active_s, 2);
@@ -106,7 +92,7 @@ int scrub_cmd_bench_scenario(int argc, char **argv)
 	printf("%s\n", b.data);
 	scrub_buf_fini(&b);
 	free(wall);
-	scrub_arena_fini(&arena);
+	cli_trainee_fini(&tr);
 	scenario_destroy(&scn);
 	return EXIT_DONE;
 }
@@ -117,19 +103,12 @@ int scrub_cmd_bench(int argc, char **argv)
 		fputs(usage, argc < 2 ? stderr : stdout);
 		return argc < 2 ? EXIT_USAGE : EXIT_DONE;
 	}
-	static const struct {
-		const char *name;
-		int (*fn)(int, char **);
-	} benches[] = {
+	static const cli_cmd benches[] = {
 		{"scenario", scrub_cmd_bench_scenario},
 		{"tissue", scrub_cmd_bench_tissue},
 		{"render", scrub_cmd_bench_render},
 		{"xr", scrub_cmd_bench_xr},
 		{"validate", scrub_cmd_bench_validate},
 	};
-	for (size_t i = 0; i < sizeof benches / sizeof benches[0]; i++)
-		if (strcmp(argv[1], benches[i].name) == 0)
-			return benches[i].fn(argc - 1, argv + 1);
-	fprintf(stderr, "scrub bench: unknown bench '%s'\n\n%s", argv[1], usage);
-	return EXIT_USAGE;
+	return cli_dispatch(benches, sizeof benches / sizeof benches[0], argc, argv, "scrub bench: unknown bench", usage);
 }

@@ -28,17 +28,12 @@ static const char usage[] =
 int scrub_cmd_bench_xr(int argc, char **argv)
 {
 	const char *frames_s = NULL, *runs_s = NULL, *scale_s = NULL;
-	bool help = false;
 	cli_opt opts[] = {{"frames", true, &frames_s, NULL}, {"runs", true, &runs_s, NULL}, {"scale", true, &scale_s, NULL},
 	                  {0}};
 	const char *pos[1];
-	int npos;
-	if (!cli_parse(argc, argv, opts, pos, 1, &npos, &help, usage))
-		return EXIT_USAGE;
-	if (help) {
-		fputs(usage, stdout);
-		return EXIT_DONE;
-	}
+	int npos, st = cli_args(argc, argv, opts, pos, 0, 1, &npos, usage, NULL);
+	if (st != CLI_GO_ON)
+		return st;
 	long frames = 300, runs = 5;
 	double scale = 1.0;
 	if ((frames_s && !cli_whole(frames_s, 10, 1000000, &frames)) || (runs_s && !cli_whole(runs_s, 1, 100, &runs)) ||

@@ -220,24 +220,17 @@ static int list_units(void)
 
 int scrub_cmd_list(int argc, char **argv)
 {
-	bool help = false;
-	const char *pos[2];
-	int npos;
 	cli_opt opts[] = {{0}};
-	if (!cli_parse(argc, argv, opts, pos, 2, &npos, &help, usage))
-		return EXIT_USAGE;
-	if (help) {
-		fputs(usage, stdout);
-		return EXIT_DONE;
-	}
+	const char *pos[2];
+	int npos, st = cli_args(argc, argv, opts, pos, 0, 2, &npos, usage, NULL);
+	if (st != CLI_GO_ON)
+		return st;
 	const char *what = npos ? pos[0] : "scenarios";
 	if (strcmp(what, "scenarios") == 0)
 		return list_scenarios(npos > 1 ? pos[1] : cli_scenario_dir());
 	if (strcmp(what, "runs") == 0) {
-		if (npos < 2) {
-			fprintf(stderr, "scrub list runs: name a scenario file\n\n%s", usage);
-			return EXIT_USAGE;
-		}
+		if (npos < 2)
+			return cli_usage_error("scrub list runs: name a scenario file", usage);
 		return list_runs(pos[1]);
 	}
 	if (strcmp(what, "actions") == 0 && npos > 1) {

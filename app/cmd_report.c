@@ -25,20 +25,13 @@ static const char usage[] =
 int scrub_cmd_report(int argc, char **argv)
 {
 	const char *out = NULL;
-	bool quiet = false, help = false;
+	bool quiet = false;
 	cli_opt opts[] = {{"out", true, &out, NULL}, {"quiet", false, NULL, &quiet}, {0}};
 	const char *pos[1];
-	int npos;
-	if (!cli_parse(argc, argv, opts, pos, 1, &npos, &help, usage))
-		return EXIT_USAGE;
-	if (help) {
-		fputs(usage, stdout);
-		return EXIT_DONE;
-	}
-	if (npos != 1) {
-		fprintf(stderr, "scrub report: which session record? e.g. scrub report sessions/x/session.jsonl\n\n%s", usage);
-		return EXIT_USAGE;
-	}
+	int npos, st = cli_args(argc, argv, opts, pos, 1, 1, &npos, usage,
+	                        "scrub report: which session record? e.g. scrub report sessions/x/session.jsonl");
+	if (st != CLI_GO_ON)
+		return st;
 	scrub_diags d;
 	scrub_diags_init(&d, pos[0], NULL, 0);
 	record_data rec;

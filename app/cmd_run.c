@@ -69,39 +69,21 @@ int scrub_cmd_run(int argc, char **argv)
 {
 	const char *actions_path = NULL, *model_run = NULL, *out_dir = NULL, *trainee = NULL, *speed_s = NULL;
 	const char *shot_path = NULL, *at_s = NULL, *width_s = NULL, *height_s = NULL, *input_script = NULL, *view = NULL;
-	bool headless = false, xr = false, force = false, quiet = false, help = false, validation = false, no_hud = false;
+	bool headless = false, xr = false, force = false, quiet = false, validation = false, no_hud = false;
 	cli_opt opts[] = {
-		{"headless", false, NULL, &headless},
-		{"xr", false, NULL, &xr},
-		{"actions", true, &actions_path, NULL},
-		{"model-run", true, &model_run, NULL},
-		{"out", true, &out_dir, NULL},
-		{"trainee", true, &trainee, NULL},
-		{"speed", true, &speed_s, NULL},
-		{"force", false, NULL, &force},
-		{"quiet", false, NULL, &quiet},
-		{"screenshot", true, &shot_path, NULL},
-		{"at", true, &at_s, NULL},
-		{"width", true, &width_s, NULL},
-		{"height", true, &height_s, NULL},
-		{"input-script", true, &input_script, NULL},
-		{"validation", false, NULL, &validation},
-		{"view", true, &view, NULL},
-		{"no-hud", false, NULL, &no_hud},
+		{"headless", false, NULL, &headless}, {"xr", false, NULL, &xr}, {"actions", true, &actions_path, NULL},
+		{"model-run", true, &model_run, NULL}, {"out", true, &out_dir, NULL}, {"trainee", true, &trainee, NULL},
+		{"speed", true, &speed_s, NULL}, {"force", false, NULL, &force}, {"quiet", false, NULL, &quiet},
+		{"screenshot", true, &shot_path, NULL}, {"at", true, &at_s, NULL}, {"width", true, &width_s, NULL},
+		{"height", true, &height_s, NULL}, {"input-script", true, &input_script, NULL},
+		{"validation", false, NULL, &validation}, {"view", true, &view, NULL}, {"no-hud", false, NULL, &no_hud},
 		{0},
 	};
 	const char *pos[1];
-	int npos;
-	if (!cli_parse(argc, argv, opts, pos, 1, &npos, &help, usage))
-		return EXIT_USAGE;
-	if (help) {
-		fputs(usage, stdout);
-		return EXIT_DONE;
-	}
-	if (npos != 1) {
-		fprintf(stderr, "scrub run: which scenario? e.g. scrub run scenarios/bls_aed_adult.yaml\n\n%s", usage);
-		return EXIT_USAGE;
-	}
+	int npos, st = cli_args(argc, argv, opts, pos, 1, 1, &npos, usage,
+	                        "scrub run: which scenario? e.g. scrub run scenarios/bls_aed_adult.yaml");
+	if (st != CLI_GO_ON)
+		return st;
 	if (actions_path && model_run) {
 		fprintf(stderr, "scrub run: give --actions or --model-run, not both\n");
 		return EXIT_USAGE;
@@ -199,36 +181,31 @@ int scrub_cmd_run(int argc, char **argv)
 	}
 
 	/* the trainee's actions */
-	scrub_arena arena;
-	scrub_arena_init(&arena);
-	const sim_action *acts = NULL;
-	int nacts = 0;
-	const char *input = NULL;
-	rc = cli_trainee_actions(scn, actions_path, model_run, &arena, &acts, &nacts, &input);
+	cli_trainee tr;
+	rc = cli_trainee_actions(scn, actions_path, model_run, &tr);
 	if (rc != EXIT_DONE) {
-		scrub_arena_fini(&arena);
 		scenario_destroy(&scn);
 		return rc;
 	}
 	const char *who = trainee;
 	if (!who)
-		who = actions_path ? "anonymous" : scrub_arena_printf(&arena, "model:%s", input + strlen("model run "));
+		who = actions_path ? "anonymous" : scrub_arena_printf(&tr.arena, "model:%s", tr.label + strlen("model run "));
 	if (!actions_path && !quiet)
-		fprintf(stderr, "Scripted trainee: %s\n", input);
+		fprintf(stderr, "Scripted trainee: %s\n", tr.label);
 
 	run_shot *shot = NULL;
 	if (shot_path) {
 		scrub_result sr = run_shot_create(scn, shot_path, shot_at, size[0], size[1], view, no_hud, &shot);
 		if (sr != SCRUB_OK) {
 			fprintf(stderr, "scrub run: cannot render the screenshot: %s (no usable Vulkan device?)\n", scrub_result_str(sr));
-			scrub_arena_fini(&arena);
+			cli_trainee_fini(&tr);
 			scenario_destroy(&scn);
 			return EXIT_RUNTIME;
 		}
 	}
 	session_out out;
 	host *h = NULL;
-	if (session_out_open(&out, scn, out_dir, force, who, input) != SCRUB_OK) {
+	if (session_out_open(&out, scn, out_dir, force, who, tr.label) != SCRUB_OK) {
 		fprintf(stderr, "scrub run: %s\n", out.error);
 		rc = EXIT_RUNTIME;
 	} else {
@@ -240,7 +217,7 @@ int scrub_cmd_run(int argc, char **argv)
 			fprintf(stderr, "scrub run: cannot start the session (out of memory)\n");
 			rc = EXIT_RUNTIME;
 		} else {
-			host_queue(h, acts, nacts);
+			host_queue(h, tr.acts, tr.n);
 			cli_signals_install(h);
 			rc = cli_session_end(h, &out, host_run(h), quiet);
 			cli_signals_clear();
@@ -258,7 +235,7 @@ int scrub_cmd_run(int argc, char **argv)
 	session_out_fini(&out);
 	run_shot_destroy(&shot);
 	host_destroy(&h);
-	scrub_arena_fini(&arena);
+	cli_trainee_fini(&tr);
 	scenario_destroy(&scn);
 	return cli_exit_after_session(rc);
 }

@@ -134,21 +134,14 @@ static void run_all(const scenario *scn, const char *file, int jobs, bool progre
 
 int scrub_cmd_validate(int argc, char **argv)
 {
-	bool quiet = false, no_runs = false, help = false;
+	bool quiet = false, no_runs = false;
 	const char *jobs_s = NULL;
 	cli_opt opts[] = {{"quiet", false, NULL, &quiet}, {"no-runs", false, NULL, &no_runs}, {"jobs", true, &jobs_s, NULL}, {0}};
 	const char *pos[256];
-	int npos;
-	if (!cli_parse(argc, argv, opts, pos, 256, &npos, &help, usage))
-		return EXIT_USAGE;
-	if (help) {
-		fputs(usage, stdout);
-		return EXIT_DONE;
-	}
-	if (npos == 0) {
-		fprintf(stderr, "scrub validate: name at least one scenario file\n\n%s", usage);
-		return EXIT_USAGE;
-	}
+	int npos, st = cli_args(argc, argv, opts, pos, 1, 256, &npos, usage,
+	                        "scrub validate: name at least one scenario file");
+	if (st != CLI_GO_ON)
+		return st;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	int jobs = ncpu > 0 ? (int)(ncpu < 64 ? ncpu : 64) : 1;
 	if (jobs_s) {
@@ -235,22 +228,15 @@ static const char usage_bench[] =
 int scrub_cmd_bench_validate(int argc, char **argv)
 {
 	const char *runs_s = NULL, *jobs_s = NULL;
-	bool help = false;
 	cli_opt opts[] = {{"runs", true, &runs_s, NULL}, {"jobs", true, &jobs_s, NULL}, {0}};
 	const char *pos[64];
-	int npos;
-	if (!cli_parse(argc, argv, opts, pos, 64, &npos, &help, usage_bench))
-		return EXIT_USAGE;
-	if (help) {
-		fputs(usage_bench, stdout);
-		return EXIT_DONE;
-	}
+	int npos, st = cli_args(argc, argv, opts, pos, 1, 64, &npos, usage_bench, NULL);
+	if (st != CLI_GO_ON)
+		return st;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	long runs_l = 5, jobs_l = ncpu > 0 ? (ncpu < 64 ? ncpu : 64) : 1;
-	if (npos < 1 || (runs_s && !cli_whole(runs_s, 1, 100, &runs_l)) || (jobs_s && !cli_whole(jobs_s, 1, 64, &jobs_l))) {
-		fputs(usage_bench, stderr);
-		return EXIT_USAGE;
-	}
+	if ((runs_s && !cli_whole(runs_s, 1, 100, &runs_l)) || (jobs_s && !cli_whole(jobs_s, 1, 64, &jobs_l)))
+		return cli_usage_error(NULL, usage_bench);
 	int runs = (int)runs_l, jobs = (int)jobs_l;
 	(void)actions_count();
 	double *wall = calloc((size_t)runs * (size_t)npos, sizeof *wall);

@@ -30,10 +30,8 @@ static const char usage[] =
 
 int main(int argc, char **argv)
 {
-	if (argc < 2) {
-		fputs(usage, stderr);
-		return EXIT_USAGE;
-	}
+	if (argc < 2)
+		return cli_usage_error(NULL, usage);
 	const char *cmd = argv[1];
 	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
 		fputs(usage, stdout);
@@ -43,25 +41,36 @@ int main(int argc, char **argv)
 		printf("scrub %s\n", SCRUB_VERSION);
 		return EXIT_DONE;
 	}
-	static const struct {
-		const char *name;
-		int (*fn)(int, char **);
-	} cmds[] = {
+	static const cli_cmd cmds[] = {
 		{"run", scrub_cmd_run},
 		{"validate", scrub_cmd_validate},
 		{"list", scrub_cmd_list},
 		{"report", scrub_cmd_report},
 		{"bench", scrub_cmd_bench},
 	};
-	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
-		if (strcmp(cmd, cmds[i].name) == 0)
+	return cli_dispatch(cmds, sizeof cmds / sizeof cmds[0], argc, argv, "scrub: unknown command", usage);
+}
+
+int cli_dispatch(const cli_cmd *cmds, size_t ncmds, int argc, char **argv, const char *unknown, const char *use)
+{
+	for (size_t i = 0; i < ncmds; i++)
+		if (strcmp(argv[1], cmds[i].name) == 0)
 			return cmds[i].fn(argc - 1, argv + 1);
-	fprintf(stderr, "scrub: unknown command '%s'\n\n%s", cmd, usage);
+	fprintf(stderr, "%s '%s'\n\n%s", unknown, argv[1], use);
 	return EXIT_USAGE;
 }
 
-bool cli_parse(int argc, char **argv, const cli_opt *opts, const char **pos, int max_pos, int *npos,
-               bool *help, const char *use)
+int cli_usage_error(const char *message, const char *use)
+{
+	if (message)
+		fprintf(stderr, "%s\n\n", message);
+	fputs(use, stderr);
+	return EXIT_USAGE;
+}
+
+/* argv[1..] into options and positional arguments; false after printing a usage error. */
+static bool cli_parse(int argc, char **argv, const cli_opt *opts, const char **pos, int max_pos, int *npos,
+                      bool *help, const char *use)
 {
 	*npos = 0;
 	*help = false;
@@ -108,6 +117,21 @@ bool cli_parse(int argc, char **argv, const cli_opt *opts, const char **pos, int
 		pos[(*npos)++] = a;
 	}
 	return true;
+}
+
+int cli_args(int argc, char **argv, const cli_opt *opts, const char **pos, int min_pos, int max_pos, int *npos,
+             const char *use, const char *missing)
+{
+	bool help;
+	if (!cli_parse(argc, argv, opts, pos, max_pos, npos, &help, use))
+		return EXIT_USAGE;
+	if (help) {
+		fputs(use, stdout);
+		return EXIT_DONE;
+	}
+	if (*npos < min_pos)
+		return cli_usage_error(missing, use);
+	return CLI_GO_ON;
 }
 
 bool cli_whole(const char *s, long lo, long hi, long *out)
@@ -217,8 +241,8 @@ double cli_percentile(double *v, size_t n, double p)
 	return v[k < n ? k : n - 1];
 }
 
-int cli_trainee_actions(const scenario *scn, const char *actions_path, const char *model_run, scrub_arena *arena,
-                        const sim_action **out, int *out_n, const char **out_label)
+static int trainee_actions(const scenario *scn, const char *actions_path, const char *model_run, scrub_arena *arena,
+                           const sim_action **out, int *out_n, const char **out_label)
 {
 	*out = NULL;
 	*out_n = 0;
@@ -262,4 +286,19 @@ int cli_trainee_actions(const scenario *scn, const char *actions_path, const cha
 	else
 		fprintf(stderr, "scrub: %s has no passing model run to play as the scripted trainee; give --actions FILE\n", scn->path);
 	return EXIT_USAGE;
+}
+
+int cli_trainee_actions(const scenario *scn, const char *actions_path, const char *model_run, cli_trainee *out)
+{
+	*out = (cli_trainee){0};
+	scrub_arena_init(&out->arena);
+	int rc = trainee_actions(scn, actions_path, model_run, &out->arena, &out->acts, &out->n, &out->label);
+	if (rc != EXIT_DONE)
+		scrub_arena_fini(&out->arena);
+	return rc;
+}
+
+void cli_trainee_fini(cli_trainee *t)
+{
+	scrub_arena_fini(&t->arena);
 }

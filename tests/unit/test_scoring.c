@@ -49,22 +49,49 @@ static const char *base =
 	"    - {id: noshock, text: no asystole shock, forbid: shock, if: rhythm == asystole, critical: true, points: 0, penalty: 30}\n"
 	"    - {id: reach_b, text: reach b, reach: b, points: 10}\n";
 
-static scenario *load(const char *extra_items, scrub_diags *d)
+/* A scenario loaded from text, its diagnostics, and an arena for the actions played on it. */
+typedef struct fixture {
+	scrub_diags d;
+	scenario *scn;
+	scrub_arena a;
+} fixture;
+
+/* Loads SRC (NULL: the base scenario) as NAME; false, with the diagnostics printed, when it does not load. */
+static bool fixture_load(fixture *f, const char *name, const char *src)
 {
-	char src[8192];
-	snprintf(src, sizeof src, base);
-	strncat(src, extra_items ? extra_items : "", sizeof src - strlen(src) - 1);
-	scenario *s = NULL;
-	scrub_diags_init(d, "t.yaml", NULL, 0);
-	scenario_load_text("t.yaml", src, strlen(src), NULL, d, &s);
-	if (!s)
-		scrub_diags_print(d, stderr);
-	return s;
+	char text[8192];
+	if (!src) {
+		snprintf(text, sizeof text, base);
+		src = text;
+	}
+	f->scn = NULL;
+	scrub_diags_init(&f->d, name, NULL, 0);
+	CHECK(scenario_load_text(name, src, strlen(src), NULL, &f->d, &f->scn) == SCRUB_OK);
+	if (!f->scn) {
+		scrub_diags_print(&f->d, stderr);
+		return false;
+	}
+	scrub_arena_init(&f->a);
+	return true;
+}
+
+static void fixture_fini(fixture *f)
+{
+	scrub_arena_fini(&f->a);
+	scenario_destroy(&f->scn);
+	scrub_diags_fini(&f->d);
 }
 
 static sim_session *play(scenario *scn, const char *script, scrub_arena *a)
 {
 	return play_script(scn, script, a, NULL);
+}
+
+static sim_score score_of(const sim_session *s)
+{
+	sim_score sc;
+	sim_session_score(s, &sc);
+	return sc;
 }
 
 static item_status status(sim_session *s, const char *id)
@@ -73,20 +100,13 @@ static item_status status(sim_session *s, const char *id)
 	return sim_session_items(s)[i].status;
 }
 
-static void test_good_run(void)
+static void test_good_run(fixture *f)
 {
-	scrub_diags d;
-	scenario *scn = load(NULL, &d);
-	CHECK(scn != NULL);
-	if (!scn)
-		return;
-	CHECK(d.errors == 0);
-	scrub_arena a;
-	scrub_arena_init(&a);
-	sim_session *s = play(scn, "0:10 oxygen device=face_mask flow=15L/min\n"
-	                           "0:40 shock energy=200J\n"
-	                           "0:50 give_drug drug=epinephrine dose=1mg route=IV\n"
-	                           "1:00 instructor_jump to=c\n", &a);
+	CHECK(f->d.errors == 0);
+	sim_session *s = play(f->scn, "0:10 oxygen device=face_mask flow=15L/min\n"
+	                             "0:40 shock energy=200J\n"
+	                             "0:50 give_drug drug=epinephrine dose=1mg route=IV\n"
+	                             "1:00 instructor_jump to=c\n", &f->a);
 	CHECK(status(s, "o2") == ITEM_DONE);
 	CHECK(status(s, "shock1") == ITEM_DONE);
 	CHECK(status(s, "epi") == ITEM_DONE);
@@ -95,81 +115,57 @@ static void test_good_run(void)
 	CHECK_STR(sim_session_outcome(s), "done");
 	CHECK_NEAR(sim_session_end_time(s), 60, 1e-9);
 	CHECK(sim_session_vars(s)[1] == 2); /* rhythm = sinus after entering b */
-	sim_score sc;
-	sim_session_score(s, &sc);
+	sim_score sc = score_of(s);
 	CHECK_NEAR(sc.score, 100, 1e-9);
 	CHECK(sc.passed);
 	sim_session_destroy(&s);
-	scrub_arena_fini(&a);
-	scenario_destroy(&scn);
-	scrub_diags_fini(&d);
 }
 
-static void test_statuses(void)
+static void test_statuses(fixture *f)
 {
-	scrub_diags d;
-	scenario *scn = load(NULL, &d);
-	if (!scn)
-		return;
-	scrub_arena a;
-	scrub_arena_init(&a);
 	/* shock before oxygen: out of order; oxygen late; epi 1:10 after the shock is late;
 	 * wrong energy for the transition (100 J) does not move the state. */
-	sim_session *s = play(scn, "0:20 shock energy=160J\n"
-	                           "1:30 oxygen\n"
-	                           "2:50 give_drug drug=epinephrine dose=1mg route=IO\n", &a);
+	sim_session *s = play(f->scn, "0:20 shock energy=160J\n"
+	                             "1:30 oxygen\n"
+	                             "2:50 give_drug drug=epinephrine dose=1mg route=IO\n", &f->a);
 	CHECK(status(s, "shock1") == ITEM_OUT_OF_ORDER); /* before o2 */
 	CHECK(status(s, "o2") == ITEM_LATE);             /* window 1 min */
 	CHECK(status(s, "epi") == ITEM_LATE);            /* 2:30 after the shock, window 30 s */
-	sim_score sc;
-	sim_session_score(s, &sc);
+	sim_score sc = score_of(s);
 	CHECK(sc.ncritical_failures == 1);
 	CHECK(!sc.passed);
 	sim_session_destroy(&s);
 
 	/* the 100 J shock does not match shock1 (150..200 J): only the 150 J one counts */
-	s = play(scn, "0:10 oxygen\n0:20 shock energy=100J\n0:30 shock energy=150J\n1:30 give_drug drug=epinephrine dose=1mg route=IV\n", &a);
+	s = play(f->scn, "0:10 oxygen\n0:20 shock energy=100J\n0:30 shock energy=150J\n1:30 give_drug drug=epinephrine dose=1mg route=IV\n", &f->a);
 	CHECK(status(s, "shock1") == ITEM_DONE);
-	CHECK_NEAR(sim_session_items(s)[scenario_find_item(scn, "shock1")].time, 30, 1e-9);
+	CHECK_NEAR(sim_session_items(s)[scenario_find_item(f->scn, "shock1")].time, 30, 1e-9);
 	CHECK(status(s, "epi") == ITEM_LATE); /* 60 s after the shock, window 30 s */
-	CHECK_NEAR(sim_session_items(s)[scenario_find_item(scn, "epi")].points, 5, 1e-9); /* partial 0.5 */
+	CHECK_NEAR(sim_session_items(s)[scenario_find_item(f->scn, "epi")].points, 5, 1e-9); /* partial 0.5 */
 	sim_session_destroy(&s);
 
 	/* wrong dose (10 mg) and wrong route do not match; the item is missed */
-	s = play(scn, "0:10 oxygen\n0:30 shock energy=150J\n0:35 give_drug drug=epinephrine dose=10mg route=IV\n"
-	              "0:40 give_drug drug=epinephrine dose=1mg route=IM\n", &a);
+	s = play(f->scn, "0:10 oxygen\n0:30 shock energy=150J\n0:35 give_drug drug=epinephrine dose=10mg route=IV\n"
+	                "0:40 give_drug drug=epinephrine dose=1mg route=IM\n", &f->a);
 	CHECK(status(s, "epi") == ITEM_MISSED);
 	sim_session_destroy(&s);
-	scrub_arena_fini(&a);
-	scenario_destroy(&scn);
-	scrub_diags_fini(&d);
 }
 
-static void test_conditions_and_penalties(void)
+static void test_conditions_and_penalties(fixture *f)
 {
-	scrub_diags d;
-	scenario *scn = load(NULL, &d);
-	if (!scn)
-		return;
-	scrub_arena a;
-	scrub_arena_init(&a);
 	/* no action: after 5 min in a, state c (timeout transition), everything missed */
-	sim_session *s = play(scn, "", &a);
+	sim_session *s = play(f->scn, "", &f->a);
 	CHECK_STR(sim_session_outcome(s), "done");
 	CHECK_NEAR(sim_session_end_time(s), 300, 0.011);
 	CHECK(status(s, "o2") == ITEM_MISSED);
-	sim_score sc;
-	sim_session_score(s, &sc);
+	sim_score sc = score_of(s);
 	CHECK_NEAR(sc.score, 0, 1e-9);
 	sim_session_destroy(&s);
 
 	/* instructor jumps are only allowed to jump targets: b is not one */
-	s = play(scn, "0:10 instructor_jump to=b\n", &a);
+	s = play(f->scn, "0:10 instructor_jump to=b\n", &f->a);
 	CHECK(status(s, "reach_b") == ITEM_MISSED);
 	sim_session_destroy(&s);
-	scrub_arena_fini(&a);
-	scenario_destroy(&scn);
-	scrub_diags_fini(&d);
 }
 
 static void test_forbidden(void)
@@ -183,46 +179,30 @@ static void test_forbidden(void)
 		"    - {id: cpr, text: CPR, do: start_cpr, points: 10}\n"
 		"    - {id: noshock, text: never shock asystole, forbid: shock, if: rhythm == asystole, critical: true, points: 0, penalty: 30}\n"
 		"    - {id: reps, text: analyse every 20-40 s, do: analyse_rhythm, every: 20..40 s, while_in: a, points: 10}\n";
-	scrub_diags d;
-	scrub_diags_init(&d, "f.yaml", NULL, 0);
-	scenario *scn = NULL;
-	CHECK(scenario_load_text("f.yaml", src, strlen(src), NULL, &d, &scn) == SCRUB_OK);
-	if (!scn) {
-		scrub_diags_print(&d, stderr);
+	fixture f;
+	if (!fixture_load(&f, "f.yaml", src))
 		return;
-	}
-	scrub_arena a;
-	scrub_arena_init(&a);
-	sim_session *s = play(scn, "0:05 start_cpr\n0:06 analyse_rhythm\n0:10 shock energy=200J\n0:36 analyse_rhythm\n", &a);
+	sim_session *s = play(f.scn, "0:05 start_cpr\n0:06 analyse_rhythm\n0:10 shock energy=200J\n0:36 analyse_rhythm\n", &f.a);
 	CHECK(status(s, "noshock") == ITEM_VIOLATED);
 	/* the repetition: 0:06, 0:36 (30 s, fine), then nothing until the state ends at 1:00 (24 s gap) */
 	CHECK(status(s, "reps") == ITEM_DONE);
-	sim_score sc;
-	sim_session_score(s, &sc);
+	sim_score sc = score_of(s);
 	CHECK_NEAR(sc.score, 70, 1e-9); /* 100 % of points - 30 penalty */
 	CHECK(!sc.passed);              /* a critical item was violated */
 	sim_session_destroy(&s);
 
 	/* repeated too soon (10 s) is a violation; not repeated in time is late */
-	s = play(scn, "0:06 analyse_rhythm\n0:16 analyse_rhythm\n", &a);
+	s = play(f.scn, "0:06 analyse_rhythm\n0:16 analyse_rhythm\n", &f.a);
 	CHECK(status(s, "reps") == ITEM_VIOLATED);
 	sim_session_destroy(&s);
-	s = play(scn, "0:06 analyse_rhythm\n", &a);
+	s = play(f.scn, "0:06 analyse_rhythm\n", &f.a);
 	CHECK(status(s, "reps") == ITEM_LATE); /* state a lasts until 1:00: 54 s without a repeat */
 	sim_session_destroy(&s);
-	scrub_arena_fini(&a);
-	scenario_destroy(&scn);
-	scrub_diags_fini(&d);
+	fixture_fini(&f);
 }
 
-static void test_expressions(void)
+static void test_expressions(fixture *f)
 {
-	scrub_diags d;
-	scenario *scn = load(NULL, &d);
-	if (!scn)
-		return;
-	scrub_arena a;
-	scrub_arena_init(&a);
 	double vars[3] = {95, 0, 60};
 	uint32_t counts[256] = {0};
 	double last[256];
@@ -254,7 +234,7 @@ static void test_expressions(void)
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		scrub_diags ed;
 		scrub_diags_init(&ed, "e", NULL, 0);
-		expr_prog *p = expr_compile(cases[i].src, strlen(cases[i].src), 1, 1, scn, &a, &ed);
+		expr_prog *p = expr_compile(cases[i].src, strlen(cases[i].src), 1, 1, f->scn, &f->a, &ed);
 		if (strcmp(cases[i].src, "time > 1:00") == 0) {
 			CHECK(p == NULL && ed.errors == 1);
 		} else {
@@ -275,37 +255,25 @@ static void test_expressions(void)
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		scrub_diags ed;
 		scrub_diags_init(&ed, "e", NULL, 0);
-		expr_prog *p = expr_compile(bad[i], strlen(bad[i]), 7, 10, scn, &a, &ed);
+		expr_prog *p = expr_compile(bad[i], strlen(bad[i]), 7, 10, f->scn, &f->a, &ed);
 		CHECK(p == NULL);
 		CHECK(ed.errors >= 1 && ed.n >= 1 && ed.v[0].line == 7 && ed.v[0].col >= 10);
 		if (p || !ed.errors)
 			fprintf(stderr, "accepted: %s\n", bad[i]);
 		scrub_diags_fini(&ed);
 	}
-	scrub_arena_fini(&a);
-	scenario_destroy(&scn);
-	scrub_diags_fini(&d);
 }
 
-static void test_determinism(void)
+static void test_determinism(fixture *f)
 {
-	scrub_diags d;
-	scenario *scn = load(NULL, &d);
-	if (!scn)
-		return;
-	scrub_arena a;
-	scrub_arena_init(&a);
 	const char *script = "0:10 oxygen\n0:40 shock energy=200J\n0:50 give_drug drug=epinephrine dose=1mg route=IV\n";
-	sim_session *s1 = play(scn, script, &a), *s2 = play(scn, script, &a);
+	sim_session *s1 = play(f->scn, script, &f->a), *s2 = play(f->scn, script, &f->a);
 	CHECK(sim_session_steps(s1) == sim_session_steps(s2));
 	CHECK(memcmp(sim_session_vars(s1), sim_session_vars(s2), 3 * sizeof(double)) == 0);
-	for (int i = 0; i < scn->checklist.n; i++)
+	for (int i = 0; i < f->scn->checklist.n; i++)
 		CHECK(memcmp(&sim_session_items(s1)[i], &sim_session_items(s2)[i], sizeof(sim_item_result)) == 0);
 	sim_session_destroy(&s1);
 	sim_session_destroy(&s2);
-	scrub_arena_fini(&a);
-	scenario_destroy(&scn);
-	scrub_diags_fini(&d);
 }
 
 /* Regressions found while documenting the format. */
@@ -319,27 +287,21 @@ static void test_review_fixes(void)
 		"checklist:\n  pass: {score: 50}\n  items:\n"
 		"    - {id: reached, text: reach b only if ok, reach: b, if: ok == yes}\n"
 		"    - {id: often, text: every 5 min at most, do: note, every: 5 min}\n";
-	scrub_diags d;
-	scrub_diags_init(&d, "r.yaml", NULL, 0);
-	scenario *scn = NULL;
-	CHECK(scenario_load_text("r.yaml", src, strlen(src), NULL, &d, &scn) == SCRUB_OK);
-	if (!scn) {
-		scrub_diags_print(&d, stderr);
+	fixture f;
+	if (!fixture_load(&f, "r.yaml", src))
 		return;
-	}
-	scrub_arena a;
-	scrub_arena_init(&a);
 	/* 10 kPa is not below 2 * 4 kPa: the scenario must not go to 'low' */
-	sim_session *s = play(scn, "0:30 note text=hi\n", &a);
+	sim_session *s = play(f.scn, "0:30 note text=hi\n", &f.a);
 	CHECK_STR(sim_session_outcome(s), "b");
 	CHECK(status(s, "reached") == ITEM_MISSED); /* its if: was false */
-	int often = scenario_find_item(scn, "often");
-	CHECK(often >= 0 && scn->checklist.items[often].every_lo == 0 && scn->checklist.items[often].every_hi == 300);
+	int often = scenario_find_item(f.scn, "often");
+	CHECK(often >= 0 && f.scn->checklist.items[often].every_lo == 0 && f.scn->checklist.items[often].every_hi == 300);
 	sim_session_destroy(&s);
-	scrub_arena_fini(&a);
-	scenario_destroy(&scn);
-	scrub_diags_fini(&d);
+	fixture_fini(&f);
 
+	scrub_diags d;
+	scenario *scn = NULL;
+	scrub_arena a;
 	/* a state named like a variable: "state == ok" compares with the state, not the variable */
 	const char *same =
 		"scrub: 1\nid: r\ntitle: R\nversion: '1'\nduration: 5 min\n"
@@ -381,14 +343,24 @@ static void test_review_fixes(void)
 	scrub_arena_fini(&a);
 }
 
+/* Runs TEST on the base scenario. */
+static void with_base(void (*test)(fixture *))
+{
+	fixture f;
+	if (!fixture_load(&f, "t.yaml", NULL))
+		return;
+	test(&f);
+	fixture_fini(&f);
+}
+
 int main(void)
 {
 	test_review_fixes();
-	test_good_run();
-	test_statuses();
-	test_conditions_and_penalties();
+	with_base(test_good_run);
+	with_base(test_statuses);
+	with_base(test_conditions_and_penalties);
 	test_forbidden();
-	test_expressions();
-	test_determinism();
+	with_base(test_expressions);
+	with_base(test_determinism);
 	return CHECK_DONE();
 }
