@@ -260,7 +260,7 @@ static int trainee_actions(const scenario *scn, const char *actions_path, const 
 		sim_action *parsed = NULL;
 		r = script_parse(text, len, &loc, arena, &d, &parsed, out_n);
 		if (r == SCRUB_OK)
-			scenario_check_actions(scn, parsed, *out_n, NULL, &d);
+			scenario_check_actions(scn, parsed, *out_n, NULL, &d, NULL);
 		int rc = EXIT_DONE;
 		if (d.errors) {
 			scrub_diags_print(&d, stderr);

@@ -203,11 +203,13 @@ static bool model_simulates_drug(const char *word)
 	return g >= 0 && vocab_drug_get(g)->model;
 }
 
-void scenario_check_actions(const scenario *scn, const sim_action *acts, int n, const char *file, scrub_diags *d)
+void scenario_check_actions(const scenario *scn, const sim_action *acts, int n, const char *file, scrub_diags *d,
+                            uint64_t *warned_drugs)
 {
 	act_id jump = actions_find(ACT_JUMP_NAME, strlen(ACT_JUMP_NAME));
 	act_id give = actions_find("give_drug", 9);
-	uint64_t warned = 0;
+	uint64_t local = 0, *warned_p = warned_drugs ? warned_drugs : &local;
+	uint64_t warned = *warned_p;
 	for (int i = 0; i < n; i++) {
 		if (acts[i].type == give && scn->model.present && acts[i].params[0].set) {
 			/* a drug the model ignores changes nothing: say so once per drug */
@@ -216,6 +218,7 @@ void scenario_check_actions(const scenario *scn, const sim_action *acts, int n, 
 			const char *w = def->params[0].symbols[k];
 			if (!model_simulates_drug(w) && k < 64 && !(warned & (1ull << k))) {
 				warned |= 1ull << k;
+				*warned_p = warned;
 				/* file NULL: the scenario itself */
 				scrub_diag_add_in(d, file, SCRUB_SEV_WARNING, SCRUB_DIAG_SUSPICIOUS, acts[i].line, acts[i].col, 1,
 				                  "the patient model does not simulate %s: giving it is recorded and scored, but the vital "

@@ -248,8 +248,34 @@ static void test_threads(void)
 			CHECK(thread_ids[t][i] == first[(t + i) % 2]);
 }
 
+/* A drug the patient model does not simulate is said once per scenario, not once per model run. */
+static void test_unsimulated_once(void)
+{
+	static const char text[] =
+		"scrub: 1\nid: u\ntitle: U\nversion: '1'\nduration: 5 min\n"
+		"patient:\n  model:\n    condition:\n      sepsis: {}\n"
+		"states:\n  a:\n    transitions:\n      - {on: handover, to: b}\n  b:\n    end: b\n"
+		"checklist:\n  pass: {score: 100}\n  items:\n    - {id: h, text: Hands over, do: handover, within: 4 min}\n"
+		"model_runs:\n"
+		"  - {name: one, expect: pass, actions: ['0:10 give_drug drug=morphine dose=5mg route=IV', '1:00 handover']}\n"
+		"  - {name: two, expect: pass, actions: ['0:10 give_drug drug=morphine dose=5mg route=IV', '1:00 handover']}\n"
+		"  - {name: late, expect: {fail: h}, actions: ['0:10 give_drug drug=fentanyl dose=50mcg route=IV']}\n";
+	scrub_diags d;
+	scenario *s = load("u.yaml", text, &d);
+	CHECK(s != NULL);
+	int morphine = 0, fentanyl = 0;
+	for (size_t i = 0; i < d.n; i++) {
+		morphine += strstr(d.v[i].msg, "does not simulate morphine") != NULL;
+		fentanyl += strstr(d.v[i].msg, "does not simulate fentanyl") != NULL;
+	}
+	CHECK(morphine == 1 && fentanyl == 1);
+	scenario_destroy(&s);
+	scrub_diags_fini(&d);
+}
+
 int main(void)
 {
+	test_unsimulated_once();
 	test_drugs();
 	test_file_checks();
 	test_builtin_actions();
