@@ -248,7 +248,8 @@ static void test_threads(void)
 			CHECK(thread_ids[t][i] == first[(t + i) % 2]);
 }
 
-/* A drug the patient model does not simulate is said once per scenario, not once per model run. */
+/* A drug the patient model does not simulate is said once per scenario, not once per model run; a
+ * lone bvm_ventilation with a rate is said too. */
 static void test_unsimulated_once(void)
 {
 	static const char text[] =
@@ -259,16 +260,22 @@ static void test_unsimulated_once(void)
 		"model_runs:\n"
 		"  - {name: one, expect: pass, actions: ['0:10 give_drug drug=morphine dose=5mg route=IV', '1:00 handover']}\n"
 		"  - {name: two, expect: pass, actions: ['0:10 give_drug drug=morphine dose=5mg route=IV', '1:00 handover']}\n"
-		"  - {name: late, expect: {fail: h}, actions: ['0:10 give_drug drug=fentanyl dose=50mcg route=IV']}\n";
+		"  - {name: late, expect: {fail: h}, actions: ['0:10 give_drug drug=fentanyl dose=50mcg route=IV']}\n"
+		"  - {name: one bag, expect: pass, actions: ['0:10 bvm_ventilation rate=10/min', '1:00 handover']}\n"
+		"  - {name: bagging, expect: pass, actions: ['0:10 bvm_ventilation rate=10/min', '0:16 bvm_ventilation rate=10/min',\n"
+		"     '0:22 bvm_ventilation rate=10/min', '1:00 handover']}\n";
 	scrub_diags d;
 	scenario *s = load("u.yaml", text, &d);
 	CHECK(s != NULL);
-	int morphine = 0, fentanyl = 0;
+	int morphine = 0, fentanyl = 0, lone = 0;
 	for (size_t i = 0; i < d.n; i++) {
 		morphine += strstr(d.v[i].msg, "does not simulate morphine") != NULL;
 		fentanyl += strstr(d.v[i].msg, "does not simulate fentanyl") != NULL;
+		/* bvm_ventilation is one breath: a lone one with a rate is said (run "one bag", not "bagging") */
+		lone += strstr(d.v[i].msg, "bvm_ventilation is one breath: rate=10/min") != NULL;
 	}
 	CHECK(morphine == 1 && fentanyl == 1);
+	CHECK(lone == 1);
 	scenario_destroy(&s);
 	scrub_diags_fini(&d);
 }
