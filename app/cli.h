@@ -87,6 +87,10 @@ void cli_trainee_fini(cli_trainee *t);
 bool cli_whole(const char *s, long lo, long hi, long *out);
 bool cli_real(const char *s, double lo, double hi, double *out);
 
+/* --quiet: the log says errors only (its warnings and notes are not printed), unless SCRUB_LOG
+ * asks for more. */
+void cli_quiet_log(void);
+
 /* Exit status for a scrub_result. */
 int cli_exit_for(scrub_result r);
 

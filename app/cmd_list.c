@@ -53,25 +53,55 @@ static int list_scenarios(const char *dir)
 		size_t cl = strlen(cwd);
 		shown = strncmp(real, cwd, cl) == 0 && real[cl] == '/' ? real + cl + 1 : real;
 	}
-	printf("%-44s %-9s %-6s %s\n", "scenario", "duration", "items", "title");
+	/* loaded first, printed after: each column as wide as its widest entry (a label of any length,
+	 * a duration of an hour or more: 1:00:00.00) */
+	struct row {
+		char label[PATH_MAX + 256];
+		char dur[32];
+		int items;
+		char *title;  /* NULL: the file does not load */
+	} *rows = calloc((size_t)(n ? n : 1), sizeof *rows);
+	if (!rows) {
+		for (int i = 0; i < n; i++)
+			free(names[i]);
+		fprintf(stderr, "scrub list: out of memory\n");
+		return EXIT_RUNTIME;
+	}
+	int wl = 44, wd = 9, wi = 6;  /* at least as wide as they always were */
 	for (int i = 0; i < n; i++) {
-		char path[PATH_MAX + 256], label[PATH_MAX + 256];
+		struct row *r = &rows[i];
+		char path[PATH_MAX + 256];
 		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-		snprintf(label, sizeof label, "%s/%s", shown, names[i]);
+		snprintf(r->label, sizeof r->label, "%s/%s", shown, names[i]);
 		scrub_diags diags;
 		scrub_diags_init(&diags, path, NULL, 0);
 		scenario *scn = NULL;
 		scenario_load_opts o = {.no_model_runs = true};
 		if (scenario_load_file(path, &o, &diags, &scn) == SCRUB_OK) {
-			char tb[32];
-			printf("%-44s %-9s %-6d %s\n", label, scrub_format_time(scn->duration_s, tb, sizeof tb), scn->checklist.n, scn->title);
-		} else {
-			printf("%-44s INVALID (run: scrub validate %s)\n", label, label);
+			scrub_format_time(scn->duration_s, r->dur, sizeof r->dur);
+			r->items = scn->checklist.n;
+			r->title = strdup(scn->title ? scn->title : "");
+			char ib[16];
+			int li = snprintf(ib, sizeof ib, "%d", r->items), ld = (int)strlen(r->dur);
+			wd = ld > wd ? ld : wd;
+			wi = li > wi ? li : wi;
 		}
+		int ll = (int)strlen(r->label);
+		wl = ll > wl ? ll : wl;
 		scenario_destroy(&scn);
 		scrub_diags_fini(&diags);
 		free(names[i]);
 	}
+	printf("%-*s %-*s %-*s %s\n", wl, "scenario", wd, "duration", wi, "items", "title");
+	for (int i = 0; i < n; i++) {
+		const struct row *r = &rows[i];
+		if (r->title)
+			printf("%-*s %-*s %-*d %s\n", wl, r->label, wd, r->dur, wi, r->items, r->title);
+		else
+			printf("%-*s INVALID (run: scrub validate %s)\n", wl, r->label, r->label);
+		free(r->title);
+	}
+	free(rows);
 	if (n == 0)
 		printf("(no .yaml files in %s)\n", dir);
 	return EXIT_DONE;

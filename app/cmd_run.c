@@ -189,6 +189,8 @@ int scrub_cmd_run(int argc, char **argv)
 		return put_in_store(store_url, out_dir, scrub_run_xr(&xo, NULL), quiet);
 	}
 
+	if (quiet)
+		cli_quiet_log();
 	scenario *scn = NULL;
 	int rc = cli_load_scenario(pos[0], quiet, &scn);
 	if (rc != EXIT_DONE)

@@ -30,6 +30,7 @@ static const char usage[] =
 typedef struct run_pool {
 	const scenario *scn;
 	int n;
+	int order[MAX_RUNS];       /* the runs by their scripts' length, longest first */
 	atomic_int next, done;
 	scrub_diags diags[MAX_RUNS];
 	model_run_result res[MAX_RUNS];
@@ -39,13 +40,41 @@ static void *run_worker(void *arg)
 {
 	run_pool *p = arg;
 	for (;;) {
-		int i = atomic_fetch_add(&p->next, 1);
-		if (i >= p->n)
+		int k = atomic_fetch_add(&p->next, 1);
+		if (k >= p->n)
 			break;
+		int i = p->order[k];
 		model_run_check(p->scn, i, &p->diags[i], &p->res[i]);
 		atomic_fetch_add(&p->done, 1);
 	}
 	return NULL;
+}
+
+/* When its last action comes: how long a run's session lasts, about (a run that waits for the
+ * time limit after it is longer, but rare). */
+static double script_end(const scn_model_run *r)
+{
+	double end = 0;
+	for (int i = 0; i < r->nactions; i++)
+		if (r->actions[i].t > end)
+			end = r->actions[i].t;
+	return end;
+}
+
+/* Longest first, so that no long run starts last and keeps one core busy alone at the end (the
+ * order the runs execute in changes nothing else: each has its own session and diagnostics). */
+static void order_runs(run_pool *p)
+{
+	double end[MAX_RUNS];
+	for (int i = 0; i < p->n; i++) {
+		end[i] = script_end(&p->scn->runs[i]);
+		int k = i;
+		while (k > 0 && end[p->order[k - 1]] < end[i]) {
+			p->order[k] = p->order[k - 1];
+			k--;
+		}
+		p->order[k] = i;
+	}
 }
 
 /* Runs every model run of `scn` on `jobs` threads; their diagnostics go into `d` in run order. */
@@ -60,11 +89,13 @@ static void run_all(const scenario *scn, const char *file, int jobs, bool progre
 	p->n = scn->nruns < MAX_RUNS ? scn->nruns : MAX_RUNS;
 	for (int i = 0; i < p->n; i++)
 		scrub_diags_init(&p->diags[i], file, NULL, 0);
+	order_runs(p);
 	if (jobs > p->n)
 		jobs = p->n;
 	pthread_t th[64];
 	int started = 0;
-	for (int k = 1; k < jobs && k < 64; k++)
+	/* with a progress line the calling thread only watches: `jobs` workers; without, it is one */
+	for (int k = progress ? 0 : 1; k < jobs && k < 64; k++)
 		if (pthread_create(&th[started], NULL, run_worker, p) == 0)
 			started++;
 	if (!progress) {
@@ -122,6 +153,8 @@ int scrub_cmd_validate(int argc, char **argv)
 		jobs = (int)j;
 	}
 	bool progress = isatty(STDERR_FILENO) && !quiet;
+	if (quiet)
+		cli_quiet_log();
 	(void)actions_count(); /* the registry is filled before any thread asks */
 	int worst = EXIT_DONE;
 	for (int f = 0; f < npos; f++) {

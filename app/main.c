@@ -179,6 +179,13 @@ int cli_exit_for(scrub_result r)
 	}
 }
 
+void cli_quiet_log(void)
+{
+	const char *spec = getenv("SCRUB_LOG");
+	if (!spec || !*spec)
+		scrub_log_configure("error");
+}
+
 int cli_load_scenario(const char *path, bool quiet, scenario **out)
 {
 	scrub_diags d;
@@ -261,7 +268,7 @@ static int trainee_actions(const scenario *scn, const char *actions_path, const 
 		sim_action *parsed = NULL;
 		r = script_parse(text, len, &loc, arena, &d, &parsed, out_n);
 		if (r == SCRUB_OK)
-			scenario_check_actions(scn, parsed, *out_n, NULL, &d);
+			scenario_check_actions(scn, parsed, *out_n, NULL, &d, NULL);
 		int rc = EXIT_DONE;
 		if (d.errors) {
 			scrub_diags_print(&d, stderr);

@@ -27,7 +27,7 @@ static const act_def builtin[] = {
 	 {{.name = "why", .kind = ACT_PARAM_SYMBOL, .required = true, .help = "why nothing was delivered",
 	   .symbols = {"no_pads", "no_r_wave", "no_access", "already_running", "not_given_im", "not_given_neb",
 	               "not_given_po", "not_given_in", "cannot_swallow", "tube_blocked", "no_trigger", "invalid", "slow_push", "not_given_iv",
-	               "not_given_infusion", "other"}},
+	               "not_given_infusion", "not_given_io", "not_running", "other"}},
 	  T("action", "the action that was not delivered"),
 	  T("reason", "the model's words")}},
 	{"glucose_reading", "derived", "Derived: the glucose meter's reading after check_glucose (from the patient model)",

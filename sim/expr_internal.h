@@ -84,6 +84,7 @@ typedef struct parser {
 	int nodes;
 	int depth;
 	bool failed;
+	bool want_word;  /* the next token is a parameter's value: 14G is a word, not 14 and a unit */
 } parser;
 
 /* expr_parse.c */

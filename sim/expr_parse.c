@@ -31,8 +31,19 @@ void expr_next(parser *p)
 	while (i < n && isspace((unsigned char)s[i]))
 		i++;
 	token t = {.pos = i};
+	size_t w = i;
+	bool letter = false;
+	while (p->want_word && w < n && ident_char(s[w])) {
+		letter = letter || !isdigit((unsigned char)s[w]);
+		w++;
+	}
 	if (i >= n) {
 		t.kind = TK_END;
+	} else if (letter && isdigit((unsigned char)s[i])) {
+		/* a word that starts with a digit, where a parameter's value is expected (gauge == 14G) */
+		t.kind = TK_IDENT;
+		t.len = w - i;
+		i = w;
 	} else if (isdigit((unsigned char)s[i]) || (s[i] == '.' && i + 1 < n && isdigit((unsigned char)s[i + 1]))) {
 		size_t j = i;
 		while (j < n && (isdigit((unsigned char)s[j]) || s[j] == '.'))
@@ -222,7 +233,9 @@ static bool parse_tally(parser *p, node *n, bool total)
 			expected(p, "'=='");
 			return false;
 		}
+		p->want_word = true;
 		expr_next(p);
+		p->want_word = false;
 		token wt = p->tok;
 		snprintf(word, sizeof word, "%.*s", (int)(wt.len < 127 ? wt.len : 127), p->src + wt.pos);
 		const act_param_def *pd = &def->params[pi];

@@ -405,8 +405,10 @@ static void load(loader *L, yaml_node *root)
 	if (!runs && !L->no_runs)
 		WARN_AT(L, root->n ? root->items[0] : root, SCRUB_DIAG_SUSPICIOUS,
 		        "no model_runs: nothing proves the checklist can be passed (add one that passes and some that fail)");
+	uint64_t warned_drugs = 0; /* once per scenario, not once per run */
 	for (int i = 0; i < s->nruns; i++)
-		scenario_check_actions(s, s->runs[i].actions, s->runs[i].nactions, s->runs[i].actions_file ? s->runs[i].actions_file : NULL, L->d);
+		scenario_check_actions(s, s->runs[i].actions, s->runs[i].nactions, s->runs[i].actions_file ? s->runs[i].actions_file : NULL, L->d,
+		                       &warned_drugs);
 
 	static const char *fields[] = {"scrub", "id", "title", "version", "summary", "authors", "objectives",
 	                               "references", "duration", "dt", "seed", "setting", "patient", "variables",

@@ -248,9 +248,11 @@ scrub_result scenario_load_text(const char *path, const char *text, size_t len,
 void scenario_destroy(scenario **s);
 
 /* Checks actions against the scenario (an instructor_jump must name a jump_target state);
- * problems are located in `file` (NULL: the scenario file). */
+ * problems are located in `file` (NULL: the scenario file). A drug the patient model does not
+ * simulate is warned about once: `warned_drugs` (a bit per give_drug word) carries what was said
+ * across calls (the model runs of one scenario), or NULL. */
 void scenario_check_actions(const scenario *scn, const sim_action *acts, int n, const char *file,
-                            scrub_diags *diags);
+                            scrub_diags *diags, uint64_t *warned_drugs);
 
 /* The variable name of a model field ("hr", "rhythm"...). */
 const char *scenario_model_var_name(int field);

@@ -199,11 +199,30 @@ static bool model_simulates_drug(const char *word)
 	return g >= 0 && vocab_drug_get(g)->model;
 }
 
-void scenario_check_actions(const scenario *scn, const sim_action *acts, int n, const char *file, scrub_diags *d)
+/* A bvm_ventilation with a rate and no other breath within two of its intervals before or after it:
+ * written, most likely, as if one action ventilated at that rate until stopped. */
+static bool lone_breath(const sim_action *acts, int n, int i, act_id bvm, act_id breaths)
+{
+	const act_def *def = actions_get(bvm);
+	int pi = def ? act_param_find(def, "rate", 4) : -1;
+	if (pi < 0 || !acts[i].params[pi].set || !(acts[i].params[pi].num > 0))
+		return false;
+	double span = 2 * 60.0 / acts[i].params[pi].num;
+	for (int k = 0; k < n; k++)
+		if (k != i && (acts[k].type == bvm || acts[k].type == breaths) && fabs(acts[k].t - acts[i].t) <= span)
+			return false;
+	return true;
+}
+
+void scenario_check_actions(const scenario *scn, const sim_action *acts, int n, const char *file, scrub_diags *d,
+                            uint64_t *warned_drugs)
 {
 	act_id jump = actions_find(ACT_JUMP_NAME, strlen(ACT_JUMP_NAME));
 	act_id give = actions_find("give_drug", 9);
-	uint64_t warned = 0;
+	act_id bvm = actions_find("bvm_ventilation", 15), breaths = actions_find("give_breaths", 12);
+	bool bvm_warned = false;
+	uint64_t local = 0, *warned_p = warned_drugs ? warned_drugs : &local;
+	uint64_t warned = *warned_p;
 	for (int i = 0; i < n; i++) {
 		if (acts[i].type == give && scn->model.present && acts[i].params[0].set) {
 			/* a drug the model ignores changes nothing: say so once per drug */
@@ -212,11 +231,21 @@ void scenario_check_actions(const scenario *scn, const sim_action *acts, int n, 
 			const char *w = def->params[0].symbols[k];
 			if (!model_simulates_drug(w) && k < 64 && !(warned & (1ull << k))) {
 				warned |= 1ull << k;
+				*warned_p = warned;
 				/* file NULL: the scenario itself */
 				scrub_diag_add_in(d, file, SCRUB_SEV_WARNING, SCRUB_DIAG_SUSPICIOUS, acts[i].line, acts[i].col, 1,
 				                  "the patient model does not simulate %s: giving it is recorded and scored, but the vital "
 				                  "signs do not respond (docs/physiology.md lists what the model simulates)", w);
 			}
+		}
+		if (acts[i].type == bvm && !bvm_warned && lone_breath(acts, n, i, bvm, breaths)) {
+			bvm_warned = true;
+			const act_def *def = actions_get(bvm);
+			double rate = acts[i].params[act_param_find(def, "rate", 4)].num;
+			scrub_diag_add_in(d, file, SCRUB_SEV_WARNING, SCRUB_DIAG_SUSPICIOUS, acts[i].line, acts[i].col, 1,
+			                  "bvm_ventilation is one breath: rate=%g/min is recorded and scored, but the patient "
+			                  "is ventilated only by the breaths given, and no other breath comes within %.0f s; "
+			                  "repeat it every %.0f s for as long as you ventilate", rate, 2 * 60.0 / rate, 60.0 / rate);
 		}
 		if (acts[i].type != jump)
 			continue;

@@ -162,6 +162,41 @@ static int word_index(const char *const *words, int n, const char *w)
 	return -1;
 }
 
+static bool is_set(const sim_action *a, const act_def *def, const char *param)
+{
+	int pi = act_param_find(def, param, strlen(param));
+	return pi >= 0 && a->params[pi].set;
+}
+
+/* start_infusion's dose rate for the model (mcg/min; 0 stops it), from rate, rate_per_kg or, for
+ * insulin, units_rate (units per hour). NULL, or what the action lacks, said for the instructor:
+ * the model infuses a dose rate, and a volume rate alone does not give one. */
+static const char *infusion_rate(const sim_session *s, const sim_action *a, const act_def *def, patient_drug d,
+                                 double *out)
+{
+	*out = 0;
+	if (is_set(a, def, "rate")) {
+		*out = num_of(a, def, "rate", 0);
+	} else if (is_set(a, def, "rate_per_kg")) {
+		*out = num_of(a, def, "rate_per_kg", 0) * (s->scn->patient_weight > 0 ? s->scn->patient_weight : 70);
+	} else if (is_set(a, def, "units_rate")) {
+		if (d != PATIENT_DRUG_INSULIN)
+			return "units_rate is for insulin (units per hour): give this drug's dose rate, rate= (mcg/min, "
+			       "mg/h) or rate_per_kg= (mcg/kg/min)";
+		*out = num_of(a, def, "units_rate", 0) * PATIENT_INSULIN_MG_PER_UNIT * 1000.0 / 60.0;
+	} else if (is_set(a, def, "volume_rate")) {
+		if (d == PATIENT_DRUG_DEXTROSE)
+			return "a glucose infusion needs its dose rate, not a volume rate (the strength is not given): "
+			       "rate= in mg/h, e.g. glucose 10 % at 100 mL/h is 10 g/h: rate=10000mg/h";
+		return "an infusion needs its dose rate, not a volume rate (the strength is not given): rate= "
+		       "(mcg/min, mg/h) or rate_per_kg= (mcg/kg/min)";
+	} else {
+		return "start_infusion needs a rate: rate= (mcg/min, mg/h), rate_per_kg= (mcg/kg/min) or, for "
+		       "insulin, units_rate= (units per hour); stop_infusion stops it";
+	}
+	return NULL;
+}
+
 /* Hands a trainee's action to the physiology model (the model ignores what it does not model) and
  * returns its judgement: whether it was delivered, whether it worked, what harm it did. */
 judgement apply_to_patient(sim_session *s, const sim_action *a)
@@ -266,9 +301,11 @@ judgement apply_to_patient(sim_session *s, const sim_action *a)
 			return j;
 		pa.kind = PATIENT_ACT_INFUSION;
 		pa.infusion.drug = (patient_drug)d;
-		pa.infusion.rate_mcg_min = n[2] == 'o' ? 0 /* stop */
-		                         : num_of(a, def, "rate", 0) > 0 ? num_of(a, def, "rate", 0)
-		                         : num_of(a, def, "rate_per_kg", 0) * (s->scn->patient_weight > 0 ? s->scn->patient_weight : 70);
+		const char *why = n[2] == 'o' ? NULL : infusion_rate(s, a, def, (patient_drug)d, &pa.infusion.rate_mcg_min);
+		if (why) {
+			j = (judgement){.judged = true, .not_delivered = "invalid", .reason = why};
+			return j;
+		}
 	} else if (strcmp(n, "vagal_manoeuvre") == 0) {
 		sym_of(a, def, "type", &w);
 		pa.kind = PATIENT_ACT_VAGAL;

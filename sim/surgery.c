@@ -102,14 +102,23 @@ static struct {
 	bool set;
 	unsigned char key[sizeof(scrub_tissue_desc) + 5 * sizeof(double)];
 	scrub_tissue *t;
+	/* a session is making this wound now: sessions that want the same one wait for it (the model
+	 * runs of `scrub validate` start together on every core) */
+	bool making;
+	unsigned char making_key[sizeof(scrub_tissue_desc) + 5 * sizeof(double)];
 } wound_cache;
 static mtx_t wound_mtx;
+static cnd_t wound_cnd;
 static once_flag wound_once = ONCE_FLAG_INIT;
 static bool wound_mtx_ok;
 
 static void wound_init(void)
 {
 	wound_mtx_ok = mtx_init(&wound_mtx, mtx_plain) == thrd_success;
+	if (wound_mtx_ok && cnd_init(&wound_cnd) != thrd_success) {
+		mtx_destroy(&wound_mtx);
+		wound_mtx_ok = false;
+	}
 }
 
 static void wound_key(const scn_tissue *cfg, unsigned char *key)
@@ -128,29 +137,50 @@ static scrub_result wounded_tissue(const scn_tissue *cfg, scrub_tissue **out)
 	unsigned char key[sizeof wound_cache.key];
 	wound_key(cfg, key);
 	call_once(&wound_once, wound_init);
+	bool maker = false;
 	if (wound_mtx_ok && mtx_lock(&wound_mtx) == thrd_success) {
 		scrub_result r = SCRUB_ERR_INVALID;
-		if (wound_cache.set && memcmp(wound_cache.key, key, sizeof key) == 0)
-			r = scrub_tissue_clone(wound_cache.t, out);
+		for (;;) {
+			if (wound_cache.set && memcmp(wound_cache.key, key, sizeof key) == 0) {
+				r = scrub_tissue_clone(wound_cache.t, out);
+				break;
+			}
+			if (!wound_cache.making || memcmp(wound_cache.making_key, key, sizeof key) != 0 ||
+			    cnd_wait(&wound_cnd, &wound_mtx) != thrd_success)
+				break;
+		}
+		if (r != SCRUB_OK && !wound_cache.making) {
+			wound_cache.making = maker = true;
+			memcpy(wound_cache.making_key, key, sizeof key);
+		}
 		mtx_unlock(&wound_mtx);
 		if (r == SCRUB_OK)
 			return SCRUB_OK;
 	}
 	scrub_result r = scrub_tissue_create(&cfg->desc, out);
-	if (r != SCRUB_OK)
-		return r;
-	make_wound(*out, cfg);
 	scrub_tissue *keep = NULL;
-	if (wound_mtx_ok && scrub_tissue_clone(*out, &keep) == SCRUB_OK && mtx_lock(&wound_mtx) == thrd_success) {
-		scrub_tissue_destroy(&wound_cache.t);
-		wound_cache.t = keep;
-		keep = NULL;
-		memcpy(wound_cache.key, key, sizeof key);
-		wound_cache.set = true;
+	if (r == SCRUB_OK) {
+		LOG_D("making the wound (%s)", maker ? "others wait for it" : "not shared");
+		make_wound(*out, cfg);
+		if (wound_mtx_ok && scrub_tissue_clone(*out, &keep) != SCRUB_OK)
+			keep = NULL;
+	}
+	if (wound_mtx_ok && (keep || maker) && mtx_lock(&wound_mtx) == thrd_success) {
+		if (keep) {
+			scrub_tissue_destroy(&wound_cache.t);
+			wound_cache.t = keep;
+			keep = NULL;
+			memcpy(wound_cache.key, key, sizeof key);
+			wound_cache.set = true;
+		}
+		if (maker) {  /* made (or failed: a waiting session then makes its own) */
+			wound_cache.making = false;
+			cnd_broadcast(&wound_cnd);
+		}
 		mtx_unlock(&wound_mtx);
 	}
 	scrub_tissue_destroy(&keep);
-	return SCRUB_OK;
+	return r;
 }
 
 scrub_result surgery_create(const scn_tissue *cfg, surgery **out)

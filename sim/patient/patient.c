@@ -4,6 +4,7 @@
 
 #include "log.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -374,8 +375,23 @@ static scrub_result done(patient_outcome *o, bool effective, patient_complicatio
 }
 
 /* A well-formed action that did not take place; word is the stable not_delivered code. */
+const char *const patient_not_delivered_words[] = {
+	"invalid", "no_pads", "no_r_wave", "no_access", "already_running", "not_given_iv", "not_given_io",
+	"not_given_im", "not_given_neb", "not_given_po", "not_given_in", "cannot_swallow", "tube_blocked",
+	"no_trigger", "not_given_infusion", "not_running", "slow_push", NULL};
+
+static bool known_word(const char *word)
+{
+	for (int i = 0; patient_not_delivered_words[i]; i++)
+		if (strcmp(patient_not_delivered_words[i], word) == 0)
+			return true;
+	return false;
+}
+
 static scrub_result refused(patient_outcome *o, const char *word, const char *reason)
 {
+	assert(known_word(word)); /* a new word goes into patient_not_delivered_words (and sim/actions.c) */
+	(void)known_word;
 	*o = (patient_outcome){.not_delivered = word, .reason = reason};
 	return SCRUB_OK;
 }

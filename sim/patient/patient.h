@@ -416,6 +416,10 @@ typedef struct patient_outcome {
 	const char *reason; /* short static human text; never NULL after patient_apply */
 } patient_outcome;
 
+/* Every word patient_outcome.not_delivered can be, NULL-terminated: the session records them as the
+ * `why` of a not_delivered action, whose words (sim/actions.c) must include each of these. */
+extern const char *const patient_not_delivered_words[];
+
 /* SCRUB_ERR_INVALID for malformed parameters (negative energy, unknown drug, dose not a positive
  * finite number, ICS outside 2..6, ...); SCRUB_OK otherwise, with out->applied telling whether the
  * action took effect. out may be NULL. */

@@ -106,6 +106,7 @@ scrub_result scrub_tissue_clone(const scrub_tissue *src, scrub_tissue **out_tiss
 		btSoftBody::Material *mat[SCRUB_TISSUE_LAYER_COUNT], *mat_suture = t->mat_suture;
 		std::memcpy(mat, t->mat, sizeof mat);
 		*t = *src;  /* every vector, map and number of the source: node and link tables, hands, cut, thread, sutures */
+		t->clamped_before = src->stats.clamped_instrument;
 		t->config = config;
 		t->dispatcher = dispatcher;
 		t->broadphase = broadphase;
@@ -163,6 +164,13 @@ void scrub_tissue_destroy(scrub_tissue **t)
 {
 	if (!t || !*t)
 		return;
+	/* one line for the tissue's life (a session), not one per clamped step */
+	const uint64_t clamped = (*t)->stats.clamped_instrument - (*t)->clamped_before;
+	if (clamped)
+		LOG_W("an instrument was held back for %.3f s (%llu steps): its hand asked for more than %.0f m/s "
+		      "or %.0f rad/s, and the instrument followed as fast as it could",
+		      (double)clamped * (double)(*t)->desc.dt, (unsigned long long)clamped, (double)kMaxToolSpeed,
+		      (double)kMaxToolSpin);
 	destroy_all(*t);
 	*t = nullptr;
 }

@@ -185,6 +185,21 @@ void cut(scrub_tissue *t, int hi)
 		return (sb->m_nodes[tt.n[0]].m_x + sb->m_nodes[tt.n[1]].m_x + sb->m_nodes[tt.n[2]].m_x +
 		        sb->m_nodes[tt.n[3]].m_x) * 0.25f;
 	};
+	/* the swept quad's box, grown by far more than the tests' tolerance and rounding: a segment
+	 * between centroids wholly outside it cannot hit either triangle */
+	btVector3 qlo = A0, qhi = A0;
+	for (const btVector3 *p : {&B0, &A1, &B1}) {
+		qlo.setMin(*p);
+		qhi.setMax(*p);
+	}
+	const float qm = 1e-3f * (qhi - qlo).length() + 1e-6f;
+	qlo -= btVector3(qm, qm, qm);
+	qhi += btVector3(qm, qm, qm);
+	auto outside = [&](const btVector3 &p, const btVector3 &q) {
+		return (p.x() < qlo.x() && q.x() < qlo.x()) || (p.y() < qlo.y() && q.y() < qlo.y()) ||
+		       (p.z() < qlo.z() && q.z() < qlo.z()) || (p.x() > qhi.x() && q.x() > qhi.x()) ||
+		       (p.y() > qhi.y() && q.y() > qhi.y()) || (p.z() > qhi.z() && q.z() > qhi.z());
+	};
 	std::vector<int> affected;
 	btVector3 sum(0, 0, 0);
 	int ncut = 0, deepest = SCRUB_TISSUE_LAYER_NONE;
@@ -195,7 +210,8 @@ void cut(scrub_tissue *t, int hi)
 			if (u < 0)
 				continue;
 			const btVector3 c1 = centroid(u);
-			if (!segment_hits_triangle(c0, c1, A0, B0, A1) && !segment_hits_triangle(c0, c1, B0, B1, A1))
+			if (outside(c0, c1) ||
+			    (!segment_hits_triangle(c0, c1, A0, B0, A1) && !segment_hits_triangle(c0, c1, B0, B1, A1)))
 				continue;
 			Tet &a = t->tets[ti];
 			Tet &b = t->tets[u];

@@ -84,10 +84,10 @@ void couple(scrub_tissue *t, int hi)
 		hd.rot += dq * hd.rot;
 		hd.rot.normalize();
 		if (clamped) {
+			/* counted; said once, when the tissue goes (scrub_tissue_destroy) */
 			t->stats.clamped_instrument++;
-			if (t->stats.clamped_instrument == 1 || t->stats.clamped_instrument % 1000 == 0)
-				LOG_W("hand %d: instrument coupling clamped (%llu steps so far)", hi,
-				      (unsigned long long)t->stats.clamped_instrument);
+			LOG_D("step %llu: hand %d: instrument coupling clamped (%llu steps so far)",
+			      (unsigned long long)t->step_no, hi, (unsigned long long)t->stats.clamped_instrument);
 		}
 	}
 

@@ -227,6 +227,7 @@ struct scrub_tissue {
 
 	scrub_tissue_stats stats{};
 	uint64_t step_no = 0;
+	uint64_t clamped_before = 0;  /* stats.clamped_instrument when this tissue was cloned */
 };
 
 namespace tissue {

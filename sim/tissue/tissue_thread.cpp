@@ -18,18 +18,42 @@ btVector3 swage_pos(const Hand &hd)
 	return hd.pos + rotate(hd.rot, btVector3(kNeedleRadius, 0, 0));
 }
 
+/* The top grid of the skin, read once per thread step (the skin does not move while the thread
+ * is solved): its nodes' heights and the figures skin_height needs, copied out of the tissue so
+ * that the compiler need not reload them after every write to a thread particle. */
+struct SkinGrid {
+	float size_x, size_y, fnx, fny;
+	int gnx, gny;
+	std::vector<float> z;  /* (gnx + 1) x (gny + 1), row by row */
+};
+
+void skin_grid(const scrub_tissue *t, SkinGrid *g)
+{
+	g->size_x = t->desc.size_x;
+	g->size_y = t->desc.size_y;
+	g->gnx = t->gnx;
+	g->gny = t->gny;
+	g->fnx = (float)t->gnx;
+	g->fny = (float)t->gny;
+	const int nz = (t->gnx + 1) * (t->gny + 1);
+	g->z.resize((size_t)nz);
+	for (int k = 0; k < nz; k++)
+		g->z[(size_t)k] = t->sb->m_nodes[t->gtop + k].m_x.z();
+}
+
 /* Height of the skin under (x, y): bilinear in the nodes of the top grid; off the block, the
  * drape around it at z = 0. */
-float skin_height(const scrub_tissue *t, float x, float y)
+inline float skin_height(const SkinGrid &g, float x, float y)
 {
-	const float fx = x / t->desc.size_x * (float)t->gnx, fy = y / t->desc.size_y * (float)t->gny;
-	if (!(fx >= 0 && fy >= 0 && fx <= (float)t->gnx && fy <= (float)t->gny))
+	const float fx = x / g.size_x * g.fnx, fy = y / g.size_y * g.fny;
+	if (!(fx >= 0 && fy >= 0 && fx <= g.fnx && fy <= g.fny))
 		return 0;
-	const int i = std::min((int)fx, t->gnx - 1), j = std::min((int)fy, t->gny - 1);
+	const int i = std::min((int)fx, g.gnx - 1), j = std::min((int)fy, g.gny - 1);
 	const float u = fx - (float)i, v = fy - (float)j;
-	const int sx = t->gnx + 1;
-	auto z = [&](int a, int b) { return t->sb->m_nodes[t->gtop + a + sx * b].m_x.z(); };
-	return (1 - u) * (1 - v) * z(i, j) + u * (1 - v) * z(i + 1, j) + (1 - u) * v * z(i, j + 1) + u * v * z(i + 1, j + 1);
+	const int sx = g.gnx + 1;
+	const float *z = g.z.data();
+	return (1 - u) * (1 - v) * z[i + sx * j] + u * (1 - v) * z[i + 1 + sx * j] + (1 - u) * v * z[i + sx * (j + 1)] +
+	       u * v * z[i + 1 + sx * (j + 1)];
 }
 
 float th_seg(const scrub_tissue *t, int i)
@@ -100,8 +124,20 @@ void thread_push_capsule(scrub_tissue *t, const btVector3 &a, const btVector3 &b
 {
 	const btVector3 ab = b - a;
 	const float ab2 = std::max(ab.length2(), 1e-12f);
-	for (size_t i = (size_t)from; i < t->th_x.size(); i++) {
-		btVector3 &x = t->th_x[i];
+	/* a particle outside the capsule's box grown by r (and a margin for rounding) is farther
+	 * than r from the segment: it is not pushed, so it is not looked at */
+	const float g = r * 1.01f + 1e-6f;
+	btVector3 lo = a, hi = a;
+	lo.setMin(b);
+	hi.setMax(b);
+	lo -= btVector3(g, g, g);
+	hi += btVector3(g, g, g);
+	const size_t n = t->th_x.size();
+	btVector3 *xs = t->th_x.data();
+	for (size_t i = (size_t)from; i < n; i++) {
+		btVector3 &x = xs[i];
+		if (x.x() < lo.x() || x.y() < lo.y() || x.z() < lo.z() || x.x() > hi.x() || x.y() > hi.y() || x.z() > hi.z())
+			continue;
 		const float s = std::min(1.0f, std::max(0.0f, (x - a).dot(ab) / ab2));
 		const btVector3 dv = x - (a + ab * s);
 		const float d = dv.length();
@@ -281,16 +317,38 @@ void thread_step(scrub_tissue *t)
 			t->th_inside[(size_t)i] = 1;
 	}
 
+	/* what the sweeps read and do not change, read once: the skin, the segments' rest lengths,
+	 * the instruments' capsules */
+	SkinGrid grid;
+	skin_grid(t, &grid);
+	btVector3 *X = t->th_x.data();
+	const uint8_t *inside = t->th_inside.data();
+	const float last_seg = t->th_last;
+	btVector3 cap_a[SCRUB_TISSUE_HANDS], cap_b[SCRUB_TISSUE_HANDS];
+	int ncap = 0;
+	for (const Hand &hd : t->hands) {
+		if (!hd.placed)
+			continue;
+		const btVector3 axis = rotate(hd.rot, btVector3(0, 0, 1));
+		if (hd.kind == SCRUB_INSTR_FORCEPS) {
+			cap_a[ncap] = hd.pos;
+			cap_b[ncap++] = hd.pos + axis * kForcepsShaft;
+		} else if (hd.kind == SCRUB_INSTR_SCISSORS && !hd.blades_closed) {
+			cap_a[ncap] = hd.pos + axis * kScissorsBlade;
+			cap_b[ncap++] = hd.pos + axis * kForcepsShaft;
+		}
+	}
 	for (int it = 0; it < kThreadIters; it++) {
 		for (int q = 0; q < n - 1; q++) {
 			const int i = (it & 1) ? n - 2 - q : q;
-			btVector3 &a = t->th_x[(size_t)i], &b = t->th_x[(size_t)i + 1];
+			btVector3 &a = X[i], &b = X[i + 1];
 			const float wa = (i == 0 && anchored) ? 0.0f : 1.0f, wb = 1.0f;
 			const btVector3 d = b - a;
 			const float len = d.length();
 			if (len < 1e-9f)
 				continue;
-			const btVector3 corr = d * ((len - th_seg(t, i)) / (len * (wa + wb)));
+			const float seg = i == n - 2 ? last_seg : kThreadSeg;
+			const btVector3 corr = d * ((len - seg) / (len * (wa + wb)));
 			a += corr * wa;
 			b -= corr * wb;
 		}
@@ -299,7 +357,7 @@ void thread_step(scrub_tissue *t)
 			float f;
 			th_at(t, t->eyes[e].s, &i, &f);
 			const float wi = (i == 0 && anchored) ? 0.0f : 1.0f, wj = 1.0f;
-			btVector3 &a = t->th_x[(size_t)i], &b = t->th_x[(size_t)i + 1];
+			btVector3 &a = X[i], &b = X[i + 1];
 			const btVector3 c = ep[e] - (a * (1 - f) + b * f);
 			/* next to the fixed swage with f near 0 the free particle would move by c / f: the
 			 * correction is limited to a segment per sweep */
@@ -314,24 +372,17 @@ void thread_step(scrub_tissue *t)
 			b += cb;
 		}
 		for (int i = 0; i < n; i++) {
-			if (t->th_inside[(size_t)i])
+			if (inside[i])
 				continue;
-			btVector3 &x = t->th_x[(size_t)i];
-			const float zmin = skin_height(t, x.x(), x.y()) + kThreadRadius;
+			btVector3 &x = X[i];
+			const float zmin = skin_height(grid, x.x(), x.y()) + kThreadRadius;
 			if (x.z() < zmin)
 				x.setZ(zmin);
 		}
-		for (const Hand &hd : t->hands) {
-			if (!hd.placed)
-				continue;
-			const btVector3 axis = rotate(hd.rot, btVector3(0, 0, 1));
-			if (hd.kind == SCRUB_INSTR_FORCEPS)
-				thread_push_capsule(t, hd.pos, hd.pos + axis * kForcepsShaft, kForcepsTipRadius, 1);
-			else if (hd.kind == SCRUB_INSTR_SCISSORS && !hd.blades_closed)
-				thread_push_capsule(t, hd.pos + axis * kScissorsBlade, hd.pos + axis * kForcepsShaft, kForcepsTipRadius, 1);
-		}
+		for (int c = 0; c < ncap; c++)
+			thread_push_capsule(t, cap_a[c], cap_b[c], kForcepsTipRadius, 1);
 		if (anchored)
-			t->th_x[0] = S;
+			X[0] = S;
 	}
 	t->th_out.resize((size_t)n * 3);
 	for (int i = 0; i < n; i++) {

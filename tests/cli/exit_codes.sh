@@ -52,4 +52,16 @@ expect 2 "$scrub" list colours
 grep -q "bls-aed-adult\|bls_aed_adult" "$tmp/out" || true
 "$scrub" list > "$tmp/list" 2>&1
 grep -q "BLS with an AED" "$tmp/list" || { echo "FAIL: scrub list does not show the bundled scenario"; cat "$tmp/list"; fail=1; }
+# the columns line up whatever the durations (an hour or more: 1:30:00.00) and names
+mkdir -p "$tmp/cols"
+sed -e 's/^duration: .*/duration: 90 min/' "$scn" > "$tmp/cols/long_case.yaml"
+cp "$scn" "$tmp/cols/a_scenario_file_with_a_name_much_longer_than_the_usual_column.yaml"
+cp "$scn" "$tmp/cols/short.yaml"
+"$scrub" list scenarios "$tmp/cols" > "$tmp/cols.txt" 2>&1
+grep -q "1:30:00.00" "$tmp/cols.txt" ||
+	{ echo "FAIL: scrub list does not show the 90 min duration"; cat "$tmp/cols.txt"; fail=1; }
+# every line's title column (the header's "title") starts at the same character
+cols=$(awk 'NR == 1 { c = index($0, "title"); print c; next } { print index($0, "Adult cardiac arrest") }' "$tmp/cols.txt" | sort -u | wc -l)
+[ "$cols" = 1 ] && [ "$(wc -l < "$tmp/cols.txt")" = 4 ] ||
+	{ echo "FAIL: scrub list scenarios: the columns do not line up"; cat "$tmp/cols.txt"; fail=1; }
 exit $fail

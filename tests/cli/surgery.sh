@@ -7,8 +7,11 @@ scrub=$1; root=$2
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 lac="$root/scenarios/laceration_repair.yaml"
 inc="$root/scenarios/skin_incision.yaml"
-"$scrub" run --headless "$lac" --out "$tmp/a" --quiet
-"$scrub" run --headless "$lac" --out "$tmp/b" --quiet
+"$scrub" run --headless "$lac" --out "$tmp/a" --quiet 2> "$tmp/a.err"
+"$scrub" run --headless "$lac" --out "$tmp/b" 2> "$tmp/b.err"
+# --quiet: no log warnings; without it, an instrument held back is said once for the session
+! grep -q '\[warn\]' "$tmp/a.err" || { cat "$tmp/a.err"; exit 1; }
+[ "$(grep -c 'held back' "$tmp/b.err")" -le 1 ] || { cat "$tmp/b.err"; exit 1; }
 cmp "$tmp/a/report.json" "$tmp/b/report.json"
 "$scrub" report "$tmp/a/session.jsonl" --out "$tmp/rebuilt.json" --quiet
 cmp "$tmp/a/report.json" "$tmp/rebuilt.json"

@@ -319,6 +319,27 @@ static void test_sampled_compressions(scenario *scn)
 	scrub_arena_fini(&a);
 }
 
+/* start_infusion takes a dose rate: a volume rate alone (no strength) is not delivered, with the
+ * reason saying what to write (it was "no infusion of this drug is running"); insulin's units_rate
+ * (units per hour) is delivered; units_rate for another drug is not. */
+static void test_infusion_rates(scenario *scn)
+{
+	scrub_arena a;
+	scrub_arena_init(&a);
+	seen w = {0};
+	sim_session *s = play(scn, "0:05 iv_access\n0:10 start_infusion drug=dextrose volume_rate=100mL/h\n"
+	                           "0:20 start_infusion drug=insulin units_rate=6units\n"
+	                           "0:30 start_infusion drug=epinephrine units_rate=6units\n", &a, &w);
+	CHECK(s != NULL);
+	int invalid = 0;
+	for (int i = 0; i < w.n; i++)
+		invalid += strcmp(w.kinds[i], "not_delivered:invalid") == 0;
+	CHECK(invalid == 2);
+	CHECK(!saw(&w, "not_delivered:not_running"));
+	sim_session_destroy(&s);
+	scrub_arena_fini(&a);
+}
+
 int main(void)
 {
 	test_tallies();
@@ -329,6 +350,7 @@ int main(void)
 		test_correct_run(scn);
 		test_mistakes(scn);
 		test_sampled_compressions(scn);
+		test_infusion_rates(scn);
 	}
 	scenario_destroy(&scn);
 	scrub_diags_fini(&d);

@@ -123,6 +123,19 @@ static void test_builtin_actions(void)
 	/* the actions code makes are still there */
 	CHECK(actions_find(ACT_COMPLICATION_NAME, strlen(ACT_COMPLICATION_NAME)) != ACT_NONE);
 	CHECK(actions_find("incision", 8) != ACT_NONE);
+	/* every reason the patient model gives for not delivering an action is a word of not_delivered
+	 * (a missing one was recorded as `other`: not_given_io and not_running were) */
+	const act_def *nd = actions_get(actions_find(ACT_NOT_DELIVERED_NAME, strlen(ACT_NOT_DELIVERED_NAME)));
+	CHECK(nd != NULL);
+	int nwords = 0;
+	for (int i = 0; nd && patient_not_delivered_words[i]; i++, nwords++) {
+		const char *w = patient_not_delivered_words[i];
+		if (act_symbol_find(&nd->params[0], w, strlen(w)) < 0) {
+			fprintf(stderr, "not_delivered has no word '%s'\n", w);
+			CHECK(false);
+		}
+	}
+	CHECK(nwords >= 17);
 }
 
 static scenario *load(const char *name, const char *text, scrub_diags *d)
@@ -235,8 +248,41 @@ static void test_threads(void)
 			CHECK(thread_ids[t][i] == first[(t + i) % 2]);
 }
 
+/* A drug the patient model does not simulate is said once per scenario, not once per model run; a
+ * lone bvm_ventilation with a rate is said too. */
+static void test_unsimulated_once(void)
+{
+	static const char text[] =
+		"scrub: 1\nid: u\ntitle: U\nversion: '1'\nduration: 5 min\n"
+		"patient:\n  model:\n    condition:\n      sepsis: {}\n"
+		"states:\n  a:\n    transitions:\n      - {on: handover, to: b}\n  b:\n    end: b\n"
+		"checklist:\n  pass: {score: 100}\n  items:\n    - {id: h, text: Hands over, do: handover, within: 4 min}\n"
+		"model_runs:\n"
+		"  - {name: one, expect: pass, actions: ['0:10 give_drug drug=morphine dose=5mg route=IV', '1:00 handover']}\n"
+		"  - {name: two, expect: pass, actions: ['0:10 give_drug drug=morphine dose=5mg route=IV', '1:00 handover']}\n"
+		"  - {name: late, expect: {fail: h}, actions: ['0:10 give_drug drug=fentanyl dose=50mcg route=IV']}\n"
+		"  - {name: one bag, expect: pass, actions: ['0:10 bvm_ventilation rate=10/min', '1:00 handover']}\n"
+		"  - {name: bagging, expect: pass, actions: ['0:10 bvm_ventilation rate=10/min', '0:16 bvm_ventilation rate=10/min',\n"
+		"     '0:22 bvm_ventilation rate=10/min', '1:00 handover']}\n";
+	scrub_diags d;
+	scenario *s = load("u.yaml", text, &d);
+	CHECK(s != NULL);
+	int morphine = 0, fentanyl = 0, lone = 0;
+	for (size_t i = 0; i < d.n; i++) {
+		morphine += strstr(d.v[i].msg, "does not simulate morphine") != NULL;
+		fentanyl += strstr(d.v[i].msg, "does not simulate fentanyl") != NULL;
+		/* bvm_ventilation is one breath: a lone one with a rate is said (run "one bag", not "bagging") */
+		lone += strstr(d.v[i].msg, "bvm_ventilation is one breath: rate=10/min") != NULL;
+	}
+	CHECK(morphine == 1 && fentanyl == 1);
+	CHECK(lone == 1);
+	scenario_destroy(&s);
+	scrub_diags_fini(&d);
+}
+
 int main(void)
 {
+	test_unsimulated_once();
 	test_drugs();
 	test_file_checks();
 	test_builtin_actions();
