@@ -36,21 +36,17 @@ static int model_records(const scenario *scn, const char *tmpdir, char ***out, s
 	if (!*out || !*lens)
 		return EXIT_RUNTIME;
 	for (int i = 0; i < scn->nruns; i++) {
-		scrub_arena arena;
-		scrub_arena_init(&arena);
-		const sim_action *acts = NULL;
-		int nacts = 0;
-		const char *input = NULL;
-		int rc = cli_trainee_actions(scn, NULL, scn->runs[i].name, &arena, &acts, &nacts, &input);
+		cli_trainee tr;
+		int rc = cli_trainee_actions(scn, NULL, scn->runs[i].name, &tr);
 		char dir[4200];
 		snprintf(dir, sizeof dir, "%s/run%d", tmpdir, i);
 		session_out so;
 		host *h = NULL;
-		if (rc == EXIT_DONE && session_out_open(&so, scn, dir, true, "model", input) == SCRUB_OK) {
+		if (rc == EXIT_DONE && session_out_open(&so, scn, dir, true, "model", tr.label) == SCRUB_OK) {
 			host_sink *sinks[] = {&so.sink};
 			host_desc hd = {.scn = scn, .clock = HOST_CLOCK_FAST, .sinks = sinks, .nsinks = 1};
 			if (host_create(&hd, &h) == SCRUB_OK) {
-				host_queue(h, acts, nacts);
+				host_queue(h, tr.acts, tr.n);
 				if (host_finish(h, host_run(h)) == SCRUB_OK &&
 				    scrub_read_file(so.record_path, 256u << 20, &(*out)[*n], &(*lens)[*n]) == SCRUB_OK)
 					++*n;
@@ -61,7 +57,8 @@ static int model_records(const scenario *scn, const char *tmpdir, char ***out, s
 			session_out_fini(&so);
 			rmdir(dir);
 		}
-		scrub_arena_fini(&arena);
+		if (rc == EXIT_DONE)
+			cli_trainee_fini(&tr);
 	}
 	return *n ? EXIT_DONE : EXIT_RUNTIME;
 }
