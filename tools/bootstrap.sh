@@ -18,6 +18,12 @@ pkgs=$run_pkgs
 
 missing=""
 for p in $pkgs; do
+	# Node.js from another source (NodeSource's nodejs bundles npm and conflicts with Debian's npm package):
+	# node and npm on the PATH are enough.
+	case "$p" in
+	nodejs) command -v node >/dev/null 2>&1 && continue;;
+	npm) command -v npm >/dev/null 2>&1 && continue;;
+	esac
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
 		missing="$missing $p"
 	fi
