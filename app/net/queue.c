@@ -22,7 +22,8 @@ static scrub_result flush_round(const net_queue *q, const net_retry *retry, int 
 	int n;
 	*waiting = 0;
 	scrub_result r = spool_list(q->dir, &a, &items, &n, out->error, sizeof out->error);
-	for (int i = 0; r == SCRUB_OK && i < n && !out->auth_failed; i++) {
+	bool unreachable = false;
+	for (int i = 0; r == SCRUB_OK && i < n && !out->auth_failed && !unreachable; i++) {
 		const spool_item *it = &items[i];
 		char *data;
 		size_t len;
@@ -68,6 +69,12 @@ static scrub_result flush_round(const net_queue *q, const net_retry *retry, int 
 			spool_retry(q->dir, it->name, it->tries + 1, (int64_t)time(NULL) + (int64_t)net_retry_delay(retry, round),
 			            why);
 			(*waiting)++;
+			/* no answer at all: the peer cannot be reached, and the next items would each wait for the same
+			 * timeout; they wait for the next round instead */
+			if (status == 0 && i + 1 < n) {
+				unreachable = true;
+				*waiting += n - i - 1;
+			}
 			break;
 		}
 	}

@@ -1,6 +1,8 @@
 /* Sending a spool (spool.h) to its peer with retries: every item is tried; what the peer has is removed, what it
  * refuses for good goes to rejected/, the rest waits `net_retry_delay` and is tried again, up to `tries` rounds.
- * Wrong credentials stop the flush at once (nothing is lost: the items stay). The upload outbox and the xAPI
+ * Wrong credentials stop the flush at once (nothing is lost: the items stay). An item that gets no answer at all
+ * (refused, timed out) ends its round: the peer cannot be reached, and each further item would wait for the same
+ * timeout, so a round costs at most one timeout. The upload outbox and the xAPI
  * queue both flush through this. */
 #ifndef SCRUB_NET_QUEUE_H
 #define SCRUB_NET_QUEUE_H

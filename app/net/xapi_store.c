@@ -69,7 +69,8 @@ static scrub_result round_once(scrub_store *s, const xapi_lrs *lrs, int round, n
 	scrub_result r = store_xapi_due(s, NEVER - 1, ROUND_MAX, &a, &items, &n, &se);
 	if (r != SCRUB_OK)
 		snprintf(out->error, sizeof out->error, "%s", se.msg);
-	for (int i = 0; r == SCRUB_OK && i < n && !out->auth_failed; i++) {
+	bool unreachable = false;
+	for (int i = 0; r == SCRUB_OK && i < n && !out->auth_failed && !unreachable; i++) {
 		char id[37], why[512] = "";
 		long status = 0;
 		size_t len = strlen(items[i].statement);
@@ -104,6 +105,10 @@ static scrub_result round_once(scrub_store *s, const xapi_lrs *lrs, int round, n
 			r = store_xapi_retry(s, items[i].id, (int64_t)time(NULL) + (int64_t)net_retry_delay(&lrs->retry, round),
 			                     why, &se);
 			(*waiting)++;
+			if (status == 0 && i + 1 < n) { /* the LRS cannot be reached: the rest waits for the next round */
+				unreachable = true;
+				*waiting += n - i - 1;
+			}
 			break;
 		}
 		if (r != SCRUB_OK)
