@@ -1,5 +1,6 @@
+/* The surgery model on the session side: input, stepping the tissue, incisions and knots (surgery_internal.h). */
 #define SCRUB_LOG_MODULE "surgery"
-#include "surgery.h"
+#include "surgery_internal.h"
 #include "log.h"
 #include "scenario.h"
 
@@ -8,185 +9,7 @@
 #include <string.h>
 #include <threads.h>
 
-/* ---- the actions ---- */
-
-#define Q(n, d, lo, hi, req, h) {.name = n, .kind = ACT_PARAM_QUANTITY, .dim = d, .min = lo, .max = hi, .required = req, .help = h}
-#define C(n, lo, hi, req, h) {.name = n, .kind = ACT_PARAM_COUNT, .min = lo, .max = hi, .required = req, .help = h}
-#define HAND {.name = "hand", .kind = ACT_PARAM_SYMBOL, .symbols = {"left", "right"}, .required = true, .help = "which hand"}
-#define POS(n, h) Q(n, SCRUB_DIM_LENGTH, -1000, 1000, false, h)
-#define ANG(n, h) Q(n, SCRUB_DIM_ANGLE, -3600, 3600, false, h)
-#define LAYER(req) {.name = "layer", .kind = ACT_PARAM_SYMBOL, .symbols = {"skin", "fat", "muscle"}, .required = req, .help = "deepest tissue layer reached"}
-
-enum { A_PICK, A_POSE, A_MOVE, A_GRASP, A_RELEASE, A_THROW, A_CUT_THREAD, A_INCISION, A_SUTURE, A_KNOT, A_INJURY, A_CUT,
-       A_SUTURE_SITE, A_CLOSURE, A_INCISION_END, A_COUNT_ };
-
-/* A knot's outcome is measured this long after it is locked (a knot that slips opens again). */
-#define KNOT_SETTLE_S 0.3
-/* Edges apposed: the wound at the suture opens no more than this (mm). */
-#define APPOSED_GAPE_MM 1.0
-/* Strangulated: the tissue in the loop squeezed by more than this fraction of the bite. */
-#define STRANGULATION_COMPRESSION 0.15
-#define DEFAULT_PULL_N 0.25
-
-const act_def surgery_actions[] = {
-	[A_PICK] = {"pick", "instrument", "Take an instrument in one hand (none: put it down)",
-	 {HAND, {.name = "instrument", .kind = ACT_PARAM_SYMBOL, .symbols = {"none", "scalpel", "forceps", "needle_driver", "scissors"},
-	         .required = true, .help = "the instrument"}}},
-	[A_POSE] = {"pose", "tracking", "The hand's target pose from now on (position of the tip, or of the needle's centre; orientation yaw-pitch-roll)",
-	 {HAND, POS("x", "position, mm from the tissue block's corner"), POS("y", "position"), POS("z", "height above the skin"),
-	  ANG("yaw", "turn about the vertical"), ANG("pitch", "turn about y"), ANG("roll", "turn about x")}},
-	[A_MOVE] = {"move", "instrument", "Move the hand's target linearly from where it is to this pose (parameters not given stay)",
-	 {HAND, POS("x", "position"), POS("y", "position"), POS("z", "height above the skin"),
-	  ANG("yaw", "turn about the vertical"), ANG("pitch", "turn about y"), ANG("roll", "turn about x"),
-	  Q("over", SCRUB_DIM_TIME, 0, 600, true, "how long the move takes")}},
-	[A_GRASP] = {"grasp", "instrument", "Close the instrument's jaws (forceps) or blades (scissors: cuts the thread between them)", {HAND}},
-	[A_RELEASE] = {"release", "instrument", "Open the instrument's jaws or blades", {HAND}},
-	[A_THROW] = {"throw", "instrument", "One throw of an instrument tie around the needle driver",
-	 {HAND, {.name = "direction", .kind = ACT_PARAM_SYMBOL, .symbols = {"clockwise", "counterclockwise"}, .required = true,
-	         .help = "which way the thread is wrapped"},
-	  C("wraps", 1, 3, false, "wraps of this throw (2: a surgeon's throw)"),
-	  Q("tension", SCRUB_DIM_FORCE, 0.05, 50, false, "how hard the throw is pulled down (default 0.25 N)")}},
-	[A_CUT_THREAD] = {"cut_thread", "instrument", "Cut the thread ends: the knot on the last suture is finished", {HAND}},
-	[A_INCISION] = {"incision", "derived", "Derived: a scalpel stroke ended (the incision so far)",
-	 {Q("length", SCRUB_DIM_LENGTH, 0, 10000, true, "length of the incision"),
-	  Q("depth", SCRUB_DIM_LENGTH, 0, 1000, true, "deepest point below the skin"), LAYER(true),
-	  Q("deviation", SCRUB_DIM_LENGTH, 0, 1000, true, "largest distance of this stroke from its straight line"),
-	  Q("straightness", SCRUB_DIM_PERCENT, 0, 100, true, "straight distance over path length")}},
-	[A_SUTURE] = {"suture", "derived", "Derived: the needle passed through the tissue and out again",
-	 {Q("bite", SCRUB_DIM_LENGTH, 0, 1000, false, "the nearer of entry and exit, distance from the wound edge"),
-	  Q("bite_max", SCRUB_DIM_LENGTH, 0, 1000, false, "the farther of entry and exit from the wound edge"),
-	  Q("symmetry", SCRUB_DIM_LENGTH, 0, 1000, false, "difference between the two sides' distances"),
-	  Q("depth", SCRUB_DIM_LENGTH, 0, 1000, true, "deepest point of the pass below the skin"),
-	  Q("angle", SCRUB_DIM_ANGLE, 0, 90, true, "entry angle to the skin (90: perpendicular)"),
-	  Q("spacing", SCRUB_DIM_LENGTH, 0, 10000, false, "distance along the wound to the nearest earlier suture (none for the first)"),
-	  LAYER(true),
-	  {.name = "crosses", .kind = ACT_PARAM_SYMBOL, .symbols = {"no", "yes"}, .required = true,
-	   .help = "entry and exit lie on opposite sides of the wound"}}},
-	[A_KNOT] = {"knot", "derived", "Derived: the knot on the last suture was finished (thread cut) and has settled",
-	 {C("throws", 0, 100, true, "throws"),
-	  {.name = "square", .kind = ACT_PARAM_SYMBOL, .symbols = {"no", "yes"}, .required = true,
-	   .help = "at least two throws, each the opposite way of the one before"},
-	  Q("tension", SCRUB_DIM_FORCE, -1e3, 1e3, false, "the tissue's pull on the tied loop"),
-	  Q("gape", SCRUB_DIM_LENGTH, 0, 1000, false, "opening of the wound at the suture, at skin level"),
-	  Q("gape_before", SCRUB_DIM_LENGTH, 0, 1000, false, "the same before the first throw"),
-	  Q("compression", SCRUB_DIM_PERCENT, -1000, 100, false, "how much the loop squeezes the tissue between the bites"),
-	  {.name = "apposed", .kind = ACT_PARAM_SYMBOL, .symbols = {"no", "yes"}, .help = "the edges meet (gape at most 1 mm)"},
-	  {.name = "strangulated", .kind = ACT_PARAM_SYMBOL, .symbols = {"no", "yes"},
-	   .help = "tied so tight that the tissue in the loop is squeezed by more than 15 %"}}},
-	[A_INJURY] = {"tissue_injury", "derived", "Derived: an instrument pressed or stretched the tissue beyond its damage limit",
-	 {{.name = "hand", .kind = ACT_PARAM_SYMBOL, .symbols = {"left", "right"}, .help = "which hand"},
-	  Q("force", SCRUB_DIM_FORCE, 0, 1e6, false, "instrument force"),
-	  {.name = "kind", .kind = ACT_PARAM_SYMBOL, .symbols = {"force", "strain", "tear"}, .required = true, .help = "what was exceeded"},
-	  LAYER(false)}},
-	[A_CUT] = {"cut", "derived", "Derived: the scissors cut the thread",
-	 {Q("tail", SCRUB_DIM_LENGTH, 0, 10000, false, "thread left from the knot's bite to the cut (none: a free end was cut)")}},
-	[A_SUTURE_SITE] = {"suture_site", "derived", "Derived: where a suture across the wound sits on it (right after its suture)",
-	 {Q("along", SCRUB_DIM_LENGTH, -10000, 10000, true, "position along the wound from its start (the wound's from: point)"),
-	  Q("bite_entry", SCRUB_DIM_LENGTH, 0, 1000, true, "distance of the entry from the wound edge"),
-	  Q("bite_exit", SCRUB_DIM_LENGTH, 0, 1000, true, "distance of the exit from the wound edge"),
-	  Q("wound_depth", SCRUB_DIM_LENGTH, 0, 1000, true, "depth of the wound"),
-	  Q("depth_ratio", SCRUB_DIM_PERCENT, 0, 100000, true, "deepest point of the bite over the wound's depth (100 %: the bite reaches the wound's base)")}},
-	[A_CLOSURE] = {"closure", "derived", "Derived: the hand that held the needle driver put its instrument down (none): the wound's closure so far",
-	 {C("sutures", 0, 100000, true, "sutures across the wound with a finished knot"),
-	  C("untied", 0, 100000, true, "sutures across the wound without a finished knot"),
-	  Q("open_start", SCRUB_DIM_LENGTH, 0, 10000, true, "wound left open at its start: from the start to the nearest tied suture"),
-	  Q("open_end", SCRUB_DIM_LENGTH, 0, 10000, true, "wound left open at its end: from the end to the nearest tied suture"),
-	  Q("open_max", SCRUB_DIM_LENGTH, 0, 10000, true, "the longest stretch of the wound without a tied suture, ends included"),
-	  Q("spacing_min", SCRUB_DIM_LENGTH, 0, 10000, false, "the shortest distance between neighbouring tied sutures (none with fewer than two)"),
-	  Q("spacing_max", SCRUB_DIM_LENGTH, 0, 10000, false, "the longest distance between neighbouring tied sutures (none with fewer than two)"),
-	  Q("depth_ratio_min", SCRUB_DIM_PERCENT, 0, 100000, false, "the shallowest bite across the wound, over the wound's depth")}},
-	[A_INCISION_END] = {"incision_end", "derived", "Derived: the hand that cut put its instrument down (none): the whole incision, all strokes, on the skin",
-	 {Q("span", SCRUB_DIM_LENGTH, 0, 10000, true, "length of the incision along its direction, end to end"),
-	  Q("heading", SCRUB_DIM_ANGLE, -90, 90, true, "direction of the incision from the block's x axis (0: along x, 90: along y)"),
-	  Q("x_min", SCRUB_DIM_LENGTH, -1000, 1000, true, "the incision's extent on the skin, mm from the block's corner"),
-	  Q("x_max", SCRUB_DIM_LENGTH, -1000, 1000, true, "the incision's extent on the skin"),
-	  Q("y_min", SCRUB_DIM_LENGTH, -1000, 1000, true, "the incision's extent on the skin"),
-	  Q("y_max", SCRUB_DIM_LENGTH, -1000, 1000, true, "the incision's extent on the skin"),
-	  C("strokes", 0, 100000, true, "scalpel strokes that cut"),
-	  Q("tilt", SCRUB_DIM_ANGLE, 0, 90, true, "the blade's largest mean sideways lean from the vertical in a stroke (a bevelled cut)")}},
-};
-const int surgery_action_count = A_COUNT_;
-
-static const char *const var_names[SCN_TISSUE_COUNT_] = {
-	"incision_length", "incision_depth", "deepest_layer", "incision_deviation", "sutures", "knots",
-	"square_knots", "injuries", "path_length", "idle_time", "wound_gape",
-	"tied_sutures", "wound_open_start", "wound_open_end", "wound_open_max", "suture_spacing_min",
-	"suture_spacing_max", "bite_depth_ratio_min", "incision_strokes",
-};
-
-const char *surgery_var_name(int field)
-{
-	return field >= 0 && field < SCN_TISSUE_COUNT_ ? var_names[field] : NULL;
-}
-
-/* ---- the session side ---- */
-
-#define MAX_STROKE_PTS 4096
-
-typedef struct hand_rt {
-	int instr;
-	double target[6];           /* x, y, z mm; yaw, pitch, roll deg */
-	bool moving;
-	double mv_t0, mv_dur, mv_from[6], mv_to[6];
-	float grip;
-	bool stroke;                /* the scalpel is cutting: a stroke in progress */
-	float (*pts)[2];            /* stroke path, material x-y in m (every 0.5 mm) */
-	float (*axis)[3];           /* the blade's direction (tip to handle) at each point */
-	int npts;
-	bool cut;                   /* this hand cut with the scalpel (a stroke that cut) */
-	bool held_driver;           /* this hand has held the needle driver */
-	bool has_half;              /* a needle pass that came out in the wound */
-	scrub_needle_pass half;
-	int half_idx;
-} hand_rt;
-
-typedef struct suture_rt {
-	double along;               /* mm along the wound */
-	double depth;               /* mm, deepest point of the bite */
-	bool tied;                  /* its knot was finished and measured */
-} suture_rt;
-
-struct surgery {
-	const scn_tissue *cfg;
-	scrub_tissue *t;
-	act_id ids[A_COUNT_];
-	hand_rt hands[SCRUB_TISSUE_HANDS];
-	sim_action *queue;          /* inputs not yet applied */
-	int nqueue, capqueue;
-	sim_action *out;            /* derived actions of this step */
-	int nout, capout;
-	int npasses_seen;
-	suture_rt *placed;
-	int nsutures_all, capsutures;
-	int sutures;                /* across the wound */
-	bool knot_pending;          /* a suture waits for its knot */
-	int throws, last_dir;
-	bool alternating;
-	int pass_in, pass_out;      /* the needle passes of the suture waiting for its knot */
-	int knot_suture;            /* its suture in the physics once a throw began, else -1 */
-	int knot_placed;            /* its index in placed[] */
-	struct {                    /* knots locked, measured once they settle */
-		double at;
-		int suture, throws, placed;
-		bool square;
-	} settling[8];
-	bool closure_pending;       /* the needle driver was put down: report the closure */
-	int incision_end_hand;      /* the scalpel was put down by this hand: report the incision, else -1 */
-	float (*cut_pts)[2];        /* every stroke's path, mm on the skin */
-	int ncut_pts, capcut_pts;
-	int strokes;
-	double max_tilt;            /* deg, the largest mean sideways lean of the blade in a stroke */
-	int nsettling;
-	int knots, square_knots, injuries;
-	double max_deviation;       /* mm */
-	double wound[2][2];         /* mm, the wound line for bite distances */
-	double wound_depth;         /* mm, the configured wound's depth, or the incision's */
-	bool has_line;
-	scrub_instrument_metrics base[SCRUB_TISSUE_HANDS];
-	double now;                 /* physics time */
-};
-
-static double clampd(double v, double lo, double hi) { return v < lo ? lo : v > hi ? hi : v; }
+double clampd(double v, double lo, double hi) { return v < lo ? lo : v > hi ? hi : v; }
 
 static void to_quat(const double *ypr, float out[4])
 {
@@ -216,19 +39,19 @@ static bool push(sim_action **v, int *n, int *cap, const sim_action *a)
 }
 
 /* Derived figures are kept to 0.01 (mm, deg, N...): readable in reports, the same on a replay. */
-static void set_num(sim_action *a, int param, double v)
+void set_num(sim_action *a, int param, double v)
 {
 	a->params[param].set = true;
 	a->params[param].num = round(v * 100.0) / 100.0;
 }
 
-static void set_sym(sim_action *a, int param, int sym)
+void set_sym(sim_action *a, int param, int sym)
 {
 	a->params[param].set = true;
 	a->params[param].sym = sym;
 }
 
-static void derive(surgery *g, int kind, sim_action *a)
+void derive(surgery *g, int kind, sim_action *a)
 {
 	a->type = g->ids[kind];
 	a->t = g->now;
@@ -236,7 +59,7 @@ static void derive(surgery *g, int kind, sim_action *a)
 		LOG_E("out of memory: a derived %s was lost", surgery_actions[kind].name);
 }
 
-static int layer_sym(int layer)
+int layer_sym(int layer)
 {
 	return layer < 0 ? 0 : layer > 2 ? 2 : layer;
 }
@@ -546,230 +369,6 @@ static void apply_input(surgery *g, const sim_action *a, double t)
 }
 
 /* Distance (mm) of a material point from the wound line, and which side of it. */
-static double line_dist(const surgery *g, const float p[3], int *side)
-{
-	const double ax = g->wound[0][0], ay = g->wound[0][1];
-	const double dx = g->wound[1][0] - ax, dy = g->wound[1][1] - ay;
-	const double px = p[0] * 1e3 - ax, py = p[1] * 1e3 - ay;
-	const double l2 = dx * dx + dy * dy;
-	double f = l2 > 0 ? clampd((px * dx + py * dy) / l2, 0, 1) : 0;
-	double cross = dx * py - dy * px;
-	*side = cross > 0 ? 1 : cross < 0 ? -1 : 0;
-	return hypot(px - f * dx, py - f * dy);
-}
-
-static double line_along(const surgery *g, double x, double y)
-{
-	const double dx = g->wound[1][0] - g->wound[0][0], dy = g->wound[1][1] - g->wound[0][1];
-	const double l = hypot(dx, dy);
-	return l > 0 ? ((x - g->wound[0][0]) * dx + (y - g->wound[0][1]) * dy) / l : 0;
-}
-
-static void ensure_line(surgery *g)
-{
-	if (g->has_line)
-		return;
-	scrub_tissue_incision inc;
-	scrub_tissue_get_incision(g->t, &inc);
-	if (inc.cut_faces > 0) {
-		g->wound[0][0] = inc.start[0] * 1e3;
-		g->wound[0][1] = inc.start[1] * 1e3;
-		g->wound[1][0] = inc.end[0] * 1e3;
-		g->wound[1][1] = inc.end[1] * 1e3;
-		g->has_line = true;
-	}
-}
-
-static double wound_length(const surgery *g)
-{
-	return hypot(g->wound[1][0] - g->wound[0][0], g->wound[1][1] - g->wound[0][1]);
-}
-
-/* The wound's depth for bites: the configured wound's, else the incision's deepest point. */
-static double current_wound_depth(const surgery *g)
-{
-	if (g->cfg->has_wound)
-		return g->wound_depth;
-	scrub_tissue_incision inc;
-	scrub_tissue_get_incision(g->t, &inc);
-	return inc.max_depth * 1e3;
-}
-
-static bool add_placed(surgery *g, double along, double depth)
-{
-	if (g->nsutures_all == g->capsutures) {
-		int c = g->capsutures ? g->capsutures * 2 : 16;
-		suture_rt *nv = realloc(g->placed, (size_t)c * sizeof *nv);
-		if (!nv)
-			return false;
-		g->placed = nv;
-		g->capsutures = c;
-	}
-	g->placed[g->nsutures_all++] = (suture_rt){.along = along, .depth = depth};
-	return true;
-}
-
-/* One suture from the entry of `a` to the exit of `b` (the same pass, or the two halves of a
- * two-bite pass that came out in the wound and went in again from its other wall). */
-static void derive_suture(surgery *g, const scrub_needle_pass *a, int ia, const scrub_needle_pass *b, int ib)
-{
-	sim_action act = {0}, site = {0};
-	bool crosses = false;
-	const double depth = fmax(a->bite_depth, b->bite_depth) * 1e3;
-	if (g->has_line) {
-		int s_in, s_out;
-		double d_in = line_dist(g, a->entry, &s_in), d_out = line_dist(g, b->exit, &s_out);
-		crosses = s_in != 0 && s_out != 0 && s_in != s_out;
-		set_num(&act, 0, fmin(d_in, d_out));
-		set_num(&act, 1, fmax(d_in, d_out));
-		set_num(&act, 2, fabs(d_in - d_out));
-		double along = line_along(g, 0.5e3 * (a->entry[0] + b->exit[0]), 0.5e3 * (a->entry[1] + b->exit[1]));
-		if (crosses) {
-			double best = INFINITY;
-			for (int i = 0; i < g->nsutures_all; i++)
-				best = fmin(best, fabs(g->placed[i].along - along));
-			if (isfinite(best))
-				set_num(&act, 5, best);
-			const double wd = current_wound_depth(g);
-			set_num(&site, 0, along);
-			set_num(&site, 1, d_in);
-			set_num(&site, 2, d_out);
-			set_num(&site, 3, wd);
-			set_num(&site, 4, wd > 0 ? 100.0 * depth / wd : 0);
-			if (!add_placed(g, along, depth))
-				LOG_E("out of memory: a suture is left out of the closure");
-		}
-	}
-	set_num(&act, 3, depth);
-	set_num(&act, 4, clampd(a->entry_angle_deg, 0, 90));
-	set_sym(&act, 6, layer_sym(a->deepest_layer > b->deepest_layer ? a->deepest_layer : b->deepest_layer));
-	set_sym(&act, 7, crosses);
-	if (crosses) {
-		if (g->knot_pending) /* the last suture was never tied: its knot is left out */
-			LOG_D("a suture was left without a knot");
-		g->sutures++;
-		g->knot_pending = true;
-		g->throws = 0;
-		g->alternating = true;
-		g->pass_in = ia;
-		g->pass_out = ib;
-		g->knot_suture = -1;
-		g->knot_placed = g->nsutures_all - 1;
-	}
-	derive(g, A_SUTURE, &act);
-	if (crosses)
-		derive(g, A_SUTURE_SITE, &site);
-}
-
-/* The closure as the tied sutures leave it (mm along the wound, ends clamped to the wound). */
-typedef struct closure_fig {
-	int tied, untied;
-	double open_start, open_end, open_max, spacing_min, spacing_max, depth_ratio_min;
-} closure_fig;
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-static void closure_figures(const surgery *g, closure_fig *c)
-{
-	memset(c, 0, sizeof *c);
-	const double len = g->has_line ? wound_length(g) : 0;
-	double *al = g->nsutures_all ? malloc((size_t)g->nsutures_all * sizeof *al) : NULL;
-	const double wd = current_wound_depth(g);
-	c->depth_ratio_min = INFINITY;
-	for (int i = 0; i < g->nsutures_all; i++) {
-		const suture_rt *p = &g->placed[i];
-		c->depth_ratio_min = fmin(c->depth_ratio_min, wd > 0 ? 100.0 * p->depth / wd : 0);
-		if (!p->tied) {
-			c->untied++;
-			continue;
-		}
-		if (al)
-			al[c->tied] = clampd(p->along, 0, len);
-		c->tied++;
-	}
-	if (!isfinite(c->depth_ratio_min))
-		c->depth_ratio_min = 0;
-	if (!al || c->tied == 0) {
-		c->tied = 0; /* (out of memory: nothing is counted as closed) */
-		c->open_start = c->open_end = c->open_max = len;
-		free(al);
-		return;
-	}
-	qsort(al, (size_t)c->tied, sizeof *al, cmp_double);
-	c->open_start = al[0];
-	c->open_end = len - al[c->tied - 1];
-	c->spacing_min = INFINITY;
-	for (int i = 1; i < c->tied; i++) {
-		const double d = al[i] - al[i - 1];
-		c->spacing_min = fmin(c->spacing_min, d);
-		c->spacing_max = fmax(c->spacing_max, d);
-	}
-	if (c->tied < 2)
-		c->spacing_min = 0;
-	c->open_max = fmax(fmax(c->open_start, c->open_end), c->spacing_max);
-	free(al);
-}
-
-static void report_closure(surgery *g)
-{
-	closure_fig c;
-	closure_figures(g, &c);
-	sim_action a = {0};
-	set_num(&a, 0, c.tied);
-	set_num(&a, 1, c.untied);
-	set_num(&a, 2, c.open_start);
-	set_num(&a, 3, c.open_end);
-	set_num(&a, 4, c.open_max);
-	if (c.tied >= 2) {
-		set_num(&a, 5, c.spacing_min);
-		set_num(&a, 6, c.spacing_max);
-	}
-	if (g->nsutures_all > 0)
-		set_num(&a, 7, c.depth_ratio_min);
-	derive(g, A_CLOSURE, &a);
-	g->closure_pending = false;
-}
-
-/* Where a pass met the wound: an end below the skin surface close to the wound line went
- * through the wound's wall, not through the skin. */
-#define WALL_DEPTH_MM 0.4
-#define WALL_DIST_MM 2.5
-
-static bool in_wall(const surgery *g, const float p[3])
-{
-	int side;
-	return g->has_line && -p[2] * 1e3 > WALL_DEPTH_MM && line_dist(g, p, &side) < WALL_DIST_MM;
-}
-
-static void on_pass(surgery *g, const scrub_needle_pass *p, int idx)
-{
-	ensure_line(g);
-	int h = p->hand >= 0 && p->hand < SCRUB_TISSUE_HANDS ? p->hand : 0;
-	hand_rt *hd = &g->hands[h];
-	if (hd->has_half && in_wall(g, p->entry)) {
-		derive_suture(g, &hd->half, hd->half_idx, p, idx);
-		hd->has_half = false;
-		return;
-	}
-	if (hd->has_half) {
-		/* the first half came out in the wound and the needle went elsewhere */
-		derive_suture(g, &hd->half, hd->half_idx, &hd->half, hd->half_idx);
-		hd->has_half = false;
-	}
-	if (in_wall(g, p->exit) && !in_wall(g, p->entry)) {
-		hd->half = *p;
-		hd->half_idx = idx;
-		hd->has_half = true;
-		return;
-	}
-	derive_suture(g, p, idx, p, idx);
-}
-
-/* Largest distance (mm) of the stroke's points from the line through its first and last. */
 static double stroke_deviation(const hand_rt *hd)
 {
 	if (hd->npts < 3)
