@@ -126,6 +126,10 @@ void record_event(sim_record *r, const sim_event *ev)
 			scrub_buf_fini(&v);
 		}
 		scrub_json_object_end(&j);
+		if (ev->action->by[0])
+			scrub_json_str(&j, "by", ev->action->by);
+		if (ev->action->role[0])
+			scrub_json_str(&j, "role", ev->action->role);
 		if (ev->ignored)
 			scrub_json_bool(&j, "ignored", true);
 		if (ev->derived)
@@ -358,6 +362,21 @@ scrub_result record_read_text(const char *path, const char *text, size_t len, re
 							scrub_diag_add(diags, SCRUB_SEV_ERROR, SCRUB_DIAG_ACTIONS, line, 1, 1,
 							               "bad parameter '%s' of %s in the record", key->str, def->name);
 							ok = false;
+						}
+					}
+					/* who did it (absent in single-trainee records) */
+					static const char *const who[2] = {"by", "role"};
+					for (int w = 0; w < 2 && ok; w++) {
+						yaml_node *wn = yaml_get(obj, who[w]);
+						if (!wn)
+							continue;
+						if (wn->type != YAML_SCALAR || !act_name_valid(wn->str, wn->len)) {
+							scrub_diag_add(diags, SCRUB_SEV_ERROR, SCRUB_DIAG_ACTIONS, line, 1, 1,
+							               "bad '%s' of %s in the record (a name of 1 to %d letters, digits, '_', '-' or '.')",
+							               who[w], def->name, ACT_NAME_MAX - 1);
+							ok = false;
+						} else {
+							act_name_set(w ? a->role : a->by, wn->str, wn->len);
 						}
 					}
 					out->nactions++;

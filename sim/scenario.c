@@ -309,6 +309,7 @@ static void load(loader *L, yaml_node *root)
 		ERR_AT(L, dt ? dt : dur, SCRUB_DIAG_LIMIT, "%.0f steps of %g s in %g s; a scenario is limited to %d steps (use a larger dt or a shorter duration)",
 		       s->duration_s / s->dt, s->dt, s->duration_s, MAX_STEPS);
 	vocab_declare_actions(yaml_get(root, "actions"), L->a, L->d, &s->actions);
+	parse_roles(L, yaml_get(root, "roles"));
 	parse_variables(L, yaml_get(root, "variables"));
 	parse_patient(L, yaml_get(root, "patient"));
 	yaml_node *tissue = yaml_get(root, "tissue");
@@ -364,7 +365,7 @@ static void load(loader *L, yaml_node *root)
 
 	static const char *fields[] = {"scrub", "id", "title", "version", "summary", "authors", "objectives",
 	                               "references", "duration", "dt", "seed", "setting", "patient", "variables",
-	                               "initial", "states", "checklist", "model_runs", "tissue", "actions", NULL};
+	                               "initial", "states", "checklist", "model_runs", "tissue", "actions", "roles", NULL};
 	check_fields(L, root, fields, "the scenario");
 	check_graph(L);
 	check_items(L);

@@ -208,6 +208,7 @@ void scenario_check_actions(const scenario *scn, const sim_action *acts, int n, 
 	act_id jump = actions_find(ACT_JUMP_NAME, strlen(ACT_JUMP_NAME));
 	act_id give = actions_find("give_drug", 9);
 	uint64_t warned = 0;
+	check_action_roles(scn, acts, n, file, d);
 	for (int i = 0; i < n; i++) {
 		if (acts[i].type == give && scn->model.present && acts[i].params[0].set) {
 			/* a drug the model ignores changes nothing: say so once per drug */
