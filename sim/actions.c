@@ -35,6 +35,12 @@ static const act_def builtin[] = {
 	{ACT_OUT_OF_ROLE_NAME, "derived", "Derived: an action done by a participant whose role may not do it (the scenario's roles:)",
 	 {T("action", "the action done outside the role"),
 	  T("reason", "who did it, in which role")}},
+	{ACT_SET_NAME, "instructor", "Instructor: set a scenario variable now, or trend it to a value over a time",
+	 {{.name = "var", .kind = ACT_PARAM_TEXT, .required = true, .help = "the variable"},
+	  {.name = "value", .kind = ACT_PARAM_TEXT, .required = true, .help = "a number in the variable's unit, or one of its words"},
+	  Q("over", SCRUB_DIM_TIME, 0, 4 * 3600.0, false, "a trend over this long (default: at once)")}},
+	{ACT_MARK_NAME, "instructor", "Instructor: a debrief marker with a note",
+	 {{.name = "note", .kind = ACT_PARAM_TEXT, .required = true, .help = "what to talk about"}}},
 	{ACT_JUMP_NAME, "instructor", "Instructor: jump the scenario to a state marked jump_target",
 	 {{.name = "to", .kind = ACT_PARAM_TEXT, .required = true, .help = "state name"}}},
 };

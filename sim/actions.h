@@ -122,6 +122,9 @@ const char *const *actions_names(void);
 /* Derived actions the session makes from the patient model's judgements (see docs/scenario-format.md). */
 #define ACT_COMPLICATION_NAME "complication"
 #define ACT_NOT_DELIVERED_NAME "not_delivered"
+/* The instructor's other controls, recorded so that a live session replays to the same report. */
+#define ACT_SET_NAME "instructor_set"
+#define ACT_MARK_NAME "instructor_mark"
 /* Derived: an action done by a participant whose role (the scenario's `roles:`) may not do it. */
 #define ACT_OUT_OF_ROLE_NAME "out_of_role"
 

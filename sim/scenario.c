@@ -530,3 +530,37 @@ int scenario_find_var(const scenario *s, const char *name, size_t len)
 			return i;
 	return -1;
 }
+
+bool scenario_instructor_value(const scenario *s, const char *var, const char *value, int *vi, double *out, char *why,
+                               size_t why_size)
+{
+	*vi = var ? scenario_find_var(s, var, strlen(var)) : -1;
+	if (*vi < 0) {
+		snprintf(why, why_size, "unknown variable '%s'", var ? var : "");
+		return false;
+	}
+	const scn_var *v = &s->vars[*vi];
+	if (v->model_field >= 0 && v->model_field != SCN_MODEL_RHYTHM) {
+		snprintf(why, why_size, "'%s' comes from the patient model and cannot be set (its rhythm can)", v->name);
+		return false;
+	}
+	if (v->is_symbol) {
+		for (int k = 0; value && k < v->nsymbols; k++) {
+			if (strcmp(v->symbols[k], value) == 0) {
+				*out = k;
+				return true;
+			}
+		}
+		snprintf(why, why_size, "'%s' is not a value of '%s'", value ? value : "", v->name);
+		return false;
+	}
+	char *end = NULL;
+	double x = value && *value ? strtod(value, &end) : NAN;
+	if (!end || *end || !isfinite(x) || x < v->min || x > v->max) {
+		snprintf(why, why_size, "'%s' needs a number%s%s from %g to %g", v->name, v->unit ? " in " : "", v->unit ? v->unit->name : "",
+		         v->min, v->max);
+		return false;
+	}
+	*out = x;
+	return true;
+}

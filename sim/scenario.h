@@ -272,6 +272,10 @@ const char *scenario_model_var_unit(int field);
 const char *scenario_model_var_label(int field);
 
 int scenario_find_state(const scenario *s, const char *name);
+/* What an instructor_set may do: `value` (a number in the variable's unit, or one of its words) for
+ * variable `var`, which must be the scenario's own (or the model's rhythm). False with the reason. */
+bool scenario_instructor_value(const scenario *s, const char *var, const char *value, int *vi, double *out, char *why,
+                               size_t why_size);
 /* A role by name (-1: none). */
 int scenario_find_role(const scenario *s, const char *name);
 /* May `role` (a role's name) do action `type`? True for an empty or unknown role, for a role without an

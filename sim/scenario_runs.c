@@ -207,6 +207,7 @@ void scenario_check_actions(const scenario *scn, const sim_action *acts, int n, 
 {
 	act_id jump = actions_find(ACT_JUMP_NAME, strlen(ACT_JUMP_NAME));
 	act_id give = actions_find("give_drug", 9);
+	act_id set = actions_find(ACT_SET_NAME, sizeof ACT_SET_NAME - 1);
 	uint64_t warned = 0;
 	check_action_roles(scn, acts, n, file, d);
 	for (int i = 0; i < n; i++) {
@@ -222,6 +223,17 @@ void scenario_check_actions(const scenario *scn, const sim_action *acts, int n, 
 				                  "the patient model does not simulate %s: giving it is recorded and scored, but the vital "
 				                  "signs do not respond (docs/physiology.md lists what the model simulates)", w);
 			}
+		}
+		if (acts[i].type == set) {
+			int vi;
+			double v;
+			char why[200];
+			if (!scenario_instructor_value(scn, acts[i].params[0].text, acts[i].params[1].text, &vi, &v, why, sizeof why))
+				scrub_diag_add_in(d, file, SCRUB_SEV_ERROR, SCRUB_DIAG_ACTIONS, acts[i].line, acts[i].col, 1, "instructor_set: %s", why);
+			else if (scn->vars[vi].is_symbol && acts[i].params[2].set && acts[i].params[2].num > 0)
+				scrub_diag_add_in(d, file, SCRUB_SEV_ERROR, SCRUB_DIAG_ACTIONS, acts[i].line, acts[i].col, 1,
+				                  "instructor_set: a word cannot change over time (over= is for numbers)");
+			continue;
 		}
 		if (acts[i].type != jump)
 			continue;

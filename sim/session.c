@@ -353,6 +353,23 @@ static void act(sim_session *s, const sim_action *a, bool derived)
 	}
 
 	act_id jump = actions_find(ACT_JUMP_NAME, sizeof ACT_JUMP_NAME - 1);
+	if (a->type == actions_find(ACT_SET_NAME, sizeof ACT_SET_NAME - 1)) {
+		/* the instructor changes the patient: as a state's set: (at once) or trend: (over=) would */
+		int vi;
+		double v;
+		char why[200];
+		if (!scenario_instructor_value(scn, a->params[0].text, a->params[1].text, &vi, &v, why, sizeof why)) {
+			LOG_W("instructor_set ignored: %s", why);
+			return;
+		}
+		bool trend = a->params[2].set && a->params[2].num > 0 && !scn->vars[vi].is_symbol;
+		scn_effect e = {.kind = trend ? SCN_TREND : SCN_SET, .var = vi, .value = v, .over_s = trend ? a->params[2].num : 0};
+		scn_effects fx = {.v = &e, .n = 1};
+		apply_effects(s, &fx, a->t);
+		return;
+	}
+	if (a->type == actions_find(ACT_MARK_NAME, sizeof ACT_MARK_NAME - 1))
+		return; /* a marker for the debrief: in the record and the timeline, nothing else */
 	if (a->type == jump) {
 		int to = scenario_find_state(scn, a->params[0].text ? a->params[0].text : "");
 		if (to >= 0 && scn->states[to].jump_target) {

@@ -129,29 +129,17 @@ static int parse_set(ctx *c, yaml_node *m, const scenario *scn, live_msg *out)
 	int r = get_str(c, m, "var", true, out->name2, sizeof out->name2 - 1);
 	if (r)
 		return r;
-	int vi = scn ? scenario_find_var(scn, out->name2, strlen(out->name2)) : -1;
-	if (vi < 0)
-		return refuse(c, "unknown variable '%s'", out->name2);
-	const scn_var *v = &scn->vars[vi];
-	if (v->model_field >= 0)
-		return refuse(c, "'%s' comes from the patient model and cannot be set", v->name);
 	yaml_node *val = yaml_get(m, "value");
-	if (!val || val->type != YAML_SCALAR)
+	if (!val || val->type != YAML_SCALAR || strlen(val->str) != val->len)
 		return refuse(c, "'value' is missing or not a value");
-	if (v->is_symbol) {
-		int k = -1;
-		for (int i = 0; i < v->nsymbols; i++)
-			if (strcmp(v->symbols[i], val->str) == 0)
-				k = i;
-		if (k < 0)
-			return refuse(c, "'%.40s' is not a value of '%s'", val->str, v->name);
-		out->value = k;
-	} else if ((r = get_num(c, m, "value", true, v->min, v->max, &out->value))) {
-		return r;
-	}
+	/* the same rule as an instructor_set in a script or a record */
+	int vi = -1;
+	char w[200];
+	if (!scn || !scenario_instructor_value(scn, out->name2, val->str, &vi, &out->value, w, sizeof w))
+		return refuse(c, "%s", scn ? w : "no scenario");
 	if ((r = get_num(c, m, "over_s", false, 0, 4 * 3600.0, &out->over_s)))
 		return r;
-	if (v->is_symbol && out->over_s > 0)
+	if (scn->vars[vi].is_symbol && out->over_s > 0)
 		return refuse(c, "a word cannot change over time ('over_s' is for numbers)");
 	static const char *const f[] = {"type", "var", "value", "over_s", NULL};
 	return check_fields(c, m, f);

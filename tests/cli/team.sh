@@ -46,5 +46,48 @@ grep -q "NOT PASSED" "$tmp/d.txt" || bad "a solo trainee should not pass the tea
 grep -q 'MISS .*The compressors swap' "$tmp/d.txt" || { bad "solo: the swap item should be missed (no compressor)"; cat "$tmp/d.txt"; }
 grep -q '^Team' "$tmp/d.txt" && bad "solo: no team section without participants"
 
+# the instructor's controls are actions in the record, so the session replays to the same report:
+# the rhythm set to asystole, a marker with a note, and a trend of a scenario's own variable
+grep -E '^([0-2]:|3:[0-3])' "$root/scenarios/runs/bls_team_textbook.actions" > "$tmp/instr.actions" # up to 3:39
+printf '%s\n' '3:40 instructor_mark note="leader lost the count" by=pat' '3:41 instructor_set var=rhythm value=asystole' >> "$tmp/instr.actions"
+"$scrub" run --headless "$scn" --actions "$tmp/instr.actions" --out "$tmp/e" --quiet > "$tmp/e.txt" 2>&1 || { bad "instructor run"; cat "$tmp/e.txt"; }
+grep -q '"action":"instructor_mark","params":{"note":"leader lost the count"},"by":"pat"' "$tmp/e/session.jsonl" || bad "no marker in the record"
+grep -q '"type":"state","t":221.01,"from":"rosc","to":"asystole","cause":"condition' "$tmp/e/session.jsonl" ||
+	{ bad "setting the rhythm to asystole should take the case to state asystole"; grep '"state"' "$tmp/e/session.jsonl"; }
+"$scrub" report "$tmp/e/session.jsonl" --out "$tmp/e2.json" --quiet > /dev/null 2>&1
+cmp -s "$tmp/e/report.json" "$tmp/e2.json" || bad "the instructor's session does not replay to the same report"
+cat > "$tmp/trend.yaml" <<'YAML'
+scrub: 1
+id: trend
+title: Trend
+version: "1"
+duration: 2 min
+variables:
+  bp: {value: 120, unit: mmHg, min: 0, max: 300}
+states:
+  a:
+    transitions:
+      - {when: bp < 80, to: low}
+  low:
+    end: hypotension
+checklist:
+  pass: {score: 0}
+  items:
+    - {id: x, text: X, reach: low}
+model_runs:
+  - name: t
+    expect: pass
+    actions: ["0:10 instructor_set var=bp value=60 over=30s"]
+YAML
+"$scrub" run --headless "$tmp/trend.yaml" --out "$tmp/f" --quiet > "$tmp/f.txt" 2>&1 || { bad "trend run"; cat "$tmp/f.txt"; }
+# 120 -> 60 mmHg over 30 s from 0:10 passes 80 at 0:30
+grep -q '"type":"end","t":30\.0[0-9]*,"outcome":"hypotension"' "$tmp/f/session.jsonl" ||
+	{ bad "the trend should bring bp under 80 at 0:30"; grep '"end"' "$tmp/f/session.jsonl"; }
+printf '0:10 instructor_set var=hr value=40\n0:11 instructor_set var=bp value=low\n' > "$tmp/badset.actions"
+"$scrub" run --headless "$tmp/trend.yaml" --actions "$tmp/badset.actions" --out "$tmp/g" > "$tmp/g.txt" 2>&1
+grep -q "badset.actions:1:1: error: instructor_set: unknown variable 'hr'" "$tmp/g.txt" &&
+	grep -q "badset.actions:2:1: error: instructor_set: 'bp' needs a number in mmHg from 0 to 300" "$tmp/g.txt" ||
+	{ bad "bad instructor_set not refused with its line"; cat "$tmp/g.txt"; }
+
 [ $fail = 0 ] && echo "team ok"
 exit $fail

@@ -34,6 +34,9 @@ static void test_good(void)
 	CHECK(parse("{\"type\":\"end\"}", &m, why, sizeof why, &a) == 0 && m.kind == LIVE_END);
 	CHECK(parse("{\"type\":\"jump\",\"state\":\"asystole\"}", &m, why, sizeof why, &a) == 0 && m.kind == LIVE_JUMP);
 	CHECK(parse("{\"type\":\"trigger\",\"event\":\"vomits\"}", &m, why, sizeof why, &a) == 0 && m.kind == LIVE_TRIGGER);
+	CHECK(parse("{\"type\":\"set\",\"var\":\"rhythm\",\"value\":\"asystole\"}", &m, why, sizeof why, &a) == 0);
+	CHECK(m.kind == LIVE_SET && m.over_s == 0);
+	CHECK_STR(m.name2, "rhythm");
 	CHECK(parse("{\"type\":\"mark\",\"note\":\"lost the count \\\"30\\\"\"}", &m, why, sizeof why, &a) == 0);
 	CHECK_STR(m.note, "lost the count \"30\"");
 	scrub_arena_fini(&a);
@@ -67,6 +70,8 @@ static void test_bad(void)
 		{"{\"type\":\"act\",\"action\":\"shock\",\"params\":[1],\"seq\":1}", LIVE_CLOSE_POLICY, "must be an object"},
 		{"{\"type\":\"jump\",\"state\":\"rosc\"}", LIVE_CLOSE_POLICY, "may jump to"},
 		{"{\"type\":\"set\",\"var\":\"hr\",\"value\":40}", LIVE_CLOSE_POLICY, "from the patient model"},
+		{"{\"type\":\"set\",\"var\":\"rhythm\",\"value\":\"asystol\"}", LIVE_CLOSE_POLICY, "not a value of 'rhythm'"},
+		{"{\"type\":\"set\",\"var\":\"rhythm\",\"value\":\"asystole\",\"over_s\":5}", LIVE_CLOSE_POLICY, "cannot change over time"},
 		{"{\"type\":\"set\",\"var\":\"nope\",\"value\":40}", LIVE_CLOSE_POLICY, "unknown variable"},
 		{"{\"type\":\"mark\"}", LIVE_CLOSE_POLICY, "'note' is missing"},
 		{"{\"a\":{\"b\":{\"c\":{\"d\":{\"e\":1}}}}}", LIVE_CLOSE_POLICY, "not a JSON object"},
