@@ -18,6 +18,7 @@ static void script_event(host_sink *sink, const sim_event *ev)
 	scrub_buf params;
 	scrub_buf_init(&params);
 	script_format_params(a, &params);
+	script_format_author(a, &params);
 	if (params.len)
 		scrub_buf_printf(&s->text, " %.*s", (int)params.len, params.data);
 	scrub_buf_fini(&params);

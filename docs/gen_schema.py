@@ -281,13 +281,16 @@ def build(scrub):
         "critical": {"$ref": "#/definitions/boolean", "description": "A critical item must be done, on time and in order (forbid: never violated) to pass when `all_critical` is on. Default false."},
         "partial_credit": {"type": "number", "minimum": 0, "maximum": 1, "description": "Share of the points for late or out-of-order (default: the checklist's partial_credit)."},
         "ref": {"type": "string", "description": "The id of a reference (under `references:`) this item follows."},
+        "role": {"$ref": "#/definitions/name", "description": "do:/forbid: counts only what this role (under `roles:`) does."},
+        "swap": {"$ref": "#/definitions/boolean", "description": "With `every:`: each repetition must be by another participant than the last (compressors swap)."},
     }
     D["item"] = {
         "type": "object", "additionalProperties": False, "required": ["id", "text"],
         "description": "A checklist item: exactly one of `do:`, `forbid:`, `reach:` or `check:`.",
         "properties": item_props,
         "oneOf": [{"required": ["do"]}, {"required": ["forbid"]}, {"required": ["reach"]}, {"required": ["check"]}],
-        "dependencies": {"from": ["within"], "while_in": ["every"], "every": ["do"], "each": ["do"], "penalty": ["forbid"]},
+        "dependencies": {"from": ["within"], "while_in": ["every"], "every": ["do"], "each": ["do"], "penalty": ["forbid"],
+                         "swap": ["every"]},
         "allOf": per_action("do", "with") + per_action("forbid", "with"),
     }
     D["action_line"] = {
@@ -390,6 +393,14 @@ def build(scrub):
                           "propertyNames": {"allOf": [{"$ref": "#/definitions/name"},
                                                       {"not": {"enum": ["time", "time_in_state", "state", "count", "since", "done", "true", "false", "and", "or", "not"]}}]},
                           "additionalProperties": {"$ref": "#/definitions/variable"}},
+            "roles": {"type": "object", "minProperties": 1, "maxProperties": 16,
+                      "description": "Team roles (docs/scenario-format.md, Team roles): each with the actions it may do (none listed: anything).",
+                      "propertyNames": {"$ref": "#/definitions/name"},
+                      "additionalProperties": {"anyOf": [{"type": "null"}, {
+                          "type": "object", "additionalProperties": False,
+                          "properties": {"description": {"type": "string"},
+                                         "actions": {"type": "array", "minItems": 1, "maxItems": 64,
+                                                     "items": {"type": "string"}}}}]}},
             "actions": {"type": "object", "maxProperties": 64,
                         "description": "The scenario's own actions (a local procedure), used like built-in ones; docs/vocabulary.md. "
                                        "The schema does not know their names elsewhere in the file: scrub validate checks their uses.",

@@ -32,6 +32,15 @@ static const act_def builtin[] = {
 	  T("reason", "the model's words")}},
 	{"glucose_reading", "derived", "Derived: the glucose meter's reading after check_glucose (from the patient model)",
 	 {Q("glucose", SCRUB_DIM_CONC, 0, 100, true, "capillary blood glucose")}},
+	{ACT_OUT_OF_ROLE_NAME, "derived", "Derived: an action done by a participant whose role may not do it (the scenario's roles:)",
+	 {T("action", "the action done outside the role"),
+	  T("reason", "who did it, in which role")}},
+	{ACT_SET_NAME, "instructor", "Instructor: set a scenario variable now, or trend it to a value over a time",
+	 {{.name = "var", .kind = ACT_PARAM_TEXT, .required = true, .help = "the variable"},
+	  {.name = "value", .kind = ACT_PARAM_TEXT, .required = true, .help = "a number in the variable's unit, or one of its words"},
+	  Q("over", SCRUB_DIM_TIME, 0, 4 * 3600.0, false, "a trend over this long (default: at once)")}},
+	{ACT_MARK_NAME, "instructor", "Instructor: a debrief marker with a note",
+	 {{.name = "note", .kind = ACT_PARAM_TEXT, .required = true, .help = "what to talk about"}}},
 	{ACT_JUMP_NAME, "instructor", "Instructor: jump the scenario to a state marked jump_target",
 	 {{.name = "to", .kind = ACT_PARAM_TEXT, .required = true, .help = "state name"}}},
 };
@@ -245,6 +254,26 @@ int act_symbol_find(const act_param_def *p, const char *s, size_t len)
 			return i;
 	}
 	return -1;
+}
+
+bool act_name_valid(const char *s, size_t n)
+{
+	if (n == 0 || n >= ACT_NAME_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.'))
+			return false;
+	}
+	return true;
+}
+
+void act_name_set(char dst[], const char *s, size_t n)
+{
+	if (n >= ACT_NAME_MAX)
+		n = ACT_NAME_MAX - 1;
+	memcpy(dst, s, n);
+	dst[n] = '\0';
 }
 
 bool act_is_derived(const act_def *def)

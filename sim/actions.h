@@ -13,10 +13,12 @@
 #include "units.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define ACT_MAX_PARAMS 8
 #define ACT_MAX_SYMBOLS 64
+#define ACT_NAME_MAX 32        /* a participant's or a role's name, with its NUL */
 
 typedef enum act_param_kind {
 	ACT_PARAM_QUANTITY,   /* a number with a unit of one dimension */
@@ -68,7 +70,16 @@ typedef struct sim_action {
 	act_id type;
 	act_value params[ACT_MAX_PARAMS];
 	int line, col;                /* where it was written (action script or scenario), 0 if live */
+	/* who did it (empty: the one trainee of a single-trainee session): a participant's name and the
+	 * role they took (one of the scenario's `roles:` when it declares them) */
+	char by[ACT_NAME_MAX];
+	char role[ACT_NAME_MAX];
 } sim_action;
+
+/* Is `s` (n bytes) a valid participant or role name: 1..ACT_NAME_MAX-1 letters, digits, '_', '-', '.'? */
+bool act_name_valid(const char *s, size_t n);
+/* Copies a valid name into an action's `by` or `role` (truncating never happens: check first). */
+void act_name_set(char dst[], const char *s, size_t n);
 
 int actions_count(void);
 /* The built-in ones come first: ids below this (scenarios' own actions come after). */
@@ -111,5 +122,10 @@ const char *const *actions_names(void);
 /* Derived actions the session makes from the patient model's judgements (see docs/scenario-format.md). */
 #define ACT_COMPLICATION_NAME "complication"
 #define ACT_NOT_DELIVERED_NAME "not_delivered"
+/* The instructor's other controls, recorded so that a live session replays to the same report. */
+#define ACT_SET_NAME "instructor_set"
+#define ACT_MARK_NAME "instructor_mark"
+/* Derived: an action done by a participant whose role (the scenario's `roles:`) may not do it. */
+#define ACT_OUT_OF_ROLE_NAME "out_of_role"
 
 #endif

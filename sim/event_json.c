@@ -39,6 +39,10 @@ void event_json(scrub_json *j, const scenario *scn, const sim_event *ev, event_j
 	case SIM_EV_ACTION:
 		scrub_json_str(j, "action", actions_get(ev->action->type)->name);
 		action_params(j, ev->action, form);
+		if (ev->action->by[0])
+			scrub_json_str(j, "by", ev->action->by);
+		if (ev->action->role[0])
+			scrub_json_str(j, "role", ev->action->role);
 		if (ev->ignored)
 			scrub_json_bool(j, "ignored", true);
 		if (ev->derived)

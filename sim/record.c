@@ -331,6 +331,21 @@ static bool read_line(void *user, const record_line *L)
 						ok = false;
 					}
 				}
+				/* who did it (absent in single-trainee records) */
+				static const char *const who[2] = {"by", "role"};
+				for (int w = 0; w < 2 && ok; w++) {
+					yaml_node *wn = yaml_get(obj, who[w]);
+					if (!wn)
+						continue;
+					if (wn->type != YAML_SCALAR || !act_name_valid(wn->str, wn->len)) {
+						scrub_diag_add(diags, SCRUB_SEV_ERROR, SCRUB_DIAG_ACTIONS, line, 1, 1,
+						               "bad '%s' of %s in the record (a name of 1 to %d letters, digits, '_', '-' or '.')",
+						               who[w], def->name, ACT_NAME_MAX - 1);
+						ok = false;
+					} else {
+						act_name_set(w ? a->role : a->by, wn->str, wn->len);
+					}
+				}
 				out->nactions++;
 			}
 		}

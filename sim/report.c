@@ -65,6 +65,83 @@ static sim_event entry_event(const report_entry *e)
 	return ev;
 }
 
+/* The items a participant did (DONE, LATE, ORDR by their action), broke (VIOLATED by their action), or that
+ * their role missed (an item of their role never done). */
+typedef enum part_kind { PART_DONE, PART_VIOLATED, PART_MISSED } part_kind;
+
+static bool part_has(const scenario *scn, const sim_item_result *r, const scn_item *it, const sim_participant *p, part_kind k)
+{
+	switch (k) {
+	case PART_DONE:
+		return (r->status == ITEM_DONE || r->status == ITEM_LATE || r->status == ITEM_OUT_OF_ORDER) &&
+		       it->kind == SCN_ITEM_DO && strcmp(r->by, p->name) == 0;
+	case PART_VIOLATED:
+		return r->status == ITEM_VIOLATED && strcmp(r->by, p->name) == 0;
+	case PART_MISSED:
+		return it->role >= 0 && (r->status == ITEM_MISSED || r->status == ITEM_PENDING) &&
+		       strcmp(scn->roles[it->role].name, p->role) == 0;
+	}
+	return false;
+}
+
+static void json_team(scrub_json *j, const sim_session *s)
+{
+	int np;
+	const sim_participant *ps = sim_session_participants(s, &np);
+	if (np == 0)
+		return;
+	const scenario *scn = sim_session_scenario(s);
+	const sim_item_result *res = sim_session_items(s);
+	static const char *const kinds[] = {"done", "violated", "missed"};
+	scrub_json_array_begin(j, "participants");
+	for (int p = 0; p < np; p++) {
+		scrub_json_object_begin(j, NULL);
+		scrub_json_str(j, "name", ps[p].name);
+		scrub_json_str(j, "role", ps[p].role[0] ? ps[p].role : NULL);
+		scrub_json_int(j, "actions", ps[p].actions);
+		scrub_json_int(j, "out_of_role", ps[p].out_of_role);
+		for (int k = 0; k < 3; k++) {
+			scrub_json_array_begin(j, kinds[k]);
+			for (int i = 0; i < scn->checklist.n; i++)
+				if (part_has(scn, &res[i], &scn->checklist.items[i], &ps[p], (part_kind)k))
+					scrub_json_str(j, NULL, scn->checklist.items[i].id);
+			scrub_json_array_end(j);
+		}
+		scrub_json_object_end(j);
+	}
+	scrub_json_array_end(j);
+}
+
+static void print_team(const sim_session *s, FILE *f)
+{
+	int np;
+	const sim_participant *ps = sim_session_participants(s, &np);
+	if (np == 0)
+		return;
+	const scenario *scn = sim_session_scenario(s);
+	const sim_item_result *res = sim_session_items(s);
+	static const char *const kinds[] = {"done", "violated", "missed by the role"};
+	fprintf(f, "\nTeam (the score above is the team's):\n");
+	for (int p = 0; p < np; p++) {
+		fprintf(f, "  %s%s%s%s: %d action%s", ps[p].name, ps[p].role[0] ? " (" : "", ps[p].role, ps[p].role[0] ? ")" : "",
+		        ps[p].actions, ps[p].actions == 1 ? "" : "s");
+		if (ps[p].out_of_role)
+			fprintf(f, ", %d outside the role", ps[p].out_of_role);
+		for (int k = 0; k < 3; k++) {
+			int n = 0;
+			for (int i = 0; i < scn->checklist.n; i++) {
+				if (!part_has(scn, &res[i], &scn->checklist.items[i], &ps[p], (part_kind)k))
+					continue;
+				if (n++)
+					fprintf(f, ", %s", scn->checklist.items[i].id);
+				else
+					fprintf(f, "; %s: %s", kinds[k], scn->checklist.items[i].id);
+			}
+		}
+		fprintf(f, "\n");
+	}
+}
+
 static void json_time(scrub_json *j, const char *key, double t)
 {
 	if (t < 0)
@@ -135,9 +212,14 @@ void report_write_json(const sim_session *s, const report_timeline *tl, const re
 			scrub_json_str(&j, "note", r->note);
 		if (it->reference)
 			scrub_json_str(&j, "ref", it->reference);
+		if (it->role >= 0)
+			scrub_json_str(&j, "role", scn->roles[it->role].name);
+		if (r->by[0])
+			scrub_json_str(&j, "by", r->by);
 		scrub_json_object_end(&j);
 	}
 	scrub_json_array_end(&j);
+	json_team(&j, s);
 	sim_cpr_quality q;
 	if (sim_session_cpr_quality(s, &q)) {
 		scrub_json_object_begin(&j, "cpr_quality");
@@ -210,6 +292,7 @@ void report_print_summary(const sim_session *s, const report_info *info, FILE *f
 		if (r->note[0])
 			fprintf(f, "  %-4s %-9s %-7s %s %s\n", "", "", "", r->status == ITEM_DONE ? "measured:" : "why:", r->note);
 	}
+	print_team(s, f);
 	sim_cpr_quality q;
 	if (sim_session_cpr_quality(s, &q))
 		fprintf(f, "\nCPR quality: compression fraction %.0f %%, rate 100-120 /min %.0f %%, depth 5-6 cm %.0f %%, "

@@ -355,6 +355,7 @@ static void load(loader *L, yaml_node *root)
 		ERR_AT(L, dt ? dt : dur, SCRUB_DIAG_LIMIT, "%.0f steps of %g s in %g s; a scenario is limited to %d steps (use a larger dt or a shorter duration)",
 		       s->duration_s / s->dt, s->dt, s->duration_s, MAX_STEPS);
 	vocab_declare_actions(yaml_get(root, "actions"), L->a, L->d, &s->actions);
+	parse_roles(L, yaml_get(root, "roles"));
 	parse_variables(L, yaml_get(root, "variables"));
 	parse_patient(L, yaml_get(root, "patient"));
 	yaml_node *tissue = yaml_get(root, "tissue");
@@ -412,7 +413,7 @@ static void load(loader *L, yaml_node *root)
 
 	static const char *fields[] = {"scrub", "id", "title", "version", "summary", "authors", "objectives",
 	                               "references", "duration", "dt", "seed", "setting", "patient", "variables",
-	                               "initial", "states", "checklist", "model_runs", "tissue", "actions", NULL};
+	                               "initial", "states", "checklist", "model_runs", "tissue", "actions", "roles", NULL};
 	check_fields(L, root, fields, "the scenario");
 	check_graph(L);
 	check_items(L);
@@ -576,4 +577,38 @@ int scenario_find_var(const scenario *s, const char *name, size_t len)
 		if (strlen(s->vars[i].name) == len && memcmp(s->vars[i].name, name, len) == 0)
 			return i;
 	return -1;
+}
+
+bool scenario_instructor_value(const scenario *s, const char *var, const char *value, int *vi, double *out, char *why,
+                               size_t why_size)
+{
+	*vi = var ? scenario_find_var(s, var, strlen(var)) : -1;
+	if (*vi < 0) {
+		snprintf(why, why_size, "unknown variable '%s'", var ? var : "");
+		return false;
+	}
+	const scn_var *v = &s->vars[*vi];
+	if (v->model_field >= 0 && v->model_field != SCN_MODEL_RHYTHM) {
+		snprintf(why, why_size, "'%s' comes from the patient model and cannot be set (its rhythm can)", v->name);
+		return false;
+	}
+	if (v->is_symbol) {
+		for (int k = 0; value && k < v->nsymbols; k++) {
+			if (strcmp(v->symbols[k], value) == 0) {
+				*out = k;
+				return true;
+			}
+		}
+		snprintf(why, why_size, "'%s' is not a value of '%s'", value ? value : "", v->name);
+		return false;
+	}
+	char *end = NULL;
+	double x = value && *value ? strtod(value, &end) : NAN;
+	if (!end || *end || !isfinite(x) || x < v->min || x > v->max) {
+		snprintf(why, why_size, "'%s' needs a number%s%s from %g to %g", v->name, v->unit ? " in " : "", v->unit ? v->unit->name : "",
+		         v->min, v->max);
+		return false;
+	}
+	*out = x;
+	return true;
 }

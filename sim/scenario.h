@@ -151,6 +151,8 @@ typedef struct scn_item {
 	int while_state;           /* repetition required while in this state */
 	double points;
 	double penalty;            /* subtracted from the score (percentage points) when violated */
+	int role;                  /* DO / FORBID: counts only when done by this role (-1: by anyone) */
+	bool swap;                 /* DO with every: each repetition by another participant than the last */
 	double partial;            /* share of points for late / out of order */
 	bool critical;
 	int line, col;
@@ -187,6 +189,15 @@ typedef struct scn_tally {
 	int n;
 	scn_constraint c[ACT_MAX_PARAMS];
 } scn_tally;
+
+/* A team role (`roles:`): who may do what in a team session. */
+typedef struct scn_role {
+	const char *name;
+	const char *description;
+	act_id *actions;           /* what the role may do (NULL: anything) */
+	int nactions;
+	int line, col;
+} scn_role;
 
 typedef struct scn_reference {
 	const char *id;
@@ -230,6 +241,8 @@ typedef struct scenario {
 	scn_tally tallies[SCN_MAX_TALLIES];
 	int ntallies;
 	act_scope actions;         /* the actions its `actions:` section declares */
+	scn_role *roles;           /* team roles (`roles:`), none for a single trainee */
+	int nroles;
 } scenario;
 
 typedef struct scenario_load_opts {
@@ -261,6 +274,15 @@ const char *scenario_model_var_unit(int field);
 const char *scenario_model_var_label(int field);
 
 int scenario_find_state(const scenario *s, const char *name);
+/* What an instructor_set may do: `value` (a number in the variable's unit, or one of its words) for
+ * variable `var`, which must be the scenario's own (or the model's rhythm). False with the reason. */
+bool scenario_instructor_value(const scenario *s, const char *var, const char *value, int *vi, double *out, char *why,
+                               size_t why_size);
+/* A role by name (-1: none). */
+int scenario_find_role(const scenario *s, const char *name);
+/* May `role` (a role's name) do action `type`? True for an empty or unknown role, for a role without an
+ * action list, and for the actions no participant performs (derived ones, the instructor's). */
+bool scenario_role_may(const scenario *s, const char *role, act_id type);
 int scenario_find_item(const scenario *s, const char *id);
 int scenario_find_var(const scenario *s, const char *name, size_t len);
 

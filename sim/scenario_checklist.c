@@ -34,6 +34,7 @@ void collect_items(loader *L, yaml_node *items)
 		it->line = n->line;
 		it->col = n->col;
 		it->id = "";
+		it->role = -1;
 		if (n->type != YAML_MAP)
 			continue;
 		yaml_node *id = yaml_get(n, "id");
@@ -85,6 +86,7 @@ const char *parse_ref(loader *L, yaml_node *ref)
 void parse_item(loader *L, yaml_node *n, scn_item *it, double default_partial)
 {
 	it->points = 1;
+	it->role = -1;
 	it->partial = default_partial;
 	it->anchor = SCN_FROM_START;
 	it->while_state = -1;
@@ -235,10 +237,19 @@ void parse_item(loader *L, yaml_node *n, scn_item *it, double default_partial)
 	if (part && parse_number(L, part, &it->partial, "'partial_credit'") && (it->partial < 0 || it->partial > 1))
 		ERR_AT(L, part, SCRUB_DIAG_VALUE, "partial_credit is a share between 0 and 1");
 	it->reference = parse_ref(L, yaml_get(n, "ref"));
+	yaml_node *role = yaml_get(n, "role"), *swap = yaml_get(n, "swap");
+	if (role) {
+		if (it->kind != SCN_ITEM_DO && it->kind != SCN_ITEM_FORBID)
+			ERR_AT(L, key_of(n, role), SCRUB_DIAG_VALUE, "'role:' is for actions (do: or forbid:): who must do it, or who must not");
+		else
+			it->role = find_role_node(L, role, "'role'");
+	}
+	if (swap && parse_bool(L, swap, &it->swap, "'swap'") && it->swap && !it->repeat)
+		ERR_AT(L, key_of(n, swap), SCRUB_DIAG_VALUE, "'swap:' goes with 'every:' (each repetition by another participant)");
 	if (!it->critical && it->points == 0 && it->penalty == 0 && kinds == 1)
 		WARN_AT(L, idn ? idn : n, SCRUB_DIAG_SUSPICIOUS, "item '%s' has no points, no penalty and is not critical: it counts for nothing", it->id);
 	static const char *fields[] = {"id", "text", "do", "forbid", "reach", "check", "with", "each", "if", "after", "within", "from",
-	                               "every", "while_in", "points", "penalty", "critical", "partial_credit", "ref", NULL};
+	                               "every", "while_in", "points", "penalty", "critical", "partial_credit", "ref", "role", "swap", NULL};
 	check_fields(L, n, fields, "a checklist item");
 }
 

@@ -1,7 +1,7 @@
 /* The scenario loader's private parts, shared by its files (one parser per section family):
  * scenario.c (helpers, the top level, loading), scenario_vars.c (variables, action matchers, effects),
  * scenario_states.c (the state machine), scenario_checklist.c (the checklist), scenario_runs.c (model
- * runs and action checks), scenario_patient.c (the patient model), scenario_tissue.c (the tissue). */
+ * runs and action checks), scenario_roles.c (team roles), scenario_patient.c (the patient model), scenario_tissue.c (the tissue). */
 #ifndef SCRUB_SCENARIO_INTERNAL_H
 #define SCRUB_SCENARIO_INTERNAL_H
 
@@ -76,6 +76,11 @@ void check_items(loader *L);
 
 /* scenario_runs.c */
 void parse_model_runs(loader *L, yaml_node *runs);
+
+/* scenario_roles.c */
+void parse_roles(loader *L, yaml_node *roles);
+int find_role_node(loader *L, yaml_node *n, const char *what);
+void check_action_roles(const scenario *scn, const sim_action *acts, int n, const char *file, scrub_diags *d);
 
 /* scenario_patient.c */
 void parse_patient(loader *L, yaml_node *p);

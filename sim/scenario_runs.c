@@ -223,6 +223,8 @@ void scenario_check_actions(const scenario *scn, const sim_action *acts, int n, 
 	bool bvm_warned = false;
 	uint64_t local = 0, *warned_p = warned_drugs ? warned_drugs : &local;
 	uint64_t warned = *warned_p;
+	act_id set = actions_find(ACT_SET_NAME, sizeof ACT_SET_NAME - 1);
+	check_action_roles(scn, acts, n, file, d);
 	for (int i = 0; i < n; i++) {
 		if (acts[i].type == give && scn->model.present && acts[i].params[0].set) {
 			/* a drug the model ignores changes nothing: say so once per drug */
@@ -246,6 +248,17 @@ void scenario_check_actions(const scenario *scn, const sim_action *acts, int n, 
 			                  "bvm_ventilation is one breath: rate=%g/min is recorded and scored, but the patient "
 			                  "is ventilated only by the breaths given, and no other breath comes within %.0f s; "
 			                  "repeat it every %.0f s for as long as you ventilate", rate, 2 * 60.0 / rate, 60.0 / rate);
+		}
+		if (acts[i].type == set) {
+			int vi;
+			double v;
+			char why[200];
+			if (!scenario_instructor_value(scn, acts[i].params[0].text, acts[i].params[1].text, &vi, &v, why, sizeof why))
+				scrub_diag_add_in(d, file, SCRUB_SEV_ERROR, SCRUB_DIAG_ACTIONS, acts[i].line, acts[i].col, 1, "instructor_set: %s", why);
+			else if (scn->vars[vi].is_symbol && acts[i].params[2].set && acts[i].params[2].num > 0)
+				scrub_diag_add_in(d, file, SCRUB_SEV_ERROR, SCRUB_DIAG_ACTIONS, acts[i].line, acts[i].col, 1,
+				                  "instructor_set: a word cannot change over time (over= is for numbers)");
+			continue;
 		}
 		if (acts[i].type != jump)
 			continue;

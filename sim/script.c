@@ -71,6 +71,15 @@ void script_format_params(const sim_action *a, scrub_buf *out)
 	}
 }
 
+void script_format_author(const sim_action *a, scrub_buf *out)
+{
+	/* names are plain words: no quoting needed */
+	if (a->by[0])
+		scrub_buf_printf(out, "%sby=%s", out->len ? " " : "", a->by);
+	if (a->role[0])
+		scrub_buf_printf(out, "%srole=%s", out->len ? " " : "", a->role);
+}
+
 /* A drug (or alias) of the parameter's list written in capitals or with '-' or ' ' for '_'
  * ("Adrenaline", "magnesium-sulfate"): the same word, safe to suggest unlike a near miss. */
 static const char *drug_written_otherwise(const act_param_def *p, const char *w)
@@ -334,6 +343,21 @@ scrub_result script_parse_line(const char *s, size_t n, const char *file, int li
 			}
 		}
 		int pi = act_param_find(def, s + ks, ke - ks);
+		bool is_by = pi < 0 && ke - ks == 2 && memcmp(s + ks, "by", 2) == 0;
+		if (is_by || (pi < 0 && ke - ks == 4 && memcmp(s + ks, "role", 4) == 0)) {
+			/* who did it: by=NAME role=ROLE (any action) */
+			char *dst = is_by ? out->by : out->role;
+			const char *v = text ? text : s + vs;
+			size_t vn = text ? strlen(text) : ve - vs;
+			if (dst[0])
+				ERR(ks, ke - ks, "%s is given twice", is_by ? "by" : "role");
+			else if (!act_name_valid(v, vn))
+				ERR(vs, ve - vs, "%s '%.*s' is not a name: 1 to %d letters, digits, '_', '-' or '.'", is_by ? "by" : "role",
+				    (int)(vn < 40 ? vn : 40), v, ACT_NAME_MAX - 1);
+			else
+				act_name_set(dst, v, vn);
+			continue;
+		}
 		if (pi < 0) {
 			char list[256] = "";
 			size_t l = 0;

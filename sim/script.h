@@ -7,6 +7,9 @@
  *   3:10    give_drug       drug=epinephrine dose=1mg route=IV
  *   5:00    instructor_jump to=rosc
  *
+ *   1:58    start_cpr       rate=110/min depth=55mm by=ben role=compressor
+ *
+ * `by=NAME role=ROLE` (any action) say who did it in a team session.
  * Times are m:ss(.ss), h:mm:ss or a number with a unit (95s, 1.5min); they never go back.
  * Blank lines and text after '#' are ignored. Every problem is reported with its line and
  * column; nothing is half-read. */
@@ -44,6 +47,9 @@ const char *script_parse_value(const act_param_def *p, const char *s, size_t n, 
 /* Writes an action's parameters in the script's own syntax ("energy=200J dose=1mg"), in a
  * form that script_parse_value reads back to the same value. */
 void script_format_params(const sim_action *a, scrub_buf *out);
+/* Appends who did it when known ("by=ann role=compressor", which script_parse_line reads back),
+ * after a space when `out` is not empty. */
+void script_format_author(const sim_action *a, scrub_buf *out);
 /* Writes one parameter's value alone ("200 J", "epinephrine"). */
 void script_format_value(const act_param_def *p, const act_value *v, scrub_buf *out);
 

@@ -210,11 +210,45 @@ static void act_derived(sim_session *s, const sim_action *cause, const char *nam
 	if (k < 0)
 		k = act_symbol_find(&def->params[0], "other", 5);
 	sim_action d = {.t = cause->t, .type = id};
+	memcpy(d.by, cause->by, sizeof d.by);
+	memcpy(d.role, cause->role, sizeof d.role);
 	d.params[0] = (act_value){.set = true, .sym = k};
 	d.params[1] = (act_value){.set = true, .text = actions_get(cause->type)->name};
 	if (reason)
 		d.params[2] = (act_value){.set = true, .text = reason};
 	act(s, &d, true);
+}
+
+/* An action by a participant whose role may not do it: recorded as a derived out_of_role, which a
+ * checklist item can forbid. */
+static void act_out_of_role(sim_session *s, const sim_action *cause)
+{
+	act_id id = actions_find(ACT_OUT_OF_ROLE_NAME, sizeof ACT_OUT_OF_ROLE_NAME - 1);
+	const char *name = actions_get(cause->type)->name;
+	sim_action d = {.t = cause->t, .type = id};
+	memcpy(d.by, cause->by, sizeof d.by);
+	memcpy(d.role, cause->role, sizeof d.role);
+	snprintf(s->role_why, sizeof s->role_why, "%s%s%s may not %s", cause->by[0] ? cause->by : "", cause->by[0] ? " as " : "",
+	         cause->role, name);
+	d.params[0] = (act_value){.set = true, .text = name};
+	d.params[1] = (act_value){.set = true, .text = s->role_why};
+	act(s, &d, true);
+}
+
+/* The participant who did `a` (by name), counted; NULL for an action without an author. */
+static sim_participant *participant_of(sim_session *s, const sim_action *a)
+{
+	if (!a->by[0])
+		return NULL;
+	for (int i = 0; i < s->nparticipants; i++)
+		if (strcmp(s->participants[i].name, a->by) == 0)
+			return &s->participants[i];
+	if (s->nparticipants == SIM_MAX_PARTICIPANTS)
+		return NULL;
+	sim_participant *p = &s->participants[s->nparticipants++];
+	memcpy(p->name, a->by, sizeof p->name);
+	memcpy(p->role, a->role, sizeof p->role);
+	return p;
 }
 
 static void act(sim_session *s, const sim_action *a, bool derived)
@@ -223,6 +257,9 @@ static void act(sim_session *s, const sim_action *a, bool derived)
 	emit(s, &ev);
 	if (s->ended)
 		return;
+	sim_participant *who = derived ? NULL : participant_of(s, a);
+	if (who)
+		who->actions++;
 	if (s->surg && !derived && surgery_is_input(s->surg, a->type))
 		surgery_input(s->surg, a);
 	s->nactions++;
@@ -248,9 +285,14 @@ static void act(sim_session *s, const sim_action *a, bool derived)
 	env.time_in_state = a->t - s->state_t;
 	const scn_checklist *c = &scn->checklist;
 	char tb[32];
+	const sim_action *outer = s->cur;
+	s->cur = a;
 	for (int i = 0; i < c->n; i++) {
 		const scn_item *it = &c->items[i];
 		if (it->kind == SCN_ITEM_REACH || it->kind == SCN_ITEM_CHECK || !item_form(it, a))
+			continue;
+		/* an item of a role is about what that role does: the others' actions are not its business */
+		if (it->role >= 0 && strcmp(a->role, scn->roles[it->role].name) != 0)
 			continue;
 		sim_item_result *r = &s->items[i];
 		bool guard_ok = !it->guard || expr_eval(it->guard, &env);
@@ -304,6 +346,7 @@ static void act(sim_session *s, const sim_action *a, bool derived)
 			describe_miss(it, a, &j, false, expr_source(it->guard), r->attempt, sizeof r->attempt);
 		}
 	}
+	s->cur = outer;
 	s->action_count[a->type]++;
 	s->action_last[a->type] = a->t;
 	for (int k = 0; k < scn->ntallies; k++) {
@@ -315,6 +358,23 @@ static void act(sim_session *s, const sim_action *a, bool derived)
 	}
 
 	act_id jump = actions_find(ACT_JUMP_NAME, sizeof ACT_JUMP_NAME - 1);
+	if (a->type == actions_find(ACT_SET_NAME, sizeof ACT_SET_NAME - 1)) {
+		/* the instructor changes the patient: as a state's set: (at once) or trend: (over=) would */
+		int vi;
+		double v;
+		char why[200];
+		if (!scenario_instructor_value(scn, a->params[0].text, a->params[1].text, &vi, &v, why, sizeof why)) {
+			LOG_W("instructor_set ignored: %s", why);
+			return;
+		}
+		bool trend = a->params[2].set && a->params[2].num > 0 && !scn->vars[vi].is_symbol;
+		scn_effect e = {.kind = trend ? SCN_TREND : SCN_SET, .var = vi, .value = v, .over_s = trend ? a->params[2].num : 0};
+		scn_effects fx = {.v = &e, .n = 1};
+		apply_effects(s, &fx, a->t);
+		return;
+	}
+	if (a->type == actions_find(ACT_MARK_NAME, sizeof ACT_MARK_NAME - 1))
+		return; /* a marker for the debrief: in the record and the timeline, nothing else */
 	if (a->type == jump) {
 		int to = scenario_find_state(scn, a->params[0].text ? a->params[0].text : "");
 		if (to >= 0 && scn->states[to].jump_target) {
@@ -346,6 +406,8 @@ static void act(sim_session *s, const sim_action *a, bool derived)
 	if (s->pt && !derived && strcmp(def->name, "check_glucose") == 0) {
 		act_id gr = actions_find("glucose_reading", 15);
 		sim_action r = {.t = a->t, .type = gr};
+		memcpy(r.by, a->by, sizeof r.by);
+		memcpy(r.role, a->role, sizeof r.role);
 		/* meters show one decimal in mmol/L */
 		r.params[0] = (act_value){.set = true, .num = round(patient_vitals_get(s->pt)->glucose_mmol_l * 10.0) / 10.0};
 		act(s, &r, true);
@@ -357,6 +419,11 @@ static void act(sim_session *s, const sim_action *a, bool derived)
 		act_derived(s, a, ACT_COMPLICATION_NAME, j.complication, j.reason);
 	if (safety)
 		act_derived(s, a, ACT_COMPLICATION_NAME, safety, "shock without a \"stand clear\" call: hands may be on the patient");
+	if (!derived && a->role[0] && !scenario_role_may(scn, a->role, a->type)) {
+		if (who)
+			who->out_of_role++;
+		act_out_of_role(s, a);
+	}
 }
 
 void sim_session_act(sim_session *s, const sim_action *a)
@@ -605,4 +672,10 @@ const patient_wave_ring *sim_session_waves(const sim_session *s)
 const patient_vitals *sim_session_vitals(const sim_session *s)
 {
 	return s->pt ? patient_vitals_get(s->pt) : NULL;
+}
+
+const sim_participant *sim_session_participants(const sim_session *s, int *n)
+{
+	*n = s->nparticipants;
+	return s->participants;
 }

@@ -60,7 +60,17 @@ typedef struct sim_item_result {
 	char attempt[200];            /* why that attempt did not count (measured against expected) */
 	bool attempt_noted;           /* the attempt is already in the note */
 	bool window_unopened;         /* missed because the case ended before its window opened */
+	char by[ACT_NAME_MAX];        /* the participant whose action decided it (empty: none named) */
 } sim_item_result;
+
+/* The participants of a team session (actions with a `by`), in the order they first acted. */
+#define SIM_MAX_PARTICIPANTS 16
+typedef struct sim_participant {
+	char name[ACT_NAME_MAX];
+	char role[ACT_NAME_MAX];      /* the role of their first action */
+	int actions;                  /* actions they did */
+	int out_of_role;              /* ... of which their role may not do */
+} sim_participant;
 
 typedef struct sim_session_opts {
 	sim_event_fn on_event;        /* may be NULL */
@@ -111,6 +121,9 @@ typedef struct sim_cpr_quality {
 	int long_pauses;          /* pauses over 10 s */
 	double etco2_low;         /* % of CPR time (after its first minute) with EtCO2 under 10 mmHg */
 } sim_cpr_quality;
+
+/* The participants so far (n: how many; none in a single-trainee session). */
+const sim_participant *sim_session_participants(const sim_session *s, int *n);
 
 /* False when there was no CPR (or no patient model). */
 bool sim_session_cpr_quality(const sim_session *s, sim_cpr_quality *out);

@@ -20,6 +20,8 @@ void item_decide(sim_session *s, int i, item_status st, double t, const char *fm
 	sim_item_result *r = &s->items[i];
 	const scn_item *it = &s->scn->checklist.items[i];
 	r->status = st;
+	if (s->cur && st != ITEM_MISSED)
+		memcpy(r->by, s->cur->by, sizeof r->by);
 	if (t >= 0)
 		r->time = t;
 	r->note[0] = '\0';
@@ -89,6 +91,11 @@ void item_happened(sim_session *s, int i, double t, double t_end)
 			return;
 		if (it->while_state >= 0 && s->state != it->while_state)
 			return;
+		/* swap: only another participant than the last one counts as the next repetition */
+		if (it->swap && s->cur && strcmp(s->cur->by, r->by) == 0)
+			return;
+		if (s->cur)
+			memcpy(r->by, s->cur->by, sizeof r->by);
 		double gap = t - r->last_t;
 		r->reps++;
 		r->last_t = t;
@@ -308,6 +315,9 @@ void describe_miss(const scn_item *it, const sim_action *a, const judgement *j, 
 void check_repeat_gaps(sim_session *s, int leaving, double t)
 {
 	const scn_checklist *c = &s->scn->checklist;
+	/* decided by the clock, not by whoever acted last */
+	const sim_action *cur = s->cur;
+	s->cur = NULL;
 	for (int i = 0; i < c->n; i++) {
 		const scn_item *it = &c->items[i];
 		sim_item_result *r = &s->items[i];
@@ -323,4 +333,5 @@ void check_repeat_gaps(sim_session *s, int leaving, double t)
 			            fmt_t(r->last_t + it->every_hi, b3, sizeof b3));
 		}
 	}
+	s->cur = cur;
 }

@@ -79,6 +79,10 @@ struct sim_session {
 	double tally[SCN_MAX_TALLIES];  /* count(...)/total(...) with conditions */
 	double stand_clear_t;           /* the last "stand clear", or -1 */
 	cpr_meter cpr;                  /* CPR quality over the session */
+	const sim_action *cur;          /* the action being matched to the checklist (NULL: a step decides) */
+	sim_participant participants[SIM_MAX_PARTICIPANTS];
+	int nparticipants;
+	char role_why[96];              /* the last out_of_role's reason (its event points here) */
 };
 
 /* session.c */

@@ -45,13 +45,15 @@ test)
 			CC=clang CXX=clang++ meson setup build-fuzz -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false \
 				-Dtests=true -Dwerror=$werror
 		fi
-		ninja -C build-fuzz -j "$jobs" tests/fuzz/fuzz_scenario tests/fuzz/fuzz_record tests/fuzz/fuzz_script
+		ninja -C build-fuzz -j "$jobs" tests/fuzz/fuzz_scenario tests/fuzz/fuzz_record tests/fuzz/fuzz_script \
+			tests/fuzz/fuzz_live_msg
 		fuzz_result=ok
-		# the scenario loader for the whole time; session records and action scripts for half of it each
+		# the scenario loader for the whole time; session records, action scripts and live messages for half of it each
 		half=$(( (fuzz_s + 1) / 2 ))
 		for target in scenario:"$fuzz_s":8192:"tests/fuzz/corpus scenarios" \
 		              record:"$half":32768:tests/fuzz/corpus_record \
-		              script:"$half":8192:tests/fuzz/corpus_script; do
+		              script:"$half":8192:tests/fuzz/corpus_script \
+		              live_msg:"$half":8192:tests/fuzz/corpus_live; do
 			name=${target%%:*}; rest=${target#*:}; secs=${rest%%:*}; rest=${rest#*:}; maxlen=${rest%%:*}; seeds=${rest#*:}
 			mkdir -p "build-fuzz/corpus_$name"
 			# shellcheck disable=SC2086 # the seed folders are words

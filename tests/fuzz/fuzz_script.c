@@ -16,20 +16,9 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static scenario *scn;
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (!scn) {
-		scrub_diags d;
-		scrub_diags_init(&d, FUZZ_SCENARIO, NULL, 0);
-		scenario_load_opts lo = {.no_model_runs = true};
-		if (scenario_load_file(FUZZ_SCENARIO, &lo, &d, &scn) != SCRUB_OK) {
-			scrub_diags_print(&d, stderr);
-			__builtin_trap();
-		}
-		scrub_diags_fini(&d);
-	}
+	const scenario *scn = fuzz_scenario();
 	scrub_diags d;
 	scrub_diags_init(&d, "fuzz.actions", NULL, 0);
 	scrub_arena arena;

@@ -49,6 +49,45 @@ static void test_parse(void)
 	scrub_arena_fini(&a);
 }
 
+/* who did it: by= and role= on any action, kept apart from the parameters, read back the same */
+static void test_author(void)
+{
+	scrub_arena a;
+	scrub_arena_init(&a);
+	scrub_diags d;
+	scrub_diags_init(&d, "x", NULL, 0);
+	const char *line = "1:02 start_cpr rate=110/min by=cai depth=55mm role=compressor";
+	sim_action act = {0};
+	CHECK(script_parse_line(line, strlen(line), NULL, 1, 1, NULL, &a, &d, &act) == SCRUB_OK);
+	CHECK_STR(act.by, "cai");
+	CHECK_STR(act.role, "compressor");
+	scrub_buf b;
+	scrub_buf_init(&b);
+	script_format_params(&act, &b);
+	CHECK_STR(b.data, "rate=110/min depth=55mm");
+	script_format_author(&act, &b);
+	CHECK_STR(b.data, "rate=110/min depth=55mm by=cai role=compressor");
+	char again[256];
+	snprintf(again, sizeof again, "1:02 start_cpr %s", b.data);
+	sim_action back = {0};
+	CHECK(script_parse_line(again, strlen(again), NULL, 1, 1, NULL, &a, &d, &back) == SCRUB_OK);
+	CHECK(memcmp(&back.params, &act.params, sizeof act.params) == 0);
+	CHECK_STR(back.by, act.by);
+	CHECK_STR(back.role, act.role);
+	/* an action alone: nothing to write */
+	sim_action solo = {.type = act.type};
+	scrub_buf_clear(&b);
+	script_format_author(&solo, &b);
+	CHECK(b.len == 0);
+	/* 31 characters is the longest name */
+	CHECK(act_name_valid("abcdefghijklmnopqrstuvwxyz01234", 31));
+	CHECK(!act_name_valid("abcdefghijklmnopqrstuvwxyz012345", 32));
+	CHECK(!act_name_valid("", 0));
+	scrub_buf_fini(&b);
+	scrub_diags_fini(&d);
+	scrub_arena_fini(&a);
+}
+
 static void test_errors(void)
 {
 	struct {
@@ -68,6 +107,9 @@ static void test_errors(void)
 		{"0:05 shock 200J", 12, "expected name=value"},
 		{"0:05 give_breaths count=1.5", 25, "whole number"},
 		{"0:05 note text=\"unterminated", 16, "closing"},
+		{"0:05 shock by=ann by=ben", 19, "by is given twice"},
+		{"0:05 shock role=a/b", 17, "role 'a/b' is not a name"},
+		{"0:05 shock by=abcdefghijklmnopqrstuvwxyz0123456", 15, "is not a name"},
 	};
 	scrub_arena a;
 	scrub_arena_init(&a);
@@ -92,5 +134,6 @@ int main(void)
 {
 	test_parse();
 	test_errors();
+	test_author();
 	return CHECK_DONE();
 }
