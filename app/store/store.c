@@ -230,8 +230,17 @@ static scrub_result read_version(scrub_store *s, int *v, store_err *err)
 
 static scrub_result migrate(scrub_store *s, store_err *err)
 {
-	scrub_result r = s->ops->exec(s, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
-	                              "applied_at TEXT NOT NULL)", err);
+	/* PostgreSQL's CREATE TABLE IF NOT EXISTS races when two processes open a new database at once (both see no
+	 * table; the second fails on the catalog's unique index): a transaction-level advisory lock orders them */
+	bool pg = s->ops == &store_pg_ops;
+	scrub_result r = pg ? store_begin(s, err) : SCRUB_OK;
+	if (r == SCRUB_OK && pg)
+		r = store_q(s, NULL, NULL, err, "SELECT pg_advisory_xact_lock(?)", 1, db_i(0x5c2b5707));
+	if (r == SCRUB_OK)
+		r = s->ops->exec(s, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+		                 "applied_at TEXT NOT NULL)", err);
+	if (pg)
+		r = r == SCRUB_OK ? store_commit(s, err) : (store_rollback(s), r);
 	int n = (int)(sizeof migrations / sizeof migrations[0]);
 	int current = 0;
 	if (r == SCRUB_OK)
