@@ -46,10 +46,6 @@ typedef struct cli_opt {
  * or the exit status to return at once: EXIT_DONE after printing the usage to stdout for `--help`;
  * EXIT_USAGE after printing a usage error for a bad option or too many arguments, or `missing` (when not
  * NULL) and the usage for too few. */
-/* The parser under cli_args, for commands that check their arguments themselves: --help sets *help;
- * returns false after printing a usage error. */
-bool cli_parse(int argc, char **argv, const cli_opt *opts, const char **pos, int max_pos, int *npos, bool *help,
-               const char *usage);
 enum { CLI_GO_ON = -1 };
 int cli_args(int argc, char **argv, const cli_opt *opts, const char **pos, int min_pos, int max_pos, int *npos,
              const char *usage, const char *missing);

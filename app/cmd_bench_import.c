@@ -91,18 +91,15 @@ static void variant(const char *rec, size_t len, int k, scrub_buf *b)
 int scrub_cmd_bench_import(int argc, char **argv)
 {
 	const char *url = NULL, *sessions_s = NULL, *runs_s = NULL, *scn_path = NULL;
-	bool help = false, cohort_only = false, keep = false;
+	bool cohort_only = false, keep = false;
 	cli_opt opts[] = {{"store", true, &url, NULL}, {"sessions", true, &sessions_s, NULL}, {"runs", true, &runs_s, NULL},
 	                  {"scenario", true, &scn_path, NULL}, {"cohort-only", false, NULL, &cohort_only},
 	                  {"keep", false, NULL, &keep}, {0}};
 	const char *pos[1];
 	int npos;
-	if (!cli_parse(argc, argv, opts, pos, 0, &npos, &help, usage))
-		return EXIT_USAGE;
-	if (help) {
-		fputs(usage, stdout);
-		return EXIT_DONE;
-	}
+	int go = cli_args(argc, argv, opts, pos, 0, 0, &npos, usage, NULL);
+	if (go != CLI_GO_ON)
+		return go;
 	long nsessions = 10000, runs = 3;
 	if ((sessions_s && !cli_whole(sessions_s, 1, 10000000, &nsessions)) || (runs_s && !cli_whole(runs_s, 1, 100, &runs))) {
 		fprintf(stderr, "scrub bench import: --sessions is 1..10000000, --runs 1..100\n");

@@ -164,21 +164,17 @@ int cli_store_put_file(scrub_store *st, const char *path, store_put_outcome *out
 int scrub_cmd_import(int argc, char **argv)
 {
 	const char *url = NULL;
-	bool help = false, rebuild = false, dump = false, quiet = false;
+	bool rebuild = false, dump = false, quiet = false;
 	cli_opt opts[] = {{"store", true, &url, NULL}, {"rebuild", false, NULL, &rebuild}, {"dump", false, NULL, &dump},
 	                  {"quiet", false, NULL, &quiet}, {0}};
 	const char **pos = calloc((size_t)argc + 1, sizeof *pos);
 	int npos = 0;
 	if (!pos)
 		return EXIT_RUNTIME;
-	if (!cli_parse(argc, argv, opts, pos, argc, &npos, &help, usage)) {
+	int go = cli_args(argc, argv, opts, pos, 0, argc, &npos, usage, NULL);
+	if (go != CLI_GO_ON) {
 		free(pos);
-		return EXIT_USAGE;
-	}
-	if (help) {
-		fputs(usage, stdout);
-		free(pos);
-		return EXIT_DONE;
+		return go;
 	}
 	if ((rebuild || dump) == (npos > 0) || (rebuild && dump)) {
 		fprintf(stderr, "scrub import: give record files or folders, or --rebuild, or --dump\n\n%s", usage);

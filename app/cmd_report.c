@@ -159,16 +159,12 @@ static const char usage_bench[] =
 int scrub_cmd_bench_report_html(int argc, char **argv)
 {
 	const char *runs_s = NULL;
-	bool help = false;
 	cli_opt opts[] = {{"runs", true, &runs_s, NULL}, {0}};
 	const char *pos[1];
 	int npos;
-	if (!cli_parse(argc, argv, opts, pos, 1, &npos, &help, usage_bench))
-		return EXIT_USAGE;
-	if (help) {
-		fputs(usage_bench, stdout);
-		return EXIT_DONE;
-	}
+	int go = cli_args(argc, argv, opts, pos, 0, 1, &npos, usage_bench, NULL);
+	if (go != CLI_GO_ON)
+		return go;
 	long runs = 5;
 	if (npos != 1 || (runs_s && !cli_whole(runs_s, 1, 1000, &runs))) {
 		fputs(usage_bench, stderr);

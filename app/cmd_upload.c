@@ -85,7 +85,7 @@ int scrub_cmd_upload(int argc, char **argv)
 {
 	const char *server = getenv("SCRUB_SERVER"), *token = getenv("SCRUB_TOKEN");
 	const char *tries_s = NULL, *backoff_s = NULL, *max_s = NULL;
-	bool quiet = false, list = false, help = false;
+	bool quiet = false, list = false;
 	cli_opt opts[] = {
 		{"server", true, &server, NULL},
 		{"token", true, &token, NULL},
@@ -95,12 +95,9 @@ int scrub_cmd_upload(int argc, char **argv)
 		{0},
 	};
 	int npos;
-	if (!cli_parse(argc, argv, opts, NULL, 0, &npos, &help, usage))
-		return EXIT_USAGE;
-	if (help) {
-		fputs(usage, stdout);
-		return EXIT_DONE;
-	}
+	int go = cli_args(argc, argv, opts, NULL, 0, 0, &npos, usage, NULL);
+	if (go != CLI_GO_ON)
+		return go;
 	char dir[PATH_MAX], err[512];
 	if (upload_outbox(dir, sizeof dir, err, sizeof err) != SCRUB_OK) {
 		fprintf(stderr, "scrub upload: %s\n", err);

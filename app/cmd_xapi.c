@@ -82,7 +82,7 @@ int scrub_cmd_xapi(int argc, char **argv)
 	xapi_config cfg = {.homepage = getenv("SCRUB_XAPI_HOMEPAGE"), .activity_base = getenv("SCRUB_XAPI_BASE")};
 	const char *tries_s = NULL, *backoff_s = NULL, *max_s = NULL;
 	const char *store_url = NULL;
-	bool quiet = false, help = false, all = false;
+	bool quiet = false, all = false;
 	cli_opt opts[] = {
 		{"store", true, &store_url, NULL},
 		{"all", false, NULL, &all},
@@ -98,12 +98,9 @@ int scrub_cmd_xapi(int argc, char **argv)
 	};
 	const char *pos[MAX_RECORDS + 1];
 	int npos;
-	if (!cli_parse(argc, argv, opts, pos, MAX_RECORDS + 1, &npos, &help, usage))
-		return EXIT_USAGE;
-	if (help) {
-		fputs(usage, stdout);
-		return EXIT_DONE;
-	}
+	int go = cli_args(argc, argv, opts, pos, 0, MAX_RECORDS + 1, &npos, usage, NULL);
+	if (go != CLI_GO_ON)
+		return go;
 	bool send = npos >= 1 && strcmp(pos[0], "send") == 0;
 	if (npos < 1 || (!send && strcmp(pos[0], "statements") != 0) || (!send && npos != 2)) {
 		fprintf(stderr, "scrub xapi: say `statements RECORD` or `send [RECORD...]`\n\n%s", usage);

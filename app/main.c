@@ -77,8 +77,8 @@ int cli_usage_error(const char *message, const char *use)
 }
 
 /* argv[1..] into options and positional arguments; false after printing a usage error. */
-bool cli_parse(int argc, char **argv, const cli_opt *opts, const char **pos, int max_pos, int *npos,
-               bool *help, const char *use)
+static bool cli_parse(int argc, char **argv, const cli_opt *opts, const char **pos, int max_pos, int *npos,
+                      bool *help, const char *use)
 {
 	*npos = 0;
 	*help = false;

@@ -98,18 +98,14 @@ static bool time_page(int port, const char *path, const char *cookie, int runs, 
 int scrub_cmd_bench_serve(int argc, char **argv)
 {
 	const char *store_url = NULL, *scn = NULL, *sess_s = NULL, *runs_s = NULL, *threads_s = NULL;
-	bool help = false;
 	cli_opt opts[] = {{"store", true, &store_url, NULL}, {"scenario", true, &scn, NULL},
 	                  {"session", true, &sess_s, NULL},  {"runs", true, &runs_s, NULL},
 	                  {"threads", true, &threads_s, NULL}, {0}};
 	const char *pos[1];
 	int npos;
-	if (!cli_parse(argc, argv, opts, pos, 0, &npos, &help, usage))
-		return EXIT_USAGE;
-	if (help) {
-		fputs(usage, stdout);
-		return EXIT_DONE;
-	}
+	int go = cli_args(argc, argv, opts, pos, 0, 0, &npos, usage, NULL);
+	if (go != CLI_GO_ON)
+		return go;
 	long runs = 21, sess = 0, threads = 2;
 	if (!store_url || (runs_s && !cli_whole(runs_s, 1, 10000, &runs)) ||
 	    (sess_s && !cli_whole(sess_s, 1, INT64_MAX, &sess)) || (threads_s && !cli_whole(threads_s, 1, 64, &threads))) {

@@ -77,16 +77,12 @@ static bool read_password(char *pw, size_t size)
 static int users_add(int argc, char **argv)
 {
 	const char *role_s = NULL, *store_url = NULL;
-	bool help = false;
 	cli_opt opts[] = {{"role", true, &role_s, NULL}, {"store", true, &store_url, NULL}, {0}};
 	const char *pos[3];
 	int npos;
-	if (!cli_parse(argc, argv, opts, pos, 3, &npos, &help, usage))
-		return EXIT_USAGE;
-	if (help) {
-		fputs(usage, stdout);
-		return EXIT_DONE;
-	}
+	int go = cli_args(argc, argv, opts, pos, 0, 3, &npos, usage, NULL);
+	if (go != CLI_GO_ON)
+		return go;
 	if (npos != 2 || strcmp(pos[0], "add") != 0 || !role_s) {
 		fputs(usage, stderr);
 		return EXIT_USAGE;
@@ -142,16 +138,12 @@ static int users_add(int argc, char **argv)
 static int cohort_add(int argc, char **argv)
 {
 	const char *store_url = NULL;
-	bool help = false;
 	cli_opt opts[] = {{"store", true, &store_url, NULL}, {0}};
 	const char *pos[4];
 	int npos;
-	if (!cli_parse(argc, argv, opts, pos, 4, &npos, &help, usage))
-		return EXIT_USAGE;
-	if (help) {
-		fputs(usage, stdout);
-		return EXIT_DONE;
-	}
+	int go = cli_args(argc, argv, opts, pos, 0, 4, &npos, usage, NULL);
+	if (go != CLI_GO_ON)
+		return go;
 	if (npos != 3 || strcmp(pos[0], "add") != 0) {
 		fputs(usage, stderr);
 		return EXIT_USAGE;
@@ -174,16 +166,12 @@ static int cohort_add(int argc, char **argv)
 static int token_add(int argc, char **argv)
 {
 	const char *store_url = NULL, *days_s = NULL;
-	bool help = false;
 	cli_opt opts[] = {{"store", true, &store_url, NULL}, {"days", true, &days_s, NULL}, {0}};
 	const char *pos[3];
 	int npos;
-	if (!cli_parse(argc, argv, opts, pos, 3, &npos, &help, usage))
-		return EXIT_USAGE;
-	if (help) {
-		fputs(usage, stdout);
-		return EXIT_DONE;
-	}
+	int go = cli_args(argc, argv, opts, pos, 0, 3, &npos, usage, NULL);
+	if (go != CLI_GO_ON)
+		return go;
 	long days = 365;
 	if (npos != 2 || strcmp(pos[0], "add") != 0 || (days_s && !cli_whole(days_s, 1, 3650, &days))) {
 		fputs(usage, stderr);
@@ -232,7 +220,7 @@ int scrub_cmd_serve(int argc, char **argv)
 		return token_add(argc - 1, argv + 1);
 	const char *store_url = NULL, *listen = "127.0.0.1:8080", *threads_s = NULL, *origin = NULL, *upload_s = NULL,
 	           *rate_s = NULL, *hours_s = NULL;
-	bool help = false, secure = false, trust_proxy = false;
+	bool secure = false, trust_proxy = false;
 	cli_opt opts[] = {{"store", true, &store_url, NULL},     {"listen", true, &listen, NULL},
 	                  {"threads", true, &threads_s, NULL},   {"origin", true, &origin, NULL},
 	                  {"max-upload-mb", true, &upload_s, NULL}, {"login-rate", true, &rate_s, NULL},
@@ -240,12 +228,9 @@ int scrub_cmd_serve(int argc, char **argv)
 	                  {"trust-proxy", false, NULL, &trust_proxy}, {0}};
 	const char *pos[1];
 	int npos;
-	if (!cli_parse(argc, argv, opts, pos, 0, &npos, &help, usage))
-		return EXIT_USAGE;
-	if (help) {
-		fputs(usage, stdout);
-		return EXIT_DONE;
-	}
+	int go = cli_args(argc, argv, opts, pos, 0, 0, &npos, usage, NULL);
+	if (go != CLI_GO_ON)
+		return go;
 	long threads = 8, upload_mb = 64, rate = 10, hours = 12;
 	if ((threads_s && !cli_whole(threads_s, 1, 256, &threads)) || (upload_s && !cli_whole(upload_s, 1, 4096, &upload_mb)) ||
 	    (rate_s && !cli_whole(rate_s, 1, 100000, &rate)) || (hours_s && !cli_whole(hours_s, 1, 24 * 90, &hours))) {
